@@ -1,0 +1,231 @@
+//! `RemixError`: every failure, with a stable code from DESIGN.md.
+//!
+//! Codes are API: JS callers branch on `error.code`, so a variant's string
+//! never changes once released.
+
+use std::fmt;
+
+/// The stable error codes of DESIGN.md, input errors first, then remote ones.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum ErrorCode {
+    // input
+    UnknownProvider,
+    MissingApiKey,
+    EmptyPrompt,
+    PromptTooLong,
+    NoImages,
+    TooManyImages,
+    EmptyImage,
+    UnsupportedFormat,
+    TruncatedImage,
+    CorruptImage,
+    ImageTooLarge,
+    ImageDimensions,
+    UnknownReference,
+    InvalidOption,
+    // remote
+    Unauthorized,
+    InsufficientCredits,
+    RateLimited,
+    ContentViolation,
+    ProviderRejected,
+    ProviderError,
+    MalformedResponse,
+    JobFailed,
+    Network,
+    Timeout,
+    Cancelled,
+}
+
+impl ErrorCode {
+    /// Every code, in DESIGN.md's order.
+    pub const ALL: [ErrorCode; 25] = [
+        Self::UnknownProvider,
+        Self::MissingApiKey,
+        Self::EmptyPrompt,
+        Self::PromptTooLong,
+        Self::NoImages,
+        Self::TooManyImages,
+        Self::EmptyImage,
+        Self::UnsupportedFormat,
+        Self::TruncatedImage,
+        Self::CorruptImage,
+        Self::ImageTooLarge,
+        Self::ImageDimensions,
+        Self::UnknownReference,
+        Self::InvalidOption,
+        Self::Unauthorized,
+        Self::InsufficientCredits,
+        Self::RateLimited,
+        Self::ContentViolation,
+        Self::ProviderRejected,
+        Self::ProviderError,
+        Self::MalformedResponse,
+        Self::JobFailed,
+        Self::Network,
+        Self::Timeout,
+        Self::Cancelled,
+    ];
+
+    /// The code as JS sees it in `error.code`.
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            Self::UnknownProvider => "unknown_provider",
+            Self::MissingApiKey => "missing_api_key",
+            Self::EmptyPrompt => "empty_prompt",
+            Self::PromptTooLong => "prompt_too_long",
+            Self::NoImages => "no_images",
+            Self::TooManyImages => "too_many_images",
+            Self::EmptyImage => "empty_image",
+            Self::UnsupportedFormat => "unsupported_format",
+            Self::TruncatedImage => "truncated_image",
+            Self::CorruptImage => "corrupt_image",
+            Self::ImageTooLarge => "image_too_large",
+            Self::ImageDimensions => "image_dimensions",
+            Self::UnknownReference => "unknown_reference",
+            Self::InvalidOption => "invalid_option",
+            Self::Unauthorized => "unauthorized",
+            Self::InsufficientCredits => "insufficient_credits",
+            Self::RateLimited => "rate_limited",
+            Self::ContentViolation => "content_violation",
+            Self::ProviderRejected => "provider_rejected",
+            Self::ProviderError => "provider_error",
+            Self::MalformedResponse => "malformed_response",
+            Self::JobFailed => "job_failed",
+            Self::Network => "network",
+            Self::Timeout => "timeout",
+            Self::Cancelled => "cancelled",
+        }
+    }
+
+    /// True for the codes about the caller's own input (images, prompt,
+    /// options): fixing the input, not waiting, is what helps.
+    pub const fn is_input(self) -> bool {
+        (self as u8) <= (Self::InvalidOption as u8)
+    }
+
+    /// True for the codes that describe a problem with an image file.
+    pub const fn is_image(self) -> bool {
+        matches!(
+            self,
+            Self::EmptyImage
+                | Self::UnsupportedFormat
+                | Self::TruncatedImage
+                | Self::CorruptImage
+                | Self::ImageTooLarge
+                | Self::ImageDimensions
+        )
+    }
+}
+
+impl fmt::Display for ErrorCode {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// A failure, as thrown to JS: `code`, a message that says what to do,
+/// and what is known of the remote side.
+///
+/// Never holds an API key: messages are built from the input and the
+/// provider's answer, and providers never echo a key back.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct RemixError {
+    pub code: ErrorCode,
+    pub message: String,
+    /// HTTP status of the provider's answer, when there was one.
+    pub status: Option<u16>,
+    /// Whether the same call may succeed if tried again later.
+    pub retryable: bool,
+    /// Provider id, for remote errors.
+    pub provider: Option<&'static str>,
+    /// The provider's request or job id, for support tickets.
+    pub request_id: Option<String>,
+    /// Seconds the provider asked us to wait (`Retry-After`).
+    pub retry_after_secs: Option<u32>,
+}
+
+impl RemixError {
+    /// An error with a code and a message; not retryable, no remote details.
+    pub fn new(code: ErrorCode, message: impl Into<String>) -> Self {
+        Self {
+            code,
+            message: message.into(),
+            status: None,
+            retryable: matches!(
+                code,
+                ErrorCode::RateLimited | ErrorCode::Network | ErrorCode::Timeout
+            ),
+            provider: None,
+            request_id: None,
+            retry_after_secs: None,
+        }
+    }
+
+    pub fn with_status(mut self, status: u16) -> Self {
+        self.status = Some(status);
+        self
+    }
+
+    pub fn with_retryable(mut self, retryable: bool) -> Self {
+        self.retryable = retryable;
+        self
+    }
+
+    pub fn with_provider(mut self, provider: &'static str) -> Self {
+        self.provider = Some(provider);
+        self
+    }
+
+    pub fn with_request_id(mut self, id: impl Into<String>) -> Self {
+        self.request_id = Some(id.into());
+        self
+    }
+
+    pub fn with_retry_after(mut self, secs: u32) -> Self {
+        self.retry_after_secs = Some(secs);
+        self
+    }
+}
+
+impl fmt::Display for RemixError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}: {}", self.code, self.message)
+    }
+}
+
+impl std::error::Error for RemixError {}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn codes_are_the_design_strings_and_unique() {
+        let names: Vec<&str> = ErrorCode::ALL.iter().map(|c| c.as_str()).collect();
+        let mut sorted = names.clone();
+        sorted.sort_unstable();
+        sorted.dedup();
+        assert_eq!(sorted.len(), names.len(), "duplicate code in {names:?}");
+        assert_eq!(names[0], "unknown_provider");
+        assert_eq!(names[24], "cancelled");
+        assert!(names.iter().all(|n| n.bytes().all(|b| b.is_ascii_lowercase() || b == b'_')));
+    }
+
+    #[test]
+    fn input_and_remote_codes_split_where_design_splits_them() {
+        assert!(ErrorCode::InvalidOption.is_input());
+        assert!(ErrorCode::UnknownProvider.is_input());
+        assert!(!ErrorCode::Unauthorized.is_input());
+        assert!(!ErrorCode::Cancelled.is_input());
+        assert!(ErrorCode::TruncatedImage.is_image());
+        assert!(!ErrorCode::EmptyPrompt.is_image());
+    }
+
+    #[test]
+    fn rate_limits_and_network_failures_are_retryable_by_default() {
+        assert!(RemixError::new(ErrorCode::RateLimited, "wait").retryable);
+        assert!(RemixError::new(ErrorCode::Network, "offline").retryable);
+        assert!(!RemixError::new(ErrorCode::Unauthorized, "key").retryable);
+    }
+}

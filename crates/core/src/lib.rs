@@ -1,0 +1,14 @@
+//! reve-remix: check reference images and prompts for Reve Remix, build each
+//! hosted provider's request, and follow its jobs to a result.
+//!
+//! Everything outside `fetch` and `js` is pure: no network, no DOM, so it is
+//! tested natively with `cargo test`. The wasm layer only moves bytes.
+
+pub mod error;
+pub mod image;
+pub mod prompt;
+
+pub use error::{ErrorCode, RemixError};
+
+#[cfg(all(target_arch = "wasm32", feature = "js"))]
+mod js;

@@ -1,0 +1,55 @@
+//! `reve-remix-mock [--addr 127.0.0.1:8787] [--job-seconds N]`
+
+use std::net::SocketAddr;
+use std::process::ExitCode;
+use std::time::Duration;
+
+use reve_remix_mock::Config;
+
+const USAGE: &str = "usage: reve-remix-mock [--addr 127.0.0.1:8787] [--job-seconds N]";
+
+fn parse_args() -> Result<(SocketAddr, Config), String> {
+    let mut addr: SocketAddr = ([127, 0, 0, 1], 8787).into();
+    let mut config = Config::default();
+    let mut args = std::env::args().skip(1);
+    while let Some(arg) = args.next() {
+        let mut value = || args.next().ok_or_else(|| format!("{arg} needs a value\n{USAGE}"));
+        match arg.as_str() {
+            "--addr" => addr = value()?.parse().map_err(|e| format!("--addr: {e}"))?,
+            "--job-seconds" => {
+                let secs: f64 = value()?.parse().map_err(|e| format!("--job-seconds: {e}"))?;
+                if !(0.0..=3600.0).contains(&secs) {
+                    return Err("--job-seconds must be between 0 and 3600".into());
+                }
+                config.job_duration = Duration::from_secs_f64(secs);
+            }
+            "-h" | "--help" => return Err(USAGE.into()),
+            other => return Err(format!("unknown argument {other}\n{USAGE}")),
+        }
+    }
+    Ok((addr, config))
+}
+
+#[tokio::main]
+async fn main() -> ExitCode {
+    let (addr, config) = match parse_args() {
+        Ok(parsed) => parsed,
+        Err(msg) => {
+            eprintln!("{msg}");
+            return ExitCode::from(2);
+        }
+    };
+    let listener = match tokio::net::TcpListener::bind(addr).await {
+        Ok(l) => l,
+        Err(e) => {
+            eprintln!("reve-remix-mock: cannot listen on {addr}: {e}");
+            return ExitCode::FAILURE;
+        }
+    };
+    println!("reve-remix-mock listening on http://{addr}/");
+    if let Err(e) = reve_remix_mock::serve(listener, config).await {
+        eprintln!("reve-remix-mock: {e}");
+        return ExitCode::FAILURE;
+    }
+    ExitCode::SUCCESS
+}

@@ -1,0 +1,38 @@
+// Shared launch for the browser tests: Debian's Chromium, quiet on a closed
+// network (playwright gives each launch a fresh profile of its own).
+import { chromium } from "playwright-core";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+
+export const SITE_URL = process.env.SITE_URL ?? "http://127.0.0.1:8080";
+export const MOCK_URL = process.env.MOCK_URL ?? "http://127.0.0.1:8787";
+export const ARTIFACTS = process.env.ARTIFACTS ?? join(tmpdir(), "reve-remix-artifacts");
+
+export async function launch() {
+  const browser = await chromium.launch({
+    executablePath: process.env.CHROMIUM ?? "/usr/bin/chromium",
+    headless: true,
+    args: [
+      "--no-sandbox",
+      "--disable-gpu",
+      "--disable-quic",
+      "--no-first-run",
+      "--disable-background-networking",
+      "--disable-component-update",
+      "--disable-sync",
+    ],
+  });
+  return browser;
+}
+
+// A page whose console errors and uncaught exceptions fail the test.
+export async function openApp(browser, query = "") {
+  const page = await browser.newPage();
+  const problems = [];
+  page.on("pageerror", (e) => problems.push(`pageerror: ${e.message}`));
+  page.on("console", (m) => {
+    if (m.type() === "error") problems.push(`console.error: ${m.text()}`);
+  });
+  await page.goto(`${SITE_URL}/${query}`);
+  return { page, problems };
+}

@@ -1,0 +1,52 @@
+//! `cargo xtask <command>`: the project's own build tool, so that a new
+//! machine needs nothing but Rust and Node to build, test and serve.
+
+mod bench;
+mod package;
+mod serve;
+mod setup;
+mod test;
+mod util;
+
+use std::process::ExitCode;
+
+const USAGE: &str = "\
+usage: cargo xtask <command>
+
+  setup     install what is missing: wasm target, trunk, wasm-bindgen, wasm-opt,
+            Chromium + chromedriver, the browser tests' npm packages
+  serve     the app on http://127.0.0.1:8080 with the mock provider on :8787
+  test      every check CI runs, stopping at the first failure
+  package   the npm package in target/pkg/
+  bench     sizes and timings, with their budgets";
+
+fn main() -> ExitCode {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let Some(command) = args.first() else {
+        eprintln!("{USAGE}");
+        return ExitCode::from(2);
+    };
+    let rest = &args[1..];
+    let result = match command.as_str() {
+        "setup" => setup::run(),
+        "serve" => serve::run(rest),
+        "test" => test::run(rest),
+        "package" => setup::run().and_then(|()| package::run()),
+        "bench" => bench::run(rest),
+        "-h" | "--help" | "help" => {
+            println!("{USAGE}");
+            return ExitCode::SUCCESS;
+        }
+        other => {
+            eprintln!("unknown command `{other}`\n\n{USAGE}");
+            return ExitCode::from(2);
+        }
+    };
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("\nxtask {command}: FAILED: {e}");
+            ExitCode::FAILURE
+        }
+    }
+}

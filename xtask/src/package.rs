@@ -1,0 +1,105 @@
+//! `cargo xtask package`: the npm package `reve-remix` in `target/pkg/`.
+
+use std::path::PathBuf;
+
+use crate::util::{Result, cmd, locked_version, root, run, step};
+
+pub fn pkg_dir() -> PathBuf {
+    root().join("target/pkg")
+}
+
+/// wasm-opt flags for what rustc's wasm32 target emits by default.
+pub const WASM_OPT_FEATURES: [&str; 6] = [
+    "--enable-bulk-memory",
+    "--enable-nontrapping-float-to-int",
+    "--enable-sign-ext",
+    "--enable-mutable-globals",
+    "--enable-reference-types",
+    "--enable-multivalue",
+];
+
+pub fn run() -> Result {
+    let out = pkg_dir();
+    step("package: build the core for wasm32 (release)", || {
+        run(cmd(&cargo()).args([
+            "build",
+            "--package",
+            "reve-remix",
+            "--lib",
+            "--target",
+            "wasm32-unknown-unknown",
+            "--release",
+        ]))
+    })?;
+    step("package: wasm-bindgen --target web", || {
+        let _ = std::fs::remove_dir_all(&out);
+        run(cmd("wasm-bindgen")
+            .arg(root().join("target/wasm32-unknown-unknown/release/reve_remix.wasm"))
+            .args(["--target", "web", "--out-name", "reve_remix", "--out-dir"])
+            .arg(&out))
+    })?;
+    step("package: wasm-opt -Oz", || {
+        let wasm = out.join("reve_remix_bg.wasm");
+        run(cmd("wasm-opt")
+            .arg("-Oz")
+            .args(WASM_OPT_FEATURES)
+            .arg(&wasm)
+            .arg("-o")
+            .arg(&wasm))
+    })?;
+    step("package: package.json and README", || {
+        let version = crate_version()?;
+        std::fs::write(out.join("package.json"), package_json(&version))
+            .map_err(|e| format!("cannot write package.json: {e}"))?;
+        std::fs::copy(root().join("crates/core/README.md"), out.join("README.md"))
+            .map_err(|e| format!("cannot copy crates/core/README.md: {e}"))?;
+        // wasm-bindgen writes a .gitignore of `*` that npm would obey.
+        let _ = std::fs::remove_file(out.join(".gitignore"));
+        Ok(())
+    })?;
+    println!("    the package is in {}", out.display());
+    Ok(())
+}
+
+fn cargo() -> String {
+    std::env::var("CARGO").unwrap_or_else(|_| "cargo".into())
+}
+
+fn crate_version() -> Result<String> {
+    locked_version("reve-remix")
+}
+
+fn package_json(version: &str) -> String {
+    format!(
+        r#"{{
+  "name": "reve-remix",
+  "version": "{version}",
+  "description": "Check reference images and run Reve Remix on any of its hosted providers, from the browser, a worker or Node",
+  "license": "MIT OR Apache-2.0",
+  "type": "module",
+  "main": "./reve_remix.js",
+  "module": "./reve_remix.js",
+  "types": "./reve_remix.d.ts",
+  "exports": {{
+    ".": {{
+      "types": "./reve_remix.d.ts",
+      "default": "./reve_remix.js"
+    }},
+    "./reve_remix_bg.wasm": "./reve_remix_bg.wasm"
+  }},
+  "files": [
+    "reve_remix.js",
+    "reve_remix.d.ts",
+    "reve_remix_bg.wasm",
+    "reve_remix_bg.wasm.d.ts",
+    "README.md"
+  ],
+  "sideEffects": false,
+  "engines": {{
+    "node": ">=20"
+  }},
+  "keywords": ["reve", "remix", "image", "wasm", "fal", "replicate"]
+}}
+"#
+    )
+}

@@ -1,0 +1,188 @@
+//! `cargo xtask setup`: install what is missing, checking versions, not just
+//! presence. Idempotent: a second run only checks.
+
+use std::path::Path;
+
+use crate::util::{Result, cmd, locked_version, output, root, run, step, tools_dir};
+
+pub const TRUNK_VERSION: &str = "0.21.14";
+/// Debian's binaryen (108) corrupts Rust's wasm; 132 from npm does not.
+pub const BINARYEN_VERSION: &str = "132.0.0";
+pub const CHROMIUM: &str = "/usr/bin/chromium";
+pub const CHROMEDRIVER: &str = "/usr/bin/chromedriver";
+
+pub fn run() -> Result {
+    step("setup: wasm32 target", wasm_target)?;
+    step("setup: trunk", trunk)?;
+    step("setup: wasm-bindgen CLI", wasm_bindgen)?;
+    step("setup: wasm-opt (binaryen from npm)", wasm_opt)?;
+    step("setup: Chromium and chromedriver", chromium)?;
+    step("setup: npm packages of the browser tests", test_packages)
+}
+
+fn cargo() -> String {
+    std::env::var("CARGO").unwrap_or_else(|_| "cargo".into())
+}
+
+fn wasm_target() -> Result {
+    let installed = output(cmd("rustup").args(["target", "list", "--installed"])).unwrap_or_default();
+    if installed.lines().any(|l| l.trim() == "wasm32-unknown-unknown") {
+        println!("    already installed");
+        return Ok(());
+    }
+    run(cmd("rustup").args(["target", "add", "wasm32-unknown-unknown"]))
+}
+
+fn trunk() -> Result {
+    let want = format!("trunk {TRUNK_VERSION}");
+    match output(cmd("trunk").arg("--version")) {
+        Some(v) if v == want => {
+            println!("    {v} already installed");
+            return Ok(());
+        }
+        Some(v) => println!("    found `{v}`, need {want}: installing (about 10 minutes on 2 cores)"),
+        None => println!("    not found: installing {want} (about 10 minutes on 2 cores)"),
+    }
+    run(cmd(&cargo()).args(["install", "--locked", "trunk", "--version", TRUNK_VERSION, "--force"]))
+}
+
+fn wasm_bindgen() -> Result {
+    let version = locked_version("wasm-bindgen")?;
+    let want = format!("wasm-bindgen {version}");
+    let have = output(cmd("wasm-bindgen").arg("--version"));
+    let runner = output(cmd("wasm-bindgen-test-runner").arg("--version"));
+    let runner_ok = runner.as_deref().is_some_and(|r| r.ends_with(&version));
+    if have.as_deref() == Some(want.as_str()) && runner_ok {
+        println!("    {want} already installed (matches Cargo.lock)");
+        return Ok(());
+    }
+    println!(
+        "    found {}, need {want} (Cargo.lock): installing (about 4 minutes)",
+        have.as_deref().unwrap_or("none")
+    );
+    // No `--locked`: its lock file names a webpki-roots release the
+    // registry here does not serve (TOOLCHAIN.md).
+    run(cmd(&cargo()).args(["install", "wasm-bindgen-cli", "--version", &version, "--force"]))
+}
+
+fn installed_npm_version(node_modules: &Path, package: &str) -> Option<String> {
+    let manifest = std::fs::read_to_string(node_modules.join(package).join("package.json")).ok()?;
+    let key = "\"version\": \"";
+    let start = manifest.find(key)? + key.len();
+    let len = manifest[start..].find('"')?;
+    Some(manifest[start..start + len].to_string())
+}
+
+fn need_npm() -> Result {
+    if output(cmd("npm").arg("--version")).is_none() {
+        return Err("npm is not installed: install Node.js 20 or newer with npm, then run `cargo xtask setup` again".into());
+    }
+    Ok(())
+}
+
+fn wasm_opt() -> Result {
+    let tools = tools_dir();
+    let node_modules = tools.join("node_modules");
+    let wrapper = tools.join("bin/wasm-opt");
+    let script = format!(
+        "#!/bin/sh\n# binaryen {BINARYEN_VERSION} from npm (Debian's binaryen breaks Rust's wasm)\nexec node \"{}\" \"$@\"\n",
+        node_modules.join("binaryen/bin/wasm-opt").display()
+    );
+    let have = installed_npm_version(&node_modules, "binaryen");
+    if have.as_deref() == Some(BINARYEN_VERSION)
+        && std::fs::read_to_string(&wrapper).ok().as_deref() == Some(script.as_str())
+    {
+        println!("    binaryen {BINARYEN_VERSION} already installed in {}", tools.display());
+        return Ok(());
+    }
+    need_npm()?;
+    std::fs::create_dir_all(tools.join("bin")).map_err(|e| format!("cannot create {}: {e}", tools.display()))?;
+    if have.as_deref() != Some(BINARYEN_VERSION) {
+        let major = BINARYEN_VERSION.split('.').next().unwrap_or(BINARYEN_VERSION);
+        run(cmd("npm")
+            .args(["install", "--no-audit", "--no-fund", "--prefix"])
+            .arg(&tools)
+            .arg(format!("binaryen@{major}")))?;
+    }
+    std::fs::write(&wrapper, script).map_err(|e| format!("cannot write {}: {e}", wrapper.display()))?;
+    make_executable(&wrapper)?;
+    let v = output(cmd("wasm-opt").arg("--version")).ok_or("wasm-opt does not run after install")?;
+    println!("    {v}");
+    Ok(())
+}
+
+#[cfg(unix)]
+fn make_executable(path: &Path) -> Result {
+    use std::os::unix::fs::PermissionsExt;
+    std::fs::set_permissions(path, std::fs::Permissions::from_mode(0o755))
+        .map_err(|e| format!("cannot make {} executable: {e}", path.display()))
+}
+
+#[cfg(not(unix))]
+fn make_executable(_: &Path) -> Result {
+    Ok(())
+}
+
+fn chromium() -> Result {
+    if Path::new(CHROMIUM).exists() && Path::new(CHROMEDRIVER).exists() {
+        let v = output(cmd(CHROMIUM).arg("--version")).unwrap_or_default();
+        println!("    {v} and chromedriver already installed");
+        return Ok(());
+    }
+    let uid = output(cmd("id").arg("-u")).unwrap_or_default();
+    if uid != "0" {
+        return Err(format!(
+            "{CHROMIUM} or {CHROMEDRIVER} is missing and this user is not root: \
+             run `sudo apt-get install -y chromium chromium-driver`, then `cargo xtask setup` again"
+        ));
+    }
+    run(cmd("apt-get").arg("update").arg("-q"))?;
+    run(cmd("apt-get")
+        .args(["install", "-y", "-q", "--no-install-recommends", "chromium", "chromium-driver"])
+        .env("DEBIAN_FRONTEND", "noninteractive"))
+}
+
+fn test_packages() -> Result {
+    let dir = root().join("tests");
+    let lock = std::fs::read_to_string(dir.join("package-lock.json"))
+        .map_err(|e| format!("cannot read tests/package-lock.json: {e}"))?;
+    let stamp = dir.join("node_modules/.package-lock.json");
+    // npm writes node_modules/.package-lock.json on install; when it names the
+    // same versions as the lock file, nothing changed since.
+    let installed = std::fs::read_to_string(&stamp).unwrap_or_default();
+    let wanted = lock_packages(&lock);
+    if !wanted.is_empty() && wanted == lock_packages(&installed) {
+        println!("    already installed ({})", wanted.join(", "));
+        return Ok(());
+    }
+    need_npm()?;
+    run(cmd("npm").args(["ci", "--no-audit", "--no-fund"]).current_dir(&dir))
+}
+
+/// `name@version` of every package a package-lock.json names.
+fn lock_packages(lock: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    let mut rest = lock;
+    while let Some(i) = rest.find("\"node_modules/") {
+        rest = &rest[i + 14..];
+        let Some(end) = rest.find('"') else { break };
+        let name = &rest[..end];
+        let Some(v) = rest.find("\"version\": \"") else { break };
+        let vs = &rest[v + 12..];
+        let version = &vs[..vs.find('"').unwrap_or(0)];
+        out.push(format!("{name}@{version}"));
+    }
+    out.sort();
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn lock_packages_reads_names_and_versions() {
+        let lock = r#"{"packages": {"": {"name": "x"}, "node_modules/playwright-core": {"version": "1.65.1", "dev": true}}}"#;
+        assert_eq!(lock_packages(lock), vec!["playwright-core@1.65.1".to_string()]);
+    }
+}

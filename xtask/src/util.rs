@@ -1,0 +1,134 @@
+//! Running commands, timing steps, finding paths.
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
+use std::time::Instant;
+
+pub type Result<T = ()> = std::result::Result<T, String>;
+
+/// The repository root.
+pub fn root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .parent()
+        .expect("xtask/ has a parent")
+        .to_path_buf()
+}
+
+/// Where setup keeps tools that are not cargo binaries (binaryen,
+/// typescript): outside the clone, so that every clone shares them.
+pub fn tools_dir() -> PathBuf {
+    let base = std::env::var_os("XDG_CACHE_HOME")
+        .map(PathBuf::from)
+        .or_else(|| std::env::var_os("HOME").map(|h| PathBuf::from(h).join(".cache")))
+        .unwrap_or_else(|| root().join("target"));
+    base.join("reve-remix-tools")
+}
+
+/// `PATH` with our tool wrappers and `~/.cargo/bin` first, so children
+/// (trunk, the test runner) find the tools setup installed.
+pub fn tool_path() -> std::ffi::OsString {
+    let mut dirs = vec![tools_dir().join("bin")];
+    if let Some(home) = std::env::var_os("CARGO_HOME") {
+        dirs.push(PathBuf::from(home).join("bin"));
+    } else if let Some(home) = std::env::var_os("HOME") {
+        dirs.push(PathBuf::from(home).join(".cargo/bin"));
+    }
+    if let Some(path) = std::env::var_os("PATH") {
+        dirs.extend(std::env::split_paths(&path));
+    }
+    std::env::join_paths(dirs).unwrap_or_default()
+}
+
+/// A command with the tool `PATH`, run from the repository root.
+pub fn cmd(program: &str) -> Command {
+    let mut c = Command::new(program);
+    c.current_dir(root()).env("PATH", tool_path());
+    c
+}
+
+/// Run to completion with inherited output; an error names the command.
+pub fn run(c: &mut Command) -> Result {
+    let shown = show(c);
+    println!("  $ {shown}");
+    let status = c.status().map_err(|e| format!("could not start `{shown}`: {e}"))?;
+    if status.success() {
+        Ok(())
+    } else {
+        Err(format!("`{shown}` exited with {status}"))
+    }
+}
+
+/// Run and capture stdout (trimmed); `None` when the program is missing or fails.
+pub fn output(c: &mut Command) -> Option<String> {
+    let out = c.stderr(Stdio::null()).output().ok()?;
+    out.status
+        .success()
+        .then(|| String::from_utf8_lossy(&out.stdout).trim().to_string())
+}
+
+fn show(c: &Command) -> String {
+    let mut s = c.get_program().to_string_lossy().into_owned();
+    for a in c.get_args() {
+        s.push(' ');
+        s.push_str(&a.to_string_lossy());
+    }
+    s
+}
+
+/// A named step: prints its name, runs it, prints how long it took.
+pub fn step(name: &str, f: impl FnOnce() -> Result) -> Result {
+    println!("==> {name}");
+    let start = Instant::now();
+    let result = f();
+    let secs = start.elapsed().as_secs_f64();
+    match &result {
+        Ok(()) => println!("    {name}: ok ({secs:.1} s)"),
+        Err(_) => println!("    {name}: FAILED after {secs:.1} s"),
+    }
+    result.map_err(|e| format!("{name}: {e}"))
+}
+
+/// The version of a crate as resolved in `Cargo.lock`.
+pub fn locked_version(krate: &str) -> Result<String> {
+    let lock = std::fs::read_to_string(root().join("Cargo.lock"))
+        .map_err(|e| format!("cannot read Cargo.lock: {e}"))?;
+    let needle = format!("name = \"{krate}\"\nversion = \"");
+    let start = lock
+        .find(&needle)
+        .ok_or_else(|| format!("{krate} is not in Cargo.lock"))?
+        + needle.len();
+    let len = lock[start..].find('"').ok_or("Cargo.lock is malformed")?;
+    Ok(lock[start..start + len].to_string())
+}
+
+/// Gzip size at the best level, the way a CDN would serve it.
+pub fn gzip_len(bytes: &[u8]) -> usize {
+    use flate2::{Compression, write::GzEncoder};
+    use std::io::Write;
+    let mut enc = GzEncoder::new(Vec::new(), Compression::best());
+    enc.write_all(bytes).expect("writing to a Vec cannot fail");
+    enc.finish().expect("writing to a Vec cannot fail").len()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_locked_wasm_bindgen_is_the_pinned_one() {
+        let manifest = std::fs::read_to_string(root().join("Cargo.toml")).expect("Cargo.toml");
+        let locked = locked_version("wasm-bindgen").expect("locked");
+        assert!(
+            manifest.contains(&format!("wasm-bindgen = \"={locked}\"")),
+            "Cargo.toml must pin wasm-bindgen to the locked {locked} with `=`"
+        );
+        let trunk = std::fs::read_to_string(root().join("Trunk.toml")).expect("Trunk.toml");
+        assert!(trunk.contains(&format!("wasm_bindgen = \"{locked}\"")), "Trunk.toml [tools] must name {locked}");
+    }
+
+    #[test]
+    fn gzip_shrinks_repetitive_bytes() {
+        let bytes = vec![b'a'; 10_000];
+        assert!(gzip_len(&bytes) < 100);
+    }
+}
