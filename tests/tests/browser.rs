@@ -11,7 +11,7 @@ async fn browser_suite_passes() {
     let root = repo_root();
     let dist = root.join("dist");
     assert!(dist.join("index.html").is_file(), "build the site first: trunk build --release");
-    let mock = reve_remix_mock::Config { job_duration: Duration::from_secs(2) };
+    let mock = reve_remix_mock::Config { job_duration: Duration::from_secs(2), ..Default::default() };
     let site = start(&dist, mock).await.expect("start the site and the mock");
 
     let mut specs: Vec<_> = std::fs::read_dir(root.join("tests/e2e"))

@@ -5,8 +5,12 @@
 //! tested natively with `cargo test`. The wasm layer only moves bytes.
 
 pub mod error;
+pub mod http;
 pub mod image;
+pub mod job;
+pub mod json;
 pub mod prompt;
+pub mod provider;
 
 pub use error::{ErrorCode, RemixError};
 
