@@ -4,10 +4,75 @@
 //! turns every `RemixError` into a real JS `Error` with `code`, `message`,
 //! `status`, `retryable`, `provider` and `requestId`.
 
-use js_sys::{Error as JsError, Reflect};
+use js_sys::{Error as JsError, Object, Reflect};
 use wasm_bindgen::prelude::*;
 
 use crate::error::RemixError;
+use crate::image::{self, ImageInfo, ImageLimits};
+
+#[wasm_bindgen(typescript_custom_section)]
+const TS_TYPES: &'static str = r#"
+/** What a reference image is, read from its bytes (never from its name). */
+export interface ImageInfo {
+  format: "png" | "jpeg" | "webp" | "avif" | "heif";
+  mime: string;
+  width: number;
+  height: number;
+  bytes: number;
+}
+
+/** Every failure: a JS Error with a stable `code` (see the README). */
+export interface RemixError extends Error {
+  name: "RemixError";
+  code: RemixErrorCode;
+  status?: number;
+  retryable: boolean;
+  provider?: string;
+  requestId?: string;
+  /** Seconds the provider asked to wait before trying again. */
+  retryAfter?: number;
+}
+
+export type RemixErrorCode =
+  | "unknown_provider" | "missing_api_key" | "empty_prompt" | "prompt_too_long" | "no_images"
+  | "too_many_images" | "empty_image" | "unsupported_format" | "truncated_image" | "corrupt_image"
+  | "image_too_large" | "image_dimensions" | "unknown_reference" | "invalid_option"
+  | "unauthorized" | "insufficient_credits" | "rate_limited" | "content_violation"
+  | "provider_rejected" | "provider_error" | "malformed_response" | "job_failed" | "network"
+  | "timeout" | "cancelled";
+"#;
+
+/// Inspect a reference image: its format (from the bytes), size and
+/// dimensions, checked against Reve's limits. Throws a `RemixError`
+/// (`empty_image`, `unsupported_format`, `truncated_image`,
+/// `corrupt_image`, `image_too_large`, `image_dimensions`) whose message
+/// names `name`.
+#[wasm_bindgen(js_name = inspectImage, unchecked_return_type = "ImageInfo")]
+pub fn inspect_image(bytes: &[u8], name: Option<String>) -> Result<JsValue, JsValue> {
+    let info = image::inspect(bytes, name.as_deref(), &ImageLimits::REVE).map_err(|e| to_js_error(&e))?;
+    Ok(image_info_to_js(&info))
+}
+
+/// `data:<mime>;base64,…` for a reference image, after the same checks as
+/// `inspectImage`; the MIME type is the sniffed one, never the file name's.
+#[wasm_bindgen(js_name = toDataUrl)]
+pub fn to_data_url(bytes: &[u8]) -> Result<String, JsValue> {
+    let info = image::inspect(bytes, None, &ImageLimits::REVE).map_err(|e| to_js_error(&e))?;
+    let mut out = Vec::with_capacity(bytes.len() / 3 * 4 + 40);
+    image::data_url_into(&mut out, &info, bytes);
+    // base64 and a MIME type are ASCII.
+    Ok(String::from_utf8(out).unwrap_or_default())
+}
+
+pub(crate) fn image_info_to_js(info: &ImageInfo) -> JsValue {
+    let obj: JsValue = Object::new().into();
+    set(&obj, "format", &JsValue::from_str(info.format.as_str()));
+    set(&obj, "mime", &JsValue::from_str(info.format.mime()));
+    set(&obj, "width", &JsValue::from(info.width));
+    set(&obj, "height", &JsValue::from(info.height));
+    set(&obj, "bytes", &JsValue::from(info.bytes as f64));
+    obj
+}
 
 /// A JS `Error` carrying the fields of a `RemixError`; `name` is
 /// `"RemixError"` so that `String(err)` reads well in a console.
