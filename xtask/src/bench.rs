@@ -2,7 +2,7 @@
 
 use std::path::Path;
 
-use crate::util::{Result, cmd, gzip_len, root, run, step};
+use crate::util::{Result, cmd, exec, gzip_len, root, step};
 use crate::{package, setup};
 
 /// Issue 4: the npm package, wasm + js, gzipped.
@@ -12,19 +12,25 @@ const APP_BUDGET_GZ: usize = 100_000;
 
 pub fn run(args: &[String]) -> Result {
     if let Some(a) = args.first() {
-        return Err(format!("`cargo xtask bench` takes no arguments (got `{a}`)"));
+        return Err(format!(
+            "`cargo xtask bench` takes no arguments (got `{a}`)"
+        ));
     }
     setup::run()?;
     package::run()?;
     step("build the site (trunk build --release)", || {
-        run(cmd("trunk").args(["build", "--release", "--offline"]))
+        exec(cmd("trunk").args(["build", "--release", "--offline"]))
     })?;
 
     println!("\n== sizes (raw / gzip -9) ==");
     let pkg = package::pkg_dir();
     let pkg_total = sizes("npm package", &pkg, &["wasm", "js"])?;
     verdict("package wasm + js gzipped", pkg_total, PACKAGE_BUDGET_GZ);
-    let app_total = sizes("web app (dist/)", &root().join("dist"), &["wasm", "js", "css"])?;
+    let app_total = sizes(
+        "web app (dist/)",
+        &root().join("dist"),
+        &["wasm", "js", "css"],
+    )?;
     verdict("app wasm + js + css gzipped", app_total, APP_BUDGET_GZ);
     Ok(())
 }
@@ -44,7 +50,8 @@ fn sizes(label: &str, dir: &Path, exts: &[&str]) -> Result<usize> {
     entries.sort();
     let (mut raw_total, mut gz_total) = (0, 0);
     for path in entries {
-        let bytes = std::fs::read(&path).map_err(|e| format!("cannot read {}: {e}", path.display()))?;
+        let bytes =
+            std::fs::read(&path).map_err(|e| format!("cannot read {}: {e}", path.display()))?;
         let gz = gzip_len(&bytes);
         raw_total += bytes.len();
         gz_total += gz;

@@ -2,7 +2,7 @@
 
 use std::path::PathBuf;
 
-use crate::util::{Result, cmd, locked_version, root, run, step};
+use crate::util::{Result, cmd, exec, locked_version, root, step};
 
 pub fn pkg_dir() -> PathBuf {
     root().join("target/pkg")
@@ -21,7 +21,7 @@ pub const WASM_OPT_FEATURES: [&str; 6] = [
 pub fn run() -> Result {
     let out = pkg_dir();
     step("package: build the core for wasm32 (release)", || {
-        run(cmd(&cargo()).args([
+        exec(cmd(&cargo()).args([
             "build",
             "--package",
             "reve-remix",
@@ -33,19 +33,23 @@ pub fn run() -> Result {
     })?;
     step("package: wasm-bindgen --target web", || {
         let _ = std::fs::remove_dir_all(&out);
-        run(cmd("wasm-bindgen")
-            .arg(root().join("target/wasm32-unknown-unknown/release/reve_remix.wasm"))
-            .args(["--target", "web", "--out-name", "reve_remix", "--out-dir"])
-            .arg(&out))
+        exec(
+            cmd("wasm-bindgen")
+                .arg(root().join("target/wasm32-unknown-unknown/release/reve_remix.wasm"))
+                .args(["--target", "web", "--out-name", "reve_remix", "--out-dir"])
+                .arg(&out),
+        )
     })?;
     step("package: wasm-opt -Oz", || {
         let wasm = out.join("reve_remix_bg.wasm");
-        run(cmd("wasm-opt")
-            .arg("-Oz")
-            .args(WASM_OPT_FEATURES)
-            .arg(&wasm)
-            .arg("-o")
-            .arg(&wasm))
+        exec(
+            cmd("wasm-opt")
+                .arg("-Oz")
+                .args(WASM_OPT_FEATURES)
+                .arg(&wasm)
+                .arg("-o")
+                .arg(&wasm),
+        )
     })?;
     step("package: package.json and README", || {
         let version = crate_version()?;

@@ -7,7 +7,7 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Duration;
 
 use crate::setup;
-use crate::util::{Result, cmd, root, run, step};
+use crate::util::{Result, cmd, exec, root, step};
 
 pub const MOCK_ADDR: &str = "127.0.0.1:8787";
 pub const SITE_URL: &str = "http://127.0.0.1:8080/";
@@ -17,14 +17,20 @@ pub fn run(args: &[String]) -> Result {
     let mut it = args.iter();
     while let Some(a) = it.next() {
         match a.as_str() {
-            "--job-seconds" => job_seconds = Some(it.next().ok_or("--job-seconds needs a value")?.clone()),
-            other => return Err(format!("unknown argument `{other}` (serve takes --job-seconds N)")),
+            "--job-seconds" => {
+                job_seconds = Some(it.next().ok_or("--job-seconds needs a value")?.clone())
+            }
+            other => {
+                return Err(format!(
+                    "unknown argument `{other}` (serve takes --job-seconds N)"
+                ));
+            }
         }
     }
     setup::run()?;
     let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
     step("build the mock provider", || {
-        run(cmd(&cargo).args(["build", "--package", "reve-remix-mock"]))
+        exec(cmd(&cargo).args(["build", "--package", "reve-remix-mock"]))
     })?;
 
     let stop = Arc::new(AtomicBool::new(false));
@@ -32,12 +38,16 @@ pub fn run(args: &[String]) -> Result {
     ctrlc::set_handler(move || flag.store(true, Ordering::SeqCst))
         .map_err(|e| format!("cannot catch Ctrl-C: {e}"))?;
 
-    let mut mock_cmd = cmd(&root().join("target/debug/reve-remix-mock").to_string_lossy());
+    let mut mock_cmd = cmd(&root()
+        .join("target/debug/reve-remix-mock")
+        .to_string_lossy());
     mock_cmd.args(["--addr", MOCK_ADDR]);
     if let Some(secs) = &job_seconds {
         mock_cmd.args(["--job-seconds", secs]);
     }
-    let mock = mock_cmd.spawn().map_err(|e| format!("cannot start the mock: {e}"))?;
+    let mock = mock_cmd
+        .spawn()
+        .map_err(|e| format!("cannot start the mock: {e}"))?;
     let trunk = match cmd("trunk").args(["serve", "--offline"]).spawn() {
         Ok(t) => t,
         Err(e) => {

@@ -3,7 +3,7 @@
 
 use std::path::Path;
 
-use crate::util::{Result, cmd, locked_version, output, root, run, step, tools_dir};
+use crate::util::{Result, cmd, exec, locked_version, output, root, step, tools_dir};
 
 pub const TRUNK_VERSION: &str = "0.21.14";
 /// Debian's binaryen (108) corrupts Rust's wasm; 132 from npm does not.
@@ -25,12 +25,16 @@ fn cargo() -> String {
 }
 
 fn wasm_target() -> Result {
-    let installed = output(cmd("rustup").args(["target", "list", "--installed"])).unwrap_or_default();
-    if installed.lines().any(|l| l.trim() == "wasm32-unknown-unknown") {
+    let installed =
+        output(cmd("rustup").args(["target", "list", "--installed"])).unwrap_or_default();
+    if installed
+        .lines()
+        .any(|l| l.trim() == "wasm32-unknown-unknown")
+    {
         println!("    already installed");
         return Ok(());
     }
-    run(cmd("rustup").args(["target", "add", "wasm32-unknown-unknown"]))
+    exec(cmd("rustup").args(["target", "add", "wasm32-unknown-unknown"]))
 }
 
 fn trunk() -> Result {
@@ -40,10 +44,19 @@ fn trunk() -> Result {
             println!("    {v} already installed");
             return Ok(());
         }
-        Some(v) => println!("    found `{v}`, need {want}: installing (about 10 minutes on 2 cores)"),
+        Some(v) => {
+            println!("    found `{v}`, need {want}: installing (about 10 minutes on 2 cores)")
+        }
         None => println!("    not found: installing {want} (about 10 minutes on 2 cores)"),
     }
-    run(cmd(&cargo()).args(["install", "--locked", "trunk", "--version", TRUNK_VERSION, "--force"]))
+    exec(cmd(&cargo()).args([
+        "install",
+        "--locked",
+        "trunk",
+        "--version",
+        TRUNK_VERSION,
+        "--force",
+    ]))
 }
 
 fn wasm_bindgen() -> Result {
@@ -62,7 +75,13 @@ fn wasm_bindgen() -> Result {
     );
     // No `--locked`: its lock file names a webpki-roots release the
     // registry here does not serve (TOOLCHAIN.md).
-    run(cmd(&cargo()).args(["install", "wasm-bindgen-cli", "--version", &version, "--force"]))
+    exec(cmd(&cargo()).args([
+        "install",
+        "wasm-bindgen-cli",
+        "--version",
+        &version,
+        "--force",
+    ]))
 }
 
 fn installed_npm_version(node_modules: &Path, package: &str) -> Option<String> {
@@ -92,21 +111,32 @@ fn wasm_opt() -> Result {
     if have.as_deref() == Some(BINARYEN_VERSION)
         && std::fs::read_to_string(&wrapper).ok().as_deref() == Some(script.as_str())
     {
-        println!("    binaryen {BINARYEN_VERSION} already installed in {}", tools.display());
+        println!(
+            "    binaryen {BINARYEN_VERSION} already installed in {}",
+            tools.display()
+        );
         return Ok(());
     }
     need_npm()?;
-    std::fs::create_dir_all(tools.join("bin")).map_err(|e| format!("cannot create {}: {e}", tools.display()))?;
+    std::fs::create_dir_all(tools.join("bin"))
+        .map_err(|e| format!("cannot create {}: {e}", tools.display()))?;
     if have.as_deref() != Some(BINARYEN_VERSION) {
-        let major = BINARYEN_VERSION.split('.').next().unwrap_or(BINARYEN_VERSION);
-        run(cmd("npm")
-            .args(["install", "--no-audit", "--no-fund", "--prefix"])
-            .arg(&tools)
-            .arg(format!("binaryen@{major}")))?;
+        let major = BINARYEN_VERSION
+            .split('.')
+            .next()
+            .unwrap_or(BINARYEN_VERSION);
+        exec(
+            cmd("npm")
+                .args(["install", "--no-audit", "--no-fund", "--prefix"])
+                .arg(&tools)
+                .arg(format!("binaryen@{major}")),
+        )?;
     }
-    std::fs::write(&wrapper, script).map_err(|e| format!("cannot write {}: {e}", wrapper.display()))?;
+    std::fs::write(&wrapper, script)
+        .map_err(|e| format!("cannot write {}: {e}", wrapper.display()))?;
     make_executable(&wrapper)?;
-    let v = output(cmd("wasm-opt").arg("--version")).ok_or("wasm-opt does not run after install")?;
+    let v =
+        output(cmd("wasm-opt").arg("--version")).ok_or("wasm-opt does not run after install")?;
     println!("    {v}");
     Ok(())
 }
@@ -136,10 +166,19 @@ fn chromium() -> Result {
              run `sudo apt-get install -y chromium chromium-driver`, then `cargo xtask setup` again"
         ));
     }
-    run(cmd("apt-get").arg("update").arg("-q"))?;
-    run(cmd("apt-get")
-        .args(["install", "-y", "-q", "--no-install-recommends", "chromium", "chromium-driver"])
-        .env("DEBIAN_FRONTEND", "noninteractive"))
+    exec(cmd("apt-get").arg("update").arg("-q"))?;
+    exec(
+        cmd("apt-get")
+            .args([
+                "install",
+                "-y",
+                "-q",
+                "--no-install-recommends",
+                "chromium",
+                "chromium-driver",
+            ])
+            .env("DEBIAN_FRONTEND", "noninteractive"),
+    )
 }
 
 fn test_packages() -> Result {
@@ -156,7 +195,11 @@ fn test_packages() -> Result {
         return Ok(());
     }
     need_npm()?;
-    run(cmd("npm").args(["ci", "--no-audit", "--no-fund"]).current_dir(&dir))
+    exec(
+        cmd("npm")
+            .args(["ci", "--no-audit", "--no-fund"])
+            .current_dir(&dir),
+    )
 }
 
 /// `name@version` of every package a package-lock.json names.
@@ -167,7 +210,9 @@ fn lock_packages(lock: &str) -> Vec<String> {
         rest = &rest[i + 14..];
         let Some(end) = rest.find('"') else { break };
         let name = &rest[..end];
-        let Some(v) = rest.find("\"version\": \"") else { break };
+        let Some(v) = rest.find("\"version\": \"") else {
+            break;
+        };
         let vs = &rest[v + 12..];
         let version = &vs[..vs.find('"').unwrap_or(0)];
         out.push(format!("{name}@{version}"));
@@ -183,6 +228,9 @@ mod tests {
     #[test]
     fn lock_packages_reads_names_and_versions() {
         let lock = r#"{"packages": {"": {"name": "x"}, "node_modules/playwright-core": {"version": "1.65.1", "dev": true}}}"#;
-        assert_eq!(lock_packages(lock), vec!["playwright-core@1.65.1".to_string()]);
+        assert_eq!(
+            lock_packages(lock),
+            vec!["playwright-core@1.65.1".to_string()]
+        );
     }
 }

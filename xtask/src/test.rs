@@ -2,7 +2,7 @@
 //! failure and naming it.
 
 use crate::setup::CHROMEDRIVER;
-use crate::util::{Result, cmd, root, run, step};
+use crate::util::{Result, cmd, exec, root, step};
 use crate::{package, setup};
 
 pub fn run(args: &[String]) -> Result {
@@ -11,12 +11,21 @@ pub fn run(args: &[String]) -> Result {
     }
     let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
     setup::run()?;
-    step("rustfmt", || run(cmd(&cargo).args(["fmt", "--all", "--", "--check"])))?;
+    step("rustfmt", || {
+        exec(cmd(&cargo).args(["fmt", "--all", "--", "--check"]))
+    })?;
     step("clippy (native)", || {
-        run(cmd(&cargo).args(["clippy", "--workspace", "--all-targets", "--", "-D", "warnings"]))
+        exec(cmd(&cargo).args([
+            "clippy",
+            "--workspace",
+            "--all-targets",
+            "--",
+            "-D",
+            "warnings",
+        ]))
     })?;
     step("clippy (wasm32)", || {
-        run(cmd(&cargo).args([
+        exec(cmd(&cargo).args([
             "clippy",
             "--package",
             "reve-remix",
@@ -30,39 +39,49 @@ pub fn run(args: &[String]) -> Result {
             "warnings",
         ]))
     })?;
-    step("native tests", || run(cmd(&cargo).args(["test", "--workspace"])))?;
-    step("browser tests of the wasm code (wasm-bindgen-test in headless Chromium)", || {
-        run(cmd(&cargo)
-            .args([
-                "test",
-                "--package",
-                "reve-remix",
-                "--package",
-                "reve-remix-web",
-                "--target",
-                "wasm32-unknown-unknown",
-            ])
-            .env("CHROMEDRIVER", CHROMEDRIVER)
-            .env("WASM_BINDGEN_TEST_TIMEOUT", "120"))
+    step("native tests", || {
+        exec(cmd(&cargo).args(["test", "--workspace"]))
     })?;
+    step(
+        "browser tests of the wasm code (wasm-bindgen-test in headless Chromium)",
+        || {
+            exec(
+                cmd(&cargo)
+                    .args([
+                        "test",
+                        "--package",
+                        "reve-remix",
+                        "--package",
+                        "reve-remix-web",
+                        "--target",
+                        "wasm32-unknown-unknown",
+                    ])
+                    .env("CHROMEDRIVER", CHROMEDRIVER)
+                    .env("WASM_BINDGEN_TEST_TIMEOUT", "120"),
+            )
+        },
+    )?;
     package::run()?;
     step("the package in Node", || {
-        run(cmd("node").args(["--test", "crates/core/tests/node/"]))
+        exec(cmd("node").args(["--test", "crates/core/tests/node/"]))
     })?;
     step("build the site (trunk build --release)", || {
-        run(cmd("trunk").args(["build", "--release", "--offline"]))
+        exec(cmd("trunk").args(["build", "--release", "--offline"]))
     })?;
-    step("end-to-end tests (the built site in headless Chromium)", || {
-        run(cmd(&cargo).args([
-            "test",
-            "--package",
-            "reve-remix-e2e",
-            "--test",
-            "browser",
-            "--",
-            "--ignored",
-        ]))
-    })?;
+    step(
+        "end-to-end tests (the built site in headless Chromium)",
+        || {
+            exec(cmd(&cargo).args([
+                "test",
+                "--package",
+                "reve-remix-e2e",
+                "--test",
+                "browser",
+                "--",
+                "--ignored",
+            ]))
+        },
+    )?;
     println!("\nall checks passed ({})", root().display());
     Ok(())
 }

@@ -47,10 +47,12 @@ pub fn cmd(program: &str) -> Command {
 }
 
 /// Run to completion with inherited output; an error names the command.
-pub fn run(c: &mut Command) -> Result {
+pub fn exec(c: &mut Command) -> Result {
     let shown = show(c);
     println!("  $ {shown}");
-    let status = c.status().map_err(|e| format!("could not start `{shown}`: {e}"))?;
+    let status = c
+        .status()
+        .map_err(|e| format!("could not start `{shown}`: {e}"))?;
     if status.success() {
         Ok(())
     } else {
@@ -123,7 +125,10 @@ mod tests {
             "Cargo.toml must pin wasm-bindgen to the locked {locked} with `=`"
         );
         let trunk = std::fs::read_to_string(root().join("Trunk.toml")).expect("Trunk.toml");
-        assert!(trunk.contains(&format!("wasm_bindgen = \"{locked}\"")), "Trunk.toml [tools] must name {locked}");
+        assert!(
+            trunk.contains(&format!("wasm_bindgen = \"{locked}\"")),
+            "Trunk.toml [tools] must name {locked}"
+        );
     }
 
     #[test]
