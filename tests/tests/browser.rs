@@ -10,9 +10,17 @@ use reve_remix_e2e::{repo_root, start};
 async fn browser_suite_passes() {
     let root = repo_root();
     let dist = root.join("dist");
-    assert!(dist.join("index.html").is_file(), "build the site first: trunk build --release");
-    let mock = reve_remix_mock::Config { job_duration: Duration::from_secs(2), ..Default::default() };
-    let site = start(&dist, mock).await.expect("start the site and the mock");
+    assert!(
+        dist.join("index.html").is_file(),
+        "build the site first: trunk build --release"
+    );
+    let mock = reve_remix_mock::Config {
+        job_duration: Duration::from_secs(2),
+        ..Default::default()
+    };
+    let site = start(&dist, mock)
+        .await
+        .expect("start the site and the mock");
 
     let mut specs: Vec<_> = std::fs::read_dir(root.join("tests/e2e"))
         .expect("tests/e2e")
@@ -33,5 +41,8 @@ async fn browser_suite_passes() {
         .status()
         .await
         .expect("run node (is Node.js installed?)");
-    assert!(status.success(), "the browser suite failed (see the node test output above)");
+    assert!(
+        status.success(),
+        "the browser suite failed (see the node test output above)"
+    );
 }

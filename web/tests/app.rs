@@ -12,7 +12,11 @@ wasm_bindgen_test_configure!(run_in_browser);
 fn fresh_root() -> web_sys::HtmlElement {
     let document = leptos::prelude::document();
     let root = document.create_element("div").expect("div");
-    document.body().expect("body").append_child(&root).expect("append");
+    document
+        .body()
+        .expect("body")
+        .append_child(&root)
+        .expect("append");
     root.unchecked_into()
 }
 
@@ -25,5 +29,12 @@ fn app_shell_shows_the_remix_button() {
         .expect("query")
         .expect("a Remix button");
     assert_eq!(button.text_content().as_deref(), Some("Remix"));
-    assert_eq!(root.query_selector("h1").unwrap().unwrap().text_content().as_deref(), Some("Reve Remix"));
+    assert_eq!(
+        root.query_selector("h1")
+            .unwrap()
+            .unwrap()
+            .text_content()
+            .as_deref(),
+        Some("Reve Remix")
+    );
 }

@@ -209,7 +209,11 @@ mod tests {
         assert_eq!(sorted.len(), names.len(), "duplicate code in {names:?}");
         assert_eq!(names[0], "unknown_provider");
         assert_eq!(names[24], "cancelled");
-        assert!(names.iter().all(|n| n.bytes().all(|b| b.is_ascii_lowercase() || b == b'_')));
+        assert!(
+            names
+                .iter()
+                .all(|n| n.bytes().all(|b| b.is_ascii_lowercase() || b == b'_'))
+        );
     }
 
     #[test]

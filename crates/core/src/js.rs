@@ -49,7 +49,8 @@ export type RemixErrorCode =
 /// names `name`.
 #[wasm_bindgen(js_name = inspectImage, unchecked_return_type = "ImageInfo")]
 pub fn inspect_image(bytes: &[u8], name: Option<String>) -> Result<JsValue, JsValue> {
-    let info = image::inspect(bytes, name.as_deref(), &ImageLimits::REVE).map_err(|e| to_js_error(&e))?;
+    let info =
+        image::inspect(bytes, name.as_deref(), &ImageLimits::REVE).map_err(|e| to_js_error(&e))?;
     Ok(image_info_to_js(&info))
 }
 
@@ -120,7 +121,10 @@ mod tests {
         assert!(js.is_instance_of::<JsError>());
         let get = |k: &str| Reflect::get(&js, &JsValue::from_str(k)).expect("property");
         assert_eq!(get("code").as_string().as_deref(), Some("rate_limited"));
-        assert_eq!(get("message").as_string().as_deref(), Some("wait 3 s and try again"));
+        assert_eq!(
+            get("message").as_string().as_deref(),
+            Some("wait 3 s and try again")
+        );
         assert_eq!(get("status").as_f64(), Some(429.0));
         assert_eq!(get("retryable").as_bool(), Some(true));
         assert_eq!(get("provider").as_string().as_deref(), Some("fal"));
