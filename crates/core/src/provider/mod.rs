@@ -1,1 +1,1091 @@
-//! (being written)
+//! The hosted providers of Reve Remix: what each one takes, how to ask it,
+//! and what its answers mean. Sans-IO: a provider builds [`HttpRequest`]s
+//! and reads [`HttpResponse`]s; it never sends or waits. The driver in
+//! [`crate::job`] runs any of them.
+//!
+//! Each provider module holds its table entry (`INFO`, a [`ProviderInfo`]);
+//! every fact the research could not verify lives there, or in a named
+//! const of that module, with a doc comment that says *unverified*.
+//!
+//! Shared here: the input and config types, the one validation function
+//! every provider runs before any request ([`validate`]), how `baseUrl` and
+//! `proxyUrl` shape a request, and the HTTP-error mapping.
+
+use crate::error::{ErrorCode, RemixError};
+use crate::http::{HttpRequest, HttpResponse, Method, RequestKind, Secret};
+use crate::image::{self, ImageFormat, ImageInfo, ImageLimits};
+use crate::job::{Job, RemixResult, ResultImage};
+use crate::json::{self, JsonWriter, Value};
+use crate::prompt::{self, ReferenceSyntax};
+use std::fmt;
+
+pub mod aimlapi;
+pub mod fal;
+pub mod inference_sh;
+pub mod onerouter;
+pub mod pixazo;
+pub mod replicate;
+pub mod reve;
+
+/// Header that carries the real target URL when a request goes through
+/// `proxyUrl`.
+pub const PROXY_TARGET_HEADER: &str = "x-remix-target-url";
+/// Header that names the provider id when a request goes through
+/// `proxyUrl`, so a proxy holding several keys knows which to add.
+pub const PROXY_PROVIDER_HEADER: &str = "x-remix-provider";
+
+/// How a provider wants reference images.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ImageTransport {
+    /// Raw base64 of the file in the JSON body, no `data:` prefix (Reve).
+    Base64,
+    /// A public URL, or the file as a `data:` URI in the JSON body.
+    DataUrl,
+    /// A public HTTPS URL only (Pixazo).
+    Url,
+    /// Files are uploaded first and referred to by the URI the upload
+    /// answers (inference.sh); URLs pass through.
+    Upload,
+}
+
+impl ImageTransport {
+    /// The name JS sees in `ProviderInfo.imageTransport`.
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            Self::Base64 => "base64",
+            Self::DataUrl => "data-url",
+            Self::Url => "url",
+            Self::Upload => "upload",
+        }
+    }
+}
+
+/// Whether a provider answers browsers' CORS preflights.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Cors {
+    /// Documented to work from a browser.
+    Yes,
+    /// Known not to: use `proxyUrl`.
+    No,
+    /// Not documented either way.
+    Unknown,
+}
+
+impl Cors {
+    /// `"yes"`, `"no"` or `"unknown"`.
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            Self::Yes => "yes",
+            Self::No => "no",
+            Self::Unknown => "unknown",
+        }
+    }
+}
+
+/// How the API key is sent.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum AuthScheme {
+    /// `Authorization: Bearer <key>`
+    Bearer,
+    /// `Authorization: Key <key>` (fal)
+    Key,
+    /// `Authorization: <key>` (OneRouter)
+    Raw,
+    /// `Ocp-Apim-Subscription-Key: <key>` (Pixazo)
+    SubscriptionKey,
+}
+
+impl AuthScheme {
+    /// The header the key goes in.
+    pub const fn header(self) -> &'static str {
+        match self {
+            Self::SubscriptionKey => "Ocp-Apim-Subscription-Key",
+            _ => "Authorization",
+        }
+    }
+
+    /// The header's value for `key`.
+    pub fn value(self, key: &str) -> String {
+        match self {
+            Self::Bearer => ["Bearer ", key].concat(),
+            Self::Key => ["Key ", key].concat(),
+            Self::Raw | Self::SubscriptionKey => key.to_string(),
+        }
+    }
+}
+
+/// The options of a [`RemixInput`] beyond prompt and images.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum RemixOption {
+    /// `aspectRatio`
+    AspectRatio,
+    /// `version`
+    Version,
+    /// `testTimeScaling`
+    TestTimeScaling,
+    /// `upscaleFactor`
+    UpscaleFactor,
+    /// `removeBackground`
+    RemoveBackground,
+    /// `outputFormat`
+    OutputFormat,
+}
+
+impl RemixOption {
+    /// The option's name in the JS API.
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            Self::AspectRatio => "aspectRatio",
+            Self::Version => "version",
+            Self::TestTimeScaling => "testTimeScaling",
+            Self::UpscaleFactor => "upscaleFactor",
+            Self::RemoveBackground => "removeBackground",
+            Self::OutputFormat => "outputFormat",
+        }
+    }
+}
+
+/// How often to read a job's status when there is no stream: the first
+/// read after `first_ms`, each wait `factor_percent`% of the one before,
+/// never more than `max_ms`; ±10% jitter on top.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct PollPolicy {
+    /// The first wait.
+    pub first_ms: u32,
+    /// Growth per poll, in percent (150 = ×1.5).
+    pub factor_percent: u32,
+    /// The longest wait.
+    pub max_ms: u32,
+}
+
+impl PollPolicy {
+    /// Used by providers with no advice of their own: 0.5 s, ×1.5, at most
+    /// 5 s. A 30 s job takes about 10 status reads, found ≤ 5 s late.
+    pub const DEFAULT: Self = Self {
+        first_ms: 500,
+        factor_percent: 150,
+        max_ms: 5000,
+    };
+}
+
+/// The seven aspect ratios every provider documents.
+pub const ASPECT_RATIOS: &[&str] = &["16:9", "9:16", "3:2", "2:3", "4:3", "3:4", "1:1"];
+/// The five formats of the README (decided by the bytes).
+pub const ALL_FORMATS: &[ImageFormat] = &[
+    ImageFormat::Png,
+    ImageFormat::Jpeg,
+    ImageFormat::Webp,
+    ImageFormat::Avif,
+    ImageFormat::Heif,
+];
+
+/// A provider's table entry: its limits, options and protocol facts.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct ProviderInfo {
+    /// Stable id (`reve`, `fal`, …).
+    pub id: &'static str,
+    /// Display name.
+    pub name: &'static str,
+    /// Default origin; `Config::base_url` replaces it.
+    pub base_url: &'static str,
+    /// Most reference images per request.
+    pub max_images: usize,
+    /// Limits on each reference image.
+    pub limits: ImageLimits,
+    /// Accepted formats.
+    pub formats: &'static [ImageFormat],
+    /// Longest prompt, in Unicode scalar values.
+    pub prompt_max_chars: usize,
+    /// How the prompt refers to images.
+    pub reference_syntax: ReferenceSyntax,
+    /// Accepted aspect ratios (empty: the option is not supported).
+    pub aspect_ratios: &'static [&'static str],
+    /// How images are sent.
+    pub transport: ImageTransport,
+    /// True when the job is queued and followed after the submit.
+    pub asynchronous: bool,
+    /// Options the provider takes.
+    pub options: &'static [RemixOption],
+    /// Inclusive range of `testTimeScaling`, when supported.
+    pub test_time_scaling: Option<(u32, u32)>,
+    /// Values of `outputFormat`, when supported.
+    pub output_formats: &'static [&'static str],
+    /// How the key is sent.
+    pub auth: AuthScheme,
+    /// Whether browsers may call it directly.
+    pub cors: Cors,
+    /// What an HTTP 403 means for this provider.
+    pub forbidden: ErrorCode,
+    /// How often to read status when not streaming.
+    pub poll: PollPolicy,
+}
+
+impl ProviderInfo {
+    /// True if the provider takes `opt`.
+    pub fn supports(&self, opt: RemixOption) -> bool {
+        self.options.contains(&opt)
+    }
+}
+
+/// One reference image.
+#[derive(Clone, PartialEq, Eq)]
+pub enum ImageSource {
+    /// A local file's bytes, with its name for messages.
+    Bytes {
+        /// The file's bytes.
+        data: Vec<u8>,
+        /// The file name, if known.
+        name: Option<String>,
+    },
+    /// A public URL.
+    Url(String),
+}
+
+impl fmt::Debug for ImageSource {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Self::Bytes { data, name } => write!(f, "Bytes({name:?}, {} bytes)", data.len()),
+            Self::Url(u) => write!(f, "Url({u:?})"),
+        }
+    }
+}
+
+/// What to make: DESIGN.md's `RemixInput`.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct RemixInput {
+    /// The prompt; `<img>N</img>` refers to image N.
+    pub prompt: String,
+    /// 1..=max_images reference images, in order.
+    pub images: Vec<ImageSource>,
+    /// One of [`ProviderInfo::aspect_ratios`].
+    pub aspect_ratio: Option<String>,
+    /// Model version, e.g. `latest`.
+    pub version: Option<String>,
+    /// Reve and inference.sh: more compute for quality.
+    pub test_time_scaling: Option<u32>,
+    /// Reve and inference.sh: upscale 2..=4.
+    pub upscale_factor: Option<u32>,
+    /// Reve and inference.sh: transparent background (only `true` is sent).
+    pub remove_background: Option<bool>,
+    /// fal: `png`/`jpeg`/`webp`; OneRouter: `url`/`b64_json`.
+    pub output_format: Option<String>,
+}
+
+/// Where and how to reach a provider.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Config {
+    /// Provider id.
+    pub provider: String,
+    /// The key (not needed with `proxy_url`: the proxy adds it).
+    pub api_key: Option<Secret>,
+    /// Replaces the provider's origin; may carry a path prefix.
+    pub base_url: Option<String>,
+    /// Send every request here, the real URL in [`PROXY_TARGET_HEADER`],
+    /// without the key.
+    pub proxy_url: Option<String>,
+}
+
+impl Config {
+    /// A config for `provider` with a key.
+    pub fn new(provider: &str, api_key: &str) -> Self {
+        Self {
+            provider: provider.to_string(),
+            api_key: Some(Secret::new(api_key)),
+            ..Self::default()
+        }
+    }
+
+    fn proxy(&self) -> Option<&str> {
+        self.proxy_url
+            .as_deref()
+            .map(str::trim)
+            .filter(|p| !p.is_empty())
+    }
+}
+
+/// What a provider wants next after a response.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Step {
+    /// Send this at once (an upload in a chain, a result fetch).
+    Send(HttpRequest),
+    /// Not finished: read the status again when the schedule says.
+    Poll,
+    /// Follow this status stream (NDJSON or server-sent events).
+    Stream(HttpRequest),
+    /// Finished.
+    Done(RemixResult),
+}
+
+/// One provider's protocol. Sans-IO: it builds requests and reads
+/// responses; the driver sends, waits and retries.
+pub trait Provider: Sync {
+    /// The table entry.
+    fn info(&self) -> &'static ProviderInfo;
+
+    /// The job and its first request, from an input [`validate`] accepted;
+    /// `images[i]` is what `image::inspect` found for a `Bytes` image.
+    fn submit(
+        &self,
+        input: &RemixInput,
+        cfg: &Config,
+        images: &[Option<ImageInfo>],
+    ) -> Result<(Job, HttpRequest), RemixError>;
+
+    /// Read the answer to the request `job.phase` says was sent.
+    fn on_response(
+        &self,
+        job: &mut Job,
+        cfg: &Config,
+        res: &HttpResponse,
+    ) -> Result<Step, RemixError>;
+
+    /// Read one line of a status stream. `Ok(None)`: keep reading.
+    fn on_stream_line(
+        &self,
+        job: &mut Job,
+        cfg: &Config,
+        line: &[u8],
+    ) -> Result<Option<Step>, RemixError> {
+        let _ = (job, cfg, line);
+        Ok(None)
+    }
+
+    /// The status read for a submitted job (`None` for synchronous ones).
+    fn poll(&self, job: &Job, cfg: &Config) -> Option<HttpRequest>;
+
+    /// The status stream for a submitted job, where the provider has one.
+    fn stream(&self, job: &Job, cfg: &Config) -> Option<HttpRequest> {
+        let _ = (job, cfg);
+        None
+    }
+
+    /// The provider's cancel request, where it has one.
+    fn cancel(&self, job: &Job, cfg: &Config) -> Option<HttpRequest>;
+}
+
+static PROVIDERS: [ProviderInfo; 8] = [
+    reve::INFO,
+    fal::INFO,
+    inference_sh::INFO,
+    aimlapi::INFO,
+    onerouter::INFO,
+    pixazo::INFO,
+    pixazo::EDIT_INFO,
+    replicate::INFO,
+];
+
+/// Every provider's table entry, in DESIGN.md's order.
+pub fn providers() -> &'static [ProviderInfo] {
+    &PROVIDERS
+}
+
+/// The provider with this id; `unknown_provider` otherwise.
+pub fn provider(id: &str) -> Result<&'static dyn Provider, RemixError> {
+    Ok(match id {
+        "reve" => &reve::Reve,
+        "fal" => &fal::Fal,
+        "inference-sh" => &inference_sh::InferenceSh,
+        "aimlapi" => &aimlapi::AimlApi,
+        "onerouter" => &onerouter::OneRouter,
+        "pixazo" => &pixazo::Pixazo { edit: false },
+        "pixazo-edit" => &pixazo::Pixazo { edit: true },
+        "replicate" => &replicate::Replicate,
+        _ => {
+            let ids: Vec<&str> = PROVIDERS.iter().map(|p| p.id).collect();
+            return Err(RemixError::new(
+                ErrorCode::UnknownProvider,
+                format!("Unknown provider {id:?}; use one of: {}.", ids.join(", ")),
+            ));
+        }
+    })
+}
+
+/// Validate `input` and build the first request: what `buildRequest` and
+/// the driver call. Nothing is sent.
+pub fn start(
+    input: &RemixInput,
+    cfg: &Config,
+) -> Result<(&'static dyn Provider, Job, HttpRequest), RemixError> {
+    let p = provider(&cfg.provider)?;
+    let images = validate(p.info(), input, cfg)?;
+    let (job, req) = p.submit(input, cfg, &images)?;
+    Ok((p, job, req))
+}
+
+fn invalid(msg: String) -> RemixError {
+    RemixError::new(ErrorCode::InvalidOption, msg)
+}
+
+fn unsupported(info: &ProviderInfo, opt: RemixOption) -> RemixError {
+    let others: Vec<&str> = PROVIDERS
+        .iter()
+        .filter(|p| p.supports(opt))
+        .map(|p| p.id)
+        .collect();
+    let mut msg = format!("{} does not take {}", info.name, opt.as_str());
+    if !others.is_empty() {
+        msg.push_str(&format!(" (providers that do: {})", others.join(", ")));
+    }
+    msg.push_str("; remove it or choose another provider.");
+    invalid(msg).with_provider(info.id)
+}
+
+/// Every check that can be made before a request, in one place: the key,
+/// the images' count, the prompt, each image, each option. Returns what
+/// `image::inspect` found for each `Bytes` image (`None` for URLs).
+pub fn validate(
+    info: &ProviderInfo,
+    input: &RemixInput,
+    cfg: &Config,
+) -> Result<Vec<Option<ImageInfo>>, RemixError> {
+    if cfg.proxy().is_none()
+        && cfg
+            .api_key
+            .as_ref()
+            .is_none_or(|k| k.expose().trim().is_empty())
+    {
+        return Err(RemixError::new(
+            ErrorCode::MissingApiKey,
+            format!(
+                "{} needs an API key: set apiKey, or proxyUrl for a proxy that adds it.",
+                info.name
+            ),
+        )
+        .with_provider(info.id));
+    }
+    let n = input.images.len();
+    if n == 0 {
+        return Err(RemixError::new(
+            ErrorCode::NoImages,
+            format!(
+                "Add at least one reference image ({} takes 1 to {}).",
+                info.name, info.max_images
+            ),
+        ));
+    }
+    if n > info.max_images {
+        return Err(RemixError::new(
+            ErrorCode::TooManyImages,
+            format!(
+                "{} takes at most {} reference images; remove {}.",
+                info.name,
+                info.max_images,
+                n - info.max_images
+            ),
+        )
+        .with_provider(info.id));
+    }
+    prompt::check(&input.prompt, n)?;
+    let chars = input.prompt.chars().count();
+    if chars > info.prompt_max_chars {
+        return Err(RemixError::new(
+            ErrorCode::PromptTooLong,
+            format!(
+                "The prompt is {chars} characters; {} takes at most {}.",
+                info.name, info.prompt_max_chars
+            ),
+        ));
+    }
+    let mut infos = Vec::with_capacity(n);
+    for (i, img) in input.images.iter().enumerate() {
+        match img {
+            ImageSource::Bytes { data, name } => {
+                if info.transport == ImageTransport::Url {
+                    return Err(invalid(format!(
+                        "{} only takes public https URLs of images, not local files: upload {} somewhere public and pass its https URL.",
+                        info.name,
+                        name.as_deref().unwrap_or("the file")
+                    ))
+                    .with_provider(info.id));
+                }
+                let found = image::inspect(data, name.as_deref(), &info.limits)?;
+                if !info.formats.contains(&found.format) {
+                    return Err(RemixError::new(
+                        ErrorCode::UnsupportedFormat,
+                        format!(
+                            "{} does not take {} images.",
+                            info.name,
+                            found.format.as_str()
+                        ),
+                    ));
+                }
+                infos.push(Some(found));
+            }
+            ImageSource::Url(url) => {
+                let url = url.trim();
+                let ok = match info.transport {
+                    ImageTransport::Base64 => {
+                        return Err(invalid(format!(
+                            "{} takes image files, not URLs (reference {i} is a URL): pass the file's bytes.",
+                            info.name
+                        ))
+                        .with_provider(info.id));
+                    }
+                    ImageTransport::Url => starts_with_ci(url, "https://"),
+                    _ => starts_with_ci(url, "https://") || starts_with_ci(url, "http://"),
+                };
+                if !ok || url.len() <= 8 || url.chars().any(char::is_whitespace) {
+                    let need = if info.transport == ImageTransport::Url {
+                        "a public https URL"
+                    } else {
+                        "an http(s) URL"
+                    };
+                    return Err(invalid(format!(
+                        "Reference {i} must be {need} or a file{}.",
+                        if info.transport == ImageTransport::Url {
+                            " (Pixazo only takes public https URLs)"
+                        } else {
+                            ""
+                        }
+                    ))
+                    .with_provider(info.id));
+                }
+                infos.push(None);
+            }
+        }
+    }
+    if let Some(ar) = &input.aspect_ratio {
+        if !info.supports(RemixOption::AspectRatio) {
+            return Err(unsupported(info, RemixOption::AspectRatio));
+        }
+        if !info.aspect_ratios.contains(&ar.as_str()) {
+            return Err(invalid(format!(
+                "aspectRatio {ar:?} is not one of {} ({}).",
+                info.aspect_ratios.join(", "),
+                info.name
+            )));
+        }
+    }
+    if let Some(v) = &input.version {
+        if !info.supports(RemixOption::Version) {
+            return Err(unsupported(info, RemixOption::Version));
+        }
+        if v.trim().is_empty() || v.len() > 100 {
+            return Err(invalid(
+                "version must be a model version such as \"latest\".".to_string(),
+            ));
+        }
+    }
+    if let Some(t) = input.test_time_scaling {
+        match info.test_time_scaling {
+            None => return Err(unsupported(info, RemixOption::TestTimeScaling)),
+            Some((lo, hi)) if t < lo || t > hi => {
+                return Err(invalid(format!(
+                    "testTimeScaling must be {lo} to {hi} on {}; got {t}.",
+                    info.name
+                )));
+            }
+            _ => {}
+        }
+    }
+    if let Some(u) = input.upscale_factor {
+        if !info.supports(RemixOption::UpscaleFactor) {
+            return Err(unsupported(info, RemixOption::UpscaleFactor));
+        }
+        if !(2..=4).contains(&u) {
+            return Err(invalid(format!(
+                "upscaleFactor must be 2, 3 or 4; got {u}."
+            )));
+        }
+    }
+    if input.remove_background == Some(true) && !info.supports(RemixOption::RemoveBackground) {
+        return Err(unsupported(info, RemixOption::RemoveBackground));
+    }
+    if let Some(f) = &input.output_format {
+        if !info.supports(RemixOption::OutputFormat) {
+            return Err(unsupported(info, RemixOption::OutputFormat));
+        }
+        if !info.output_formats.contains(&f.as_str()) {
+            return Err(invalid(format!(
+                "outputFormat {f:?} is not one of {} ({}).",
+                info.output_formats.join(", "),
+                info.name
+            )));
+        }
+    }
+    Ok(infos)
+}
+
+fn starts_with_ci(s: &str, prefix: &str) -> bool {
+    s.get(..prefix.len())
+        .is_some_and(|p| p.eq_ignore_ascii_case(prefix))
+}
+
+// ---------------------------------------------------------------- requests
+
+/// `base_url` (or the provider's default origin) joined with `path`.
+pub(crate) fn endpoint(cfg: &Config, info: &ProviderInfo, path: &str) -> String {
+    let base = cfg
+        .base_url
+        .as_deref()
+        .map(str::trim)
+        .filter(|b| !b.is_empty())
+        .unwrap_or(info.base_url);
+    [base.trim_end_matches('/'), path].concat()
+}
+
+/// A request to `url` with the key in the provider's header, or, with a
+/// proxy, to the proxy with the target in [`PROXY_TARGET_HEADER`] and no key.
+pub(crate) fn request(
+    cfg: &Config,
+    info: &ProviderInfo,
+    kind: RequestKind,
+    method: Method,
+    url: String,
+) -> HttpRequest {
+    let req = route(cfg, info, kind, method, url);
+    match (&cfg.api_key, cfg.proxy()) {
+        (Some(key), None) => req.with_header(info.auth.header(), info.auth.value(key.expose())),
+        _ => req,
+    }
+}
+
+/// Like [`request`] but never with the key (presigned upload URLs).
+pub(crate) fn route(
+    cfg: &Config,
+    info: &ProviderInfo,
+    kind: RequestKind,
+    method: Method,
+    url: String,
+) -> HttpRequest {
+    match cfg.proxy() {
+        Some(proxy) => HttpRequest::new(kind, method, proxy)
+            .with_header(PROXY_TARGET_HEADER, url)
+            .with_header(PROXY_PROVIDER_HEADER, info.id),
+        None => HttpRequest::new(kind, method, url),
+    }
+}
+
+/// Write reference image `i` as a JSON string the way `info.transport`
+/// wants it: raw base64, a data URL, or the URL as given.
+pub(crate) fn write_image(
+    w: &mut JsonWriter,
+    transport: ImageTransport,
+    src: &ImageSource,
+    found: Option<&ImageInfo>,
+) {
+    match (src, found) {
+        (ImageSource::Url(u), _) => {
+            w.string(u.trim());
+        }
+        (ImageSource::Bytes { data, .. }, Some(info)) if transport != ImageTransport::Base64 => {
+            w.raw_string(|b| image::data_url_into(b, info, data));
+        }
+        (ImageSource::Bytes { data, .. }, _) => {
+            w.raw_string(|b| image::encode_base64_into(b, data));
+        }
+    }
+}
+
+/// The prompt with references spelled as `info` wants.
+pub(crate) fn prompt_for(info: &ProviderInfo, prompt: &str) -> String {
+    prompt::rewrite(prompt, info.reference_syntax)
+}
+
+// ---------------------------------------------------------------- responses
+
+/// The body as JSON; `malformed_response` if it is not.
+pub(crate) fn parse_json(info: &ProviderInfo, res: &HttpResponse) -> Result<Value, RemixError> {
+    json::parse(&res.body).map_err(|e| {
+        RemixError::new(
+            ErrorCode::MalformedResponse,
+            format!(
+                "{} answered with something that is not JSON (HTTP {}, {e}).",
+                info.name, res.status
+            ),
+        )
+        .with_status(res.status)
+        .with_provider(info.id)
+        .with_retryable(true)
+    })
+}
+
+/// `malformed_response` for a JSON answer that lacks what it should hold.
+pub(crate) fn malformed(info: &ProviderInfo, res: &HttpResponse, what: &str) -> RemixError {
+    RemixError::new(
+        ErrorCode::MalformedResponse,
+        format!(
+            "{}'s answer (HTTP {}) has no {what}.",
+            info.name, res.status
+        ),
+    )
+    .with_status(res.status)
+    .with_provider(info.id)
+}
+
+/// The most useful human message in an error body, whatever its shape:
+/// `{detail}`, fal's `{detail:[{loc,msg}]}`, `{error:{message}}`,
+/// `{error, message}`, problem+json `{title, detail}`, `{message}`.
+pub fn error_message(v: &Value) -> Option<String> {
+    let v = match v.get("data") {
+        Some(d @ Value::Object(_)) if v.get("error").is_none() && v.get("message").is_none() => d,
+        _ => v,
+    };
+    let mut msg = String::new();
+    if let Some(d) = v.str_at("detail") {
+        if let Some(t) = v.str_at("title") {
+            msg.push_str(t);
+            msg.push_str(": ");
+        }
+        msg.push_str(d);
+    } else if let Some(items) = v.get("detail").and_then(Value::as_array) {
+        for item in items.iter().take(5) {
+            if !msg.is_empty() {
+                msg.push_str("; ");
+            }
+            if let Some(loc) = item.get("loc").and_then(Value::as_array) {
+                let parts: Vec<String> = loc
+                    .iter()
+                    .filter_map(|p| {
+                        p.as_str()
+                            .map(str::to_string)
+                            .or_else(|| p.as_u64().map(|n| n.to_string()))
+                    })
+                    .collect();
+                if !parts.is_empty() {
+                    msg.push_str(&parts.join("."));
+                    msg.push_str(": ");
+                }
+            }
+            msg.push_str(
+                item.str_at("msg")
+                    .or_else(|| item.str_at("message"))
+                    .unwrap_or("invalid"),
+            );
+        }
+    } else if let Some(m) = v.get("error").and_then(|e| e.str_at("message")) {
+        msg.push_str(m);
+    } else if let Some(e) = v.str_at("error") {
+        msg.push_str(e);
+        if let Some(m) = v.str_at("message").filter(|m| *m != e) {
+            msg.push_str(": ");
+            msg.push_str(m);
+        }
+    } else if let Some(m) = v
+        .str_at("message")
+        .or_else(|| v.str_at("title"))
+        .or_else(|| v.str_at("error_code"))
+    {
+        msg.push_str(m);
+    }
+    if msg.is_empty() {
+        return None;
+    }
+    if let Some(code) = v.str_at("error_code").filter(|c| !msg.contains(c)) {
+        msg.push_str(" (");
+        msg.push_str(code);
+        msg.push(')');
+    }
+    Some(truncate(msg, 400))
+}
+
+fn truncate(mut s: String, max: usize) -> String {
+    if s.len() > max {
+        let mut end = max;
+        while !s.is_char_boundary(end) {
+            end -= 1;
+        }
+        s.truncate(end);
+        s.push('…');
+    }
+    s
+}
+
+/// True if a provider's words say the content was refused by moderation,
+/// however spelled (`content_violation`, `CONTENT_POLICY_VIOLATION`,
+/// "moderation", "nsfw", …).
+pub fn looks_like_violation(s: &str) -> bool {
+    let s = s.to_ascii_lowercase().replace(['_', '-'], " ");
+    [
+        "content violation",
+        "content policy",
+        "moderation",
+        "nsfw",
+        "safety filter",
+        "policy violation",
+    ]
+    .iter()
+    .any(|m| s.contains(m))
+}
+
+fn error_codes(v: &Value) -> String {
+    let mut all = String::new();
+    for s in [
+        v.str_at("error_code"),
+        v.str_at("code"),
+        v.str_at("type"),
+        v.get("error").and_then(|e| e.str_at("code")),
+        v.get("error").and_then(|e| e.str_at("type")),
+    ]
+    .into_iter()
+    .flatten()
+    {
+        all.push_str(s);
+        all.push(' ');
+    }
+    all
+}
+
+/// The `content_violation` error.
+pub(crate) fn violation(info: &ProviderInfo, detail: Option<&str>) -> RemixError {
+    let mut msg = format!("{} refused the request as a content violation", info.name);
+    if let Some(d) = detail {
+        msg.push_str(": ");
+        msg.push_str(d);
+    }
+    msg.push_str(". Change the prompt or the images.");
+    RemixError::new(ErrorCode::ContentViolation, msg).with_provider(info.id)
+}
+
+/// The error for a non-2xx answer, per the shared mapping: 401 (and 403
+/// unless the provider says otherwise) → `unauthorized`; 402 →
+/// `insufficient_credits`; 429 → `rate_limited` with `Retry-After`;
+/// other 4xx → `provider_rejected`; 408 and 5xx → `provider_error`
+/// (502/503/504 retryable); moderation, however spelled → `content_violation`.
+pub fn http_error(info: &ProviderInfo, res: &HttpResponse) -> RemixError {
+    let body = json::parse(&res.body).ok();
+    let said = body.as_ref().and_then(error_message);
+    let codes = body.as_ref().map(error_codes).unwrap_or_default();
+    let status = res.status;
+    let violation_said =
+        looks_like_violation(&codes) || said.as_deref().is_some_and(looks_like_violation);
+    let code = if violation_said && (400..500).contains(&status) {
+        ErrorCode::ContentViolation
+    } else {
+        match status {
+            401 => ErrorCode::Unauthorized,
+            403 => info.forbidden,
+            402 => ErrorCode::InsufficientCredits,
+            429 => ErrorCode::RateLimited,
+            408 => ErrorCode::ProviderError,
+            400..=499 => ErrorCode::ProviderRejected,
+            _ => ErrorCode::ProviderError,
+        }
+    };
+    let head = match code {
+        ErrorCode::Unauthorized => format!(
+            "{} rejected the API key (HTTP {status}): check the key",
+            info.name
+        ),
+        ErrorCode::InsufficientCredits => {
+            format!(
+                "{} says the account is out of credits (HTTP {status}): add credits",
+                info.name
+            )
+        }
+        ErrorCode::RateLimited => format!(
+            "{} is rate limiting requests (HTTP 429): wait and try again",
+            info.name
+        ),
+        ErrorCode::ContentViolation => {
+            format!(
+                "{} refused the request as a content violation (HTTP {status})",
+                info.name
+            )
+        }
+        ErrorCode::ProviderRejected => {
+            format!("{} rejected the request (HTTP {status})", info.name)
+        }
+        _ => format!("{} failed (HTTP {status})", info.name),
+    };
+    let msg = match &said {
+        Some(s) => [head.as_str(), ": ", s].concat(),
+        None => head + ".",
+    };
+    let mut retryable = match code {
+        ErrorCode::RateLimited => true,
+        ErrorCode::ProviderError => matches!(status, 408 | 502 | 503 | 504),
+        _ => false,
+    };
+    if let Some(v) = res.header("x-fal-retryable") {
+        retryable = v.trim().eq_ignore_ascii_case("true");
+    }
+    let mut err = RemixError::new(code, msg)
+        .with_status(status)
+        .with_provider(info.id)
+        .with_retryable(retryable);
+    if let Some(secs) = res.retry_after_secs() {
+        err = err.with_retry_after(secs);
+    }
+    let rid = body
+        .as_ref()
+        .and_then(|b| b.str_at("request_id").or_else(|| b.str_at("requestId")))
+        .or_else(|| res.request_id_header());
+    if let Some(rid) = rid {
+        err = err.with_request_id(rid);
+    }
+    err
+}
+
+/// The `job_failed` error for a job the provider reports as failed.
+pub(crate) fn job_failed(
+    info: &ProviderInfo,
+    job: &Job,
+    detail: Option<&str>,
+    note: &str,
+) -> RemixError {
+    if let Some(d) = detail.filter(|d| looks_like_violation(d)) {
+        return violation(info, Some(d)).with_request_id(job.id.clone());
+    }
+    let mut msg = format!("The {} job failed", info.name);
+    if let Some(d) = detail.filter(|d| !d.trim().is_empty()) {
+        msg.push_str(": ");
+        msg.push_str(&truncate(d.to_string(), 400));
+    }
+    msg.push('.');
+    msg.push_str(note);
+    RemixError::new(ErrorCode::JobFailed, msg)
+        .with_provider(info.id)
+        .with_request_id(job.id.clone())
+}
+
+/// The `cancelled` error for a job the provider reports as cancelled.
+pub(crate) fn job_cancelled(info: &ProviderInfo, job: &Job) -> RemixError {
+    RemixError::new(
+        ErrorCode::Cancelled,
+        format!("The {} job was cancelled.", info.name),
+    )
+    .with_provider(info.id)
+    .with_request_id(job.id.clone())
+}
+
+/// The `network` error for a request that got no response. A browser
+/// reports a CORS block the same way (a `TypeError`, no status), so for a
+/// provider that does not answer CORS (Replicate) the message says to use
+/// `proxyUrl`, or a `baseUrl` that answers CORS such as the mock.
+pub fn network_error(info: &ProviderInfo, cfg: &Config, detail: &str) -> RemixError {
+    let mut msg = format!("Could not reach {}", info.name);
+    let detail = detail.trim();
+    if !detail.is_empty() {
+        msg.push_str(" (");
+        msg.push_str(&truncate(detail.to_string(), 200));
+        msg.push(')');
+    }
+    let direct = cfg.proxy().is_none();
+    let own_base = cfg
+        .base_url
+        .as_deref()
+        .is_some_and(|b| !b.trim().is_empty());
+    match info.cors {
+        Cors::No if direct && !own_base => msg.push_str(&format!(
+            ". {} does not answer browsers' CORS requests: set proxyUrl to a proxy that forwards to it (and adds the key), or a baseUrl that answers CORS such as the mock.",
+            info.name
+        )),
+        Cors::No | Cors::Unknown if direct => {
+            msg.push_str(". Check the connection; if it works, a browser may be blocking the call (CORS): try proxyUrl.")
+        }
+        _ => msg.push_str(". Check the connection and the proxy."),
+    }
+    RemixError::new(ErrorCode::Network, msg).with_provider(info.id)
+}
+
+/// Unwrap inference.sh-style envelopes: `{data: …}` and
+/// `{success, data, error}`; a bare body is returned as is.
+pub(crate) fn unwrap_data(v: &Value) -> &Value {
+    match v.get("data") {
+        Some(d)
+            if !d.is_null()
+                && (v.get("success").is_some() || v.as_object().is_some_and(|m| m.len() <= 3)) =>
+        {
+            d
+        }
+        _ => v,
+    }
+}
+
+/// The MIME type of an image from the first characters of its base64.
+fn mime_from_base64(b64: &str) -> &'static str {
+    if b64.starts_with("/9j/") {
+        "image/jpeg"
+    } else if b64.starts_with("UklGR") {
+        "image/webp"
+    } else {
+        "image/png"
+    }
+}
+
+/// A result image given as base64 (or already as a data URL).
+pub(crate) fn image_from_base64(b64: &str) -> ResultImage {
+    let b64 = b64.trim();
+    if b64.starts_with("data:") {
+        return image_from_url(b64, None);
+    }
+    let mime = mime_from_base64(b64);
+    ResultImage {
+        url: None,
+        data_url: Some(["data:", mime, ";base64,", b64].concat()),
+        mime: Some(mime.to_string()),
+    }
+}
+
+/// A result image given as a URL (a `data:` URL goes to `data_url`).
+pub(crate) fn image_from_url(url: &str, mime: Option<&str>) -> ResultImage {
+    let mime = mime.filter(|m| m.starts_with("image/")).map(str::to_string);
+    if url.starts_with("data:") {
+        let m = mime.or_else(|| {
+            url[5..]
+                .split([';', ','])
+                .next()
+                .filter(|m| !m.is_empty())
+                .map(str::to_string)
+        });
+        ResultImage {
+            url: None,
+            data_url: Some(url.to_string()),
+            mime: m,
+        }
+    } else {
+        ResultImage {
+            url: Some(url.to_string()),
+            data_url: None,
+            mime,
+        }
+    }
+}
+
+/// A finished job's result.
+pub(crate) fn result(
+    info: &ProviderInfo,
+    job: &Job,
+    images: Vec<ResultImage>,
+    credits: Option<f64>,
+) -> RemixResult {
+    RemixResult {
+        images,
+        job_id: Some(job.id.clone())
+            .filter(|s| !s.is_empty())
+            .or_else(|| job.request_id.clone()),
+        provider: info.id,
+        credits_used: credits,
+    }
+}
+
+/// The first http(s) or data URL anywhere inside `v` (depth-first, keys in
+/// order), for outputs whose exact shape is not documented.
+pub(crate) fn first_url(v: &Value) -> Option<&str> {
+    match v {
+        Value::String(s)
+            if s.starts_with("https://") || s.starts_with("http://") || s.starts_with("data:") =>
+        {
+            Some(s)
+        }
+        Value::Array(items) => items.iter().find_map(first_url),
+        Value::Object(members) => {
+            // Prefer the usual keys before scanning everything.
+            for key in ["uri", "url", "image", "images", "media_url", "output"] {
+                if let Some(u) = v.get(key).and_then(first_url) {
+                    return Some(u);
+                }
+            }
+            members.iter().find_map(|(_, m)| first_url(m))
+        }
+        _ => None,
+    }
+}
+
+/// Append `"key": value` for the common optional options.
+pub(crate) fn opt_str(w: &mut JsonWriter, key: &str, v: Option<&String>) {
+    if let Some(v) = v {
+        w.key(key).string(v);
+    }
+}

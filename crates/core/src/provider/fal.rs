@@ -1,0 +1,266 @@
+//! fal's queue: `POST {base}/fal-ai/reve/remix` with `Authorization: Key`.
+//!
+//! The submit answers `{request_id, status_url, response_url, cancel_url}`;
+//! those URLs are followed exactly as returned (they drop the `/remix`
+//! subpath). Status (`?logs=1`, as fal-js asks) is `IN_QUEUE` with
+//! `queue_position`, `IN_PROGRESS` with `logs: [{message}]`, then
+//! `COMPLETED`; the result (`GET response_url`) is `{images: [{url,
+//! content_type, width, height}]}`. Cancel is `PUT cancel_url`.
+//! Status is followed on fal's server-sent-event stream
+//! (`{status_url}/stream`, as fal-js `streamStatus` builds it), with
+//! polling as the fallback. Header `X-Fal-Retryable` overrides whether a
+//! failure is retryable.
+
+use super::{
+    ALL_FORMATS, ASPECT_RATIOS, AuthScheme, Config, Cors, ImageTransport, PollPolicy, Provider,
+    ProviderInfo, RemixInput, RemixOption, Step,
+};
+use crate::error::{ErrorCode, RemixError};
+use crate::http::{HttpRequest, HttpResponse, Method, RequestKind};
+use crate::image::{ImageInfo, ImageLimits};
+use crate::job::{Job, JobStatus};
+use crate::json::{self, JsonWriter, Value};
+use crate::prompt::ReferenceSyntax;
+
+/// fal's table entry (CORS documented).
+pub const INFO: ProviderInfo = ProviderInfo {
+    id: "fal",
+    name: "fal",
+    base_url: "https://queue.fal.run",
+    max_images: 4,
+    limits: ImageLimits::REVE,
+    formats: ALL_FORMATS,
+    prompt_max_chars: 2560,
+    reference_syntax: ReferenceSyntax::ImgTag,
+    aspect_ratios: ASPECT_RATIOS,
+    transport: ImageTransport::DataUrl,
+    asynchronous: true,
+    options: &[RemixOption::AspectRatio, RemixOption::OutputFormat],
+    test_time_scaling: None,
+    output_formats: &["png", "jpeg", "webp"],
+    auth: AuthScheme::Key,
+    cors: Cors::Yes,
+    forbidden: ErrorCode::Unauthorized,
+    poll: PollPolicy::DEFAULT,
+};
+
+/// The app's path on the queue.
+const SUBMIT_PATH: &str = "/fal-ai/reve/remix";
+/// Where request URLs live when fal's answer lacks them: fal builds them
+/// from owner/alias without the `/remix` subpath (fal-js `queue.ts`).
+const REQUESTS_PATH: &str = "/fal-ai/reve/requests/";
+
+/// fal.
+#[derive(Clone, Copy, Debug)]
+pub struct Fal;
+
+fn with_query(url: &str, q: &str) -> String {
+    let sep = if url.contains('?') { "&" } else { "?" };
+    [url, sep, q].concat()
+}
+
+fn status_url(job: &Job, cfg: &Config) -> String {
+    job.status_url.clone().unwrap_or_else(|| {
+        [
+            super::endpoint(cfg, &INFO, REQUESTS_PATH).as_str(),
+            &job.id,
+            "/status",
+        ]
+        .concat()
+    })
+}
+
+impl Fal {
+    fn result_request(job: &Job, cfg: &Config) -> HttpRequest {
+        let url = job.result_url.clone().unwrap_or_else(|| {
+            [super::endpoint(cfg, &INFO, REQUESTS_PATH).as_str(), &job.id].concat()
+        });
+        super::request(cfg, &INFO, RequestKind::Result, Method::Get, url)
+            .with_header("Accept", "application/json")
+    }
+
+    /// Read a status record (from a poll or the stream).
+    fn on_status(
+        job: &mut Job,
+        cfg: &Config,
+        v: &Value,
+        append_logs: bool,
+    ) -> Result<Option<Step>, RemixError> {
+        if let Some(url) = v.str_at("response_url") {
+            job.result_url = Some(url.to_string());
+        }
+        if let Some(logs) = v.get("logs").and_then(Value::as_array) {
+            if !append_logs {
+                job.logs.clear();
+            }
+            job.logs.extend(
+                logs.iter()
+                    .filter_map(|l| l.str_at("message").map(str::to_string)),
+            );
+        }
+        match v.str_at("status").unwrap_or("") {
+            "IN_QUEUE" => {
+                job.status = JobStatus::Queued;
+                job.queue_position = v
+                    .get("queue_position")
+                    .and_then(Value::as_u64)
+                    .map(|n| n.min(u64::from(u32::MAX)) as u32);
+            }
+            "IN_PROGRESS" => {
+                job.status = JobStatus::Running;
+                job.queue_position = None;
+            }
+            "COMPLETED" => {
+                job.queue_position = None;
+                if let Some(e) = v.str_at("error") {
+                    return Err(super::job_failed(&INFO, job, Some(e), ""));
+                }
+                job.status = JobStatus::Running;
+                return Ok(Some(Step::Send(Self::result_request(job, cfg))));
+            }
+            _ => {}
+        }
+        Ok(None)
+    }
+}
+
+impl Provider for Fal {
+    fn info(&self) -> &'static ProviderInfo {
+        &INFO
+    }
+
+    fn submit(
+        &self,
+        input: &RemixInput,
+        cfg: &Config,
+        images: &[Option<ImageInfo>],
+    ) -> Result<(Job, HttpRequest), RemixError> {
+        let mut w = JsonWriter::new();
+        w.begin_object();
+        w.key("prompt")
+            .string(&super::prompt_for(&INFO, &input.prompt));
+        w.key("image_urls").begin_array();
+        for (src, found) in input.images.iter().zip(images) {
+            super::write_image(&mut w, INFO.transport, src, found.as_ref());
+        }
+        w.end_array();
+        super::opt_str(&mut w, "aspect_ratio", input.aspect_ratio.as_ref());
+        super::opt_str(&mut w, "output_format", input.output_format.as_ref());
+        w.end_object();
+        let req = super::request(
+            cfg,
+            &INFO,
+            RequestKind::Submit,
+            Method::Post,
+            super::endpoint(cfg, &INFO, SUBMIT_PATH),
+        )
+        .with_header("Accept", "application/json")
+        .with_json(w.finish());
+        Ok((Job::new(INFO.id), req))
+    }
+
+    fn on_response(
+        &self,
+        job: &mut Job,
+        cfg: &Config,
+        res: &HttpResponse,
+    ) -> Result<Step, RemixError> {
+        if !res.is_success() {
+            return Err(super::http_error(&INFO, res));
+        }
+        let v = super::parse_json(&INFO, res)?;
+        match job.phase {
+            RequestKind::Submit => {
+                let id = v
+                    .str_at("request_id")
+                    .ok_or_else(|| super::malformed(&INFO, res, "request_id"))?;
+                job.id = id.to_string();
+                job.request_id = Some(id.to_string());
+                job.status_url = v.str_at("status_url").map(str::to_string);
+                job.result_url = v.str_at("response_url").map(str::to_string);
+                job.cancel_url = v.str_at("cancel_url").map(str::to_string);
+                job.queue_position = v
+                    .get("queue_position")
+                    .and_then(Value::as_u64)
+                    .map(|n| n.min(99_999) as u32);
+                Ok(Step::Poll)
+            }
+            RequestKind::Result => {
+                let images: Vec<_> = v
+                    .get("images")
+                    .and_then(Value::as_array)
+                    .unwrap_or(&[])
+                    .iter()
+                    .filter_map(|i| {
+                        i.str_at("url")
+                            .map(|u| super::image_from_url(u, i.str_at("content_type")))
+                    })
+                    .collect();
+                if images.is_empty() {
+                    if let Some(msg) = super::error_message(&v) {
+                        return Err(super::job_failed(&INFO, job, Some(&msg), ""));
+                    }
+                    return Err(super::malformed(&INFO, res, "images"));
+                }
+                Ok(Step::Done(super::result(&INFO, job, images, None)))
+            }
+            _ => Ok(Self::on_status(job, cfg, &v, false)?.unwrap_or(Step::Poll)),
+        }
+    }
+
+    fn on_stream_line(
+        &self,
+        job: &mut Job,
+        cfg: &Config,
+        line: &[u8],
+    ) -> Result<Option<Step>, RemixError> {
+        // Server-sent events: only `data:` lines carry JSON.
+        let Some(data) = line.strip_prefix(b"data:") else {
+            return Ok(None);
+        };
+        match json::parse(data) {
+            Ok(v) => Self::on_status(job, cfg, &v, true),
+            Err(_) => Ok(None),
+        }
+    }
+
+    fn poll(&self, job: &Job, cfg: &Config) -> Option<HttpRequest> {
+        let url = with_query(&status_url(job, cfg), "logs=1");
+        Some(
+            super::request(cfg, &INFO, RequestKind::Status, Method::Get, url)
+                .with_header("Accept", "application/json"),
+        )
+    }
+
+    fn stream(&self, job: &Job, cfg: &Config) -> Option<HttpRequest> {
+        let url = status_url(job, cfg);
+        let (path, query) = url.split_once('?').unwrap_or((url.as_str(), ""));
+        let mut s = [path.trim_end_matches('/'), "/stream?logs=1"].concat();
+        if !query.is_empty() {
+            s.push('&');
+            s.push_str(query);
+        }
+        Some(
+            super::request(cfg, &INFO, RequestKind::Stream, Method::Get, s)
+                .with_header("Accept", "text/event-stream"),
+        )
+    }
+
+    fn cancel(&self, job: &Job, cfg: &Config) -> Option<HttpRequest> {
+        let url = job.cancel_url.clone().unwrap_or_else(|| {
+            [
+                super::endpoint(cfg, &INFO, REQUESTS_PATH).as_str(),
+                &job.id,
+                "/cancel",
+            ]
+            .concat()
+        });
+        Some(super::request(
+            cfg,
+            &INFO,
+            RequestKind::Cancel,
+            Method::Put,
+            url,
+        ))
+    }
+}

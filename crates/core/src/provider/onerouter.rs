@@ -1,0 +1,105 @@
+//! OneRouter: `POST {base}/v1/images/edits`, synchronous.
+//!
+//! Body `{model: "reve-remix-image-to-image", prompt, image_urls,
+//! aspect_ratio?, n: 1, output_format?: "url" | "b64_json"}` (its OpenAPI
+//! spec); the answer is `{data: [{url, b64_json, revised_prompt}],
+//! created}`; errors `{error: {code, message, type, param}}`, a 403 being
+//! a moderation refusal.
+//!
+//! *Unverified* (all in [`INFO`]): the key goes raw in `Authorization`
+//! (the docs' example; `Bearer` is not confirmed), whether `data:` URIs are
+//! accepted in `image_urls` (the spec says "URLs"), and CORS.
+
+use super::{
+    ALL_FORMATS, ASPECT_RATIOS, AuthScheme, Config, Cors, ImageTransport, PollPolicy, Provider,
+    ProviderInfo, RemixInput, RemixOption, Step,
+};
+use crate::error::{ErrorCode, RemixError};
+use crate::http::{HttpRequest, HttpResponse, Method, RequestKind};
+use crate::image::{ImageInfo, ImageLimits};
+use crate::job::Job;
+use crate::json::JsonWriter;
+use crate::prompt::ReferenceSyntax;
+
+/// OneRouter's table entry. *Unverified*: `auth` (raw key, per the docs;
+/// switch to `AuthScheme::Bearer` here if it turns out otherwise),
+/// `transport` (data URIs accepted?), `cors`.
+pub const INFO: ProviderInfo = ProviderInfo {
+    id: "onerouter",
+    name: "OneRouter",
+    base_url: "https://image.onerouter.pro",
+    max_images: 4,
+    limits: ImageLimits::REVE,
+    formats: ALL_FORMATS,
+    prompt_max_chars: 2560,
+    reference_syntax: ReferenceSyntax::ImgTag,
+    aspect_ratios: ASPECT_RATIOS,
+    transport: ImageTransport::DataUrl,
+    asynchronous: false,
+    options: &[RemixOption::AspectRatio, RemixOption::OutputFormat],
+    test_time_scaling: None,
+    output_formats: &["url", "b64_json"],
+    auth: AuthScheme::Raw,
+    cors: Cors::Unknown,
+    forbidden: ErrorCode::ContentViolation,
+    poll: PollPolicy::DEFAULT,
+};
+
+/// OneRouter.
+#[derive(Clone, Copy, Debug)]
+pub struct OneRouter;
+
+impl Provider for OneRouter {
+    fn info(&self) -> &'static ProviderInfo {
+        &INFO
+    }
+
+    fn submit(
+        &self,
+        input: &RemixInput,
+        cfg: &Config,
+        images: &[Option<ImageInfo>],
+    ) -> Result<(Job, HttpRequest), RemixError> {
+        let mut w = JsonWriter::new();
+        w.begin_object()
+            .key("model")
+            .string("reve-remix-image-to-image");
+        w.key("prompt")
+            .string(&super::prompt_for(&INFO, &input.prompt));
+        w.key("image_urls").begin_array();
+        for (src, found) in input.images.iter().zip(images) {
+            super::write_image(&mut w, INFO.transport, src, found.as_ref());
+        }
+        w.end_array();
+        super::opt_str(&mut w, "aspect_ratio", input.aspect_ratio.as_ref());
+        w.key("n").uint(1);
+        super::opt_str(&mut w, "output_format", input.output_format.as_ref());
+        w.end_object();
+        let url = super::endpoint(cfg, &INFO, "/v1/images/edits");
+        let req = super::request(cfg, &INFO, RequestKind::Submit, Method::Post, url)
+            .with_header("Accept", "application/json")
+            .with_json(w.finish());
+        Ok((Job::new(INFO.id), req))
+    }
+
+    fn on_response(
+        &self,
+        job: &mut Job,
+        _cfg: &Config,
+        res: &HttpResponse,
+    ) -> Result<Step, RemixError> {
+        if !res.is_success() {
+            return Err(super::http_error(&INFO, res));
+        }
+        let v = super::parse_json(&INFO, res)?;
+        super::aimlapi::images_answer(&INFO, job, res, &v)
+    }
+
+    fn poll(&self, _job: &Job, _cfg: &Config) -> Option<HttpRequest> {
+        None
+    }
+
+    fn cancel(&self, _job: &Job, _cfg: &Config) -> Option<HttpRequest> {
+        None
+    }
+}

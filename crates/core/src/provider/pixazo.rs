@@ -1,0 +1,204 @@
+//! Pixazo: two provider ids on one gateway, header
+//! `Ocp-Apim-Subscription-Key`.
+//!
+//! * `pixazo` (remix): `POST {base}/reve-image/v1/image-edit-remix` with
+//!   `{prompt, reference_images: [https URLs], aspect_ratio?, version?}`.
+//! * `pixazo-edit` (single-image edit): `POST {base}/reve-image/v1/image-edit`
+//!   with `{image, prompt, version?}`, exactly one image.
+//!
+//! Both answer `{request_id, status: "QUEUED", polling_url}`; `GET
+//! polling_url` (followed as returned) goes `QUEUED` → `PROCESSING` →
+//! `COMPLETED` (`output.media_url[]`, `output.media_type`) / `FAILED` /
+//! `ERROR` (a system error: not charged). Pixazo only takes public
+//! https URLs: a local file is refused before any request. Its advice is
+//! to poll every 5–10 s, hence a slower [`PollPolicy`]. No cancel.
+//!
+//! *Unverified*: CORS; `max_images` 4 for remix is from the page's
+//! parameter table ("1-4 image URLs").
+
+use super::{
+    ALL_FORMATS, ASPECT_RATIOS, AuthScheme, Config, Cors, ImageTransport, PollPolicy, Provider,
+    ProviderInfo, RemixInput, RemixOption, Step,
+};
+use crate::error::{ErrorCode, RemixError};
+use crate::http::{HttpRequest, HttpResponse, Method, RequestKind};
+use crate::image::{ImageInfo, ImageLimits};
+use crate::job::{Job, JobStatus};
+use crate::json::{JsonWriter, Value};
+use crate::prompt::ReferenceSyntax;
+
+/// Pixazo's advice is 5–10 s between status reads: start at 2 s, ×1.5, at
+/// most 8 s.
+pub const POLL: PollPolicy = PollPolicy {
+    first_ms: 2000,
+    factor_percent: 150,
+    max_ms: 8000,
+};
+
+/// Pixazo remix's table entry. `cors` is *unverified*.
+pub const INFO: ProviderInfo = ProviderInfo {
+    id: "pixazo",
+    name: "Pixazo",
+    base_url: "https://gateway.pixazo.ai",
+    max_images: 4,
+    limits: ImageLimits::REVE,
+    formats: ALL_FORMATS,
+    prompt_max_chars: 2560,
+    reference_syntax: ReferenceSyntax::ImgTag,
+    aspect_ratios: ASPECT_RATIOS,
+    transport: ImageTransport::Url,
+    asynchronous: true,
+    options: &[RemixOption::AspectRatio, RemixOption::Version],
+    test_time_scaling: None,
+    output_formats: &[],
+    auth: AuthScheme::SubscriptionKey,
+    cors: Cors::Unknown,
+    forbidden: ErrorCode::Unauthorized,
+    poll: POLL,
+};
+
+/// Pixazo single-image edit's table entry. `cors` is *unverified*.
+pub const EDIT_INFO: ProviderInfo = ProviderInfo {
+    id: "pixazo-edit",
+    name: "Pixazo (edit)",
+    max_images: 1,
+    aspect_ratios: &[],
+    options: &[RemixOption::Version],
+    ..INFO
+};
+
+/// Where status lives when the answer has no `polling_url`.
+const STATUS_PATH: &str = "/v2/requests/status/";
+/// The note added to a job that ended in `ERROR`.
+const NOT_CHARGED: &str =
+    " Pixazo reports a system error (status ERROR): you were not charged; try again.";
+
+/// Pixazo remix (`edit: false`) or single-image edit (`edit: true`).
+#[derive(Clone, Copy, Debug)]
+pub struct Pixazo {
+    /// The single-image edit endpoint.
+    pub edit: bool,
+}
+
+impl Pixazo {
+    fn table(&self) -> &'static ProviderInfo {
+        if self.edit { &EDIT_INFO } else { &INFO }
+    }
+}
+
+impl Provider for Pixazo {
+    fn info(&self) -> &'static ProviderInfo {
+        self.table()
+    }
+
+    fn submit(
+        &self,
+        input: &RemixInput,
+        cfg: &Config,
+        images: &[Option<ImageInfo>],
+    ) -> Result<(Job, HttpRequest), RemixError> {
+        let info = self.table();
+        let mut w = JsonWriter::new();
+        w.begin_object();
+        let path = if self.edit {
+            if let Some(src) = input.images.first() {
+                w.key("image");
+                super::write_image(
+                    &mut w,
+                    info.transport,
+                    src,
+                    images.first().and_then(Option::as_ref),
+                );
+            }
+            w.key("prompt")
+                .string(&super::prompt_for(info, &input.prompt));
+            "/reve-image/v1/image-edit"
+        } else {
+            w.key("prompt")
+                .string(&super::prompt_for(info, &input.prompt));
+            w.key("reference_images").begin_array();
+            for (src, found) in input.images.iter().zip(images) {
+                super::write_image(&mut w, info.transport, src, found.as_ref());
+            }
+            w.end_array();
+            super::opt_str(&mut w, "aspect_ratio", input.aspect_ratio.as_ref());
+            "/reve-image/v1/image-edit-remix"
+        };
+        super::opt_str(&mut w, "version", input.version.as_ref());
+        w.end_object();
+        let req = super::request(
+            cfg,
+            info,
+            RequestKind::Submit,
+            Method::Post,
+            super::endpoint(cfg, info, path),
+        )
+        .with_header("Accept", "application/json")
+        .with_header("Cache-Control", "no-cache")
+        .with_json(w.finish());
+        Ok((Job::new(info.id), req))
+    }
+
+    fn on_response(
+        &self,
+        job: &mut Job,
+        _cfg: &Config,
+        res: &HttpResponse,
+    ) -> Result<Step, RemixError> {
+        let info = self.table();
+        if !res.is_success() {
+            return Err(super::http_error(info, res));
+        }
+        let v = super::parse_json(info, res)?;
+        if job.phase == RequestKind::Submit {
+            let id = v
+                .str_at("request_id")
+                .ok_or_else(|| super::malformed(info, res, "request_id"))?;
+            job.id = id.to_string();
+            job.status_url = v.str_at("polling_url").map(str::to_string);
+        }
+        match v.str_at("status").unwrap_or("") {
+            "QUEUED" => job.status = JobStatus::Queued,
+            "PROCESSING" => job.status = JobStatus::Running,
+            "COMPLETED" => {
+                let mime = v
+                    .get_path(&["output", "media_type"])
+                    .and_then(Value::as_str);
+                let urls = v.get_path(&["output", "media_url"]);
+                let list: Vec<&str> = match urls {
+                    Some(Value::String(s)) => vec![s.as_str()],
+                    Some(Value::Array(a)) => a.iter().filter_map(Value::as_str).collect(),
+                    _ => Vec::new(),
+                };
+                if list.is_empty() {
+                    return Err(super::malformed(info, res, "output.media_url"));
+                }
+                let images = list
+                    .into_iter()
+                    .map(|u| super::image_from_url(u, mime))
+                    .collect();
+                return Ok(Step::Done(super::result(info, job, images, None)));
+            }
+            "FAILED" => return Err(super::job_failed(info, job, v.str_at("error"), "")),
+            "ERROR" => return Err(super::job_failed(info, job, v.str_at("error"), NOT_CHARGED)),
+            _ => {}
+        }
+        Ok(Step::Poll)
+    }
+
+    fn poll(&self, job: &Job, cfg: &Config) -> Option<HttpRequest> {
+        let info = self.table();
+        let url = job.status_url.clone().unwrap_or_else(|| {
+            [super::endpoint(cfg, info, STATUS_PATH).as_str(), &job.id].concat()
+        });
+        Some(
+            super::request(cfg, info, RequestKind::Status, Method::Get, url)
+                .with_header("Accept", "application/json")
+                .with_header("Cache-Control", "no-cache"),
+        )
+    }
+
+    fn cancel(&self, _job: &Job, _cfg: &Config) -> Option<HttpRequest> {
+        None
+    }
+}

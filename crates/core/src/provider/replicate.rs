@@ -1,0 +1,178 @@
+//! Replicate: `POST {base}/v1/models/reve/remix/predictions`, Bearer.
+//!
+//! Body `{input: {prompt, reference_images: [URL or data: URI],
+//! aspect_ratio?, version?}}`, sent with `Prefer: wait` so the answer
+//! usually holds the finished prediction (Replicate holds the request up
+//! to 60 s). A prediction goes `starting` → `processing` → `succeeded` /
+//! `failed` / `canceled`; it is re-read at `urls.get` (as returned, else
+//! `{base}/v1/predictions/{id}`) and cancelled with `POST urls.cancel`.
+//! `output` is a URL or a list of them. Errors are `{detail}`.
+//!
+//! Replicate does not answer CORS from browsers ([`INFO`]`.cors` is
+//! `No`): a call that fails like a CORS block gets a `network` error
+//! saying to use `proxyUrl` (see [`super::network_error`]).
+
+use super::{
+    ALL_FORMATS, ASPECT_RATIOS, AuthScheme, Config, Cors, ImageTransport, PollPolicy, Provider,
+    ProviderInfo, RemixInput, RemixOption, Step,
+};
+use crate::error::{ErrorCode, RemixError};
+use crate::http::{HttpRequest, HttpResponse, Method, RequestKind};
+use crate::image::{ImageInfo, ImageLimits};
+use crate::job::{Job, JobStatus};
+use crate::json::{JsonWriter, Value};
+use crate::prompt::ReferenceSyntax;
+
+/// Replicate's table entry.
+pub const INFO: ProviderInfo = ProviderInfo {
+    id: "replicate",
+    name: "Replicate",
+    base_url: "https://api.replicate.com",
+    max_images: 4,
+    limits: ImageLimits::REVE,
+    formats: ALL_FORMATS,
+    prompt_max_chars: 2560,
+    reference_syntax: ReferenceSyntax::ImgTag,
+    aspect_ratios: ASPECT_RATIOS,
+    transport: ImageTransport::DataUrl,
+    asynchronous: true,
+    options: &[RemixOption::AspectRatio, RemixOption::Version],
+    test_time_scaling: None,
+    output_formats: &[],
+    auth: AuthScheme::Bearer,
+    cors: Cors::No,
+    forbidden: ErrorCode::Unauthorized,
+    poll: PollPolicy::DEFAULT,
+};
+
+/// Replicate.
+#[derive(Clone, Copy, Debug)]
+pub struct Replicate;
+
+impl Provider for Replicate {
+    fn info(&self) -> &'static ProviderInfo {
+        &INFO
+    }
+
+    fn submit(
+        &self,
+        input: &RemixInput,
+        cfg: &Config,
+        images: &[Option<ImageInfo>],
+    ) -> Result<(Job, HttpRequest), RemixError> {
+        let mut w = JsonWriter::new();
+        w.begin_object().key("input").begin_object();
+        w.key("prompt")
+            .string(&super::prompt_for(&INFO, &input.prompt));
+        w.key("reference_images").begin_array();
+        for (src, found) in input.images.iter().zip(images) {
+            super::write_image(&mut w, INFO.transport, src, found.as_ref());
+        }
+        w.end_array();
+        super::opt_str(&mut w, "aspect_ratio", input.aspect_ratio.as_ref());
+        super::opt_str(&mut w, "version", input.version.as_ref());
+        w.end_object().end_object();
+        let url = super::endpoint(cfg, &INFO, "/v1/models/reve/remix/predictions");
+        let req = super::request(cfg, &INFO, RequestKind::Submit, Method::Post, url)
+            .with_header("Accept", "application/json")
+            .with_header("Prefer", "wait")
+            .with_json(w.finish());
+        Ok((Job::new(INFO.id), req))
+    }
+
+    fn on_response(
+        &self,
+        job: &mut Job,
+        _cfg: &Config,
+        res: &HttpResponse,
+    ) -> Result<Step, RemixError> {
+        if !res.is_success() {
+            return Err(super::http_error(&INFO, res));
+        }
+        let v = super::parse_json(&INFO, res)?;
+        if let Some(id) = v.str_at("id") {
+            job.id = id.to_string();
+        } else if job.id.is_empty() {
+            return Err(super::malformed(&INFO, res, "prediction id"));
+        }
+        if let Some(u) = v.get("urls").and_then(|u| u.str_at("get")) {
+            job.status_url = Some(u.to_string());
+        }
+        if let Some(u) = v.get("urls").and_then(|u| u.str_at("cancel")) {
+            job.cancel_url = Some(u.to_string());
+        }
+        if let Some(id) = res.request_id_header() {
+            job.request_id = Some(id.to_string());
+        }
+        if let Some(logs) = v.str_at("logs") {
+            job.logs = logs
+                .lines()
+                .filter(|l| !l.trim().is_empty())
+                .map(str::to_string)
+                .collect();
+        }
+        match v.str_at("status").unwrap_or("") {
+            "starting" => job.status = JobStatus::Queued,
+            "processing" => job.status = JobStatus::Running,
+            "succeeded" => {
+                let out = v.field("output");
+                let urls: Vec<&str> = match out {
+                    Value::String(s) => vec![s.as_str()],
+                    Value::Array(a) => a.iter().filter_map(Value::as_str).collect(),
+                    _ => super::first_url(out).into_iter().collect(),
+                };
+                if urls.is_empty() {
+                    return Err(super::malformed(&INFO, res, "output"));
+                }
+                let images = urls
+                    .into_iter()
+                    .map(|u| super::image_from_url(u, None))
+                    .collect();
+                let credits = None;
+                return Ok(Step::Done(super::result(&INFO, job, images, credits)));
+            }
+            "failed" => {
+                let detail = v
+                    .str_at("error")
+                    .map(str::to_string)
+                    .or_else(|| v.get("error").and_then(super::error_message));
+                return Err(super::job_failed(&INFO, job, detail.as_deref(), ""));
+            }
+            "canceled" | "cancelled" => return Err(super::job_cancelled(&INFO, job)),
+            _ => {}
+        }
+        Ok(Step::Poll)
+    }
+
+    fn poll(&self, job: &Job, cfg: &Config) -> Option<HttpRequest> {
+        let url = job.status_url.clone().unwrap_or_else(|| {
+            [
+                super::endpoint(cfg, &INFO, "/v1/predictions/").as_str(),
+                &job.id,
+            ]
+            .concat()
+        });
+        Some(
+            super::request(cfg, &INFO, RequestKind::Status, Method::Get, url)
+                .with_header("Accept", "application/json"),
+        )
+    }
+
+    fn cancel(&self, job: &Job, cfg: &Config) -> Option<HttpRequest> {
+        let url = job.cancel_url.clone().unwrap_or_else(|| {
+            [
+                super::endpoint(cfg, &INFO, "/v1/predictions/").as_str(),
+                &job.id,
+                "/cancel",
+            ]
+            .concat()
+        });
+        Some(super::request(
+            cfg,
+            &INFO,
+            RequestKind::Cancel,
+            Method::Post,
+            url,
+        ))
+    }
+}
