@@ -2,7 +2,6 @@
 //! the DOM a person would see.
 #![cfg(target_arch = "wasm32")]
 
-use leptos::prelude::*;
 use reve_remix_web::App;
 use wasm_bindgen::JsCast;
 use wasm_bindgen_test::*;
@@ -31,8 +30,8 @@ fn app_shell_shows_the_remix_button() {
     assert_eq!(button.text_content().as_deref(), Some("Remix"));
     assert_eq!(
         root.query_selector("h1")
-            .unwrap()
-            .unwrap()
+            .expect("query")
+            .expect("a heading")
             .text_content()
             .as_deref(),
         Some("Reve Remix")

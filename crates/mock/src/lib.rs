@@ -1,32 +1,215 @@
 //! reve-remix-mock: every hosted Reve Remix provider, simulated on loopback.
+//!
+//! Each provider is served under `/<provider-id>/` followed by that
+//! provider's own path, so a client points the provider's `baseUrl` at
+//! `http://127.0.0.1:8787/<provider-id>`:
+//!
+//! | provider | submit | follow |
+//! |---|---|---|
+//! | `reve` | `POST /reve/v1/image/remix` (sync) | |
+//! | `fal` | `POST /fal/fal-ai/reve/remix` | `GET /fal/fal-ai/reve/requests/{id}/status[?logs=1]`, `GET /fal/fal-ai/reve/requests/{id}`, `PUT …/{id}/cancel` |
+//! | `inference-sh` | `POST /inference-sh/apps/run` (after `POST /inference-sh/files` + `PUT upload_url`) | `GET /inference-sh/tasks/{id}/status`, `GET /inference-sh/tasks/{id}`, `GET …/{id}/stream` (NDJSON), `POST …/{id}/cancel` |
+//! | `aimlapi` | `POST /aimlapi/v1/images/generations` (sync) | |
+//! | `onerouter` | `POST /onerouter/v1/images/edits` (sync) | |
+//! | `pixazo` / `pixazo-edit` | `POST /pixazo/reve-image/v1/image-edit-remix`, `POST /pixazo/reve-image/v1/image-edit` | `GET /pixazo/v2/requests/status/{id}` |
+//! | `replicate` | `POST /replicate/v1/models/reve/remix/predictions` (`Prefer: wait`) | `GET /replicate/v1/predictions/{id}`, `POST …/{id}/cancel` |
+//!
+//! Results are real images served at `GET /<provider>/results/{id}.png`.
+//! Fault scenarios are picked by the API key (see [`scenario::SCENARIOS`] or
+//! `GET /`). Everything answers CORS (also Replicate, which really does not:
+//! the mock stands in for the proxy a browser needs there).
 
 use std::net::SocketAddr;
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use axum::Router;
+use axum::extract::{DefaultBodyLimit, Request};
+use axum::http::{HeaderMap, HeaderName, HeaderValue, Method, header};
+use axum::middleware::{self, Next};
+use axum::response::{IntoResponse, Response};
 use axum::routing::get;
-use tower_http::cors::CorsLayer;
+use tower_http::cors::{AllowHeaders, AllowMethods, AllowOrigin, CorsLayer};
+
+pub mod common;
+pub mod images;
+pub mod providers;
+pub mod render;
+pub mod scenario;
+pub mod state;
+
+use state::AppState;
 
 /// How the simulated providers behave.
 #[derive(Clone, Debug)]
 pub struct Config {
-    /// How long a queued job takes from submit to completed.
+    /// How long a queued job takes from submit to completed. Synchronous
+    /// providers answer after a quarter of it.
     pub job_duration: Duration,
+    /// `mock-slow` multiplies every duration by this.
+    pub slow_factor: u32,
+    /// How long `mock-stuck` holds a synchronous call before answering a
+    /// timeout error (and how long an NDJSON stream of a stuck job lasts).
+    pub hang_limit: Duration,
+    /// The most a Replicate `Prefer: wait` holds the answer (Replicate's own cap is 60 s).
+    pub wait_limit: Duration,
+    /// `Retry-After` of `mock-429`, in seconds.
+    pub retry_after_secs: u32,
+    /// Print one line per request on stdout.
+    pub log_requests: bool,
 }
 
 impl Default for Config {
     fn default() -> Self {
-        Self { job_duration: Duration::from_secs(4) }
+        Self {
+            job_duration: Duration::from_secs(4),
+            slow_factor: 4,
+            hang_limit: Duration::from_secs(120),
+            wait_limit: Duration::from_secs(60),
+            retry_after_secs: 2,
+            log_requests: true,
+        }
     }
 }
 
+/// Request bodies up to this size are read (six 1.5 MB images in base64 fit);
+/// larger ones get 413.
+pub const MAX_BODY_BYTES: usize = 32 * 1024 * 1024;
+
+/// Provider ids and the base URL path each is served under.
+pub const PROVIDERS: [(&str, &str); 8] = [
+    ("reve", "/reve"),
+    ("fal", "/fal"),
+    ("inference-sh", "/inference-sh"),
+    ("aimlapi", "/aimlapi"),
+    ("onerouter", "/onerouter"),
+    ("pixazo", "/pixazo"),
+    ("pixazo-edit", "/pixazo"),
+    ("replicate", "/replicate"),
+];
+
 /// The mock's routes: every provider under `/<provider-id>/…`.
-pub fn router(_config: Config) -> Router {
-    Router::new().route("/", get(index)).layer(CorsLayer::very_permissive())
+pub fn router(config: Config) -> Router {
+    let log = config.log_requests;
+    let state = AppState::new(config);
+    let app = Router::new()
+        .route("/", get(index))
+        .nest("/reve", providers::reve::routes())
+        .nest("/fal", providers::fal::routes())
+        .nest("/inference-sh", providers::inference::routes())
+        .nest("/aimlapi", providers::aimlapi::routes())
+        .nest("/onerouter", providers::onerouter::routes())
+        .nest("/pixazo", providers::pixazo::routes("/pixazo"))
+        .nest("/pixazo-edit", providers::pixazo::routes("/pixazo-edit"))
+        .nest("/replicate", providers::replicate::routes())
+        .with_state(state)
+        .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))
+        .layer(cors());
+    if log {
+        app.layer(middleware::from_fn(log_request))
+    } else {
+        app
+    }
 }
 
-async fn index() -> &'static str {
-    "reve-remix-mock: Reve Remix providers on loopback\n"
+/// Any origin; the headers clients send (mirrored from the preflight, since
+/// `*` does not cover `Authorization`); the headers clients need to read.
+fn cors() -> CorsLayer {
+    let expose = [
+        "retry-after",
+        "x-fal-retryable",
+        "x-request-id",
+        "x-reve-request-id",
+        "content-length",
+        "content-type",
+    ]
+    .map(HeaderName::from_static);
+    CorsLayer::new()
+        .allow_origin(AllowOrigin::any())
+        .allow_methods(AllowMethods::list([
+            Method::GET,
+            Method::POST,
+            Method::PUT,
+            Method::DELETE,
+            Method::OPTIONS,
+            Method::HEAD,
+        ]))
+        .allow_headers(AllowHeaders::mirror_request())
+        .expose_headers(expose)
+        .allow_private_network(true)
+        .max_age(Duration::from_secs(600))
+}
+
+/// One line per request: method, path, status, ms, provider, scenario; the
+/// key is never printed (`key=mock-429` for scenario keys, else `key=***`).
+async fn log_request(req: Request, next: Next) -> Response {
+    let started = Instant::now();
+    let method = req.method().clone();
+    let path = req.uri().path().to_string();
+    let key = scenario::key_label(req.headers());
+    let provider = path
+        .split('/')
+        .nth(1)
+        .filter(|p| !p.is_empty())
+        .unwrap_or("-")
+        .to_string();
+    let provider: String = provider
+        .chars()
+        .filter(|c| c.is_ascii_graphic())
+        .take(32)
+        .collect();
+    let shown_path: String = path
+        .chars()
+        .filter(|c| c.is_ascii_graphic())
+        .take(200)
+        .collect();
+    let res = next.run(req).await;
+    println!(
+        "{method} {shown_path} {} {}ms provider={provider} key={key}",
+        res.status().as_u16(),
+        started.elapsed().as_millis()
+    );
+    res
+}
+
+async fn index(headers: HeaderMap) -> impl IntoResponse {
+    let origin = common::origin(&headers);
+    let mut out = String::from(
+        "reve-remix-mock: every hosted Reve Remix provider, simulated on loopback\n\n",
+    );
+    out.push_str("Point a provider's baseUrl at its base URL:\n");
+    for (id, base) in PROVIDERS {
+        out.push_str(&format!("  {id:<13} {origin}{base}\n"));
+    }
+    out.push_str("\nPaths (prefix + the provider's own path):\n");
+    for line in [
+        "POST /reve/v1/image/remix                          Bearer; synchronous",
+        "POST /fal/fal-ai/reve/remix                        Key; then status_url / response_url / cancel_url (PUT)",
+        "POST /inference-sh/files, PUT upload_url           Bearer (upload: none); then use the file uri",
+        "POST /inference-sh/apps/run                        Bearer; GET /inference-sh/tasks/{id}[/status|/stream], POST …/cancel",
+        "POST /aimlapi/v1/images/generations                Bearer; synchronous, 201",
+        "POST /onerouter/v1/images/edits                    raw key (or Bearer); synchronous",
+        "POST /pixazo/reve-image/v1/image-edit-remix        Ocp-Apim-Subscription-Key; then polling_url",
+        "POST /pixazo/reve-image/v1/image-edit              Ocp-Apim-Subscription-Key; then polling_url",
+        "POST /replicate/v1/models/reve/remix/predictions   Bearer; Prefer: wait; GET /replicate/v1/predictions/{id}",
+        "GET  /<provider>/results/{id}.png                  the result images",
+    ] {
+        out.push_str("  ");
+        out.push_str(line);
+        out.push('\n');
+    }
+    out.push_str("\nAPI keys that pick a scenario (any other non-empty key succeeds):\n");
+    for (key, what) in scenario::SCENARIOS {
+        out.push_str(&format!("  {key:<15} {what}\n"));
+    }
+    out.push_str("\ninference.sh answers {data: …}; ?envelope=bare|legacy (or the keys above) picks the other shapes.\n");
+    out.push_str("CORS is answered everywhere, Replicate included (the real one needs a proxy).\n");
+    (
+        [(
+            header::CONTENT_TYPE,
+            HeaderValue::from_static("text/plain; charset=utf-8"),
+        )],
+        out,
+    )
 }
 
 /// Serve on `listener` until the future is dropped.

@@ -13,11 +13,16 @@ fn parse_args() -> Result<(SocketAddr, Config), String> {
     let mut config = Config::default();
     let mut args = std::env::args().skip(1);
     while let Some(arg) = args.next() {
-        let mut value = || args.next().ok_or_else(|| format!("{arg} needs a value\n{USAGE}"));
+        let mut value = || {
+            args.next()
+                .ok_or_else(|| format!("{arg} needs a value\n{USAGE}"))
+        };
         match arg.as_str() {
             "--addr" => addr = value()?.parse().map_err(|e| format!("--addr: {e}"))?,
             "--job-seconds" => {
-                let secs: f64 = value()?.parse().map_err(|e| format!("--job-seconds: {e}"))?;
+                let secs: f64 = value()?
+                    .parse()
+                    .map_err(|e| format!("--job-seconds: {e}"))?;
                 if !(0.0..=3600.0).contains(&secs) {
                     return Err("--job-seconds must be between 0 and 3600".into());
                 }

@@ -1,0 +1,487 @@
+//! What every provider shares: request validation, response helpers, the
+//! fault answers (malformed JSON, dropped connections), and the origin the
+//! client called us on (for the URLs we hand back).
+
+use std::time::Duration;
+
+use axum::body::Body;
+use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use reve_remix::ErrorCode;
+use serde_json::{Map, Value};
+
+use crate::scenario::{AuthError, Scenario};
+
+/// Reve's aspect ratios; omitted = the model chooses.
+pub const ASPECT_RATIOS: [&str; 7] = ["16:9", "9:16", "3:2", "2:3", "4:3", "3:4", "1:1"];
+/// Reve's prompt limit, in Unicode scalar values.
+pub const MAX_PROMPT_CHARS: usize = 2560;
+
+/// What was wrong with a request, before each provider words it its own way.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Invalid {
+    /// JSON path of the offending field, e.g. `image_urls[2]` (empty for the body).
+    pub field: String,
+    pub kind: Kind,
+    pub message: String,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Kind {
+    /// The body is not a JSON object.
+    Json,
+    Missing,
+    Type,
+    Empty,
+    TooLong,
+    TooFew,
+    TooMany,
+    /// Not one of the allowed values.
+    Enum,
+    /// A number out of range.
+    Range,
+    /// `<img>N</img>` names an image that was not sent.
+    Reference,
+    /// An image failed the image checks (the core's code).
+    Image(ErrorCode),
+    /// An image in the wrong transport: `data:` where raw base64 is wanted,
+    /// a data URI where only URLs are taken, bad base64, …
+    Encoding,
+    /// A file reference the provider does not know.
+    NotFound,
+}
+
+impl Kind {
+    /// A pydantic-like error type, for fal's `detail[].type` and similar.
+    pub fn slug(self) -> &'static str {
+        match self {
+            Self::Json => "json_invalid",
+            Self::Missing => "missing",
+            Self::Type => "type_error",
+            Self::Empty => "string_too_short",
+            Self::TooLong => "string_too_long",
+            Self::TooFew => "too_short",
+            Self::TooMany => "too_long",
+            Self::Enum => "literal_error",
+            Self::Range => "range_error",
+            Self::Reference => "invalid_reference",
+            Self::Image(ErrorCode::ImageTooLarge) => "file_too_large",
+            Self::Image(ErrorCode::UnsupportedFormat) => "unsupported_image_format",
+            Self::Image(ErrorCode::ImageDimensions) => "image_too_large",
+            Self::Image(_) => "image_load_error",
+            Self::Encoding => "value_error",
+            Self::NotFound => "file_download_error",
+        }
+    }
+}
+
+impl Invalid {
+    pub fn new(field: impl Into<String>, kind: Kind, message: impl Into<String>) -> Self {
+        Self {
+            field: field.into(),
+            kind,
+            message: message.into(),
+        }
+    }
+}
+
+/// The errors every provider must be able to say, in its own shape.
+#[derive(Clone, Debug)]
+pub enum ApiError {
+    Auth(AuthError),
+    Payment,
+    RateLimited,
+    Server,
+    /// The job failed (synchronous providers).
+    Failed(String),
+    /// A synchronous call gave up (`mock-stuck`).
+    Timeout,
+    NotFound(String),
+    Invalid(Invalid),
+}
+
+/// A JSON answer.
+pub fn json(status: StatusCode, value: &Value) -> Response {
+    json_typed(status, value, "application/json")
+}
+
+/// A JSON answer with its own content type (e.g. `application/problem+json`).
+pub fn json_typed(status: StatusCode, value: &Value, content_type: &'static str) -> Response {
+    let body = serde_json::to_vec(value).unwrap_or_default();
+    let mut res = (status, body).into_response();
+    res.headers_mut()
+        .insert(header::CONTENT_TYPE, HeaderValue::from_static(content_type));
+    res
+}
+
+/// Add a header (value must be a valid header value, else it is skipped).
+pub fn with_header(mut res: Response, name: &'static str, value: &str) -> Response {
+    if let Ok(v) = HeaderValue::from_str(value) {
+        res.headers_mut().insert(name, v);
+    }
+    res
+}
+
+/// `http://<Host>` as the client called us, for the URLs we return.
+pub fn origin(headers: &HeaderMap) -> String {
+    let host = headers
+        .get(header::HOST)
+        .and_then(|h| h.to_str().ok())
+        .unwrap_or("");
+    let safe = !host.is_empty()
+        && host.len() <= 255
+        && host
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b".:-[]_".contains(&b));
+    format!("http://{}", if safe { host } else { "127.0.0.1" })
+}
+
+/// How long synchronous providers take; `mock-slow` multiplies it.
+pub fn sync_delay(config: &crate::Config, scenario: Scenario) -> Duration {
+    scale(config, config.job_duration / 4, scenario)
+}
+
+/// A queued job's duration for this scenario.
+pub fn job_duration(config: &crate::Config, scenario: Scenario) -> Duration {
+    scale(config, config.job_duration, scenario)
+}
+
+fn scale(config: &crate::Config, d: Duration, scenario: Scenario) -> Duration {
+    if scenario == Scenario::Slow {
+        d * config.slow_factor.max(1)
+    } else {
+        d
+    }
+}
+
+/// The answers that do not depend on the request body: rate limit, server
+/// error, payment, malformed JSON and the dropped connection. `error` words
+/// the first three the provider's way; `partial` is the start of the JSON
+/// the provider would have sent (for `mock-drop`).
+pub fn early_fault(
+    scenario: Scenario,
+    config: &crate::Config,
+    error: impl Fn(ApiError) -> Response,
+    partial: &str,
+) -> Option<Response> {
+    match scenario {
+        Scenario::RateLimited => {
+            let res = error(ApiError::RateLimited);
+            Some(with_header(
+                res,
+                "retry-after",
+                &config.retry_after_secs.to_string(),
+            ))
+        }
+        Scenario::ServerError => Some(error(ApiError::Server)),
+        Scenario::PaymentRequired => Some(error(ApiError::Payment)),
+        Scenario::Malformed => Some(malformed(partial)),
+        Scenario::Drop => Some(dropped(partial)),
+        _ => None,
+    }
+}
+
+/// 200 with a body that is not JSON: the provider's JSON, cut short.
+pub fn malformed(partial: &str) -> Response {
+    let mut body = partial.to_string();
+    body.push_str("<html><body>502 Bad Gateway</body></html>");
+    let mut res = (StatusCode::OK, body).into_response();
+    res.headers_mut().insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_static("application/json"),
+    );
+    res
+}
+
+/// 200, headers and the first bytes of the body, then the connection is
+/// dropped (the body stream fails, so hyper aborts it mid-chunk).
+pub fn dropped(partial: &str) -> Response {
+    let first = axum::body::Bytes::from(partial.to_string());
+    let stream = futures_util::stream::unfold(0u8, move |step| {
+        let first = first.clone();
+        async move {
+            match step {
+                0 => Some((Ok(first), 1)),
+                1 => {
+                    tokio::time::sleep(Duration::from_millis(30)).await;
+                    Some((
+                        Err(std::io::Error::new(
+                            std::io::ErrorKind::ConnectionReset,
+                            "mock-drop",
+                        )),
+                        2,
+                    ))
+                }
+                _ => None,
+            }
+        }
+    });
+    let mut res = Response::new(Body::from_stream(stream));
+    res.headers_mut().insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_static("application/json"),
+    );
+    res
+}
+
+/// Parse a body as a JSON object.
+pub fn parse_object(body: &[u8]) -> Result<Map<String, Value>, Invalid> {
+    match serde_json::from_slice::<Value>(body) {
+        Ok(Value::Object(map)) => Ok(map),
+        Ok(_) => Err(Invalid::new(
+            "",
+            Kind::Json,
+            "the request body must be a JSON object",
+        )),
+        Err(e) => Err(Invalid::new(
+            "",
+            Kind::Json,
+            format!("the request body is not valid JSON: {e}"),
+        )),
+    }
+}
+
+/// A field that must be a JSON object.
+pub fn object<'a>(
+    obj: &'a Map<String, Value>,
+    field: &str,
+) -> Result<&'a Map<String, Value>, Invalid> {
+    match obj.get(field) {
+        None | Some(Value::Null) => Err(Invalid::new(
+            field,
+            Kind::Missing,
+            format!("{field} is required"),
+        )),
+        Some(Value::Object(m)) => Ok(m),
+        Some(_) => Err(Invalid::new(
+            field,
+            Kind::Type,
+            format!("{field} must be an object"),
+        )),
+    }
+}
+
+pub fn req_str<'a>(obj: &'a Map<String, Value>, field: &str) -> Result<&'a str, Invalid> {
+    opt_str(obj, field)?
+        .ok_or_else(|| Invalid::new(field, Kind::Missing, format!("{field} is required")))
+}
+
+pub fn opt_str<'a>(obj: &'a Map<String, Value>, field: &str) -> Result<Option<&'a str>, Invalid> {
+    match obj.get(field) {
+        None | Some(Value::Null) => Ok(None),
+        Some(Value::String(s)) => Ok(Some(s)),
+        Some(_) => Err(Invalid::new(
+            field,
+            Kind::Type,
+            format!("{field} must be a string"),
+        )),
+    }
+}
+
+pub fn opt_bool(obj: &Map<String, Value>, field: &str) -> Result<Option<bool>, Invalid> {
+    match obj.get(field) {
+        None | Some(Value::Null) => Ok(None),
+        Some(Value::Bool(b)) => Ok(Some(*b)),
+        Some(_) => Err(Invalid::new(
+            field,
+            Kind::Type,
+            format!("{field} must be a boolean"),
+        )),
+    }
+}
+
+/// An optional integer within `lo..=hi`.
+pub fn opt_int(
+    obj: &Map<String, Value>,
+    field: &str,
+    lo: i64,
+    hi: i64,
+) -> Result<Option<i64>, Invalid> {
+    match obj.get(field) {
+        None | Some(Value::Null) => Ok(None),
+        Some(Value::Number(n)) => match n.as_i64() {
+            Some(v) if (lo..=hi).contains(&v) => Ok(Some(v)),
+            Some(v) => Err(Invalid::new(
+                field,
+                Kind::Range,
+                format!("{field} must be between {lo} and {hi}, got {v}"),
+            )),
+            None => Err(Invalid::new(
+                field,
+                Kind::Type,
+                format!("{field} must be an integer"),
+            )),
+        },
+        Some(_) => Err(Invalid::new(
+            field,
+            Kind::Type,
+            format!("{field} must be an integer"),
+        )),
+    }
+}
+
+/// A required array of strings with `min..=max` items.
+pub fn str_array<'a>(
+    obj: &'a Map<String, Value>,
+    field: &str,
+    min: usize,
+    max: usize,
+) -> Result<Vec<&'a str>, Invalid> {
+    let items = match obj.get(field) {
+        None | Some(Value::Null) => {
+            return Err(Invalid::new(
+                field,
+                Kind::Missing,
+                format!("{field} is required"),
+            ));
+        }
+        Some(Value::Array(a)) => a,
+        Some(_) => {
+            return Err(Invalid::new(
+                field,
+                Kind::Type,
+                format!("{field} must be an array of strings"),
+            ));
+        }
+    };
+    if items.len() < min {
+        return Err(Invalid::new(
+            field,
+            Kind::TooFew,
+            format!("{field} must have at least {min} item(s)"),
+        ));
+    }
+    if items.len() > max {
+        return Err(Invalid::new(
+            field,
+            Kind::TooMany,
+            format!(
+                "{field} must have at most {max} item(s), got {}",
+                items.len()
+            ),
+        ));
+    }
+    items
+        .iter()
+        .enumerate()
+        .map(|(i, v)| match v {
+            Value::String(s) => Ok(s.as_str()),
+            _ => Err(Invalid::new(
+                format!("{field}[{i}]"),
+                Kind::Type,
+                format!("{field}[{i}] must be a string"),
+            )),
+        })
+        .collect()
+}
+
+/// A prompt: present, not blank, at most 2560 characters, every
+/// `<img>N</img>` naming one of the `image_count` images.
+pub fn check_prompt(prompt: &str, image_count: usize, field: &str) -> Result<(), Invalid> {
+    if prompt.trim().is_empty() {
+        return Err(Invalid::new(
+            field,
+            Kind::Empty,
+            format!("{field} must not be empty"),
+        ));
+    }
+    let chars = prompt.chars().count();
+    if chars > MAX_PROMPT_CHARS {
+        return Err(Invalid::new(
+            field,
+            Kind::TooLong,
+            format!("{field} is {chars} characters; the limit is {MAX_PROMPT_CHARS}"),
+        ));
+    }
+    for n in references(prompt) {
+        if n >= image_count {
+            return Err(Invalid::new(
+                field,
+                Kind::Reference,
+                format!(
+                    "{field} refers to <img>{n}</img> but only {image_count} image(s) were sent (numbered from 0)"
+                ),
+            ));
+        }
+    }
+    Ok(())
+}
+
+/// The numbers in `<img>N</img>` references (case-insensitive tags).
+pub fn references(prompt: &str) -> Vec<usize> {
+    let lower = prompt.to_ascii_lowercase();
+    let mut out = Vec::new();
+    let mut rest = lower.as_str();
+    while let Some(i) = rest.find("<img>") {
+        rest = &rest[i + 5..];
+        let digits: &str = rest.split("</img>").next().unwrap_or("");
+        let trimmed = digits.trim();
+        if rest.contains("</img>")
+            && !trimmed.is_empty()
+            && trimmed.bytes().all(|b| b.is_ascii_digit())
+        {
+            out.push(trimmed.parse().unwrap_or(usize::MAX));
+        }
+    }
+    out
+}
+
+/// An optional aspect ratio: one of Reve's seven.
+pub fn check_aspect<'a>(
+    obj: &'a Map<String, Value>,
+    field: &str,
+) -> Result<Option<&'a str>, Invalid> {
+    let value = opt_str(obj, field)?;
+    match value {
+        Some(v) if !ASPECT_RATIOS.contains(&v) => Err(Invalid::new(
+            field,
+            Kind::Enum,
+            format!(
+                "{field} must be one of {}, got '{v}'",
+                ASPECT_RATIOS.join(", ")
+            ),
+        )),
+        other => Ok(other),
+    }
+}
+
+/// An optional string from a fixed list.
+pub fn check_enum<'a>(
+    obj: &'a Map<String, Value>,
+    field: &str,
+    allowed: &[&str],
+) -> Result<Option<&'a str>, Invalid> {
+    match opt_str(obj, field)? {
+        Some(v) if !allowed.contains(&v) => Err(Invalid::new(
+            field,
+            Kind::Enum,
+            format!("{field} must be one of {}, got '{v}'", allowed.join(", ")),
+        )),
+        other => Ok(other),
+    }
+}
+
+/// Wait out `mock-stuck` on a synchronous call (capped by `Config::hang_limit`).
+pub async fn hang(config: &crate::Config) {
+    tokio::time::sleep(config.hang_limit).await;
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn finds_references() {
+        assert_eq!(
+            references("the cat in <img>0</img> on <IMG>12</img>, <img>x</img> <img>"),
+            vec![0, 12]
+        );
+        assert!(check_prompt("<img>1</img>", 1, "prompt").is_err());
+        assert!(check_prompt("<img>0</img>", 1, "prompt").is_ok());
+        assert!(check_prompt(&"é".repeat(2560), 1, "prompt").is_ok());
+        assert_eq!(
+            check_prompt(&"é".repeat(2561), 1, "prompt").map_err(|e| e.kind),
+            Err(Kind::TooLong)
+        );
+    }
+}

@@ -1,0 +1,674 @@
+//! inference.sh: `POST /inference-sh/apps/run` with `Authorization: Bearer <key>`.
+//!
+//! Body `{app: "reve/remix", input: {prompt, images: [uri], aspect_ratio?,
+//! version?, test_time_scaling? (1–5), upscale_factor? (2–4),
+//! remove_background?}}` → a task `{id, status: <number>, app, input, output,
+//! error, created_at, updated_at, session_id}`. Task status numbers (newest
+//! numbering, from sdk-js): 1 received, 2 queued, 3 dispatched, 4 preparing,
+//! 5 serving, 6 setting_up, 7 running, 9 uploading (not done!), 10 completed,
+//! 11 failed, 12 cancelled. `GET /tasks/{id}/status` → `{id, status,
+//! updated_at}`; `GET /tasks/{id}` → the full task, `output: {image: {uri,
+//! content_type, filename, size}}` when done (the output field's shape is
+//! unverified); `POST /tasks/{id}/cancel`; `GET /tasks/{id}/stream` →
+//! NDJSON (`{"type":"heartbeat"}` lines, partial updates `{data, fields}`,
+//! the final `{data: task}`, then the stream closes).
+//!
+//! Envelopes: answers are `{data: …}` by default; `?envelope=bare` or the
+//! key `mock-bare` answers the bare object, `?envelope=legacy` or the key
+//! `mock-legacy` the old `{success, data, error}` envelope. Errors are RFC
+//! 9457 `application/problem+json` `{type, title, status, detail}` (type
+//! URIs are the mock's own), or `{success: false, error: {code, message}}`
+//! in the legacy envelope.
+//!
+//! Uploads follow sdk-js `files.ts`: `POST /inference-sh/files {files:
+//! [{filename, content_type, size?}]}` → `{data: [{id, uri, upload_url,
+//! filename, content_type, size, created_at}]}` (the request shape is the
+//! SDK's; the record's fields beyond `id`, `uri` and `upload_url` are
+//! unverified), then `PUT upload_url` with the raw bytes (no auth: it is
+//! "presigned"); `GET uri` returns them. Task images must be such uris,
+//! uploaded, or https URLs (accepted without fetching).
+
+use std::collections::HashMap;
+use std::time::{Duration, Instant, SystemTime};
+
+use axum::Router;
+use axum::body::{Body, Bytes};
+use axum::extract::{Path, Query, State};
+use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use axum::routing::{get, post, put};
+use serde_json::{Map, Value, json};
+
+use super::{NewJob, results_routes, spec, start_job};
+use crate::common::{self, ApiError, Invalid, Kind, early_fault};
+use crate::images::{self, Transports};
+use crate::scenario::{AuthError, AuthStyle, Scenario, authenticate};
+use crate::state::{AppState, FileRecord, Job, Phase, Upload, rfc3339};
+
+const PROVIDER: &str = "inference-sh";
+const PREFIX: &str = "/inference-sh";
+const APP: &str = "reve/remix";
+
+/// Status numbers of the newest numbering.
+pub mod status {
+    pub const RECEIVED: u8 = 1;
+    pub const QUEUED: u8 = 2;
+    pub const DISPATCHED: u8 = 3;
+    pub const PREPARING: u8 = 4;
+    pub const SERVING: u8 = 5;
+    pub const SETTING_UP: u8 = 6;
+    pub const RUNNING: u8 = 7;
+    pub const UPLOADING: u8 = 9;
+    pub const COMPLETED: u8 = 10;
+    pub const FAILED: u8 = 11;
+    pub const CANCELLED: u8 = 12;
+}
+
+/// When (as a fraction of the job's time) each non-terminal status begins.
+const STEPS: [(f64, u8); 8] = [
+    (0.0, status::RECEIVED),
+    (0.05, status::QUEUED),
+    (0.2, status::DISPATCHED),
+    (0.3, status::PREPARING),
+    (0.4, status::SERVING),
+    (0.45, status::SETTING_UP),
+    (0.5, status::RUNNING),
+    (0.85, status::UPLOADING),
+];
+
+pub fn routes() -> Router<AppState> {
+    Router::new()
+        .route("/apps/run", post(run))
+        .route("/files", post(create_files))
+        .route("/uploads/{id}", put(upload))
+        .route("/cdn/{id}/{name}", get(download))
+        .route("/tasks/{id}", get(task))
+        .route("/tasks/{id}/status", get(task_status))
+        .route("/tasks/{id}/cancel", post(cancel))
+        .route("/tasks/{id}/stream", get(stream))
+        .merge(results_routes())
+        .fallback(|| async {
+            error(
+                Envelope::Data,
+                ApiError::NotFound("No such endpoint".into()),
+            )
+        })
+}
+
+/// How answers are wrapped.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Envelope {
+    /// `{data: …}`, the default.
+    Data,
+    /// The object itself.
+    Bare,
+    /// `{success, data, error}`.
+    Legacy,
+}
+
+fn envelope(q: &HashMap<String, String>, scenario: Option<Scenario>) -> Envelope {
+    match q.get("envelope").map(String::as_str) {
+        Some("bare") => return Envelope::Bare,
+        Some("legacy") => return Envelope::Legacy,
+        Some("data") => return Envelope::Data,
+        _ => {}
+    }
+    match scenario {
+        Some(Scenario::EnvelopeBare) => Envelope::Bare,
+        Some(Scenario::EnvelopeLegacy) => Envelope::Legacy,
+        _ => Envelope::Data,
+    }
+}
+
+/// The envelope for a request whose auth may have failed.
+fn envelope_of(headers: &HeaderMap, q: &HashMap<String, String>) -> Envelope {
+    envelope(q, authenticate(headers, AuthStyle::Bearer).ok())
+}
+
+fn ok(env: Envelope, status: StatusCode, value: Value) -> Response {
+    let body = match env {
+        Envelope::Data => json!({ "data": value }),
+        Envelope::Bare => value,
+        Envelope::Legacy => json!({ "success": true, "data": value, "error": null }),
+    };
+    common::json(status, &body)
+}
+
+/// An inference.sh error, problem+json (or the legacy envelope).
+pub fn error(env: Envelope, e: ApiError) -> Response {
+    let (status, slug, title, detail, errors) = match e {
+        ApiError::Auth(AuthError::Missing) => (
+            StatusCode::UNAUTHORIZED,
+            "unauthorized",
+            "Unauthorized",
+            "Missing API key: send 'Authorization: Bearer <key>'".to_string(),
+            None,
+        ),
+        ApiError::Auth(AuthError::Malformed) => (
+            StatusCode::UNAUTHORIZED,
+            "unauthorized",
+            "Unauthorized",
+            "The Authorization header must be 'Bearer <key>'".to_string(),
+            None,
+        ),
+        ApiError::Auth(AuthError::Invalid) => (
+            StatusCode::UNAUTHORIZED,
+            "unauthorized",
+            "Unauthorized",
+            "Invalid API key".to_string(),
+            None,
+        ),
+        ApiError::Payment => (
+            StatusCode::PAYMENT_REQUIRED,
+            "insufficient-credits",
+            "Payment Required",
+            "Insufficient credits: top up your balance to run this app".to_string(),
+            None,
+        ),
+        ApiError::RateLimited => (
+            StatusCode::TOO_MANY_REQUESTS,
+            "rate-limited",
+            "Too Many Requests",
+            "Rate limit exceeded; retry after the Retry-After delay".to_string(),
+            None,
+        ),
+        ApiError::Server => (
+            StatusCode::INTERNAL_SERVER_ERROR,
+            "internal",
+            "Internal Server Error",
+            "An unexpected error occurred".to_string(),
+            None,
+        ),
+        ApiError::Failed(m) => (
+            StatusCode::INTERNAL_SERVER_ERROR,
+            "internal",
+            "Internal Server Error",
+            m,
+            None,
+        ),
+        ApiError::Timeout => (
+            StatusCode::GATEWAY_TIMEOUT,
+            "timeout",
+            "Gateway Timeout",
+            "Timed out".to_string(),
+            None,
+        ),
+        ApiError::NotFound(m) => (StatusCode::NOT_FOUND, "not-found", "Not Found", m, None),
+        ApiError::Invalid(inv) => {
+            let status = if inv.kind == Kind::Json {
+                StatusCode::BAD_REQUEST
+            } else {
+                StatusCode::UNPROCESSABLE_ENTITY
+            };
+            let title = if inv.kind == Kind::Json {
+                "Bad Request"
+            } else {
+                "Validation Failed"
+            };
+            let errors =
+                json!([{ "field": inv.field, "message": inv.message, "code": inv.kind.slug() }]);
+            (status, "validation", title, inv.message, Some(errors))
+        }
+    };
+    if env == Envelope::Legacy {
+        let body = json!({
+            "success": false,
+            "data": null,
+            "error": { "code": slug.replace('-', "_"), "message": detail },
+        });
+        return common::json(status, &body);
+    }
+    let mut body = json!({
+        "type": format!("https://api.inference.sh/problems/{slug}"),
+        "title": title,
+        "status": status.as_u16(),
+        "detail": detail,
+    });
+    if let Some(errors) = errors {
+        body["errors"] = errors;
+    }
+    common::json_typed(status, &body, "application/problem+json")
+}
+
+fn status_of(job: &Job, now: Instant) -> (u8, SystemTime) {
+    match job.phase(now) {
+        Phase::Cancelled => (status::CANCELLED, job.cancelled.unwrap_or(job.created_at)),
+        Phase::Completed => (status::COMPLETED, job.created_at + job.duration),
+        Phase::Failed(_) | Phase::Violation(_) => (status::FAILED, job.created_at + job.duration),
+        _ => {
+            let f = job.fraction(now);
+            let (at, s) = STEPS
+                .iter()
+                .rev()
+                .find(|(at, _)| *at <= f)
+                .copied()
+                .unwrap_or(STEPS[0]);
+            (s, job.created_at + job.duration.mul_f64(at))
+        }
+    }
+}
+
+fn task_json(job: &Job, now: Instant) -> Value {
+    let (status, updated) = status_of(job, now);
+    let phase = job.phase(now);
+    let output = match (&phase, job.results.first()) {
+        (Phase::Completed, Some(r)) => json!({
+            "image": { "uri": r.url, "content_type": r.mime, "filename": "remix.png", "size": r.size },
+        }),
+        _ => Value::Null,
+    };
+    let error = match phase {
+        Phase::Failed(m) | Phase::Violation(m) => m,
+        _ => String::new(),
+    };
+    json!({
+        "id": job.id,
+        "app": APP,
+        "status": status,
+        "input": job.input,
+        "output": output,
+        "error": error,
+        "session_id": null,
+        "created_at": rfc3339(job.created_at),
+        "updated_at": rfc3339(updated),
+    })
+}
+
+async fn run(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    Query(q): Query<HashMap<String, String>>,
+    body: Bytes,
+) -> Response {
+    let scenario = match authenticate(&headers, AuthStyle::Bearer) {
+        Ok(s) => s,
+        Err(e) => return error(envelope(&q, None), ApiError::Auth(e)),
+    };
+    let env = envelope(&q, Some(scenario));
+    let config = state.config().clone();
+    if let Some(res) = early_fault(
+        scenario,
+        &config,
+        |e| error(env, e),
+        r#"{"data":{"id":"tsk_"#,
+    ) {
+        return res;
+    }
+    let obj = match common::parse_object(&body) {
+        Ok(o) => o,
+        Err(inv) => return error(env, ApiError::Invalid(inv)),
+    };
+    match common::req_str(&obj, "app") {
+        Ok(app) if app == APP || app.starts_with("reve/remix@") => {}
+        Ok(app) => return error(env, ApiError::NotFound(format!("App '{app}' not found"))),
+        Err(inv) => return error(env, ApiError::Invalid(inv)),
+    }
+    let input = match common::object(&obj, "input") {
+        Ok(i) => i,
+        Err(inv) => return error(env, ApiError::Invalid(inv)),
+    };
+    let s = match validate(&state, input) {
+        Ok(s) => s,
+        Err(inv) => return error(env, ApiError::Invalid(inv)),
+    };
+    let origin = common::origin(&headers);
+    let job = start_job(
+        &state,
+        NewJob {
+            provider: PROVIDER,
+            id: state.short_id(26),
+            prefix: PREFIX,
+            origin: &origin,
+            scenario,
+            input: Value::Object(input.clone()),
+            spec: s,
+            copies: 1,
+            violation_message: "content policy violation: the prompt or images were flagged by the safety checker",
+            failure_message: "task failed: the app exited with an error while generating the image",
+        },
+    )
+    .await;
+    ok(env, StatusCode::OK, task_json(&job, Instant::now()))
+}
+
+fn validate(state: &AppState, input: &Map<String, Value>) -> Result<crate::render::Spec, Invalid> {
+    let within = |e: Invalid| Invalid {
+        field: format!("input.{}", e.field),
+        ..e
+    };
+    let prompt = common::req_str(input, "prompt").map_err(within)?;
+    let refs = common::str_array(input, "images", 1, 6).map_err(within)?;
+    common::check_prompt(prompt, refs.len(), "prompt").map_err(within)?;
+    let aspect = common::check_aspect(input, "aspect_ratio").map_err(within)?;
+    common::opt_str(input, "version").map_err(within)?;
+    common::opt_int(input, "test_time_scaling", 1, 5).map_err(within)?;
+    common::opt_int(input, "upscale_factor", 2, 4).map_err(within)?;
+    let transparent = common::opt_bool(input, "remove_background")
+        .map_err(within)?
+        .unwrap_or(false);
+    let t = Transports {
+        uploads: true,
+        ..Default::default()
+    };
+    let images = refs
+        .iter()
+        .enumerate()
+        .map(|(i, u)| images::load(state, &format!("input.images[{i}]"), u, t))
+        .collect::<Result<Vec<_>, _>>()?;
+    let mut s = spec(images, prompt, aspect);
+    s.transparent = transparent;
+    Ok(s)
+}
+
+// Reason: the error is the finished answer, handed straight back by the handler.
+#[allow(clippy::result_large_err)]
+fn find(
+    state: &AppState,
+    headers: &HeaderMap,
+    q: &HashMap<String, String>,
+    id: &str,
+) -> Result<(Job, Envelope), Response> {
+    let env = envelope_of(headers, q);
+    authenticate(headers, AuthStyle::Bearer).map_err(|e| error(env, ApiError::Auth(e)))?;
+    let job = state
+        .job(PROVIDER, id)
+        .ok_or_else(|| error(env, ApiError::NotFound(format!("Task {id} not found"))))?;
+    Ok((job, env))
+}
+
+async fn task(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    Query(q): Query<HashMap<String, String>>,
+    Path(id): Path<String>,
+) -> Response {
+    match find(&state, &headers, &q, &id) {
+        Ok((job, env)) => ok(env, StatusCode::OK, task_json(&job, Instant::now())),
+        Err(res) => res,
+    }
+}
+
+async fn task_status(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    Query(q): Query<HashMap<String, String>>,
+    Path(id): Path<String>,
+) -> Response {
+    match find(&state, &headers, &q, &id) {
+        Ok((job, env)) => {
+            let (status, updated) = status_of(&job, Instant::now());
+            ok(
+                env,
+                StatusCode::OK,
+                json!({"id": job.id, "status": status, "updated_at": rfc3339(updated)}),
+            )
+        }
+        Err(res) => res,
+    }
+}
+
+async fn cancel(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    Query(q): Query<HashMap<String, String>>,
+    Path(id): Path<String>,
+) -> Response {
+    if let Err(res) = find(&state, &headers, &q, &id) {
+        return res;
+    }
+    let env = envelope_of(&headers, &q);
+    match state.cancel_job(PROVIDER, &id) {
+        Some((job, true)) => ok(env, StatusCode::OK, task_json(&job, Instant::now())),
+        Some((_, false)) => {
+            let mut res = error(
+                env,
+                ApiError::Failed(format!("Task {id} has already finished")),
+            );
+            *res.status_mut() = StatusCode::CONFLICT;
+            res
+        }
+        None => error(env, ApiError::NotFound(format!("Task {id} not found"))),
+    }
+}
+
+/// Heartbeats, partial updates as the status moves, the final task, close.
+async fn stream(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    Query(q): Query<HashMap<String, String>>,
+    Path(id): Path<String>,
+) -> Response {
+    let (job, env) = match find(&state, &headers, &q, &id) {
+        Ok(v) => v,
+        Err(res) => return res,
+    };
+    let accept = headers
+        .get(header::ACCEPT)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("");
+    if accept.contains("text/event-stream") && !accept.contains("application/x-ndjson") {
+        let mut res = error(
+            env,
+            ApiError::Failed(
+                "This endpoint streams NDJSON: send 'Accept: application/x-ndjson'".into(),
+            ),
+        );
+        *res.status_mut() = StatusCode::NOT_ACCEPTABLE;
+        return res;
+    }
+    let tick = (job.duration / 20).clamp(Duration::from_millis(20), Duration::from_millis(500));
+    let limit = state.config().hang_limit.max(job.duration * 2);
+    let started = Instant::now();
+
+    struct S {
+        state: AppState,
+        id: String,
+        last: Option<u8>,
+        quiet_ticks: u32,
+        first: bool,
+        done: bool,
+    }
+    let init = S {
+        state,
+        id,
+        last: None,
+        quiet_ticks: 0,
+        first: true,
+        done: false,
+    };
+    let lines = futures_util::stream::unfold(init, move |mut s| async move {
+        if s.done {
+            return None;
+        }
+        let line = |v: Value| -> Result<Bytes, std::io::Error> {
+            let mut b = serde_json::to_vec(&v).unwrap_or_default();
+            b.push(b'\n');
+            Ok(Bytes::from(b))
+        };
+        if s.first {
+            // The task as it is now, then a heartbeat.
+            s.first = false;
+            let job = s.state.job(PROVIDER, &s.id)?;
+            let now = Instant::now();
+            s.last = Some(status_of(&job, now).0);
+            if job.phase(now).is_terminal() {
+                s.done = true;
+            }
+            return Some((line(json!({"data": task_json(&job, now)})), s));
+        }
+        loop {
+            if s.quiet_ticks == 0 && s.last.is_some() && !s.done {
+                s.quiet_ticks = 1;
+                return Some((line(json!({"type": "heartbeat"})), s));
+            }
+            tokio::time::sleep(tick).await;
+            let job = s.state.job(PROVIDER, &s.id)?;
+            let now = Instant::now();
+            let (status, updated) = status_of(&job, now);
+            if job.phase(now).is_terminal() {
+                s.done = true;
+                return Some((line(json!({"data": task_json(&job, now)})), s));
+            }
+            if started.elapsed() > limit {
+                return None;
+            }
+            if Some(status) != s.last {
+                s.last = Some(status);
+                s.quiet_ticks = 1;
+                let partial = json!({"id": s.id, "status": status, "updated_at": rfc3339(updated)});
+                return Some((
+                    line(json!({"data": partial, "fields": ["status", "updated_at"]})),
+                    s,
+                ));
+            }
+            s.quiet_ticks += 1;
+            if s.quiet_ticks >= 5 {
+                s.quiet_ticks = 0;
+            }
+        }
+    });
+    let mut res = Response::new(Body::from_stream(lines));
+    let h = res.headers_mut();
+    h.insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_static("application/x-ndjson"),
+    );
+    h.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-cache"));
+    h.insert("x-accel-buffering", HeaderValue::from_static("no"));
+    res
+}
+
+/// `POST /files {files: [{filename, content_type, size?}]}`
+async fn create_files(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    Query(q): Query<HashMap<String, String>>,
+    body: Bytes,
+) -> Response {
+    let scenario = match authenticate(&headers, AuthStyle::Bearer) {
+        Ok(s) => s,
+        Err(e) => return error(envelope(&q, None), ApiError::Auth(e)),
+    };
+    let env = envelope(&q, Some(scenario));
+    let obj = match common::parse_object(&body) {
+        Ok(o) => o,
+        Err(inv) => return error(env, ApiError::Invalid(inv)),
+    };
+    let files = match obj.get("files") {
+        Some(Value::Array(f)) if !f.is_empty() && f.len() <= 16 => f,
+        Some(Value::Array(_)) => {
+            return error(
+                env,
+                ApiError::Invalid(Invalid::new(
+                    "files",
+                    Kind::TooMany,
+                    "files must list 1 to 16 files",
+                )),
+            );
+        }
+        _ => {
+            return error(
+                env,
+                ApiError::Invalid(Invalid::new(
+                    "files",
+                    Kind::Missing,
+                    "files (an array) is required",
+                )),
+            );
+        }
+    };
+    let origin = common::origin(&headers);
+    let mut out = Vec::new();
+    for (i, f) in files.iter().enumerate() {
+        let Value::Object(f) = f else {
+            return error(
+                env,
+                ApiError::Invalid(Invalid::new(
+                    format!("files[{i}]"),
+                    Kind::Type,
+                    "each file must be an object",
+                )),
+            );
+        };
+        let within = |e: Invalid| Invalid {
+            field: format!("files[{i}].{}", e.field),
+            ..e
+        };
+        let filename = match common::opt_str(f, "filename").map_err(within) {
+            Ok(n) => sanitize(n.unwrap_or("file")),
+            Err(inv) => return error(env, ApiError::Invalid(inv)),
+        };
+        let content_type = match common::opt_str(f, "content_type").map_err(within) {
+            Ok(c) => c.unwrap_or("application/octet-stream").to_string(),
+            Err(inv) => return error(env, ApiError::Invalid(inv)),
+        };
+        let size = f.get("size").and_then(Value::as_u64);
+        let id = state.short_id(26);
+        state.insert_file(
+            id.clone(),
+            Upload {
+                filename: filename.clone(),
+                content_type: content_type.clone(),
+                bytes: None,
+            },
+        );
+        out.push(json!({
+            "id": id,
+            "uri": format!("{origin}{PREFIX}/cdn/{id}/{filename}"),
+            "upload_url": format!("{origin}{PREFIX}/uploads/{id}?X-Amz-Signature=mock{}", state.short_id(16)),
+            "filename": filename,
+            "content_type": content_type,
+            "size": size,
+            "created_at": rfc3339(SystemTime::now()),
+        }));
+    }
+    ok(env, StatusCode::OK, Value::Array(out))
+}
+
+fn sanitize(name: &str) -> String {
+    let s: String = name
+        .chars()
+        .filter(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '-' | '_'))
+        .take(64)
+        .collect();
+    if s.is_empty() || s.starts_with('.') {
+        format!("file{s}")
+    } else {
+        s
+    }
+}
+
+/// `PUT upload_url`: the raw bytes; no auth (presigned).
+async fn upload(State(state): State<AppState>, Path(id): Path<String>, body: Bytes) -> Response {
+    if state.fill_file(&id, body.to_vec()) {
+        StatusCode::OK.into_response()
+    } else {
+        let xml = "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<Error><Code>NoSuchUpload</Code><Message>The upload does not exist.</Message></Error>\n";
+        let mut res = (StatusCode::NOT_FOUND, xml).into_response();
+        res.headers_mut().insert(
+            header::CONTENT_TYPE,
+            HeaderValue::from_static("application/xml"),
+        );
+        res
+    }
+}
+
+/// `GET uri`: the uploaded bytes.
+async fn download(
+    State(state): State<AppState>,
+    Path((id, _name)): Path<(String, String)>,
+) -> Response {
+    match state.file(&id) {
+        Some(FileRecord {
+            content_type,
+            bytes: Some(bytes),
+        }) => {
+            let mut res = (StatusCode::OK, bytes.as_ref().clone()).into_response();
+            if let Ok(v) = HeaderValue::from_str(&content_type) {
+                res.headers_mut().insert(header::CONTENT_TYPE, v);
+            }
+            res
+        }
+        _ => (StatusCode::NOT_FOUND, "file not found\n").into_response(),
+    }
+}
