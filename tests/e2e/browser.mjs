@@ -30,8 +30,14 @@ export async function openApp(browser, query = "") {
   const page = await browser.newPage();
   const problems = [];
   page.on("pageerror", (e) => problems.push(`pageerror: ${e.message}`));
+  page.on("response", (r) => {
+    if (r.status() >= 400 && r.url().startsWith(SITE_URL)) problems.push(`HTTP ${r.status()}: ${r.url()}`);
+  });
   page.on("console", (m) => {
-    if (m.type() === "error") problems.push(`console.error: ${m.text()}`);
+    // A failed fetch is reported by the response handler with its URL.
+    if (m.type() === "error" && !m.text().startsWith("Failed to load resource")) {
+      problems.push(`console.error: ${m.text()}`);
+    }
   });
   await page.goto(`${SITE_URL}/${query}`);
   return { page, problems };
