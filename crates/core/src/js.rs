@@ -4,11 +4,17 @@
 //! turns every `RemixError` into a real JS `Error` with `code`, `message`,
 //! `status`, `retryable`, `provider` and `requestId`.
 
-use js_sys::{Error as JsError, Object, Reflect};
+use js_sys::{Array, Error as JsError, Function, Object, Promise, Reflect, Uint8Array};
 use wasm_bindgen::prelude::*;
+use wasm_bindgen_futures::{JsFuture, future_to_promise};
+use web_sys::AbortSignal;
 
-use crate::error::RemixError;
+use crate::error::{ErrorCode, RemixError};
+use crate::fetch::{self, Transport, Until};
+use crate::http::{HttpRequest, Secret};
 use crate::image::{self, ImageInfo, ImageLimits};
+use crate::job::{Driver, Job, JobStatus, JobUpdate, RemixResult, RunOptions};
+use crate::provider::{self, Config, ImageSource, ProviderInfo, RemixInput};
 
 #[wasm_bindgen(typescript_custom_section)]
 const TS_TYPES: &'static str = r#"
@@ -31,6 +37,100 @@ export interface RemixError extends Error {
   requestId?: string;
   /** Seconds the provider asked to wait before trying again. */
   retryAfter?: number;
+}
+
+/** What a provider takes: drives forms and checks. */
+export interface ProviderInfo {
+  id: ProviderId;
+  name: string;
+  baseUrl: string;
+  maxImages: number;
+  maxImageBytes: number;
+  formats: ImageInfo["format"][];
+  promptMaxChars: number;
+  aspectRatios: AspectRatio[];
+  imageTransport: "base64" | "data-url" | "url" | "upload";
+  asynchronous: boolean;
+  options: ("aspectRatio" | "version" | "testTimeScaling" | "upscaleFactor" | "removeBackground" | "outputFormat")[];
+  /** Whether browsers may call it directly ("no": use proxyUrl). */
+  cors: "yes" | "no" | "unknown";
+}
+
+export type ProviderId =
+  | "reve" | "fal" | "inference-sh" | "aimlapi" | "onerouter" | "pixazo" | "pixazo-edit" | "replicate";
+export type AspectRatio = "16:9" | "9:16" | "3:2" | "2:3" | "4:3" | "3:4" | "1:1";
+
+/** What to make. `<img>N</img>` in the prompt refers to `images[N]`. */
+export interface RemixInput {
+  prompt: string;
+  /** Bytes of a local file (Blob/File too in submit/run), or a public https URL. */
+  images: (Uint8Array | ArrayBuffer | Blob | string)[];
+  aspectRatio?: AspectRatio;
+  version?: string;
+  testTimeScaling?: number;
+  upscaleFactor?: number;
+  removeBackground?: boolean;
+  outputFormat?: string;
+}
+
+export interface ClientConfig {
+  provider: ProviderId;
+  /** Kept in memory only; never sent anywhere but the provider. Not needed with proxyUrl. */
+  apiKey?: string;
+  /** Replaces the provider's origin (may carry a path prefix). */
+  baseUrl?: string;
+  /** Send every request here, the real URL in `x-remix-target-url`, without the key. */
+  proxyUrl?: string;
+  /** Overall deadline of run(), in ms (default 300000). */
+  timeoutMs?: number;
+  /** A fetch-compatible function used instead of the global fetch. */
+  fetch?: (input: string, init: RequestInit) => Promise<Response>;
+}
+
+/** A request as it would be sent (buildRequest never sends it). */
+export interface HttpRequest {
+  method: "GET" | "POST" | "PUT";
+  url: string;
+  headers: Record<string, string>;
+  body?: Uint8Array;
+}
+
+export type JobStatus = "queued" | "running" | "completed" | "failed" | "cancelled";
+
+/** A submitted job: pass it to status(), cancel() or keep it to look again later. */
+export interface Job {
+  id: string;
+  provider: ProviderId;
+  status: JobStatus;
+  requestId?: string;
+  statusUrl?: string;
+  resultUrl?: string;
+  cancelUrl?: string;
+  queuePosition?: number;
+  logs?: string[];
+  /** Set when the provider answered at once (synchronous providers). */
+  result?: RemixResult;
+}
+
+export interface JobUpdate {
+  status: JobStatus;
+  queuePosition?: number;
+  logs?: string[];
+  result?: RemixResult;
+  error?: RemixError;
+}
+
+export interface RemixResult {
+  images: { url?: string; dataUrl?: string; mime?: string }[];
+  jobId?: string;
+  provider: ProviderId;
+  creditsUsed?: number;
+}
+
+export interface RunOptions {
+  signal?: AbortSignal;
+  onUpdate?: (update: JobUpdate) => void;
+  timeoutMs?: number;
 }
 
 export type RemixErrorCode =
@@ -63,6 +163,581 @@ pub fn to_data_url(bytes: &[u8]) -> Result<String, JsValue> {
     image::data_url_into(&mut out, &info, bytes);
     // base64 and a MIME type are ASCII.
     Ok(String::from_utf8(out).unwrap_or_default())
+}
+
+/// Every provider and what it takes.
+#[wasm_bindgen(unchecked_return_type = "ProviderInfo[]")]
+pub fn providers() -> Array {
+    provider::providers()
+        .iter()
+        .map(provider_info_to_js)
+        .collect()
+}
+
+/// The first request a remix would send, after every check; nothing is
+/// sent. For inference.sh with local files that is the upload request.
+#[wasm_bindgen(js_name = buildRequest, unchecked_return_type = "HttpRequest")]
+pub fn build_request(
+    #[wasm_bindgen(unchecked_param_type = "RemixInput")] input: JsValue,
+    #[wasm_bindgen(unchecked_param_type = "ClientConfig")] config: JsValue,
+) -> Result<JsValue, JsValue> {
+    let input = input_from_js(&input, &[]).map_err(|e| to_js_error(&e))?;
+    let cfg = ClientSettings::from_js(&config)
+        .map_err(|e| to_js_error(&e))?
+        .cfg;
+    let (_, _, req) = provider::start(&input, &cfg).map_err(|e| to_js_error(&e))?;
+    Ok(request_to_js(&req))
+}
+
+/// A client for one provider: `submit`, `status`, `cancel` and `run`.
+#[wasm_bindgen]
+pub struct RemixClient {
+    settings: ClientSettings,
+}
+
+#[wasm_bindgen]
+impl RemixClient {
+    /// Check the configuration (provider id, URLs); the key is kept in
+    /// memory and appears in no message or log.
+    #[wasm_bindgen(constructor)]
+    pub fn new(
+        #[wasm_bindgen(unchecked_param_type = "ClientConfig")] config: JsValue,
+    ) -> Result<RemixClient, JsValue> {
+        let settings = ClientSettings::from_js(&config).map_err(|e| to_js_error(&e))?;
+        Ok(Self { settings })
+    }
+
+    /// Validate, send, and resolve once the provider has accepted the job
+    /// (synchronous providers: once it is done, with `job.result`).
+    #[wasm_bindgen(unchecked_return_type = "Promise<Job>")]
+    pub fn submit(
+        &self,
+        #[wasm_bindgen(unchecked_param_type = "RemixInput")] input: JsValue,
+        #[wasm_bindgen(unchecked_param_type = "{ signal?: AbortSignal }")] opts: JsValue,
+    ) -> Promise {
+        let settings = self.settings.clone();
+        future_to_promise(async move {
+            let input = read_input(&input).await?;
+            let signal = signal_of(&opts);
+            let mut driver = settings.start(&input, None).map_err(|e| to_js_error(&e))?;
+            let done = fetch::drive(
+                &mut driver,
+                &settings.transport,
+                signal.as_ref(),
+                Until::Submitted,
+                &mut |_| {},
+            )
+            .await
+            .map_err(|e| to_js_error(&e))?;
+            Ok(job_to_js(driver.job(), done.as_ref()))
+        })
+    }
+
+    /// One look at a submitted job's state.
+    #[wasm_bindgen(unchecked_return_type = "Promise<JobUpdate>")]
+    pub fn status(
+        &self,
+        #[wasm_bindgen(unchecked_param_type = "Job")] job: JsValue,
+        #[wasm_bindgen(unchecked_param_type = "{ signal?: AbortSignal }")] opts: JsValue,
+    ) -> Promise {
+        let settings = self.settings.clone();
+        future_to_promise(async move {
+            let (job, result) = job_from_js(&job).map_err(|e| to_js_error(&e))?;
+            if let Some(result) = result {
+                return Ok(update_to_js(&JobUpdate {
+                    status: JobStatus::Completed,
+                    queue_position: None,
+                    logs: Vec::new(),
+                    result: Some(result),
+                    error: None,
+                }));
+            }
+            let signal = signal_of(&opts);
+            let mut driver = settings.resume(job).map_err(|e| to_js_error(&e))?;
+            let mut last: Option<JobUpdate> = None;
+            let outcome = fetch::drive(
+                &mut driver,
+                &settings.transport,
+                signal.as_ref(),
+                Until::Observed,
+                &mut |u| {
+                    last = Some(u.clone());
+                },
+            )
+            .await;
+            let update = match (outcome, last) {
+                (Err(e), _)
+                    if e.code == ErrorCode::JobFailed || e.code == ErrorCode::ContentViolation =>
+                {
+                    JobUpdate {
+                        status: JobStatus::Failed,
+                        queue_position: None,
+                        logs: driver.job().logs.clone(),
+                        result: None,
+                        error: Some(e),
+                    }
+                }
+                (Err(e), _) => return Err(to_js_error(&e)),
+                (Ok(_), Some(u)) => u,
+                (Ok(_), None) => {
+                    let job = driver.job();
+                    JobUpdate {
+                        status: job.status,
+                        queue_position: job.queue_position,
+                        logs: job.logs.clone(),
+                        result: None,
+                        error: None,
+                    }
+                }
+            };
+            Ok(update_to_js(&update))
+        })
+    }
+
+    /// Ask the provider to cancel a submitted job (where it can; a no-op
+    /// for providers without cancellation).
+    #[wasm_bindgen(unchecked_return_type = "Promise<void>")]
+    pub fn cancel(&self, #[wasm_bindgen(unchecked_param_type = "Job")] job: JsValue) -> Promise {
+        let settings = self.settings.clone();
+        future_to_promise(async move {
+            let (job, _) = job_from_js(&job).map_err(|e| to_js_error(&e))?;
+            let mut driver = settings.resume(job).map_err(|e| to_js_error(&e))?;
+            if let Some(req) = driver.cancel() {
+                fetch::send_best_effort(&settings.transport, &req, driver.deadline_ms()).await;
+            }
+            Ok(JsValue::UNDEFINED)
+        })
+    }
+
+    /// Make one remix: submit and follow the job to its result. `onUpdate`
+    /// hears every state change; `signal` aborts (and cancels the job).
+    #[wasm_bindgen(unchecked_return_type = "Promise<RemixResult>")]
+    pub fn run(
+        &self,
+        #[wasm_bindgen(unchecked_param_type = "RemixInput")] input: JsValue,
+        #[wasm_bindgen(unchecked_param_type = "RunOptions")] opts: JsValue,
+    ) -> Promise {
+        let settings = self.settings.clone();
+        future_to_promise(async move {
+            let input = read_input(&input).await?;
+            let signal = signal_of(&opts);
+            let on_update = get(&opts, "onUpdate").dyn_into::<Function>().ok();
+            let timeout = get(&opts, "timeoutMs").as_f64();
+            let mut driver = settings
+                .start(&input, timeout)
+                .map_err(|e| to_js_error(&e))?;
+            let mut notify = |u: &JobUpdate| {
+                if let Some(f) = &on_update {
+                    // A throwing callback must not stop the run.
+                    let _ = f.call1(&JsValue::UNDEFINED, &update_to_js(u));
+                }
+            };
+            match fetch::drive(
+                &mut driver,
+                &settings.transport,
+                signal.as_ref(),
+                Until::Finished,
+                &mut notify,
+            )
+            .await
+            {
+                Ok(Some(result)) => Ok(result_to_js(&result)),
+                Ok(None) => Err(to_js_error(&RemixError::new(
+                    ErrorCode::ProviderError,
+                    "The job ended without a result.",
+                ))),
+                Err(e) => Err(to_js_error(&e)),
+            }
+        })
+    }
+}
+
+/// A client's configuration, parsed once.
+#[derive(Clone)]
+struct ClientSettings {
+    cfg: Config,
+    timeout_ms: Option<u64>,
+    transport: Transport,
+}
+
+impl ClientSettings {
+    fn from_js(v: &JsValue) -> Result<Self, RemixError> {
+        if !v.is_object() {
+            return Err(RemixError::new(
+                ErrorCode::UnknownProvider,
+                "Pass a configuration object: { provider: \"reve\", apiKey }",
+            ));
+        }
+        let id = get(v, "provider").as_string().unwrap_or_default();
+        let info = provider::provider(&id)?.info();
+        let cfg = Config {
+            provider: info.id.to_string(),
+            api_key: opt_string(v, "apiKey", "apiKey")?
+                .filter(|k| !k.trim().is_empty())
+                .map(Secret::new),
+            base_url: opt_string(v, "baseUrl", "baseUrl")?,
+            proxy_url: opt_string(v, "proxyUrl", "proxyUrl")?,
+        };
+        let timeout_ms = opt_number(v, "timeoutMs")?.map(|t| t as u64);
+        let fetch = get(v, "fetch");
+        let transport = if fetch.is_undefined() || fetch.is_null() {
+            Transport::global()
+        } else {
+            Transport::with_fetch(fetch.dyn_into::<Function>().map_err(|_| {
+                RemixError::new(
+                    ErrorCode::InvalidOption,
+                    "config.fetch must be a function like fetch",
+                )
+            })?)
+        };
+        Ok(Self {
+            cfg,
+            timeout_ms,
+            transport,
+        })
+    }
+
+    fn options(&self, timeout: Option<f64>) -> RunOptions {
+        let mut opts = RunOptions {
+            seed: fetch::now_ms() ^ js_sys::Math::random().to_bits(),
+            ..RunOptions::default()
+        };
+        if let Some(t) = timeout.map(|t| t as u64).or(self.timeout_ms) {
+            opts.timeout_ms = t.max(1);
+        }
+        opts
+    }
+
+    fn start(&self, input: &RemixInput, timeout: Option<f64>) -> Result<Driver, RemixError> {
+        Driver::start(
+            input,
+            self.cfg.clone(),
+            self.options(timeout),
+            fetch::now_ms(),
+        )
+    }
+
+    fn resume(&self, job: Job) -> Result<Driver, RemixError> {
+        if job.provider != self.cfg.provider {
+            return Err(RemixError::new(
+                ErrorCode::InvalidOption,
+                "This job belongs to another provider: use a client configured for it.",
+            ));
+        }
+        Driver::resume(job, self.cfg.clone(), self.options(None), fetch::now_ms())
+    }
+}
+
+fn get(obj: &JsValue, key: &str) -> JsValue {
+    if !obj.is_object() && !obj.is_function() {
+        return JsValue::UNDEFINED;
+    }
+    Reflect::get(obj, &JsValue::from_str(key)).unwrap_or(JsValue::UNDEFINED)
+}
+
+fn absent(v: &JsValue) -> bool {
+    v.is_undefined() || v.is_null()
+}
+
+fn wrong_type(field: &str, wanted: &str) -> RemixError {
+    let mut msg = String::from(field);
+    msg.push_str(" must be ");
+    msg.push_str(wanted);
+    RemixError::new(ErrorCode::InvalidOption, msg)
+}
+
+fn opt_string(obj: &JsValue, key: &str, field: &str) -> Result<Option<String>, RemixError> {
+    let v = get(obj, key);
+    if absent(&v) {
+        return Ok(None);
+    }
+    v.as_string()
+        .map(Some)
+        .ok_or_else(|| wrong_type(field, "a string"))
+}
+
+fn opt_number(obj: &JsValue, key: &str) -> Result<Option<f64>, RemixError> {
+    let v = get(obj, key);
+    if absent(&v) {
+        return Ok(None);
+    }
+    match v.as_f64() {
+        Some(n) if n.is_finite() && n >= 0.0 => Ok(Some(n)),
+        _ => Err(wrong_type(key, "a non-negative number")),
+    }
+}
+
+fn opt_u32(obj: &JsValue, key: &str) -> Result<Option<u32>, RemixError> {
+    match opt_number(obj, key)? {
+        Some(n) if n.fract() == 0.0 && n <= f64::from(u32::MAX) => Ok(Some(n as u32)),
+        Some(_) => Err(wrong_type(key, "a whole number")),
+        None => Ok(None),
+    }
+}
+
+/// RemixInput from JS. `blobs` holds bytes already read from Blobs, by
+/// index (the async methods read them first).
+fn input_from_js(
+    v: &JsValue,
+    blobs: &[(usize, Vec<u8>, Option<String>)],
+) -> Result<RemixInput, RemixError> {
+    if !v.is_object() {
+        return Err(RemixError::new(
+            ErrorCode::EmptyPrompt,
+            "Pass an input object: { prompt, images }",
+        ));
+    }
+    let prompt = get(v, "prompt");
+    let prompt = if absent(&prompt) {
+        String::new()
+    } else {
+        prompt
+            .as_string()
+            .ok_or_else(|| wrong_type("prompt", "a string"))?
+    };
+    let list = get(v, "images");
+    let mut images = Vec::new();
+    if !absent(&list) {
+        let array: Array = list.dyn_into().map_err(|_| {
+            wrong_type(
+                "images",
+                "an array of Uint8Array, ArrayBuffer, Blob or URL strings",
+            )
+        })?;
+        for (i, item) in array.iter().enumerate() {
+            if let Some((_, data, name)) = blobs.iter().find(|(at, _, _)| *at == i) {
+                images.push(ImageSource::Bytes {
+                    data: data.clone(),
+                    name: name.clone(),
+                });
+            } else if let Some(url) = item.as_string() {
+                images.push(ImageSource::Url(url));
+            } else if let Some(bytes) = item.dyn_ref::<Uint8Array>() {
+                images.push(ImageSource::Bytes {
+                    data: bytes.to_vec(),
+                    name: None,
+                });
+            } else if item.is_instance_of::<js_sys::ArrayBuffer>() {
+                images.push(ImageSource::Bytes {
+                    data: Uint8Array::new(&item).to_vec(),
+                    name: None,
+                });
+            } else {
+                let mut msg = String::from("images[");
+                msg.push_str(&i.to_string());
+                msg.push_str("] is not a Uint8Array, an ArrayBuffer, a Blob or a URL string");
+                return Err(RemixError::new(ErrorCode::InvalidOption, msg));
+            }
+        }
+    }
+    Ok(RemixInput {
+        prompt,
+        images,
+        aspect_ratio: opt_string(v, "aspectRatio", "aspectRatio")?,
+        version: opt_string(v, "version", "version")?,
+        test_time_scaling: opt_u32(v, "testTimeScaling")?,
+        upscale_factor: opt_u32(v, "upscaleFactor")?,
+        remove_background: match get(v, "removeBackground") {
+            b if absent(&b) => None,
+            b => Some(
+                b.as_bool()
+                    .ok_or_else(|| wrong_type("removeBackground", "true or false"))?,
+            ),
+        },
+        output_format: opt_string(v, "outputFormat", "outputFormat")?,
+    })
+}
+
+/// Like [`input_from_js`], reading any Blob/File images first.
+async fn read_input(v: &JsValue) -> Result<RemixInput, JsValue> {
+    let mut blobs = Vec::new();
+    let list = get(v, "images");
+    if let Some(array) = list.dyn_ref::<Array>() {
+        for (i, item) in array.iter().enumerate() {
+            let Some(blob) = item.dyn_ref::<web_sys::Blob>() else {
+                continue;
+            };
+            let buffer = JsFuture::from(blob.array_buffer()).await?;
+            let name = get(&item, "name").as_string();
+            blobs.push((i, Uint8Array::new(&buffer).to_vec(), name));
+        }
+    }
+    input_from_js(v, &blobs).map_err(|e| to_js_error(&e))
+}
+
+fn signal_of(opts: &JsValue) -> Option<AbortSignal> {
+    get(opts, "signal").dyn_into::<AbortSignal>().ok()
+}
+
+fn provider_info_to_js(info: &ProviderInfo) -> JsValue {
+    let obj: JsValue = Object::new().into();
+    set(&obj, "id", &JsValue::from_str(info.id));
+    set(&obj, "name", &JsValue::from_str(info.name));
+    set(&obj, "baseUrl", &JsValue::from_str(info.base_url));
+    set(&obj, "maxImages", &JsValue::from(info.max_images as u32));
+    set(
+        &obj,
+        "maxImageBytes",
+        &JsValue::from(info.limits.max_bytes as f64),
+    );
+    let formats: Array = info
+        .formats
+        .iter()
+        .map(|f| JsValue::from_str(f.as_str()))
+        .collect();
+    set(&obj, "formats", &formats);
+    set(
+        &obj,
+        "promptMaxChars",
+        &JsValue::from(info.prompt_max_chars as u32),
+    );
+    let ratios: Array = info
+        .aspect_ratios
+        .iter()
+        .map(|r| JsValue::from_str(r))
+        .collect();
+    set(&obj, "aspectRatios", &ratios);
+    set(
+        &obj,
+        "imageTransport",
+        &JsValue::from_str(info.transport.as_str()),
+    );
+    set(&obj, "asynchronous", &JsValue::from_bool(info.asynchronous));
+    let options: Array = info
+        .options
+        .iter()
+        .map(|o| JsValue::from_str(o.as_str()))
+        .collect();
+    set(&obj, "options", &options);
+    set(&obj, "cors", &JsValue::from_str(info.cors.as_str()));
+    obj
+}
+
+fn request_to_js(req: &HttpRequest) -> JsValue {
+    let obj: JsValue = Object::new().into();
+    set(&obj, "method", &JsValue::from_str(req.method.as_str()));
+    set(&obj, "url", &JsValue::from_str(&req.url));
+    let headers: JsValue = Object::new().into();
+    for (name, value) in &req.headers {
+        set(&headers, name, &JsValue::from_str(value));
+    }
+    if let Some(content_type) = req.body.content_type() {
+        set(&headers, "content-type", &JsValue::from_str(content_type));
+    }
+    set(&obj, "headers", &headers);
+    let body = req.body.bytes();
+    if !body.is_empty() {
+        set(&obj, "body", &Uint8Array::from(body));
+    }
+    obj
+}
+
+fn set_opt_str(obj: &JsValue, key: &str, value: Option<&str>) {
+    if let Some(v) = value {
+        set(obj, key, &JsValue::from_str(v));
+    }
+}
+
+fn logs_to_js(obj: &JsValue, logs: &[String]) {
+    if !logs.is_empty() {
+        let list: Array = logs.iter().map(|l| JsValue::from_str(l)).collect();
+        set(obj, "logs", &list);
+    }
+}
+
+fn job_to_js(job: &Job, result: Option<&RemixResult>) -> JsValue {
+    let obj: JsValue = Object::new().into();
+    set(&obj, "id", &JsValue::from_str(&job.id));
+    set(&obj, "provider", &JsValue::from_str(job.provider));
+    let status = if result.is_some() {
+        JobStatus::Completed
+    } else {
+        job.status
+    };
+    set(&obj, "status", &JsValue::from_str(status.as_str()));
+    set_opt_str(&obj, "requestId", job.request_id.as_deref());
+    set_opt_str(&obj, "statusUrl", job.status_url.as_deref());
+    set_opt_str(&obj, "resultUrl", job.result_url.as_deref());
+    set_opt_str(&obj, "cancelUrl", job.cancel_url.as_deref());
+    if let Some(p) = job.queue_position {
+        set(&obj, "queuePosition", &JsValue::from(p));
+    }
+    logs_to_js(&obj, &job.logs);
+    if let Some(r) = result {
+        set(&obj, "result", &result_to_js(r));
+    }
+    obj
+}
+
+fn job_from_js(v: &JsValue) -> Result<(Job, Option<RemixResult>), RemixError> {
+    let id = get(v, "provider").as_string().unwrap_or_default();
+    let info = provider::provider(&id)?.info();
+    let mut job = Job::new(info.id);
+    job.id = get(v, "id").as_string().unwrap_or_default();
+    if job.id.is_empty() {
+        return Err(wrong_type("job.id", "the id of a submitted job"));
+    }
+    job.request_id = get(v, "requestId").as_string();
+    job.status_url = get(v, "statusUrl").as_string();
+    job.result_url = get(v, "resultUrl").as_string();
+    job.cancel_url = get(v, "cancelUrl").as_string();
+    let result = result_from_js(&get(v, "result"), info.id);
+    Ok((job, result))
+}
+
+fn result_from_js(v: &JsValue, provider: &'static str) -> Option<RemixResult> {
+    let images: Array = get(v, "images").dyn_into().ok()?;
+    Some(RemixResult {
+        images: images
+            .iter()
+            .map(|i| crate::job::ResultImage {
+                url: get(&i, "url").as_string(),
+                data_url: get(&i, "dataUrl").as_string(),
+                mime: get(&i, "mime").as_string(),
+            })
+            .collect(),
+        job_id: get(v, "jobId").as_string(),
+        provider,
+        credits_used: get(v, "creditsUsed").as_f64(),
+    })
+}
+
+fn result_to_js(r: &RemixResult) -> JsValue {
+    let obj: JsValue = Object::new().into();
+    let images: Array = r
+        .images
+        .iter()
+        .map(|i| {
+            let img: JsValue = Object::new().into();
+            set_opt_str(&img, "url", i.url.as_deref());
+            set_opt_str(&img, "dataUrl", i.data_url.as_deref());
+            set_opt_str(&img, "mime", i.mime.as_deref());
+            img
+        })
+        .collect();
+    set(&obj, "images", &images);
+    set_opt_str(&obj, "jobId", r.job_id.as_deref());
+    set(&obj, "provider", &JsValue::from_str(r.provider));
+    if let Some(c) = r.credits_used {
+        set(&obj, "creditsUsed", &JsValue::from_f64(c));
+    }
+    obj
+}
+
+fn update_to_js(u: &JobUpdate) -> JsValue {
+    let obj: JsValue = Object::new().into();
+    set(&obj, "status", &JsValue::from_str(u.status.as_str()));
+    if let Some(p) = u.queue_position {
+        set(&obj, "queuePosition", &JsValue::from(p));
+    }
+    logs_to_js(&obj, &u.logs);
+    if let Some(r) = &u.result {
+        set(&obj, "result", &result_to_js(r));
+    }
+    if let Some(e) = &u.error {
+        set(&obj, "error", &to_js_error(e));
+    }
+    obj
 }
 
 pub(crate) fn image_info_to_js(info: &ImageInfo) -> JsValue {

@@ -14,5 +14,7 @@ pub mod provider;
 
 pub use error::{ErrorCode, RemixError};
 
+#[cfg(target_arch = "wasm32")]
+pub mod fetch;
 #[cfg(all(target_arch = "wasm32", feature = "js"))]
 mod js;

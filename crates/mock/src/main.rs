@@ -51,7 +51,9 @@ async fn main() -> ExitCode {
             return ExitCode::FAILURE;
         }
     };
-    println!("reve-remix-mock listening on http://{addr}/");
+    // The bound address, so `--addr 127.0.0.1:0` callers learn the port.
+    let bound = listener.local_addr().unwrap_or(addr);
+    println!("reve-remix-mock listening on http://{bound}/");
     if let Err(e) = reve_remix_mock::serve(listener, config).await {
         eprintln!("reve-remix-mock: {e}");
         return ExitCode::FAILURE;

@@ -1,0 +1,377 @@
+//! The transport (wasm only): runs a [`Driver`] with `fetch`.
+//!
+//! The global `fetch` works in a page, a Worker and Node ≥ 20;
+//! `ClientConfig.fetch` replaces it (proxies, instrumentation, tests).
+//! Every decision (what to send, when, whether to retry) is the driver's;
+//! this file only moves bytes, sleeps and watches the `AbortSignal`.
+
+use js_sys::{Array, Function, Object, Promise, Reflect, Uint8Array};
+use wasm_bindgen::{JsCast, JsValue};
+use wasm_bindgen_futures::JsFuture;
+use web_sys::{AbortSignal, ReadableStreamDefaultReader, Response};
+
+use crate::error::{ErrorCode, RemixError};
+use crate::http::{HttpRequest, HttpResponse};
+use crate::job::{Action, Driver, JobUpdate, RemixResult, RunOptions};
+use crate::provider::{Config, RemixInput};
+
+/// Which `fetch` to call.
+#[derive(Clone, Debug, Default)]
+pub struct Transport {
+    fetch: Option<Function>,
+}
+
+impl Transport {
+    /// The environment's own `fetch`.
+    pub fn global() -> Self {
+        Self { fetch: None }
+    }
+
+    /// A fetch-compatible function used instead of the global one.
+    pub fn with_fetch(fetch: Function) -> Self {
+        Self { fetch: Some(fetch) }
+    }
+}
+
+/// How far [`drive`] follows the job.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Until {
+    /// To its result (`run`).
+    Finished,
+    /// Until the provider has accepted it (`submit`).
+    Submitted,
+    /// One look at its state (`status`): stops before any wait or stream.
+    Observed,
+}
+
+/// Milliseconds on the clock the driver is given.
+pub fn now_ms() -> u64 {
+    js_sys::Date::now() as u64
+}
+
+/// Make one remix: validate, submit, follow the job, return the result.
+/// `on_update` hears every state change; `signal` aborts the run (and
+/// cancels the job where the provider can).
+pub async fn run(
+    input: &RemixInput,
+    cfg: Config,
+    opts: RunOptions,
+    transport: &Transport,
+    signal: Option<&AbortSignal>,
+    mut on_update: impl FnMut(&JobUpdate),
+) -> Result<RemixResult, RemixError> {
+    let mut driver = Driver::start(input, cfg, opts, now_ms())?;
+    match drive(
+        &mut driver,
+        transport,
+        signal,
+        Until::Finished,
+        &mut on_update,
+    )
+    .await?
+    {
+        Some(result) => Ok(result),
+        // `Until::Finished` only returns on Done or Fail.
+        None => Err(RemixError::new(
+            ErrorCode::ProviderError,
+            "The job ended without a result.",
+        )),
+    }
+}
+
+/// Run `driver` until `until`; `Some(result)` once the job is done.
+pub async fn drive(
+    driver: &mut Driver,
+    transport: &Transport,
+    signal: Option<&AbortSignal>,
+    until: Until,
+    on_update: &mut dyn FnMut(&JobUpdate),
+) -> Result<Option<RemixResult>, RemixError> {
+    let mut cancelled = false;
+    loop {
+        if !cancelled && signal.is_some_and(AbortSignal::aborted) {
+            cancelled = true;
+            if let Some(req) = driver.cancel() {
+                // The job is cancelled for us whatever the provider answers.
+                send_best_effort(transport, &req, driver.deadline_ms()).await;
+            }
+        }
+        let action = driver.next(now_ms());
+        flush(driver, on_update);
+        match action {
+            Action::Done(result) => return Ok(Some(result)),
+            Action::Fail(err) => return Err(err),
+            Action::Wait(_) | Action::Stream { .. } if until == Until::Observed => return Ok(None),
+            Action::Wait(ms) => sleep(ms, signal).await,
+            Action::Send(req) => {
+                match send(transport, &req, signal, driver.deadline_ms()).await {
+                    Ok(res) => driver.on_response(now_ms(), res),
+                    // Aborted (by the caller or the deadline): the top of the
+                    // loop and the driver's deadline decide what it means.
+                    Err(Failure::Aborted) => {}
+                    Err(Failure::Network(msg)) => driver.on_network_error(now_ms(), &msg),
+                }
+                flush(driver, on_update);
+                if until == Until::Submitted && driver.is_submitted() {
+                    return match driver.next(now_ms()) {
+                        Action::Done(result) => Ok(Some(result)),
+                        Action::Fail(err) => Err(err),
+                        _ => Ok(None),
+                    };
+                }
+            }
+            Action::Stream {
+                request,
+                timeout_ms,
+            } => {
+                let until_ms = now_ms()
+                    .saturating_add(timeout_ms)
+                    .min(driver.deadline_ms());
+                stream(driver, transport, &request, signal, until_ms, on_update).await;
+            }
+        }
+    }
+}
+
+/// Send a request whose answer does not matter (a cancel).
+pub async fn send_best_effort(transport: &Transport, req: &HttpRequest, deadline_ms: u64) {
+    let _ = send(transport, req, None, deadline_ms).await;
+}
+
+fn flush(driver: &mut Driver, on_update: &mut dyn FnMut(&JobUpdate)) {
+    for update in driver.updates() {
+        on_update(&update);
+    }
+}
+
+enum Failure {
+    Aborted,
+    Network(String),
+}
+
+/// Send one request and read its whole answer.
+async fn send(
+    transport: &Transport,
+    req: &HttpRequest,
+    signal: Option<&AbortSignal>,
+    deadline_ms: u64,
+) -> Result<HttpResponse, Failure> {
+    let response = open(transport, req, signal, deadline_ms).await?;
+    read_whole(&response, signal).await
+}
+
+async fn read_whole(
+    response: &Response,
+    signal: Option<&AbortSignal>,
+) -> Result<HttpResponse, Failure> {
+    let status = response.status();
+    let headers = headers_of(response);
+    let buffer = response.array_buffer().map_err(|e| failure(e, signal))?;
+    let body = JsFuture::from(buffer)
+        .await
+        .map_err(|e| failure(e, signal))?;
+    Ok(HttpResponse {
+        status,
+        headers,
+        body: Uint8Array::new(&body).to_vec(),
+    })
+}
+
+/// Start a request; resolves when the answer's headers are in.
+async fn open(
+    transport: &Transport,
+    req: &HttpRequest,
+    signal: Option<&AbortSignal>,
+    deadline_ms: u64,
+) -> Result<Response, Failure> {
+    let init = Object::new();
+    set(&init, "method", &JsValue::from_str(req.method.as_str()));
+    let headers = Object::new();
+    for (name, value) in &req.headers {
+        set(&headers, name, &JsValue::from_str(value));
+    }
+    if let Some(content_type) = req.body.content_type() {
+        set(&headers, "content-type", &JsValue::from_str(content_type));
+    }
+    set(&init, "headers", &headers);
+    let body = req.body.bytes();
+    if !body.is_empty() {
+        set(&init, "body", &Uint8Array::from(body));
+    }
+    if let Some(combined) = combined_signal(signal, deadline_ms.saturating_sub(now_ms())) {
+        set(&init, "signal", &combined);
+    }
+    let promise = call_fetch(transport, &req.url, &init).map_err(|e| failure(e, signal))?;
+    let value = JsFuture::from(promise)
+        .await
+        .map_err(|e| failure(e, signal))?;
+    value
+        .dyn_into::<Response>()
+        .map_err(|_| Failure::Network("fetch did not return a Response".into()))
+}
+
+fn call_fetch(transport: &Transport, url: &str, init: &Object) -> Result<Promise, JsValue> {
+    let global = js_sys::global();
+    let fetch = match &transport.fetch {
+        Some(f) => f.clone(),
+        None => Reflect::get(&global, &JsValue::from_str("fetch"))?
+            .dyn_into::<Function>()
+            .map_err(|_| {
+                JsValue::from_str("this environment has no fetch: pass ClientConfig.fetch")
+            })?,
+    };
+    let this = if transport.fetch.is_some() {
+        JsValue::UNDEFINED
+    } else {
+        global.into()
+    };
+    // A custom fetch may return a plain value or a thenable: resolve it.
+    let returned = fetch.call2(&this, &JsValue::from_str(url), init)?;
+    Ok(Promise::resolve(&returned))
+}
+
+/// The caller's signal combined with a timeout at the deadline
+/// (`AbortSignal.any` / `AbortSignal.timeout`, Chromium 116+, Node 20.3+).
+fn combined_signal(signal: Option<&AbortSignal>, ms: u64) -> Option<JsValue> {
+    let ctor = Reflect::get(&js_sys::global(), &JsValue::from_str("AbortSignal")).ok()?;
+    let timeout = Reflect::get(&ctor, &JsValue::from_str("timeout"))
+        .ok()
+        .and_then(|f| f.dyn_into::<Function>().ok())
+        .and_then(|f| f.call1(&ctor, &JsValue::from_f64(ms.max(1) as f64)).ok());
+    let any = Reflect::get(&ctor, &JsValue::from_str("any"))
+        .ok()
+        .and_then(|f| f.dyn_into::<Function>().ok());
+    match (signal, timeout, any) {
+        (Some(s), Some(t), Some(any)) => any.call1(&ctor, &Array::of2(s, &t)).ok(),
+        (Some(s), _, _) => Some(s.clone().into()),
+        (None, t, _) => t,
+    }
+}
+
+fn failure(err: JsValue, signal: Option<&AbortSignal>) -> Failure {
+    let name = Reflect::get(&err, &JsValue::from_str("name"))
+        .ok()
+        .and_then(|n| n.as_string())
+        .unwrap_or_default();
+    if signal.is_some_and(AbortSignal::aborted) || name == "AbortError" || name == "TimeoutError" {
+        return Failure::Aborted;
+    }
+    let message = Reflect::get(&err, &JsValue::from_str("message"))
+        .ok()
+        .and_then(|m| m.as_string())
+        .or_else(|| err.as_string())
+        .unwrap_or_else(|| "the request failed".into());
+    Failure::Network(message)
+}
+
+fn headers_of(response: &Response) -> Vec<(String, String)> {
+    let mut out = Vec::new();
+    if let Ok(Some(iter)) = js_sys::try_iter(&response.headers()) {
+        for entry in iter.flatten() {
+            let pair = Array::from(&entry);
+            if let (Some(k), Some(v)) = (pair.get(0).as_string(), pair.get(1).as_string()) {
+                out.push((k, v));
+            }
+        }
+    }
+    out
+}
+
+/// Open a stream and feed it to the driver line by line.
+async fn stream(
+    driver: &mut Driver,
+    transport: &Transport,
+    req: &HttpRequest,
+    signal: Option<&AbortSignal>,
+    until_ms: u64,
+    on_update: &mut dyn FnMut(&JobUpdate),
+) {
+    let response = match open(transport, req, signal, until_ms).await {
+        Ok(r) => r,
+        Err(Failure::Aborted) => return driver.on_stream_end(now_ms()),
+        Err(Failure::Network(msg)) => return driver.on_network_error(now_ms(), &msg),
+    };
+    let reader = match response.body() {
+        Some(body) if response.ok() => body
+            .get_reader()
+            .dyn_into::<ReadableStreamDefaultReader>()
+            .ok(),
+        _ => None,
+    };
+    let Some(reader) = reader else {
+        // An error answer, or no streaming body: hand over the whole thing.
+        match read_whole(&response, signal).await {
+            Ok(res) => driver.on_response(now_ms(), res),
+            Err(Failure::Aborted) => driver.on_stream_end(now_ms()),
+            Err(Failure::Network(msg)) => driver.on_network_error(now_ms(), &msg),
+        }
+        return;
+    };
+    let mut pending: Vec<u8> = Vec::new();
+    loop {
+        let Ok(chunk) = JsFuture::from(reader.read()).await else {
+            break; // aborted at the deadline or by the caller, or the connection broke
+        };
+        let done = Reflect::get(&chunk, &JsValue::from_str("done"))
+            .ok()
+            .and_then(|d| d.as_bool())
+            .unwrap_or(true);
+        if done {
+            break;
+        }
+        if let Ok(value) = Reflect::get(&chunk, &JsValue::from_str("value")) {
+            pending.extend_from_slice(&Uint8Array::new(&value).to_vec());
+        }
+        while let Some(nl) = pending.iter().position(|b| *b == b'\n') {
+            let line: Vec<u8> = pending.drain(..=nl).collect();
+            let keep_going = driver.on_stream_line(now_ms(), &line);
+            flush(driver, on_update);
+            if !keep_going {
+                let _ = reader.cancel();
+                return;
+            }
+        }
+    }
+    if !pending.is_empty() && !driver.on_stream_line(now_ms(), &pending) {
+        return;
+    }
+    driver.on_stream_end(now_ms());
+}
+
+/// Sleep `ms`, or less if `signal` aborts first. Leaves no timer behind.
+pub async fn sleep(ms: u64, signal: Option<&AbortSignal>) {
+    let global = js_sys::global();
+    let Some(set_timeout) = global_fn(&global, "setTimeout") else {
+        return;
+    };
+    let mut timer = JsValue::UNDEFINED;
+    let mut resolver: Option<Function> = None;
+    let promise = Promise::new(&mut |resolve, _reject| {
+        timer = set_timeout
+            .call2(&global, &resolve, &JsValue::from_f64(ms as f64))
+            .unwrap_or_default();
+        if let Some(s) = signal {
+            let _ = s.add_event_listener_with_callback("abort", &resolve);
+        }
+        resolver = Some(resolve);
+    });
+    let _ = JsFuture::from(promise).await;
+    if let Some(clear) = global_fn(&global, "clearTimeout") {
+        let _ = clear.call1(&global, &timer);
+    }
+    if let (Some(s), Some(r)) = (signal, resolver) {
+        let _ = s.remove_event_listener_with_callback("abort", &r);
+    }
+}
+
+fn global_fn(global: &Object, name: &str) -> Option<Function> {
+    Reflect::get(global, &JsValue::from_str(name))
+        .ok()?
+        .dyn_into()
+        .ok()
+}
+
+fn set(target: &Object, key: &str, value: &JsValue) {
+    // Setting a property on a plain object we made cannot fail.
+    let _ = Reflect::set(target, &JsValue::from_str(key), value);
+}
