@@ -3,7 +3,7 @@
 
 use crate::setup::CHROMEDRIVER;
 use crate::util::{Result, cmd, exec, root, step};
-use crate::{package, setup};
+use crate::{mock, package, setup};
 
 pub fn run(args: &[String]) -> Result {
     if let Some(a) = args.first() {
@@ -63,7 +63,12 @@ pub fn run(args: &[String]) -> Result {
     )?;
     package::run()?;
     step("the package in Node", || {
-        exec(cmd("node").args(["--test", "crates/core/tests/node/"]))
+        let mock = mock::start("2")?;
+        exec(
+            cmd("node")
+                .args(["--test", "--test-concurrency=1", "crates/core/tests/node/"])
+                .env("MOCK_URL", &mock.url),
+        )
     })?;
     step("build the site (trunk build --release)", || {
         exec(cmd("trunk").args(["build", "--release", "--offline"]))

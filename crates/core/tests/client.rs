@@ -1,0 +1,176 @@
+//! The client in a real Chromium against the mock provider: a synchronous,
+//! a queued and a streaming provider to a result, plus cancel and timeout.
+//! `cargo xtask test` starts the mock and passes its URL at build time.
+#![cfg(target_arch = "wasm32")]
+
+use reve_remix::error::ErrorCode;
+use reve_remix::fetch::{self, Transport};
+use reve_remix::http::Secret;
+use reve_remix::job::{JobStatus, JobUpdate, RunOptions};
+use reve_remix::provider::{Config, ImageSource, RemixInput};
+use wasm_bindgen_test::*;
+
+wasm_bindgen_test_configure!(run_in_browser);
+
+const MOCK: Option<&str> = option_env!("REVE_REMIX_TEST_MOCK");
+const PNG: &[u8] = include_bytes!("fixtures/png_rgb_64x48.png");
+const JPEG: &[u8] = include_bytes!("fixtures/jpeg_baseline_80x60.jpg");
+
+fn config(provider: &str, key: &str) -> Config {
+    let mock = MOCK.expect("run through `cargo xtask test`, which starts the mock");
+    Config {
+        provider: provider.into(),
+        api_key: Some(Secret::new(key)),
+        base_url: Some(format!("{mock}/{provider}")),
+        proxy_url: None,
+    }
+}
+
+fn input() -> RemixInput {
+    RemixInput {
+        prompt: "the cat from <img>0</img> wearing the hat from <img>1</img>".into(),
+        images: vec![
+            ImageSource::Bytes {
+                data: PNG.to_vec(),
+                name: Some("cat.png".into()),
+            },
+            ImageSource::Bytes {
+                data: JPEG.to_vec(),
+                name: Some("hat.jpg".into()),
+            },
+        ],
+        ..RemixInput::default()
+    }
+}
+
+async fn run(
+    provider: &str,
+    key: &str,
+    opts: RunOptions,
+    signal: Option<&web_sys::AbortSignal>,
+) -> (
+    Result<reve_remix::job::RemixResult, reve_remix::RemixError>,
+    Vec<JobUpdate>,
+) {
+    let mut updates = Vec::new();
+    let result = fetch::run(
+        &input(),
+        config(provider, key),
+        opts,
+        &Transport::global(),
+        signal,
+        |u| updates.push(u.clone()),
+    )
+    .await;
+    (result, updates)
+}
+
+#[wasm_bindgen_test]
+async fn a_synchronous_provider_answers_with_the_image_in_one_round_trip() {
+    let (result, updates) = run("reve", "test-key", RunOptions::default(), None).await;
+    let result = result.expect("reve through the mock");
+    let image = &result.images[0];
+    assert!(
+        image
+            .data_url
+            .as_deref()
+            .is_some_and(|d| d.starts_with("data:image/png;base64,"))
+    );
+    assert_eq!(updates.last().map(|u| u.status), Some(JobStatus::Completed));
+}
+
+#[wasm_bindgen_test]
+async fn a_queued_provider_is_followed_through_its_states_to_a_result() {
+    let (result, updates) = run("fal", "test-key", RunOptions::default(), None).await;
+    let result = result.expect("fal through the mock");
+    assert!(
+        result.images[0]
+            .url
+            .as_deref()
+            .is_some_and(|u| u.ends_with(".png"))
+    );
+    assert!(
+        updates
+            .iter()
+            .any(|u| u.status == JobStatus::Queued && u.queue_position.is_some())
+    );
+    assert!(updates.iter().any(|u| u.status == JobStatus::Running));
+}
+
+#[wasm_bindgen_test]
+async fn a_streaming_provider_uploads_the_files_and_streams_the_status() {
+    let (result, updates) = run("inference-sh", "test-key", RunOptions::default(), None).await;
+    let result = result.expect("inference.sh through the mock");
+    assert!(result.images[0].url.is_some());
+    assert_eq!(updates.last().map(|u| u.status), Some(JobStatus::Completed));
+}
+
+#[wasm_bindgen_test]
+async fn aborting_the_signal_cancels_a_running_job() {
+    let controller = web_sys::AbortController::new().expect("AbortController");
+    let signal = controller.signal();
+    let abort_later = async {
+        fetch::sleep(600, None).await;
+        controller.abort();
+    };
+    let started = fetch::now_ms();
+    let ((result, _), ()) = futures_join(
+        run("fal", "mock-stuck", RunOptions::default(), Some(&signal)),
+        abort_later,
+    )
+    .await;
+    let err = result.expect_err("an aborted run fails");
+    assert_eq!(err.code, ErrorCode::Cancelled);
+    assert!(fetch::now_ms() - started < 3000, "stopped at once");
+}
+
+#[wasm_bindgen_test]
+async fn a_job_that_never_finishes_times_out() {
+    let opts = RunOptions {
+        timeout_ms: 1500,
+        ..RunOptions::default()
+    };
+    let (result, _) = run("fal", "mock-stuck", opts, None).await;
+    assert_eq!(result.expect_err("times out").code, ErrorCode::Timeout);
+}
+
+#[wasm_bindgen_test]
+async fn a_rate_limit_is_reported_with_its_wait() {
+    let opts = RunOptions {
+        timeout_ms: 20_000,
+        ..RunOptions::default()
+    };
+    let (result, _) = run("reve", "mock-429", opts, None).await;
+    let err = result.expect_err("rate limited");
+    assert_eq!(err.code, ErrorCode::RateLimited);
+    assert_eq!(err.retry_after_secs, Some(2));
+}
+
+/// Both futures to completion, on one thread (no executor crate needed).
+async fn futures_join<A: std::future::Future, B: std::future::Future<Output = ()>>(
+    a: A,
+    b: B,
+) -> (A::Output, ()) {
+    use std::pin::pin;
+    use std::task::Poll;
+    let mut a = pin!(a);
+    let mut b = pin!(b);
+    let mut a_out = None;
+    let mut b_done = false;
+    std::future::poll_fn(move |cx| {
+        if a_out.is_none()
+            && let Poll::Ready(v) = a.as_mut().poll(cx)
+        {
+            a_out = Some(v);
+        }
+        if !b_done && b.as_mut().poll(cx).is_ready() {
+            b_done = true;
+        }
+        if b_done {
+            a_out.take().map_or(Poll::Pending, |v| Poll::Ready((v, ())))
+        } else {
+            Poll::Pending
+        }
+    })
+    .await
+}

@@ -1,0 +1,21 @@
+// Load the built npm package (target/pkg) the way the README shows for Node.
+import { readFileSync } from "node:fs";
+
+export const PKG = new URL("../../../../target/pkg/", import.meta.url);
+export const FIXTURES = new URL("../fixtures/", import.meta.url);
+export const MOCK_URL = process.env.MOCK_URL ?? "http://127.0.0.1:8787";
+
+export const remix = await import(new URL("reve_remix.js", PKG));
+remix.initSync({ module: readFileSync(new URL("reve_remix_bg.wasm", PKG)) });
+
+export const fixture = (name) => new Uint8Array(readFileSync(new URL(name, FIXTURES)));
+
+/** The RemixError thrown by `fn`, failing the test if nothing is thrown. */
+export async function thrown(fn) {
+  try {
+    await fn();
+  } catch (e) {
+    return e;
+  }
+  throw new Error("expected a RemixError, nothing was thrown");
+}
