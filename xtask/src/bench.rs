@@ -3,7 +3,7 @@
 use std::path::Path;
 
 use crate::util::{Result, cmd, exec, gzip_len, root, step};
-use crate::{package, setup};
+use crate::{mock, package, setup};
 
 /// Issue 4: the npm package, wasm + js, gzipped.
 const PACKAGE_BUDGET_GZ: usize = 40_000;
@@ -32,6 +32,22 @@ pub fn run(args: &[String]) -> Result {
         &["wasm", "js", "css"],
     )?;
     verdict("app wasm + js + css gzipped", app_total, APP_BUDGET_GZ);
+
+    println!("== base64 and request bodies (issue 3) ==");
+    exec(
+        cmd("node")
+            .arg("tests/bench/encode.mjs")
+            .arg(package::pkg_dir()),
+    )?;
+
+    println!("\n== following a queued job (issue 4; takes about 35 s) ==");
+    let mock = mock::start("30")?;
+    exec(
+        cmd("node")
+            .arg("tests/bench/polling.mjs")
+            .arg(package::pkg_dir())
+            .env("MOCK_URL", &mock.url),
+    )?;
     Ok(())
 }
 
