@@ -124,6 +124,43 @@ impl fmt::Display for ErrorCode {
     }
 }
 
+/// The decimal digits of `n`, for messages. Messages are built from
+/// pieces rather than with `format!`: the wasm package pays for every
+/// formatting call site.
+#[inline(never)]
+pub fn num(n: u64) -> String {
+    let mut buf = [0u8; 20];
+    let mut i = buf.len();
+    let mut n = n;
+    loop {
+        i -= 1;
+        buf[i] = b'0' + (n % 10) as u8;
+        n /= 10;
+        if n == 0 {
+            break;
+        }
+    }
+    buf[i..].iter().map(|&d| char::from(d)).collect()
+}
+
+/// Where `needle` first occurs in `hay`, by bytes. Used instead of
+/// `str::contains`/`find` with a `&str` pattern, whose two-way searcher
+/// (and the panic formatting it drags in) costs the wasm package more
+/// than the few short searches here need.
+#[inline(never)]
+pub fn find_sub(hay: &str, needle: &str) -> Option<usize> {
+    let (h, n) = (hay.as_bytes(), needle.as_bytes());
+    if n.is_empty() {
+        return Some(0);
+    }
+    h.windows(n.len()).position(|w| w == n)
+}
+
+/// True if `needle` occurs in `hay` (see [`find_sub`]).
+pub fn has_sub(hay: &str, needle: &str) -> bool {
+    find_sub(hay, needle).is_some()
+}
+
 /// A failure, as thrown to JS: `code`, a message that says what to do,
 /// and what is known of the remote side.
 ///
@@ -224,6 +261,18 @@ mod tests {
         assert!(!ErrorCode::Cancelled.is_input());
         assert!(ErrorCode::TruncatedImage.is_image());
         assert!(!ErrorCode::EmptyPrompt.is_image());
+    }
+
+    #[test]
+    fn message_helpers_write_numbers_and_find_words() {
+        assert_eq!(num(0), "0");
+        assert_eq!(num(429), "429");
+        assert_eq!(num(u64::MAX), u64::MAX.to_string());
+        assert_eq!(find_sub("user is locked", "locked"), Some(8));
+        assert_eq!(find_sub("abc", "abcd"), None);
+        assert_eq!(find_sub("é-key", "key"), Some(3));
+        assert!(has_sub("x", ""));
+        assert!(!has_sub("", "a"));
     }
 
     #[test]

@@ -9,6 +9,8 @@
 
 use std::fmt;
 
+use crate::error::has_sub;
+
 /// An API key. `Debug` and `Display` print `***`; only [`Secret::expose`]
 /// gives the key, for the one place that writes the auth header.
 #[derive(Clone, PartialEq, Eq)]
@@ -155,13 +157,10 @@ pub struct HttpRequest {
 /// True for header names whose value must never be printed.
 pub fn is_sensitive_header(name: &str) -> bool {
     let n = name.to_ascii_lowercase();
-    n == "authorization"
-        || n == "proxy-authorization"
-        || n == "cookie"
-        || n.contains("key")
-        || n.contains("token")
-        || n.contains("secret")
-        || n.contains("auth")
+    n == "cookie"
+        || ["key", "token", "secret", "auth"]
+            .iter()
+            .any(|w| has_sub(&n, w))
 }
 
 impl HttpRequest {
@@ -294,7 +293,7 @@ fn find_header<'a>(headers: &'a [(String, String)], name: &str) -> Option<&'a st
 /// Seconds since 1970 of an IMF-fixdate (`Sun, 06 Nov 1994 08:49:37 GMT`),
 /// the only HTTP-date form current servers send.
 pub fn parse_http_date(s: &str) -> Option<u64> {
-    let rest = s.trim().split_once(", ")?.1;
+    let rest = s.trim().split_once(',')?.1.strip_prefix(' ')?;
     let mut it = rest.split(' ');
     let day: u64 = it.next()?.parse().ok()?;
     const MONTHS: [&str; 12] = [

@@ -256,6 +256,19 @@ pub const MAX_STREAM_OPENS: u32 = 3;
 /// The longest one stream is kept open before it is reopened.
 pub const STREAM_SEGMENT_MS: u64 = 120_000;
 
+/// `text` with every occurrence of `key` replaced by `***`.
+fn mask(text: &str, key: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut rest = text;
+    while let Some(at) = crate::error::find_sub(rest, key) {
+        out.push_str(rest.get(..at).unwrap_or_default());
+        out.push_str("***");
+        rest = rest.get(at + key.len()..).unwrap_or_default();
+    }
+    out.push_str(rest);
+    out
+}
+
 #[derive(Debug)]
 enum State {
     /// Send this when `now >= at`.
@@ -396,7 +409,12 @@ impl Driver {
             let info = self.provider.info();
             let err = RemixError::new(
                 ErrorCode::Timeout,
-                format!("The {} job did not finish in time; it was cancelled where the provider allows.", info.name),
+                [
+                    "The ",
+                    info.name,
+                    " job did not finish in time; it was cancelled where the provider allows.",
+                ]
+                .concat(),
             )
             .with_provider(info.id);
             let cancel = self.cancel_request();
@@ -520,8 +538,8 @@ impl Driver {
         }
         if let Some(key) = &self.cfg.api_key {
             let k = key.expose().trim();
-            if k.len() >= 4 && e.message.contains(k) {
-                e.message = e.message.replace(k, "***");
+            if k.len() >= 4 {
+                e.message = mask(&e.message, k);
             }
         }
         e
@@ -565,7 +583,7 @@ impl Driver {
         let info = self.provider.info();
         self.finish(Err(RemixError::new(
             ErrorCode::Cancelled,
-            format!("The {} job was cancelled.", info.name),
+            ["The ", info.name, " job was cancelled."].concat(),
         )
         .with_provider(info.id)));
         req

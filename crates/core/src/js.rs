@@ -215,22 +215,7 @@ impl RemixClient {
         #[wasm_bindgen(unchecked_param_type = "RemixInput")] input: JsValue,
         #[wasm_bindgen(unchecked_param_type = "{ signal?: AbortSignal }")] opts: JsValue,
     ) -> Promise {
-        let settings = self.settings.clone();
-        future_to_promise(async move {
-            let input = read_input(&input).await?;
-            let signal = signal_of(&opts);
-            let mut driver = settings.start(&input, None).map_err(|e| to_js_error(&e))?;
-            let done = fetch::drive(
-                &mut driver,
-                &settings.transport,
-                signal.as_ref(),
-                Until::Submitted,
-                &mut |_| {},
-            )
-            .await
-            .map_err(|e| to_js_error(&e))?;
-            Ok(job_to_js(driver.job(), done.as_ref()))
-        })
+        self.spawn(Op::Submit, input, opts)
     }
 
     /// One look at a submitted job's state.
@@ -240,73 +225,14 @@ impl RemixClient {
         #[wasm_bindgen(unchecked_param_type = "Job")] job: JsValue,
         #[wasm_bindgen(unchecked_param_type = "{ signal?: AbortSignal }")] opts: JsValue,
     ) -> Promise {
-        let settings = self.settings.clone();
-        future_to_promise(async move {
-            let (job, result) = job_from_js(&job).map_err(|e| to_js_error(&e))?;
-            if let Some(result) = result {
-                return Ok(update_to_js(&JobUpdate {
-                    status: JobStatus::Completed,
-                    queue_position: None,
-                    logs: Vec::new(),
-                    result: Some(result),
-                    error: None,
-                }));
-            }
-            let signal = signal_of(&opts);
-            let mut driver = settings.resume(job).map_err(|e| to_js_error(&e))?;
-            let mut last: Option<JobUpdate> = None;
-            let outcome = fetch::drive(
-                &mut driver,
-                &settings.transport,
-                signal.as_ref(),
-                Until::Observed,
-                &mut |u| {
-                    last = Some(u.clone());
-                },
-            )
-            .await;
-            let update = match (outcome, last) {
-                (Err(e), _)
-                    if e.code == ErrorCode::JobFailed || e.code == ErrorCode::ContentViolation =>
-                {
-                    JobUpdate {
-                        status: JobStatus::Failed,
-                        queue_position: None,
-                        logs: driver.job().logs.clone(),
-                        result: None,
-                        error: Some(e),
-                    }
-                }
-                (Err(e), _) => return Err(to_js_error(&e)),
-                (Ok(_), Some(u)) => u,
-                (Ok(_), None) => {
-                    let job = driver.job();
-                    JobUpdate {
-                        status: job.status,
-                        queue_position: job.queue_position,
-                        logs: job.logs.clone(),
-                        result: None,
-                        error: None,
-                    }
-                }
-            };
-            Ok(update_to_js(&update))
-        })
+        self.spawn(Op::Status, job, opts)
     }
 
     /// Ask the provider to cancel a submitted job (where it can; a no-op
     /// for providers without cancellation).
     #[wasm_bindgen(unchecked_return_type = "Promise<void>")]
     pub fn cancel(&self, #[wasm_bindgen(unchecked_param_type = "Job")] job: JsValue) -> Promise {
-        let settings = self.settings.clone();
-        future_to_promise(async move {
-            let (job, _) = job_from_js(&job).map_err(|e| to_js_error(&e))?;
-            let mut driver = settings.resume(job).map_err(|e| to_js_error(&e))?;
-            if let Some(req) = driver.cancel() {
-                fetch::send_best_effort(&settings.transport, &req, driver.deadline_ms()).await;
-            }
-            Ok(JsValue::UNDEFINED)
-        })
+        self.spawn(Op::Cancel, job, JsValue::UNDEFINED)
     }
 
     /// Make one remix: submit and follow the job to its result. `onUpdate`
@@ -317,38 +243,168 @@ impl RemixClient {
         #[wasm_bindgen(unchecked_param_type = "RemixInput")] input: JsValue,
         #[wasm_bindgen(unchecked_param_type = "RunOptions")] opts: JsValue,
     ) -> Promise {
+        self.spawn(Op::Run, input, opts)
+    }
+}
+
+/// The four async methods. They share one future type, so the promise
+/// glue of wasm-bindgen-futures is instantiated once, not four times.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Op {
+    Submit,
+    Status,
+    Cancel,
+    Run,
+}
+
+impl RemixClient {
+    fn spawn(&self, op: Op, arg: JsValue, opts: JsValue) -> Promise {
         let settings = self.settings.clone();
         future_to_promise(async move {
-            let input = read_input(&input).await?;
-            let signal = signal_of(&opts);
-            let on_update = get(&opts, "onUpdate").dyn_into::<Function>().ok();
-            let timeout = get(&opts, "timeoutMs").as_f64();
-            let mut driver = settings
-                .start(&input, timeout)
-                .map_err(|e| to_js_error(&e))?;
-            let mut notify = |u: &JobUpdate| {
-                if let Some(f) = &on_update {
-                    // A throwing callback must not stop the run.
-                    let _ = f.call1(&JsValue::UNDEFINED, &update_to_js(u));
-                }
-            };
-            match fetch::drive(
-                &mut driver,
-                &settings.transport,
-                signal.as_ref(),
-                Until::Finished,
-                &mut notify,
-            )
-            .await
-            {
-                Ok(Some(result)) => Ok(result_to_js(&result)),
-                Ok(None) => Err(to_js_error(&RemixError::new(
-                    ErrorCode::ProviderError,
-                    "The job ended without a result.",
-                ))),
-                Err(e) => Err(to_js_error(&e)),
+            match op {
+                Op::Submit => submit(&settings, &arg, &opts).await,
+                Op::Status => status(&settings, &arg, &opts).await,
+                Op::Cancel => cancel(&settings, &arg).await,
+                Op::Run => run(&settings, &arg, &opts).await,
             }
+            .map_err(|e| e.into_js())
         })
+    }
+}
+
+/// A failure on the way to JS: a `RemixError`, or a JS value thrown by
+/// the environment (a Blob that cannot be read), passed on as it is.
+enum Thrown {
+    Remix(RemixError),
+    Js(JsValue),
+}
+
+impl Thrown {
+    fn into_js(self) -> JsValue {
+        match self {
+            Thrown::Remix(e) => to_js_error(&e),
+            Thrown::Js(v) => v,
+        }
+    }
+}
+
+impl From<RemixError> for Thrown {
+    fn from(e: RemixError) -> Self {
+        Thrown::Remix(e)
+    }
+}
+
+async fn submit(
+    settings: &ClientSettings,
+    input: &JsValue,
+    opts: &JsValue,
+) -> Result<JsValue, Thrown> {
+    let input = read_input(input).await?;
+    let signal = signal_of(opts);
+    let mut driver = settings.start(&input, None)?;
+    let done = fetch::drive(
+        &mut driver,
+        &settings.transport,
+        signal.as_ref(),
+        Until::Submitted,
+        &mut |_| {},
+    )
+    .await?;
+    Ok(job_to_js(driver.job(), done.as_ref()))
+}
+
+async fn status(
+    settings: &ClientSettings,
+    job: &JsValue,
+    opts: &JsValue,
+) -> Result<JsValue, Thrown> {
+    let (job, result) = job_from_js(job)?;
+    if let Some(result) = result {
+        return Ok(update_to_js(&JobUpdate {
+            status: JobStatus::Completed,
+            queue_position: None,
+            logs: Vec::new(),
+            result: Some(result),
+            error: None,
+        }));
+    }
+    let signal = signal_of(opts);
+    let mut driver = settings.resume(job)?;
+    let mut last: Option<JobUpdate> = None;
+    let outcome = fetch::drive(
+        &mut driver,
+        &settings.transport,
+        signal.as_ref(),
+        Until::Observed,
+        &mut |u| {
+            last = Some(u.clone());
+        },
+    )
+    .await;
+    let update = match (outcome, last) {
+        (Err(e), _) if e.code == ErrorCode::JobFailed || e.code == ErrorCode::ContentViolation => {
+            JobUpdate {
+                status: JobStatus::Failed,
+                queue_position: None,
+                logs: driver.job().logs.clone(),
+                result: None,
+                error: Some(e),
+            }
+        }
+        (Err(e), _) => return Err(e.into()),
+        (Ok(_), Some(u)) => u,
+        (Ok(_), None) => {
+            let job = driver.job();
+            JobUpdate {
+                status: job.status,
+                queue_position: job.queue_position,
+                logs: job.logs.clone(),
+                result: None,
+                error: None,
+            }
+        }
+    };
+    Ok(update_to_js(&update))
+}
+
+async fn cancel(settings: &ClientSettings, job: &JsValue) -> Result<JsValue, Thrown> {
+    let (job, _) = job_from_js(job)?;
+    let mut driver = settings.resume(job)?;
+    if let Some(req) = driver.cancel() {
+        fetch::send_best_effort(&settings.transport, &req, driver.deadline_ms()).await;
+    }
+    Ok(JsValue::UNDEFINED)
+}
+
+async fn run(
+    settings: &ClientSettings,
+    input: &JsValue,
+    opts: &JsValue,
+) -> Result<JsValue, Thrown> {
+    let input = read_input(input).await?;
+    let signal = signal_of(opts);
+    let on_update = get(opts, "onUpdate").dyn_into::<Function>().ok();
+    let timeout = get(opts, "timeoutMs").as_f64();
+    let mut driver = settings.start(&input, timeout)?;
+    let mut notify = |u: &JobUpdate| {
+        if let Some(f) = &on_update {
+            // A throwing callback must not stop the run.
+            let _ = f.call1(&JsValue::UNDEFINED, &update_to_js(u));
+        }
+    };
+    match fetch::drive(
+        &mut driver,
+        &settings.transport,
+        signal.as_ref(),
+        Until::Finished,
+        &mut notify,
+    )
+    .await?
+    {
+        Some(result) => Ok(result_to_js(&result)),
+        None => {
+            Err(RemixError::new(ErrorCode::ProviderError, "The job ended without a result.").into())
+        }
     }
 }
 
@@ -524,7 +580,7 @@ fn input_from_js(
                 });
             } else {
                 let mut msg = String::from("images[");
-                msg.push_str(&i.to_string());
+                msg.push_str(&crate::error::num(i as u64));
                 msg.push_str("] is not a Uint8Array, an ArrayBuffer, a Blob or a URL string");
                 return Err(RemixError::new(ErrorCode::InvalidOption, msg));
             }
@@ -549,7 +605,7 @@ fn input_from_js(
 }
 
 /// Like [`input_from_js`], reading any Blob/File images first.
-async fn read_input(v: &JsValue) -> Result<RemixInput, JsValue> {
+async fn read_input(v: &JsValue) -> Result<RemixInput, Thrown> {
     let mut blobs = Vec::new();
     let list = get(v, "images");
     if let Some(array) = list.dyn_ref::<Array>() {
@@ -557,12 +613,14 @@ async fn read_input(v: &JsValue) -> Result<RemixInput, JsValue> {
             let Some(blob) = item.dyn_ref::<web_sys::Blob>() else {
                 continue;
             };
-            let buffer = JsFuture::from(blob.array_buffer()).await?;
+            let buffer = JsFuture::from(blob.array_buffer())
+                .await
+                .map_err(Thrown::Js)?;
             let name = get(&item, "name").as_string();
             blobs.push((i, Uint8Array::new(&buffer).to_vec(), name));
         }
     }
-    input_from_js(v, &blobs).map_err(|e| to_js_error(&e))
+    Ok(input_from_js(v, &blobs)?)
 }
 
 fn signal_of(opts: &JsValue) -> Option<AbortSignal> {

@@ -669,6 +669,141 @@ fn fal_stream_lines_and_errors() {
     assert_eq!(e.code, ErrorCode::Unauthorized);
 }
 
+/// The mock's `mock-violation` on fal: the status says COMPLETED with an
+/// `error` whose words do not name moderation but whose `error_type` does,
+/// and the result then answers 422 with a `content_policy_violation` detail.
+/// Both are `content_violation`, however the words go.
+#[test]
+fn fal_content_policy_failures_are_content_violations() {
+    let c = cfg("fal");
+    let (p, mut job, _) = start(&input("x", vec![url_src("https://e.com/a.png")]), &c);
+    feed(
+        p,
+        &mut job,
+        &c,
+        RequestKind::Submit,
+        res(200, &recorded("fal_submit.json")),
+    )
+    .expect("ok");
+    let words = "The content could not be processed because it contained material flagged by a content checker.";
+    let status = json!({"status": "COMPLETED", "logs": [], "error": words,
+        "error_type": "content_policy_violation"})
+    .to_string();
+    let e = feed_err(p, &mut job, &c, RequestKind::Status, res(200, &status));
+    assert_eq!(e.code, ErrorCode::ContentViolation, "{e:?}");
+    assert!(e.message.contains(words), "{}", e.message);
+    assert!(!e.message.contains(".."), "{}", e.message);
+    assert_eq!(
+        e.request_id.as_deref(),
+        Some("764cabcf-b745-4b3e-ae38-1200304cf45b")
+    );
+
+    // Whatever the words: the type says it.
+    let terse = json!({"status": "COMPLETED", "error": "Request failed",
+        "error_type": "content_policy_violation"})
+    .to_string();
+    let e = feed_err(p, &mut job, &c, RequestKind::Status, res(200, &terse));
+    assert_eq!(e.code, ErrorCode::ContentViolation, "{}", e.message);
+
+    // The same over the event stream.
+    job.phase = RequestKind::Stream;
+    let line = ["data: ", &status].concat();
+    let e = p
+        .on_stream_line(&mut job, &c, line.as_bytes())
+        .expect_err("violation");
+    assert_eq!(e.code, ErrorCode::ContentViolation);
+
+    // A plain failure stays job_failed, and is not read as moderation.
+    let failed = json!({"status": "COMPLETED", "error": "The model failed to generate an image.",
+        "error_type": "internal_server_error"})
+    .to_string();
+    let e = feed_err(p, &mut job, &c, RequestKind::Status, res(200, &failed));
+    assert_eq!(e.code, ErrorCode::JobFailed);
+    assert!(
+        e.message.ends_with("generate an image."),
+        "one full stop: {}",
+        e.message
+    );
+
+    // The result of such a request: 422 with a typed detail.
+    let detail = json!({"detail": [{"loc": ["body", "prompt"], "msg": words,
+        "type": "content_policy_violation", "url": "https://docs.fal.ai/errors#content_policy_violation"}]})
+    .to_string();
+    let e = feed_err(
+        p,
+        &mut job,
+        &c,
+        RequestKind::Result,
+        res(422, &detail).with_header("X-Fal-Retryable", "false"),
+    );
+    assert_eq!(e.code, ErrorCode::ContentViolation);
+    assert_eq!(e.status, Some(422));
+    assert!(!e.retryable);
+    assert!(
+        e.message.contains("flagged by a content checker"),
+        "{}",
+        e.message
+    );
+}
+
+/// The mock's `mock-402` on fal: 403 "User is locked. Reason: Exhausted
+/// balance": the account is out of money, not the key wrong.
+#[test]
+fn a_403_that_says_the_balance_is_gone_is_insufficient_credits() {
+    let c = cfg("fal");
+    let (p, mut job, _) = start(&input("x", vec![url_src("https://e.com/a.png")]), &c);
+    let locked = r#"{"detail":"User is locked. Reason: Exhausted balance. Top up your balance at fal.ai/dashboard/billing."}"#;
+    let e = feed_err(
+        p,
+        &mut job,
+        &c,
+        RequestKind::Submit,
+        res(403, locked).with_header("X-Fal-Retryable", "false"),
+    );
+    assert_eq!(e.code, ErrorCode::InsufficientCredits, "{}", e.message);
+    assert_eq!(e.status, Some(403));
+    assert!(!e.retryable);
+    assert!(e.message.contains("Exhausted balance"), "{}", e.message);
+    assert_no_key(&e.message);
+
+    // Other wordings, and other providers whose 403 otherwise means the key.
+    for (provider, body) in [
+        ("fal", r#"{"detail":"Insufficient credits"}"#),
+        (
+            "replicate",
+            r#"{"title":"Forbidden","detail":"You are out of credits."}"#,
+        ),
+        (
+            "pixazo",
+            r#"{"error":"insufficient_balance","message":"Top up."}"#,
+        ),
+        (
+            "onerouter",
+            r#"{"error":{"code":"insufficient_quota","message":"Quota exceeded"}}"#,
+        ),
+    ] {
+        let c = cfg(provider);
+        let p = provider::provider(provider).expect("known");
+        let mut job = Job::new(p.info().id);
+        let e = feed_err(p, &mut job, &c, RequestKind::Submit, res(403, body));
+        assert_eq!(
+            e.code,
+            ErrorCode::InsufficientCredits,
+            "{provider}: {}",
+            e.message
+        );
+    }
+    // A 403 that says nothing about money keeps the provider's meaning.
+    let e = feed_err(
+        p,
+        &mut job,
+        &c,
+        RequestKind::Submit,
+        res(403, r#"{"detail":"Forbidden"}"#),
+    );
+    assert_eq!(e.code, ErrorCode::Unauthorized);
+}
+
 // ------------------------------------------------------------------ inference.sh
 
 #[test]

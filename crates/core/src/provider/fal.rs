@@ -113,6 +113,16 @@ impl Fal {
             "COMPLETED" => {
                 job.queue_position = None;
                 if let Some(e) = v.str_at("error") {
+                    // fal says what kind of failure in `error_type`; a
+                    // moderation refusal (`content_policy_violation`) may
+                    // come with words that do not say so themselves.
+                    if v.str_at("error_type")
+                        .is_some_and(super::looks_like_violation)
+                    {
+                        return Err(
+                            super::violation(&INFO, Some(e)).with_request_id(job.id.clone())
+                        );
+                    }
                     return Err(super::job_failed(&INFO, job, Some(e), ""));
                 }
                 job.status = JobStatus::Running;

@@ -308,7 +308,7 @@ impl Provider for InferenceSh {
             let ImageSource::Bytes { data, name } = &input.images[i] else {
                 continue;
             };
-            let fallback = ["reference-", &i.to_string()].concat();
+            let fallback = ["reference-", &crate::error::num(i as u64)].concat();
             w.begin_object().key("uri").string("");
             w.key("filename")
                 .string(name.as_deref().unwrap_or(&fallback));

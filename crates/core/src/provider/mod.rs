@@ -11,7 +11,7 @@
 //! every provider runs before any request ([`validate`]), how `baseUrl` and
 //! `proxyUrl` shape a request, and the HTTP-error mapping.
 
-use crate::error::{ErrorCode, RemixError};
+use crate::error::{ErrorCode, RemixError, has_sub, num};
 use crate::http::{HttpRequest, HttpResponse, Method, RequestKind, Secret};
 use crate::image::{self, ImageFormat, ImageInfo, ImageLimits};
 use crate::job::{Job, RemixResult, ResultImage};
@@ -394,7 +394,14 @@ pub fn provider(id: &str) -> Result<&'static dyn Provider, RemixError> {
             let ids: Vec<&str> = PROVIDERS.iter().map(|p| p.id).collect();
             return Err(RemixError::new(
                 ErrorCode::UnknownProvider,
-                format!("Unknown provider {id:?}; use one of: {}.", ids.join(", ")),
+                [
+                    "Unknown provider \"",
+                    id,
+                    "\"; use one of: ",
+                    &ids.join(", "),
+                    ".",
+                ]
+                .concat(),
             ));
         }
     })
@@ -422,9 +429,11 @@ fn unsupported(info: &ProviderInfo, opt: RemixOption) -> RemixError {
         .filter(|p| p.supports(opt))
         .map(|p| p.id)
         .collect();
-    let mut msg = format!("{} does not take {}", info.name, opt.as_str());
+    let mut msg = [info.name, " does not take ", opt.as_str()].concat();
     if !others.is_empty() {
-        msg.push_str(&format!(" (providers that do: {})", others.join(", ")));
+        msg.push_str(" (providers that do: ");
+        msg.push_str(&others.join(", "));
+        msg.push(')');
     }
     msg.push_str("; remove it or choose another provider.");
     invalid(msg).with_provider(info.id)
@@ -446,10 +455,11 @@ pub fn validate(
     {
         return Err(RemixError::new(
             ErrorCode::MissingApiKey,
-            format!(
-                "{} needs an API key: set apiKey, or proxyUrl for a proxy that adds it.",
-                info.name
-            ),
+            [
+                info.name,
+                " needs an API key: set apiKey, or proxyUrl for a proxy that adds it.",
+            ]
+            .concat(),
         )
         .with_provider(info.id));
     }
@@ -457,21 +467,28 @@ pub fn validate(
     if n == 0 {
         return Err(RemixError::new(
             ErrorCode::NoImages,
-            format!(
-                "Add at least one reference image ({} takes 1 to {}).",
-                info.name, info.max_images
-            ),
+            [
+                "Add at least one reference image (",
+                info.name,
+                " takes 1 to ",
+                &num(info.max_images as u64),
+                ").",
+            ]
+            .concat(),
         ));
     }
     if n > info.max_images {
         return Err(RemixError::new(
             ErrorCode::TooManyImages,
-            format!(
-                "{} takes at most {} reference images; remove {}.",
+            [
                 info.name,
-                info.max_images,
-                n - info.max_images
-            ),
+                " takes at most ",
+                &num(info.max_images as u64),
+                " reference images; remove ",
+                &num((n - info.max_images) as u64),
+                ".",
+            ]
+            .concat(),
         )
         .with_provider(info.id));
     }
@@ -480,10 +497,16 @@ pub fn validate(
     if chars > info.prompt_max_chars {
         return Err(RemixError::new(
             ErrorCode::PromptTooLong,
-            format!(
-                "The prompt is {chars} characters; {} takes at most {}.",
-                info.name, info.prompt_max_chars
-            ),
+            [
+                "The prompt is ",
+                &num(chars as u64),
+                " characters; ",
+                info.name,
+                " takes at most ",
+                &num(info.prompt_max_chars as u64),
+                ".",
+            ]
+            .concat(),
         ));
     }
     let mut infos = Vec::with_capacity(n);
@@ -491,22 +514,28 @@ pub fn validate(
         match img {
             ImageSource::Bytes { data, name } => {
                 if info.transport == ImageTransport::Url {
-                    return Err(invalid(format!(
-                        "{} only takes public https URLs of images, not local files: upload {} somewhere public and pass its https URL.",
-                        info.name,
-                        name.as_deref().unwrap_or("the file")
-                    ))
+                    return Err(invalid(
+                        [
+                            info.name,
+                            " only takes public https URLs of images, not local files: upload ",
+                            name.as_deref().unwrap_or("the file"),
+                            " somewhere public and pass its https URL.",
+                        ]
+                        .concat(),
+                    )
                     .with_provider(info.id));
                 }
                 let found = image::inspect(data, name.as_deref(), &info.limits)?;
                 if !info.formats.contains(&found.format) {
                     return Err(RemixError::new(
                         ErrorCode::UnsupportedFormat,
-                        format!(
-                            "{} does not take {} images.",
+                        [
                             info.name,
-                            found.format.as_str()
-                        ),
+                            " does not take ",
+                            found.format.as_str(),
+                            " images.",
+                        ]
+                        .concat(),
                     ));
                 }
                 infos.push(Some(found));
@@ -515,10 +544,15 @@ pub fn validate(
                 let url = url.trim();
                 let ok = match info.transport {
                     ImageTransport::Base64 => {
-                        return Err(invalid(format!(
-                            "{} takes image files, not URLs (reference {i} is a URL): pass the file's bytes.",
-                            info.name
-                        ))
+                        return Err(invalid(
+                            [
+                                info.name,
+                                " takes image files, not URLs (reference ",
+                                &num(i as u64),
+                                " is a URL): pass the file's bytes.",
+                            ]
+                            .concat(),
+                        )
                         .with_provider(info.id));
                     }
                     ImageTransport::Url => starts_with_ci(url, "https://"),
@@ -530,14 +564,23 @@ pub fn validate(
                     } else {
                         "an http(s) URL"
                     };
-                    return Err(invalid(format!(
-                        "Reference {i} must be {need} or a file{}.",
-                        if info.transport == ImageTransport::Url {
-                            " (Pixazo only takes public https URLs)"
-                        } else {
-                            ""
-                        }
-                    ))
+                    let why = if info.transport == ImageTransport::Url {
+                        " (Pixazo only takes public https URLs)"
+                    } else {
+                        ""
+                    };
+                    return Err(invalid(
+                        [
+                            "Reference ",
+                            &num(i as u64),
+                            " must be ",
+                            need,
+                            " or a file",
+                            why,
+                            ".",
+                        ]
+                        .concat(),
+                    )
                     .with_provider(info.id));
                 }
                 infos.push(None);
@@ -549,11 +592,7 @@ pub fn validate(
             return Err(unsupported(info, RemixOption::AspectRatio));
         }
         if !info.aspect_ratios.contains(&ar.as_str()) {
-            return Err(invalid(format!(
-                "aspectRatio {ar:?} is not one of {} ({}).",
-                info.aspect_ratios.join(", "),
-                info.name
-            )));
+            return Err(not_one_of("aspectRatio", ar, info.aspect_ratios, info));
         }
     }
     if let Some(v) = &input.version {
@@ -562,7 +601,7 @@ pub fn validate(
         }
         if v.trim().is_empty() || v.len() > 100 {
             return Err(invalid(
-                "version must be a model version such as \"latest\".".to_string(),
+                "version must be a model version such as \"latest\".".into(),
             ));
         }
     }
@@ -570,10 +609,20 @@ pub fn validate(
         match info.test_time_scaling {
             None => return Err(unsupported(info, RemixOption::TestTimeScaling)),
             Some((lo, hi)) if t < lo || t > hi => {
-                return Err(invalid(format!(
-                    "testTimeScaling must be {lo} to {hi} on {}; got {t}.",
-                    info.name
-                )));
+                return Err(invalid(
+                    [
+                        "testTimeScaling must be ",
+                        &num(lo.into()),
+                        " to ",
+                        &num(hi.into()),
+                        " on ",
+                        info.name,
+                        "; got ",
+                        &num(t.into()),
+                        ".",
+                    ]
+                    .concat(),
+                ));
             }
             _ => {}
         }
@@ -583,9 +632,9 @@ pub fn validate(
             return Err(unsupported(info, RemixOption::UpscaleFactor));
         }
         if !(2..=4).contains(&u) {
-            return Err(invalid(format!(
-                "upscaleFactor must be 2, 3 or 4; got {u}."
-            )));
+            return Err(invalid(
+                ["upscaleFactor must be 2, 3 or 4; got ", &num(u.into()), "."].concat(),
+            ));
         }
     }
     if input.remove_background == Some(true) && !info.supports(RemixOption::RemoveBackground) {
@@ -596,14 +645,27 @@ pub fn validate(
             return Err(unsupported(info, RemixOption::OutputFormat));
         }
         if !info.output_formats.contains(&f.as_str()) {
-            return Err(invalid(format!(
-                "outputFormat {f:?} is not one of {} ({}).",
-                info.output_formats.join(", "),
-                info.name
-            )));
+            return Err(not_one_of("outputFormat", f, info.output_formats, info));
         }
     }
     Ok(infos)
+}
+
+/// `invalid_option` for a value outside a provider's list.
+fn not_one_of(field: &str, value: &str, allowed: &[&str], info: &ProviderInfo) -> RemixError {
+    invalid(
+        [
+            field,
+            " \"",
+            value,
+            "\" is not one of ",
+            &allowed.join(", "),
+            " (",
+            info.name,
+            ").",
+        ]
+        .concat(),
+    )
 }
 
 fn starts_with_ci(s: &str, prefix: &str) -> bool {
@@ -689,10 +751,17 @@ pub(crate) fn parse_json(info: &ProviderInfo, res: &HttpResponse) -> Result<Valu
     json::parse(&res.body).map_err(|e| {
         RemixError::new(
             ErrorCode::MalformedResponse,
-            format!(
-                "{} answered with something that is not JSON (HTTP {}, {e}).",
-                info.name, res.status
-            ),
+            [
+                info.name,
+                " answered with something that is not JSON (HTTP ",
+                &num(res.status.into()),
+                ", ",
+                e.reason,
+                " at byte ",
+                &num(e.offset as u64),
+                ").",
+            ]
+            .concat(),
         )
         .with_status(res.status)
         .with_provider(info.id)
@@ -704,10 +773,15 @@ pub(crate) fn parse_json(info: &ProviderInfo, res: &HttpResponse) -> Result<Valu
 pub(crate) fn malformed(info: &ProviderInfo, res: &HttpResponse, what: &str) -> RemixError {
     RemixError::new(
         ErrorCode::MalformedResponse,
-        format!(
-            "{}'s answer (HTTP {}) has no {what}.",
-            info.name, res.status
-        ),
+        [
+            info.name,
+            "'s answer (HTTP ",
+            &num(res.status.into()),
+            ") has no ",
+            what,
+            ".",
+        ]
+        .concat(),
     )
     .with_status(res.status)
     .with_provider(info.id)
@@ -739,7 +813,7 @@ pub fn error_message(v: &Value) -> Option<String> {
                     .filter_map(|p| {
                         p.as_str()
                             .map(str::to_string)
-                            .or_else(|| p.as_u64().map(|n| n.to_string()))
+                            .or_else(|| p.as_u64().map(num))
                     })
                     .collect();
                 if !parts.is_empty() {
@@ -771,7 +845,7 @@ pub fn error_message(v: &Value) -> Option<String> {
     if msg.is_empty() {
         return None;
     }
-    if let Some(code) = v.str_at("error_code").filter(|c| !msg.contains(c)) {
+    if let Some(code) = v.str_at("error_code").filter(|c| !has_sub(&msg, c)) {
         msg.push_str(" (");
         msg.push_str(code);
         msg.push(')');
@@ -802,10 +876,34 @@ pub fn looks_like_violation(s: &str) -> bool {
         "moderation",
         "nsfw",
         "safety filter",
+        "safety checker",
+        "content checker",
         "policy violation",
     ]
     .iter()
-    .any(|m| s.contains(m))
+    .any(|m| has_sub(&s, m))
+}
+
+/// True if a provider's words say the account has no money left, however
+/// spelled (fal's 403 "User is locked. Reason: Exhausted balance",
+/// `insufficient_quota`, "out of credits", …).
+pub fn looks_like_no_credits(s: &str) -> bool {
+    let s = s.to_ascii_lowercase().replace(['_', '-'], " ");
+    [
+        "exhausted balance",
+        "balance exhausted",
+        "budget exhausted",
+        "insufficient credit",
+        "insufficient balance",
+        "insufficient funds",
+        "insufficient quota",
+        "out of credit",
+        "not enough credit",
+        "not enough balance",
+        "no credits left",
+    ]
+    .iter()
+    .any(|m| has_sub(&s, m))
 }
 
 fn error_codes(v: &Value) -> String {
@@ -823,17 +921,32 @@ fn error_codes(v: &Value) -> String {
         all.push_str(s);
         all.push(' ');
     }
+    // fal's validation errors: `{detail: [{loc, msg, type}]}`, where a
+    // moderation refusal is `type: "content_policy_violation"`.
+    for item in v
+        .get("detail")
+        .and_then(Value::as_array)
+        .unwrap_or(&[])
+        .iter()
+        .take(5)
+    {
+        if let Some(t) = item.str_at("type") {
+            all.push_str(t);
+            all.push(' ');
+        }
+    }
     all
 }
 
 /// The `content_violation` error.
 pub(crate) fn violation(info: &ProviderInfo, detail: Option<&str>) -> RemixError {
-    let mut msg = format!("{} refused the request as a content violation", info.name);
+    let mut msg = [info.name, " refused the request as a content violation"].concat();
     if let Some(d) = detail {
         msg.push_str(": ");
         msg.push_str(d);
     }
-    msg.push_str(". Change the prompt or the images.");
+    end_sentence(&mut msg);
+    msg.push_str(" Change the prompt or the images.");
     RemixError::new(ErrorCode::ContentViolation, msg).with_provider(info.id)
 }
 
@@ -851,6 +964,12 @@ pub fn http_error(info: &ProviderInfo, res: &HttpResponse) -> RemixError {
         looks_like_violation(&codes) || said.as_deref().is_some_and(looks_like_violation);
     let code = if violation_said && (400..500).contains(&status) {
         ErrorCode::ContentViolation
+    } else if status == 403
+        && (looks_like_no_credits(&codes) || said.as_deref().is_some_and(looks_like_no_credits))
+    {
+        // A 403 that says the balance is gone (fal: "User is locked. Reason:
+        // Exhausted balance") is about money, not the key.
+        ErrorCode::InsufficientCredits
     } else {
         match status {
             401 => ErrorCode::Unauthorized,
@@ -862,36 +981,25 @@ pub fn http_error(info: &ProviderInfo, res: &HttpResponse) -> RemixError {
             _ => ErrorCode::ProviderError,
         }
     };
-    let head = match code {
-        ErrorCode::Unauthorized => format!(
-            "{} rejected the API key (HTTP {status}): check the key",
-            info.name
+    let (what, advice) = match code {
+        ErrorCode::Unauthorized => (" rejected the API key (HTTP ", "): check the key"),
+        ErrorCode::InsufficientCredits => (
+            " says the account is out of credits (HTTP ",
+            "): add credits",
         ),
-        ErrorCode::InsufficientCredits => {
-            format!(
-                "{} says the account is out of credits (HTTP {status}): add credits",
-                info.name
-            )
-        }
-        ErrorCode::RateLimited => format!(
-            "{} is rate limiting requests (HTTP 429): wait and try again",
-            info.name
-        ),
-        ErrorCode::ContentViolation => {
-            format!(
-                "{} refused the request as a content violation (HTTP {status})",
-                info.name
-            )
-        }
-        ErrorCode::ProviderRejected => {
-            format!("{} rejected the request (HTTP {status})", info.name)
-        }
-        _ => format!("{} failed (HTTP {status})", info.name),
+        ErrorCode::RateLimited => (" is rate limiting requests (HTTP ", "): wait and try again"),
+        ErrorCode::ContentViolation => (" refused the request as a content violation (HTTP ", ")"),
+        ErrorCode::ProviderRejected => (" rejected the request (HTTP ", ")"),
+        _ => (" failed (HTTP ", ")"),
     };
-    let msg = match &said {
-        Some(s) => [head.as_str(), ": ", s].concat(),
-        None => head + ".",
-    };
+    let mut msg = [info.name, what, &num(status.into()), advice].concat();
+    match &said {
+        Some(s) => {
+            msg.push_str(": ");
+            msg.push_str(s);
+        }
+        None => msg.push('.'),
+    }
     let mut retryable = match code {
         ErrorCode::RateLimited => true,
         ErrorCode::ProviderError => matches!(status, 408 | 502 | 503 | 504),
@@ -917,6 +1025,13 @@ pub fn http_error(info: &ProviderInfo, res: &HttpResponse) -> RemixError {
     err
 }
 
+/// End `msg` with a full stop, unless a provider's words already did.
+fn end_sentence(msg: &mut String) {
+    if !msg.ends_with(['.', '!', '?']) {
+        msg.push('.');
+    }
+}
+
 /// The `job_failed` error for a job the provider reports as failed.
 pub(crate) fn job_failed(
     info: &ProviderInfo,
@@ -927,12 +1042,12 @@ pub(crate) fn job_failed(
     if let Some(d) = detail.filter(|d| looks_like_violation(d)) {
         return violation(info, Some(d)).with_request_id(job.id.clone());
     }
-    let mut msg = format!("The {} job failed", info.name);
+    let mut msg = ["The ", info.name, " job failed"].concat();
     if let Some(d) = detail.filter(|d| !d.trim().is_empty()) {
         msg.push_str(": ");
-        msg.push_str(&truncate(d.to_string(), 400));
+        msg.push_str(&truncate(d.into(), 400));
     }
-    msg.push('.');
+    end_sentence(&mut msg);
     msg.push_str(note);
     RemixError::new(ErrorCode::JobFailed, msg)
         .with_provider(info.id)
@@ -943,7 +1058,7 @@ pub(crate) fn job_failed(
 pub(crate) fn job_cancelled(info: &ProviderInfo, job: &Job) -> RemixError {
     RemixError::new(
         ErrorCode::Cancelled,
-        format!("The {} job was cancelled.", info.name),
+        ["The ", info.name, " job was cancelled."].concat(),
     )
     .with_provider(info.id)
     .with_request_id(job.id.clone())
@@ -954,11 +1069,11 @@ pub(crate) fn job_cancelled(info: &ProviderInfo, job: &Job) -> RemixError {
 /// provider that does not answer CORS (Replicate) the message says to use
 /// `proxyUrl`, or a `baseUrl` that answers CORS such as the mock.
 pub fn network_error(info: &ProviderInfo, cfg: &Config, detail: &str) -> RemixError {
-    let mut msg = format!("Could not reach {}", info.name);
+    let mut msg = ["Could not reach ", info.name].concat();
     let detail = detail.trim();
     if !detail.is_empty() {
         msg.push_str(" (");
-        msg.push_str(&truncate(detail.to_string(), 200));
+        msg.push_str(&truncate(detail.into(), 200));
         msg.push(')');
     }
     let direct = cfg.proxy().is_none();
@@ -967,10 +1082,11 @@ pub fn network_error(info: &ProviderInfo, cfg: &Config, detail: &str) -> RemixEr
         .as_deref()
         .is_some_and(|b| !b.trim().is_empty());
     match info.cors {
-        Cors::No if direct && !own_base => msg.push_str(&format!(
-            ". {} does not answer browsers' CORS requests: set proxyUrl to a proxy that forwards to it (and adds the key), or a baseUrl that answers CORS such as the mock.",
-            info.name
-        )),
+        Cors::No if direct && !own_base => {
+            msg.push_str(". ");
+            msg.push_str(info.name);
+            msg.push_str(" does not answer browsers' CORS requests: set proxyUrl to a proxy that forwards to it (and adds the key), or a baseUrl that answers CORS such as the mock.");
+        }
         Cors::No | Cors::Unknown if direct => {
             msg.push_str(". Check the connection; if it works, a browser may be blocking the call (CORS): try proxyUrl.")
         }
@@ -1021,9 +1137,9 @@ pub(crate) fn image_from_base64(b64: &str) -> ResultImage {
 /// A result image given as a URL (a `data:` URL goes to `data_url`).
 pub(crate) fn image_from_url(url: &str, mime: Option<&str>) -> ResultImage {
     let mime = mime.filter(|m| m.starts_with("image/")).map(str::to_string);
-    if url.starts_with("data:") {
+    if let Some(after) = url.strip_prefix("data:") {
         let m = mime.or_else(|| {
-            url[5..]
+            after
                 .split([';', ','])
                 .next()
                 .filter(|m| !m.is_empty())
