@@ -9,13 +9,14 @@ pub fn pkg_dir() -> PathBuf {
 }
 
 /// wasm-opt flags for what rustc's wasm32 target emits by default.
-pub const WASM_OPT_FEATURES: [&str; 6] = [
+pub const WASM_OPT_FEATURES: [&str; 7] = [
     "--enable-bulk-memory",
     "--enable-nontrapping-float-to-int",
     "--enable-sign-ext",
     "--enable-mutable-globals",
     "--enable-reference-types",
     "--enable-multivalue",
+    "--enable-simd",
 ];
 
 pub fn run() -> Result {

@@ -323,25 +323,18 @@ pub(crate) fn thousands(n: u64) -> String {
 /// Standard base64 (with padding) of `bytes`, appended to `out`: request
 /// bodies are built in place, without an intermediate `String`.
 pub fn encode_base64_into(out: &mut Vec<u8>, bytes: &[u8]) {
-    use base64::Engine as _;
     let start = out.len();
-    // `encoded_len` is `None` only past usize::MAX, which no slice reaches
-    // (a slice is at most isize::MAX bytes, and 4/3 of that still fits).
-    let len = base64::encoded_len(bytes.len(), true).unwrap_or(0);
+    let len = base64_simd::STANDARD.encoded_length(bytes.len());
     out.resize(start + len, 0);
-    // The buffer is exactly `encoded_len` long, the one case in which
-    // `encode_slice` cannot fail.
-    let written = base64::engine::general_purpose::STANDARD
-        .encode_slice(bytes, &mut out[start..])
-        .unwrap_or(0);
+    let written = base64_simd::STANDARD
+        .encode(bytes, base64_simd::Out::from_slice(&mut out[start..]))
+        .len();
     out.truncate(start + written);
 }
 
-/// Standard base64 (with padding) of `bytes`, as a `String`: the form
-/// JSON bodies that carry raw base64 (Reve's own API) want.
+/// Standard base64 (with padding) of `bytes`, as a `String`.
 pub fn encode_base64(bytes: &[u8]) -> String {
-    use base64::Engine as _;
-    base64::engine::general_purpose::STANDARD.encode(bytes)
+    base64_simd::STANDARD.encode_to_string(bytes)
 }
 
 /// `data:<sniffed mime>;base64,…` appended to `out`.
@@ -354,15 +347,10 @@ pub fn data_url_into(out: &mut Vec<u8>, info: &ImageInfo, bytes: &[u8]) {
 
 /// `data:<sniffed mime>;base64,…` as a `String`, sized once up front.
 pub fn data_url(info: &ImageInfo, bytes: &[u8]) -> String {
-    use base64::Engine as _;
-    let mime = info.format.mime();
-    let len = base64::encoded_len(bytes.len(), true).unwrap_or(0);
-    let mut out = String::with_capacity(len + mime.len() + 13);
-    out.push_str("data:");
-    out.push_str(mime);
-    out.push_str(";base64,");
-    base64::engine::general_purpose::STANDARD.encode_string(bytes, &mut out);
-    out
+    let mut out = Vec::new();
+    data_url_into(&mut out, info, bytes);
+    // A MIME type and base64 are ASCII.
+    String::from_utf8(out).unwrap_or_default()
 }
 
 #[cfg(test)]
