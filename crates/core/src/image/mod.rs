@@ -323,13 +323,8 @@ pub(crate) fn thousands(n: u64) -> String {
 /// Standard base64 (with padding) of `bytes`, appended to `out`: request
 /// bodies are built in place, without an intermediate `String`.
 pub fn encode_base64_into(out: &mut Vec<u8>, bytes: &[u8]) {
-    let start = out.len();
-    let len = base64_simd::STANDARD.encoded_length(bytes.len());
-    out.resize(start + len, 0);
-    let written = base64_simd::STANDARD
-        .encode(bytes, base64_simd::Out::from_slice(&mut out[start..]))
-        .len();
-    out.truncate(start + written);
+    // Writes into the spare capacity: no zero-fill of megabytes first.
+    base64_simd::STANDARD.encode_append(bytes, out);
 }
 
 /// Standard base64 (with padding) of `bytes`, as a `String`.
