@@ -863,4 +863,92 @@ mod tests {
         assert_eq!(get("provider").as_string().as_deref(), Some("fal"));
         assert_eq!(get("name").as_string().as_deref(), Some("RemixError"));
     }
+
+    const MOCK: Option<&str> = option_env!("REVE_REMIX_TEST_MOCK");
+    const PNG: &[u8] = include_bytes!("../tests/fixtures/png_rgb_64x48.png");
+    const GIF: &[u8] = include_bytes!("../tests/fixtures/notes.gif");
+
+    fn object(pairs: &[(&str, JsValue)]) -> JsValue {
+        let obj: JsValue = Object::new().into();
+        for (k, v) in pairs {
+            set(&obj, k, v);
+        }
+        obj
+    }
+
+    fn field(v: &JsValue, k: &str) -> JsValue {
+        Reflect::get(v, &JsValue::from_str(k)).expect("property")
+    }
+
+    /// `new RemixClient({provider, apiKey, baseUrl: <mock>/<provider>})`.
+    fn client(provider: &str) -> RemixClient {
+        let mock = MOCK.expect("run through `cargo xtask test`, which starts the mock");
+        let config = object(&[
+            ("provider", provider.into()),
+            ("apiKey", "test-key".into()),
+            ("baseUrl", [mock, "/", provider].concat().into()),
+        ]);
+        RemixClient::new(config).expect("a valid config")
+    }
+
+    fn input() -> JsValue {
+        let images = Array::of1(&Uint8Array::from(PNG));
+        object(&[
+            ("prompt", "a remix of <img>0</img>".into()),
+            ("images", images.into()),
+        ])
+    }
+
+    #[wasm_bindgen_test]
+    fn inspect_image_throws_a_remix_error_naming_the_file() {
+        let err = inspect_image(GIF, Some("notes.gif".into())).expect_err("a GIF is refused");
+        assert_eq!(
+            field(&err, "code").as_string().as_deref(),
+            Some("unsupported_format")
+        );
+        let message = field(&err, "message").as_string().unwrap_or_default();
+        assert!(message.starts_with("notes.gif is a GIF"), "{message}");
+        let info = inspect_image(PNG, None).expect("a PNG");
+        assert_eq!(
+            field(&info, "mime").as_string().as_deref(),
+            Some("image/png")
+        );
+        assert_eq!(field(&info, "width").as_f64(), Some(64.0));
+    }
+
+    #[wasm_bindgen_test]
+    async fn remix_client_run_resolves_with_the_image_of_a_synchronous_provider() {
+        let result = JsFuture::from(client("reve").run(input(), JsValue::UNDEFINED))
+            .await
+            .expect("reve through the mock");
+        let first = Array::from(&field(&result, "images")).get(0);
+        let data_url = field(&first, "dataUrl").as_string().unwrap_or_default();
+        assert!(data_url.starts_with("data:image/png;base64,"));
+        assert_eq!(
+            field(&result, "provider").as_string().as_deref(),
+            Some("reve")
+        );
+    }
+
+    #[wasm_bindgen_test]
+    async fn remix_client_run_reports_each_state_of_a_queued_job_to_on_update() {
+        let seen = Array::new();
+        let sink = seen.clone();
+        let on_update = Closure::<dyn FnMut(JsValue)>::new(move |u: JsValue| {
+            sink.push(&field(&u, "status"));
+        });
+        let opts = object(&[("onUpdate", on_update.as_ref().clone())]);
+        let result = JsFuture::from(client("fal").run(input(), opts))
+            .await
+            .expect("fal through the mock");
+        let first = Array::from(&field(&result, "images")).get(0);
+        assert!(
+            field(&first, "url")
+                .as_string()
+                .is_some_and(|u| u.ends_with(".png"))
+        );
+        let statuses: Vec<String> = seen.iter().filter_map(|s| s.as_string()).collect();
+        assert!(statuses.iter().any(|s| s == "queued"), "{statuses:?}");
+        assert_eq!(statuses.last().map(String::as_str), Some("completed"));
+    }
 }
