@@ -1,7 +1,30 @@
 //! reve-remix-web: the Leptos app people open in a browser.
 //!
-//! Components live one per file; `main.rs` only mounts [`App`].
+//! Components live one per file, named for what they show; `main.rs` only
+//! mounts [`App`]. The state and the operations on it are in `state.rs`;
+//! the run in `runner.rs`; persistence in `storage.rs`.
 
 mod app;
+mod board;
+mod browser;
+mod connection;
+mod dyn_view;
+mod format;
+mod messages;
+mod options_panel;
+mod prompt_editor;
+mod provider_picker;
+mod reference_chips;
+mod rejected_list;
+mod request;
+mod result_view;
+mod run_panel;
+mod runner;
+mod state;
+mod storage;
+mod tile;
+mod url_adder;
+mod validation;
 
-pub use app::App;
+pub use app::{App, Page};
+pub use state::{AppState, Phase, RefImage, Rejection, Source};

@@ -1,0 +1,181 @@
+// The web app end to end, against the mock provider: the board (one file
+// rejected with its reason), the prompt and its references, a run on a
+// synchronous (reve), a queued (fal) and a streaming (inference-sh)
+// provider, cancelling, a rate-limited key, reordering, and a reload.
+import { test, before, after } from "node:test";
+import assert from "node:assert/strict";
+import { mkdir } from "node:fs/promises";
+import { dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { launch, openApp, MOCK_URL, ARTIFACTS } from "./browser.mjs";
+
+const FIXTURES = join(dirname(fileURLToPath(import.meta.url)), "../../crates/core/tests/fixtures");
+const fixture = (name) => join(FIXTURES, name);
+const MOCK = `?mock=${encodeURIComponent(MOCK_URL)}`;
+
+let browser;
+before(async () => { browser = await launch(); });
+after(async () => { await browser?.close(); });
+
+async function open() {
+  const opened = await openApp(browser, MOCK);
+  await opened.page.getByRole("button", { name: "Remix", exact: true }).waitFor({ timeout: 15000 });
+  return opened;
+}
+
+async function addImages(page, names) {
+  await page.getByLabel("Add reference images", { exact: true }).setInputFiles(names.map(fixture));
+}
+
+const tile = (page, n) => page.getByRole("img", { name: `Reference ${n}`, exact: true });
+const status = (page) => page.getByRole("status");
+
+async function remixOn(page, provider, { key = "" } = {}) {
+  await page.getByLabel("Provider", { exact: true }).selectOption(provider);
+  await page.getByLabel("API key", { exact: true }).fill(key);
+  const remix = page.getByRole("button", { name: "Remix", exact: true });
+  await assert.doesNotReject(remix.waitFor({ state: "visible" }));
+  assert.equal(await remix.isEnabled(), true, `Remix is enabled (${await page.locator("#remix-reason").textContent()})`);
+  await remix.click();
+}
+
+async function expectResult(page) {
+  const result = page.getByRole("img", { name: "Remix result" });
+  await result.waitFor({ state: "visible", timeout: 20000 });
+  // The image really decoded.
+  await page.waitForFunction(() => {
+    const img = document.querySelector('img[alt="Remix result"]');
+    return img && img.complete && img.naturalWidth > 0;
+  }, null, { timeout: 10000 });
+  const download = page.getByRole("link", { name: "Download" });
+  const name = await download.getAttribute("download");
+  assert.match(name, /^reve-remix-[a-z-]+-\d{8}-\d{6}\.(png|jpg|webp)$/);
+  assert.match(await status(page).textContent(), /Completed on/);
+}
+
+test("the board takes three files and rejects a GIF with its reason", async () => {
+  const { page, problems } = await open();
+  await addImages(page, ["png_rgb_64x48.png", "notes.gif", "jpeg_baseline_80x60.jpg"]);
+  await tile(page, 1).waitFor();
+  await tile(page, 0).waitFor();
+  assert.equal(await tile(page, 2).count(), 0, "the GIF did not join the board");
+  const alert = page.getByRole("alert");
+  await alert.getByText("notes.gif").waitFor();
+  assert.match(await alert.textContent(), /notes\.gif.*GIF/s);
+  // Tiles name their file, format and size.
+  assert.match(await page.locator(".tile").first().textContent(), /png_rgb_64x48\.png.*PNG.*64 × 48/s);
+  assert.equal(await page.getByRole("button", { name: "Remove reference 1" }).count(), 1);
+  // An HEIC tile (Chromium cannot decode it) still shows its format and size.
+  await addImages(page, ["heic_64x40.heic"]);
+  await page.waitForFunction(() => /HEIF.*64 × 40/s.test(
+    [...document.querySelectorAll('[role="img"]')].find((e) => e.getAttribute("aria-label") === "Reference 2" && !e.hidden)?.textContent ?? ""),
+    null, { timeout: 5000 });
+  assert.match(await tile(page, 2).textContent(), /no preview in this browser/);
+  assert.deepEqual(problems, []);
+  await page.close();
+});
+
+test("a remix on Reve (synchronous) shows the result and a Download link", async () => {
+  const { page, problems } = await open();
+  await addImages(page, ["png_rgb_64x48.png", "jpeg_baseline_80x60.jpg"]);
+  await tile(page, 1).waitFor();
+  const prompt = page.getByLabel("Prompt", { exact: true });
+  await prompt.fill("Put the cat of ");
+  await page.getByRole("button", { name: "Insert reference 0 into prompt" }).click();
+  await prompt.press("End");
+  await prompt.pressSequentially(" in the room of <img>1</img>");
+  assert.equal(await prompt.inputValue(), "Put the cat of <img>0</img> in the room of <img>1</img>");
+  assert.match(await page.locator("#prompt-count").textContent(), /^55 \/ 2560$/);
+  const chips = page.getByRole("list", { name: "References in the prompt" });
+  assert.match(await chips.textContent(), /<img>0<\/img> → png_rgb_64x48\.png/);
+  await remixOn(page, "reve");
+  await expectResult(page);
+  await mkdir(ARTIFACTS, { recursive: true });
+  await page.screenshot({ path: join(ARTIFACTS, "finished-flow.png"), fullPage: true });
+  // The board and the prompt are still there.
+  assert.equal(await prompt.inputValue(), "Put the cat of <img>0</img> in the room of <img>1</img>");
+  await tile(page, 1).waitFor();
+  // The result goes back onto the board as reference 2.
+  await page.getByRole("button", { name: "Use as reference" }).click();
+  await tile(page, 2).waitFor();
+  assert.match(await page.locator(".tile").nth(2).textContent(), /reve-remix-reve-.*PNG/s);
+  assert.deepEqual(problems, []);
+  await page.close();
+});
+
+for (const [provider, kind] of [["fal", "queued"], ["inference-sh", "streaming"]]) {
+  test(`a remix on ${provider} (${kind}) shows the result`, async () => {
+    const { page, problems } = await open();
+    await addImages(page, ["png_rgb_64x48.png", "webp_lossy_70x50.webp"]);
+    await tile(page, 1).waitFor();
+    await page.getByLabel("Prompt", { exact: true }).fill("Blend <img>0</img> with <img>1</img>");
+    await remixOn(page, provider);
+    await page.getByRole("button", { name: "Cancel" }).waitFor({ timeout: 5000 });
+    await expectResult(page);
+    assert.equal(await page.getByRole("button", { name: "Cancel" }).count(), 0);
+    assert.deepEqual(problems, []);
+    await page.close();
+  });
+}
+
+test("Cancel stops a running job and keeps the board and the prompt", async () => {
+  const { page } = await open();
+  await addImages(page, ["png_rgb_64x48.png"]);
+  await tile(page, 0).waitFor();
+  await page.getByLabel("Prompt", { exact: true }).fill("A poster of <img>0</img>");
+  await remixOn(page, "fal", { key: "mock-stuck" });
+  await page.waitForFunction(() => /Queued|Running/.test(document.querySelector('[role="status"]')?.textContent ?? ""), null, { timeout: 10000 });
+  await page.getByRole("button", { name: "Cancel" }).click();
+  await page.waitForFunction(() => /Cancelled/.test(document.querySelector('[role="status"]')?.textContent ?? ""), null, { timeout: 10000 });
+  assert.equal(await page.getByLabel("Prompt", { exact: true }).inputValue(), "A poster of <img>0</img>");
+  await tile(page, 0).waitFor();
+  assert.equal(await page.getByRole("img", { name: "Remix result" }).count(), 0);
+  await page.close();
+});
+
+test("a rate-limited key (mock-429) says how long to wait", async () => {
+  const { page } = await open();
+  await addImages(page, ["png_rgb_64x48.png"]);
+  await tile(page, 0).waitFor();
+  await page.getByLabel("Prompt", { exact: true }).fill("A poster of <img>0</img>");
+  await remixOn(page, "reve", { key: "mock-429" });
+  await page.waitForFunction(() => /Failed/.test(document.querySelector('[role="status"]')?.textContent ?? ""), null, { timeout: 30000 });
+  const text = await status(page).textContent();
+  assert.match(text, /rate limit/i);
+  assert.match(text, /retry after 2 s/);
+  assert.doesNotMatch(text, /rate_limited/, "no raw code");
+  // Nothing was lost.
+  assert.equal(await page.getByLabel("Prompt", { exact: true }).inputValue(), "A poster of <img>0</img>");
+  await page.close();
+});
+
+test("reordering and removing tiles renumber the prompt; a reload keeps the work", async () => {
+  const { page, problems } = await open();
+  await addImages(page, ["png_rgb_64x48.png", "jpeg_baseline_80x60.jpg", "webp_lossy_70x50.webp"]);
+  await tile(page, 2).waitFor();
+  const prompt = page.getByLabel("Prompt", { exact: true });
+  await prompt.fill("<img>0</img> on <img>1</img> under <img>2</img>");
+  // By keyboard: focus the button and press Enter.
+  await page.getByRole("button", { name: "Move reference 0 right" }).focus();
+  await page.keyboard.press("Enter");
+  assert.equal(await prompt.inputValue(), "<img>1</img> on <img>0</img> under <img>2</img>");
+  assert.match(await page.locator(".tile").nth(1).textContent(), /png_rgb_64x48\.png/);
+  // Removing the last image flags the reference instead of dropping it.
+  await page.getByRole("button", { name: "Remove reference 2" }).click();
+  assert.equal(await prompt.inputValue(), "<img>1</img> on <img>0</img> under <img>2</img>");
+  await page.getByText("refers to an image that was removed").waitFor();
+  assert.equal(await page.getByRole("button", { name: "Remix", exact: true }).isEnabled(), false);
+  await prompt.fill("<img>1</img> on <img>0</img>");
+  assert.equal(await page.getByRole("button", { name: "Remix", exact: true }).isEnabled(), true);
+  // Removing image 0 moves image 1 down.
+  await page.getByRole("button", { name: "Remove reference 0" }).click();
+  assert.equal(await prompt.inputValue(), "<img>0</img> on <img>0</img>");
+  // A reload keeps the prompt, the options and the board.
+  await page.getByLabel("Provider", { exact: true }).selectOption("fal");
+  await page.reload();
+  await tile(page, 0).waitFor({ timeout: 15000 });
+  assert.equal(await prompt.inputValue(), "<img>0</img> on <img>0</img>");
+  assert.equal(await page.getByLabel("Provider", { exact: true }).inputValue(), "fal");
+  assert.deepEqual(problems, []);
+  await page.close();
+});

@@ -1,0 +1,84 @@
+//! Small browser helpers: object URLs, reading files and URLs, the page's
+//! query, the clock, base64 through `atob`. Each one fails quietly (`None`)
+//! when an API is missing: no input can make the app panic here.
+
+use wasm_bindgen::JsCast;
+use wasm_bindgen_futures::JsFuture;
+
+/// An object URL (`blob:…`) for `bytes` typed `mime`: tile and result
+/// previews without copying the image into a data URL.
+pub fn object_url(bytes: &[u8], mime: &str) -> Option<String> {
+    let parts = js_sys::Array::of1(&js_sys::Uint8Array::from(bytes));
+    let options = web_sys::BlobPropertyBag::new();
+    options.set_type(mime);
+    let blob = web_sys::Blob::new_with_u8_array_sequence_and_options(&parts, &options).ok()?;
+    web_sys::Url::create_object_url_with_blob(&blob).ok()
+}
+
+/// Free an object URL made by [`object_url`]; other URLs are left alone.
+pub fn revoke(url: &str) {
+    if url.starts_with("blob:") {
+        let _ = web_sys::Url::revoke_object_url(url);
+    }
+}
+
+/// The bytes of a file (or any blob).
+pub async fn read_blob(blob: &web_sys::Blob) -> Option<Vec<u8>> {
+    let buffer = JsFuture::from(blob.array_buffer()).await.ok()?;
+    Some(js_sys::Uint8Array::new(&buffer).to_vec())
+}
+
+/// The bytes behind `url`, if it answers 2xx and allows this page to read it.
+pub async fn fetch_bytes(url: &str) -> Option<Vec<u8>> {
+    let window = web_sys::window()?;
+    let response: web_sys::Response = JsFuture::from(window.fetch_with_str(url))
+        .await
+        .ok()?
+        .dyn_into()
+        .ok()?;
+    if !response.ok() {
+        return None;
+    }
+    let buffer = JsFuture::from(response.array_buffer().ok()?).await.ok()?;
+    Some(js_sys::Uint8Array::new(&buffer).to_vec())
+}
+
+/// A parameter of the page's query string (`?mock=…`).
+pub fn query_param(name: &str) -> Option<String> {
+    let search = web_sys::window()?.location().search().ok()?;
+    web_sys::UrlSearchParams::new_with_str(&search)
+        .ok()?
+        .get(name)
+}
+
+/// Milliseconds since the epoch.
+pub fn now_ms() -> f64 {
+    js_sys::Date::now()
+}
+
+/// Decode standard base64 with the browser's `atob` (no decoder compiled in).
+pub fn decode_base64(b64: &str) -> Option<Vec<u8>> {
+    let binary = web_sys::window()?.atob(b64.trim()).ok()?;
+    binary
+        .chars()
+        .map(|c| u8::try_from(u32::from(c)).ok())
+        .collect()
+}
+
+/// The bytes of a `data:…;base64,…` URL.
+pub fn data_url_bytes(url: &str) -> Option<Vec<u8>> {
+    let (head, body) = url.split_once(',')?;
+    if !head.starts_with("data:") || !head.ends_with(";base64") {
+        return None;
+    }
+    decode_base64(body)
+}
+
+/// An element of the page by id, as the type wanted.
+pub fn element_by_id<T: JsCast>(id: &str) -> Option<T> {
+    web_sys::window()?
+        .document()?
+        .get_element_by_id(id)?
+        .dyn_into()
+        .ok()
+}

@@ -1,0 +1,104 @@
+//! How to reach the provider: the local mock (the default, so the app works
+//! at once), the "API key" (this session only, unless "Remember on this
+//! device"; "Forget" removes it) and an advanced "Base URL".
+
+use leptos::prelude::*;
+
+use crate::dyn_view::{click, flag, on_checked, on_value, text};
+use crate::request;
+use crate::state::AppState;
+use crate::storage;
+use crate::validation::Problems;
+
+/// The connection fields.
+#[component]
+pub fn Connection(
+    /// The app's state.
+    state: AppState,
+    /// What stands between the input and a run.
+    problems: Memo<Problems>,
+) -> impl IntoView {
+    let key_hint = text(move || {
+        if state.use_mock.get() {
+            "Optional with the mock (it sends \"mock\"). Type mock-429, mock-401, mock-slow or mock-fail to see how failures look."
+                .to_string()
+        } else {
+            format!(
+                "Your {} key. Kept for this session only unless you check \"Remember on this device\".",
+                state.info().name
+            )
+        }
+    });
+    view! {
+        <fieldset class="connection">
+            <legend>"Connection"</legend>
+            <label class="check">
+                <input
+                    type="checkbox"
+                    prop:checked=flag(move || state.use_mock.get())
+                    on:change=on_checked(move |v| state.use_mock.set(v))
+                />
+                "Use the local mock provider"
+            </label>
+            <p class="hint" hidden=flag(move || !state.use_mock.get())>
+                "Requests go to the mock at " <code>{text(move || state.mock_origin.get())}</code>
+                " (" <code>"cargo xtask serve"</code> " starts it): no key or credits needed."
+            </p>
+            <div class="field">
+                <label for="api-key">"API key"</label>
+                <div class="key-row">
+                    <input
+                        id="api-key"
+                        type="password"
+                        autocomplete="off"
+                        spellcheck="false"
+                        aria-describedby="key-hint key-problem"
+                        placeholder=text(move || if state.use_mock.get() { "mock".to_string() } else { String::new() })
+                        prop:value=text(move || state.api_key.get())
+                        on:input=on_value(move |v| state.api_key.set(v))
+                    />
+                    <button
+                        type="button"
+                        on:click=click(move || {
+                            state.api_key.set(String::new());
+                            state.remember_key.set(false);
+                            storage::forget_key();
+                        })
+                    >
+                        "Forget"
+                    </button>
+                </div>
+                <p class="hint" id="key-hint">{key_hint}</p>
+                <label class="check">
+                    <input
+                        type="checkbox"
+                        prop:checked=flag(move || state.remember_key.get())
+                        on:change=on_checked(move |v| state.remember_key.set(v))
+                    />
+                    "Remember on this device"
+                </label>
+                <p class="problem" id="key-problem">
+                    {text(move || problems.with(|p| p.key.clone().unwrap_or_default()))}
+                </p>
+            </div>
+            <details class="advanced">
+                <summary>"Advanced"</summary>
+                <div class="field">
+                    <label for="base-url">"Base URL"</label>
+                    <input
+                        id="base-url"
+                        type="url"
+                        spellcheck="false"
+                        placeholder=text(move || request::default_base_url(state))
+                        prop:value=text(move || state.base_url.get())
+                        on:input=on_value(move |v| state.base_url.set(v))
+                    />
+                    <p class="hint">
+                        "Requests go to " <code>{text(move || request::effective_base_url(state))}</code>
+                        ". Leave empty for the default."
+                    </p>
+                </div>
+            </details>
+        </fieldset>
+    }
+}

@@ -1,0 +1,160 @@
+//! Running a remix: the core's `fetch::run` with an `AbortController` the
+//! "Cancel" button aborts. Job updates go to `state.run`; the result to
+//! `state.result` (kept until the next result replaces it). An error or a
+//! cancel never touches the board or the prompt.
+
+use std::cell::RefCell;
+use std::sync::Arc;
+
+use leptos::prelude::*;
+use reve_remix::image::sniff_format;
+use reve_remix::job::RemixResult;
+use reve_remix::{ErrorCode, RemixError};
+
+use crate::browser;
+use crate::format;
+use crate::messages;
+use crate::request;
+use crate::state::{AppState, Finished, Phase, Run};
+
+thread_local! {
+    static ABORT: RefCell<Option<web_sys::AbortController>> = const { RefCell::new(None) };
+}
+
+/// Start a run with what the page holds now (ignored while one is running).
+pub fn start(state: AppState) {
+    if state.run.with_untracked(|r| r.phase == Phase::Running) {
+        return;
+    }
+    let info = state.info_untracked();
+    let input = request::input(state);
+    let cfg = request::config(state);
+    let started = browser::now_ms();
+    state.now.set(started);
+    state.run.set(Run::start(info.name, started));
+    let Ok(controller) = web_sys::AbortController::new() else {
+        finish(
+            state,
+            Err(RemixError::new(
+                ErrorCode::Network,
+                "This browser cannot run a remix (no AbortController); use a current browser.",
+            )),
+        );
+        return;
+    };
+    let signal = controller.signal();
+    ABORT.with(|a| *a.borrow_mut() = Some(controller));
+    leptos::task::spawn_local(async move {
+        let outcome = send(state, input, cfg, signal).await;
+        ABORT.with(|a| a.borrow_mut().take());
+        let outcome = match outcome {
+            Ok(result) => Ok(collect(info.name, started, result).await),
+            Err(e) => Err(e),
+        };
+        finish(state, outcome);
+    });
+}
+
+#[cfg(target_arch = "wasm32")]
+async fn send(
+    state: AppState,
+    input: reve_remix::provider::RemixInput,
+    cfg: reve_remix::provider::Config,
+    signal: web_sys::AbortSignal,
+) -> Result<RemixResult, RemixError> {
+    use reve_remix::fetch::{self, Transport};
+    use reve_remix::job::RunOptions;
+    fetch::run(
+        &input,
+        cfg,
+        RunOptions::default(),
+        &Transport::global(),
+        Some(&signal),
+        |update| state.run.update(|r| r.apply(update)),
+    )
+    .await
+}
+
+#[cfg(not(target_arch = "wasm32"))]
+async fn send(
+    _state: AppState,
+    _input: reve_remix::provider::RemixInput,
+    _cfg: reve_remix::provider::Config,
+    _signal: web_sys::AbortSignal,
+) -> Result<RemixResult, RemixError> {
+    Err(RemixError::new(
+        ErrorCode::Network,
+        "Remixing needs the browser build of this app.",
+    ))
+}
+
+/// Abort the run in progress, if any.
+pub fn cancel() {
+    ABORT.with(|a| {
+        if let Some(controller) = a.borrow().as_ref() {
+            controller.abort();
+        }
+    });
+}
+
+/// The result as the page shows it: the image's bytes when the page can
+/// read them (an object URL for the preview, the download and "Use as
+/// reference"), else the provider's URL.
+async fn collect(provider: &'static str, started: f64, result: RemixResult) -> Finished {
+    let image = result.images.into_iter().next().unwrap_or_default();
+    let bytes = match (&image.data_url, &image.url) {
+        (Some(data), _) => browser::data_url_bytes(data),
+        (None, Some(url)) => browser::fetch_bytes(url).await,
+        (None, None) => None,
+    };
+    let mime = bytes
+        .as_deref()
+        .and_then(sniff_format)
+        .map(|f| f.mime().to_string())
+        .or(image.mime)
+        .unwrap_or_else(|| "image/png".to_string());
+    let object = bytes.as_deref().and_then(|b| browser::object_url(b, &mime));
+    let src = object.or(image.data_url).or(image.url).unwrap_or_default();
+    let now = browser::now_ms();
+    Finished {
+        src,
+        bytes: bytes.map(Arc::from),
+        file_name: format::download_name(result.provider, now, format::extension(&mime)),
+        provider,
+        elapsed_ms: now - started,
+        credits: result.credits_used,
+        job_id: result.job_id,
+    }
+}
+
+fn finish(state: AppState, outcome: Result<Finished, RemixError>) {
+    let now = browser::now_ms();
+    state.now.set(now);
+    match outcome {
+        Ok(finished) => {
+            if finished.src.is_empty() {
+                let message = "The provider reported success but sent no image; try again.";
+                state
+                    .run
+                    .update(|r| r.end(Phase::Failed, now, message.to_string()));
+                return;
+            }
+            if let Some(old) = state.result.get_untracked() {
+                browser::revoke(&old.src);
+            }
+            state.result.set(Some(finished));
+            state
+                .run
+                .update(|r| r.end(Phase::Completed, now, String::new()));
+        }
+        Err(e) if e.code == ErrorCode::Cancelled => {
+            state
+                .run
+                .update(|r| r.end(Phase::Cancelled, now, String::new()));
+        }
+        Err(e) => {
+            let message = messages::explain(&e);
+            state.run.update(|r| r.end(Phase::Failed, now, message));
+        }
+    }
+}

@@ -1,0 +1,462 @@
+//! The app's state, in signals: the board, the prompt, the provider and its
+//! options, the connection, the run and its result. Components get it as a
+//! prop; every change to the board goes through the methods here, so the
+//! prompt's references follow the images (the core's renumbering).
+
+use std::sync::Arc;
+
+use leptos::prelude::*;
+use reve_remix::image::{self, ImageInfo};
+use reve_remix::job::{JobStatus, JobUpdate};
+use reve_remix::prompt;
+use reve_remix::provider::{self, ProviderInfo};
+
+use crate::browser;
+
+/// Where the mock provider listens unless the page says `?mock=<origin>`.
+pub const DEFAULT_MOCK_ORIGIN: &str = "http://127.0.0.1:8787";
+/// The provider chosen on a first visit (synchronous, fast with the mock).
+pub const DEFAULT_PROVIDER: &str = "reve";
+
+/// A reference image's content.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Source {
+    /// A local file's bytes (checked by the core when added).
+    Bytes(Arc<[u8]>),
+    /// A public http(s) URL, passed to the provider as is.
+    Url(String),
+}
+
+/// One tile of the board.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct RefImage {
+    /// Stable id (the tile's key while it moves).
+    pub id: u32,
+    /// File name, or the URL's last segment.
+    pub name: String,
+    /// The bytes or the URL.
+    pub source: Source,
+    /// What the core read from the headers (`None` for URLs).
+    pub info: Option<ImageInfo>,
+    /// What the tile shows: an object URL, or the URL itself.
+    pub preview: String,
+}
+
+/// A file that was not added, and why.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Rejection {
+    /// The file name (or URL) as given.
+    pub name: String,
+    /// What was wrong and what to do, from the core.
+    pub reason: String,
+}
+
+/// The options beyond prompt and images, as the form holds them ("" = not set).
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Options {
+    /// `16:9`, … or "" for the provider's default.
+    pub aspect_ratio: String,
+    /// Model version, e.g. `latest`.
+    pub version: String,
+    /// Test-time scaling, as typed.
+    pub test_time_scaling: String,
+    /// `2`, `3`, `4` or "".
+    pub upscale_factor: String,
+    /// Transparent background.
+    pub remove_background: bool,
+    /// One of the provider's output formats, or "".
+    pub output_format: String,
+}
+
+/// Where a run is.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Phase {
+    /// Nothing ran yet.
+    Idle,
+    /// Sent, not finished.
+    Running,
+    /// Finished with a result.
+    Completed,
+    /// Finished with an error.
+    Failed,
+    /// Cancelled by the user.
+    Cancelled,
+}
+
+/// The run in progress or the last one.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Run {
+    /// Where it is.
+    pub phase: Phase,
+    /// The provider's display name.
+    pub provider: &'static str,
+    /// The job's state as last reported.
+    pub status: Option<JobStatus>,
+    /// Place in the provider's queue, when it says.
+    pub queue_position: Option<u32>,
+    /// The provider's log lines.
+    pub logs: Vec<String>,
+    /// When it started (ms since the epoch).
+    pub started_ms: f64,
+    /// When it ended (0 while running).
+    pub ended_ms: f64,
+    /// The error, explained (failed runs).
+    pub message: String,
+}
+
+impl Run {
+    /// No run yet.
+    pub fn idle() -> Self {
+        Self {
+            phase: Phase::Idle,
+            provider: "",
+            status: None,
+            queue_position: None,
+            logs: Vec::new(),
+            started_ms: 0.0,
+            ended_ms: 0.0,
+            message: String::new(),
+        }
+    }
+
+    /// A run that starts now.
+    pub fn start(provider: &'static str, now: f64) -> Self {
+        Self {
+            phase: Phase::Running,
+            provider,
+            started_ms: now,
+            ..Self::idle()
+        }
+    }
+
+    /// Take in a job update.
+    pub fn apply(&mut self, update: &JobUpdate) {
+        self.status = Some(update.status);
+        self.queue_position = update.queue_position;
+        self.logs.clone_from(&update.logs);
+    }
+
+    /// End the run.
+    pub fn end(&mut self, phase: Phase, now: f64, message: String) {
+        self.phase = phase;
+        self.ended_ms = now;
+        self.message = message;
+    }
+}
+
+/// A finished remix, kept until the next one replaces it.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Finished {
+    /// What the `<img>` shows: an object URL of the bytes, or the provider's URL.
+    pub src: String,
+    /// The image's bytes, when the page could read them ("Use as reference").
+    pub bytes: Option<Arc<[u8]>>,
+    /// The download's file name.
+    pub file_name: String,
+    /// Provider display name.
+    pub provider: &'static str,
+    /// How long the run took, in ms.
+    pub elapsed_ms: f64,
+    /// Credits the provider says it charged.
+    pub credits: Option<f64>,
+    /// The provider's job or request id.
+    pub job_id: Option<String>,
+}
+
+/// Every signal of the app; `Copy`, so each component takes it as a prop.
+#[derive(Clone, Copy)]
+pub struct AppState {
+    /// The board, in prompt order (`<img>N</img>` is `images[N]`).
+    pub images: RwSignal<Vec<RefImage>>,
+    /// Files turned away by the last add.
+    pub rejected: RwSignal<Vec<Rejection>>,
+    /// The prompt.
+    pub prompt: RwSignal<String>,
+    /// Ordinals (in the prompt's reference order) of references to an
+    /// image that was removed: flagged until the user edits the prompt.
+    pub orphaned: RwSignal<Vec<usize>>,
+    /// Provider id.
+    pub provider: RwSignal<String>,
+    /// Options beyond prompt and images.
+    pub options: RwSignal<Options>,
+    /// Send to the local mock provider instead of the real one.
+    pub use_mock: RwSignal<bool>,
+    /// The mock's origin (`?mock=` or [`DEFAULT_MOCK_ORIGIN`]).
+    pub mock_origin: RwSignal<String>,
+    /// The API key as typed (memory and this session only, unless remembered).
+    pub api_key: RwSignal<String>,
+    /// Keep the key in this browser's localStorage.
+    pub remember_key: RwSignal<bool>,
+    /// Replaces the provider's origin when not empty.
+    pub base_url: RwSignal<String>,
+    /// The run in progress, or the last one.
+    pub run: RwSignal<Run>,
+    /// The last result.
+    pub result: RwSignal<Option<Finished>>,
+    /// The clock while a run is in progress (ms since the epoch).
+    pub now: RwSignal<f64>,
+    /// The "Prompt" textarea (for inserting at its cursor).
+    pub prompt_area: NodeRef<leptos::html::Textarea>,
+    next_id: StoredValue<u32>,
+}
+
+impl Default for AppState {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+impl AppState {
+    /// A fresh state: empty board and prompt, Reve through the local mock.
+    pub fn new() -> Self {
+        Self {
+            images: RwSignal::new(Vec::new()),
+            rejected: RwSignal::new(Vec::new()),
+            prompt: RwSignal::new(String::new()),
+            orphaned: RwSignal::new(Vec::new()),
+            provider: RwSignal::new(DEFAULT_PROVIDER.to_string()),
+            options: RwSignal::new(Options::default()),
+            use_mock: RwSignal::new(true),
+            mock_origin: RwSignal::new(DEFAULT_MOCK_ORIGIN.to_string()),
+            api_key: RwSignal::new(String::new()),
+            remember_key: RwSignal::new(false),
+            base_url: RwSignal::new(String::new()),
+            run: RwSignal::new(Run::idle()),
+            result: RwSignal::new(None),
+            now: RwSignal::new(0.0),
+            prompt_area: NodeRef::new(),
+            next_id: StoredValue::new(0),
+        }
+    }
+
+    /// The chosen provider's table entry (tracked).
+    pub fn info(&self) -> &'static ProviderInfo {
+        self.provider.with(|id| info_for(id))
+    }
+
+    /// The chosen provider's table entry (not tracked).
+    pub fn info_untracked(&self) -> &'static ProviderInfo {
+        self.provider.with_untracked(|id| info_for(id))
+    }
+
+    /// True while a run is in progress (tracked).
+    pub fn running(&self) -> bool {
+        self.run.with(|r| r.phase == Phase::Running)
+    }
+
+    fn take_id(&self) -> u32 {
+        let id = self.next_id.get_value();
+        self.next_id.set_value(id.wrapping_add(1));
+        id
+    }
+
+    /// Start a new batch of additions: the previous rejections are cleared.
+    pub fn begin_adding(&self) {
+        self.rejected.update(Vec::clear);
+    }
+
+    /// Turn a file away with `reason` (listed in the alert).
+    pub fn reject(&self, name: &str, reason: String) {
+        let name = name.to_string();
+        self.rejected.update(|r| r.push(Rejection { name, reason }));
+    }
+
+    /// The reason the board can take no more images, if it is full.
+    fn full_reason(&self, name: &str) -> Option<String> {
+        let info = self.info_untracked();
+        let n = self.images.with_untracked(Vec::len);
+        (n >= info.max_images).then(|| {
+            format!(
+                "{name} was not added: {} takes at most {} reference images; remove one first or choose another provider.",
+                info.name, info.max_images
+            )
+        })
+    }
+
+    /// Check a file's bytes with the core and add it to the board, or list
+    /// it as rejected with the core's message. Returns whether it was added.
+    pub fn add_bytes(&self, name: &str, bytes: Vec<u8>) -> bool {
+        if let Some(reason) = self.full_reason(name) {
+            self.reject(name, reason);
+            return false;
+        }
+        let info = self.info_untracked();
+        let found = match image::inspect(&bytes, Some(name), &info.limits) {
+            Ok(found) => found,
+            Err(e) => {
+                self.reject(name, e.message);
+                return false;
+            }
+        };
+        if !info.formats.contains(&found.format) {
+            self.reject(
+                name,
+                format!(
+                    "{name} is {}; {} does not take {} images.",
+                    found.format.label(),
+                    info.name,
+                    found.format.label()
+                ),
+            );
+            return false;
+        }
+        let preview = browser::object_url(&bytes, found.format.mime()).unwrap_or_default();
+        let image = RefImage {
+            id: self.take_id(),
+            name: name.to_string(),
+            source: Source::Bytes(bytes.into()),
+            info: Some(found),
+            preview,
+        };
+        self.images.update(|v| v.push(image));
+        true
+    }
+
+    /// Add an image by its public URL (http(s) only). Returns whether it was added.
+    pub fn add_url(&self, url: &str) -> bool {
+        let url = url.trim();
+        let lower = url.to_ascii_lowercase();
+        let web = lower.starts_with("https://") || lower.starts_with("http://");
+        if !web || url.len() <= 8 || url.chars().any(char::is_whitespace) {
+            self.reject(
+                url,
+                format!("{url} is not a web address; paste a public https:// URL of an image."),
+            );
+            return false;
+        }
+        if let Some(reason) = self.full_reason(url) {
+            self.reject(url, reason);
+            return false;
+        }
+        let name = url
+            .split(['?', '#'])
+            .next()
+            .and_then(|u| u.trim_end_matches('/').rsplit('/').next())
+            .filter(|n| !n.is_empty())
+            .unwrap_or(url)
+            .to_string();
+        let image = RefImage {
+            id: self.take_id(),
+            name,
+            source: Source::Url(url.to_string()),
+            info: None,
+            preview: url.to_string(),
+        };
+        self.images.update(|v| v.push(image));
+        true
+    }
+
+    /// Remove image `index`: later references move down one; references to
+    /// the removed image are kept as written and flagged.
+    pub fn remove(&self, index: usize) {
+        let mut removed = None;
+        self.images.update(|v| {
+            if index < v.len() {
+                removed = Some(v.remove(index));
+            }
+        });
+        let Some(removed) = removed else { return };
+        browser::revoke(&removed.preview);
+        let before = self.prompt.get_untracked();
+        let renumbered = prompt::remove_image(&before, index);
+        // Reference ordinals do not change with renumbering: flag by ordinal.
+        let flagged: Vec<usize> = prompt::references(&renumbered.prompt)
+            .enumerate()
+            .filter(|(_, r)| renumbered.orphaned.iter().any(|o| o.range == r.range))
+            .map(|(k, _)| k)
+            .collect();
+        if renumbered.prompt != before {
+            self.prompt.set(renumbered.prompt);
+        }
+        if !flagged.is_empty() {
+            self.orphaned.update(|o| {
+                for k in flagged {
+                    if !o.contains(&k) {
+                        o.push(k);
+                    }
+                }
+            });
+        }
+    }
+
+    /// Move image `from` to position `to`; the prompt's references follow it.
+    pub fn move_image(&self, from: usize, to: usize) {
+        let n = self.images.with_untracked(Vec::len);
+        if from >= n || to >= n || from == to {
+            return;
+        }
+        self.images.update(|v| {
+            let image = v.remove(from);
+            v.insert(to, image);
+        });
+        let before = self.prompt.get_untracked();
+        let after = prompt::move_image(&before, from, to);
+        if after != before {
+            self.prompt.set(after);
+        }
+    }
+
+    /// The user typed: the prompt is theirs again, nothing stays flagged.
+    pub fn edit_prompt(&self, text: String) {
+        self.prompt.set(text);
+        if !self.orphaned.with_untracked(Vec::is_empty) {
+            self.orphaned.set(Vec::new());
+        }
+    }
+
+    /// Write `<img>N</img>` into the prompt at the cursor of the "Prompt"
+    /// textarea (or at the end), and put the cursor after it.
+    pub fn insert_reference(&self, index: usize) {
+        let tag = format!("<img>{index}</img>");
+        let text = self.prompt.get_untracked();
+        let area = self.prompt_area.get_untracked();
+        let end16 = text.encode_utf16().count() as u32;
+        let (start, end) = area
+            .as_ref()
+            .and_then(|a| {
+                let s = a.selection_start().ok()??;
+                let e = a.selection_end().ok()??;
+                Some((s.min(end16), e.min(end16)))
+            })
+            .unwrap_or((end16, end16));
+        let (start, end) = (
+            byte_at_utf16(&text, start as usize),
+            byte_at_utf16(&text, end.max(start) as usize),
+        );
+        let mut next = String::with_capacity(text.len() + tag.len());
+        next.push_str(&text[..start]);
+        next.push_str(&tag);
+        next.push_str(&text[end..]);
+        let caret = (text[..start].encode_utf16().count() + tag.len()) as u32;
+        if let Some(area) = area {
+            area.set_value(&next);
+            let _ = area.set_selection_range(caret, caret);
+            let _ = area.focus();
+        }
+        self.edit_prompt(next);
+    }
+}
+
+/// The id of the "Prompt" textarea.
+pub const PROMPT_ID: &str = "prompt";
+
+/// The table entry of provider `id`, or the first provider's.
+pub fn info_for(id: &str) -> &'static ProviderInfo {
+    let all = provider::providers();
+    all.iter()
+        .find(|p| p.id == id)
+        .or_else(|| all.first())
+        .unwrap_or(&provider::reve::INFO)
+}
+
+/// The byte offset of UTF-16 offset `u` in `s` (a textarea's cursor).
+fn byte_at_utf16(s: &str, u: usize) -> usize {
+    let mut seen = 0;
+    for (i, c) in s.char_indices() {
+        if seen >= u {
+            return i;
+        }
+        seen += c.len_utf16();
+    }
+    s.len()
+}

@@ -1,0 +1,165 @@
+//! One reference image on the board: its preview (or, where the browser
+//! cannot decode the format, its format and size), its number N as the
+//! prompt's `<img>N</img>` uses it, and buttons to insert it into the
+//! prompt, move it and remove it. Tiles also reorder by dragging.
+
+use leptos::prelude::*;
+
+use crate::browser;
+use crate::dyn_view::{click, flag, on_drag};
+use crate::format;
+use crate::state::{AppState, RefImage, Source};
+
+/// The drag data type of a tile being moved (its index).
+pub const TILE_DRAG_TYPE: &str = "application/x-reve-remix-tile";
+
+/// Move tile `id` by `delta` and keep the keyboard focus on its button.
+fn move_tile(state: AppState, id: u32, from: usize, delta: isize) {
+    let Some(to) = from.checked_add_signed(delta) else {
+        return;
+    };
+    state.move_image(from, to);
+    request_animation_frame(move || {
+        let button = |dir: &str| {
+            browser::element_by_id::<web_sys::HtmlButtonElement>(&format!("tile-{id}-{dir}"))
+                .filter(|b| !b.disabled())
+        };
+        let (same, other) = if delta < 0 {
+            ("left", "right")
+        } else {
+            ("right", "left")
+        };
+        if let Some(b) = button(same).or_else(|| button(other)) {
+            let _ = b.focus();
+        }
+    });
+}
+
+/// A tile of the board.
+#[component]
+pub fn Tile(
+    /// The app's state.
+    state: AppState,
+    /// The image this tile shows.
+    image: RefImage,
+    /// Its place on the board: the N of `<img>N</img>`.
+    index: usize,
+    /// How many images the board holds.
+    count: usize,
+) -> impl IntoView {
+    let id = image.id;
+    let broken = RwSignal::new(false);
+    let drop_here = RwSignal::new(false);
+    let named = |what: &str| format!("{what} {index}");
+
+    let (kind, size) = match (&image.source, image.info) {
+        (Source::Bytes(_), Some(info)) => (
+            info.format.label().to_string(),
+            format!(
+                "{} × {} · {}",
+                info.width,
+                info.height,
+                format::bytes(info.bytes)
+            ),
+        ),
+        (Source::Bytes(bytes), None) => ("Image".to_string(), format::bytes(bytes.len())),
+        (Source::Url(_), _) => ("URL".to_string(), "checked by the provider".to_string()),
+    };
+    let meta = format!("{kind} · {size}");
+    let name = image.name;
+    let label = named("Reference");
+
+    view! {
+        <li
+            class="tile"
+            class:drop-here=drop_here
+            draggable="true"
+            on:dragstart=on_drag(move |ev| {
+                if let Some(dt) = ev.data_transfer() {
+                    let _ = dt.set_data(TILE_DRAG_TYPE, &index.to_string());
+                    dt.set_effect_allowed("move");
+                }
+            })
+            on:dragover=on_drag(move |ev| {
+                let is_tile = ev
+                    .data_transfer()
+                    .is_some_and(|dt| dt.types().includes(&TILE_DRAG_TYPE.into(), 0));
+                if is_tile {
+                    ev.prevent_default();
+                    drop_here.set(true);
+                }
+            })
+            on:dragleave=on_drag(move |_| drop_here.set(false))
+            on:drop=on_drag(move |ev| {
+                drop_here.set(false);
+                let from = ev
+                    .data_transfer()
+                    .and_then(|dt| dt.get_data(TILE_DRAG_TYPE).ok())
+                    .and_then(|s| s.parse::<usize>().ok());
+                if let Some(from) = from {
+                    ev.prevent_default();
+                    ev.stop_propagation();
+                    state.move_image(from, index);
+                }
+            })
+        >
+            <div class="preview">
+                <img
+                    src=image.preview
+                    alt=label.clone()
+                    draggable="false"
+                    hidden=broken
+                    on:error=move |_| broken.set(true)
+                />
+                <div class="no-preview" role="img" aria-label=label hidden=flag(move || !broken.get())>
+                    <strong>{kind}</strong>
+                    <span>{size}</span>
+                    <span class="small">"no preview in this browser"</span>
+                </div>
+                <span class="number" aria-hidden="true">{index}</span>
+            </div>
+            <p class="tile-name" title=name.clone()>{name.clone()}</p>
+            <p class="tile-meta">{meta}</p>
+            <div class="tile-actions">
+                <button
+                    type="button"
+                    class="insert"
+                    aria-label=format!("Insert reference {index} into prompt")
+                    title="Insert into prompt"
+                    on:click=click(move || state.insert_reference(index))
+                >
+                    {format!("+ <img>{index}</img>")}
+                </button>
+                <button
+                    type="button"
+                    id=format!("tile-{id}-left")
+                    aria-label=format!("Move reference {index} left")
+                    title="Move left"
+                    disabled=index == 0
+                    on:click=click(move || move_tile(state, id, index, -1))
+                >
+                    "←"
+                </button>
+                <button
+                    type="button"
+                    id=format!("tile-{id}-right")
+                    aria-label=format!("Move reference {index} right")
+                    title="Move right"
+                    disabled=index + 1 == count
+                    on:click=click(move || move_tile(state, id, index, 1))
+                >
+                    "→"
+                </button>
+                <button
+                    type="button"
+                    class="remove"
+                    aria-label=named("Remove reference")
+                    title="Remove"
+                    on:click=click(move || state.remove(index))
+                >
+                    "×"
+                </button>
+            </div>
+        </li>
+    }
+}
