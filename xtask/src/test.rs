@@ -45,6 +45,8 @@ pub fn run(args: &[String]) -> Result {
     step(
         "browser tests of the wasm code (wasm-bindgen-test in headless Chromium)",
         || {
+            // The client's tests run against it; its URL is compiled in.
+            let mock = mock::start("2")?;
             exec(
                 cmd(&cargo)
                     .args([
@@ -57,7 +59,8 @@ pub fn run(args: &[String]) -> Result {
                         "wasm32-unknown-unknown",
                     ])
                     .env("CHROMEDRIVER", CHROMEDRIVER)
-                    .env("WASM_BINDGEN_TEST_TIMEOUT", "120"),
+                    .env("WASM_BINDGEN_TEST_TIMEOUT", "120")
+                    .env("REVE_REMIX_TEST_MOCK", &mock.url),
             )
         },
     )?;
