@@ -62,7 +62,7 @@ const result = await page.evaluate(async ([origin, png]) => {
     return JSON.stringify({ prompt, reference_images: urls.map((u) => u.slice(u.indexOf(",") + 1)) }).length;
   };
 
-  async function time(fn, runs = 7) {
+  async function time(fn, runs = 15) {
     await fn(); // warm up
     const ms = [];
     let size = 0;
@@ -83,7 +83,7 @@ const result = await page.evaluate(async ([origin, png]) => {
 await browser.close();
 
 const f = (x) => x.toFixed(1).padStart(8);
-console.log("six 1.45 MB images → request body ready (median of 7, headless Chromium):");
+console.log("six 1.45 MB images → request body ready (median of 15, headless Chromium):");
 console.log(`  reve-remix buildRequest (checks + base64 + JSON, wasm) ${f(result.ours.ms)} ms  body ${result.ours.size} B`);
 if (result.toBase64) {
   console.log(`  Uint8Array.prototype.toBase64 + JSON.stringify         ${f(result.toBase64.ms)} ms`);
