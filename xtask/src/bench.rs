@@ -18,9 +18,7 @@ pub fn run(args: &[String]) -> Result {
     }
     setup::run()?;
     package::run()?;
-    step("build the site (trunk build --release)", || {
-        exec(cmd("trunk").args(["build", "--release", "--offline"]))
-    })?;
+    build_site()?;
 
     println!("\n== sizes (raw / gzip -9) ==");
     let pkg = package::pkg_dir();
@@ -49,6 +47,13 @@ pub fn run(args: &[String]) -> Result {
             .env("MOCK_URL", &mock.url),
     )?;
     Ok(())
+}
+
+/// `trunk build --release` into `dist/`, with the tools setup installed.
+pub fn build_site() -> Result {
+    step("build the site (trunk build --release)", || {
+        exec(cmd("trunk").args(["build", "--release", "--offline"]))
+    })
 }
 
 /// Prints every file of `dir` with one of `exts`; returns the gzipped total.

@@ -18,6 +18,7 @@ usage: cargo xtask <command>
             Chromium + chromedriver, the browser tests' npm packages
   serve     the app on http://127.0.0.1:8080 with the mock provider on :8787
   test      every check CI runs, stopping at the first failure
+  build     the static site in dist/ (trunk build --release)
   package   the npm package in target/pkg/
   bench     sizes and timings, with their budgets";
 
@@ -32,6 +33,7 @@ fn main() -> ExitCode {
         "setup" => setup::run(),
         "serve" => serve::run(rest),
         "test" => test::run(rest),
+        "build" => setup::run().and_then(|()| bench::build_site()),
         "package" => setup::run().and_then(|()| package::run()),
         "bench" => bench::run(rest),
         "-h" | "--help" | "help" => {

@@ -3,7 +3,7 @@
 
 use crate::setup::CHROMEDRIVER;
 use crate::util::{Result, cmd, exec, root, step};
-use crate::{mock, package, setup};
+use crate::{bench, mock, package, setup};
 
 pub fn run(args: &[String]) -> Result {
     if let Some(a) = args.first() {
@@ -73,9 +73,7 @@ pub fn run(args: &[String]) -> Result {
                 .env("MOCK_URL", &mock.url),
         )
     })?;
-    step("build the site (trunk build --release)", || {
-        exec(cmd("trunk").args(["build", "--release", "--offline"]))
-    })?;
+    bench::build_site()?;
     step(
         "end-to-end tests (the built site in headless Chromium)",
         || {
