@@ -56,3 +56,32 @@ pub fn Page(
         </main>
     }
 }
+
+/// The widget's page: the board, the prompt, the options, the run and the
+/// result; the provider and the connection come from the element's
+/// attributes. `part` names the pieces a host page may style with `::part()`.
+#[component]
+pub fn Embed(
+    /// The widget's state.
+    state: AppState,
+) -> impl IntoView {
+    let problems = Memo::new(move |_| validation::problems(state));
+    view! {
+        <div
+            class="app embed"
+            part="app"
+            on:dragover=on_drag(|e| e.prevent_default())
+            on:drop=on_drag(|e| e.prevent_default())
+        >
+            <div class="layout">
+                <Board state problems attr:part="board" />
+                <PromptEditor state problems attr:part="prompt" />
+                <div class="panel settings" part="options" role="group" aria-label="Options">
+                    <OptionsPanel state problems />
+                </div>
+                <RunPanel state problems attr:part="run" />
+                <ResultView state attr:part="result" />
+            </div>
+        </div>
+    }
+}

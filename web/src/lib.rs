@@ -25,6 +25,8 @@ mod storage;
 mod tile;
 mod url_adder;
 mod validation;
+mod widget;
 
-pub use app::{App, Page};
+pub use app::{App, Embed, Page};
 pub use state::{AppState, Phase, RefImage, Rejection, Source};
+pub use widget::{BoardHandle, embedded, mount_board};

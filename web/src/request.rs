@@ -89,6 +89,8 @@ pub fn config(state: AppState) -> Config {
         provider: state.provider.get(),
         api_key: effective_key(state).map(Secret::new),
         base_url: Some(effective_base_url(state)),
-        proxy_url: None,
+        proxy_url: Some(state.proxy_url.get())
+            .map(|p| p.trim().to_string())
+            .filter(|p| !p.is_empty()),
     })
 }

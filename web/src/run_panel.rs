@@ -97,7 +97,7 @@ pub fn RunPanel(
                     type="button"
                     class="cancel"
                     hidden=flag(move || !state.running())
-                    on:click=click(runner::cancel)
+                    on:click=click(move || runner::cancel(state))
                 >
                     "Cancel"
                 </button>

@@ -3,7 +3,6 @@
 //! `state.result` (kept until the next result replaces it). An error or a
 //! cancel never touches the board or the prompt.
 
-use std::cell::RefCell;
 use std::sync::Arc;
 
 use leptos::prelude::*;
@@ -15,11 +14,7 @@ use crate::browser;
 use crate::format;
 use crate::messages;
 use crate::request;
-use crate::state::{AppState, Finished, Phase, Run};
-
-thread_local! {
-    static ABORT: RefCell<Option<web_sys::AbortController>> = const { RefCell::new(None) };
-}
+use crate::state::{AppState, Finished, Phase, Run, RunEvent};
 
 /// Start a run with what the page holds now (ignored while one is running).
 pub fn start(state: AppState) {
@@ -32,6 +27,7 @@ pub fn start(state: AppState) {
     let started = browser::now_ms();
     state.now.set(started);
     state.run.set(Run::start(info.name, started));
+    state.emit(RunEvent::Start);
     let Ok(controller) = web_sys::AbortController::new() else {
         finish(
             state,
@@ -43,15 +39,22 @@ pub fn start(state: AppState) {
         return;
     };
     let signal = controller.signal();
-    ABORT.with(|a| *a.borrow_mut() = Some(controller));
+    state.abort.set_value(Some(controller));
     leptos::task::spawn_local(async move {
         let outcome = send(state, input, cfg, signal).await;
-        ABORT.with(|a| a.borrow_mut().take());
-        let outcome = match outcome {
-            Ok(result) => Ok(collect(info.name, started, result).await),
-            Err(e) => Err(e),
-        };
-        finish(state, outcome);
+        // A disposed state (the widget was removed) has nothing to clear.
+        let _ = state.abort.try_set_value(None);
+        match outcome {
+            Ok(result) => {
+                let finished = collect(info.name, started, result.clone()).await;
+                finish(state, Ok(finished));
+                state.emit(RunEvent::Complete(&result));
+            }
+            Err(e) => {
+                finish(state, Err(e.clone()));
+                state.emit(RunEvent::Error(&e));
+            }
+        }
     });
 }
 
@@ -70,7 +73,10 @@ async fn send(
         RunOptions::default(),
         &Transport::global(),
         Some(&signal),
-        |update| state.run.update(|r| r.apply(update)),
+        |update| {
+            state.run.update(|r| r.apply(update));
+            state.emit(RunEvent::Update(update));
+        },
     )
     .await
 }
@@ -89,12 +95,10 @@ async fn send(
 }
 
 /// Abort the run in progress, if any.
-pub fn cancel() {
-    ABORT.with(|a| {
-        if let Some(controller) = a.borrow().as_ref() {
-            controller.abort();
-        }
-    });
+pub fn cancel(state: AppState) {
+    if let Some(Some(controller)) = state.abort.try_get_value() {
+        controller.abort();
+    }
 }
 
 /// The result as the page shows it: the image's bytes when the page can
@@ -139,7 +143,7 @@ fn finish(state: AppState, outcome: Result<Finished, RemixError>) {
                     .update(|r| r.end(Phase::Failed, now, message.to_string()));
                 return;
             }
-            if let Some(old) = state.result.get_untracked() {
+            if let Some(old) = state.result.try_get_untracked().flatten() {
                 browser::revoke(&old.src);
             }
             state.result.set(Some(finished));

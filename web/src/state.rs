@@ -3,11 +3,13 @@
 //! prop; every change to the board goes through the methods here, so the
 //! prompt's references follow the images (the core's renumbering).
 
+use std::rc::Rc;
 use std::sync::Arc;
 
 use leptos::prelude::*;
+use reve_remix::RemixError;
 use reve_remix::image::{self, ImageInfo};
-use reve_remix::job::{JobStatus, JobUpdate};
+use reve_remix::job::{JobStatus, JobUpdate, RemixResult};
 use reve_remix::prompt;
 use reve_remix::provider::{self, ProviderInfo};
 
@@ -163,6 +165,21 @@ pub struct Finished {
     pub job_id: Option<String>,
 }
 
+/// What a run reports to whoever embeds the app (the widget's events).
+pub enum RunEvent<'a> {
+    /// The run started.
+    Start,
+    /// The job's state changed.
+    Update(&'a JobUpdate),
+    /// The result arrived (and is shown).
+    Complete(&'a RemixResult),
+    /// The run failed or was cancelled.
+    Error(&'a RemixError),
+}
+
+/// A listener of [`RunEvent`]s.
+pub type RunListener = Rc<dyn Fn(RunEvent<'_>)>;
+
 /// Every signal of the app; `Copy`, so each component takes it as a prop.
 #[derive(Clone, Copy)]
 pub struct AppState {
@@ -189,6 +206,10 @@ pub struct AppState {
     pub remember_key: RwSignal<bool>,
     /// Replaces the provider's origin when not empty.
     pub base_url: RwSignal<String>,
+    /// Sends every request here, without the key, when not empty (the widget's `proxy-url`).
+    pub proxy_url: RwSignal<String>,
+    /// A lower cap on the board than the provider's (the widget's `max-images`).
+    pub max_images: RwSignal<Option<usize>>,
     /// The run in progress, or the last one.
     pub run: RwSignal<Run>,
     /// The last result.
@@ -197,6 +218,10 @@ pub struct AppState {
     pub now: RwSignal<f64>,
     /// The "Prompt" textarea (for inserting at its cursor).
     pub prompt_area: NodeRef<leptos::html::Textarea>,
+    /// Aborts the run in progress ("Cancel", or the widget's removal).
+    pub abort: StoredValue<Option<web_sys::AbortController>, LocalStorage>,
+    /// Hears each run's events (the widget), if anyone does.
+    pub listener: StoredValue<Option<RunListener>, LocalStorage>,
     next_id: StoredValue<u32>,
 }
 
@@ -221,10 +246,14 @@ impl AppState {
             api_key: RwSignal::new(String::new()),
             remember_key: RwSignal::new(false),
             base_url: RwSignal::new(String::new()),
+            proxy_url: RwSignal::new(String::new()),
+            max_images: RwSignal::new(None),
             run: RwSignal::new(Run::idle()),
             result: RwSignal::new(None),
             now: RwSignal::new(0.0),
             prompt_area: NodeRef::new(),
+            abort: StoredValue::new_local(None),
+            listener: StoredValue::new_local(None),
             next_id: StoredValue::new(0),
         }
     }
@@ -237,6 +266,21 @@ impl AppState {
     /// The chosen provider's table entry (not tracked).
     pub fn info_untracked(&self) -> &'static ProviderInfo {
         self.provider.with_untracked(|id| info_for(id))
+    }
+
+    /// Tell the listener, if any (a disposed state has none).
+    pub fn emit(&self, event: RunEvent<'_>) {
+        if let Some(Some(listener)) = self.listener.try_get_value() {
+            listener(event);
+        }
+    }
+
+    /// The most images the board takes: the provider's, or less (not tracked).
+    pub fn max_images_untracked(&self) -> usize {
+        let info = self.info_untracked();
+        self.max_images
+            .get_untracked()
+            .map_or(info.max_images, |m| m.min(info.max_images))
     }
 
     /// True while a run is in progress (tracked).
@@ -265,12 +309,19 @@ impl AppState {
     fn full_reason(&self, name: &str) -> Option<String> {
         let info = self.info_untracked();
         let n = self.images.with_untracked(Vec::len);
-        (n >= info.max_images).then(|| {
-            format!(
+        let max = self.max_images_untracked();
+        if n < max {
+            None
+        } else if max < info.max_images {
+            Some(format!(
+                "{name} was not added: this board takes at most {max} reference images; remove one first."
+            ))
+        } else {
+            Some(format!(
                 "{name} was not added: {} takes at most {} reference images; remove one first or choose another provider.",
                 info.name, info.max_images
-            )
-        })
+            ))
+        }
     }
 
     /// Check a file's bytes with the core and add it to the board, or list

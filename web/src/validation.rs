@@ -121,7 +121,9 @@ pub fn problems(state: AppState) -> Problems {
         None
     });
 
-    let key = request::effective_key(state).is_none().then(|| {
+    // A proxy adds the key itself.
+    let proxied = state.proxy_url.with(|p| !p.trim().is_empty());
+    let key = (request::effective_key(state).is_none() && !proxied).then(|| {
         format!(
             "{} needs an API key: paste it in \"API key\", or use the local mock provider.",
             info.name

@@ -3,7 +3,7 @@
 use std::path::Path;
 
 use crate::util::{Result, cmd, exec, gzip_len, root, step};
-use crate::{mock, package, setup};
+use crate::{mock, package, setup, site};
 
 /// Issue 4: the npm package, wasm + js, gzipped.
 const PACKAGE_BUDGET_GZ: usize = 40_000;
@@ -49,11 +49,13 @@ pub fn run(args: &[String]) -> Result {
     Ok(())
 }
 
-/// `trunk build --release` into `dist/`, with the tools setup installed.
+/// `trunk build --release` into `dist/`, with the tools setup installed,
+/// then what trunk does not build (the examples and the package they use).
 pub fn build_site() -> Result {
     step("build the site (trunk build --release)", || {
         exec(cmd("trunk").args(["build", "--release", "--offline"]))
-    })
+    })?;
+    step("the site: examples and package", site::add_to_dist)
 }
 
 /// Prints every file of `dir` with one of `exts`; returns the gzipped total.

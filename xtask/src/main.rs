@@ -6,6 +6,7 @@ mod mock;
 mod package;
 mod serve;
 mod setup;
+mod site;
 mod test;
 mod util;
 

@@ -6,8 +6,8 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Duration;
 
-use crate::setup;
 use crate::util::{Result, cmd, exec, root, step};
+use crate::{package, setup, site};
 
 pub const MOCK_ADDR: &str = "127.0.0.1:8787";
 pub const SITE_URL: &str = "http://127.0.0.1:8080/";
@@ -32,6 +32,8 @@ pub fn run(args: &[String]) -> Result {
     step("build the mock provider", || {
         exec(cmd(&cargo).args(["build", "--package", "reve-remix-mock"]))
     })?;
+    // The examples import the package (copied next to them into dist/).
+    package::run()?;
 
     let stop = Arc::new(AtomicBool::new(false));
     let flag = stop.clone();
@@ -57,7 +59,10 @@ pub fn run(args: &[String]) -> Result {
     };
     let mut children = [mock, trunk];
     println!("\n  mock provider: http://{MOCK_ADDR}/");
-    println!("  the app:       {SITE_URL}   (trunk is building it; Ctrl-C stops both)\n");
+    println!("  the app:       {SITE_URL}   (trunk is building it; Ctrl-C stops both)");
+    println!("  the examples:  {SITE_URL}examples/  (the JS package by hand)");
+    println!("  the widget:    {SITE_URL}examples/embed.html\n");
+    let dist = root().join("dist");
 
     let result = loop {
         if stop.load(Ordering::SeqCst) {
@@ -65,6 +70,13 @@ pub fn run(args: &[String]) -> Result {
         }
         if let Some((name, status)) = exited(&mut children) {
             break Err(format!("{name} stopped ({status}); stopping the other"));
+        }
+        // trunk replaces dist/ on every rebuild: put the widget and the examples back.
+        if dist.join("index.html").is_file()
+            && site::extras_stale(&dist)
+            && let Err(e) = site::add_extras(&dist)
+        {
+            eprintln!("  cannot add the widget and the examples: {e}");
         }
         std::thread::sleep(Duration::from_millis(200));
     };

@@ -8,6 +8,8 @@ use crate::util::{Result, cmd, exec, locked_version, output, root, step, tools_d
 pub const TRUNK_VERSION: &str = "0.21.14";
 /// Debian's binaryen (108) corrupts Rust's wasm; 132 from npm does not.
 pub const BINARYEN_VERSION: &str = "132.0.0";
+/// `tsc --noEmit --strict` checks the package's `.d.ts` against tests/types/.
+pub const TYPESCRIPT_VERSION: &str = "5.9.3";
 pub const CHROMIUM: &str = "/usr/bin/chromium";
 pub const CHROMEDRIVER: &str = "/usr/bin/chromedriver";
 
@@ -16,6 +18,7 @@ pub fn run() -> Result {
     step("setup: trunk", trunk)?;
     step("setup: wasm-bindgen CLI", wasm_bindgen)?;
     step("setup: wasm-opt (binaryen from npm)", wasm_opt)?;
+    step("setup: tsc (typescript from npm)", typescript)?;
     step("setup: Chromium and chromedriver", chromium)?;
     step("setup: npm packages of the browser tests", test_packages)
 }
@@ -99,20 +102,59 @@ fn need_npm() -> Result {
     Ok(())
 }
 
+/// A command from an npm package, installed into the tools dir at an exact
+/// version and run through a `node …` wrapper in the tools dir's `bin/`
+/// (which `util::tool_path` puts first on PATH).
+struct NpmTool {
+    package: &'static str,
+    version: &'static str,
+    /// The command's script inside the package.
+    script: &'static str,
+    /// The wrapper's name: what trunk and the test steps call.
+    command: &'static str,
+    /// Why this one, for the wrapper's comment.
+    why: &'static str,
+}
+
 fn wasm_opt() -> Result {
+    npm_tool(&NpmTool {
+        package: "binaryen",
+        version: BINARYEN_VERSION,
+        script: "bin/wasm-opt",
+        command: "wasm-opt",
+        why: "Debian's binaryen breaks Rust's wasm",
+    })
+}
+
+fn typescript() -> Result {
+    npm_tool(&NpmTool {
+        package: "typescript",
+        version: TYPESCRIPT_VERSION,
+        script: "bin/tsc",
+        command: "tsc",
+        why: "tsc --noEmit --strict checks the package's .d.ts",
+    })
+}
+
+fn npm_tool(tool: &NpmTool) -> Result {
     let tools = tools_dir();
     let node_modules = tools.join("node_modules");
-    let wrapper = tools.join("bin/wasm-opt");
+    let wrapper = tools.join("bin").join(tool.command);
     let script = format!(
-        "#!/bin/sh\n# binaryen {BINARYEN_VERSION} from npm (Debian's binaryen breaks Rust's wasm)\nexec node \"{}\" \"$@\"\n",
-        node_modules.join("binaryen/bin/wasm-opt").display()
+        "#!/bin/sh\n# {} {} from npm ({})\nexec node \"{}\" \"$@\"\n",
+        tool.package,
+        tool.version,
+        tool.why,
+        node_modules.join(tool.package).join(tool.script).display()
     );
-    let have = installed_npm_version(&node_modules, "binaryen");
-    if have.as_deref() == Some(BINARYEN_VERSION)
+    let have = installed_npm_version(&node_modules, tool.package);
+    if have.as_deref() == Some(tool.version)
         && std::fs::read_to_string(&wrapper).ok().as_deref() == Some(script.as_str())
     {
         println!(
-            "    binaryen {BINARYEN_VERSION} already installed in {}",
+            "    {} {} already installed in {}",
+            tool.package,
+            tool.version,
             tools.display()
         );
         return Ok(());
@@ -120,25 +162,32 @@ fn wasm_opt() -> Result {
     need_npm()?;
     std::fs::create_dir_all(tools.join("bin"))
         .map_err(|e| format!("cannot create {}: {e}", tools.display()))?;
-    if have.as_deref() != Some(BINARYEN_VERSION) {
-        let major = BINARYEN_VERSION
-            .split('.')
-            .next()
-            .unwrap_or(BINARYEN_VERSION);
+    if have.as_deref() != Some(tool.version) {
         exec(
             cmd("npm")
                 .args(["install", "--no-audit", "--no-fund", "--prefix"])
                 .arg(&tools)
-                .arg(format!("binaryen@{major}")),
+                .arg(format!("{}@{}", tool.package, tool.version)),
         )?;
     }
     std::fs::write(&wrapper, script)
         .map_err(|e| format!("cannot write {}: {e}", wrapper.display()))?;
     make_executable(&wrapper)?;
-    let v =
-        output(cmd("wasm-opt").arg("--version")).ok_or("wasm-opt does not run after install")?;
-    println!("    {v}");
-    Ok(())
+    let major = tool.version.split('.').next().unwrap_or(tool.version);
+    match output(cmd(tool.command).arg("--version")) {
+        Some(v) if v.contains(major) => {
+            println!("    {v}");
+            Ok(())
+        }
+        Some(v) => Err(format!(
+            "`{} --version` says `{v}` after installing {} {}",
+            tool.command, tool.package, tool.version
+        )),
+        None => Err(format!(
+            "{} does not run after installing {} {}",
+            tool.command, tool.package, tool.version
+        )),
+    }
 }
 
 #[cfg(unix)]

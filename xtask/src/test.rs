@@ -65,6 +65,10 @@ pub fn run(args: &[String]) -> Result {
         },
     )?;
     package::run()?;
+    step(
+        "the package's types (tsc --noEmit --strict on tests/types/)",
+        || exec(cmd("tsc").args(["--project", "tests/types/tsconfig.json"])),
+    )?;
     step("the package in Node", || {
         let mock = mock::start("2")?;
         exec(

@@ -213,7 +213,7 @@ impl RemixClient {
     pub fn submit(
         &self,
         #[wasm_bindgen(unchecked_param_type = "RemixInput")] input: JsValue,
-        #[wasm_bindgen(unchecked_param_type = "{ signal?: AbortSignal }")] opts: JsValue,
+        #[wasm_bindgen(unchecked_optional_param_type = "{ signal?: AbortSignal }")] opts: JsValue,
     ) -> Promise {
         self.spawn(Op::Submit, input, opts)
     }
@@ -223,7 +223,7 @@ impl RemixClient {
     pub fn status(
         &self,
         #[wasm_bindgen(unchecked_param_type = "Job")] job: JsValue,
-        #[wasm_bindgen(unchecked_param_type = "{ signal?: AbortSignal }")] opts: JsValue,
+        #[wasm_bindgen(unchecked_optional_param_type = "{ signal?: AbortSignal }")] opts: JsValue,
     ) -> Promise {
         self.spawn(Op::Status, job, opts)
     }
@@ -241,7 +241,7 @@ impl RemixClient {
     pub fn run(
         &self,
         #[wasm_bindgen(unchecked_param_type = "RemixInput")] input: JsValue,
-        #[wasm_bindgen(unchecked_param_type = "RunOptions")] opts: JsValue,
+        #[wasm_bindgen(unchecked_optional_param_type = "RunOptions")] opts: JsValue,
     ) -> Promise {
         self.spawn(Op::Run, input, opts)
     }

@@ -1,0 +1,180 @@
+// <reve-remix-board> in someone else's page (web/examples/embed.html: two
+// widgets under deliberately hostile CSS), against the mock: one runs a remix
+// and fires its events while the other stays untouched; attributes switch the
+// provider at run time; removing an element stops its requests.
+import { test, before, after } from "node:test";
+import assert from "node:assert/strict";
+import { readFile } from "node:fs/promises";
+import { dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { launch, openApp, MOCK_URL } from "./browser.mjs";
+
+const FIXTURES = join(dirname(fileURLToPath(import.meta.url)), "../../crates/core/tests/fixtures");
+const MOCK = `?mock=${encodeURIComponent(MOCK_URL)}`;
+const KEY = "demo-key-do-not-ship";
+
+let browser;
+before(async () => { browser = await launch(); });
+after(async () => { await browser?.close(); });
+
+/** embed.html with both widgets mounted, and every widget event recorded in `window.seen`. */
+async function openEmbed() {
+  const opened = await openApp(browser, `examples/embed.html${MOCK}`);
+  const { page } = opened;
+  await page.evaluate(() => {
+    window.seen = [];
+    for (const type of ["remix-start", "remix-update", "remix-complete", "remix-error"]) {
+      document.addEventListener(type, (e) => window.seen.push({ type, id: e.target.id, detail: e.detail }));
+    }
+  });
+  for (const id of ["first", "second"]) {
+    await page.locator(`#${id}`).getByRole("button", { name: "Remix", exact: true }).waitFor({ timeout: 15000 });
+  }
+  return opened;
+}
+
+const events = (page, id) => page.evaluate((id) => window.seen.filter((e) => e.id === id), id);
+
+async function waitForEvent(page, id, type, timeout = 20000) {
+  await page.waitForFunction(
+    ([id, type]) => window.seen.some((e) => e.id === id && (e.type === type || e.type === "remix-error")),
+    [id, type],
+    { timeout },
+  );
+  const seen = await events(page, id);
+  const error = seen.find((e) => e.type === "remix-error");
+  assert.equal(error, undefined, `remix-error: ${JSON.stringify(error?.detail)}`);
+  return seen;
+}
+
+async function resultShown(board) {
+  const result = board.getByRole("img", { name: "Remix result" });
+  await result.waitFor({ state: "visible", timeout: 20000 });
+  assert.ok(await result.evaluate((img) => img.complete && img.naturalWidth > 0));
+}
+
+test("one widget remixes under hostile CSS and fires its events; the other is untouched", async () => {
+  const { page, problems } = await openEmbed();
+  const first = page.locator("#first");
+  const second = page.locator("#second");
+
+  // The page's `all: unset` / `display: none` rules do not reach inside.
+  assert.equal(await first.evaluate((el) => getComputedStyle(el).display), "block");
+  const remix = first.getByRole("button", { name: "Remix", exact: true });
+  assert.ok(await remix.isVisible());
+  assert.notEqual(await remix.evaluate((b) => getComputedStyle(b).color), "rgb(221, 0, 0)");
+  // Theming through custom properties reaches inside one widget only.
+  const accent = (board) => board.evaluate((el) => getComputedStyle(el.shadowRoot.querySelector(".remix")).backgroundColor);
+  assert.equal(await accent(second), "rgb(194, 65, 12)");
+  assert.notEqual(await accent(first), "rgb(194, 65, 12)");
+
+  await first.getByLabel("Add reference images", { exact: true }).setInputFiles(join(FIXTURES, "png_rgb_64x48.png"));
+  await first.getByRole("img", { name: "Reference 0", exact: true }).waitFor();
+  assert.equal(await first.getByLabel("Prompt", { exact: true }).inputValue(), "the scene of <img>0</img> as a watercolour");
+  await remix.click();
+  const seen = await waitForEvent(page, "first", "remix-complete");
+  await resultShown(first);
+
+  const types = seen.map((e) => e.type);
+  assert.equal(types[0], "remix-start");
+  assert.ok(types.includes("remix-update"), types.join(" "));
+  const complete = seen.find((e) => e.type === "remix-complete").detail;
+  assert.equal(complete.provider, "reve");
+  assert.match(complete.images[0].dataUrl ?? complete.images[0].url, /^(data:image\/png|http)/);
+
+  // The other widget: no images, no result, no events.
+  assert.deepEqual(await events(page, "second"), []);
+  assert.equal(await second.getByRole("img", { name: "Reference 0", exact: true }).count(), 0);
+  assert.equal(await second.getByRole("img", { name: "Remix result" }).count(), 0);
+
+  // The demo key is in no DOM the widgets render (nor in any input's value).
+  for (const board of [first, second]) {
+    const leaked = await board.evaluate((el, key) => {
+      const root = el.shadowRoot;
+      const values = [...root.querySelectorAll("input, textarea")].map((i) => i.value);
+      return root.innerHTML.includes(key) || values.some((v) => v.includes(key));
+    }, KEY);
+    assert.equal(leaked, false);
+  }
+  assert.deepEqual(problems, []);
+  await page.close();
+});
+
+test("attributes change a widget at run time; addImage() and run() drive it", async () => {
+  const { page, problems } = await openEmbed();
+  const first = page.locator("#first");
+  const requests = [];
+  page.on("request", (r) => { if (r.url().startsWith(MOCK_URL)) requests.push(r.url()); });
+
+  await first.evaluate((el, mock) => {
+    el.setAttribute("provider", "fal");
+    el.setAttribute("base-url", `${mock}/fal`);
+    el.setAttribute("prompt", "<img>0</img> at night");
+  }, MOCK_URL);
+  const png = (await readFile(join(FIXTURES, "png_rgb_64x48.png"))).toString("base64");
+  const added = await first.evaluate(async (el, b64) => {
+    const bytes = Uint8Array.from(atob(b64), (c) => c.charCodeAt(0));
+    return el.addImage(new File([bytes], "cat.png", { type: "image/png" }));
+  }, png);
+  assert.equal(added, true);
+  assert.equal(await first.getByLabel("Prompt", { exact: true }).inputValue(), "<img>0</img> at night");
+  await first.evaluate((el) => el.run());
+  const seen = await waitForEvent(page, "first", "remix-complete");
+  await resultShown(first);
+
+  const complete = seen.find((e) => e.type === "remix-complete").detail;
+  assert.equal(complete.provider, "fal");
+  assert.ok(seen.some((e) => e.type === "remix-update" && e.detail.status === "queued"), JSON.stringify(seen.map((e) => e.detail?.status)));
+  assert.ok(requests.length > 0 && requests.every((u) => u.startsWith(`${MOCK_URL}/fal/`)), requests.join("\n"));
+  assert.match(await first.getByRole("status").textContent(), /Completed on fal/);
+
+  // max-images caps the board below the provider's limit.
+  const second = page.locator("#second");
+  const count = await second.evaluate(async (el, b64) => {
+    const bytes = Uint8Array.from(atob(b64), (c) => c.charCodeAt(0));
+    const results = [];
+    for (let i = 0; i < 3; i++) results.push(await el.addImage(new Blob([bytes], { type: "image/png" })));
+    return results;
+  }, png);
+  assert.deepEqual(count, [true, true, false]);
+  await second.getByRole("alert").waitFor();
+
+  // clear() empties the board and the result.
+  await first.evaluate((el) => el.clear());
+  assert.equal(await first.getByRole("img", { name: "Remix result" }).count(), 0);
+  assert.equal(await first.getByRole("img", { name: "Reference 0", exact: true }).count(), 0);
+  assert.deepEqual(problems, []);
+  await page.close();
+});
+
+test("removing a widget stops its polling", async () => {
+  const { page, problems } = await openEmbed();
+  const second = page.locator("#second");
+  const requests = [];
+  page.on("request", (r) => { if (r.url().startsWith(MOCK_URL)) requests.push({ at: Date.now(), method: r.method(), url: r.url() }); });
+
+  // A queued Pixazo job that never finishes: the widget polls its status every few seconds.
+  await second.evaluate((el, mock) => {
+    el.setAttribute("provider", "pixazo");
+    el.setAttribute("base-url", `${mock}/pixazo`);
+    el.setAttribute("api-key", "mock-stuck");
+    el.setAttribute("prompt", "<img>0</img> forever");
+    return el.addImage("https://example.com/cat.png");
+  }, MOCK_URL);
+  await second.getByRole("button", { name: "Remix", exact: true }).click();
+  const polls = () => requests.filter((r) => r.method === "GET" && r.url.includes("/pixazo/v2/requests/status/"));
+  await page.waitForFunction(() => window.seen.filter((e) => e.id === "second" && e.type === "remix-update").length >= 1, null, { timeout: 20000 });
+  const deadline = Date.now() + 15000;
+  while (polls().length < 2 && Date.now() < deadline) await page.waitForTimeout(200);
+  assert.ok(polls().length >= 2, JSON.stringify(requests));
+
+  const removedAt = await page.evaluate(() => { document.getElementById("second").remove(); return Date.now(); });
+  await page.waitForTimeout(7000); // more than two poll intervals
+  const after = requests.filter((r) => r.at > removedAt + 500);
+  assert.deepEqual(after, [], "no request once the element is removed");
+  // Removed means gone: no error event either, and the other widget still works.
+  assert.equal((await events(page, "second")).filter((e) => e.type === "remix-error").length, 0);
+  assert.ok(await page.locator("#first").getByRole("button", { name: "Remix", exact: true }).isVisible());
+  assert.deepEqual(problems, []);
+  await page.close();
+});

@@ -1,0 +1,211 @@
+//! The app as a widget: `mountBoard(element, emit)` mounts the board, the
+//! prompt, the run and the result into an element of someone else's page
+//! (`web/widget/reve-remix-widget.js` defines `<reve-remix-board>` on top
+//! of it, inside a shadow root). The connection comes from the element's
+//! attributes, never from the page's URL or storage; events go to `emit`.
+
+use std::cell::Cell;
+use std::rc::Rc;
+
+use js_sys::{Array, Function, Object, Reflect};
+use leptos::prelude::*;
+use reve_remix::RemixError;
+use reve_remix::job::{JobUpdate, RemixResult};
+use wasm_bindgen::prelude::*;
+
+use crate::app::Embed;
+use crate::browser;
+use crate::runner;
+use crate::state::{AppState, Options, Run, RunEvent};
+
+/// Set by the widget script before it loads this module: `main` then
+/// leaves the host page's body alone.
+pub const EMBED_FLAG: &str = "__reveRemixEmbed";
+
+/// Whether this module was loaded by the widget script.
+pub fn embedded() -> bool {
+    Reflect::get(&js_sys::global(), &JsValue::from_str(EMBED_FLAG))
+        .map(|v| v.is_truthy())
+        .unwrap_or(false)
+}
+
+/// Mount a board into `parent`; `emit(type, detail)` hears `remix-start`,
+/// `remix-update`, `remix-complete` and `remix-error`.
+#[wasm_bindgen(js_name = mountBoard)]
+pub fn mount_board(parent: web_sys::HtmlElement, emit: Function) -> BoardHandle {
+    let slot = Rc::new(Cell::new(None::<AppState>));
+    let out = slot.clone();
+    let handle = leptos::mount::mount_to(parent, move || {
+        let state = AppState::new();
+        state.use_mock.set(false);
+        let listener: crate::state::RunListener = Rc::new(move |event| {
+            let (kind, detail) = event_to_js(&event);
+            // A throwing listener must not stop the run.
+            let _ = emit.call2(&JsValue::UNDEFINED, &JsValue::from_str(kind), &detail);
+        });
+        state.listener.set_value(Some(listener));
+        out.set(Some(state));
+        view! { <Embed state /> }
+    });
+    BoardHandle {
+        state: slot.take(),
+        mounted: Some(Box::new(handle)),
+    }
+}
+
+/// One mounted board.
+#[wasm_bindgen]
+pub struct BoardHandle {
+    state: Option<AppState>,
+    mounted: Option<Box<dyn std::any::Any>>,
+}
+
+#[wasm_bindgen]
+impl BoardHandle {
+    /// Apply an attribute of the element (`None`: removed).
+    pub fn set(&self, name: &str, value: Option<String>) {
+        let Some(state) = self.state else { return };
+        let value = value.unwrap_or_default();
+        let trimmed = value.trim().to_string();
+        match name {
+            "provider" => state.provider.set(trimmed),
+            "base-url" => state.base_url.set(trimmed),
+            "proxy-url" => state.proxy_url.set(trimmed),
+            "api-key" => state.api_key.set(trimmed),
+            "prompt" => state.edit_prompt(value),
+            "max-images" => state.max_images.set(trimmed.parse().ok()),
+            "aspect-ratio" => state.options.update(|o| o.aspect_ratio = trimmed),
+            _ => {}
+        }
+    }
+
+    /// Add a file's bytes to the board (checked like a picked file);
+    /// returns whether it was added (else it is listed as rejected).
+    #[wasm_bindgen(js_name = addBytes)]
+    pub fn add_bytes(&self, name: &str, bytes: Vec<u8>) -> bool {
+        self.state.is_some_and(|s| {
+            s.begin_adding();
+            s.add_bytes(name, bytes)
+        })
+    }
+
+    /// Add a public image URL to the board; returns whether it was added.
+    #[wasm_bindgen(js_name = addUrl)]
+    pub fn add_url(&self, url: &str) -> bool {
+        self.state.is_some_and(|s| {
+            s.begin_adding();
+            s.add_url(url)
+        })
+    }
+
+    /// Start a run, as the "Remix" button does (a run in progress goes on).
+    pub fn run(&self) {
+        if let Some(state) = self.state {
+            runner::start(state);
+        }
+    }
+
+    /// Empty the board, the prompt and the result (a run in progress is cancelled).
+    pub fn clear(&self) {
+        let Some(state) = self.state else { return };
+        runner::cancel(state);
+        for img in state.images.get_untracked() {
+            browser::revoke(&img.preview);
+        }
+        if let Some(old) = state.result.get_untracked() {
+            browser::revoke(&old.src);
+        }
+        state.images.set(Vec::new());
+        state.rejected.set(Vec::new());
+        state.edit_prompt(String::new());
+        state.result.set(None);
+        state.run.set(Run::idle());
+        state.options.set(Options {
+            aspect_ratio: state.options.with_untracked(|o| o.aspect_ratio.clone()),
+            ..Options::default()
+        });
+    }
+
+    /// Stop any run and remove the board (its timers and listeners go with it).
+    pub fn unmount(&mut self) {
+        if let Some(state) = self.state.take() {
+            runner::cancel(state);
+            state.listener.set_value(None);
+            for img in state.images.get_untracked() {
+                browser::revoke(&img.preview);
+            }
+        }
+        self.mounted = None;
+    }
+}
+
+fn event_to_js(event: &RunEvent<'_>) -> (&'static str, JsValue) {
+    match event {
+        RunEvent::Start => ("remix-start", JsValue::NULL),
+        RunEvent::Update(u) => ("remix-update", update_to_js(u)),
+        RunEvent::Complete(r) => ("remix-complete", result_to_js(r)),
+        RunEvent::Error(e) => ("remix-error", error_to_js(e)),
+    }
+}
+
+fn set(obj: &JsValue, key: &str, value: &JsValue) {
+    // Setting a property of a fresh plain object cannot fail.
+    let _ = Reflect::set(obj, &JsValue::from_str(key), value);
+}
+
+fn set_opt(obj: &JsValue, key: &str, value: Option<&str>) {
+    if let Some(v) = value {
+        set(obj, key, &JsValue::from_str(v));
+    }
+}
+
+/// `{code, message}` (no key can be in either: the core never puts it there).
+fn error_to_js(e: &RemixError) -> JsValue {
+    let obj: JsValue = Object::new().into();
+    set(&obj, "code", &JsValue::from_str(e.code.as_str()));
+    set(&obj, "message", &JsValue::from_str(&e.message));
+    obj
+}
+
+/// The package's `RemixResult` shape.
+fn result_to_js(r: &RemixResult) -> JsValue {
+    let obj: JsValue = Object::new().into();
+    let images: Array = r
+        .images
+        .iter()
+        .map(|i| {
+            let img: JsValue = Object::new().into();
+            set_opt(&img, "url", i.url.as_deref());
+            set_opt(&img, "dataUrl", i.data_url.as_deref());
+            set_opt(&img, "mime", i.mime.as_deref());
+            img
+        })
+        .collect();
+    set(&obj, "images", &images);
+    set_opt(&obj, "jobId", r.job_id.as_deref());
+    set(&obj, "provider", &JsValue::from_str(r.provider));
+    if let Some(c) = r.credits_used {
+        set(&obj, "creditsUsed", &JsValue::from_f64(c));
+    }
+    obj
+}
+
+/// The package's `JobUpdate` shape.
+fn update_to_js(u: &JobUpdate) -> JsValue {
+    let obj: JsValue = Object::new().into();
+    set(&obj, "status", &JsValue::from_str(u.status.as_str()));
+    if let Some(p) = u.queue_position {
+        set(&obj, "queuePosition", &JsValue::from(p));
+    }
+    if !u.logs.is_empty() {
+        let logs: Array = u.logs.iter().map(|l| JsValue::from_str(l)).collect();
+        set(&obj, "logs", &logs);
+    }
+    if let Some(r) = &u.result {
+        set(&obj, "result", &result_to_js(r));
+    }
+    if let Some(e) = &u.error {
+        set(&obj, "error", &error_to_js(e));
+    }
+    obj
+}

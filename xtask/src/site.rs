@@ -1,0 +1,125 @@
+//! What trunk does not build: the widget script
+//! (`web/widget/reve-remix-widget.js` → `dist/reve-remix-widget.js`, with the
+//! names of the app's hashed files filled in) and the examples
+//! (`web/examples/` → `dist/examples/`, with the package they import in
+//! `dist/examples/pkg/`).
+
+use std::path::Path;
+use std::time::SystemTime;
+
+use crate::package;
+use crate::util::{Result, root};
+
+/// The package files the examples import (`./pkg/reve_remix.js`).
+const PKG_FILES: [&str; 3] = ["reve_remix.js", "reve_remix_bg.wasm", "reve_remix.d.ts"];
+
+/// The widget script's name at the root of `dist/`.
+pub const WIDGET: &str = "reve-remix-widget.js";
+
+/// Add the widget, the examples and the package to `dist/`, building the
+/// package first when `target/pkg/` has none.
+pub fn add_to_dist() -> Result {
+    if !package::pkg_dir().join(PKG_FILES[0]).is_file() {
+        package::run()?;
+    }
+    add_extras(&root().join("dist"))
+}
+
+/// The widget and the examples, into a `dist` trunk has built.
+pub fn add_extras(dist: &Path) -> Result {
+    write_widget(dist)?;
+    copy_examples(dist)
+}
+
+/// `web/widget/reve-remix-widget.js` with the app's file names (trunk
+/// hashes them) in place of `%APP_JS%`, `%APP_WASM%` and `%APP_CSS%`.
+pub fn write_widget(dist: &Path) -> Result {
+    let template_path = widget_template();
+    let template = std::fs::read_to_string(&template_path)
+        .map_err(|e| format!("cannot read {}: {e}", template_path.display()))?;
+    let js = only_file(dist, "reve-remix-web-", ".js")?;
+    let wasm = only_file(dist, "reve-remix-web-", "_bg.wasm")?;
+    let css = only_file(dist, "style-", ".css")?;
+    let script = template
+        .replace("%APP_JS%", &js)
+        .replace("%APP_WASM%", &wasm)
+        .replace("%APP_CSS%", &css);
+    let out = dist.join(WIDGET);
+    std::fs::write(&out, script).map_err(|e| format!("cannot write {}: {e}", out.display()))
+}
+
+/// The one file of `dir` named `<prefix>…<suffix>`.
+fn only_file(dir: &Path, prefix: &str, suffix: &str) -> Result<String> {
+    let names: Vec<String> = std::fs::read_dir(dir)
+        .map_err(|e| format!("cannot read {}: {e}", dir.display()))?
+        .filter_map(|e| e.ok()?.file_name().into_string().ok())
+        .filter(|n| n.starts_with(prefix) && n.ends_with(suffix))
+        .filter(|n| suffix.ends_with("_bg.wasm") || !n.ends_with("_bg.wasm"))
+        .collect();
+    match names.as_slice() {
+        [one] => Ok(one.clone()),
+        _ => Err(format!(
+            "expected one {prefix}*{suffix} in {}, found {names:?}",
+            dir.display()
+        )),
+    }
+}
+
+/// `web/examples/*` → `<dist>/examples/`, `target/pkg/` → `<dist>/examples/pkg/`.
+pub fn copy_examples(dist: &Path) -> Result {
+    let out = dist.join("examples");
+    let pkg_out = out.join("pkg");
+    std::fs::create_dir_all(&pkg_out)
+        .map_err(|e| format!("cannot create {}: {e}", pkg_out.display()))?;
+    let src = examples_dir();
+    let entries =
+        std::fs::read_dir(&src).map_err(|e| format!("cannot read {}: {e}", src.display()))?;
+    for entry in entries.filter_map(|e| e.ok()) {
+        let path = entry.path();
+        if path.is_file() {
+            copy(&path, &out.join(entry.file_name()))?;
+        }
+    }
+    for name in PKG_FILES {
+        copy(&package::pkg_dir().join(name), &pkg_out.join(name))?;
+    }
+    Ok(())
+}
+
+/// Whether the widget or the examples are missing from `dist/` (trunk
+/// serve replaces it on every rebuild) or older than their sources.
+pub fn extras_stale(dist: &Path) -> bool {
+    let widget = modified(&dist.join(WIDGET));
+    let copied = modified(&dist.join("examples/index.html"));
+    let (Some(widget), Some(copied)) = (widget, copied) else {
+        return true;
+    };
+    let newer = |dir: &Path, than: SystemTime| {
+        std::fs::read_dir(dir)
+            .map(|entries| {
+                entries
+                    .filter_map(|e| e.ok())
+                    .any(|e| modified(&e.path()).is_some_and(|m| m > than))
+            })
+            .unwrap_or(false)
+    };
+    newer(&examples_dir(), copied) || modified(&widget_template()).is_some_and(|m| m > widget)
+}
+
+fn examples_dir() -> std::path::PathBuf {
+    root().join("web/examples")
+}
+
+fn widget_template() -> std::path::PathBuf {
+    root().join("web/widget").join(WIDGET)
+}
+
+fn modified(path: &Path) -> Option<SystemTime> {
+    std::fs::metadata(path).ok()?.modified().ok()
+}
+
+fn copy(from: &Path, to: &Path) -> Result {
+    std::fs::copy(from, to)
+        .map(drop)
+        .map_err(|e| format!("cannot copy {} to {}: {e}", from.display(), to.display()))
+}
