@@ -178,3 +178,23 @@ test("removing a widget stops its polling", async () => {
   assert.deepEqual(problems, []);
   await page.close();
 });
+
+test("a paste reaches only the widget it happens in", async () => {
+  const { page, problems } = await openEmbed();
+  const first = page.locator("#first");
+  const second = page.locator("#second");
+  const png = (await readFile(join(FIXTURES, "png_rgb_64x48.png"))).toString("base64");
+  // Focus the second widget's prompt and paste an image file there, the way
+  // a browser dispatches it: on the focused element, composed.
+  await second.getByLabel("Prompt", { exact: true }).focus();
+  await second.getByLabel("Prompt", { exact: true }).evaluate((area, b64) => {
+    const bytes = Uint8Array.from(atob(b64), (c) => c.charCodeAt(0));
+    const data = new DataTransfer();
+    data.items.add(new File([bytes], "pasted.png", { type: "image/png" }));
+    area.dispatchEvent(new ClipboardEvent("paste", { clipboardData: data, bubbles: true, composed: true, cancelable: true }));
+  }, png);
+  await second.getByRole("img", { name: "Reference 0", exact: true }).waitFor();
+  assert.equal(await first.getByRole("img", { name: "Reference 0", exact: true }).count(), 0);
+  assert.deepEqual(problems, []);
+  await page.close();
+});

@@ -63,6 +63,9 @@ pub fn Board(
 
     // Pasting image files anywhere on the page adds them (text pastes as usual).
     let paste = window_event_listener(ev::paste, move |ev: web_sys::ClipboardEvent| {
+        if !state.takes_paste(&ev.composed_path()) {
+            return;
+        }
         let files = file_list(ev.clipboard_data().and_then(|d| d.files()));
         if !files.is_empty() {
             ev.prevent_default();
@@ -73,17 +76,20 @@ pub fn Board(
 
     let limit = text(move || {
         let info = state.info();
+        let max = state.max_images();
         let n = state.images.with(Vec::len);
-        let more = match info.max_images.saturating_sub(n) {
+        let more = match max.saturating_sub(n) {
             0 => "the board is full".to_string(),
             1 => "1 more can be added".to_string(),
             k => format!("{k} more can be added"),
         };
-        format!(
-            "{n} of {max} images ({} takes up to {max}): {more}.",
-            info.name,
-            max = info.max_images
-        )
+        // A widget's `max-images` may be lower than the provider's limit.
+        let who = if max < info.max_images {
+            "this board"
+        } else {
+            info.name
+        };
+        format!("{n} of {max} images ({who} takes up to {max}): {more}.")
     });
     let on_change: Box<dyn FnMut(web_sys::Event)> = Box::new(move |ev| {
         if let Some(input) = ev

@@ -222,6 +222,10 @@ pub struct AppState {
     pub abort: StoredValue<Option<web_sys::AbortController>, LocalStorage>,
     /// Hears each run's events (the widget), if anyone does.
     pub listener: StoredValue<Option<RunListener>, LocalStorage>,
+    /// Where a paste must happen to reach this board: the widget's own
+    /// element, so that two widgets on a page do not both take a paste.
+    /// `None` (the site) takes pastes from anywhere on the page.
+    pub paste_scope: StoredValue<Option<web_sys::Element>, LocalStorage>,
     next_id: StoredValue<u32>,
 }
 
@@ -254,6 +258,7 @@ impl AppState {
             prompt_area: NodeRef::new(),
             abort: StoredValue::new_local(None),
             listener: StoredValue::new_local(None),
+            paste_scope: StoredValue::new_local(None),
             next_id: StoredValue::new(0),
         }
     }
@@ -281,6 +286,25 @@ impl AppState {
         self.max_images
             .get_untracked()
             .map_or(info.max_images, |m| m.min(info.max_images))
+    }
+
+    /// The most images the board takes (tracked).
+    pub fn max_images(&self) -> usize {
+        let info = self.info();
+        self.max_images
+            .get()
+            .map_or(info.max_images, |m| m.min(info.max_images))
+    }
+
+    /// True if a paste event with this composed path is meant for this board.
+    pub fn takes_paste(&self, path: &js_sys::Array) -> bool {
+        self.paste_scope.with_value(|scope| match scope {
+            None => true,
+            Some(el) => {
+                let el: &wasm_bindgen::JsValue = el.as_ref();
+                path.iter().any(|node| node == *el)
+            }
+        })
     }
 
     /// True while a run is in progress (tracked).

@@ -35,9 +35,11 @@ pub fn embedded() -> bool {
 pub fn mount_board(parent: web_sys::HtmlElement, emit: Function) -> BoardHandle {
     let slot = Rc::new(Cell::new(None::<AppState>));
     let out = slot.clone();
+    let scope: web_sys::Element = parent.clone().into();
     let handle = leptos::mount::mount_to(parent, move || {
         let state = AppState::new();
         state.use_mock.set(false);
+        state.paste_scope.set_value(Some(scope));
         let listener: crate::state::RunListener = Rc::new(move |event| {
             let (kind, detail) = event_to_js(&event);
             // A throwing listener must not stop the run.
