@@ -8,37 +8,21 @@
 //!
 //! *Unverified*: CORS.
 
-use super::{
-    ALL_FORMATS, ASPECT_RATIOS, AuthScheme, Config, Cors, ImageTransport, PollPolicy, Provider,
-    ProviderInfo, RemixInput, RemixOption, Step,
-};
+use super::{Config, Provider, ProviderInfo, RemixInput, Step};
 use crate::error::{ErrorCode, RemixError};
 use crate::http::{HttpRequest, HttpResponse, Method, RequestKind};
-use crate::image::{ImageInfo, ImageLimits};
+use crate::image::ImageInfo;
 use crate::job::Job;
 use crate::json::{JsonWriter, Value};
-use crate::prompt::ReferenceSyntax;
 
 /// AI/ML API's table entry. `cors` is *unverified*.
 pub const INFO: ProviderInfo = ProviderInfo {
     id: "aimlapi",
     name: "AI/ML API",
     base_url: "https://api.aimlapi.com",
-    max_images: 4,
-    limits: ImageLimits::REVE,
-    formats: ALL_FORMATS,
-    prompt_max_chars: 2560,
-    reference_syntax: ReferenceSyntax::ImgTag,
-    aspect_ratios: ASPECT_RATIOS,
-    transport: ImageTransport::DataUrl,
-    asynchronous: false,
-    options: &[RemixOption::AspectRatio],
-    test_time_scaling: None,
-    output_formats: &[],
-    auth: AuthScheme::Bearer,
-    cors: Cors::Unknown,
     forbidden: ErrorCode::InsufficientCredits,
-    poll: PollPolicy::DEFAULT,
+    cors: super::Cors::Unknown,
+    ..super::COMMON
 };
 
 /// AI/ML API.

@@ -11,37 +11,24 @@
 //! polling as the fallback. Header `X-Fal-Retryable` overrides whether a
 //! failure is retryable.
 
-use super::{
-    ALL_FORMATS, ASPECT_RATIOS, AuthScheme, Config, Cors, ImageTransport, PollPolicy, Provider,
-    ProviderInfo, RemixInput, RemixOption, Step,
-};
-use crate::error::{ErrorCode, RemixError};
+use super::{AuthScheme, Config, Cors, Provider, ProviderInfo, RemixInput, RemixOption, Step};
+use crate::error::RemixError;
 use crate::http::{HttpRequest, HttpResponse, Method, RequestKind};
-use crate::image::{ImageInfo, ImageLimits};
+use crate::image::ImageInfo;
 use crate::job::{Job, JobStatus};
 use crate::json::{self, JsonWriter, Value};
-use crate::prompt::ReferenceSyntax;
 
 /// fal's table entry (CORS documented).
 pub const INFO: ProviderInfo = ProviderInfo {
     id: "fal",
     name: "fal",
     base_url: "https://queue.fal.run",
-    max_images: 4,
-    limits: ImageLimits::REVE,
-    formats: ALL_FORMATS,
-    prompt_max_chars: 2560,
-    reference_syntax: ReferenceSyntax::ImgTag,
-    aspect_ratios: ASPECT_RATIOS,
-    transport: ImageTransport::DataUrl,
     asynchronous: true,
     options: &[RemixOption::AspectRatio, RemixOption::OutputFormat],
-    test_time_scaling: None,
     output_formats: &["png", "jpeg", "webp"],
     auth: AuthScheme::Key,
     cors: Cors::Yes,
-    forbidden: ErrorCode::Unauthorized,
-    poll: PollPolicy::DEFAULT,
+    ..super::COMMON
 };
 
 /// The app's path on the queue.

@@ -24,12 +24,11 @@
 //! ([`OUTPUT_KEYS`]), and CORS.
 
 use super::{
-    ALL_FORMATS, ASPECT_RATIOS, AuthScheme, Config, Cors, ImageSource, ImageTransport, PollPolicy,
-    Provider, ProviderInfo, RemixInput, RemixOption, Step,
+    Config, ImageSource, ImageTransport, Provider, ProviderInfo, RemixInput, RemixOption, Step,
 };
 use crate::error::{ErrorCode, RemixError};
 use crate::http::{Body, HttpRequest, HttpResponse, Method, RequestKind};
-use crate::image::{ImageInfo, ImageLimits};
+use crate::image::ImageInfo;
 use crate::job::{Job, JobStatus};
 use crate::json::{self, JsonWriter, Value};
 use crate::prompt::ReferenceSyntax;
@@ -40,11 +39,7 @@ pub const INFO: ProviderInfo = ProviderInfo {
     name: "inference.sh",
     base_url: "https://api.inference.sh",
     max_images: 6,
-    limits: ImageLimits::REVE,
-    formats: ALL_FORMATS,
-    prompt_max_chars: 2560,
     reference_syntax: ReferenceSyntax::PlainIndex,
-    aspect_ratios: ASPECT_RATIOS,
     transport: ImageTransport::Upload,
     asynchronous: true,
     options: &[
@@ -55,11 +50,8 @@ pub const INFO: ProviderInfo = ProviderInfo {
         RemixOption::RemoveBackground,
     ],
     test_time_scaling: Some((1, 5)),
-    output_formats: &[],
-    auth: AuthScheme::Bearer,
-    cors: Cors::Unknown,
-    forbidden: ErrorCode::Unauthorized,
-    poll: PollPolicy::DEFAULT,
+    cors: super::Cors::Unknown,
+    ..super::COMMON
 };
 
 /// The app id.

@@ -179,6 +179,30 @@ pub const ALL_FORMATS: &[ImageFormat] = &[
     ImageFormat::Heif,
 ];
 
+/// What the README's "Common to all" says, and what most providers share:
+/// each provider's `INFO` names its own id, name and origin and only what
+/// differs from this (`..COMMON`), so a difference stands out.
+pub const COMMON: ProviderInfo = ProviderInfo {
+    id: "",
+    name: "",
+    base_url: "",
+    max_images: 4,
+    limits: ImageLimits::REVE,
+    formats: ALL_FORMATS,
+    prompt_max_chars: crate::prompt::MAX_PROMPT_CHARS,
+    reference_syntax: ReferenceSyntax::ImgTag,
+    aspect_ratios: ASPECT_RATIOS,
+    transport: ImageTransport::DataUrl,
+    asynchronous: false,
+    options: &[RemixOption::AspectRatio],
+    test_time_scaling: None,
+    output_formats: &[],
+    auth: AuthScheme::Bearer,
+    cors: Cors::Unknown,
+    forbidden: ErrorCode::Unauthorized,
+    poll: PollPolicy::DEFAULT,
+};
+
 /// A provider's table entry: its limits, options and protocol facts.
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub struct ProviderInfo {

@@ -10,16 +10,12 @@
 //! (the docs' example; `Bearer` is not confirmed), whether `data:` URIs are
 //! accepted in `image_urls` (the spec says "URLs"), and CORS.
 
-use super::{
-    ALL_FORMATS, ASPECT_RATIOS, AuthScheme, Config, Cors, ImageTransport, PollPolicy, Provider,
-    ProviderInfo, RemixInput, RemixOption, Step,
-};
+use super::{AuthScheme, Config, Provider, ProviderInfo, RemixInput, RemixOption, Step};
 use crate::error::{ErrorCode, RemixError};
 use crate::http::{HttpRequest, HttpResponse, Method, RequestKind};
-use crate::image::{ImageInfo, ImageLimits};
+use crate::image::ImageInfo;
 use crate::job::Job;
 use crate::json::JsonWriter;
-use crate::prompt::ReferenceSyntax;
 
 /// OneRouter's table entry. *Unverified*: `auth` (raw key, per the docs;
 /// switch to `AuthScheme::Bearer` here if it turns out otherwise),
@@ -28,21 +24,13 @@ pub const INFO: ProviderInfo = ProviderInfo {
     id: "onerouter",
     name: "OneRouter",
     base_url: "https://image.onerouter.pro",
-    max_images: 4,
-    limits: ImageLimits::REVE,
-    formats: ALL_FORMATS,
-    prompt_max_chars: 2560,
-    reference_syntax: ReferenceSyntax::ImgTag,
-    aspect_ratios: ASPECT_RATIOS,
-    transport: ImageTransport::DataUrl,
-    asynchronous: false,
     options: &[RemixOption::AspectRatio, RemixOption::OutputFormat],
-    test_time_scaling: None,
     output_formats: &["url", "b64_json"],
     auth: AuthScheme::Raw,
-    cors: Cors::Unknown,
     forbidden: ErrorCode::ContentViolation,
-    poll: PollPolicy::DEFAULT,
+    transport: super::ImageTransport::DataUrl,
+    cors: super::Cors::Unknown,
+    ..super::COMMON
 };
 
 /// OneRouter.

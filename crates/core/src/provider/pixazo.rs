@@ -17,15 +17,14 @@
 //! parameter table ("1-4 image URLs").
 
 use super::{
-    ALL_FORMATS, ASPECT_RATIOS, AuthScheme, Config, Cors, ImageTransport, PollPolicy, Provider,
-    ProviderInfo, RemixInput, RemixOption, Step,
+    AuthScheme, Config, ImageTransport, PollPolicy, Provider, ProviderInfo, RemixInput,
+    RemixOption, Step,
 };
-use crate::error::{ErrorCode, RemixError};
+use crate::error::RemixError;
 use crate::http::{HttpRequest, HttpResponse, Method, RequestKind};
-use crate::image::{ImageInfo, ImageLimits};
+use crate::image::ImageInfo;
 use crate::job::{Job, JobStatus};
 use crate::json::{JsonWriter, Value};
-use crate::prompt::ReferenceSyntax;
 
 /// Pixazo's advice is 5–10 s between status reads: start at 2 s, ×1.5, at
 /// most 8 s.
@@ -40,21 +39,13 @@ pub const INFO: ProviderInfo = ProviderInfo {
     id: "pixazo",
     name: "Pixazo",
     base_url: "https://gateway.pixazo.ai",
-    max_images: 4,
-    limits: ImageLimits::REVE,
-    formats: ALL_FORMATS,
-    prompt_max_chars: 2560,
-    reference_syntax: ReferenceSyntax::ImgTag,
-    aspect_ratios: ASPECT_RATIOS,
     transport: ImageTransport::Url,
     asynchronous: true,
     options: &[RemixOption::AspectRatio, RemixOption::Version],
-    test_time_scaling: None,
-    output_formats: &[],
     auth: AuthScheme::SubscriptionKey,
-    cors: Cors::Unknown,
-    forbidden: ErrorCode::Unauthorized,
     poll: POLL,
+    cors: super::Cors::Unknown,
+    ..super::COMMON
 };
 
 /// Pixazo single-image edit's table entry. `cors` is *unverified*.

@@ -12,37 +12,22 @@
 //! `No`): a call that fails like a CORS block gets a `network` error
 //! saying to use `proxyUrl` (see [`super::network_error`]).
 
-use super::{
-    ALL_FORMATS, ASPECT_RATIOS, AuthScheme, Config, Cors, ImageTransport, PollPolicy, Provider,
-    ProviderInfo, RemixInput, RemixOption, Step,
-};
-use crate::error::{ErrorCode, RemixError};
+use super::{Config, Cors, Provider, ProviderInfo, RemixInput, RemixOption, Step};
+use crate::error::RemixError;
 use crate::http::{HttpRequest, HttpResponse, Method, RequestKind};
-use crate::image::{ImageInfo, ImageLimits};
+use crate::image::ImageInfo;
 use crate::job::{Job, JobStatus};
 use crate::json::{JsonWriter, Value};
-use crate::prompt::ReferenceSyntax;
 
 /// Replicate's table entry.
 pub const INFO: ProviderInfo = ProviderInfo {
     id: "replicate",
     name: "Replicate",
     base_url: "https://api.replicate.com",
-    max_images: 4,
-    limits: ImageLimits::REVE,
-    formats: ALL_FORMATS,
-    prompt_max_chars: 2560,
-    reference_syntax: ReferenceSyntax::ImgTag,
-    aspect_ratios: ASPECT_RATIOS,
-    transport: ImageTransport::DataUrl,
     asynchronous: true,
     options: &[RemixOption::AspectRatio, RemixOption::Version],
-    test_time_scaling: None,
-    output_formats: &[],
-    auth: AuthScheme::Bearer,
     cors: Cors::No,
-    forbidden: ErrorCode::Unauthorized,
-    poll: PollPolicy::DEFAULT,
+    ..super::COMMON
 };
 
 /// Replicate.

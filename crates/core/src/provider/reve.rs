@@ -9,16 +9,12 @@
 //!
 //! *Unverified*: whether Reve answers browsers' CORS requests (`cors`).
 
-use super::{
-    ALL_FORMATS, ASPECT_RATIOS, AuthScheme, Config, Cors, ImageTransport, PollPolicy, Provider,
-    ProviderInfo, RemixInput, RemixOption, Step,
-};
-use crate::error::{ErrorCode, RemixError};
+use super::{Config, ImageTransport, Provider, ProviderInfo, RemixInput, RemixOption, Step};
+use crate::error::RemixError;
 use crate::http::{HttpRequest, HttpResponse, Method, RequestKind};
-use crate::image::{ImageInfo, ImageLimits};
+use crate::image::ImageInfo;
 use crate::job::Job;
 use crate::json::JsonWriter;
-use crate::prompt::ReferenceSyntax;
 
 /// Reve's table entry. `cors` is *unverified* (undocumented).
 pub const INFO: ProviderInfo = ProviderInfo {
@@ -26,13 +22,7 @@ pub const INFO: ProviderInfo = ProviderInfo {
     name: "Reve",
     base_url: "https://api.reve.com",
     max_images: 6,
-    limits: ImageLimits::REVE,
-    formats: ALL_FORMATS,
-    prompt_max_chars: 2560,
-    reference_syntax: ReferenceSyntax::ImgTag,
-    aspect_ratios: ASPECT_RATIOS,
     transport: ImageTransport::Base64,
-    asynchronous: false,
     options: &[
         RemixOption::AspectRatio,
         RemixOption::Version,
@@ -41,11 +31,8 @@ pub const INFO: ProviderInfo = ProviderInfo {
         RemixOption::RemoveBackground,
     ],
     test_time_scaling: Some((1, 15)),
-    output_formats: &[],
-    auth: AuthScheme::Bearer,
-    cors: Cors::Unknown,
-    forbidden: ErrorCode::Unauthorized,
-    poll: PollPolicy::DEFAULT,
+    cors: super::Cors::Unknown,
+    ..super::COMMON
 };
 
 /// Reve's own API.
