@@ -10,6 +10,7 @@ mod browser;
 mod connection;
 mod dyn_view;
 mod format;
+mod idb;
 mod messages;
 mod options_panel;
 mod prompt_editor;

@@ -1,18 +1,25 @@
-//! Nothing the user made is lost on a reload: the prompt, the options and
-//! the board live in sessionStorage (the board only while it fits: images
-//! are best effort), the key for the session only, or in localStorage when
-//! "Remember on this device" is checked. Storage errors (quota, private
-//! mode) are ignored: the app keeps working from memory.
+//! Nothing the user made is lost on a reload: the prompt and the options
+//! live in sessionStorage, the key for the session only, or in localStorage
+//! when "Remember on this device" is checked; the board (bytes, names,
+//! order) and the last result live in IndexedDB, under this tab session's
+//! id (kept in sessionStorage), so that two tabs keep two boards. Only the
+//! site persists (the widget never calls this module). Storage errors
+//! (quota, private mode, no IndexedDB) are ignored: the app keeps working
+//! from memory.
 
 use leptos::prelude::*;
-use reve_remix::image::encode_base64;
+use reve_remix::image::sniff_format;
+use reve_remix::provider;
+use wasm_bindgen::{JsCast, JsValue};
 
 use crate::browser;
-use crate::state::{AppState, Options, Source};
+use crate::idb;
+use crate::state::{AppState, Finished, Options, RefImage, Source};
 
 const PROMPT: &str = "reve-remix.prompt";
 const OPTIONS: &str = "reve-remix.options";
-const IMAGES: &str = "reve-remix.images";
+/// This tab session's id: the key of its IndexedDB records.
+const SESSION: &str = "reve-remix.session";
 /// Where the key is kept (sessionStorage, or localStorage when remembered).
 pub const KEY: &str = "reve-remix.key";
 
@@ -48,7 +55,8 @@ pub fn forget_key() {
     remove(local(), KEY);
 }
 
-/// Load what an earlier visit left, into `state`. Call before [`persist`].
+/// Load what sessionStorage kept into `state`. Call before [`persist`]
+/// (which reads the board and the result back from IndexedDB).
 pub fn restore(state: AppState) {
     if let Some(origin) = browser::query_param("mock").filter(|o| !o.trim().is_empty()) {
         state
@@ -66,24 +74,6 @@ pub fn restore(state: AppState) {
         state.remember_key.set(true);
     } else if let Some(key) = get(session(), KEY) {
         state.api_key.set(key);
-    }
-    if let Some(text) = get(session(), IMAGES) {
-        for line in text.lines() {
-            let mut parts = line.splitn(3, '\t');
-            match (parts.next(), parts.next(), parts.next()) {
-                (Some("b"), Some(name), Some(b64)) => {
-                    if let Some(bytes) = browser::decode_base64(b64) {
-                        state.add_bytes(name, bytes);
-                    }
-                }
-                (Some("u"), Some(url), _) => {
-                    state.add_url(url);
-                }
-                _ => {}
-            }
-        }
-        // A restored board never shows the alert of a former visit.
-        state.rejected.set(Vec::new());
     }
 }
 
@@ -114,7 +104,8 @@ fn one_line(s: &str) -> String {
     s.replace(['\n', '\r', '\t'], " ")
 }
 
-/// Keep storage in step with `state` from now on.
+/// Keep storage in step with `state` from now on; first bring the board and
+/// the result back from IndexedDB (asynchronously).
 pub fn persist(state: AppState) {
     // The prompt, the options and the key: small, written together.
     Effect::new(move |_| {
@@ -145,26 +136,168 @@ pub fn persist(state: AppState) {
             set(session(), KEY, &key);
         }
     });
-    Effect::new(move |_| {
-        let text = state.images.with(|v| {
-            let mut text = String::new();
-            for img in v {
-                match &img.source {
-                    Source::Bytes(bytes) => {
-                        text.push_str("b\t");
-                        text.push_str(&one_line(&img.name));
-                        text.push('\t');
-                        text.push_str(&encode_base64(bytes));
-                    }
-                    Source::Url(url) => {
-                        text.push_str("u\t");
-                        text.push_str(&one_line(url));
-                    }
+    // The board and the result: IndexedDB, once its records are read back.
+    let owner = Owner::current();
+    leptos::task::spawn_local(async move {
+        let Some(db) = idb::open().await else { return };
+        let id = session_id();
+        forget_old_sessions(&db, &id).await;
+        let (images_key, result_key) = (format!("{id}.images"), format!("{id}.result"));
+        if let Some(value) = idb::get(&db, &images_key).await {
+            restore_images(state, &value);
+        }
+        if let Some(value) = idb::get(&db, &result_key).await {
+            restore_result(state, &value);
+        }
+        let Some(owner) = owner else { return };
+        owner.with(|| {
+            let images_db = db.clone();
+            Effect::new(move |_| {
+                if let Some(value) = state.images.try_with(|v| images_value(v)) {
+                    idb::put(&images_db, &images_key, &value);
                 }
-                text.push('\n');
-            }
-            text
+            });
+            Effect::new(
+                move |_| match state.result.try_with(|r| r.as_ref().map(result_value)) {
+                    Some(Some(value)) => idb::put(&db, &result_key, &value),
+                    Some(None) => idb::delete(&db, &result_key),
+                    None => {}
+                },
+            );
         });
-        set(session(), IMAGES, &text);
     });
+}
+
+/// How long the records of a tab session that never came back are kept.
+const STALE_MS: f64 = 7.0 * 24.0 * 3600.0 * 1000.0;
+
+/// This tab session's id (`<ms since the epoch>-<random>`), kept in
+/// sessionStorage: it keys the session's IndexedDB records. Without
+/// sessionStorage every load is a new session (nothing comes back).
+fn session_id() -> String {
+    if let Some(id) = get(session(), SESSION).filter(|id| !id.is_empty()) {
+        return id;
+    }
+    let id = format!(
+        "{}-{}",
+        browser::now_ms() as u64,
+        (js_sys::Math::random() * 1e9) as u32
+    );
+    set(session(), SESSION, &id);
+    id
+}
+
+/// Remove the records of other tab sessions started more than a week ago
+/// (closed tabs: sessionStorage is gone, their records would stay forever).
+async fn forget_old_sessions(db: &web_sys::IdbDatabase, id: &str) {
+    let now = browser::now_ms();
+    for key in idb::keys(db).await {
+        let started = key
+            .split(['-', '.'])
+            .next()
+            .and_then(|t| t.parse::<u64>().ok());
+        let mine = key.split('.').next() == Some(id);
+        if !mine && started.is_none_or(|t| now - t as f64 > STALE_MS) {
+            idb::delete(db, &key);
+        }
+    }
+}
+
+fn field(value: &JsValue, name: &str) -> JsValue {
+    js_sys::Reflect::get(value, &JsValue::from_str(name)).unwrap_or(JsValue::UNDEFINED)
+}
+
+fn set_field(object: &js_sys::Object, name: &str, value: &JsValue) {
+    let _ = js_sys::Reflect::set(object, &JsValue::from_str(name), value);
+}
+
+fn bytes_field(value: &JsValue, name: &str) -> Option<Vec<u8>> {
+    field(value, name)
+        .dyn_into::<js_sys::Uint8Array>()
+        .ok()
+        .map(|a| a.to_vec())
+}
+
+/// The board as a record: `[{name, bytes: Uint8Array} | {name, url}]`, in order.
+fn images_value(images: &[RefImage]) -> JsValue {
+    let list = js_sys::Array::new();
+    for img in images {
+        let entry = js_sys::Object::new();
+        set_field(&entry, "name", &JsValue::from_str(&img.name));
+        match &img.source {
+            Source::Bytes(bytes) => {
+                set_field(&entry, "bytes", &js_sys::Uint8Array::from(&bytes[..]))
+            }
+            Source::Url(url) => set_field(&entry, "url", &JsValue::from_str(url)),
+        }
+        list.push(&entry);
+    }
+    list.into()
+}
+
+fn restore_images(state: AppState, value: &JsValue) {
+    let Ok(list) = value.clone().dyn_into::<js_sys::Array>() else {
+        return;
+    };
+    for entry in list.iter() {
+        let name = field(&entry, "name").as_string().unwrap_or_default();
+        if let Some(bytes) = bytes_field(&entry, "bytes") {
+            state.add_bytes(&name, bytes);
+        } else if let Some(url) = field(&entry, "url").as_string() {
+            state.add_url(&url);
+        }
+    }
+    // A restored board never shows the alert of a former visit.
+    state.rejected.set(Vec::new());
+}
+
+/// The result as a record: its bytes when the page had them (an object URL
+/// does not outlive the page), else its URL; and what the result view shows.
+fn result_value(done: &Finished) -> JsValue {
+    let entry = js_sys::Object::new();
+    match &done.bytes {
+        Some(bytes) => set_field(&entry, "bytes", &js_sys::Uint8Array::from(&bytes[..])),
+        None => set_field(&entry, "src", &JsValue::from_str(&done.src)),
+    }
+    set_field(&entry, "file_name", &JsValue::from_str(&done.file_name));
+    set_field(&entry, "provider", &JsValue::from_str(done.provider));
+    set_field(&entry, "elapsed_ms", &JsValue::from_f64(done.elapsed_ms));
+    if let Some(c) = done.credits {
+        set_field(&entry, "credits", &JsValue::from_f64(c));
+    }
+    if let Some(id) = &done.job_id {
+        set_field(&entry, "job_id", &JsValue::from_str(id));
+    }
+    entry.into()
+}
+
+fn restore_result(state: AppState, value: &JsValue) {
+    let bytes = bytes_field(value, "bytes");
+    let src = match &bytes {
+        Some(b) => {
+            let mime = sniff_format(b).map_or("image/png", |f| f.mime());
+            browser::object_url(b, mime)
+        }
+        // An object URL died with its page.
+        None => field(value, "src")
+            .as_string()
+            .filter(|s| !s.starts_with("blob:")),
+    };
+    let Some(src) = src.filter(|s| !s.is_empty()) else {
+        return;
+    };
+    let name = field(value, "provider").as_string().unwrap_or_default();
+    let provider = provider::providers()
+        .iter()
+        .find(|p| p.name == name)
+        .map_or("", |p| p.name);
+    state.result.set(Some(Finished {
+        src,
+        bytes: bytes.map(Into::into),
+        file_name: field(value, "file_name").as_string().unwrap_or_default(),
+        provider,
+        elapsed_ms: field(value, "elapsed_ms").as_f64().unwrap_or(0.0),
+        credits: field(value, "credits").as_f64(),
+        job_id: field(value, "job_id").as_string(),
+    }));
 }
