@@ -7,10 +7,10 @@
 use std::cell::Cell;
 use std::rc::Rc;
 
-use js_sys::{Array, Function, Object, Reflect};
+use js_sys::{Function, Object, Reflect};
 use leptos::prelude::*;
 use reve_remix::RemixError;
-use reve_remix::job::{JobUpdate, RemixResult};
+use reve_remix::js_values::{result_to_js, set, update_to_js};
 use wasm_bindgen::prelude::*;
 
 use crate::app::Embed;
@@ -150,64 +150,10 @@ fn event_to_js(event: &RunEvent<'_>) -> (&'static str, JsValue) {
     }
 }
 
-fn set(obj: &JsValue, key: &str, value: &JsValue) {
-    // Setting a property of a fresh plain object cannot fail.
-    let _ = Reflect::set(obj, &JsValue::from_str(key), value);
-}
-
-fn set_opt(obj: &JsValue, key: &str, value: Option<&str>) {
-    if let Some(v) = value {
-        set(obj, key, &JsValue::from_str(v));
-    }
-}
-
 /// `{code, message}` (no key can be in either: the core never puts it there).
 fn error_to_js(e: &RemixError) -> JsValue {
     let obj: JsValue = Object::new().into();
     set(&obj, "code", &JsValue::from_str(e.code.as_str()));
     set(&obj, "message", &JsValue::from_str(&e.message));
-    obj
-}
-
-/// The package's `RemixResult` shape.
-fn result_to_js(r: &RemixResult) -> JsValue {
-    let obj: JsValue = Object::new().into();
-    let images: Array = r
-        .images
-        .iter()
-        .map(|i| {
-            let img: JsValue = Object::new().into();
-            set_opt(&img, "url", i.url.as_deref());
-            set_opt(&img, "dataUrl", i.data_url.as_deref());
-            set_opt(&img, "mime", i.mime.as_deref());
-            img
-        })
-        .collect();
-    set(&obj, "images", &images);
-    set_opt(&obj, "jobId", r.job_id.as_deref());
-    set(&obj, "provider", &JsValue::from_str(r.provider));
-    if let Some(c) = r.credits_used {
-        set(&obj, "creditsUsed", &JsValue::from_f64(c));
-    }
-    obj
-}
-
-/// The package's `JobUpdate` shape.
-fn update_to_js(u: &JobUpdate) -> JsValue {
-    let obj: JsValue = Object::new().into();
-    set(&obj, "status", &JsValue::from_str(u.status.as_str()));
-    if let Some(p) = u.queue_position {
-        set(&obj, "queuePosition", &JsValue::from(p));
-    }
-    if !u.logs.is_empty() {
-        let logs: Array = u.logs.iter().map(|l| JsValue::from_str(l)).collect();
-        set(&obj, "logs", &logs);
-    }
-    if let Some(r) = &u.result {
-        set(&obj, "result", &result_to_js(r));
-    }
-    if let Some(e) = &u.error {
-        set(&obj, "error", &error_to_js(e));
-    }
     obj
 }

@@ -4,7 +4,7 @@
 //! turns every `RemixError` into a real JS `Error` with `code`, `message`,
 //! `status`, `retryable`, `provider` and `requestId`.
 
-use js_sys::{Array, Error as JsError, Function, Object, Promise, Reflect, Uint8Array};
+use js_sys::{Array, Function, Object, Promise, Reflect, Uint8Array};
 use wasm_bindgen::prelude::*;
 use wasm_bindgen_futures::{JsFuture, future_to_promise};
 use web_sys::AbortSignal;
@@ -14,6 +14,7 @@ use crate::fetch::{self, Transport, Until};
 use crate::http::{HttpRequest, Secret};
 use crate::image::{self, ImageInfo, ImageLimits};
 use crate::job::{Driver, Job, JobStatus, JobUpdate, RemixResult, RunOptions};
+use crate::js_values::{logs_to_js, result_to_js, set, set_opt_str, to_js_error, update_to_js};
 use crate::provider::{self, Config, ImageSource, ProviderInfo, RemixInput};
 
 #[wasm_bindgen(typescript_custom_section)]
@@ -690,19 +691,6 @@ fn request_to_js(req: &HttpRequest) -> JsValue {
     obj
 }
 
-fn set_opt_str(obj: &JsValue, key: &str, value: Option<&str>) {
-    if let Some(v) = value {
-        set(obj, key, &JsValue::from_str(v));
-    }
-}
-
-fn logs_to_js(obj: &JsValue, logs: &[String]) {
-    if !logs.is_empty() {
-        let list: Array = logs.iter().map(|l| JsValue::from_str(l)).collect();
-        set(obj, "logs", &list);
-    }
-}
-
 fn job_to_js(job: &Job, result: Option<&RemixResult>) -> JsValue {
     let obj: JsValue = Object::new().into();
     set(&obj, "id", &JsValue::from_str(&job.id));
@@ -760,44 +748,6 @@ fn result_from_js(v: &JsValue, provider: &'static str) -> Option<RemixResult> {
     })
 }
 
-fn result_to_js(r: &RemixResult) -> JsValue {
-    let obj: JsValue = Object::new().into();
-    let images: Array = r
-        .images
-        .iter()
-        .map(|i| {
-            let img: JsValue = Object::new().into();
-            set_opt_str(&img, "url", i.url.as_deref());
-            set_opt_str(&img, "dataUrl", i.data_url.as_deref());
-            set_opt_str(&img, "mime", i.mime.as_deref());
-            img
-        })
-        .collect();
-    set(&obj, "images", &images);
-    set_opt_str(&obj, "jobId", r.job_id.as_deref());
-    set(&obj, "provider", &JsValue::from_str(r.provider));
-    if let Some(c) = r.credits_used {
-        set(&obj, "creditsUsed", &JsValue::from_f64(c));
-    }
-    obj
-}
-
-fn update_to_js(u: &JobUpdate) -> JsValue {
-    let obj: JsValue = Object::new().into();
-    set(&obj, "status", &JsValue::from_str(u.status.as_str()));
-    if let Some(p) = u.queue_position {
-        set(&obj, "queuePosition", &JsValue::from(p));
-    }
-    logs_to_js(&obj, &u.logs);
-    if let Some(r) = &u.result {
-        set(&obj, "result", &result_to_js(r));
-    }
-    if let Some(e) = &u.error {
-        set(&obj, "error", &to_js_error(e));
-    }
-    obj
-}
-
 pub(crate) fn image_info_to_js(info: &ImageInfo) -> JsValue {
     let obj: JsValue = Object::new().into();
     set(&obj, "format", &JsValue::from_str(info.format.as_str()));
@@ -808,38 +758,11 @@ pub(crate) fn image_info_to_js(info: &ImageInfo) -> JsValue {
     obj
 }
 
-/// A JS `Error` carrying the fields of a `RemixError`; `name` is
-/// `"RemixError"` so that `String(err)` reads well in a console.
-pub(crate) fn to_js_error(err: &RemixError) -> JsValue {
-    let js = JsError::new(&err.message);
-    js.set_name("RemixError");
-    let obj: &JsValue = js.as_ref();
-    set(obj, "code", &JsValue::from_str(err.code.as_str()));
-    set(obj, "retryable", &JsValue::from_bool(err.retryable));
-    if let Some(status) = err.status {
-        set(obj, "status", &JsValue::from(status));
-    }
-    if let Some(provider) = err.provider {
-        set(obj, "provider", &JsValue::from_str(provider));
-    }
-    if let Some(id) = &err.request_id {
-        set(obj, "requestId", &JsValue::from_str(id));
-    }
-    if let Some(secs) = err.retry_after_secs {
-        set(obj, "retryAfter", &JsValue::from(secs));
-    }
-    js.into()
-}
-
-fn set(obj: &JsValue, key: &str, value: &JsValue) {
-    // Setting a property on a fresh Error object cannot fail.
-    let _ = Reflect::set(obj, &JsValue::from_str(key), value);
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
     use crate::error::ErrorCode;
+    use js_sys::Error as JsError;
     use wasm_bindgen_test::*;
 
     wasm_bindgen_test_configure!(run_in_browser);

@@ -18,3 +18,4 @@ pub use error::{ErrorCode, RemixError};
 pub mod fetch;
 #[cfg(all(target_arch = "wasm32", feature = "js"))]
 mod js;
+pub mod js_values;

@@ -1,0 +1,95 @@
+//! JS values for the core's types (`RemixResult`, `JobUpdate`, `RemixError`),
+//! in the shapes DESIGN.md gives the package. Shared by the package's exports
+//! (`js.rs`) and the widget's events (reve-remix-web), so both speak the same
+//! objects. Built without the `js` feature too, and natively (where nothing
+//! calls it), so that every crate that uses it builds everywhere.
+
+use js_sys::{Array, Error as JsError, Object, Reflect};
+use wasm_bindgen::JsValue;
+
+use crate::error::RemixError;
+use crate::job::{JobUpdate, RemixResult};
+
+/// Set `key` on `obj` when there is a value.
+pub fn set_opt_str(obj: &JsValue, key: &str, value: Option<&str>) {
+    if let Some(v) = value {
+        set(obj, key, &JsValue::from_str(v));
+    }
+}
+
+/// `obj.logs = [...]`, when there are any.
+pub fn logs_to_js(obj: &JsValue, logs: &[String]) {
+    if !logs.is_empty() {
+        let list: Array = logs.iter().map(|l| JsValue::from_str(l)).collect();
+        set(obj, "logs", &list);
+    }
+}
+
+/// The package's `RemixResult`: `{images: [{url?, dataUrl?, mime?}], jobId?, provider, creditsUsed?}`.
+pub fn result_to_js(r: &RemixResult) -> JsValue {
+    let obj: JsValue = Object::new().into();
+    let images: Array = r
+        .images
+        .iter()
+        .map(|i| {
+            let img: JsValue = Object::new().into();
+            set_opt_str(&img, "url", i.url.as_deref());
+            set_opt_str(&img, "dataUrl", i.data_url.as_deref());
+            set_opt_str(&img, "mime", i.mime.as_deref());
+            img
+        })
+        .collect();
+    set(&obj, "images", &images);
+    set_opt_str(&obj, "jobId", r.job_id.as_deref());
+    set(&obj, "provider", &JsValue::from_str(r.provider));
+    if let Some(c) = r.credits_used {
+        set(&obj, "creditsUsed", &JsValue::from_f64(c));
+    }
+    obj
+}
+
+/// The package's `JobUpdate`: `{status, queuePosition?, logs?, result?, error?}`.
+pub fn update_to_js(u: &JobUpdate) -> JsValue {
+    let obj: JsValue = Object::new().into();
+    set(&obj, "status", &JsValue::from_str(u.status.as_str()));
+    if let Some(p) = u.queue_position {
+        set(&obj, "queuePosition", &JsValue::from(p));
+    }
+    logs_to_js(&obj, &u.logs);
+    if let Some(r) = &u.result {
+        set(&obj, "result", &result_to_js(r));
+    }
+    if let Some(e) = &u.error {
+        set(&obj, "error", &to_js_error(e));
+    }
+    obj
+}
+
+/// A JS `Error` carrying the fields of a `RemixError`; `name` is
+/// `"RemixError"` so that `String(err)` reads well in a console.
+pub fn to_js_error(err: &RemixError) -> JsValue {
+    let js = JsError::new(&err.message);
+    js.set_name("RemixError");
+    let obj: &JsValue = js.as_ref();
+    set(obj, "code", &JsValue::from_str(err.code.as_str()));
+    set(obj, "retryable", &JsValue::from_bool(err.retryable));
+    if let Some(status) = err.status {
+        set(obj, "status", &JsValue::from(status));
+    }
+    if let Some(provider) = err.provider {
+        set(obj, "provider", &JsValue::from_str(provider));
+    }
+    if let Some(id) = &err.request_id {
+        set(obj, "requestId", &JsValue::from_str(id));
+    }
+    if let Some(secs) = err.retry_after_secs {
+        set(obj, "retryAfter", &JsValue::from(secs));
+    }
+    js.into()
+}
+
+/// Set a property on a plain object we made (which cannot fail).
+pub fn set(obj: &JsValue, key: &str, value: &JsValue) {
+    // Setting a property on a fresh Error object cannot fail.
+    let _ = Reflect::set(obj, &JsValue::from_str(key), value);
+}
