@@ -16,7 +16,7 @@ use crate::error::RemixError;
 use crate::http::{HttpRequest, HttpResponse, Method, RequestKind};
 use crate::image::ImageInfo;
 use crate::job::{Job, JobStatus};
-use crate::json::{self, JsonWriter, Value};
+use crate::json::{self, Value};
 
 /// fal's table entry (CORS documented).
 pub const INFO: ProviderInfo = ProviderInfo {
@@ -132,27 +132,13 @@ impl Provider for Fal {
         cfg: &Config,
         images: &[Option<ImageInfo>],
     ) -> Result<(Job, HttpRequest), RemixError> {
-        let mut w = JsonWriter::new();
+        let mut w = super::body_writer(input);
         w.begin_object();
-        w.key("prompt")
-            .string(&super::prompt_for(&INFO, &input.prompt));
-        w.key("image_urls").begin_array();
-        for (src, found) in input.images.iter().zip(images) {
-            super::write_image(&mut w, INFO.transport, src, found.as_ref());
-        }
-        w.end_array();
+        super::write_prompt_and_images(&mut w, &INFO, input, images, "image_urls");
         super::opt_str(&mut w, "aspect_ratio", input.aspect_ratio.as_ref());
         super::opt_str(&mut w, "output_format", input.output_format.as_ref());
         w.end_object();
-        let req = super::request(
-            cfg,
-            &INFO,
-            RequestKind::Submit,
-            Method::Post,
-            super::endpoint(cfg, &INFO, SUBMIT_PATH),
-        )
-        .with_header("Accept", "application/json")
-        .with_json(w.finish());
+        let req = super::json_submit(cfg, &INFO, SUBMIT_PATH, w.finish());
         Ok((Job::new(INFO.id), req))
     }
 
@@ -162,10 +148,7 @@ impl Provider for Fal {
         cfg: &Config,
         res: &HttpResponse,
     ) -> Result<Step, RemixError> {
-        if !res.is_success() {
-            return Err(super::http_error(&INFO, res));
-        }
-        let v = super::parse_json(&INFO, res)?;
+        let v = super::success_json(&INFO, res)?;
         match job.phase {
             RequestKind::Submit => {
                 let id = v

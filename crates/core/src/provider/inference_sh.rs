@@ -138,15 +138,7 @@ fn run_request(cfg: &Config, input: &RemixInput, uris: &[Option<String>]) -> Htt
         w.key("remove_background").bool(true);
     }
     w.end_object().end_object();
-    super::request(
-        cfg,
-        &INFO,
-        RequestKind::Submit,
-        Method::Post,
-        super::endpoint(cfg, &INFO, "/apps/run"),
-    )
-    .with_header("Accept", "application/json")
-    .with_json(w.finish())
+    super::json_submit(cfg, &INFO, "/apps/run", w.finish())
 }
 
 fn upload_request(cfg: &Config, up: &Uploads) -> Option<HttpRequest> {

@@ -763,6 +763,57 @@ pub(crate) fn write_image(
     }
 }
 
+/// A writer for a request body with room for `input` already reserved:
+/// references run to megabytes, and growing the buffer would copy them.
+pub(crate) fn body_writer(input: &RemixInput) -> JsonWriter {
+    let images: usize = input
+        .images
+        .iter()
+        .map(|i| match i {
+            // base64 plus the quotes, a comma and a `data:<mime>;base64,` prefix.
+            ImageSource::Bytes { data, .. } => data.len().div_ceil(3) * 4 + 40,
+            ImageSource::Url(u) => u.len() + 8,
+        })
+        .sum();
+    JsonWriter::with_capacity(images + input.prompt.len() + 256)
+}
+
+/// `"prompt": …, "<images_key>": [ … ]`: the prompt as `info` spells
+/// references, then every reference image as `info.transport` wants it.
+pub(crate) fn write_prompt_and_images(
+    w: &mut JsonWriter,
+    info: &ProviderInfo,
+    input: &RemixInput,
+    images: &[Option<ImageInfo>],
+    images_key: &str,
+) {
+    w.key("prompt").string(&prompt_for(info, &input.prompt));
+    w.key(images_key).begin_array();
+    for (src, found) in input.images.iter().zip(images) {
+        write_image(w, info.transport, src, found.as_ref());
+    }
+    w.end_array();
+}
+
+/// The submit request every JSON provider sends: POST `path` with the
+/// key, asking for JSON.
+pub(crate) fn json_submit(
+    cfg: &Config,
+    info: &ProviderInfo,
+    path: &str,
+    body: Vec<u8>,
+) -> HttpRequest {
+    request(
+        cfg,
+        info,
+        RequestKind::Submit,
+        Method::Post,
+        endpoint(cfg, info, path),
+    )
+    .with_header("Accept", "application/json")
+    .with_json(body)
+}
+
 /// The prompt with references spelled as `info` wants.
 pub(crate) fn prompt_for(info: &ProviderInfo, prompt: &str) -> String {
     prompt::rewrite(prompt, info.reference_syntax)
@@ -791,6 +842,14 @@ pub(crate) fn parse_json(info: &ProviderInfo, res: &HttpResponse) -> Result<Valu
         .with_provider(info.id)
         .with_retryable(true)
     })
+}
+
+/// A 2xx answer's JSON; otherwise the provider's error (see [`http_error`]).
+pub(crate) fn success_json(info: &ProviderInfo, res: &HttpResponse) -> Result<Value, RemixError> {
+    if !res.is_success() {
+        return Err(http_error(info, res));
+    }
+    parse_json(info, res)
 }
 
 /// `malformed_response` for a JSON answer that lacks what it should hold.

@@ -12,10 +12,9 @@
 
 use super::{AuthScheme, Config, Provider, ProviderInfo, RemixInput, RemixOption, Step};
 use crate::error::{ErrorCode, RemixError};
-use crate::http::{HttpRequest, HttpResponse, Method, RequestKind};
+use crate::http::{HttpRequest, HttpResponse};
 use crate::image::ImageInfo;
 use crate::job::Job;
-use crate::json::JsonWriter;
 
 /// OneRouter's table entry. *Unverified*: `auth` (raw key, per the docs;
 /// switch to `AuthScheme::Bearer` here if it turns out otherwise),
@@ -48,25 +47,16 @@ impl Provider for OneRouter {
         cfg: &Config,
         images: &[Option<ImageInfo>],
     ) -> Result<(Job, HttpRequest), RemixError> {
-        let mut w = JsonWriter::new();
+        let mut w = super::body_writer(input);
         w.begin_object()
             .key("model")
             .string("reve-remix-image-to-image");
-        w.key("prompt")
-            .string(&super::prompt_for(&INFO, &input.prompt));
-        w.key("image_urls").begin_array();
-        for (src, found) in input.images.iter().zip(images) {
-            super::write_image(&mut w, INFO.transport, src, found.as_ref());
-        }
-        w.end_array();
+        super::write_prompt_and_images(&mut w, &INFO, input, images, "image_urls");
         super::opt_str(&mut w, "aspect_ratio", input.aspect_ratio.as_ref());
         w.key("n").uint(1);
         super::opt_str(&mut w, "output_format", input.output_format.as_ref());
         w.end_object();
-        let url = super::endpoint(cfg, &INFO, "/v1/images/edits");
-        let req = super::request(cfg, &INFO, RequestKind::Submit, Method::Post, url)
-            .with_header("Accept", "application/json")
-            .with_json(w.finish());
+        let req = super::json_submit(cfg, &INFO, "/v1/images/edits", w.finish());
         Ok((Job::new(INFO.id), req))
     }
 
@@ -76,10 +66,7 @@ impl Provider for OneRouter {
         _cfg: &Config,
         res: &HttpResponse,
     ) -> Result<Step, RemixError> {
-        if !res.is_success() {
-            return Err(super::http_error(&INFO, res));
-        }
-        let v = super::parse_json(&INFO, res)?;
+        let v = super::success_json(&INFO, res)?;
         super::aimlapi::images_answer(&INFO, job, res, &v)
     }
 

@@ -24,7 +24,7 @@ use crate::error::RemixError;
 use crate::http::{HttpRequest, HttpResponse, Method, RequestKind};
 use crate::image::ImageInfo;
 use crate::job::{Job, JobStatus};
-use crate::json::{JsonWriter, Value};
+use crate::json::Value;
 
 /// Pixazo's advice is 5–10 s between status reads: start at 2 s, ×1.5, at
 /// most 8 s.
@@ -89,7 +89,7 @@ impl Provider for Pixazo {
         images: &[Option<ImageInfo>],
     ) -> Result<(Job, HttpRequest), RemixError> {
         let info = self.table();
-        let mut w = JsonWriter::new();
+        let mut w = super::body_writer(input);
         w.begin_object();
         let path = if self.edit {
             if let Some(src) = input.images.first() {
@@ -105,28 +105,14 @@ impl Provider for Pixazo {
                 .string(&super::prompt_for(info, &input.prompt));
             "/reve-image/v1/image-edit"
         } else {
-            w.key("prompt")
-                .string(&super::prompt_for(info, &input.prompt));
-            w.key("reference_images").begin_array();
-            for (src, found) in input.images.iter().zip(images) {
-                super::write_image(&mut w, info.transport, src, found.as_ref());
-            }
-            w.end_array();
+            super::write_prompt_and_images(&mut w, info, input, images, "reference_images");
             super::opt_str(&mut w, "aspect_ratio", input.aspect_ratio.as_ref());
             "/reve-image/v1/image-edit-remix"
         };
         super::opt_str(&mut w, "version", input.version.as_ref());
         w.end_object();
-        let req = super::request(
-            cfg,
-            info,
-            RequestKind::Submit,
-            Method::Post,
-            super::endpoint(cfg, info, path),
-        )
-        .with_header("Accept", "application/json")
-        .with_header("Cache-Control", "no-cache")
-        .with_json(w.finish());
+        let req = super::json_submit(cfg, info, path, w.finish())
+            .with_header("Cache-Control", "no-cache");
         Ok((Job::new(info.id), req))
     }
 
@@ -137,10 +123,7 @@ impl Provider for Pixazo {
         res: &HttpResponse,
     ) -> Result<Step, RemixError> {
         let info = self.table();
-        if !res.is_success() {
-            return Err(super::http_error(info, res));
-        }
-        let v = super::parse_json(info, res)?;
+        let v = super::success_json(info, res)?;
         if job.phase == RequestKind::Submit {
             let id = v
                 .str_at("request_id")

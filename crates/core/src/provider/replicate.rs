@@ -17,7 +17,7 @@ use crate::error::RemixError;
 use crate::http::{HttpRequest, HttpResponse, Method, RequestKind};
 use crate::image::ImageInfo;
 use crate::job::{Job, JobStatus};
-use crate::json::{JsonWriter, Value};
+use crate::json::Value;
 
 /// Replicate's table entry.
 pub const INFO: ProviderInfo = ProviderInfo {
@@ -45,23 +45,14 @@ impl Provider for Replicate {
         cfg: &Config,
         images: &[Option<ImageInfo>],
     ) -> Result<(Job, HttpRequest), RemixError> {
-        let mut w = JsonWriter::new();
+        let mut w = super::body_writer(input);
         w.begin_object().key("input").begin_object();
-        w.key("prompt")
-            .string(&super::prompt_for(&INFO, &input.prompt));
-        w.key("reference_images").begin_array();
-        for (src, found) in input.images.iter().zip(images) {
-            super::write_image(&mut w, INFO.transport, src, found.as_ref());
-        }
-        w.end_array();
+        super::write_prompt_and_images(&mut w, &INFO, input, images, "reference_images");
         super::opt_str(&mut w, "aspect_ratio", input.aspect_ratio.as_ref());
         super::opt_str(&mut w, "version", input.version.as_ref());
         w.end_object().end_object();
-        let url = super::endpoint(cfg, &INFO, "/v1/models/reve/remix/predictions");
-        let req = super::request(cfg, &INFO, RequestKind::Submit, Method::Post, url)
-            .with_header("Accept", "application/json")
-            .with_header("Prefer", "wait")
-            .with_json(w.finish());
+        let req = super::json_submit(cfg, &INFO, "/v1/models/reve/remix/predictions", w.finish())
+            .with_header("Prefer", "wait");
         Ok((Job::new(INFO.id), req))
     }
 
@@ -71,10 +62,7 @@ impl Provider for Replicate {
         _cfg: &Config,
         res: &HttpResponse,
     ) -> Result<Step, RemixError> {
-        if !res.is_success() {
-            return Err(super::http_error(&INFO, res));
-        }
-        let v = super::parse_json(&INFO, res)?;
+        let v = super::success_json(&INFO, res)?;
         if let Some(id) = v.str_at("id") {
             job.id = id.to_string();
         } else if job.id.is_empty() {

@@ -11,10 +11,9 @@
 
 use super::{Config, ImageTransport, Provider, ProviderInfo, RemixInput, RemixOption, Step};
 use crate::error::RemixError;
-use crate::http::{HttpRequest, HttpResponse, Method, RequestKind};
+use crate::http::{HttpRequest, HttpResponse};
 use crate::image::ImageInfo;
 use crate::job::Job;
-use crate::json::JsonWriter;
 
 /// Reve's table entry. `cors` is *unverified* (undocumented).
 pub const INFO: ProviderInfo = ProviderInfo {
@@ -50,23 +49,9 @@ impl Provider for Reve {
         cfg: &Config,
         images: &[Option<ImageInfo>],
     ) -> Result<(Job, HttpRequest), RemixError> {
-        let size: usize = input
-            .images
-            .iter()
-            .map(|i| match i {
-                super::ImageSource::Bytes { data, .. } => data.len() * 4 / 3 + 8,
-                super::ImageSource::Url(u) => u.len() + 8,
-            })
-            .sum();
-        let mut w = JsonWriter::with_capacity(size + input.prompt.len() + 256);
+        let mut w = super::body_writer(input);
         w.begin_object();
-        w.key("prompt")
-            .string(&super::prompt_for(&INFO, &input.prompt));
-        w.key("reference_images").begin_array();
-        for (src, found) in input.images.iter().zip(images) {
-            super::write_image(&mut w, INFO.transport, src, found.as_ref());
-        }
-        w.end_array();
+        super::write_prompt_and_images(&mut w, &INFO, input, images, "reference_images");
         super::opt_str(&mut w, "aspect_ratio", input.aspect_ratio.as_ref());
         super::opt_str(&mut w, "version", input.version.as_ref());
         if let Some(t) = input.test_time_scaling {
@@ -92,15 +77,7 @@ impl Provider for Reve {
             w.end_array();
         }
         w.end_object();
-        let req = super::request(
-            cfg,
-            &INFO,
-            RequestKind::Submit,
-            Method::Post,
-            super::endpoint(cfg, &INFO, "/v1/image/remix"),
-        )
-        .with_header("Accept", "application/json")
-        .with_json(w.finish());
+        let req = super::json_submit(cfg, &INFO, "/v1/image/remix", w.finish());
         Ok((Job::new(INFO.id), req))
     }
 
@@ -110,10 +87,7 @@ impl Provider for Reve {
         _cfg: &Config,
         res: &HttpResponse,
     ) -> Result<Step, RemixError> {
-        if !res.is_success() {
-            return Err(super::http_error(&INFO, res));
-        }
-        let v = super::parse_json(&INFO, res)?;
+        let v = super::success_json(&INFO, res)?;
         if let Some(id) = v.str_at("request_id").or_else(|| res.request_id_header()) {
             job.request_id = Some(id.to_string());
             job.id = id.to_string();
