@@ -112,11 +112,13 @@ pub async fn drive(
                     Err(Failure::Network(msg)) => driver.on_network_error(now_ms(), &msg),
                 }
                 flush(driver, on_update);
+                // Without calling `next`: its action would be lost to a
+                // caller that goes on driving (the web app does).
                 if until == Until::Submitted && driver.is_submitted() {
-                    return match driver.next(now_ms()) {
-                        Action::Done(result) => Ok(Some(result)),
-                        Action::Fail(err) => Err(err),
-                        _ => Ok(None),
+                    return match driver.outcome() {
+                        Some(Ok(result)) => Ok(Some(result)),
+                        Some(Err(err)) => Err(err),
+                        None => Ok(None),
                     };
                 }
             }

@@ -137,8 +137,12 @@ pub struct JobUpdate {
     pub logs: Vec<String>,
     /// The result, once completed.
     pub result: Option<RemixResult>,
-    /// The error, once failed or cancelled.
+    /// The error, once failed or cancelled; or, with `retry_in_ms`, the
+    /// failure that is about to be retried.
     pub error: Option<RemixError>,
+    /// Set when a request failed in a way worth retrying (429, 502–504, a
+    /// dropped status read): it is sent again after this many ms.
+    pub retry_in_ms: Option<u64>,
 }
 
 /// A submitted job: what JS sees as `Job`, plus what each provider needs to
@@ -174,6 +178,42 @@ pub struct Job {
 }
 
 impl Job {
+    /// What it takes to follow this job again later (after a page reload):
+    /// `{provider, id, requestId?, statusUrl?, resultUrl?, cancelUrl?}` as
+    /// JSON. No key and no images: it is safe to keep in storage.
+    pub fn to_json(&self) -> String {
+        let mut w = crate::json::JsonWriter::new();
+        w.begin_object();
+        w.key("provider").string(self.provider);
+        w.key("id").string(&self.id);
+        for (key, value) in [
+            ("requestId", &self.request_id),
+            ("statusUrl", &self.status_url),
+            ("resultUrl", &self.result_url),
+            ("cancelUrl", &self.cancel_url),
+        ] {
+            if let Some(v) = value {
+                w.key(key).string(v);
+            }
+        }
+        w.end_object();
+        String::from_utf8(w.finish()).unwrap_or_default()
+    }
+
+    /// A job written by [`Job::to_json`], ready for [`Driver::resume`];
+    /// `None` when `text` is not one (an unknown provider, no id).
+    pub fn from_json(text: &str) -> Option<Self> {
+        let v = crate::json::parse(text.as_bytes()).ok()?;
+        let info = provider::provider(v.str_at("provider")?).ok()?.info();
+        let mut job = Job::new(info.id);
+        job.id = v.str_at("id")?.to_string();
+        job.request_id = v.str_at("requestId").map(str::to_string);
+        job.status_url = v.str_at("statusUrl").map(str::to_string);
+        job.result_url = v.str_at("resultUrl").map(str::to_string);
+        job.cancel_url = v.str_at("cancelUrl").map(str::to_string);
+        Some(job)
+    }
+
     /// A job not yet submitted.
     pub fn new(provider: &'static str) -> Self {
         Self {
@@ -397,6 +437,15 @@ impl Driver {
         std::mem::take(&mut self.updates)
     }
 
+    /// How the run ended, once it has; `None` while it goes on. Unlike
+    /// `next`, this changes nothing.
+    pub fn outcome(&self) -> Option<Result<RemixResult, RemixError>> {
+        match &self.state {
+            State::Finished(r) => Some(r.clone()),
+            _ => None,
+        }
+    }
+
     /// What to do now.
     pub fn next(&mut self, now_ms: u64) -> Action {
         if let State::Finished(r) = &self.state {
@@ -519,6 +568,7 @@ impl Driver {
             logs: self.job.logs.clone(),
             result,
             error,
+            retry_in_ms: None,
         });
         self.state = State::Finished(r);
         self.sent = None;
@@ -559,6 +609,7 @@ impl Driver {
                 logs: self.job.logs.clone(),
                 result: None,
                 error: None,
+                retry_in_ms: None,
             });
         }
     }
@@ -597,6 +648,16 @@ impl Driver {
                 self.failures += 1;
                 self.stats.retries += 1;
                 self.state = State::Send(at, req);
+                // Say so: a wait of seconds with no word looks like a hang.
+                let err = self.polish(err);
+                self.updates.push(JobUpdate {
+                    status: self.job.status,
+                    queue_position: self.job.queue_position,
+                    logs: self.job.logs.clone(),
+                    result: None,
+                    error: Some(err),
+                    retry_in_ms: Some(wait_ms),
+                });
             }
             _ => self.finish(Err(err)),
         }

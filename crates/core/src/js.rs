@@ -118,7 +118,10 @@ export interface JobUpdate {
   queuePosition?: number;
   logs?: string[];
   result?: RemixResult;
+  /** The failure, when `status` is "failed" or "cancelled"; with `retryInMs`, the failure about to be retried. */
   error?: RemixError;
+  /** Set when a request failed in a way worth retrying (429 with its Retry-After, 502–504, a dropped status read): it is sent again after this many ms. */
+  retryInMs?: number;
 }
 
 export interface RemixResult {
@@ -327,6 +330,7 @@ async fn status(
             logs: Vec::new(),
             result: Some(result),
             error: None,
+            retry_in_ms: None,
         }));
     }
     let signal = signal_of(opts);
@@ -350,6 +354,7 @@ async fn status(
                 logs: driver.job().logs.clone(),
                 result: None,
                 error: Some(e),
+                retry_in_ms: None,
             }
         }
         (Err(e), _) => return Err(e.into()),
@@ -362,6 +367,7 @@ async fn status(
                 logs: job.logs.clone(),
                 result: None,
                 error: None,
+                retry_in_ms: None,
             }
         }
     };

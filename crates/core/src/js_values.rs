@@ -48,7 +48,7 @@ pub fn result_to_js(r: &RemixResult) -> JsValue {
     obj
 }
 
-/// The package's `JobUpdate`: `{status, queuePosition?, logs?, result?, error?}`.
+/// The package's `JobUpdate`: `{status, queuePosition?, logs?, result?, error?, retryInMs?}`.
 pub fn update_to_js(u: &JobUpdate) -> JsValue {
     let obj: JsValue = Object::new().into();
     set(&obj, "status", &JsValue::from_str(u.status.as_str()));
@@ -61,6 +61,9 @@ pub fn update_to_js(u: &JobUpdate) -> JsValue {
     }
     if let Some(e) = &u.error {
         set(&obj, "error", &to_js_error(e));
+    }
+    if let Some(ms) = u.retry_in_ms {
+        set(&obj, "retryInMs", &JsValue::from(ms as f64));
     }
     obj
 }

@@ -10,7 +10,7 @@ use helpers::*;
 use reve_remix::ErrorCode;
 use reve_remix::RemixError;
 use reve_remix::http::{HttpRequest, HttpResponse, Method, RequestKind};
-use reve_remix::job::{Action, Driver, JobStatus, JobUpdate, RemixResult, RunOptions};
+use reve_remix::job::{Action, Driver, Job, JobStatus, JobUpdate, RemixResult, RunOptions};
 use reve_remix::provider::Config;
 
 /// What the simulated server does with a request.
@@ -441,6 +441,64 @@ fn retry_after_is_honoured_on_a_429_submit() {
         "resent after {gap} ms"
     );
     assert_eq!(d.stats().retries, 1);
+    // The wait is announced, with the failure that caused it.
+    let waits: Vec<_> = r
+        .updates
+        .iter()
+        .filter(|u| u.retry_in_ms.is_some())
+        .collect();
+    assert_eq!(waits.len(), 1, "{:?}", r.updates);
+    let ms = waits[0].retry_in_ms.unwrap_or_default();
+    assert!((3_000..3_250).contains(&ms), "retry in {ms} ms");
+    let err = waits[0].error.as_ref().expect("the failure being retried");
+    assert_eq!(err.code, ErrorCode::RateLimited);
+    assert!(!waits[0].status.is_terminal());
+}
+
+#[test]
+fn a_submitted_job_survives_a_round_trip_through_json() {
+    let mut d = driver("fal", vec![url_src("https://e.com/a.png")], 60_000);
+    let Action::Send(submit) = d.next(0) else {
+        panic!("a submit first")
+    };
+    assert_eq!(submit.kind, RequestKind::Submit);
+    d.on_response(
+        80,
+        res(
+            200,
+            r#"{"request_id":"req-1","status_url":"https://queue.fal.run/fal-ai/reve/requests/req-1/status","response_url":"https://queue.fal.run/fal-ai/reve/requests/req-1","cancel_url":"https://queue.fal.run/fal-ai/reve/requests/req-1/cancel"}"#,
+        ),
+    );
+    let text = d.job().to_json();
+    assert!(!text.contains(KEY), "no key in {text}");
+    let job = Job::from_json(&text).expect("reads back");
+    assert_eq!(job.id, "req-1");
+    assert_eq!(job.provider, "fal");
+    assert_eq!(job.status_url, d.job().status_url);
+    assert_eq!(job.result_url, d.job().result_url);
+    assert_eq!(job.cancel_url, d.job().cancel_url);
+    // Followed again, its first request reads the status where fal said.
+    let mut again = Driver::resume(job, cfg("fal"), opts(60_000, 1), 0).expect("resumes");
+    match again.next(0) {
+        Action::Send(req) | Action::Stream { request: req, .. } => {
+            assert!(
+                req.url
+                    .starts_with("https://queue.fal.run/fal-ai/reve/requests/req-1/status"),
+                "{}",
+                req.url
+            )
+        }
+        other => panic!("expected a status read, got {other:?}"),
+    }
+    for bad in [
+        "",
+        "{}",
+        r#"{"provider":"nope","id":"1"}"#,
+        r#"{"provider":"fal"}"#,
+        "[1,2",
+    ] {
+        assert!(Job::from_json(bad).is_none(), "{bad}");
+    }
 }
 
 #[test]

@@ -73,6 +73,19 @@ for (const [key, code, status, retryable] of faults) {
   });
 }
 
+test("onUpdate hears each automatic retry: the 429 and how long until the next try", async () => {
+  const updates = [];
+  const e = await thrown(() => client("reve", "mock-429", { timeoutMs: 20_000 }).run(input, { onUpdate: (u) => updates.push(u) }));
+  assert.equal(e.code, "rate_limited");
+  const waits = updates.filter((u) => u.retryInMs !== undefined);
+  assert.ok(waits.length >= 1, JSON.stringify(updates));
+  for (const u of waits) {
+    assert.equal(u.error.code, "rate_limited");
+    assert.ok(u.retryInMs >= 1000 && u.retryInMs < 5000, `retry in ${u.retryInMs} ms`);
+    assert.notEqual(u.status, "failed");
+  }
+});
+
 test("reve with mock-402 throws insufficient_credits", async () => {
   const e = await thrown(() => client("reve", "mock-402").run(input));
   assert.equal(e.code, "insufficient_credits");
