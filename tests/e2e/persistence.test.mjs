@@ -111,6 +111,7 @@ test("a reload keeps a board of more than 5 MB, the prompt and the result", asyn
   assert.equal(await download.getAttribute("download"), fileName);
   assert.ok(await download.getAttribute("href"), "Download has an address");
   assert.equal(await page.locator(".result .details").textContent(), details);
+  assert.match(await page.getByRole("status").textContent(), /^Completed on Reve in \d/);
   assert.deepEqual(problems, []);
   await page.close();
 });

@@ -139,6 +139,8 @@ test("a rate-limited key (mock-429) says how long to wait", async () => {
   await tile(page, 0).waitFor();
   await page.getByLabel("Prompt", { exact: true }).fill("A poster of <img>0</img>");
   await remixOn(page, "reve", { key: "mock-429" });
+  // While the core waits out the Retry-After (2 s), the status counts it down.
+  await page.waitForFunction(() => /rate limit\): trying again in [12] s/.test(document.querySelector('[role="status"]')?.textContent ?? ""), null, { timeout: 10000 });
   await page.waitForFunction(() => /Failed/.test(document.querySelector('[role="status"]')?.textContent ?? ""), null, { timeout: 30000 });
   const text = await status(page).textContent();
   assert.match(text, /rate limit/i);
@@ -146,6 +148,51 @@ test("a rate-limited key (mock-429) says how long to wait", async () => {
   assert.doesNotMatch(text, /rate_limited/, "no raw code");
   // Nothing was lost.
   assert.equal(await page.getByLabel("Prompt", { exact: true }).inputValue(), "A poster of <img>0</img>");
+  await page.close();
+});
+
+test("a reload during a queued job follows the same job to its result", async () => {
+  const { page, problems } = await open();
+  const submits = [];
+  page.on("request", (r) => { if (r.method() === "POST" && r.url().startsWith(`${MOCK_URL}/fal/`)) submits.push(r.url()); });
+  await addImages(page, ["png_rgb_64x48.png"]);
+  await tile(page, 0).waitFor();
+  await page.getByLabel("Prompt", { exact: true }).fill("A poster of <img>0</img>");
+  // mock-slow: the fal job takes 16 s.
+  await remixOn(page, "fal", { key: "mock-slow" });
+  await page.waitForFunction(() => /Queued|Running/.test(document.querySelector('[role="status"]')?.textContent ?? ""), null, { timeout: 10000 });
+  await page.reload();
+  // Followed again at once, without pressing Remix, and never sent twice.
+  await page.waitForFunction(() => /Queued|Running/.test(document.querySelector('[role="status"]')?.textContent ?? ""), null, { timeout: 10000 });
+  assert.equal(await page.getByRole("button", { name: "Cancel" }).isVisible(), true);
+  await expectResult(page);
+  assert.equal(submits.length, 1, submits.join("\n"));
+  // Done: another reload does not follow it again.
+  await page.reload();
+  await page.getByRole("img", { name: "Remix result" }).waitFor({ timeout: 15000 });
+  await page.waitForFunction(() => /Completed on fal/.test(document.querySelector('[role="status"]')?.textContent ?? ""), null, { timeout: 10000 });
+  assert.equal(submits.length, 1, "the finished job is not followed or sent again");
+  assert.equal(await page.getByRole("button", { name: "Cancel" }).isVisible(), false);
+  assert.deepEqual(problems, []);
+  await page.close();
+});
+
+test("a provider that browsers cannot reach asks for a Proxy URL, which a reload keeps", async () => {
+  const { page, problems } = await open();
+  await page.getByLabel("Use the local mock provider").uncheck();
+  await page.getByLabel("Provider", { exact: true }).selectOption("replicate");
+  const warning = page.getByText("Replicate does not answer requests from a browser");
+  await warning.waitFor();
+  const proxy = page.getByLabel("Proxy URL", { exact: true });
+  assert.equal(await proxy.isVisible(), true, "Advanced opens by itself");
+  await proxy.fill("https://proxy.example.com/remix");
+  await warning.waitFor({ state: "hidden" });
+  // A proxy adds the key: none is asked for.
+  assert.equal(await page.locator("#key-problem").textContent(), "");
+  await page.reload();
+  await page.getByRole("button", { name: "Remix", exact: true }).waitFor({ timeout: 15000 });
+  assert.equal(await page.getByLabel("Proxy URL", { exact: true }).inputValue(), "https://proxy.example.com/remix");
+  assert.deepEqual(problems, []);
   await page.close();
 });
 

@@ -23,7 +23,7 @@ async function openEmbed() {
   const { page } = opened;
   await page.evaluate(() => {
     window.seen = [];
-    for (const type of ["remix-start", "remix-update", "remix-complete", "remix-error"]) {
+    for (const type of ["remix-start", "remix-submit", "remix-update", "remix-complete", "remix-error"]) {
       document.addEventListener(type, (e) => window.seen.push({ type, id: e.target.id, detail: e.detail }));
     }
   });
@@ -125,6 +125,9 @@ test("attributes change a widget at run time; addImage() and run() drive it", as
   const complete = seen.find((e) => e.type === "remix-complete").detail;
   assert.equal(complete.provider, "fal");
   assert.ok(seen.some((e) => e.type === "remix-update" && e.detail.status === "queued"), JSON.stringify(seen.map((e) => e.detail?.status)));
+  const submitted = seen.find((e) => e.type === "remix-submit")?.detail;
+  assert.equal(submitted?.provider, "fal", JSON.stringify(seen.map((e) => e.type)));
+  assert.ok(submitted.id && submitted.statusUrl.startsWith(`${MOCK_URL}/fal/`), JSON.stringify(submitted));
   assert.ok(requests.length > 0 && requests.every((u) => u.startsWith(`${MOCK_URL}/fal/`)), requests.join("\n"));
   assert.match(await first.getByRole("status").textContent(), /Completed on fal/);
 

@@ -1,8 +1,10 @@
 //! How to reach the provider: the local mock (the default, so the app works
 //! at once), the "API key" (this session only, unless "Remember on this
-//! device"; "Forget" removes it) and an advanced "Base URL".
+//! device"; "Forget" removes it), and under "Advanced" a "Base URL" and a
+//! "Proxy URL" (for providers that do not answer browsers, like Replicate).
 
 use leptos::prelude::*;
+use reve_remix::provider::Cors;
 
 use crate::dyn_view::{click, flag, on_checked, on_value, text};
 use crate::request;
@@ -27,6 +29,23 @@ pub fn Connection(
                 "Your {} key. Kept for this session only unless you check \"Remember on this device\".",
                 state.info().name
             )
+        }
+    });
+    // Said before the run fails the way a CORS block does.
+    let needs_proxy = move || {
+        !state.use_mock.get()
+            && state.info().cors == Cors::No
+            && state.proxy_url.with(|p| p.trim().is_empty())
+            && state.base_url.with(|b| b.trim().is_empty())
+    };
+    let proxy_warning = text(move || {
+        if needs_proxy() {
+            format!(
+                "{} does not answer requests from a browser: set a Proxy URL under Advanced.",
+                state.info().name
+            )
+        } else {
+            String::new()
         }
     });
     view! {
@@ -81,7 +100,8 @@ pub fn Connection(
                     {text(move || problems.with(|p| p.key.clone().unwrap_or_default()))}
                 </p>
             </div>
-            <details class="advanced">
+            <p class="problem" hidden=flag(move || !needs_proxy())>{proxy_warning}</p>
+            <details class="advanced" prop:open=flag(needs_proxy)>
                 <summary>"Advanced"</summary>
                 <div class="field">
                     <label for="base-url">"Base URL"</label>
@@ -96,6 +116,23 @@ pub fn Connection(
                     <p class="hint">
                         "Requests go to " <code>{text(move || request::effective_base_url(state))}</code>
                         ". Leave empty for the default."
+                    </p>
+                </div>
+                <div class="field">
+                    <label for="proxy-url">"Proxy URL"</label>
+                    <input
+                        id="proxy-url"
+                        type="url"
+                        spellcheck="false"
+                        aria-describedby="proxy-hint"
+                        placeholder="https://proxy.example.com/remix"
+                        prop:value=text(move || state.proxy_url.get())
+                        on:input=on_value(move |v| state.proxy_url.set(v))
+                    />
+                    <p class="hint" id="proxy-hint">
+                        "Optional. Every request goes here instead, with the real address in the "
+                        <code>"x-remix-target-url"</code>
+                        " header and without the key: your proxy adds it."
                     </p>
                 </div>
             </details>

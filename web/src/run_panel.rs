@@ -6,6 +6,7 @@
 use std::time::Duration;
 
 use leptos::prelude::*;
+use reve_remix::ErrorCode;
 use reve_remix::job::JobStatus;
 
 use crate::browser;
@@ -22,6 +23,15 @@ pub fn status_text(run: &Run, now: f64) -> String {
         Phase::Idle => String::new(),
         Phase::Running => {
             let elapsed = format::duration(now - run.started_ms);
+            if let Some((at, code)) = run.retry.filter(|(at, _)| *at > now) {
+                let secs = ((at - now) / 1000.0).ceil().max(1.0);
+                let why = match code {
+                    ErrorCode::RateLimited => "asked us to slow down (rate limit)",
+                    ErrorCode::Network => "could not be reached",
+                    _ => "is busy",
+                };
+                return format!("{p} {why}: trying again in {secs} s… {elapsed}");
+            }
             match (run.status, run.queue_position) {
                 (Some(JobStatus::Queued), Some(pos)) => {
                     format!("Queued on {p} at position {pos}… {elapsed}")

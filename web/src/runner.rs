@@ -1,13 +1,16 @@
-//! Running a remix: the core's `fetch::run` with an `AbortController` the
-//! "Cancel" button aborts. Job updates go to `state.run`; the result to
-//! `state.result` (kept until the next result replaces it). An error or a
-//! cancel never touches the board or the prompt.
+//! Running a remix: the core's driver over `fetch::drive`, with an
+//! `AbortController` the "Cancel" button aborts. Job updates go to
+//! `state.run`; the job, once the provider has accepted it, to the listener
+//! (the site keeps it, so a reload follows it again instead of losing a paid
+//! result); the result to `state.result` (kept until the next result
+//! replaces it). An error or a cancel never touches the board or the prompt.
 
 use std::sync::Arc;
 
 use leptos::prelude::*;
 use reve_remix::image::sniff_format;
-use reve_remix::job::RemixResult;
+use reve_remix::job::{Job, RemixResult};
+use reve_remix::provider::{Config, RemixInput};
 use reve_remix::{ErrorCode, RemixError};
 
 use crate::browser;
@@ -21,11 +24,37 @@ pub fn start(state: AppState) {
     if state.run.with_untracked(|r| r.phase == Phase::Running) {
         return;
     }
-    let info = state.info_untracked();
     let input = request::input(state);
+    launch(state, Plan::Start(input), browser::now_ms());
+}
+
+/// Follow again a job submitted before the page reloaded, from `started_ms`
+/// (when its run began): the provider may already have charged for it.
+pub fn resume(state: AppState, job: Job, started_ms: f64) {
+    if state.run.with_untracked(|r| r.phase == Phase::Running) {
+        return;
+    }
+    // The job's provider, whatever the picker says now: its URLs and key.
+    state.provider.set(job.provider.to_string());
+    launch(state, Plan::Resume(job), started_ms);
+}
+
+/// What a run begins with.
+#[cfg_attr(
+    not(target_arch = "wasm32"),
+    allow(dead_code, reason = "only the browser build runs a remix")
+)]
+enum Plan {
+    /// A new job.
+    Start(RemixInput),
+    /// A job the provider already has.
+    Resume(Job),
+}
+
+fn launch(state: AppState, plan: Plan, started: f64) {
+    let info = state.info_untracked();
     let cfg = request::config(state);
-    let started = browser::now_ms();
-    state.now.set(started);
+    state.now.set(browser::now_ms());
     state.run.set(Run::start(info.name, started));
     state.emit(RunEvent::Start);
     let Ok(controller) = web_sys::AbortController::new() else {
@@ -41,7 +70,7 @@ pub fn start(state: AppState) {
     let signal = controller.signal();
     state.abort.set_value(Some(controller));
     leptos::task::spawn_local(async move {
-        let outcome = send(state, input, cfg, signal).await;
+        let outcome = send(state, plan, cfg, signal).await;
         // A disposed state (the widget was removed) has nothing to clear.
         let _ = state.abort.try_set_value(None);
         match outcome {
@@ -58,34 +87,58 @@ pub fn start(state: AppState) {
     });
 }
 
+/// Submit (unless resuming), tell the listener the job the provider
+/// accepted, then follow it to its end.
 #[cfg(target_arch = "wasm32")]
 async fn send(
     state: AppState,
-    input: reve_remix::provider::RemixInput,
-    cfg: reve_remix::provider::Config,
+    plan: Plan,
+    cfg: Config,
     signal: web_sys::AbortSignal,
 ) -> Result<RemixResult, RemixError> {
-    use reve_remix::fetch::{self, Transport};
-    use reve_remix::job::RunOptions;
-    fetch::run(
-        &input,
-        cfg,
-        RunOptions::default(),
-        &Transport::global(),
+    use reve_remix::fetch::{self, Transport, Until};
+    use reve_remix::job::{Driver, JobUpdate, RunOptions};
+    let now = fetch::now_ms();
+    let mut driver = match plan {
+        Plan::Start(input) => Driver::start(&input, cfg, RunOptions::default(), now)?,
+        Plan::Resume(job) => Driver::resume(job, cfg, RunOptions::default(), now)?,
+    };
+    let transport = Transport::global();
+    let mut on_update = |update: &JobUpdate| {
+        let now = browser::now_ms();
+        state.run.update(|r| r.apply(update, now));
+        state.emit(RunEvent::Update(update));
+    };
+    if !driver.is_submitted() {
+        let submitted = fetch::drive(
+            &mut driver,
+            &transport,
+            Some(&signal),
+            Until::Submitted,
+            &mut on_update,
+        )
+        .await?;
+        if let Some(result) = submitted {
+            return Ok(result);
+        }
+        state.emit(RunEvent::Submitted(driver.job()));
+    }
+    fetch::drive(
+        &mut driver,
+        &transport,
         Some(&signal),
-        |update| {
-            state.run.update(|r| r.apply(update));
-            state.emit(RunEvent::Update(update));
-        },
+        Until::Finished,
+        &mut on_update,
     )
-    .await
+    .await?
+    .ok_or_else(|| RemixError::new(ErrorCode::ProviderError, "The job ended without a result."))
 }
 
 #[cfg(not(target_arch = "wasm32"))]
 async fn send(
     _state: AppState,
-    _input: reve_remix::provider::RemixInput,
-    _cfg: reve_remix::provider::Config,
+    _plan: Plan,
+    _cfg: Config,
     _signal: web_sys::AbortSignal,
 ) -> Result<RemixResult, RemixError> {
     Err(RemixError::new(

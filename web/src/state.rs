@@ -7,11 +7,11 @@ use std::rc::Rc;
 use std::sync::Arc;
 
 use leptos::prelude::*;
-use reve_remix::RemixError;
 use reve_remix::image::{self, ImageInfo};
-use reve_remix::job::{JobStatus, JobUpdate, RemixResult};
+use reve_remix::job::{Job, JobStatus, JobUpdate, RemixResult};
 use reve_remix::prompt;
 use reve_remix::provider::{self, ProviderInfo};
+use reve_remix::{ErrorCode, RemixError};
 
 use crate::browser;
 
@@ -104,6 +104,9 @@ pub struct Run {
     pub ended_ms: f64,
     /// The error, explained (failed runs).
     pub message: String,
+    /// While a failed request waits to be sent again: when it will be (ms
+    /// since the epoch), and why.
+    pub retry: Option<(f64, ErrorCode)>,
 }
 
 impl Run {
@@ -118,6 +121,7 @@ impl Run {
             started_ms: 0.0,
             ended_ms: 0.0,
             message: String::new(),
+            retry: None,
         }
     }
 
@@ -131,9 +135,16 @@ impl Run {
         }
     }
 
-    /// Take in a job update.
-    pub fn apply(&mut self, update: &JobUpdate) {
-        self.status = Some(update.status);
+    /// Take in a job update that arrived at `now`.
+    pub fn apply(&mut self, update: &JobUpdate, now: f64) {
+        self.retry = match (update.retry_in_ms, &update.error) {
+            (Some(ms), Some(e)) => Some((now + ms as f64, e.code)),
+            // Something else happened: the retry went out.
+            _ => None,
+        };
+        if update.retry_in_ms.is_none() {
+            self.status = Some(update.status);
+        }
         self.queue_position = update.queue_position;
         self.logs.clone_from(&update.logs);
     }
@@ -169,6 +180,9 @@ pub struct Finished {
 pub enum RunEvent<'a> {
     /// The run started.
     Start,
+    /// The provider accepted the job (queued providers): enough to follow
+    /// it again later.
+    Submitted(&'a Job),
     /// The job's state changed.
     Update(&'a JobUpdate),
     /// The result arrived (and is shown).

@@ -1,20 +1,29 @@
 //! Nothing the user made is lost on a reload: the prompt and the options
 //! live in sessionStorage, the key for the session only, or in localStorage
-//! when "Remember on this device" is checked; the board (bytes, names,
+//! when "Remember on this device" is checked; a job the provider accepted
+//! stays in sessionStorage until it ends, and a reload follows it again (it
+//! may already be paid for); the board (bytes, names,
 //! order) and the last result live in IndexedDB, under this tab session's
 //! id (kept in sessionStorage), so that two tabs keep two boards. Only the
 //! site persists (the widget never calls this module). Storage errors
 //! (quota, private mode, no IndexedDB) are ignored: the app keeps working
 //! from memory.
 
+use std::rc::Rc;
+
 use leptos::prelude::*;
+use reve_remix::ErrorCode;
 use reve_remix::image::sniff_format;
+use reve_remix::job::Job;
 use reve_remix::provider;
 use wasm_bindgen::{JsCast, JsValue};
 
 use crate::browser;
 use crate::idb;
-use crate::state::{AppState, Finished, Options, RefImage, Source};
+use crate::runner;
+use crate::state::{
+    AppState, Finished, Options, Phase, RefImage, Run, RunEvent, RunListener, Source,
+};
 
 const PROMPT: &str = "reve-remix.prompt";
 const OPTIONS: &str = "reve-remix.options";
@@ -22,6 +31,8 @@ const OPTIONS: &str = "reve-remix.options";
 const SESSION: &str = "reve-remix.session";
 /// Where the key is kept (sessionStorage, or localStorage when remembered).
 pub const KEY: &str = "reve-remix.key";
+/// The job in flight: `<run start, ms since the epoch>\n<Job::to_json>`.
+const JOB: &str = "reve-remix.job";
 
 fn session() -> Option<web_sys::Storage> {
     web_sys::window()?.session_storage().ok()?
@@ -88,6 +99,7 @@ fn restore_options(state: AppState, text: &str) {
             "provider" => state.provider.set(v),
             "mock" => state.use_mock.set(v == "1"),
             "base" => state.base_url.set(v),
+            "proxy" => state.proxy_url.set(v),
             "aspect" => o.aspect_ratio = v,
             "version" => o.version = v,
             "tts" => o.test_time_scaling = v,
@@ -105,18 +117,21 @@ fn one_line(s: &str) -> String {
 }
 
 /// Keep storage in step with `state` from now on; first bring the board and
-/// the result back from IndexedDB (asynchronously).
+/// the result back from IndexedDB (asynchronously), and follow again a job
+/// that was in flight when the page went away.
 pub fn persist(state: AppState) {
+    keep_jobs(state);
     // The prompt, the options and the key: small, written together.
     Effect::new(move |_| {
         state.prompt.with(|p| set(session(), PROMPT, p));
         let o = state.options.get();
         let flag = |b: bool| if b { "1" } else { "0" };
         let text = format!(
-            "provider={}\nmock={}\nbase={}\naspect={}\nversion={}\ntts={}\nupscale={}\nbg={}\nformat={}\n",
+            "provider={}\nmock={}\nbase={}\nproxy={}\naspect={}\nversion={}\ntts={}\nupscale={}\nbg={}\nformat={}\n",
             one_line(&state.provider.get()),
             flag(state.use_mock.get()),
             one_line(&state.base_url.get()),
+            one_line(&state.proxy_url.get()),
             one_line(&o.aspect_ratio),
             one_line(&o.version),
             one_line(&o.test_time_scaling),
@@ -166,6 +181,32 @@ pub fn persist(state: AppState) {
             );
         });
     });
+}
+
+/// Keep the job of a run from the moment the provider accepts it until it
+/// ends, and resume the one a reload interrupted.
+fn keep_jobs(state: AppState) {
+    let listener: RunListener = Rc::new(move |event| match event {
+        RunEvent::Submitted(job) => {
+            let started = state.run.with_untracked(|r| r.started_ms) as u64;
+            set(session(), JOB, &format!("{started}\n{}", job.to_json()));
+        }
+        RunEvent::Complete(_) => remove(session(), JOB),
+        // Offline for a while: the next visit looks at the job again.
+        RunEvent::Error(e) if e.code != ErrorCode::Network => remove(session(), JOB),
+        _ => {}
+    });
+    state.listener.set_value(Some(listener));
+    let Some(text) = get(session(), JOB) else {
+        return;
+    };
+    let resumable = text.split_once('\n').and_then(|(started, job)| {
+        Some((started.parse::<u64>().ok()? as f64, Job::from_json(job)?))
+    });
+    match resumable {
+        Some((started, job)) => runner::resume(state, job, started),
+        None => remove(session(), JOB),
+    }
 }
 
 /// How long the records of a tab session that never came back are kept.
@@ -291,13 +332,21 @@ fn restore_result(state: AppState, value: &JsValue) {
         .iter()
         .find(|p| p.name == name)
         .map_or("", |p| p.name);
+    let elapsed_ms = field(value, "elapsed_ms").as_f64().unwrap_or(0.0);
     state.result.set(Some(Finished {
         src,
         bytes: bytes.map(Into::into),
         file_name: field(value, "file_name").as_string().unwrap_or_default(),
         provider,
-        elapsed_ms: field(value, "elapsed_ms").as_f64().unwrap_or(0.0),
+        elapsed_ms,
         credits: field(value, "credits").as_f64(),
         job_id: field(value, "job_id").as_string(),
     }));
+    // The status line says where the result came from, as before the reload
+    // (unless a resumed job is already running).
+    if state.run.with_untracked(|r| r.phase == Phase::Idle) && !provider.is_empty() {
+        let mut run = Run::start(provider, 0.0);
+        run.end(Phase::Completed, elapsed_ms, String::new());
+        state.run.set(run);
+    }
 }

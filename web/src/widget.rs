@@ -30,7 +30,7 @@ pub fn embedded() -> bool {
 }
 
 /// Mount a board into `parent`; `emit(type, detail)` hears `remix-start`,
-/// `remix-update`, `remix-complete` and `remix-error`.
+/// `remix-submit`, `remix-update`, `remix-complete` and `remix-error`.
 #[wasm_bindgen(js_name = mountBoard)]
 pub fn mount_board(parent: web_sys::HtmlElement, emit: Function) -> BoardHandle {
     let slot = Rc::new(Cell::new(None::<AppState>));
@@ -144,6 +144,11 @@ impl BoardHandle {
 fn event_to_js(event: &RunEvent<'_>) -> (&'static str, JsValue) {
     match event {
         RunEvent::Start => ("remix-start", JsValue::NULL),
+        // The package's `Job`: `RemixClient.status(job)` reads it again.
+        RunEvent::Submitted(job) => (
+            "remix-submit",
+            js_sys::JSON::parse(&job.to_json()).unwrap_or(JsValue::NULL),
+        ),
         RunEvent::Update(u) => ("remix-update", update_to_js(u)),
         RunEvent::Complete(r) => ("remix-complete", result_to_js(r)),
         RunEvent::Error(e) => ("remix-error", error_to_js(e)),
