@@ -128,3 +128,57 @@ pub fn RunPanel(
         </section>
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use reve_remix::RemixError;
+    use reve_remix::job::JobUpdate;
+
+    use super::*;
+
+    fn update(status: JobStatus, retry: Option<(ErrorCode, u64)>) -> JobUpdate {
+        JobUpdate {
+            status,
+            queue_position: None,
+            logs: Vec::new(),
+            result: None,
+            error: retry.map(|(code, _)| RemixError::new(code, "it failed")),
+            retry_in_ms: retry.map(|(_, ms)| ms),
+        }
+    }
+
+    #[test]
+    fn a_retry_counts_down_then_the_job_state_comes_back() {
+        let mut run = Run::start("Reve", 0.0);
+        run.apply(
+            &update(JobStatus::Queued, Some((ErrorCode::RateLimited, 2_000))),
+            1_000.0,
+        );
+        let text = status_text(&run, 1_100.0);
+        assert!(
+            text.starts_with("Reve asked us to slow down (rate limit): trying again in 2 s"),
+            "{text}"
+        );
+        assert!(status_text(&run, 2_500.0).contains("trying again in 1 s"));
+        // The wait is over: the request is on its way again.
+        assert!(status_text(&run, 3_100.0).starts_with("Sending to Reve"));
+        run.apply(&update(JobStatus::Running, None), 4_000.0);
+        assert!(status_text(&run, 4_000.0).starts_with("Running on Reve"));
+        assert_eq!(run.retry, None);
+    }
+
+    #[test]
+    fn a_dropped_status_read_says_the_provider_could_not_be_reached() {
+        let mut run = Run::start("fal", 0.0);
+        run.apply(&update(JobStatus::Running, None), 100.0);
+        run.apply(
+            &update(JobStatus::Running, Some((ErrorCode::Network, 1_000))),
+            200.0,
+        );
+        let text = status_text(&run, 300.0);
+        assert!(
+            text.starts_with("fal could not be reached: trying again in 1 s"),
+            "{text}"
+        );
+    }
+}
