@@ -19,6 +19,18 @@ pub const WASM_OPT_FEATURES: [&str; 7] = [
     "--enable-simd",
 ];
 
+/// `-Oz`, then a restructuring of the control flow and `-Oz` again. With
+/// `--low-memory-unused` (rustc puts the stack first: nothing lives below
+/// 1 KiB) wasm-opt folds constant offsets into loads and stores.
+/// Index.html passes trunk the same (trunk adds the first `-Oz`).
+pub const WASM_OPT_PASSES: [&str; 5] = [
+    "-Oz",
+    "--low-memory-unused",
+    "--flatten",
+    "--rereloop",
+    "-Oz",
+];
+
 pub fn run() -> Result {
     let out = pkg_dir();
     step("package: build the core for wasm32 (release)", || {
@@ -37,7 +49,9 @@ pub fn run() -> Result {
         exec(
             cmd("wasm-bindgen")
                 .arg(root().join("target/wasm32-unknown-unknown/release/reve_remix.wasm"))
-                .args(["--target", "web", "--out-name", "reve_remix", "--out-dir"])
+                .args(["--target", "web", "--out-name", "reve_remix"])
+                // Every engine the package supports has encodeInto: no fallback.
+                .args(["--encode-into", "always", "--out-dir"])
                 .arg(&out),
         )
     })?;
@@ -45,7 +59,7 @@ pub fn run() -> Result {
         let wasm = out.join("reve_remix_bg.wasm");
         exec(
             cmd("wasm-opt")
-                .arg("-Oz")
+                .args(WASM_OPT_PASSES)
                 // Custom sections no runtime reads: ~200 bytes gzipped.
                 .args(["--strip-producers", "--strip-target-features"])
                 .args(WASM_OPT_FEATURES)
