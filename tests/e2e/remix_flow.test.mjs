@@ -177,6 +177,32 @@ test("a reload during a queued job follows the same job to its result", async ()
   await page.close();
 });
 
+test("when the network drops after the provider accepted the job, a reload still gets its result", async () => {
+  const { page, problems } = await open();
+  let submits = 0;
+  page.on("request", (r) => { if (r.method() === "POST" && r.url().startsWith(`${MOCK_URL}/fal/`)) submits += 1; });
+  // The submit goes through; every read after it fails as if offline.
+  await page.route(`${MOCK_URL}/fal/**`, (route) =>
+    route.request().method() === "POST" ? route.continue() : route.abort("internetdisconnected"));
+  await addImages(page, ["png_rgb_64x48.png"]);
+  await tile(page, 0).waitFor();
+  await page.getByLabel("Prompt", { exact: true }).fill("A poster of <img>0</img>");
+  await remixOn(page, "fal");
+  // The core retries the reads for about 31 s, then gives up and says what to do.
+  await page.waitForFunction(() => /Failed/.test(document.querySelector('[role="status"]')?.textContent ?? ""), null, { timeout: 60000 });
+  const text = await status(page).textContent();
+  assert.match(text, /reload the page to look at it again/, text);
+  assert.doesNotMatch(text, /Retrying in a little while/, "a new run would be a new job");
+  await page.unroute(`${MOCK_URL}/fal/**`);
+  // The failed-load console errors of the offline reads are expected here.
+  problems.length = 0;
+  await page.reload();
+  await expectResult(page);
+  assert.equal(submits, 1, "one job, paid once");
+  assert.deepEqual(problems, []);
+  await page.close();
+});
+
 test("a provider that browsers cannot reach asks for a Proxy URL, which a reload keeps", async () => {
   const { page, problems } = await open();
   await page.getByLabel("Use the local mock provider").uncheck();

@@ -85,7 +85,7 @@ export async function main(wasm: BufferSource, file: File, signal: AbortSignal):
   const options: RunOptions = {
     signal,
     timeoutMs: 120_000,
-    onUpdate: (u: JobUpdate) => console.log(u.status, u.queuePosition, u.error?.code),
+    onUpdate: (u: JobUpdate) => console.log(u.status, u.queuePosition, u.error?.code, u.retryInMs satisfies number | undefined),
   };
   const result: RemixResult = typed(await client.run(input, options));
   const quick: RemixResult = typed(await new RemixClient(viaProxy).run(input));
@@ -107,6 +107,9 @@ export async function main(wasm: BufferSource, file: File, signal: AbortSignal):
     const requestId: string | undefined = err.requestId;
     const message: string = err.message;
     console.log(code, retryable, httpStatus, retryAfter, requestId, message);
+    // A job the provider accepted comes back with the error: read it later.
+    const accepted: Job | undefined = err.job;
+    if (accepted) await client.status(accepted);
   }
   client.free();
 

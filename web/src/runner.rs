@@ -123,15 +123,32 @@ async fn send(
         }
         state.emit(RunEvent::Submitted(driver.job()));
     }
-    fetch::drive(
+    let outcome = fetch::drive(
         &mut driver,
         &transport,
         Some(&signal),
         Until::Finished,
         &mut on_update,
     )
-    .await?
-    .ok_or_else(|| RemixError::new(ErrorCode::ProviderError, "The job ended without a result."))
+    .await;
+    match outcome {
+        Ok(Some(result)) => Ok(result),
+        Ok(None) => Err(RemixError::new(
+            ErrorCode::ProviderError,
+            "The job ended without a result.",
+        )),
+        // The provider has the job (maybe paid for): say how to get it, so
+        // that nobody pays for a second one.
+        Err(mut e) if e.code == ErrorCode::Network && state.keeps_jobs.get_value() => {
+            e.message.push_str(
+                " The job was accepted and may still finish: reload the page to look at it again.",
+            );
+            // Not "retry": a new run would be a new job.
+            e.retryable = false;
+            Err(e)
+        }
+        Err(e) => Err(e),
+    }
 }
 
 #[cfg(not(target_arch = "wasm32"))]

@@ -234,8 +234,10 @@ pub struct AppState {
     pub prompt_area: NodeRef<leptos::html::Textarea>,
     /// Aborts the run in progress ("Cancel", or the widget's removal).
     pub abort: StoredValue<Option<web_sys::AbortController>, LocalStorage>,
-    /// Hears each run's events (the widget), if anyone does.
+    /// Hears each run's events (the widget's events, the site's storage), if anyone does.
     pub listener: StoredValue<Option<RunListener>, LocalStorage>,
+    /// The site keeps the job in flight, so that a reload follows it again.
+    pub keeps_jobs: StoredValue<bool>,
     /// Where a paste must happen to reach this board: the widget's own
     /// element, so that two widgets on a page do not both take a paste.
     /// `None` (the site) takes pastes from anywhere on the page.
@@ -272,6 +274,7 @@ impl AppState {
             prompt_area: NodeRef::new(),
             abort: StoredValue::new_local(None),
             listener: StoredValue::new_local(None),
+            keeps_jobs: StoredValue::new(false),
             paste_scope: StoredValue::new_local(None),
             next_id: StoredValue::new(0),
         }

@@ -197,6 +197,7 @@ fn keep_jobs(state: AppState) {
         _ => {}
     });
     state.listener.set_value(Some(listener));
+    state.keeps_jobs.set_value(true);
     let Some(text) = get(session(), JOB) else {
         return;
     };

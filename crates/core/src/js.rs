@@ -38,6 +38,12 @@ export interface RemixError extends Error {
   requestId?: string;
   /** Seconds the provider asked to wait before trying again. */
   retryAfter?: number;
+  /**
+   * Set by `run` when the provider had accepted the job but it could not be
+   * followed to its end (the network went away): the job may still finish,
+   * and may be paid for. Pass it to `status()` later.
+   */
+  job?: Job;
 }
 
 /** What a provider takes: drives forms and checks. */
@@ -399,19 +405,26 @@ async fn run(
             let _ = f.call1(&JsValue::UNDEFINED, &update_to_js(u));
         }
     };
-    match fetch::drive(
+    let outcome = fetch::drive(
         &mut driver,
         &settings.transport,
         signal.as_ref(),
         Until::Finished,
         &mut notify,
     )
-    .await?
-    {
-        Some(result) => Ok(result_to_js(&result)),
-        None => {
+    .await;
+    match outcome {
+        Ok(Some(result)) => Ok(result_to_js(&result)),
+        Ok(None) => {
             Err(RemixError::new(ErrorCode::ProviderError, "The job ended without a result.").into())
         }
+        // The provider has the job (maybe paid for): hand it back.
+        Err(e) if e.code == ErrorCode::Network && !driver.job().id.is_empty() => {
+            let err = to_js_error(&e);
+            set(&err, "job", &job_to_js(driver.job(), None));
+            Err(Thrown::Js(err))
+        }
+        Err(e) => Err(e.into()),
     }
 }
 
