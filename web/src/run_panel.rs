@@ -24,7 +24,7 @@ pub fn status_text(run: &Run, now: f64) -> String {
         Phase::Running => {
             let elapsed = format::duration(now - run.started_ms);
             if let Some((at, code)) = run.retry.filter(|(at, _)| *at > now) {
-                // An integer: `{secs}` on an f64 would pull in float formatting (~10 KB gz).
+                // An integer: `{secs}` on an f64 pulls in float formatting (~7 KB gzipped).
                 let secs = ((at - now) / 1000.0).ceil().max(1.0) as u64;
                 let why = match code {
                     ErrorCode::RateLimited => "asked us to slow down (rate limit)",
