@@ -39,6 +39,7 @@ pub fn status_text(run: &Run, now: f64) -> String {
                 }
                 (Some(JobStatus::Queued), None) => format!("Queued on {p}… {elapsed}"),
                 (Some(JobStatus::Running), _) => format!("Running on {p}… {elapsed}"),
+                _ if run.resumed => format!("Checking on the {p} job again… {elapsed}"),
                 _ => format!("Sending to {p}… {elapsed}"),
             }
         }
@@ -166,6 +167,15 @@ mod tests {
         run.apply(&update(JobStatus::Running, None), 4_000.0);
         assert!(status_text(&run, 4_000.0).starts_with("Running on Reve"));
         assert_eq!(run.retry, None);
+    }
+
+    #[test]
+    fn a_resumed_run_says_it_is_checking_on_the_job_until_the_provider_answers() {
+        let mut run = Run::start("fal", 0.0);
+        run.resumed = true;
+        assert!(status_text(&run, 500.0).starts_with("Checking on the fal job again"));
+        run.apply(&update(JobStatus::Queued, None), 600.0);
+        assert!(status_text(&run, 700.0).starts_with("Queued on fal"));
     }
 
     #[test]

@@ -55,7 +55,9 @@ fn launch(state: AppState, plan: Plan, started: f64) {
     let info = state.info_untracked();
     let cfg = request::config(state);
     state.now.set(browser::now_ms());
-    state.run.set(Run::start(info.name, started));
+    let mut run = Run::start(info.name, started);
+    run.resumed = matches!(plan, Plan::Resume(_));
+    state.run.set(run);
     state.emit(RunEvent::Start);
     let Ok(controller) = web_sys::AbortController::new() else {
         finish(

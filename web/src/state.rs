@@ -107,6 +107,8 @@ pub struct Run {
     /// While a failed request waits to be sent again: when it will be (ms
     /// since the epoch), and why.
     pub retry: Option<(f64, ErrorCode)>,
+    /// Following a job submitted before the page reloaded.
+    pub resumed: bool,
 }
 
 impl Run {
@@ -122,6 +124,7 @@ impl Run {
             ended_ms: 0.0,
             message: String::new(),
             retry: None,
+            resumed: false,
         }
     }
 
