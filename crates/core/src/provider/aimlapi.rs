@@ -99,12 +99,4 @@ impl Provider for AimlApi {
         let v = super::success_json(&INFO, res)?;
         images_answer(&INFO, job, res, &v)
     }
-
-    fn poll(&self, _job: &Job, _cfg: &Config) -> Option<HttpRequest> {
-        None
-    }
-
-    fn cancel(&self, _job: &Job, _cfg: &Config) -> Option<HttpRequest> {
-        None
-    }
 }

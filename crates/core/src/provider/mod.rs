@@ -375,7 +375,10 @@ pub trait Provider: Sync {
     }
 
     /// The status read for a submitted job (`None` for synchronous ones).
-    fn poll(&self, job: &Job, cfg: &Config) -> Option<HttpRequest>;
+    fn poll(&self, job: &Job, cfg: &Config) -> Option<HttpRequest> {
+        let _ = (job, cfg);
+        None
+    }
 
     /// The status stream for a submitted job, where the provider has one.
     fn stream(&self, job: &Job, cfg: &Config) -> Option<HttpRequest> {
@@ -384,7 +387,10 @@ pub trait Provider: Sync {
     }
 
     /// The provider's cancel request, where it has one.
-    fn cancel(&self, job: &Job, cfg: &Config) -> Option<HttpRequest>;
+    fn cancel(&self, job: &Job, cfg: &Config) -> Option<HttpRequest> {
+        let _ = (job, cfg);
+        None
+    }
 }
 
 static PROVIDERS: [ProviderInfo; 8] = [

@@ -69,12 +69,4 @@ impl Provider for OneRouter {
         let v = super::success_json(&INFO, res)?;
         super::aimlapi::images_answer(&INFO, job, res, &v)
     }
-
-    fn poll(&self, _job: &Job, _cfg: &Config) -> Option<HttpRequest> {
-        None
-    }
-
-    fn cancel(&self, _job: &Job, _cfg: &Config) -> Option<HttpRequest> {
-        None
-    }
 }

@@ -171,8 +171,4 @@ impl Provider for Pixazo {
                 .with_header("Cache-Control", "no-cache"),
         )
     }
-
-    fn cancel(&self, _job: &Job, _cfg: &Config) -> Option<HttpRequest> {
-        None
-    }
 }

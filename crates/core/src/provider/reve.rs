@@ -106,12 +106,4 @@ impl Provider for Reve {
         let img = super::image_from_base64(image);
         Ok(Step::Done(super::result(&INFO, job, vec![img], credits)))
     }
-
-    fn poll(&self, _job: &Job, _cfg: &Config) -> Option<HttpRequest> {
-        None
-    }
-
-    fn cancel(&self, _job: &Job, _cfg: &Config) -> Option<HttpRequest> {
-        None
-    }
 }
