@@ -10,7 +10,7 @@ use axum::response::{IntoResponse, Response};
 use reve_remix::ErrorCode;
 use serde_json::{Map, Value};
 
-use crate::scenario::{AuthError, Scenario};
+use crate::scenario::{AuthError, AuthStyle, Scenario, authenticate};
 
 /// Reve's aspect ratios; omitted = the model chooses.
 pub const ASPECT_RATIOS: [&str; 7] = ["16:9", "9:16", "3:2", "2:3", "4:3", "3:4", "1:1"];
@@ -154,11 +154,32 @@ fn scale(config: &crate::Config, d: Duration, scenario: Scenario) -> Duration {
     }
 }
 
+/// The start of every submit handler: the key's check, then the faults
+/// that answer before the body is read ([`early_fault`]). `error` words them
+/// the provider's way; `Err` is the answer to send at once.
+#[allow(
+    clippy::result_large_err,
+    reason = "the answer is sent at once, once per request: boxing it buys nothing"
+)]
+pub fn admit(
+    headers: &HeaderMap,
+    style: AuthStyle,
+    config: &crate::Config,
+    error: impl Fn(ApiError) -> Response,
+    partial: &str,
+) -> Result<Scenario, Response> {
+    let scenario = authenticate(headers, style).map_err(|e| error(ApiError::Auth(e)))?;
+    match early_fault(scenario, config, &error, partial) {
+        Some(res) => Err(res),
+        None => Ok(scenario),
+    }
+}
+
 /// The answers that do not depend on the request body: rate limit, server
 /// error, payment, malformed JSON and the dropped connection. `error` words
 /// the first three the provider's way; `partial` is the start of the JSON
 /// the provider would have sent (for `mock-drop`).
-pub fn early_fault(
+fn early_fault(
     scenario: Scenario,
     config: &crate::Config,
     error: impl Fn(ApiError) -> Response,

@@ -20,9 +20,9 @@ use base64::Engine as _;
 use serde_json::{Value, json};
 
 use super::{draw, results_routes, spec, store};
-use crate::common::{self, ApiError, Invalid, early_fault, hang, sync_delay};
+use crate::common::{self, ApiError, Invalid, hang, sync_delay};
 use crate::images::{self, Transports};
-use crate::scenario::{AuthError, AuthStyle, Scenario, authenticate};
+use crate::scenario::{AuthError, AuthStyle, Scenario};
 use crate::state::AppState;
 
 const MODEL: &str = "reve/remix-edit-image";
@@ -101,19 +101,17 @@ fn path(field: &str) -> Value {
 }
 
 async fn generate(State(state): State<AppState>, headers: HeaderMap, body: Bytes) -> Response {
-    let scenario = match authenticate(&headers, AuthStyle::Bearer) {
-        Ok(s) => s,
-        Err(e) => return error(ApiError::Auth(e)),
-    };
     let config = state.config().clone();
-    if let Some(res) = early_fault(
-        scenario,
+    let scenario = match common::admit(
+        &headers,
+        AuthStyle::Bearer,
         &config,
         error,
         r#"{"data":[{"url":"https://cdn.aimlapi.com/generations/"#,
     ) {
-        return res;
-    }
+        Ok(s) => s,
+        Err(res) => return res,
+    };
     let checked = (|| {
         let obj = common::parse_object(&body)?;
         let model = common::req_str(&obj, "model")?;

@@ -27,7 +27,7 @@ use axum::routing::{get, post, put};
 use serde_json::{Value, json};
 
 use super::{NewJob, results_routes, spec, start_job};
-use crate::common::{self, ApiError, Invalid, early_fault};
+use crate::common::{self, ApiError, Invalid};
 use crate::images::{self, Transports};
 use crate::render::OutFormat;
 use crate::scenario::{AuthError, AuthStyle, authenticate};
@@ -118,19 +118,17 @@ fn detail_item(inv: &Invalid) -> Value {
 }
 
 async fn submit(State(state): State<AppState>, headers: HeaderMap, body: Bytes) -> Response {
-    let scenario = match authenticate(&headers, AuthStyle::FalKey) {
-        Ok(s) => s,
-        Err(e) => return error(ApiError::Auth(e)),
-    };
     let config = state.config().clone();
-    if let Some(res) = early_fault(
-        scenario,
+    let scenario = match common::admit(
+        &headers,
+        AuthStyle::FalKey,
         &config,
         error,
         r#"{"status":"IN_QUEUE","request_id":"0b9a"#,
     ) {
-        return res;
-    }
+        Ok(s) => s,
+        Err(res) => return res,
+    };
     let obj = match common::parse_object(&body) {
         Ok(o) => o,
         Err(inv) => return error(ApiError::Invalid(inv)),

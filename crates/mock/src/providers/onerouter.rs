@@ -19,9 +19,9 @@ use base64::Engine as _;
 use serde_json::{Value, json};
 
 use super::{draw, results_routes, spec, store};
-use crate::common::{self, ApiError, Invalid, Kind, early_fault, hang, sync_delay};
+use crate::common::{self, ApiError, Invalid, Kind, hang, sync_delay};
 use crate::images::{self, Transports};
-use crate::scenario::{AuthError, AuthStyle, Scenario, authenticate};
+use crate::scenario::{AuthError, AuthStyle, Scenario};
 use crate::state::{AppState, unix_secs};
 
 const MODEL: &str = "reve-remix-image-to-image";
@@ -126,19 +126,17 @@ pub fn error(e: ApiError) -> Response {
 }
 
 async fn edits(State(state): State<AppState>, headers: HeaderMap, body_bytes: Bytes) -> Response {
-    let scenario = match authenticate(&headers, AuthStyle::RawOrBearer) {
-        Ok(s) => s,
-        Err(e) => return error(ApiError::Auth(e)),
-    };
     let config = state.config().clone();
-    if let Some(res) = early_fault(
-        scenario,
+    let scenario = match common::admit(
+        &headers,
+        AuthStyle::RawOrBearer,
         &config,
         error,
         r#"{"created":1767225600,"data":[{"url":"#,
     ) {
-        return res;
-    }
+        Ok(s) => s,
+        Err(res) => return res,
+    };
     let checked = (|| {
         let obj = common::parse_object(&body_bytes)?;
         let model = common::req_str(&obj, "model")?;

@@ -25,7 +25,7 @@ use axum::routing::{get, post};
 use serde_json::{Map, Value, json};
 
 use super::{NewJob, results_routes, spec, start_job};
-use crate::common::{self, ApiError, Invalid, Kind, early_fault};
+use crate::common::{self, ApiError, Invalid, Kind};
 use crate::images::{self, Transports};
 use crate::render::Spec;
 use crate::scenario::{AuthError, AuthStyle, authenticate};
@@ -155,19 +155,17 @@ async fn submit(
     prefix: &'static str,
     edit: bool,
 ) -> Response {
-    let scenario = match authenticate(&headers, AuthStyle::ApimKey) {
-        Ok(s) => s,
-        Err(e) => return error(ApiError::Auth(e)),
-    };
     let config = state.config().clone();
-    if let Some(res) = early_fault(
-        scenario,
+    let scenario = match common::admit(
+        &headers,
+        AuthStyle::ApimKey,
         &config,
         error,
         r#"{"request_id":"reve-image_019d"#,
     ) {
-        return res;
-    }
+        Ok(s) => s,
+        Err(res) => return res,
+    };
     let obj = match common::parse_object(&body) {
         Ok(o) => o,
         Err(inv) => return error(ApiError::Invalid(inv)),

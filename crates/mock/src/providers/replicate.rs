@@ -24,7 +24,7 @@ use axum::routing::{get, post};
 use serde_json::{Value, json};
 
 use super::{NewJob, results_routes, spec, start_job};
-use crate::common::{self, ApiError, Invalid, early_fault};
+use crate::common::{self, ApiError, Invalid};
 use crate::images::{self, Transports};
 use crate::scenario::{AuthError, AuthStyle, authenticate};
 use crate::state::{AppState, Job, Phase, rfc3339};
@@ -144,19 +144,17 @@ fn prefer_wait(headers: &HeaderMap) -> Option<Duration> {
 }
 
 async fn create(State(state): State<AppState>, headers: HeaderMap, body: Bytes) -> Response {
-    let scenario = match authenticate(&headers, AuthStyle::Bearer) {
-        Ok(s) => s,
-        Err(e) => return error(ApiError::Auth(e)),
-    };
     let config = state.config().clone();
-    if let Some(res) = early_fault(
-        scenario,
+    let scenario = match common::admit(
+        &headers,
+        AuthStyle::Bearer,
         &config,
         error,
         r#"{"id":"q9w8e7r6t5","model":"reve/remix","#,
     ) {
-        return res;
-    }
+        Ok(s) => s,
+        Err(res) => return res,
+    };
     let checked = (|| {
         let obj = common::parse_object(&body)?;
         let input = common::object(&obj, "input")?;

@@ -20,9 +20,9 @@ use base64::Engine as _;
 use serde_json::{Value, json};
 
 use super::{draw, results_routes, spec};
-use crate::common::{self, ApiError, Invalid, Kind, early_fault, hang, sync_delay};
+use crate::common::{self, ApiError, Invalid, Kind, hang, sync_delay};
 use crate::images::{self, RefImage, Transports};
-use crate::scenario::{AuthError, AuthStyle, Scenario, authenticate};
+use crate::scenario::{AuthError, AuthStyle, Scenario};
 use crate::state::AppState;
 
 const VERSIONS: [&str; 4] = [
@@ -202,19 +202,17 @@ fn validate(state: &AppState, body: &[u8]) -> Result<Parsed, Invalid> {
 }
 
 async fn remix(State(state): State<AppState>, headers: HeaderMap, body: Bytes) -> Response {
-    let scenario = match authenticate(&headers, AuthStyle::Bearer) {
-        Ok(s) => s,
-        Err(e) => return error(ApiError::Auth(e)),
-    };
     let config = state.config().clone();
-    if let Some(res) = early_fault(
-        scenario,
+    let scenario = match common::admit(
+        &headers,
+        AuthStyle::Bearer,
         &config,
         error,
         r#"{"image":"iVBORw0KGgoAAAANSUhEUgAAAgAAAAIACAYAAAD0eNT6AAAgAElEQVR4nO"#,
     ) {
-        return res;
-    }
+        Ok(s) => s,
+        Err(res) => return res,
+    };
     let parsed = match validate(&state, &body) {
         Ok(p) => p,
         Err(inv) => return error(ApiError::Invalid(inv)),
