@@ -129,18 +129,10 @@ impl fmt::Display for ErrorCode {
 /// formatting call site.
 #[inline(never)]
 pub fn num(n: u64) -> String {
-    let mut buf = [0u8; 20];
-    let mut i = buf.len();
-    let mut n = n;
-    loop {
-        i -= 1;
-        buf[i] = b'0' + (n % 10) as u8;
-        n /= 10;
-        if n == 0 {
-            break;
-        }
-    }
-    buf[i..].iter().map(|&d| char::from(d)).collect()
+    let mut digits = Vec::with_capacity(20);
+    crate::json::write_u64(&mut digits, n);
+    // ASCII digits only: never lossy.
+    String::from_utf8_lossy(&digits).into_owned()
 }
 
 /// Where `needle` first occurs in `hay`, by bytes. Used instead of
@@ -236,6 +228,13 @@ impl std::error::Error for RemixError {}
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn num_writes_the_decimal_digits() {
+        for n in [0, 7, 10, 2560, 1_500_000, u64::MAX] {
+            assert_eq!(num(n), n.to_string());
+        }
+    }
 
     #[test]
     fn codes_are_the_design_strings_and_unique() {
