@@ -13,6 +13,7 @@ use web_sys::{AbortSignal, ReadableStreamDefaultReader, Response};
 use crate::error::{ErrorCode, RemixError};
 use crate::http::{HttpRequest, HttpResponse};
 use crate::job::{Action, Driver, JobUpdate, RemixResult, RunOptions};
+use crate::js_values::{request_to_js, set};
 use crate::provider::{Config, RemixInput};
 
 /// Which `fetch` to call.
@@ -186,20 +187,7 @@ async fn open(
     signal: Option<&AbortSignal>,
     deadline_ms: u64,
 ) -> Result<Response, Failure> {
-    let init = Object::new();
-    set(&init, "method", &JsValue::from_str(req.method.as_str()));
-    let headers = Object::new();
-    for (name, value) in &req.headers {
-        set(&headers, name, &JsValue::from_str(value));
-    }
-    if let Some(content_type) = req.body.content_type() {
-        set(&headers, "content-type", &JsValue::from_str(content_type));
-    }
-    set(&init, "headers", &headers);
-    let body = req.body.bytes();
-    if !body.is_empty() {
-        set(&init, "body", &Uint8Array::from(body));
-    }
+    let init: Object = request_to_js(req).unchecked_into();
     if let Some(combined) = combined_signal(signal, deadline_ms.saturating_sub(now_ms())) {
         set(&init, "signal", &combined);
     }
@@ -371,9 +359,4 @@ fn global_fn(global: &Object, name: &str) -> Option<Function> {
         .ok()?
         .dyn_into()
         .ok()
-}
-
-fn set(target: &Object, key: &str, value: &JsValue) {
-    // Setting a property on a plain object we made cannot fail.
-    let _ = Reflect::set(target, &JsValue::from_str(key), value);
 }

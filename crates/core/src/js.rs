@@ -11,10 +11,12 @@ use web_sys::AbortSignal;
 
 use crate::error::{ErrorCode, RemixError};
 use crate::fetch::{self, Transport, Until};
-use crate::http::{HttpRequest, Secret};
+use crate::http::Secret;
 use crate::image::{self, ImageInfo, ImageLimits};
 use crate::job::{Driver, Job, JobStatus, JobUpdate, RemixResult, RunOptions};
-use crate::js_values::{logs_to_js, result_to_js, set, set_opt_str, to_js_error, update_to_js};
+use crate::js_values::{
+    logs_to_js, request_to_js, result_to_js, set, set_opt_str, to_js_error, update_to_js,
+};
 use crate::provider::{self, Config, ImageSource, ProviderInfo, RemixInput};
 
 #[wasm_bindgen(typescript_custom_section)]
@@ -688,25 +690,6 @@ fn provider_info_to_js(info: &ProviderInfo) -> JsValue {
         .collect();
     set(&obj, "options", &options);
     set(&obj, "cors", &JsValue::from_str(info.cors.as_str()));
-    obj
-}
-
-fn request_to_js(req: &HttpRequest) -> JsValue {
-    let obj: JsValue = Object::new().into();
-    set(&obj, "method", &JsValue::from_str(req.method.as_str()));
-    set(&obj, "url", &JsValue::from_str(&req.url));
-    let headers: JsValue = Object::new().into();
-    for (name, value) in &req.headers {
-        set(&headers, name, &JsValue::from_str(value));
-    }
-    if let Some(content_type) = req.body.content_type() {
-        set(&headers, "content-type", &JsValue::from_str(content_type));
-    }
-    set(&obj, "headers", &headers);
-    let body = req.body.bytes();
-    if !body.is_empty() {
-        set(&obj, "body", &Uint8Array::from(body));
-    }
     obj
 }
 

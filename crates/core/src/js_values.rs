@@ -4,10 +4,11 @@
 //! objects. Built without the `js` feature too, and natively (where nothing
 //! calls it), so that every crate that uses it builds everywhere.
 
-use js_sys::{Array, Error as JsError, Object, Reflect};
+use js_sys::{Array, Error as JsError, Object, Reflect, Uint8Array};
 use wasm_bindgen::JsValue;
 
 use crate::error::RemixError;
+use crate::http::HttpRequest;
 use crate::job::{JobUpdate, RemixResult};
 
 /// Set `key` on `obj` when there is a value.
@@ -89,6 +90,27 @@ pub fn to_js_error(err: &RemixError) -> JsValue {
         set(obj, "retryAfter", &JsValue::from(secs));
     }
     js.into()
+}
+
+/// `{method, url, headers, body?}`: the package's `HttpRequest`, and also
+/// the init of the `fetch` call that sends it (`fetch` ignores `url`).
+pub fn request_to_js(req: &HttpRequest) -> JsValue {
+    let obj: JsValue = Object::new().into();
+    set(&obj, "method", &JsValue::from_str(req.method.as_str()));
+    set(&obj, "url", &JsValue::from_str(&req.url));
+    let headers: JsValue = Object::new().into();
+    for (name, value) in &req.headers {
+        set(&headers, name, &JsValue::from_str(value));
+    }
+    if let Some(content_type) = req.body.content_type() {
+        set(&headers, "content-type", &JsValue::from_str(content_type));
+    }
+    set(&obj, "headers", &headers);
+    let body = req.body.bytes();
+    if !body.is_empty() {
+        set(&obj, "body", &Uint8Array::from(body));
+    }
+    obj
 }
 
 /// Set a property on a plain object we made (which cannot fail).
