@@ -30,6 +30,22 @@ async function addImages(page, names) {
 const tile = (page, n) => page.getByRole("img", { name: `Reference ${n}`, exact: true });
 const status = (page) => page.getByRole("status");
 
+/** The URLs of the POSTs (submits) the page sends to `provider` on the mock, reloads included. */
+function submitsTo(page, provider) {
+  const urls = [];
+  page.on("request", (r) => { if (r.method() === "POST" && r.url().startsWith(`${MOCK_URL}/${provider}/`)) urls.push(r.url()); });
+  return urls;
+}
+
+/** Wait until the status line matches `pattern` (found by its attribute: an empty one is hidden). */
+async function waitForStatus(page, pattern, timeout = 10000) {
+  await page.waitForFunction(
+    ([source, flags]) => new RegExp(source, flags).test(document.querySelector('[role="status"]')?.textContent ?? ""),
+    [pattern.source, pattern.flags],
+    { timeout },
+  );
+}
+
 async function remixOn(page, provider, { key = "" } = {}) {
   await page.getByLabel("Provider", { exact: true }).selectOption(provider);
   await page.getByLabel("API key", { exact: true }).fill(key);
@@ -124,9 +140,9 @@ test("Cancel stops a running job and keeps the board and the prompt", async () =
   await tile(page, 0).waitFor();
   await page.getByLabel("Prompt", { exact: true }).fill("A poster of <img>0</img>");
   await remixOn(page, "fal", { key: "mock-stuck" });
-  await page.waitForFunction(() => /Queued|Running/.test(document.querySelector('[role="status"]')?.textContent ?? ""), null, { timeout: 10000 });
+  await waitForStatus(page, /Queued|Running/);
   await page.getByRole("button", { name: "Cancel" }).click();
-  await page.waitForFunction(() => /Cancelled/.test(document.querySelector('[role="status"]')?.textContent ?? ""), null, { timeout: 10000 });
+  await waitForStatus(page, /Cancelled/);
   assert.equal(await page.getByLabel("Prompt", { exact: true }).inputValue(), "A poster of <img>0</img>");
   await tile(page, 0).waitFor();
   assert.equal(await page.getByRole("img", { name: "Remix result" }).count(), 0);
@@ -140,8 +156,8 @@ test("a rate-limited key (mock-429) says how long to wait", async () => {
   await page.getByLabel("Prompt", { exact: true }).fill("A poster of <img>0</img>");
   await remixOn(page, "reve", { key: "mock-429" });
   // While the core waits out the Retry-After (2 s), the status counts it down.
-  await page.waitForFunction(() => /rate limit\): trying again in [12] s/.test(document.querySelector('[role="status"]')?.textContent ?? ""), null, { timeout: 10000 });
-  await page.waitForFunction(() => /Failed/.test(document.querySelector('[role="status"]')?.textContent ?? ""), null, { timeout: 30000 });
+  await waitForStatus(page, /rate limit\): trying again in [12] s/);
+  await waitForStatus(page, /Failed/, 30000);
   const text = await status(page).textContent();
   assert.match(text, /rate limit/i);
   assert.match(text, /retry after 2 s/);
@@ -153,24 +169,23 @@ test("a rate-limited key (mock-429) says how long to wait", async () => {
 
 test("a reload during a queued job follows the same job to its result", async () => {
   const { page, problems } = await open();
-  const submits = [];
-  page.on("request", (r) => { if (r.method() === "POST" && r.url().startsWith(`${MOCK_URL}/fal/`)) submits.push(r.url()); });
+  const submits = submitsTo(page, "fal");
   await addImages(page, ["png_rgb_64x48.png"]);
   await tile(page, 0).waitFor();
   await page.getByLabel("Prompt", { exact: true }).fill("A poster of <img>0</img>");
   // mock-slow: the fal job takes 16 s.
   await remixOn(page, "fal", { key: "mock-slow" });
-  await page.waitForFunction(() => /Queued|Running/.test(document.querySelector('[role="status"]')?.textContent ?? ""), null, { timeout: 10000 });
+  await waitForStatus(page, /Queued|Running/);
   await page.reload();
   // Followed again at once, without pressing Remix, and never sent twice.
-  await page.waitForFunction(() => /Queued|Running/.test(document.querySelector('[role="status"]')?.textContent ?? ""), null, { timeout: 10000 });
+  await waitForStatus(page, /Queued|Running/);
   assert.equal(await page.getByRole("button", { name: "Cancel" }).isVisible(), true);
   await expectResult(page);
   assert.equal(submits.length, 1, submits.join("\n"));
   // Done: another reload does not follow it again.
   await page.reload();
   await page.getByRole("img", { name: "Remix result" }).waitFor({ timeout: 15000 });
-  await page.waitForFunction(() => /Completed on fal/.test(document.querySelector('[role="status"]')?.textContent ?? ""), null, { timeout: 10000 });
+  await waitForStatus(page, /Completed on fal/);
   assert.equal(submits.length, 1, "the finished job is not followed or sent again");
   assert.equal(await page.getByRole("button", { name: "Cancel" }).isVisible(), false);
   assert.deepEqual(problems, []);
@@ -179,8 +194,7 @@ test("a reload during a queued job follows the same job to its result", async ()
 
 test("when the network drops after the provider accepted the job, a reload still gets its result", async () => {
   const { page, problems } = await open();
-  let submits = 0;
-  page.on("request", (r) => { if (r.method() === "POST" && r.url().startsWith(`${MOCK_URL}/fal/`)) submits += 1; });
+  const submits = submitsTo(page, "fal");
   // The submit goes through; every read after it fails as if offline.
   await page.route(`${MOCK_URL}/fal/**`, (route) =>
     route.request().method() === "POST" ? route.continue() : route.abort("internetdisconnected"));
@@ -189,7 +203,7 @@ test("when the network drops after the provider accepted the job, a reload still
   await page.getByLabel("Prompt", { exact: true }).fill("A poster of <img>0</img>");
   await remixOn(page, "fal");
   // The core retries the reads for about 31 s, then gives up and says what to do.
-  await page.waitForFunction(() => /Failed/.test(document.querySelector('[role="status"]')?.textContent ?? ""), null, { timeout: 60000 });
+  await waitForStatus(page, /Failed/, 60000);
   const text = await status(page).textContent();
   assert.match(text, /reload the page to look at it again/, text);
   assert.doesNotMatch(text, /Retrying in a little while/, "a new run would be a new job");
@@ -198,7 +212,7 @@ test("when the network drops after the provider accepted the job, a reload still
   problems.length = 0;
   await page.reload();
   await expectResult(page);
-  assert.equal(submits, 1, "one job, paid once");
+  assert.equal(submits.length, 1, "one job, paid once");
   assert.deepEqual(problems, []);
   await page.close();
 });
