@@ -39,6 +39,20 @@ const STANDARD_LENIENT: GeneralPurpose = GeneralPurpose::new(
     GeneralPurposeConfig::new().with_decode_padding_mode(DecodePaddingMode::Indifferent),
 );
 
+/// Accept each string of the array `field`, naming a bad one `field[i]`.
+pub fn load_all(
+    state: &AppState,
+    field: &str,
+    values: &[&str],
+    t: Transports,
+) -> Result<Vec<RefImage>, Invalid> {
+    values
+        .iter()
+        .enumerate()
+        .map(|(i, v)| load(state, &format!("{field}[{i}]"), v, t))
+        .collect()
+}
+
 /// Accept one image string, or say what is wrong with it.
 pub fn load(
     state: &AppState,

@@ -132,11 +132,7 @@ async fn generate(State(state): State<AppState>, headers: HeaderMap, body: Bytes
             url: true,
             ..Default::default()
         };
-        let images = urls
-            .iter()
-            .enumerate()
-            .map(|(i, u)| images::load(&state, &format!("image_urls[{i}]"), u, t))
-            .collect::<Result<Vec<_>, Invalid>>()?;
+        let images = images::load_all(&state, "image_urls", &urls, t)?;
         Ok((spec(images, prompt, Some(aspect)), to_url))
     })();
     let (s, to_url) = match checked {

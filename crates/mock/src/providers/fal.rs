@@ -150,11 +150,7 @@ async fn submit(State(state): State<AppState>, headers: HeaderMap, body: Bytes) 
             url: true,
             ..Default::default()
         };
-        let images = urls
-            .iter()
-            .enumerate()
-            .map(|(i, u)| images::load(&state, &format!("image_urls[{i}]"), u, t))
-            .collect::<Result<Vec<_>, Invalid>>()?;
+        let images = images::load_all(&state, "image_urls", &urls, t)?;
         let mut s = spec(images, prompt, aspect);
         s.format = format;
         Ok::<_, Invalid>((s, copies as usize))

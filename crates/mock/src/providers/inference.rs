@@ -350,11 +350,7 @@ fn validate(state: &AppState, input: &Map<String, Value>) -> Result<crate::rende
         uploads: true,
         ..Default::default()
     };
-    let images = refs
-        .iter()
-        .enumerate()
-        .map(|(i, u)| images::load(state, &format!("input.images[{i}]"), u, t))
-        .collect::<Result<Vec<_>, _>>()?;
+    let images = images::load_all(state, "input.images", &refs, t)?;
     let mut s = spec(images, prompt, aspect);
     s.transparent = transparent;
     Ok(s)

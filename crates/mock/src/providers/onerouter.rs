@@ -159,11 +159,7 @@ async fn edits(State(state): State<AppState>, headers: HeaderMap, body_bytes: By
             url: true,
             ..Default::default()
         };
-        let images = urls
-            .iter()
-            .enumerate()
-            .map(|(i, u)| images::load(&state, &format!("image_urls[{i}]"), u, t))
-            .collect::<Result<Vec<_>, Invalid>>()?;
+        let images = images::load_all(&state, "image_urls", &urls, t)?;
         Ok((spec(images, prompt, aspect), b64, prompt.to_string()))
     })();
     let (s, b64, prompt) = match checked {

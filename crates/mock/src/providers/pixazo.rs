@@ -139,11 +139,7 @@ fn validate(state: &AppState, obj: &Map<String, Value>, edit: bool) -> Result<Sp
         let aspect = common::check_aspect(obj, "aspect_ratio")?;
         common::check_enum(obj, "version", &["latest", "reve-remix@20250915"])?;
         common::opt_str(obj, "webhook")?;
-        let images = refs
-            .iter()
-            .enumerate()
-            .map(|(i, u)| images::load(state, &format!("reference_images[{i}]"), u, t))
-            .collect::<Result<Vec<_>, _>>()?;
+        let images = images::load_all(state, "reference_images", &refs, t)?;
         Ok(spec(images, prompt, aspect))
     }
 }

@@ -172,11 +172,7 @@ async fn create(State(state): State<AppState>, headers: HeaderMap, body: Bytes) 
             url: true,
             ..Default::default()
         };
-        let images = refs
-            .iter()
-            .enumerate()
-            .map(|(i, u)| images::load(&state, &format!("input.reference_images[{i}]"), u, t))
-            .collect::<Result<Vec<_>, Invalid>>()?;
+        let images = images::load_all(&state, "input.reference_images", &refs, t)?;
         Ok((spec(images, prompt, aspect), input.clone()))
     })();
     let (s, input) = match checked {

@@ -181,11 +181,7 @@ fn validate(state: &AppState, body: &[u8]) -> Result<Parsed, Invalid> {
         raw_base64: true,
         ..Default::default()
     };
-    let images = refs
-        .iter()
-        .enumerate()
-        .map(|(i, s)| images::load(state, &format!("reference_images[{i}]"), s, transports))
-        .collect::<Result<Vec<_>, _>>()?;
+    let images = images::load_all(state, "reference_images", &refs, transports)?;
     Ok(Parsed {
         prompt: prompt.to_string(),
         images,
