@@ -227,15 +227,7 @@ async fn fetch(
     if let Err(e) = authenticate(&headers, AuthStyle::Bearer) {
         return error(ApiError::Auth(e));
     }
-    match state.job(PROVIDER, &id) {
-        Some(job) => common::json(
-            StatusCode::OK,
-            &prediction(&job, &common::origin(&headers), Instant::now()),
-        ),
-        None => error(ApiError::NotFound(
-            "The requested resource could not be found.".into(),
-        )),
-    }
+    shown(&headers, state.job(PROVIDER, &id))
 }
 
 async fn cancel(
@@ -246,10 +238,18 @@ async fn cancel(
     if let Err(e) = authenticate(&headers, AuthStyle::Bearer) {
         return error(ApiError::Auth(e));
     }
-    match state.cancel_job(PROVIDER, &id) {
-        Some((job, _)) => common::json(
+    shown(
+        &headers,
+        state.cancel_job(PROVIDER, &id).map(|(job, _)| job),
+    )
+}
+
+/// The prediction as Replicate shows it, or Replicate's 404.
+fn shown(headers: &HeaderMap, job: Option<Job>) -> Response {
+    match job {
+        Some(job) => common::json(
             StatusCode::OK,
-            &prediction(&job, &common::origin(&headers), Instant::now()),
+            &prediction(&job, &common::origin(headers), Instant::now()),
         ),
         None => error(ApiError::NotFound(
             "The requested resource could not be found.".into(),
