@@ -2,11 +2,19 @@
 // network (playwright gives each launch a fresh profile of its own).
 import { chromium } from "playwright-core";
 import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
 
 export const SITE_URL = process.env.SITE_URL ?? "http://127.0.0.1:8080";
 export const MOCK_URL = process.env.MOCK_URL ?? "http://127.0.0.1:8787";
 export const ARTIFACTS = process.env.ARTIFACTS ?? join(tmpdir(), "reve-remix-artifacts");
+/** The query that points a page at the mock. */
+export const MOCK_QUERY = `?mock=${encodeURIComponent(MOCK_URL)}`;
+/** The core's fixture images: real files from real encoders. */
+export const FIXTURES = join(dirname(fileURLToPath(import.meta.url)), "../../crates/core/tests/fixtures");
+export const fixture = (name) => join(FIXTURES, name);
+/** Reference image `n` on the board, by its accessible name. */
+export const tile = (page, n) => page.getByRole("img", { name: `Reference ${n}`, exact: true });
 
 export async function launch() {
   const browser = await chromium.launch({
@@ -41,4 +49,11 @@ export async function openApp(browser, query = "") {
   });
   await page.goto(`${SITE_URL}/${query}`);
   return { page, problems };
+}
+
+// The site against the mock, once its Remix button is there.
+export async function openSite(browser) {
+  const opened = await openApp(browser, MOCK_QUERY);
+  await opened.page.getByRole("button", { name: "Remix", exact: true }).waitFor({ timeout: 15000 });
+  return opened;
 }

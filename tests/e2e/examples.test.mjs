@@ -3,12 +3,9 @@
 // check a picked file and produce a result image against the mock.
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
-import { dirname, join } from "node:path";
-import { fileURLToPath } from "node:url";
-import { launch, openApp, MOCK_URL } from "./browser.mjs";
+import { join } from "node:path";
+import { launch, openApp, FIXTURES, MOCK_QUERY as MOCK } from "./browser.mjs";
 
-const FIXTURES = join(dirname(fileURLToPath(import.meta.url)), "../../crates/core/tests/fixtures");
-const MOCK = `?mock=${encodeURIComponent(MOCK_URL)}`;
 
 let browser;
 before(async () => { browser = await launch(); });

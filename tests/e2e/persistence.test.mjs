@@ -5,12 +5,9 @@ import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
 import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
-import { dirname, join } from "node:path";
-import { fileURLToPath } from "node:url";
-import { launch, openApp, MOCK_URL } from "./browser.mjs";
+import { join } from "node:path";
+import { launch, openApp, tile, FIXTURES, MOCK_QUERY as MOCK } from "./browser.mjs";
 
-const FIXTURES = join(dirname(fileURLToPath(import.meta.url)), "../../crates/core/tests/fixtures");
-const MOCK = `?mock=${encodeURIComponent(MOCK_URL)}`;
 const SIZE = 1_400_000;
 
 let browser;
@@ -38,8 +35,6 @@ async function bigImages() {
   }
   return paths;
 }
-
-const tile = (page, n) => page.getByRole("img", { name: `Reference ${n}`, exact: true });
 
 // The app writes IndexedDB asynchronously: wait until the board (four
 // images) and the result are stored before reloading.

@@ -5,29 +5,20 @@
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
 import { mkdir } from "node:fs/promises";
-import { dirname, join } from "node:path";
-import { fileURLToPath } from "node:url";
-import { launch, openApp, MOCK_URL, ARTIFACTS } from "./browser.mjs";
+import { join } from "node:path";
+import { launch, openSite, tile, fixture, MOCK_URL, ARTIFACTS } from "./browser.mjs";
 
-const FIXTURES = join(dirname(fileURLToPath(import.meta.url)), "../../crates/core/tests/fixtures");
-const fixture = (name) => join(FIXTURES, name);
-const MOCK = `?mock=${encodeURIComponent(MOCK_URL)}`;
 
 let browser;
 before(async () => { browser = await launch(); });
 after(async () => { await browser?.close(); });
 
-async function open() {
-  const opened = await openApp(browser, MOCK);
-  await opened.page.getByRole("button", { name: "Remix", exact: true }).waitFor({ timeout: 15000 });
-  return opened;
-}
+const open = () => openSite(browser);
 
 async function addImages(page, names) {
   await page.getByLabel("Add reference images", { exact: true }).setInputFiles(names.map(fixture));
 }
 
-const tile = (page, n) => page.getByRole("img", { name: `Reference ${n}`, exact: true });
 const status = (page) => page.getByRole("status");
 
 /** The URLs of the POSTs (submits) the page sends to `provider` on the mock, reloads included. */

@@ -5,12 +5,9 @@
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
 import { readFile } from "node:fs/promises";
-import { dirname, join } from "node:path";
-import { fileURLToPath } from "node:url";
-import { launch, openApp, MOCK_URL } from "./browser.mjs";
+import { join } from "node:path";
+import { launch, openApp, FIXTURES, MOCK_URL, MOCK_QUERY as MOCK } from "./browser.mjs";
 
-const FIXTURES = join(dirname(fileURLToPath(import.meta.url)), "../../crates/core/tests/fixtures");
-const MOCK = `?mock=${encodeURIComponent(MOCK_URL)}`;
 const KEY = "demo-key-do-not-ship";
 
 let browser;
