@@ -33,19 +33,33 @@ pub fn duration(ms: f64) -> String {
     }
 }
 
-/// Credits as a provider reports them: `3`, `0.25` (two decimals at most).
+/// Credits as a provider reports them: `3`, `0.25`, `210,000` (two
+/// decimals at most; AI/ML API counts in the hundreds of thousands).
 pub fn credits(c: f64) -> String {
     if !c.is_finite() {
         return String::new();
     }
     let sign = if c < 0.0 { "-" } else { "" };
     let hundredths = (c.abs() * 100.0 + 0.5) as u64;
-    let (whole, frac) = (hundredths / 100, hundredths % 100);
+    let (whole, frac) = (grouped(hundredths / 100), hundredths % 100);
     match frac {
         0 => format!("{sign}{whole}"),
         f if f % 10 == 0 => format!("{sign}{whole}.{}", f / 10),
         f => format!("{sign}{whole}.{f:02}"),
     }
+}
+
+/// `1234567` → `1,234,567`.
+fn grouped(n: u64) -> String {
+    let digits = n.to_string();
+    let mut out = String::with_capacity(digits.len() + digits.len() / 3);
+    for (i, d) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
+            out.push(',');
+        }
+        out.push(d);
+    }
+    out
 }
 
 /// The file extension for an image MIME type.
@@ -82,4 +96,21 @@ fn js_date(ms: f64) -> String {
 #[cfg(not(target_arch = "wasm32"))]
 fn js_date(ms: f64) -> String {
     format!("{}", ms as u64 / 1000)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn credits_read_as_people_write_them() {
+        assert_eq!(credits(3.0), "3");
+        assert_eq!(credits(0.25), "0.25");
+        assert_eq!(credits(1.5), "1.5");
+        assert_eq!(credits(999.0), "999");
+        assert_eq!(credits(210_000.0), "210,000");
+        assert_eq!(credits(1_234_567.891), "1,234,567.89");
+        assert_eq!(credits(-1_000.0), "-1,000");
+        assert_eq!(credits(f64::NAN), "");
+    }
 }

@@ -1,6 +1,6 @@
 //! "Remix" (disabled, with the reason, while the input is invalid),
 //! "Cancel" while a job runs, and the `role="status"` line that names the
-//! job's state: queued with its position, running with the elapsed time
+//! job's state: queued with the jobs ahead of it, running with the elapsed time
 //! and the provider's log lines, then completed, failed or cancelled.
 
 use std::time::Duration;
@@ -34,8 +34,16 @@ pub fn status_text(run: &Run, now: f64) -> String {
                 return format!("{p} {why}: trying again in {secs} s… {elapsed}");
             }
             match (run.status, run.queue_position) {
-                (Some(JobStatus::Queued), Some(pos)) => {
-                    format!("Queued on {p} at position {pos}… {elapsed}")
+                // Providers count from 0 (fal's `queue_position`): the
+                // number of jobs ahead, which is what a person wants to know.
+                (Some(JobStatus::Queued), Some(0)) => {
+                    format!("Queued on {p}, next in line… {elapsed}")
+                }
+                (Some(JobStatus::Queued), Some(1)) => {
+                    format!("Queued on {p}, 1 job ahead… {elapsed}")
+                }
+                (Some(JobStatus::Queued), Some(ahead)) => {
+                    format!("Queued on {p}, {ahead} jobs ahead… {elapsed}")
                 }
                 (Some(JobStatus::Queued), None) => format!("Queued on {p}… {elapsed}"),
                 (Some(JobStatus::Running), _) => format!("Running on {p}… {elapsed}"),
@@ -176,6 +184,20 @@ mod tests {
         assert!(status_text(&run, 500.0).starts_with("Checking on the fal job again"));
         run.apply(&update(JobStatus::Queued, None), 600.0);
         assert!(status_text(&run, 700.0).starts_with("Queued on fal"));
+    }
+
+    #[test]
+    fn a_queued_job_says_how_many_jobs_are_ahead_of_it() {
+        let mut run = Run::start("fal", 0.0);
+        let mut queued = |pos| {
+            let mut u = update(JobStatus::Queued, None);
+            u.queue_position = Some(pos);
+            run.apply(&u, 100.0);
+            status_text(&run, 200.0)
+        };
+        assert!(queued(3).starts_with("Queued on fal, 3 jobs ahead…"));
+        assert!(queued(1).starts_with("Queued on fal, 1 job ahead…"));
+        assert!(queued(0).starts_with("Queued on fal, next in line…"));
     }
 
     #[test]
