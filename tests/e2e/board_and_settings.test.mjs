@@ -1,5 +1,6 @@
 // The rest of what a person does on the site, end to end against the mock:
-// files dropped on the board, an image pasted, an https URL; tiles dragged;
+// files dropped on the board, an image pasted, an https URL; a photo too
+// large shrunk by the browser; tiles dragged;
 // a queued run that names the jobs ahead and the provider's log; credits in
 // the details; the API key kept for the session unless remembered; a phone
 // screen and the dark colour scheme.
@@ -73,6 +74,52 @@ test("files dropped on the board, a pasted image and an https URL all join it", 
   await page.getByRole("img", { name: "Remix result" }).waitFor({ state: "visible", timeout: 20000 });
   assert.equal(bodies.length, 1);
   assert.ok(bodies[0].includes('"https://images.example.com/cat.png"'), "the URL went to fal as it is");
+  assert.deepEqual(problems, []);
+  await page.close();
+});
+
+test("a file over 1.5 MB is offered \"Shrink and add\", which puts a smaller copy on the board", async () => {
+  const { page, problems } = await openSite(browser);
+  // A photo-sized image from the browser's own PNG encoder (2400 × 1800 of
+  // noise, about 15 MB, which takes several encodes to get under 1.5 MB),
+  // picked in the page: 15 MB is slow to carry over the DevTools protocol.
+  await page.getByLabel("Add reference images", { exact: true }).evaluate(async (input) => {
+    const canvas = new OffscreenCanvas(2400, 1800);
+    const ctx = canvas.getContext("2d");
+    const pixels = ctx.createImageData(2400, 1800);
+    for (let i = 0; i < pixels.data.length; i++) pixels.data[i] = i % 4 === 3 ? 255 : (Math.random() * 256) | 0;
+    ctx.putImageData(pixels, 0, 0);
+    const blob = await canvas.convertToBlob({ type: "image/png" });
+    const picked = new DataTransfer();
+    picked.items.add(new File([blob], "IMG_0042.png", { type: "image/png" }));
+    input.files = picked.files;
+    input.dispatchEvent(new Event("change", { bubbles: true }));
+  });
+  const alert = page.getByRole("alert");
+  await alert.getByText("IMG_0042.png is").waitFor();
+  assert.match(await alert.textContent(), /IMG_0042\.png is \d+(\.\d+)? MB; references must be under 1\.5 MB/);
+
+  await page.getByRole("button", { name: "Shrink IMG_0042.png and add it" }).click();
+  await tile(page, 0).waitFor({ timeout: 20000 });
+  const meta = await page.locator(".tile-meta").first().textContent();
+  const [, w, h, size, unit] = meta.match(/^WebP · (\d+) × (\d+) · ([\d.]+) (KB|MB)$/) ?? [];
+  assert.ok(w && Number(w) < 2400 && Math.abs(Number(w) / Number(h) - 4 / 3) < 0.01, `smaller, same shape: ${meta}`);
+  assert.ok(Number(size) * (unit === "MB" ? 1e6 : 1e3) < 1.5e6, `under 1.5 MB: ${meta}`);
+  assert.equal(await page.locator(".tile-name").first().textContent(), "IMG_0042.webp");
+  assert.equal(await alert.getByText("IMG_0042.png").count(), 0, "its entry left the list");
+
+  // An HEIC over the limit: Chromium cannot decode HEIC, so it cannot shrink it either.
+  const heic = Buffer.alloc(1_600_000);
+  (await readFile(fixture("heic_64x40.heic"))).copy(heic);
+  await page.getByLabel("Add reference images", { exact: true }).setInputFiles([
+    { name: "IMG_0043.heic", mimeType: "image/heic", buffer: heic },
+    { name: "notes.gif", mimeType: "image/gif", buffer: await readFile(fixture("notes.gif")) },
+  ]);
+  await alert.getByText("notes.gif is a GIF").waitFor();
+  assert.equal(await page.getByRole("button", { name: "Shrink notes.gif and add it" }).isVisible(), false, "a GIF is not offered a shrink");
+  await page.getByRole("button", { name: "Shrink IMG_0043.heic and add it" }).click();
+  await alert.getByText("this browser cannot decode HEIF images; convert it to JPEG").waitFor();
+  assert.equal(await page.locator(".tile").count(), 1);
   assert.deepEqual(problems, []);
   await page.close();
 });

@@ -21,6 +21,7 @@ mod request;
 mod result_view;
 mod run_panel;
 mod runner;
+mod shrink;
 mod state;
 mod storage;
 mod tile;
@@ -29,5 +30,5 @@ mod validation;
 mod widget;
 
 pub use app::{App, Embed, Page};
-pub use state::{AppState, Phase, RefImage, Rejection, Source};
+pub use state::{AppState, Original, Phase, RefImage, Rejection, Source};
 pub use widget::{BoardHandle, embedded, mount_board};

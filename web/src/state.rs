@@ -51,6 +51,20 @@ pub struct Rejection {
     pub name: String,
     /// What was wrong and what to do, from the core.
     pub reason: String,
+    /// The file, kept while "Shrink and add" is offered (too large only).
+    pub original: Option<Original>,
+    /// "Shrink and add" is at work on it.
+    pub shrinking: bool,
+}
+
+/// A rejected file's bytes (shown in `Debug` by their length only).
+#[derive(Clone, PartialEq, Eq)]
+pub struct Original(pub Arc<[u8]>);
+
+impl std::fmt::Debug for Original {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "Original({} bytes)", self.0.len())
+    }
 }
 
 /// The options beyond prompt and images, as the form holds them ("" = not set).
@@ -345,8 +359,20 @@ impl AppState {
 
     /// Turn a file away with `reason` (listed in the alert).
     pub fn reject(&self, name: &str, reason: String) {
+        self.reject_keeping(name, reason, None);
+    }
+
+    /// Turn a file away, keeping its bytes when the browser may shrink it.
+    fn reject_keeping(&self, name: &str, reason: String, original: Option<Original>) {
         let name = name.to_string();
-        self.rejected.update(|r| r.push(Rejection { name, reason }));
+        self.rejected.update(|r| {
+            r.push(Rejection {
+                name,
+                reason,
+                original,
+                shrinking: false,
+            });
+        });
     }
 
     /// The reason the board can take no more images, if it is full.
@@ -378,6 +404,16 @@ impl AppState {
         let info = self.info_untracked();
         let found = match image::inspect(&bytes, Some(name), &info.limits) {
             Ok(found) => found,
+            // Too large, but an image: offer to shrink it.
+            Err(e)
+                if matches!(
+                    e.code,
+                    ErrorCode::ImageTooLarge | ErrorCode::ImageDimensions
+                ) =>
+            {
+                self.reject_keeping(name, e.message, Some(Original(bytes.into())));
+                return false;
+            }
             Err(e) => {
                 self.reject(name, e.message);
                 return false;

@@ -135,6 +135,34 @@ async fn a_gif_is_rejected_with_its_message_and_the_board_is_kept() {
 }
 
 #[wasm_bindgen_test]
+async fn a_file_too_large_is_shrunk_by_the_browser_and_joins_the_board() {
+    let (root, state) = mount_page();
+    // A real PNG, padded after its end to 1.6 MB (over the 1.5 MB limit).
+    let mut big = PNG.to_vec();
+    big.resize(1_600_000, 0);
+    assert!(!state.add_bytes("big.png", big));
+    settle().await;
+    assert!(text_of(&root, "[role=alert]").contains("big.png is 1.6 MB"));
+    let shrink = find(&root, "button[aria-label=\"Shrink big.png and add it\"]");
+    assert!(!shrink.has_attribute("hidden"));
+    shrink.unchecked_into::<web_sys::HtmlElement>().click();
+    // The browser decodes and encodes it: wait for the tile.
+    for _ in 0..100 {
+        if state.images.with_untracked(Vec::len) == 1 {
+            break;
+        }
+        settle().await;
+    }
+    settle().await;
+    let tile = text_of(&root, ".tile");
+    assert!(
+        tile.contains("big.webp") && tile.contains("WebP") && tile.contains("64 × 48"),
+        "{tile}"
+    );
+    assert!(state.rejected.with_untracked(Vec::is_empty));
+}
+
+#[wasm_bindgen_test]
 async fn the_board_stops_at_the_providers_limit() {
     let (root, state) = mount_page();
     state.provider.set("fal".to_string());
