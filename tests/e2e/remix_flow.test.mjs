@@ -110,6 +110,54 @@ test("a remix on Reve (synchronous) shows the result and a Download link", async
   await page.close();
 });
 
+test("a second remix keeps the first among the earlier results, and a reload keeps both", async () => {
+  const { page, problems } = await open();
+  await addImages(page, ["png_rgb_64x48.png"]);
+  await tile(page, 0).waitFor();
+  await page.getByLabel("Prompt", { exact: true }).fill("Paint <img>0</img> in ink");
+  await remixOn(page, "reve");
+  await expectResult(page);
+  const resultSrc = () => page.getByRole("img", { name: "Remix result" }).getAttribute("src");
+  const first = await resultSrc();
+  await page.getByLabel("Prompt", { exact: true }).fill("Paint <img>0</img> in watercolour");
+  await page.getByRole("button", { name: "Remix", exact: true }).click();
+  await page.waitForFunction((old) => {
+    const img = document.querySelector('img[alt="Remix result"]');
+    return img.getAttribute("src") !== old && img.complete && img.naturalWidth > 0;
+  }, first, { timeout: 20000 });
+  const earlier = page.getByRole("list", { name: "Earlier results" });
+  assert.equal(await earlier.getByRole("listitem").count(), 1);
+  assert.match(await page.getByRole("link", { name: "Download earlier result 1" }).getAttribute("download"), /^reve-remix-reve-\d{8}-\d{6}\.png$/);
+  // Shown again, the first result swaps places with the second.
+  const second = await resultSrc();
+  await page.getByRole("button", { name: "Show earlier result 1" }).click();
+  assert.equal(await resultSrc(), first);
+  assert.equal(await page.getByRole("link", { name: "Download earlier result 1" }).getAttribute("href"), second);
+  // Both survive a reload (their bytes are in IndexedDB; the object URLs are new).
+  await page.waitForFunction(() => new Promise((resolve) => {
+    const open = indexedDB.open("reve-remix");
+    open.onerror = () => resolve(false);
+    open.onsuccess = () => {
+      const db = open.result;
+      const all = db.transaction("records").objectStore("records").getAll();
+      all.onerror = () => { db.close(); resolve(false); };
+      all.onsuccess = () => {
+        db.close();
+        resolve(all.result.some((v) => Array.isArray(v) && v.length === 1 && v[0].file_name));
+      };
+    };
+  }), null, { timeout: 10000 });
+  await page.screenshot({ path: join(ARTIFACTS, "earlier-results.png"), fullPage: true });
+  await page.reload();
+  await page.getByRole("img", { name: "Remix result" }).waitFor({ state: "visible", timeout: 15000 });
+  await earlier.getByRole("listitem").first().waitFor({ timeout: 15000 });
+  await page.waitForFunction(() => [...document.querySelectorAll(".earlier img, img[alt='Remix result']")]
+    .every((img) => img.complete && img.naturalWidth > 0), null, { timeout: 10000 });
+  assert.equal(await earlier.getByRole("listitem").count(), 1);
+  assert.deepEqual(problems, []);
+  await page.close();
+});
+
 for (const [provider, kind] of [["fal", "queued"], ["inference-sh", "streaming"]]) {
   test(`a remix on ${provider} (${kind}) shows the result`, async () => {
     const { page, problems } = await open();

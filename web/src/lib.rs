@@ -30,5 +30,5 @@ mod validation;
 mod widget;
 
 pub use app::{App, Embed, Page};
-pub use state::{AppState, Original, Phase, RefImage, Rejection, Source};
+pub use state::{AppState, EARLIER_KEPT, Finished, Original, Phase, RefImage, Rejection, Source};
 pub use widget::{BoardHandle, embedded, mount_board};

@@ -1,6 +1,7 @@
 //! The finished remix: the image ("Remix result"), "Download" with a file
 //! name that says what and when, "Use as reference" (back onto the board),
-//! and the run's details. It stays until the next result replaces it.
+//! and the run's details. A newer result does not lose it: it moves to
+//! "Earlier results", from where it can be shown or downloaded again.
 
 use leptos::prelude::*;
 
@@ -32,18 +33,39 @@ pub fn ResultView(
         }
     };
     let details = text(move || {
-        state.result.with(|r| {
-            let Some(d) = r else { return String::new() };
-            let mut s = format!("{} · {}", d.provider, format::duration(d.elapsed_ms));
-            if let Some(c) = d.credits {
-                s.push_str(&format!(" · {} credits", format::credits(c)));
-            }
-            if let Some(id) = &d.job_id {
-                s.push_str(&format!(" · job {id}"));
-            }
-            s
-        })
+        state
+            .result
+            .with(|r| r.as_ref().map(details).unwrap_or_default())
     });
+    let earlier = move || {
+        state.earlier.with(|e| {
+            e.iter()
+                .enumerate()
+                .map(|(i, d)| {
+                    let n = i + 1;
+                    view! {
+                        <li>
+                            <button
+                                type="button"
+                                aria-label=format!("Show earlier result {n}")
+                                on:click=click(move || state.show_earlier(i))
+                            >
+                                <img src=d.src.clone() alt="" />
+                            </button>
+                            <a
+                                href=d.src.clone()
+                                download=d.file_name.clone()
+                                aria-label=format!("Download earlier result {n}")
+                            >
+                                "Download"
+                            </a>
+                            <span class="small">{format!("{} · {}", d.provider, format::duration(d.elapsed_ms))}</span>
+                        </li>
+                    }
+                })
+                .collect_view()
+        })
+    };
     view! {
         <section
             class="panel result"
@@ -61,6 +83,22 @@ pub fn ResultView(
                 </button>
             </div>
             <p class="details">{details}</p>
+            <div class="earlier" hidden=flag(move || state.earlier.with(Vec::is_empty))>
+                <h3 id="earlier-title">"Earlier results"</h3>
+                <ul aria-labelledby="earlier-title">{earlier}</ul>
+            </div>
         </section>
     }
+}
+
+/// `fal · 2.1 s · 3 credits · job 1234`.
+fn details(d: &Finished) -> String {
+    let mut s = format!("{} · {}", d.provider, format::duration(d.elapsed_ms));
+    if let Some(c) = d.credits {
+        s.push_str(&format!(" · {} credits", format::credits(c)));
+    }
+    if let Some(id) = &d.job_id {
+        s.push_str(&format!(" · job {id}"));
+    }
+    s
 }

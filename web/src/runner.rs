@@ -215,10 +215,7 @@ fn finish(state: AppState, outcome: Result<Finished, RemixError>) {
                     .update(|r| r.end(Phase::Failed, now, message.to_string()));
                 return;
             }
-            if let Some(old) = state.result.try_get_untracked().flatten() {
-                browser::revoke(&old.src);
-            }
-            state.result.set(Some(finished));
+            state.show_result(finished);
             state
                 .run
                 .update(|r| r.end(Phase::Completed, now, String::new()));

@@ -19,6 +19,8 @@ use crate::browser;
 pub const DEFAULT_MOCK_ORIGIN: &str = "http://127.0.0.1:8787";
 /// The provider chosen on a first visit (synchronous, fast with the mock).
 pub const DEFAULT_PROVIDER: &str = "reve";
+/// Results kept once a newer one replaces them (each was paid for).
+pub const EARLIER_KEPT: usize = 8;
 
 /// A reference image's content.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -174,7 +176,7 @@ impl Run {
     }
 }
 
-/// A finished remix, kept until the next one replaces it.
+/// A finished remix: shown, then kept among the earlier results.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Finished {
     /// What the `<img>` shows: an object URL of the bytes, or the provider's URL.
@@ -243,8 +245,10 @@ pub struct AppState {
     pub max_images: RwSignal<Option<usize>>,
     /// The run in progress, or the last one.
     pub run: RwSignal<Run>,
-    /// The last result.
+    /// The result shown.
     pub result: RwSignal<Option<Finished>>,
+    /// Results a newer one replaced, newest first, up to [`EARLIER_KEPT`].
+    pub earlier: RwSignal<Vec<Finished>>,
     /// The clock while a run is in progress (ms since the epoch).
     pub now: RwSignal<f64>,
     /// The "Prompt" textarea (for inserting at its cursor).
@@ -287,6 +291,7 @@ impl AppState {
             max_images: RwSignal::new(None),
             run: RwSignal::new(Run::idle()),
             result: RwSignal::new(None),
+            earlier: RwSignal::new(Vec::new()),
             now: RwSignal::new(0.0),
             prompt_area: NodeRef::new(),
             abort: StoredValue::new_local(None),
@@ -294,6 +299,33 @@ impl AppState {
             keeps_jobs: StoredValue::new(false),
             paste_scope: StoredValue::new_local(None),
             next_id: StoredValue::new(0),
+        }
+    }
+
+    /// Show `finished` as the result; the one it replaces goes to the front
+    /// of the earlier results (the oldest beyond [`EARLIER_KEPT`] is let go).
+    pub fn show_result(&self, finished: Finished) {
+        let old = self.result.try_get_untracked().flatten();
+        self.result.set(Some(finished));
+        if let Some(old) = old {
+            self.earlier.update(|e| {
+                e.insert(0, old);
+                for gone in e.drain(EARLIER_KEPT.min(e.len())..) {
+                    browser::revoke(&gone.src);
+                }
+            });
+        }
+    }
+
+    /// Show earlier result `index` again; the one shown takes its place at
+    /// the front of the earlier results.
+    pub fn show_earlier(&self, index: usize) {
+        let chosen = self
+            .earlier
+            .try_update(|e| (index < e.len()).then(|| e.remove(index)))
+            .flatten();
+        if let Some(chosen) = chosen {
+            self.show_result(chosen);
         }
     }
 

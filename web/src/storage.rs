@@ -3,7 +3,7 @@
 //! when "Remember on this device" is checked; a job the provider accepted
 //! stays in sessionStorage until it ends, and a reload follows it again (it
 //! may already be paid for); the board (bytes, names,
-//! order) and the last result live in IndexedDB, under this tab session's
+//! order), the result and the earlier results live in IndexedDB, under this tab session's
 //! id (kept in sessionStorage), so that two tabs keep two boards. Only the
 //! site persists (the widget never calls this module). Storage errors
 //! (quota, private mode, no IndexedDB) are ignored: the app keeps working
@@ -22,7 +22,7 @@ use crate::browser;
 use crate::idb;
 use crate::runner;
 use crate::state::{
-    AppState, Finished, Options, Phase, RefImage, Run, RunEvent, RunListener, Source,
+    AppState, EARLIER_KEPT, Finished, Options, Phase, RefImage, Run, RunEvent, RunListener, Source,
 };
 
 const PROMPT: &str = "reve-remix.prompt";
@@ -157,12 +157,19 @@ pub fn persist(state: AppState) {
         let Some(db) = idb::open().await else { return };
         let id = session_id();
         forget_old_sessions(&db, &id).await;
-        let (images_key, result_key) = (format!("{id}.images"), format!("{id}.result"));
+        let images_key = format!("{id}.images");
+        let result_key = format!("{id}.result");
+        let earlier_key = format!("{id}.earlier");
         if let Some(value) = idb::get(&db, &images_key).await {
             restore_images(state, &value);
         }
         if let Some(value) = idb::get(&db, &result_key).await {
             restore_result(state, &value);
+        }
+        if let Some(value) = idb::get(&db, &earlier_key).await {
+            let records = js_sys::Array::from(&value);
+            let earlier = records.iter().filter_map(|v| finished_from(&v));
+            state.earlier.set(earlier.take(EARLIER_KEPT).collect());
         }
         let Some(owner) = owner else { return };
         owner.with(|| {
@@ -172,13 +179,22 @@ pub fn persist(state: AppState) {
                     idb::put(&images_db, &images_key, &value);
                 }
             });
+            let result_db = db.clone();
             Effect::new(
                 move |_| match state.result.try_with(|r| r.as_ref().map(result_value)) {
-                    Some(Some(value)) => idb::put(&db, &result_key, &value),
-                    Some(None) => idb::delete(&db, &result_key),
+                    Some(Some(value)) => idb::put(&result_db, &result_key, &value),
+                    Some(None) => idb::delete(&result_db, &result_key),
                     None => {}
                 },
             );
+            Effect::new(move |_| {
+                let earlier = state
+                    .earlier
+                    .try_with(|e| e.iter().map(result_value).collect::<js_sys::Array>());
+                if let Some(value) = earlier {
+                    idb::put(&db, &earlier_key, &value);
+                }
+            });
         });
     });
 }
@@ -314,6 +330,22 @@ fn result_value(done: &Finished) -> JsValue {
 }
 
 fn restore_result(state: AppState, value: &JsValue) {
+    let Some(finished) = finished_from(value) else {
+        return;
+    };
+    let (provider, elapsed_ms) = (finished.provider, finished.elapsed_ms);
+    state.result.set(Some(finished));
+    // The status line says where the result came from, as before the reload
+    // (unless a resumed job is already running).
+    if state.run.with_untracked(|r| r.phase == Phase::Idle) && !provider.is_empty() {
+        let mut run = Run::start(provider, 0.0);
+        run.end(Phase::Completed, elapsed_ms, String::new());
+        state.run.set(run);
+    }
+}
+
+/// A result back from its record (see [`result_value`]).
+fn finished_from(value: &JsValue) -> Option<Finished> {
     let bytes = bytes_field(value, "bytes");
     let src = match &bytes {
         Some(b) => {
@@ -325,29 +357,19 @@ fn restore_result(state: AppState, value: &JsValue) {
             .as_string()
             .filter(|s| !s.starts_with("blob:")),
     };
-    let Some(src) = src.filter(|s| !s.is_empty()) else {
-        return;
-    };
+    let src = src.filter(|s| !s.is_empty())?;
     let name = field(value, "provider").as_string().unwrap_or_default();
     let provider = provider::providers()
         .iter()
         .find(|p| p.name == name)
         .map_or("", |p| p.name);
-    let elapsed_ms = field(value, "elapsed_ms").as_f64().unwrap_or(0.0);
-    state.result.set(Some(Finished {
+    Some(Finished {
         src,
         bytes: bytes.map(Into::into),
         file_name: field(value, "file_name").as_string().unwrap_or_default(),
         provider,
-        elapsed_ms,
+        elapsed_ms: field(value, "elapsed_ms").as_f64().unwrap_or(0.0),
         credits: field(value, "credits").as_f64(),
         job_id: field(value, "job_id").as_string(),
-    }));
-    // The status line says where the result came from, as before the reload
-    // (unless a resumed job is already running).
-    if state.run.with_untracked(|r| r.phase == Phase::Idle) && !provider.is_empty() {
-        let mut run = Run::start(provider, 0.0);
-        run.end(Phase::Completed, elapsed_ms, String::new());
-        state.run.set(run);
-    }
+    })
 }

@@ -107,20 +107,22 @@ impl BoardHandle {
         }
     }
 
-    /// Empty the board, the prompt and the result (a run in progress is cancelled).
+    /// Empty the board, the prompt and the results (a run in progress is cancelled).
     pub fn clear(&self) {
         let Some(state) = self.state else { return };
         runner::cancel(state);
         for img in state.images.get_untracked() {
             browser::revoke(&img.preview);
         }
-        if let Some(old) = state.result.get_untracked() {
+        let results = state.result.get_untracked().into_iter();
+        for old in results.chain(state.earlier.get_untracked()) {
             browser::revoke(&old.src);
         }
         state.images.set(Vec::new());
         state.rejected.set(Vec::new());
         state.edit_prompt(String::new());
         state.result.set(None);
+        state.earlier.set(Vec::new());
         state.run.set(Run::idle());
         state.options.set(Options {
             aspect_ratio: state.options.with_untracked(|o| o.aspect_ratio.clone()),

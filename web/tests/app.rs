@@ -6,7 +6,7 @@ use std::cell::Cell;
 use std::rc::Rc;
 
 use leptos::prelude::*;
-use reve_remix_web::{App, AppState, Page};
+use reve_remix_web::{App, AppState, EARLIER_KEPT, Finished, Page};
 use wasm_bindgen::JsCast;
 use wasm_bindgen_test::*;
 
@@ -160,6 +160,53 @@ async fn a_file_too_large_is_shrunk_by_the_browser_and_joins_the_board() {
         "{tile}"
     );
     assert!(state.rejected.with_untracked(Vec::is_empty));
+}
+
+#[wasm_bindgen_test]
+async fn a_new_result_keeps_the_last_one_among_the_earlier_results() {
+    let (root, state) = mount_page();
+    let result = |n: u32| Finished {
+        src: format!("data:image/png;base64,{n}"),
+        bytes: None,
+        file_name: format!("result-{n}.png"),
+        provider: "fal",
+        elapsed_ms: 1_000.0,
+        credits: None,
+        job_id: None,
+    };
+    // "Download" is the link's text; the earlier ones are named by aria-label.
+    let download = |label: &str| {
+        let selector = match label {
+            "Download" => ".result-actions a".to_string(),
+            _ => format!("a[aria-label=\"{label}\"]"),
+        };
+        find(&root, &selector)
+            .get_attribute("download")
+            .unwrap_or_default()
+    };
+    state.show_result(result(1));
+    settle().await;
+    assert!(find(&root, ".earlier").has_attribute("hidden"));
+    state.show_result(result(2));
+    settle().await;
+    assert!(!find(&root, ".earlier").has_attribute("hidden"));
+    assert_eq!(download("Download"), "result-2.png");
+    assert_eq!(download("Download earlier result 1"), "result-1.png");
+    // Shown again, it swaps places with the result on show.
+    click(&root, "Show earlier result 1");
+    settle().await;
+    assert_eq!(
+        state
+            .result
+            .with_untracked(|r| r.as_ref().map(|r| r.file_name.clone())),
+        Some("result-1.png".to_string())
+    );
+    assert_eq!(download("Download earlier result 1"), "result-2.png");
+    // Only the newest few are kept.
+    for n in 3..20 {
+        state.show_result(result(n));
+    }
+    assert_eq!(state.earlier.with_untracked(Vec::len), EARLIER_KEPT);
 }
 
 #[wasm_bindgen_test]
