@@ -125,7 +125,7 @@ class ReveRemixBoard extends HTMLElement {
     (await this.#mounted()).run();
   }
 
-  /** Empty the board, the prompt and the result. */
+  /** Empty the board, the prompt and the results. */
   async clear() {
     (await this.#mounted()).clear();
   }
