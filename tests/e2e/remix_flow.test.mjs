@@ -110,7 +110,7 @@ test("a remix on Reve (synchronous) shows the result and a Download link", async
   await page.close();
 });
 
-test("a second remix keeps the first among the earlier results, and a reload keeps both", async () => {
+test("a second remix (Ctrl+Enter) keeps the first among the earlier results, and a reload keeps both", async () => {
   const { page, problems } = await open();
   await addImages(page, ["png_rgb_64x48.png"]);
   await tile(page, 0).waitFor();
@@ -120,7 +120,8 @@ test("a second remix keeps the first among the earlier results, and a reload kee
   const resultSrc = () => page.getByRole("img", { name: "Remix result" }).getAttribute("src");
   const first = await resultSrc();
   await page.getByLabel("Prompt", { exact: true }).fill("Paint <img>0</img> in watercolour");
-  await page.getByRole("button", { name: "Remix", exact: true }).click();
+  // Ctrl+Enter in the prompt remixes, without reaching for the button.
+  await page.getByLabel("Prompt", { exact: true }).press("Control+Enter");
   await page.waitForFunction((old) => {
     const img = document.querySelector('img[alt="Remix result"]');
     return img.getAttribute("src") !== old && img.complete && img.naturalWidth > 0;

@@ -42,6 +42,13 @@ pub fn on_checked(f: impl Fn(bool) + 'static) -> Box<dyn FnMut(web_sys::Event)> 
     Box::new(move |ev| f(leptos::prelude::event_target_checked(&ev)))
 }
 
+/// A keyboard handler.
+pub fn on_key(
+    f: impl Fn(web_sys::KeyboardEvent) + 'static,
+) -> Box<dyn FnMut(web_sys::KeyboardEvent)> {
+    Box::new(f)
+}
+
 /// A drag-and-drop handler.
 pub fn on_drag(f: impl Fn(web_sys::DragEvent) + 'static) -> Box<dyn FnMut(web_sys::DragEvent)> {
     Box::new(f)

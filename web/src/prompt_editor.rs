@@ -1,12 +1,13 @@
 //! The "Prompt" textarea: a live count against the provider's limit, the
 //! references it makes (as chips), and every problem the core would raise,
-//! shown before "Remix" is pressed.
+//! shown before "Remix" is pressed. Ctrl+Enter (⌘+Enter) in it remixes.
 
 use leptos::prelude::*;
 use reve_remix::prompt;
 
-use crate::dyn_view::{click, flag, on_value, text};
+use crate::dyn_view::{click, flag, on_key, on_value, text};
 use crate::reference_chips::ReferenceChips;
+use crate::runner;
 use crate::state::{AppState, PROMPT_ID};
 use crate::validation::Problems;
 
@@ -41,6 +42,13 @@ pub fn PromptEditor(
                 aria-invalid=text(move || problems.with(|p| p.prompt.is_some()).to_string())
                 prop:value=text(move || state.prompt.get())
                 on:input=on_value(move |v| state.edit_prompt(v))
+                on:keydown=on_key(move |ev| {
+                    let ready = problems.with_untracked(|p| p.first().is_none());
+                    if ev.key() == "Enter" && (ev.ctrl_key() || ev.meta_key()) && ready {
+                        ev.prevent_default();
+                        runner::start(state);
+                    }
+                })
             ></textarea>
             <ReferenceChips state />
             <p class="problem" id="prompt-problem">

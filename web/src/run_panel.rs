@@ -109,6 +109,8 @@ pub fn RunPanel(
                     class="remix"
                     disabled=flag(move || !reason().is_empty())
                     aria-describedby="remix-reason"
+                    aria-keyshortcuts="Control+Enter Meta+Enter"
+                    title="Remix (Ctrl+Enter in the prompt)"
                     on:click=click(move || runner::start(state))
                 >
                     "Remix"
