@@ -30,13 +30,22 @@ function transfer(page, files) {
 const remixButton = (page) => page.getByRole("button", { name: "Remix", exact: true });
 const reason = (page) => page.locator("#remix-reason").textContent();
 
-test("files dropped on the board, a pasted image and an https URL all join it", async () => {
+test("files dropped on the page, an image dragged from another page, a pasted image and an https URL all join the board", async () => {
   const { page, problems } = await openSite(browser);
   const board = page.getByRole("region", { name: "Reference images" });
   const dropped = await transfer(page, [["dropped.png", "image/png", await base64("png_rgb_64x48.png")]]);
   for (const type of ["dragenter", "dragover", "drop"]) await board.dispatchEvent(type, { dataTransfer: dropped });
   await tile(page, 0).waitFor();
   assert.match(await page.locator(".tile").nth(0).textContent(), /dropped\.png.*PNG · 64 × 48/s);
+  // A drop that misses the board (here on the prompt) still joins it,
+  // instead of the browser leaving the app to show the file.
+  const missed = await transfer(page, [["missed.webp", "image/webp", await base64("webp_lossy_70x50.webp")]]);
+  const promptPanel = page.getByLabel("Prompt", { exact: true });
+  for (const type of ["dragenter", "dragover", "drop"]) await promptPanel.dispatchEvent(type, { dataTransfer: missed });
+  await tile(page, 1).waitFor();
+  assert.match(await page.locator(".tile").nth(1).textContent(), /missed\.webp.*WebP/s);
+  assert.ok(page.url().startsWith(SITE_URL), page.url());
+  await page.getByRole("button", { name: "Remove reference 1" }).click();
 
   // A paste anywhere on the page (not into a text field) adds its image files.
   const pasted = await transfer(page, [["pasted.jpg", "image/jpeg", await base64("jpeg_baseline_80x60.jpg")]]);
@@ -54,6 +63,23 @@ test("files dropped on the board, a pasted image and an https URL all join it", 
   assert.equal(await url.inputValue(), "", "the field empties once the URL is on the board");
   assert.match(await page.locator(".tile").nth(2).textContent(), /cat\.png.*URL · checked by the provider/s);
   await page.waitForFunction(() => document.querySelector('img[alt="Reference 2"]')?.naturalWidth === 64);
+
+  // An image dragged in from another page arrives as its URL and markup; a
+  // plain link (no image) is not taken.
+  const fromPage = (html) => page.evaluateHandle((html) => {
+    const dt = new DataTransfer();
+    dt.setData("text/uri-list", "https://images.example.com/dog.png");
+    dt.setData("text/html", html);
+    return dt;
+  }, html);
+  const link = await fromPage('<a href="https://images.example.com/dog.png">a dog</a>');
+  for (const type of ["dragenter", "dragover", "drop"]) await board.dispatchEvent(type, { dataTransfer: link });
+  const image = await fromPage('<img src="https://images.example.com/dog.png" alt="a dog">');
+  for (const type of ["dragenter", "dragover", "drop"]) await board.dispatchEvent(type, { dataTransfer: image });
+  await tile(page, 3).waitFor();
+  assert.match(await page.locator(".tile").nth(3).textContent(), /dog\.png.*URL/s);
+  assert.equal(await page.locator(".tile").count(), 4, "the link was not taken");
+  await page.getByRole("button", { name: "Remove reference 3" }).click();
 
   // Something that is not a web address is refused with a reason; the board stays.
   await url.fill("file:///home/me/cat.png");

@@ -1,7 +1,9 @@
-//! The board of reference images: drop files anywhere on it, paste them,
-//! pick them with "Add reference images", or add an https URL. Every file
-//! is checked by the core before it joins; the provider's limit is shown
-//! before the user reaches it.
+//! The board of reference images: drop files on it (on the site, anywhere
+//! on the page: a missed drop would otherwise open the file in place of the
+//! app), drag an image in from another page, paste them, pick them with
+//! "Add reference images", or add an https URL. Every file is checked by
+//! the core before it joins; the provider's limit is shown before the user
+//! reaches it.
 
 use leptos::ev;
 use leptos::prelude::*;
@@ -43,12 +45,66 @@ pub fn file_list(list: Option<web_sys::FileList>) -> Vec<web_sys::File> {
     (0..list.length()).filter_map(|i| list.get(i)).collect()
 }
 
-/// True when a drag carries files (not a tile being reordered).
-fn carries_files(ev: &web_sys::DragEvent) -> bool {
-    ev.data_transfer().is_some_and(|dt| {
-        let types = dt.types();
-        types.includes(&"Files".into(), 0) && !types.includes(&TILE_DRAG_TYPE.into(), 0)
+/// What a drag brings the board.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Dragged {
+    /// Files (from the desktop, a file manager).
+    Files,
+    /// An image from another page, by its URL.
+    WebImage,
+    /// Anything else: text, a link, a tile being reordered.
+    Other,
+}
+
+fn dragged(ev: &web_sys::DragEvent) -> Dragged {
+    let Some(dt) = ev.data_transfer() else {
+        return Dragged::Other;
+    };
+    let types = dt.types();
+    let has = |t: &str| types.includes(&t.into(), 0);
+    if has(TILE_DRAG_TYPE) {
+        Dragged::Other
+    } else if has("Files") {
+        Dragged::Files
+    } else if has("text/uri-list") && has("text/html") {
+        // A browser drags an image with its markup; a plain link has no `<img`.
+        // (Drag data is only readable on drop: until then, assume an image.)
+        Dragged::WebImage
+    } else {
+        Dragged::Other
+    }
+}
+
+/// The first http(s) URL of a `text/uri-list` (one per line, `#` comments).
+pub fn first_web_url(uri_list: &str) -> Option<&str> {
+    uri_list.lines().map(str::trim).find(|line| {
+        let lower = line.get(..8).unwrap_or(line).to_ascii_lowercase();
+        lower.starts_with("https://") || lower.starts_with("http://")
     })
+}
+
+/// Whether the drag is over a text field (where a URL is typed, not added).
+fn over_text_field(ev: &web_sys::DragEvent) -> bool {
+    ev.target()
+        .and_then(|t| t.dyn_into::<web_sys::Element>().ok())
+        .is_some_and(|el| matches!(el.tag_name().as_str(), "TEXTAREA" | "INPUT"))
+}
+
+/// Take what was dropped: its files, or the image a page's drag carries.
+fn take_drop(state: AppState, ev: &web_sys::DragEvent) {
+    let Some(dt) = ev.data_transfer() else { return };
+    match dragged(ev) {
+        Dragged::Files => add_files(state, file_list(dt.files())),
+        Dragged::WebImage => {
+            let html = dt.get_data("text/html").unwrap_or_default();
+            let uris = dt.get_data("text/uri-list").unwrap_or_default();
+            if let Some(url) = first_web_url(&uris).filter(|_| html.contains("<img")) {
+                state.begin_adding();
+                state.add_url(url);
+            }
+        }
+        Dragged::Other => {}
+    }
 }
 
 /// The reference-image board.
@@ -63,7 +119,7 @@ pub fn Board(
 
     // Pasting image files anywhere on the page adds them (text pastes as usual).
     let paste = window_event_listener(ev::paste, move |ev: web_sys::ClipboardEvent| {
-        if !state.takes_paste(&ev.composed_path()) {
+        if !state.owns_event(&ev.composed_path()) {
             return;
         }
         let files = file_list(ev.clipboard_data().and_then(|d| d.files()));
@@ -72,7 +128,31 @@ pub fn Board(
             add_files(state, files);
         }
     });
-    on_cleanup(move || paste.remove());
+    // Drops: files anywhere this board owns; a page's image except onto a
+    // text field (where its URL is typed as text, as usual).
+    let wanted = move |ev: &web_sys::DragEvent| {
+        let what = dragged(ev);
+        what != Dragged::Other
+            && !(what == Dragged::WebImage && over_text_field(ev))
+            && state.owns_event(&ev.composed_path())
+    };
+    let drag_over = window_event_listener(ev::dragover, move |ev: web_sys::DragEvent| {
+        if wanted(&ev) {
+            ev.prevent_default();
+        }
+    });
+    let drop = window_event_listener(ev::drop, move |ev: web_sys::DragEvent| {
+        over.set(false);
+        if wanted(&ev) {
+            ev.prevent_default();
+            take_drop(state, &ev);
+        }
+    });
+    on_cleanup(move || {
+        paste.remove();
+        drag_over.remove();
+        drop.remove();
+    });
 
     let limit = text(move || {
         let info = state.info();
@@ -106,12 +186,7 @@ pub fn Board(
             class="panel board"
             class:drop-target=over
             aria-labelledby="board-title"
-            on:dragover=on_drag(move |ev| {
-                if carries_files(&ev) {
-                    ev.prevent_default();
-                    over.set(true);
-                }
-            })
+            on:dragover=on_drag(move |ev| over.set(dragged(&ev) != Dragged::Other))
             on:dragleave=on_drag(move |ev| {
                 let inside = ev
                     .related_target()
@@ -120,13 +195,6 @@ pub fn Board(
                     .is_some_and(|(to, board)| board.contains(Some(&to)));
                 if !inside {
                     over.set(false);
-                }
-            })
-            on:drop=on_drag(move |ev| {
-                over.set(false);
-                if carries_files(&ev) {
-                    ev.prevent_default();
-                    add_files(state, file_list(ev.data_transfer().and_then(|d| d.files())));
                 }
             })
         >
@@ -162,5 +230,18 @@ pub fn Board(
             <RejectedList state />
             <p class="problem" id="images-problem">{text(move || problems.with(|p| p.images.clone().unwrap_or_default()))}</p>
         </section>
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::first_web_url;
+
+    #[test]
+    fn the_first_web_url_of_a_uri_list_skips_comments_and_other_schemes() {
+        let list = "# dragged from a page\r\nfile:///tmp/x.png\r\nHTTPS://cdn.example.com/cat.png\r\nhttps://b/";
+        assert_eq!(first_web_url(list), Some("HTTPS://cdn.example.com/cat.png"));
+        assert_eq!(first_web_url("data:image/png;base64,AAAA"), None);
+        assert_eq!(first_web_url(""), None);
     }
 }

@@ -259,10 +259,10 @@ pub struct AppState {
     pub listener: StoredValue<Option<RunListener>, LocalStorage>,
     /// The site keeps the job in flight, so that a reload follows it again.
     pub keeps_jobs: StoredValue<bool>,
-    /// Where a paste must happen to reach this board: the widget's own
-    /// element, so that two widgets on a page do not both take a paste.
-    /// `None` (the site) takes pastes from anywhere on the page.
-    pub paste_scope: StoredValue<Option<web_sys::Element>, LocalStorage>,
+    /// Where a paste or a drop must happen to reach this board: the
+    /// widget's own element, so that two widgets on a page do not both take
+    /// it. `None` (the site) takes them from anywhere on the page.
+    pub event_scope: StoredValue<Option<web_sys::Element>, LocalStorage>,
     next_id: StoredValue<u32>,
 }
 
@@ -297,7 +297,7 @@ impl AppState {
             abort: StoredValue::new_local(None),
             listener: StoredValue::new_local(None),
             keeps_jobs: StoredValue::new(false),
-            paste_scope: StoredValue::new_local(None),
+            event_scope: StoredValue::new_local(None),
             next_id: StoredValue::new(0),
         }
     }
@@ -362,9 +362,9 @@ impl AppState {
             .map_or(info.max_images, |m| m.min(info.max_images))
     }
 
-    /// True if a paste event with this composed path is meant for this board.
-    pub fn takes_paste(&self, path: &js_sys::Array) -> bool {
-        self.paste_scope.with_value(|scope| match scope {
+    /// True if a paste or a drop with this composed path is meant for this board.
+    pub fn owns_event(&self, path: &js_sys::Array) -> bool {
+        self.event_scope.with_value(|scope| match scope {
             None => true,
             Some(el) => {
                 let el: &wasm_bindgen::JsValue = el.as_ref();

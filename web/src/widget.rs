@@ -39,7 +39,7 @@ pub fn mount_board(parent: web_sys::HtmlElement, emit: Function) -> BoardHandle 
     let handle = leptos::mount::mount_to(parent, move || {
         let state = AppState::new();
         state.use_mock.set(false);
-        state.paste_scope.set_value(Some(scope));
+        state.event_scope.set_value(Some(scope));
         let listener: crate::state::RunListener = Rc::new(move |event| {
             let (kind, detail) = event_to_js(&event);
             // A throwing listener must not stop the run.
