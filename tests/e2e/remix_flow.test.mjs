@@ -128,11 +128,16 @@ test("a second remix (Ctrl+Enter) keeps the first among the earlier results, and
   }, first, { timeout: 20000 });
   const earlier = page.getByRole("list", { name: "Earlier results" });
   assert.equal(await earlier.getByRole("listitem").count(), 1);
+  // Each result says which prompt made it.
+  const usedPrompt = () => page.locator(".result > .used-prompt").textContent();
+  assert.equal(await usedPrompt(), "From the prompt: Paint <img>0</img> in watercolour");
+  assert.match(await earlier.getByRole("listitem").first().textContent(), /Paint <img>0<\/img> in ink/);
   assert.match(await page.getByRole("link", { name: "Download earlier result 1" }).getAttribute("download"), /^reve-remix-reve-\d{8}-\d{6}\.png$/);
   // Shown again, the first result swaps places with the second.
   const second = await resultSrc();
   await page.getByRole("button", { name: "Show earlier result 1" }).click();
   assert.equal(await resultSrc(), first);
+  assert.equal(await usedPrompt(), "From the prompt: Paint <img>0</img> in ink");
   assert.equal(await page.getByRole("link", { name: "Download earlier result 1" }).getAttribute("href"), second);
   // Both survive a reload (their bytes are in IndexedDB; the object URLs are new).
   await page.waitForFunction(() => new Promise((resolve) => {
@@ -155,6 +160,8 @@ test("a second remix (Ctrl+Enter) keeps the first among the earlier results, and
   await page.waitForFunction(() => [...document.querySelectorAll(".earlier img, img[alt='Remix result']")]
     .every((img) => img.complete && img.naturalWidth > 0), null, { timeout: 10000 });
   assert.equal(await earlier.getByRole("listitem").count(), 1);
+  assert.equal(await usedPrompt(), "From the prompt: Paint <img>0</img> in ink");
+  assert.match(await earlier.getByRole("listitem").first().textContent(), /in watercolour/);
   assert.deepEqual(problems, []);
   await page.close();
 });

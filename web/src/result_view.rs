@@ -48,6 +48,7 @@ pub fn ResultView(
                             <button
                                 type="button"
                                 aria-label=format!("Show earlier result {n}")
+                                title=d.prompt.clone()
                                 on:click=click(move || state.show_earlier(i))
                             >
                                 <img src=d.src.clone() alt="" />
@@ -60,6 +61,7 @@ pub fn ResultView(
                                 "Download"
                             </a>
                             <span class="small">{format!("{} · {}", d.provider, format::duration(d.elapsed_ms))}</span>
+                            <span class="small used-prompt">{d.prompt.clone()}</span>
                         </li>
                     }
                 })
@@ -83,6 +85,9 @@ pub fn ResultView(
                 </button>
             </div>
             <p class="details">{details}</p>
+            <p class="used-prompt" hidden=flag(move || state.result.with(|r| r.as_ref().is_none_or(|r| r.prompt.is_empty())))>
+                "From the prompt: " <q>{field(|d| d.prompt.clone())}</q>
+            </p>
             <div class="earlier" hidden=flag(move || state.earlier.with(Vec::is_empty))>
                 <h3 id="earlier-title">"Earlier results"</h3>
                 <ul aria-labelledby="earlier-title">{earlier}</ul>

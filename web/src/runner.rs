@@ -71,13 +71,17 @@ fn launch(state: AppState, plan: Plan, started: f64) {
     };
     let signal = controller.signal();
     state.abort.set_value(Some(controller));
+    let prompt = match &plan {
+        Plan::Start(input) => input.prompt.clone(),
+        Plan::Resume(_) => String::new(),
+    };
     leptos::task::spawn_local(async move {
         let outcome = send(state, plan, cfg, signal).await;
         // A disposed state (the widget was removed) has nothing to clear.
         let _ = state.abort.try_set_value(None);
         match outcome {
             Ok(result) => {
-                let finished = collect(info.name, started, result.clone()).await;
+                let finished = collect(info.name, started, prompt, result.clone()).await;
                 finish(state, Ok(finished));
                 state.emit(RunEvent::Complete(&result));
             }
@@ -176,7 +180,12 @@ pub fn cancel(state: AppState) {
 /// The result as the page shows it: the image's bytes when the page can
 /// read them (an object URL for the preview, the download and "Use as
 /// reference"), else the provider's URL.
-async fn collect(provider: &'static str, started: f64, result: RemixResult) -> Finished {
+async fn collect(
+    provider: &'static str,
+    started: f64,
+    prompt: String,
+    result: RemixResult,
+) -> Finished {
     let image = result.images.into_iter().next().unwrap_or_default();
     let bytes = match (&image.data_url, &image.url) {
         (Some(data), _) => browser::data_url_bytes(data),
@@ -196,6 +205,7 @@ async fn collect(provider: &'static str, started: f64, result: RemixResult) -> F
         src,
         bytes: bytes.map(Arc::from),
         file_name: format::download_name(result.provider, now, format::extension(&mime)),
+        prompt,
         provider,
         elapsed_ms: now - started,
         credits: result.credits_used,

@@ -185,6 +185,8 @@ pub struct Finished {
     pub bytes: Option<Arc<[u8]>>,
     /// The download's file name.
     pub file_name: String,
+    /// The prompt it was made from ("" when not known: a job resumed after a reload).
+    pub prompt: String,
     /// Provider display name.
     pub provider: &'static str,
     /// How long the run took, in ms.

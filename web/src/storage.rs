@@ -318,6 +318,7 @@ fn result_value(done: &Finished) -> JsValue {
         None => set_field(&entry, "src", &JsValue::from_str(&done.src)),
     }
     set_field(&entry, "file_name", &JsValue::from_str(&done.file_name));
+    set_field(&entry, "prompt", &JsValue::from_str(&done.prompt));
     set_field(&entry, "provider", &JsValue::from_str(done.provider));
     set_field(&entry, "elapsed_ms", &JsValue::from_f64(done.elapsed_ms));
     if let Some(c) = done.credits {
@@ -367,6 +368,7 @@ fn finished_from(value: &JsValue) -> Option<Finished> {
         src,
         bytes: bytes.map(Into::into),
         file_name: field(value, "file_name").as_string().unwrap_or_default(),
+        prompt: field(value, "prompt").as_string().unwrap_or_default(),
         provider,
         elapsed_ms: field(value, "elapsed_ms").as_f64().unwrap_or(0.0),
         credits: field(value, "credits").as_f64(),

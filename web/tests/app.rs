@@ -169,6 +169,7 @@ async fn a_new_result_keeps_the_last_one_among_the_earlier_results() {
         src: format!("data:image/png;base64,{n}"),
         bytes: None,
         file_name: format!("result-{n}.png"),
+        prompt: format!("prompt {n}"),
         provider: "fal",
         elapsed_ms: 1_000.0,
         credits: None,
