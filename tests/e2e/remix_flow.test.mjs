@@ -219,7 +219,7 @@ test("a reload during a queued job follows the same job to its result", async ()
   const submits = submitsTo(page, "fal");
   await addImages(page, ["png_rgb_64x48.png"]);
   await tile(page, 0).waitFor();
-  await page.getByLabel("Prompt", { exact: true }).fill("A poster of <img>0</img>");
+  await page.getByLabel("Prompt", { exact: true }).fill("A poster of <img>0</img>\nin red");
   // mock-slow: the fal job takes 16 s.
   await remixOn(page, "fal", { key: "mock-slow" });
   await waitForStatus(page, /Queued|Running/);
@@ -227,8 +227,11 @@ test("a reload during a queued job follows the same job to its result", async ()
   // Followed again at once, without pressing Remix, and never sent twice.
   await waitForStatus(page, /Queued|Running/);
   assert.equal(await page.getByRole("button", { name: "Cancel" }).isVisible(), true);
+  // The result names the job's prompt, whatever the field holds by then.
+  await page.getByLabel("Prompt", { exact: true }).fill("Something else");
   await expectResult(page);
   assert.equal(submits.length, 1, submits.join("\n"));
+  assert.equal(await page.locator(".result > .used-prompt").textContent(), "From the prompt: A poster of <img>0</img>\nin red");
   // Done: another reload does not follow it again.
   await page.reload();
   await page.getByRole("img", { name: "Remix result" }).waitFor({ timeout: 15000 });

@@ -25,18 +25,20 @@ pub fn start(state: AppState) {
         return;
     }
     let input = request::input(state);
-    launch(state, Plan::Start(input), browser::now_ms());
+    let prompt = input.prompt.clone();
+    launch(state, Plan::Start(input), browser::now_ms(), prompt);
 }
 
 /// Follow again a job submitted before the page reloaded, from `started_ms`
-/// (when its run began): the provider may already have charged for it.
-pub fn resume(state: AppState, job: Job, started_ms: f64) {
+/// (when its run began, with `prompt`): the provider may already have
+/// charged for it.
+pub fn resume(state: AppState, job: Job, started_ms: f64, prompt: String) {
     if state.run.with_untracked(|r| r.phase == Phase::Running) {
         return;
     }
     // The job's provider, whatever the picker says now: its URLs and key.
     state.provider.set(job.provider.to_string());
-    launch(state, Plan::Resume(job), started_ms);
+    launch(state, Plan::Resume(job), started_ms, prompt);
 }
 
 /// What a run begins with.
@@ -51,12 +53,13 @@ enum Plan {
     Resume(Job),
 }
 
-fn launch(state: AppState, plan: Plan, started: f64) {
+fn launch(state: AppState, plan: Plan, started: f64, prompt: String) {
     let info = state.info_untracked();
     let cfg = request::config(state);
     state.now.set(browser::now_ms());
     let mut run = Run::start(info.name, started);
     run.resumed = matches!(plan, Plan::Resume(_));
+    run.prompt.clone_from(&prompt);
     state.run.set(run);
     state.emit(RunEvent::Start);
     let Ok(controller) = web_sys::AbortController::new() else {
@@ -71,10 +74,6 @@ fn launch(state: AppState, plan: Plan, started: f64) {
     };
     let signal = controller.signal();
     state.abort.set_value(Some(controller));
-    let prompt = match &plan {
-        Plan::Start(input) => input.prompt.clone(),
-        Plan::Resume(_) => String::new(),
-    };
     leptos::task::spawn_local(async move {
         let outcome = send(state, plan, cfg, signal).await;
         // A disposed state (the widget was removed) has nothing to clear.

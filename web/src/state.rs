@@ -125,6 +125,8 @@ pub struct Run {
     pub retry: Option<(f64, ErrorCode)>,
     /// Following a job submitted before the page reloaded.
     pub resumed: bool,
+    /// The prompt it was started with ("" when not known).
+    pub prompt: String,
 }
 
 impl Run {
@@ -141,6 +143,7 @@ impl Run {
             message: String::new(),
             retry: None,
             resumed: false,
+            prompt: String::new(),
         }
     }
 

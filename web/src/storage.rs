@@ -31,7 +31,8 @@ const OPTIONS: &str = "reve-remix.options";
 const SESSION: &str = "reve-remix.session";
 /// Where the key is kept (sessionStorage, or localStorage when remembered).
 pub const KEY: &str = "reve-remix.key";
-/// The job in flight: `<run start, ms since the epoch>\n<Job::to_json>`.
+/// The job in flight: `<run start, ms since the epoch>\n<Job::to_json>\n<prompt>`
+/// (the JSON is on one line; the prompt may have several).
 const JOB: &str = "reve-remix.job";
 
 fn session() -> Option<web_sys::Storage> {
@@ -204,8 +205,14 @@ pub fn persist(state: AppState) {
 fn keep_jobs(state: AppState) {
     let listener: RunListener = Rc::new(move |event| match event {
         RunEvent::Submitted(job) => {
-            let started = state.run.with_untracked(|r| r.started_ms) as u64;
-            set(session(), JOB, &format!("{started}\n{}", job.to_json()));
+            let (started, prompt) = state
+                .run
+                .with_untracked(|r| (r.started_ms as u64, r.prompt.clone()));
+            set(
+                session(),
+                JOB,
+                &format!("{started}\n{}\n{prompt}", job.to_json()),
+            );
         }
         RunEvent::Complete(_) => remove(session(), JOB),
         // Offline for a while: the next visit looks at the job again.
@@ -217,11 +224,12 @@ fn keep_jobs(state: AppState) {
     let Some(text) = get(session(), JOB) else {
         return;
     };
-    let resumable = text.split_once('\n').and_then(|(started, job)| {
-        Some((started.parse::<u64>().ok()? as f64, Job::from_json(job)?))
-    });
-    match resumable {
-        Some((started, job)) => runner::resume(state, job, started),
+    let mut parts = text.splitn(3, '\n');
+    let started = parts.next().and_then(|s| s.parse::<u64>().ok());
+    let job = parts.next().and_then(Job::from_json);
+    let prompt = parts.next().unwrap_or_default().to_string();
+    match started.zip(job) {
+        Some((started, job)) => runner::resume(state, job, started as f64, prompt),
         None => remove(session(), JOB),
     }
 }
