@@ -102,6 +102,17 @@ test("a remix on Reve (synchronous) shows the result and a Download link", async
   // The board and the prompt are still there.
   assert.equal(await prompt.inputValue(), "Put the cat of <img>0</img> in the room of <img>1</img>");
   await tile(page, 1).waitFor();
+  // "Copy image" puts it on the clipboard as a PNG of the same size.
+  await page.context().grantPermissions(["clipboard-read", "clipboard-write"], { origin: new URL(page.url()).origin });
+  await page.getByRole("button", { name: "Copy image" }).click();
+  await page.getByText("Copied to the clipboard.").waitFor();
+  const copied = await page.evaluate(async () => {
+    const [item] = await navigator.clipboard.read();
+    const bitmap = await createImageBitmap(await item.getType("image/png"));
+    const shown = document.querySelector('img[alt="Remix result"]');
+    return [item.types.join(), bitmap.width === shown.naturalWidth && bitmap.height === shown.naturalHeight];
+  });
+  assert.deepEqual(copied, ["image/png", true]);
   // The result goes back onto the board as reference 2.
   await page.getByRole("button", { name: "Use as reference" }).click();
   await tile(page, 2).waitFor();
@@ -180,6 +191,32 @@ for (const [provider, kind] of [["fal", "queued"], ["inference-sh", "streaming"]
     await page.close();
   });
 }
+
+test("Copy image turns a JPEG result into the PNG a clipboard takes", async () => {
+  const { page, problems } = await open();
+  await addImages(page, ["png_rgb_64x48.png"]);
+  await tile(page, 0).waitFor();
+  await page.getByLabel("Prompt", { exact: true }).fill("Sketch <img>0</img>");
+  await page.getByLabel("Provider", { exact: true }).selectOption("fal");
+  await page.getByLabel("Output format", { exact: true }).selectOption("jpeg");
+  await remixOn(page, "fal");
+  await expectResult(page);
+  assert.match(await page.getByRole("link", { name: "Download" }).getAttribute("download"), /\.jpg$/);
+  await page.context().grantPermissions(["clipboard-read", "clipboard-write"], { origin: new URL(page.url()).origin });
+  await page.getByRole("button", { name: "Copy image" }).click();
+  await page.getByText("Copied to the clipboard.").waitFor();
+  const copied = await page.evaluate(async () => {
+    const [item] = await navigator.clipboard.read();
+    const png = await item.getType("image/png");
+    const head = new Uint8Array(await png.slice(0, 4).arrayBuffer());
+    const bitmap = await createImageBitmap(png);
+    const shown = document.querySelector('img[alt="Remix result"]');
+    return [String.fromCharCode(...head.slice(1)), bitmap.width === shown.naturalWidth && bitmap.height === shown.naturalHeight];
+  });
+  assert.deepEqual(copied, ["PNG", true]);
+  assert.deepEqual(problems, []);
+  await page.close();
+});
 
 test("Cancel stops a running job and keeps the board and the prompt", async () => {
   const { page } = await open();

@@ -7,7 +7,10 @@
 mod app;
 mod board;
 mod browser;
+#[cfg(target_arch = "wasm32")]
+mod canvas;
 mod connection;
+mod copy;
 mod dyn_view;
 mod format;
 mod idb;

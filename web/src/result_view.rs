@@ -5,6 +5,7 @@
 
 use leptos::prelude::*;
 
+use crate::copy;
 use crate::dyn_view::{click, flag, text};
 use crate::format;
 use crate::state::{AppState, Finished};
@@ -32,6 +33,7 @@ pub fn ResultView(
             }
         }
     };
+    let copied = RwSignal::new(String::new());
     let details = text(move || {
         state
             .result
@@ -83,6 +85,14 @@ pub fn ResultView(
                 <button type="button" on:click=click(use_as_reference)>
                     "Use as reference"
                 </button>
+                <button
+                    type="button"
+                    hidden=flag(move || state.result.with(|r| r.as_ref().is_none_or(|r| r.bytes.is_none())))
+                    on:click=click(move || copy::copy_result(state, copied))
+                >
+                    "Copy image"
+                </button>
+                <span class="copied" aria-live="polite">{text(move || copied.get())}</span>
             </div>
             <p class="details">{details}</p>
             <p class="used-prompt" hidden=flag(move || state.result.with(|r| r.as_ref().is_none_or(|r| r.prompt.is_empty())))>

@@ -1,8 +1,7 @@
 //! "Shrink and add": an image the board turned away as too large (a phone
 //! photo is often 3–6 MB; references must be under 1.5 MB) is decoded and
-//! re-encoded smaller by the browser (`createImageBitmap` and an
-//! `OffscreenCanvas`), so no image codec is compiled into the app. The
-//! result goes through the core's checks like any other file.
+//! re-encoded smaller by the browser (see `canvas.rs`). The result goes
+//! through the core's checks like any other file.
 
 #![cfg_attr(
     not(target_arch = "wasm32"),
@@ -112,8 +111,7 @@ async fn encode_to_fit(
     limits: &ImageLimits,
     webp: bool,
 ) -> Result<(ImageFormat, Vec<u8>), String> {
-    use wasm_bindgen::JsCast;
-    use wasm_bindgen_futures::JsFuture;
+    use crate::canvas::{self, CanvasError};
 
     let unlimited = ImageLimits {
         max_bytes: usize::MAX,
@@ -127,12 +125,7 @@ async fn encode_to_fit(
             info.format.label()
         )
     };
-    let window = web_sys::window().ok_or("there is no window")?;
-    let parts = js_sys::Array::of1(&js_sys::Uint8Array::from(bytes));
-    let type_ = web_sys::BlobPropertyBag::new();
-    type_.set_type(info.format.mime());
-    let blob = web_sys::Blob::new_with_u8_array_sequence_and_options(&parts, &type_)
-        .map_err(|_| cannot_decode())?;
+    let blob = canvas::blob(bytes, info.format.mime()).map_err(|_| cannot_decode())?;
     let mut format = if webp {
         ImageFormat::Webp
     } else {
@@ -141,43 +134,12 @@ async fn encode_to_fit(
     let mut scale = 1.0;
     for _ in 0..ATTEMPTS {
         let (w, h) = target_size(info.width, info.height, limits, scale);
-        let options = web_sys::ImageBitmapOptions::new();
-        options.set_resize_width(w);
-        options.set_resize_height(h);
-        options.set_resize_quality(web_sys::ResizeQuality::High);
-        let decoding = window
-            .create_image_bitmap_with_blob_and_image_bitmap_options(&blob, &options)
-            .map_err(|_| cannot_decode())?;
-        let bitmap: web_sys::ImageBitmap = JsFuture::from(decoding)
+        let encoded = canvas::reencode(&blob, Some((w, h)), format.mime(), QUALITY)
             .await
-            .map_err(|_| cannot_decode())?
-            .unchecked_into();
-        let canvas = web_sys::OffscreenCanvas::new(w, h).map_err(|_| "no canvas".to_string())?;
-        let ctx: web_sys::OffscreenCanvasRenderingContext2d = canvas
-            .get_context("2d")
-            .ok()
-            .flatten()
-            .ok_or("no 2D canvas")?
-            .unchecked_into();
-        if format == ImageFormat::Jpeg {
-            // JPEG has no transparency: white, not black, behind it.
-            ctx.set_fill_style_str("#fff");
-            ctx.fill_rect(0.0, 0.0, f64::from(w), f64::from(h));
-        }
-        ctx.draw_image_with_image_bitmap_and_dw_and_dh(&bitmap, 0.0, 0.0, w.into(), h.into())
-            .map_err(|_| cannot_decode())?;
-        bitmap.close();
-        let encode = web_sys::ImageEncodeOptions::new();
-        encode.set_type(format.mime());
-        encode.set_quality(QUALITY);
-        let encoded: web_sys::Blob = JsFuture::from(
-            canvas
-                .convert_to_blob_with_options(&encode)
-                .map_err(|_| "the browser cannot encode images")?,
-        )
-        .await
-        .map_err(|_| "the browser cannot encode images")?
-        .unchecked_into();
+            .map_err(|e| match e {
+                CanvasError::Decode => cannot_decode(),
+                CanvasError::Encode => "the browser would not encode it.".to_string(),
+            })?;
         if encoded.type_() != format.mime() {
             // A browser that cannot write WebP hands back PNG: use JPEG.
             format = ImageFormat::Jpeg;
