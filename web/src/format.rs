@@ -1,4 +1,6 @@
-//! How numbers read in the UI: file sizes, durations, download names.
+//! How numbers read in the UI: file sizes, durations, credits, download names.
+
+use reve_remix::image::thousands;
 
 /// `12.3 KB`, `1.45 MB`: sizes in decimal units, as file managers show
 /// them. Integer arithmetic only: float formatting would cost the download
@@ -41,25 +43,12 @@ pub fn credits(c: f64) -> String {
     }
     let sign = if c < 0.0 { "-" } else { "" };
     let hundredths = (c.abs() * 100.0 + 0.5) as u64;
-    let (whole, frac) = (grouped(hundredths / 100), hundredths % 100);
+    let (whole, frac) = (thousands(hundredths / 100), hundredths % 100);
     match frac {
         0 => format!("{sign}{whole}"),
         f if f % 10 == 0 => format!("{sign}{whole}.{}", f / 10),
         f => format!("{sign}{whole}.{f:02}"),
     }
-}
-
-/// `1234567` → `1,234,567`.
-fn grouped(n: u64) -> String {
-    let digits = n.to_string();
-    let mut out = String::with_capacity(digits.len() + digits.len() / 3);
-    for (i, d) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i).is_multiple_of(3) {
-            out.push(',');
-        }
-        out.push(d);
-    }
-    out
 }
 
 /// The file extension for an image MIME type.

@@ -307,8 +307,9 @@ fn megapixels(n: u64) -> String {
     format!("{}.{}", tenths / 10, tenths % 10)
 }
 
-/// `1500000` as "1,500,000".
-pub(crate) fn thousands(n: u64) -> String {
+/// `1500000` as "1,500,000": how the messages write counts (the web app
+/// writes credits the same way).
+pub fn thousands(n: u64) -> String {
     let digits = n.to_string();
     let mut out = String::with_capacity(digits.len() + digits.len() / 3);
     for (i, c) in digits.chars().enumerate() {
