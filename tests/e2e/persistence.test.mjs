@@ -83,7 +83,7 @@ test("a reload keeps a board of more than 5 MB, the prompt and the result", asyn
   assert.equal(await remix.isEnabled(), true, `Remix is enabled (${await page.locator("#remix-reason").textContent()})`);
   await remix.click();
   await page.getByRole("img", { name: "Remix result" }).waitFor({ state: "visible", timeout: 20000 });
-  const download = page.getByRole("link", { name: "Download" });
+  const download = page.getByRole("link", { name: "Download", exact: true });
   const fileName = await download.getAttribute("download");
   assert.match(fileName, /^reve-remix-[a-z-]+-\d{8}-\d{6}\.(png|jpg|webp)$/);
   const details = await page.locator(".result .details").textContent();

@@ -54,7 +54,7 @@ async function expectResult(page) {
     const img = document.querySelector('img[alt="Remix result"]');
     return img && img.complete && img.naturalWidth > 0;
   }, null, { timeout: 10000 });
-  const download = page.getByRole("link", { name: "Download" });
+  const download = page.getByRole("link", { name: "Download", exact: true });
   const name = await download.getAttribute("download");
   assert.match(name, /^reve-remix-[a-z-]+-\d{8}-\d{6}\.(png|jpg|webp)$/);
   assert.match(await status(page).textContent(), /Completed on/);
@@ -150,6 +150,13 @@ test("a second remix (Ctrl+Enter) keeps the first among the earlier results, and
   assert.equal(await resultSrc(), first);
   assert.equal(await usedPrompt(), "From the prompt: Paint <img>0</img> in ink");
   assert.equal(await page.getByRole("link", { name: "Download earlier result 1" }).getAttribute("href"), second);
+  // The result dragged back onto the board joins it, as "Use as reference" would
+  // (a tall window: a drag needs both ends on screen).
+  await page.setViewportSize({ width: 1280, height: 2400 });
+  await page.getByRole("img", { name: "Remix result" }).dragTo(page.getByRole("region", { name: "Reference images" }));
+  await tile(page, 1).waitFor();
+  assert.equal(await page.locator(".tile-name").nth(1).textContent(),
+    await page.getByRole("link", { name: "Download", exact: true }).getAttribute("download"));
   // Both survive a reload (their bytes are in IndexedDB; the object URLs are new).
   await page.waitForFunction(() => new Promise((resolve) => {
     const open = indexedDB.open("reve-remix");
@@ -201,7 +208,7 @@ test("Copy image turns a JPEG result into the PNG a clipboard takes", async () =
   await page.getByLabel("Output format", { exact: true }).selectOption("jpeg");
   await remixOn(page, "fal");
   await expectResult(page);
-  assert.match(await page.getByRole("link", { name: "Download" }).getAttribute("download"), /\.jpg$/);
+  assert.match(await page.getByRole("link", { name: "Download", exact: true }).getAttribute("download"), /\.jpg$/);
   await page.context().grantPermissions(["clipboard-read", "clipboard-write"], { origin: new URL(page.url()).origin });
   await page.getByRole("button", { name: "Copy image" }).click();
   await page.getByText("Copied to the clipboard.").waitFor();

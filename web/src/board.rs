@@ -1,9 +1,9 @@
 //! The board of reference images: drop files on it (on the site, anywhere
 //! on the page: a missed drop would otherwise open the file in place of the
-//! app), drag an image in from another page, paste them, pick them with
-//! "Add reference images", or add an https URL. Every file is checked by
-//! the core before it joins; the provider's limit is shown before the user
-//! reaches it.
+//! app), drag an image in from another page (or a result back onto it),
+//! paste them, pick them with "Add reference images", or add an https URL.
+//! Every file is checked by the core before it joins; the provider's limit
+//! is shown before the user reaches it.
 
 use leptos::ev;
 use leptos::prelude::*;
@@ -90,14 +90,21 @@ fn over_text_field(ev: &web_sys::DragEvent) -> bool {
         .is_some_and(|el| matches!(el.tag_name().as_str(), "TEXTAREA" | "INPUT"))
 }
 
-/// Take what was dropped: its files, or the image a page's drag carries.
+/// Take what was dropped: one of this page's results dragged back (as "Use
+/// as reference", by its name, though the browser may offer it as a file
+/// too), files, or the image a page's drag carries.
 fn take_drop(state: AppState, ev: &web_sys::DragEvent) {
     let Some(dt) = ev.data_transfer() else { return };
+    let uris = dt.get_data("text/uri-list").unwrap_or_default();
+    if let Some((name, bytes)) = uris.lines().find_map(|u| state.result_at(u.trim())) {
+        state.begin_adding();
+        state.add_bytes(&name, bytes.to_vec());
+        return;
+    }
     match dragged(ev) {
         Dragged::Files => add_files(state, file_list(dt.files())),
         Dragged::WebImage => {
             let html = dt.get_data("text/html").unwrap_or_default();
-            let uris = dt.get_data("text/uri-list").unwrap_or_default();
             if let Some(url) = first_web_url(&uris).filter(|_| html.contains("<img")) {
                 state.begin_adding();
                 state.add_url(url);

@@ -322,6 +322,19 @@ impl AppState {
         }
     }
 
+    /// The name and bytes of the result (shown or earlier) whose image is
+    /// at `src`: a result dragged back onto the board.
+    pub fn result_at(&self, src: &str) -> Option<(String, Arc<[u8]>)> {
+        let matching = |d: &Finished| {
+            (d.src == src)
+                .then(|| Some((d.file_name.clone(), d.bytes.clone()?)))
+                .flatten()
+        };
+        self.result
+            .with_untracked(|r| r.as_ref().and_then(matching))
+            .or_else(|| self.earlier.with_untracked(|e| e.iter().find_map(matching)))
+    }
+
     /// Show earlier result `index` again; the one shown takes its place at
     /// the front of the earlier results.
     pub fn show_earlier(&self, index: usize) {
