@@ -348,7 +348,12 @@ test("reordering and removing tiles renumber the prompt; a reload keeps the work
   assert.equal(await page.getByRole("button", { name: "Remix", exact: true }).isEnabled(), false);
   await prompt.fill("<img>1</img> on <img>0</img>");
   assert.equal(await page.getByRole("button", { name: "Remix", exact: true }).isEnabled(), true);
-  // Removing image 0 moves image 1 down.
+  // Removing image 0 moves image 1 down; Undo puts both back as they were.
+  await page.getByRole("button", { name: "Remove reference 0" }).click();
+  assert.equal(await prompt.inputValue(), "<img>0</img> on <img>0</img>");
+  await page.getByRole("button", { name: "Undo removing jpeg_baseline_80x60.jpg" }).click();
+  assert.equal(await prompt.inputValue(), "<img>1</img> on <img>0</img>");
+  assert.match(await page.locator(".tile").nth(0).textContent(), /jpeg_baseline_80x60\.jpg/);
   await page.getByRole("button", { name: "Remove reference 0" }).click();
   assert.equal(await prompt.inputValue(), "<img>0</img> on <img>0</img>");
   // A reload keeps the prompt, the options and the board.

@@ -10,7 +10,7 @@ use leptos::prelude::*;
 use wasm_bindgen::JsCast;
 
 use crate::browser;
-use crate::dyn_view::{on_drag, text};
+use crate::dyn_view::{click, on_drag, text};
 use crate::rejected_list::RejectedList;
 use crate::state::AppState;
 use crate::tile::{TILE_DRAG_TYPE, Tile};
@@ -220,6 +220,26 @@ pub fn Board(
                         .collect_view()
                 }}
             </ul>
+            <p class="removed" aria-live="polite">
+                {move || {
+                    state.removed.with(|r| {
+                        r.as_ref().map(|r| {
+                            let name = r.image.name.clone();
+                            view! {
+                                {format!("Removed {name}. ")}
+                                <button
+                                    type="button"
+                                    class="link"
+                                    aria-label=format!("Undo removing {name}")
+                                    on:click=click(move || state.undo_removal())
+                                >
+                                    "Undo"
+                                </button>
+                            }
+                        })
+                    })
+                }}
+            </p>
             <div class="add-row">
                 <input
                     id="add-images"

@@ -59,6 +59,22 @@ pub struct Rejection {
     pub shrinking: bool,
 }
 
+/// The last tile removed, while "Undo" can bring it back: until the board
+/// changes again.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Removal {
+    /// The tile.
+    pub image: RefImage,
+    /// Where it was.
+    pub index: usize,
+    /// The prompt and its flags before the removal renumbered them.
+    pub prompt: String,
+    /// See [`AppState::orphaned`].
+    pub orphaned: Vec<usize>,
+    /// The prompt right after: restored only if nobody edited it since.
+    pub prompt_after: String,
+}
+
 /// A rejected file's bytes (shown in `Debug` by their length only).
 #[derive(Clone, PartialEq, Eq)]
 pub struct Original(pub Arc<[u8]>);
@@ -225,6 +241,8 @@ pub struct AppState {
     pub images: RwSignal<Vec<RefImage>>,
     /// Files turned away by the last add.
     pub rejected: RwSignal<Vec<Rejection>>,
+    /// The last tile removed, while it can be undone.
+    pub removed: RwSignal<Option<Removal>>,
     /// The prompt.
     pub prompt: RwSignal<String>,
     /// Ordinals (in the prompt's reference order) of references to an
@@ -283,6 +301,7 @@ impl AppState {
         Self {
             images: RwSignal::new(Vec::new()),
             rejected: RwSignal::new(Vec::new()),
+            removed: RwSignal::new(None),
             prompt: RwSignal::new(String::new()),
             orphaned: RwSignal::new(Vec::new()),
             provider: RwSignal::new(DEFAULT_PROVIDER.to_string()),
@@ -489,6 +508,7 @@ impl AppState {
             info: Some(found),
             preview,
         };
+        self.forget_removal();
         self.images.update(|v| v.push(image));
         true
     }
@@ -523,6 +543,7 @@ impl AppState {
             info: None,
             preview: url.to_string(),
         };
+        self.forget_removal();
         self.images.update(|v| v.push(image));
         true
     }
@@ -537,8 +558,8 @@ impl AppState {
             }
         });
         let Some(removed) = removed else { return };
-        browser::revoke(&removed.preview);
         let before = self.prompt.get_untracked();
+        let orphaned_before = self.orphaned.get_untracked();
         let renumbered = prompt::remove_image(&before, index);
         // Reference ordinals do not change with renumbering: flag by ordinal.
         let flagged: Vec<usize> = prompt::references(&renumbered.prompt)
@@ -546,6 +567,14 @@ impl AppState {
             .filter(|(_, r)| renumbered.orphaned.iter().any(|o| o.range == r.range))
             .map(|(k, _)| k)
             .collect();
+        self.forget_removal();
+        self.removed.set(Some(Removal {
+            image: removed,
+            index,
+            prompt: before.clone(),
+            orphaned: orphaned_before,
+            prompt_after: renumbered.prompt.clone(),
+        }));
         if renumbered.prompt != before {
             self.prompt.set(renumbered.prompt);
         }
@@ -560,12 +589,42 @@ impl AppState {
         }
     }
 
+    /// Put the last removed tile back where it was, with the prompt and its
+    /// flags as they were. If the prompt was edited since, the edit stays
+    /// and the tile goes back last, so that no reference in it moves.
+    pub fn undo_removal(&self) {
+        let Some(removal) = self.removed.try_update(Option::take).flatten() else {
+            return;
+        };
+        let unedited = self.prompt.with_untracked(|p| *p == removal.prompt_after);
+        self.images.update(|v| {
+            let at = if unedited {
+                removal.index.min(v.len())
+            } else {
+                v.len()
+            };
+            v.insert(at, removal.image);
+        });
+        if unedited {
+            self.prompt.set(removal.prompt);
+            self.orphaned.set(removal.orphaned);
+        }
+    }
+
+    /// The removed tile cannot come back any more: free its preview.
+    fn forget_removal(&self) {
+        if let Some(Some(gone)) = self.removed.try_update(Option::take) {
+            browser::revoke(&gone.image.preview);
+        }
+    }
+
     /// Move image `from` to position `to`; the prompt's references follow it.
     pub fn move_image(&self, from: usize, to: usize) {
         let n = self.images.with_untracked(Vec::len);
         if from >= n || to >= n || from == to {
             return;
         }
+        self.forget_removal();
         self.images.update(|v| {
             let image = v.remove(from);
             v.insert(to, image);

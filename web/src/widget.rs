@@ -118,8 +118,12 @@ impl BoardHandle {
         for old in results.chain(state.earlier.get_untracked()) {
             browser::revoke(&old.src);
         }
+        if let Some(gone) = state.removed.get_untracked() {
+            browser::revoke(&gone.image.preview);
+        }
         state.images.set(Vec::new());
         state.rejected.set(Vec::new());
+        state.removed.set(None);
         state.edit_prompt(String::new());
         state.result.set(None);
         state.earlier.set(Vec::new());

@@ -286,6 +286,49 @@ async fn insert_into_prompt_writes_the_tag_at_the_cursor() {
 }
 
 #[wasm_bindgen_test]
+async fn undo_puts_a_removed_tile_back_with_the_prompt_as_it_was() {
+    let (root, state) = mount_page();
+    state.add_bytes("a.png", PNG.to_vec());
+    state.add_bytes("b.jpg", JPEG.to_vec());
+    state.add_bytes("c.webp", WEBP.to_vec());
+    type_prompt(&root, "<img>0</img> with <img>2</img> and <img>1</img>");
+    settle().await;
+    let names = |state: &AppState| {
+        state
+            .images
+            .with_untracked(|v| v.iter().map(|i| i.name.clone()).collect::<Vec<_>>())
+    };
+    click(&root, "Remove reference 1");
+    settle().await;
+    assert!(text_of(&root, ".removed").contains("Removed b.jpg."));
+    click(&root, "Undo removing b.jpg");
+    settle().await;
+    assert_eq!(names(&state), ["a.png", "b.jpg", "c.webp"]);
+    assert_eq!(
+        prompt_value(&root),
+        "<img>0</img> with <img>2</img> and <img>1</img>"
+    );
+    assert!(state.orphaned.with_untracked(Vec::is_empty));
+    assert_eq!(text_of(&root, ".removed"), "");
+
+    // Edited since: the edit stays, and the tile comes back last.
+    click(&root, "Remove reference 0");
+    settle().await;
+    type_prompt(&root, "<img>0</img> only");
+    settle().await;
+    click(&root, "Undo removing a.png");
+    settle().await;
+    assert_eq!(names(&state), ["b.jpg", "c.webp", "a.png"]);
+    assert_eq!(prompt_value(&root), "<img>0</img> only");
+
+    // Another change to the board ends the chance to undo.
+    click(&root, "Remove reference 2");
+    state.add_bytes("d.png", PNG.to_vec());
+    settle().await;
+    assert_eq!(text_of(&root, ".removed"), "");
+}
+
+#[wasm_bindgen_test]
 async fn removing_a_tile_renumbers_the_prompt_and_flags_its_references() {
     let (root, state) = mount_page();
     state.add_bytes("a.png", PNG.to_vec());
