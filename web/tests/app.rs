@@ -285,14 +285,20 @@ async fn insert_into_prompt_writes_the_tag_at_the_cursor() {
     assert_eq!(prompt_value(&root), "A <img>1</img> in the snow");
 }
 
-#[wasm_bindgen_test]
-async fn undo_puts_a_removed_tile_back_with_the_prompt_as_it_was() {
+/// a.png, b.jpg and c.webp on the board; the prompt refers to all three.
+async fn three_tiles_and_a_prompt() -> (web_sys::HtmlElement, AppState) {
     let (root, state) = mount_page();
     state.add_bytes("a.png", PNG.to_vec());
     state.add_bytes("b.jpg", JPEG.to_vec());
     state.add_bytes("c.webp", WEBP.to_vec());
     type_prompt(&root, "<img>0</img> with <img>2</img> and <img>1</img>");
     settle().await;
+    (root, state)
+}
+
+#[wasm_bindgen_test]
+async fn undo_puts_a_removed_tile_back_with_the_prompt_as_it_was() {
+    let (root, state) = three_tiles_and_a_prompt().await;
     let names = |state: &AppState| {
         state
             .images
@@ -330,12 +336,7 @@ async fn undo_puts_a_removed_tile_back_with_the_prompt_as_it_was() {
 
 #[wasm_bindgen_test]
 async fn removing_a_tile_renumbers_the_prompt_and_flags_its_references() {
-    let (root, state) = mount_page();
-    state.add_bytes("a.png", PNG.to_vec());
-    state.add_bytes("b.jpg", JPEG.to_vec());
-    state.add_bytes("c.webp", WEBP.to_vec());
-    type_prompt(&root, "<img>0</img> with <img>2</img> and <img>1</img>");
-    settle().await;
+    let (root, state) = three_tiles_and_a_prompt().await;
     click(&root, "Remove reference 1");
     settle().await;
     // c moved down to 1; the reference to the removed b is kept and flagged.
