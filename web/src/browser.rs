@@ -5,14 +5,18 @@
 use wasm_bindgen::JsCast;
 use wasm_bindgen_futures::JsFuture;
 
-/// An object URL (`blob:…`) for `bytes` typed `mime`: tile and result
-/// previews without copying the image into a data URL.
-pub fn object_url(bytes: &[u8], mime: &str) -> Option<String> {
+/// A blob of `bytes` typed `mime`.
+pub fn blob(bytes: &[u8], mime: &str) -> Option<web_sys::Blob> {
     let parts = js_sys::Array::of1(&js_sys::Uint8Array::from(bytes));
     let options = web_sys::BlobPropertyBag::new();
     options.set_type(mime);
-    let blob = web_sys::Blob::new_with_u8_array_sequence_and_options(&parts, &options).ok()?;
-    web_sys::Url::create_object_url_with_blob(&blob).ok()
+    web_sys::Blob::new_with_u8_array_sequence_and_options(&parts, &options).ok()
+}
+
+/// An object URL (`blob:…`) for `bytes` typed `mime`: tile and result
+/// previews without copying the image into a data URL.
+pub fn object_url(bytes: &[u8], mime: &str) -> Option<String> {
+    web_sys::Url::create_object_url_with_blob(&blob(bytes, mime)?).ok()
 }
 
 /// Free an object URL made by [`object_url`]; other URLs are left alone.

@@ -14,15 +14,6 @@ pub enum CanvasError {
     Encode,
 }
 
-/// The blob of `bytes`, typed `mime`.
-pub fn blob(bytes: &[u8], mime: &str) -> Result<web_sys::Blob, CanvasError> {
-    let parts = js_sys::Array::of1(&js_sys::Uint8Array::from(bytes));
-    let options = web_sys::BlobPropertyBag::new();
-    options.set_type(mime);
-    web_sys::Blob::new_with_u8_array_sequence_and_options(&parts, &options)
-        .map_err(|_| CanvasError::Decode)
-}
-
 /// Decode `image` at `size` (`w`, `h`; `None`: its own) and encode it as
 /// `mime` (`quality` 0–1 for the lossy formats; white behind a JPEG, which
 /// has no transparency). The blob's type says what was written: a browser

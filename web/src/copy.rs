@@ -48,15 +48,15 @@ fn write(bytes: std::sync::Arc<[u8]>) -> Option<js_sys::Promise> {
 
     let clipboard = web_sys::window()?.navigator().clipboard();
     let png = wasm_bindgen_futures::future_to_promise(async move {
-        let failed = |_| JsValue::from_str("the image could not be read");
+        let failed = || JsValue::from_str("the image could not be read");
         let mime = sniff_format(&bytes).map_or("image/png", |f| f.mime());
-        let blob = canvas::blob(&bytes, mime).map_err(failed)?;
+        let blob = crate::browser::blob(&bytes, mime).ok_or_else(failed)?;
         if mime == "image/png" {
             return Ok(blob.into());
         }
         let png = canvas::reencode(&blob, None, "image/png", 1.0)
             .await
-            .map_err(failed)?;
+            .map_err(|_| failed())?;
         Ok(png.into())
     });
     let record = js_sys::Object::new();

@@ -125,7 +125,7 @@ async fn encode_to_fit(
             info.format.label()
         )
     };
-    let blob = canvas::blob(bytes, info.format.mime()).map_err(|_| cannot_decode())?;
+    let blob = crate::browser::blob(bytes, info.format.mime()).ok_or_else(cannot_decode)?;
     let mut format = if webp {
         ImageFormat::Webp
     } else {
