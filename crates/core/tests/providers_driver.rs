@@ -34,6 +34,28 @@ struct Run {
 
 const LATENCY: u64 = 80;
 
+/// Fails unless `req` is on its provider's route table (what the proxy
+/// forwards): a request a provider builds off its table would work direct
+/// and be refused through every proxy.
+fn assert_on_routes(d: &Driver, req: &HttpRequest) {
+    if req.kind == RequestKind::Upload {
+        return; // presigned storage URLs, sent directly and without a key
+    }
+    let info = reve_remix::provider::provider(d.job().provider)
+        .expect("known provider")
+        .info();
+    let Some(rest) = req.url.strip_prefix(info.base_url) else {
+        return; // a URL the provider returned on another host: the proxy tests cover it
+    };
+    let path = rest.split('?').next().unwrap_or_default();
+    assert!(
+        info.route(req.method, path).is_some(),
+        "{} sent {} {path}, which is not on its routes",
+        info.id,
+        req.method.as_str()
+    );
+}
+
 fn run(d: &mut Driver, mut server: impl FnMut(&HttpRequest, u64) -> Reply) -> Run {
     let mut now = 0u64;
     let mut sent = Vec::new();
@@ -41,6 +63,7 @@ fn run(d: &mut Driver, mut server: impl FnMut(&HttpRequest, u64) -> Reply) -> Ru
     for _ in 0..10_000 {
         match d.next(now) {
             Action::Send(req) => {
+                assert_on_routes(d, &req);
                 sent.push((now, req.clone()));
                 now += LATENCY;
                 match server(&req, now) {
@@ -57,6 +80,7 @@ fn run(d: &mut Driver, mut server: impl FnMut(&HttpRequest, u64) -> Reply) -> Ru
                 request,
                 timeout_ms,
             } => {
+                assert_on_routes(d, &request);
                 sent.push((now, request.clone()));
                 let opened = now;
                 now += LATENCY;

@@ -8,7 +8,7 @@
 //!
 //! *Unverified*: CORS.
 
-use super::{Config, Provider, ProviderInfo, RemixInput, Step};
+use super::{Config, Provider, ProviderInfo, RemixInput, Route, Step};
 use crate::error::{ErrorCode, RemixError};
 use crate::http::{HttpRequest, HttpResponse};
 use crate::image::ImageInfo;
@@ -22,6 +22,7 @@ pub const INFO: ProviderInfo = ProviderInfo {
     base_url: "https://api.aimlapi.com",
     forbidden: ErrorCode::InsufficientCredits,
     cors: super::Cors::Unknown,
+    routes: &[Route::post("/v1/images/generations")],
     ..super::COMMON
 };
 

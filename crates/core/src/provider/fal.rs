@@ -11,7 +11,9 @@
 //! polling as the fallback. Header `X-Fal-Retryable` overrides whether a
 //! failure is retryable.
 
-use super::{AuthScheme, Config, Cors, Provider, ProviderInfo, RemixInput, RemixOption, Step};
+use super::{
+    AuthScheme, Config, Cors, Provider, ProviderInfo, RemixInput, RemixOption, Route, Step,
+};
 use crate::error::RemixError;
 use crate::http::{HttpRequest, HttpResponse, Method, RequestKind};
 use crate::image::ImageInfo;
@@ -28,6 +30,15 @@ pub const INFO: ProviderInfo = ProviderInfo {
     output_formats: &["png", "jpeg", "webp"],
     auth: AuthScheme::Key,
     cors: Cors::Yes,
+    // The status, stream, result and cancel URLs fal returns drop the
+    // `/remix` subpath (fal-js `queue.ts`).
+    routes: &[
+        Route::post("/fal-ai/reve/remix"),
+        Route::get("/fal-ai/reve/requests/*/status"),
+        Route::get("/fal-ai/reve/requests/*/status/stream"),
+        Route::get("/fal-ai/reve/requests/*"),
+        Route::put("/fal-ai/reve/requests/*/cancel"),
+    ],
     ..super::COMMON
 };
 

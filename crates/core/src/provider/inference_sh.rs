@@ -24,7 +24,8 @@
 //! ([`OUTPUT_KEYS`]), and CORS.
 
 use super::{
-    Config, ImageSource, ImageTransport, Provider, ProviderInfo, RemixInput, RemixOption, Step,
+    Config, ImageSource, ImageTransport, Provider, ProviderInfo, RemixInput, RemixOption, Route,
+    Step,
 };
 use crate::error::{ErrorCode, RemixError};
 use crate::http::{Body, HttpRequest, HttpResponse, Method, RequestKind};
@@ -51,6 +52,16 @@ pub const INFO: ProviderInfo = ProviderInfo {
     ],
     test_time_scaling: Some((1, 5)),
     cors: super::Cors::Unknown,
+    // The presigned `upload_url` is not here: it is sent directly, as
+    // inference.sh's own SDK does (`putToSignedUrl`), never with the key.
+    routes: &[
+        Route::post("/files"),
+        Route::post("/apps/run"),
+        Route::get("/tasks/*"),
+        Route::get("/tasks/*/status"),
+        Route::get("/tasks/*/stream"),
+        Route::post("/tasks/*/cancel"),
+    ],
     ..super::COMMON
 };
 
@@ -141,12 +152,14 @@ fn run_request(cfg: &Config, input: &RemixInput, uris: &[Option<String>]) -> Htt
     super::json_submit(cfg, &INFO, "/apps/run", w.finish())
 }
 
-fn upload_request(cfg: &Config, up: &Uploads) -> Option<HttpRequest> {
+fn upload_request(up: &Uploads) -> Option<HttpRequest> {
     let (i, url) = up.targets.get(up.next)?;
     let ImageSource::Bytes { data, .. } = up.input.images.get(*i)? else {
         return None;
     };
-    let mut req = super::route(cfg, &INFO, RequestKind::Upload, Method::Put, url.clone());
+    // Straight to the storage, even with a proxy: the URL carries its own
+    // signature and no key, and inference.sh's SDK sends it the same way.
+    let mut req = HttpRequest::new(RequestKind::Upload, Method::Put, url.clone());
     req.body = Body::Bytes {
         content_type: up.mimes[*i]
             .unwrap_or("application/octet-stream")
@@ -337,7 +350,7 @@ impl Provider for InferenceSh {
                 .as_mut()
                 .ok_or_else(|| super::malformed(&INFO, res, "upload in progress"))?;
             up.next += 1;
-            if let Some(req) = upload_request(cfg, up) {
+            if let Some(req) = upload_request(up) {
                 return Ok(Step::Send(req));
             }
             let req = run_request(cfg, &up.input, &up.uris);
@@ -374,7 +387,7 @@ impl Provider for InferenceSh {
                     up.targets.push((i, url.to_string()));
                 }
                 up.next = 0;
-                upload_request(cfg, up)
+                upload_request(up)
                     .map(Step::Send)
                     .ok_or_else(|| super::malformed(&INFO, res, "upload_url"))
             }

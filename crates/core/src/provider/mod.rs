@@ -33,6 +33,72 @@ pub const PROXY_TARGET_HEADER: &str = "x-remix-target-url";
 /// Header that names the provider id when a request goes through
 /// `proxyUrl`, so a proxy holding several keys knows which to add.
 pub const PROXY_PROVIDER_HEADER: &str = "x-remix-provider";
+/// Header on the proxy's own refusals, naming the refusal's code
+/// (`no_key`, `target_not_allowed`, …): DESIGN.md's "The proxy".
+pub const PROXY_ERROR_HEADER: &str = "x-remix-proxy-error";
+
+/// One request a provider's API takes: a method and a path pattern where
+/// `*` stands for one path segment (an id). The provider builds only
+/// requests on its routes (tested), and the proxy forwards only those.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Route {
+    /// The method.
+    pub method: Method,
+    /// The path, `/`-separated; `*` is one segment of `[A-Za-z0-9._~-]`.
+    pub path: &'static str,
+}
+
+impl Route {
+    /// `POST path`
+    pub const fn post(path: &'static str) -> Self {
+        Self {
+            method: Method::Post,
+            path,
+        }
+    }
+
+    /// `GET path`
+    pub const fn get(path: &'static str) -> Self {
+        Self {
+            method: Method::Get,
+            path,
+        }
+    }
+
+    /// `PUT path`
+    pub const fn put(path: &'static str) -> Self {
+        Self {
+            method: Method::Put,
+            path,
+        }
+    }
+
+    /// True if `path` (no query) fits the pattern, segment by segment.
+    /// Strict on purpose: a `*` never matches an empty segment, `.` or
+    /// `..`, or anything percent-encoded.
+    pub fn matches_path(&self, path: &str) -> bool {
+        let mut want = self.path.split('/');
+        let mut got = path.split('/');
+        loop {
+            match (want.next(), got.next()) {
+                (None, None) => return true,
+                (Some("*"), Some(seg)) => {
+                    let id_like = !seg.is_empty()
+                        && seg != "."
+                        && seg != ".."
+                        && seg
+                            .bytes()
+                            .all(|b| b.is_ascii_alphanumeric() || b"._~-".contains(&b));
+                    if !id_like {
+                        return false;
+                    }
+                }
+                (Some(w), Some(g)) if w == g => {}
+                _ => return false,
+            }
+        }
+    }
+}
 
 /// How a provider wants reference images.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -201,6 +267,7 @@ pub const COMMON: ProviderInfo = ProviderInfo {
     cors: Cors::Unknown,
     forbidden: ErrorCode::Unauthorized,
     poll: PollPolicy::DEFAULT,
+    routes: &[],
 };
 
 /// A provider's table entry: its limits, options and protocol facts.
@@ -242,12 +309,21 @@ pub struct ProviderInfo {
     pub forbidden: ErrorCode,
     /// How often to read status when not streaming.
     pub poll: PollPolicy,
+    /// Every request its API is sent, relative to `base_url`.
+    pub routes: &'static [Route],
 }
 
 impl ProviderInfo {
     /// True if the provider takes `opt`.
     pub fn supports(&self, opt: RemixOption) -> bool {
         self.options.contains(&opt)
+    }
+
+    /// The route `method path` is on, if any.
+    pub fn route(&self, method: Method, path: &str) -> Option<&'static Route> {
+        self.routes
+            .iter()
+            .find(|r| r.method == method && r.matches_path(path))
     }
 }
 
@@ -748,6 +824,13 @@ pub(crate) fn route(
     }
 }
 
+/// A GET of a result image at `url`: through the proxy when there is one
+/// (a result CDN may send no CORS; the proxy forwards it without a key),
+/// else straight to it. Never with the key.
+pub fn result_image_request(cfg: &Config, info: &ProviderInfo, url: &str) -> HttpRequest {
+    route(cfg, info, RequestKind::Result, Method::Get, url.to_string())
+}
+
 /// Write reference image `i` as a JSON string the way `info.transport`
 /// wants it: raw base64, a data URL, or the URL as given.
 pub(crate) fn write_image(
@@ -1045,6 +1128,9 @@ pub(crate) fn violation(info: &ProviderInfo, detail: Option<&str>) -> RemixError
 /// other 4xx → `provider_rejected`; 408 and 5xx → `provider_error`
 /// (502/503/504 retryable); moderation, however spelled → `content_violation`.
 pub fn http_error(info: &ProviderInfo, res: &HttpResponse) -> RemixError {
+    if let Some(code) = res.header(PROXY_ERROR_HEADER) {
+        return proxy_refusal(info, res, code.trim());
+    }
     let body = json::parse(&res.body).ok();
     let said = body.as_ref().and_then(error_message);
     let codes = body.as_ref().map(error_codes).unwrap_or_default();
@@ -1114,6 +1200,80 @@ pub fn http_error(info: &ProviderInfo, res: &HttpResponse) -> RemixError {
     err
 }
 
+/// The error for a refusal of the proxy itself (its `x-remix-proxy-error`
+/// code, DESIGN.md's "The proxy"): the proxy's own words, which name the
+/// setting to change, under the code a caller already handles.
+fn proxy_refusal(info: &ProviderInfo, res: &HttpResponse, code: &str) -> RemixError {
+    let (error_code, retryable, fallback) = match code {
+        "no_key" => (
+            ErrorCode::MissingApiKey,
+            false,
+            "the proxy has no key for this provider: set it where the proxy runs",
+        ),
+        "origin_not_allowed" => (
+            ErrorCode::Unauthorized,
+            false,
+            "the proxy does not take requests from this page: add its origin with --allow-origin",
+        ),
+        "rate_limited" => (
+            ErrorCode::RateLimited,
+            true,
+            "the proxy is rate limiting this address: wait and try again",
+        ),
+        "upstream_unreachable" => (
+            ErrorCode::Network,
+            true,
+            "the proxy could not reach the provider",
+        ),
+        "upstream_timeout" => (
+            ErrorCode::ProviderError,
+            true,
+            "the provider did not answer the proxy in time",
+        ),
+        "body_too_large" => (
+            ErrorCode::ProviderRejected,
+            false,
+            "the request is larger than the proxy takes (--max-body)",
+        ),
+        _ => (
+            ErrorCode::ProviderRejected,
+            false,
+            "the proxy refused to forward this request",
+        ),
+    };
+    let said = json::parse(&res.body).ok().and_then(|b| {
+        b.get("error")
+            .and_then(|e| e.str_at("message"))
+            .map(str::to_string)
+    });
+    let mut msg = [
+        "The proxy refused the ",
+        info.name,
+        " request (",
+        code,
+        "): ",
+    ]
+    .concat();
+    msg.push_str(said.as_deref().map_or(fallback, |s| truncate_str(s, 400)));
+    end_sentence(&mut msg);
+    let mut err = RemixError::new(error_code, msg)
+        .with_status(res.status)
+        .with_provider(info.id)
+        .with_retryable(retryable);
+    if let Some(secs) = res.retry_after_secs() {
+        err = err.with_retry_after(secs);
+    }
+    err
+}
+
+fn truncate_str(s: &str, max: usize) -> &str {
+    let mut end = s.len().min(max);
+    while !s.is_char_boundary(end) {
+        end -= 1;
+    }
+    &s[..end]
+}
+
 /// End `msg` with a full stop, unless a provider's words already did.
 fn end_sentence(msg: &mut String) {
     if !msg.ends_with(['.', '!', '?']) {
@@ -1179,7 +1339,10 @@ pub fn network_error(info: &ProviderInfo, cfg: &Config, detail: &str) -> RemixEr
         Cors::No | Cors::Unknown if direct => {
             msg.push_str(". Check the connection; if it works, a browser may be blocking the call (CORS): try proxyUrl.")
         }
-        _ => msg.push_str(". Check the connection and the proxy."),
+        _ if !direct => msg.push_str(
+            " through the proxy. Check that the proxy runs at its Proxy URL and that it allows this page's origin (--allow-origin).",
+        ),
+        _ => msg.push_str(". Check the connection."),
     }
     RemixError::new(ErrorCode::Network, msg).with_provider(info.id)
 }

@@ -10,7 +10,7 @@
 //! (the docs' example; `Bearer` is not confirmed), whether `data:` URIs are
 //! accepted in `image_urls` (the spec says "URLs"), and CORS.
 
-use super::{AuthScheme, Config, Provider, ProviderInfo, RemixInput, RemixOption, Step};
+use super::{AuthScheme, Config, Provider, ProviderInfo, RemixInput, RemixOption, Route, Step};
 use crate::error::{ErrorCode, RemixError};
 use crate::http::{HttpRequest, HttpResponse};
 use crate::image::ImageInfo;
@@ -29,6 +29,7 @@ pub const INFO: ProviderInfo = ProviderInfo {
     forbidden: ErrorCode::ContentViolation,
     transport: super::ImageTransport::DataUrl,
     cors: super::Cors::Unknown,
+    routes: &[Route::post("/v1/images/edits")],
     ..super::COMMON
 };
 

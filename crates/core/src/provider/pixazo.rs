@@ -18,7 +18,7 @@
 
 use super::{
     AuthScheme, Config, ImageTransport, PollPolicy, Provider, ProviderInfo, RemixInput,
-    RemixOption, Step,
+    RemixOption, Route, Step,
 };
 use crate::error::RemixError;
 use crate::http::{HttpRequest, HttpResponse, Method, RequestKind};
@@ -45,6 +45,7 @@ pub const INFO: ProviderInfo = ProviderInfo {
     auth: AuthScheme::SubscriptionKey,
     poll: POLL,
     cors: super::Cors::Unknown,
+    routes: &[Route::post(REMIX_PATH), Route::get("/v2/requests/status/*")],
     ..super::COMMON
 };
 
@@ -55,9 +56,14 @@ pub const EDIT_INFO: ProviderInfo = ProviderInfo {
     max_images: 1,
     aspect_ratios: &[],
     options: &[RemixOption::Version],
+    routes: &[Route::post(EDIT_PATH), Route::get("/v2/requests/status/*")],
     ..INFO
 };
 
+/// The remix endpoint.
+const REMIX_PATH: &str = "/reve-image/v1/image-edit-remix";
+/// The single-image edit endpoint.
+const EDIT_PATH: &str = "/reve-image/v1/image-edit";
 /// Where status lives when the answer has no `polling_url`.
 const STATUS_PATH: &str = "/v2/requests/status/";
 /// The note added to a job that ended in `ERROR`.
@@ -103,11 +109,11 @@ impl Provider for Pixazo {
             }
             w.key("prompt")
                 .string(&super::prompt_for(info, &input.prompt));
-            "/reve-image/v1/image-edit"
+            EDIT_PATH
         } else {
             super::write_prompt_and_images(&mut w, info, input, images, "reference_images");
             super::opt_str(&mut w, "aspect_ratio", input.aspect_ratio.as_ref());
-            "/reve-image/v1/image-edit-remix"
+            REMIX_PATH
         };
         super::opt_str(&mut w, "version", input.version.as_ref());
         w.end_object();

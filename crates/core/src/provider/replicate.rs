@@ -12,7 +12,7 @@
 //! `No`): a call that fails like a CORS block gets a `network` error
 //! saying to use `proxyUrl` (see [`super::network_error`]).
 
-use super::{Config, Cors, Provider, ProviderInfo, RemixInput, RemixOption, Step};
+use super::{Config, Cors, Provider, ProviderInfo, RemixInput, RemixOption, Route, Step};
 use crate::error::RemixError;
 use crate::http::{HttpRequest, HttpResponse, Method, RequestKind};
 use crate::image::ImageInfo;
@@ -27,6 +27,11 @@ pub const INFO: ProviderInfo = ProviderInfo {
     asynchronous: true,
     options: &[RemixOption::AspectRatio, RemixOption::Version],
     cors: Cors::No,
+    routes: &[
+        Route::post("/v1/models/reve/remix/predictions"),
+        Route::get("/v1/predictions/*"),
+        Route::post("/v1/predictions/*/cancel"),
+    ],
     ..super::COMMON
 };
 

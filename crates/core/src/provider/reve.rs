@@ -9,7 +9,7 @@
 //!
 //! *Unverified*: whether Reve answers browsers' CORS requests (`cors`).
 
-use super::{Config, ImageTransport, Provider, ProviderInfo, RemixInput, RemixOption, Step};
+use super::{Config, ImageTransport, Provider, ProviderInfo, RemixInput, RemixOption, Route, Step};
 use crate::error::RemixError;
 use crate::http::{HttpRequest, HttpResponse};
 use crate::image::ImageInfo;
@@ -31,6 +31,7 @@ pub const INFO: ProviderInfo = ProviderInfo {
     ],
     test_time_scaling: Some((1, 15)),
     cors: super::Cors::Unknown,
+    routes: &[Route::post("/v1/image/remix")],
     ..super::COMMON
 };
 

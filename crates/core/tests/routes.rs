@@ -1,0 +1,63 @@
+//! Each provider's route table: what the proxy forwards for it. The
+//! driver tests check that every request a provider builds is on it.
+#![cfg(not(target_arch = "wasm32"))]
+
+use reve_remix::http::Method;
+use reve_remix::provider::{Route, providers};
+
+#[test]
+fn every_provider_has_a_submit_route() {
+    for info in providers() {
+        assert!(
+            info.routes.iter().any(|r| r.method == Method::Post),
+            "{} has no POST route",
+            info.id
+        );
+        for r in info.routes {
+            assert!(r.path.starts_with('/'), "{}: {}", info.id, r.path);
+        }
+    }
+}
+
+#[test]
+fn a_star_is_one_plain_segment() {
+    let r = Route::get("/v1/predictions/*");
+    assert!(r.matches_path("/v1/predictions/gm3q-x_1.2~"));
+    for bad in [
+        "/v1/predictions/",
+        "/v1/predictions",
+        "/v1/predictions/a/b",
+        "/v1/predictions/..",
+        "/v1/predictions/.",
+        "/v1/predictions/a%2Fb",
+        "/v1/predictions/a@b",
+        "/v1/PREDICTIONS/x",
+        "/v1//predictions/x",
+        "v1/predictions/x",
+    ] {
+        assert!(!r.matches_path(bad), "{bad} must not match");
+    }
+}
+
+#[test]
+fn literal_segments_match_exactly() {
+    let r = Route::post("/v1/image/remix");
+    assert!(r.matches_path("/v1/image/remix"));
+    assert!(!r.matches_path("/v1/image/remix/"));
+    assert!(!r.matches_path("/v1/image/remixx"));
+    assert!(!r.matches_path("/v1/image"));
+}
+
+#[test]
+fn a_route_needs_its_method() {
+    let fal = reve_remix::provider::provider("fal").expect("fal").info();
+    assert!(
+        fal.route(Method::Put, "/fal-ai/reve/requests/r1/cancel")
+            .is_some()
+    );
+    assert!(
+        fal.route(Method::Post, "/fal-ai/reve/requests/r1/cancel")
+            .is_none()
+    );
+    assert!(fal.route(Method::Get, "/fal-ai/reve/remix").is_none());
+}
