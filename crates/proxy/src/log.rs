@@ -1,0 +1,68 @@
+//! The one log line per request: method, provider, target host and path,
+//! status, milliseconds, and the refusal's code. Never a key, a query
+//! string (presigned URLs carry signatures) or a body.
+
+use url::Url;
+
+use crate::rules::{shown, shown_target};
+
+/// `POST fal https://queue.fal.run/fal-ai/reve/remix 200 12ms`, with the
+/// refusal's code at the end when the proxy answered itself.
+pub fn line(
+    method: &str,
+    provider: Option<&str>,
+    target: Option<&str>,
+    status: u16,
+    ms: u128,
+    refusal: Option<&str>,
+) -> String {
+    let target = target.map_or_else(
+        || "-".to_string(),
+        |t| Url::parse(t.trim()).map_or_else(|_| "(not a URL)".to_string(), |u| shown_target(&u)),
+    );
+    let mut line = [
+        &shown(method, 10),
+        " ",
+        &provider.map_or_else(|| "-".to_string(), |p| shown(p, 20)),
+        " ",
+        &target,
+        " ",
+        &status.to_string(),
+        " ",
+        &ms.to_string(),
+        "ms",
+    ]
+    .concat();
+    if let Some(code) = refusal {
+        line.push(' ');
+        line.push_str(code);
+    }
+    line
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_line_has_no_query_and_no_control_characters() {
+        let l = line(
+            "GET",
+            Some("replicate"),
+            Some("https://replicate.delivery/x.png?sig=SECRET&key=SECRET"),
+            200,
+            7,
+            None,
+        );
+        assert_eq!(l, "GET replicate https://replicate.delivery/x.png 200 7ms");
+        let l = line(
+            "POST",
+            Some("fal\n\u{1b}[31m"),
+            Some("nonsense"),
+            403,
+            0,
+            Some("target_not_allowed"),
+        );
+        assert_eq!(l, "POST fal??[31m (not a URL) 403 0ms target_not_allowed");
+    }
+}

@@ -1,0 +1,315 @@
+//! The proxy's options: DESIGN.md's command line, parsed once at start.
+//! The Worker build reads the same options from its vars.
+
+use std::time::Duration;
+
+use url::Url;
+
+use crate::rules::table;
+
+/// The usage text, as `--help` prints it.
+pub const USAGE: &str = "\
+usage: reve-remix-proxy [options]
+  --addr HOST:PORT          where to listen (default 127.0.0.1:8788; port 0 picks one)
+  --allow-origin ORIGIN     a page origin allowed to call it from a browser, e.g.
+                            https://app.example.com (repeatable; none: no browser page may;
+                            `*`: any page, only when given explicitly)
+  --upstream ID=URL         send provider ID's requests to URL (origin + optional path
+                            prefix) instead of its real host, and accept targets under URL
+                            for ID (repeatable; for the mock and tests)
+  --rate-limit N            requests per minute per client address (default 120; 0: no limit)
+  --max-body BYTES          largest request body (default 16777216, 16 MiB)
+  --upstream-timeout SECS   how long a provider may take to start answering (default 90)
+keys come from the environment: REVE_API_KEY FAL_KEY INFERENCE_API_KEY AIMLAPI_KEY
+ONEROUTER_API_KEY PIXAZO_API_KEY REPLICATE_API_TOKEN";
+
+/// Which browser origins may call the proxy.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub enum AllowOrigins {
+    /// None (the default): requests from browser pages are refused.
+    #[default]
+    None,
+    /// These, as `scheme://host[:port]`.
+    List(Vec<String>),
+    /// Any page (`--allow-origin '*'`).
+    Any,
+}
+
+impl AllowOrigins {
+    /// True if a page at `origin` may call the proxy.
+    pub fn allows(&self, origin: &str) -> bool {
+        match self {
+            Self::None => false,
+            Self::Any => true,
+            Self::List(list) => list.iter().any(|o| o == origin),
+        }
+    }
+}
+
+/// A provider sent somewhere else than its real host (`--upstream`).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Upstream {
+    /// The provider id.
+    pub provider: &'static str,
+    /// Origin and path prefix, without a trailing `/`.
+    pub base: Url,
+}
+
+impl Upstream {
+    /// The path prefix (`""` for a bare origin).
+    pub fn prefix(&self) -> &str {
+        self.base.path().trim_end_matches('/')
+    }
+}
+
+/// Everything the proxy is told at start.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Options {
+    /// `HOST:PORT` to listen on (the native server).
+    pub addr: String,
+    /// Page origins allowed.
+    pub allow_origins: AllowOrigins,
+    /// Providers sent elsewhere.
+    pub upstreams: Vec<Upstream>,
+    /// Requests per minute per client address; 0: no limit.
+    pub rate_limit: u32,
+    /// The largest request body, in bytes.
+    pub max_body: u64,
+    /// How long a provider may take to send its answer's headers.
+    pub upstream_timeout: Duration,
+}
+
+/// The default `--addr`.
+pub const DEFAULT_ADDR: &str = "127.0.0.1:8788";
+/// The default `--max-body`: six 1.5 MB references in base64 are ~12 MB.
+pub const DEFAULT_MAX_BODY: u64 = 16 * 1024 * 1024;
+/// The default `--rate-limit`.
+pub const DEFAULT_RATE_LIMIT: u32 = 120;
+/// The default `--upstream-timeout`: Replicate holds a `Prefer: wait`
+/// submit for up to 60 s before it answers.
+pub const DEFAULT_UPSTREAM_TIMEOUT: Duration = Duration::from_secs(90);
+
+impl Default for Options {
+    fn default() -> Self {
+        Self {
+            addr: DEFAULT_ADDR.to_string(),
+            allow_origins: AllowOrigins::None,
+            upstreams: Vec::new(),
+            rate_limit: DEFAULT_RATE_LIMIT,
+            max_body: DEFAULT_MAX_BODY,
+            upstream_timeout: DEFAULT_UPSTREAM_TIMEOUT,
+        }
+    }
+}
+
+impl Options {
+    /// Parse the command line (without the program name). `Err` holds what
+    /// to print: the problem and the usage.
+    pub fn parse<I, S>(args: I) -> Result<Self, String>
+    where
+        I: IntoIterator<Item = S>,
+        S: Into<String>,
+    {
+        let mut opts = Self::default();
+        let mut origins = Vec::new();
+        let mut any_origin = false;
+        let mut args = args.into_iter().map(Into::into);
+        while let Some(arg) = args.next() {
+            let (name, inline) = match arg.split_once('=') {
+                Some((n, v)) if n.starts_with("--") && n != "--upstream" => {
+                    (n.to_string(), Some(v.to_string()))
+                }
+                _ => (arg.clone(), None),
+            };
+            if name == "-h" || name == "--help" {
+                return Err(USAGE.to_string());
+            }
+            let mut value = || {
+                inline
+                    .clone()
+                    .or_else(|| args.next())
+                    .ok_or_else(|| format!("{name} needs a value\n\n{USAGE}"))
+            };
+            match name.as_str() {
+                "--addr" => opts.addr = value()?,
+                "--allow-origin" => {
+                    let v = value()?;
+                    if v.trim() == "*" {
+                        any_origin = true;
+                    } else {
+                        origins.push(parse_origin(&v)?);
+                    }
+                }
+                "--upstream" => {
+                    let up = parse_upstream(&value()?)?;
+                    opts.upstreams.retain(|u| u.provider != up.provider);
+                    opts.upstreams.push(up);
+                }
+                "--rate-limit" => {
+                    opts.rate_limit = value()?.trim().parse().map_err(|_| {
+                        "--rate-limit takes a whole number of requests per minute (0: no limit)"
+                            .to_string()
+                    })?
+                }
+                "--max-body" => {
+                    opts.max_body = value()?
+                        .trim()
+                        .parse()
+                        .map_err(|_| "--max-body takes a number of bytes".to_string())?
+                }
+                "--upstream-timeout" => {
+                    let secs: u64 = value()?
+                        .trim()
+                        .parse()
+                        .map_err(|_| "--upstream-timeout takes whole seconds".to_string())?;
+                    if secs == 0 {
+                        return Err("--upstream-timeout must be at least 1 second".into());
+                    }
+                    opts.upstream_timeout = Duration::from_secs(secs);
+                }
+                other => return Err(format!("unknown option {other}\n\n{USAGE}")),
+            }
+        }
+        opts.allow_origins = if any_origin {
+            AllowOrigins::Any
+        } else if origins.is_empty() {
+            AllowOrigins::None
+        } else {
+            AllowOrigins::List(origins)
+        };
+        Ok(opts)
+    }
+
+    /// The upstream `provider` is sent to, if any.
+    pub fn upstream(&self, provider: &str) -> Option<&Upstream> {
+        self.upstreams.iter().find(|u| u.provider == provider)
+    }
+}
+
+/// `scheme://host[:port]` of an origin as browsers send it.
+fn parse_origin(text: &str) -> Result<String, String> {
+    let text = text.trim();
+    let bad = || {
+        format!(
+            "--allow-origin {text:?} is not an origin: give scheme://host[:port], e.g. https://app.example.com"
+        )
+    };
+    let url = Url::parse(text).map_err(|_| bad())?;
+    if !matches!(url.scheme(), "http" | "https")
+        || url.host().is_none()
+        || !matches!(url.path(), "" | "/")
+        || url.query().is_some()
+        || url.fragment().is_some()
+        || !url.username().is_empty()
+        || url.password().is_some()
+    {
+        return Err(bad());
+    }
+    Ok(url.origin().ascii_serialization())
+}
+
+/// `ID=URL` of `--upstream`.
+fn parse_upstream(text: &str) -> Result<Upstream, String> {
+    let (id, url) = text
+        .split_once('=')
+        .ok_or_else(|| format!("--upstream takes ID=URL, got {text:?}"))?;
+    let id = id.trim();
+    let entry = table::entry(id).ok_or_else(|| {
+        format!(
+            "--upstream {id}: unknown provider; use one of {}",
+            table::ids().join(", ")
+        )
+    })?;
+    let base = Url::parse(url.trim()).map_err(|e| format!("--upstream {id}: {e}"))?;
+    if !matches!(base.scheme(), "http" | "https")
+        || base.host().is_none()
+        || base.query().is_some()
+        || base.fragment().is_some()
+        || !base.username().is_empty()
+        || base.password().is_some()
+    {
+        return Err(format!(
+            "--upstream {id}: give an http(s) origin with an optional path prefix, e.g. http://127.0.0.1:8787/{id}"
+        ));
+    }
+    Ok(Upstream {
+        provider: entry.provider,
+        base,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn parse(args: &[&str]) -> Result<Options, String> {
+        Options::parse(args.iter().copied())
+    }
+
+    #[test]
+    fn defaults_are_the_documented_ones() {
+        let o = parse(&[]).expect("no options");
+        assert_eq!(o.addr, "127.0.0.1:8788");
+        assert_eq!(o.allow_origins, AllowOrigins::None);
+        assert_eq!(o.rate_limit, 120);
+        assert_eq!(o.max_body, 16 * 1024 * 1024);
+    }
+
+    #[test]
+    fn every_option_is_read() {
+        let o = parse(&[
+            "--addr",
+            "127.0.0.1:0",
+            "--allow-origin",
+            "http://127.0.0.1:8080/",
+            "--allow-origin=https://App.Example.com",
+            "--upstream",
+            "fal=http://127.0.0.1:8787/fal/",
+            "--rate-limit",
+            "0",
+            "--max-body",
+            "100",
+            "--upstream-timeout",
+            "3",
+        ])
+        .expect("valid");
+        assert_eq!(o.addr, "127.0.0.1:0");
+        assert_eq!(
+            o.allow_origins,
+            AllowOrigins::List(vec![
+                "http://127.0.0.1:8080".into(),
+                "https://app.example.com".into()
+            ])
+        );
+        let fal = o.upstream("fal").expect("fal upstream");
+        assert_eq!(fal.prefix(), "/fal");
+        assert_eq!(o.rate_limit, 0);
+        assert_eq!(o.max_body, 100);
+        assert_eq!(o.upstream_timeout, Duration::from_secs(3));
+    }
+
+    #[test]
+    fn a_star_must_be_explicit_and_means_any() {
+        let o = parse(&["--allow-origin", "*"]).expect("valid");
+        assert!(o.allow_origins.allows("https://anyone.test"));
+        assert!(!AllowOrigins::None.allows("https://anyone.test"));
+    }
+
+    #[test]
+    fn bad_options_say_what_to_do() {
+        for (args, says) in [
+            (&["--allow-origin", "example.com"][..], "scheme://host"),
+            (&["--allow-origin", "https://a.test/path"], "scheme://host"),
+            (&["--upstream", "nope=http://x.test"], "unknown provider"),
+            (&["--upstream", "fal"], "ID=URL"),
+            (&["--upstream", "fal=ftp://x.test"], "http(s) origin"),
+            (&["--upstream", "fal=http://u:p@x.test"], "http(s) origin"),
+            (&["--rate-limit", "-1"], "whole number"),
+            (&["--bogus"], "unknown option"),
+            (&["--addr"], "needs a value"),
+        ] {
+            let err = parse(args).expect_err("must refuse");
+            assert!(err.contains(says), "{args:?}: {err}");
+        }
+    }
+}

@@ -1,0 +1,600 @@
+//! The proxy's contract (DESIGN.md, "The proxy"), end to end: a real
+//! proxy process in front of a fake provider on loopback, asked over HTTP
+//! the way a page or a script asks it. The same tests run against the
+//! native server and the Cloudflare Worker (`REVE_REMIX_PROXY_CMD`).
+
+mod support;
+
+use std::time::{Duration, Instant};
+
+use futures_util::StreamExt;
+use reqwest::Method;
+use support::*;
+
+const PAGE: &str = "http://127.0.0.1:8080";
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn forwards_with_the_key_and_leaves_the_pages_credentials_behind() {
+    let up = upstream().await;
+    let proxy = start(&args(&up, &[]), &[("REPLICATE_API_TOKEN", KEY)]);
+    let res = to(
+        &client(),
+        &proxy,
+        Method::GET,
+        "replicate",
+        "https://api.replicate.com/v1/predictions/p1?x=1",
+    )
+    .header("cookie", "session=page")
+    .header("authorization", "Bearer page-token")
+    .header("x-custom", "page")
+    .header("prefer", "wait")
+    .send()
+    .await
+    .expect("answer");
+    assert_eq!(res.status(), 200);
+    assert_eq!(res.headers()["x-upstream"], "fake");
+    assert!(
+        res.headers().get("set-cookie").is_none(),
+        "Set-Cookie must not come back"
+    );
+    assert!(
+        res.headers().get("access-control-allow-origin").is_none(),
+        "the provider's own CORS must not come back"
+    );
+    let hits = up.hits();
+    assert_eq!(hits.len(), 1);
+    let hit = &hits[0];
+    assert_eq!(hit.path, "/echo/v1/predictions/p1");
+    assert_eq!(hit.query.as_deref(), Some("x=1"));
+    assert_eq!(
+        hit.header("authorization"),
+        Some(format!("Bearer {KEY}").as_str())
+    );
+    assert_eq!(hit.header("prefer"), Some("wait"));
+    for gone in [
+        "cookie",
+        "x-custom",
+        "x-remix-target-url",
+        "x-remix-provider",
+    ] {
+        assert_eq!(hit.header(gone), None, "{gone} reached the provider");
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn cors_is_answered_for_allowed_pages_only() {
+    let up = upstream().await;
+    let proxy = start(
+        &args(&up, &["--allow-origin", PAGE]),
+        &[("REPLICATE_API_TOKEN", KEY)],
+    );
+    let c = client();
+    let target = "https://api.replicate.com/v1/predictions/p1";
+
+    let pre = c
+        .request(Method::OPTIONS, &proxy.url)
+        .header("origin", PAGE)
+        .header("access-control-request-method", "POST")
+        .header(
+            "access-control-request-headers",
+            "content-type,x-remix-target-url,x-remix-provider",
+        )
+        .send()
+        .await
+        .expect("preflight");
+    assert!(pre.status().is_success(), "{}", pre.status());
+    assert_eq!(pre.headers()["access-control-allow-origin"], PAGE);
+    let allowed = pre.headers()["access-control-allow-headers"]
+        .to_str()
+        .expect("ascii");
+    assert!(allowed.contains("x-remix-target-url"), "{allowed}");
+
+    let res = to(&c, &proxy, Method::GET, "replicate", target)
+        .header("origin", PAGE)
+        .send()
+        .await
+        .expect("answer");
+    assert_eq!(res.status(), 200);
+    assert_eq!(res.headers()["access-control-allow-origin"], PAGE);
+    let exposed = res.headers()["access-control-expose-headers"]
+        .to_str()
+        .expect("ascii")
+        .to_string();
+    for name in ["retry-after", "x-request-id", "x-remix-proxy-error"] {
+        assert!(exposed.contains(name), "{name} not exposed: {exposed}");
+    }
+
+    let evil = "https://evil.test";
+    let pre = c
+        .request(Method::OPTIONS, &proxy.url)
+        .header("origin", evil)
+        .header("access-control-request-method", "POST")
+        .send()
+        .await
+        .expect("preflight");
+    assert_eq!(pre.status(), 403);
+    assert!(pre.headers().get("access-control-allow-origin").is_none());
+    let res = to(&c, &proxy, Method::GET, "replicate", target)
+        .header("origin", evil)
+        .send()
+        .await
+        .expect("answer");
+    assert_eq!(res.status(), 403);
+    assert_eq!(res.headers()["x-remix-proxy-error"], "origin_not_allowed");
+    assert!(res.headers().get("access-control-allow-origin").is_none());
+    assert_eq!(up.hits().len(), 1, "the refused page reached the provider");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn refusals_are_json_with_their_code_and_reach_nothing() {
+    let up = upstream().await;
+    let proxy = start(
+        &args(&up, &["--allow-origin", PAGE]),
+        &[("REPLICATE_API_TOKEN", KEY), ("FAL_KEY", KEY)],
+    );
+    let c = client();
+    for (provider, target, code, status) in [
+        (
+            "replicate",
+            "https://api.replicate.com.evil.test/v1/predictions/p1",
+            "target_not_allowed",
+            403,
+        ),
+        (
+            "replicate",
+            "https://api.replicate.com@evil.test/v1/predictions/p1",
+            "target_not_allowed",
+            403,
+        ),
+        (
+            "replicate",
+            "http://169.254.169.254/latest/meta-data/",
+            "target_not_allowed",
+            403,
+        ),
+        (
+            "replicate",
+            "https://api.replicate.com/v1/account",
+            "target_not_allowed",
+            403,
+        ),
+        (
+            "fal",
+            "https://api.replicate.com/v1/predictions/p1",
+            "target_not_allowed",
+            403,
+        ),
+        (
+            "openai",
+            "https://api.replicate.com/v1/predictions/p1",
+            "target_not_allowed",
+            403,
+        ),
+        (
+            "inference-sh",
+            "https://api.inference.sh/tasks/t1",
+            "no_key",
+            503,
+        ),
+    ] {
+        let res = to(&c, &proxy, Method::GET, provider, target)
+            .header("origin", PAGE)
+            .send()
+            .await
+            .expect("answer");
+        assert_eq!(res.status(), status, "{target}");
+        assert_eq!(res.headers()["x-remix-proxy-error"], code, "{target}");
+        assert_eq!(
+            res.headers()["access-control-allow-origin"],
+            PAGE,
+            "{target}: a page must be able to read why"
+        );
+        let body = res.text().await.expect("body");
+        assert!(
+            body.starts_with(&format!(r#"{{"error":{{"code":"{code}","message":""#)),
+            "{body}"
+        );
+    }
+    let res = c.get(&proxy.url).send().await.expect("answer");
+    assert_eq!(res.status(), 400);
+    assert_eq!(res.headers()["x-remix-proxy-error"], "target_missing");
+    let res = c
+        .get(&proxy.url)
+        .header("x-remix-target-url", "https://api.inference.sh/tasks/t1")
+        .header("x-remix-provider", "inference-sh")
+        .send()
+        .await
+        .expect("answer");
+    let body = res.text().await.expect("body");
+    assert!(
+        body.contains("INFERENCE_API_KEY"),
+        "no_key must name the variable: {body}"
+    );
+    assert!(
+        up.hits().is_empty(),
+        "a refused request reached the provider: {:?}",
+        up.hits()
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_redirect_is_passed_back_unfollowed_and_without_its_location() {
+    let up = upstream().await;
+    let proxy = start(&args(&up, &[]), &[("REVE_API_KEY", KEY)]);
+    let res = to(
+        &client(),
+        &proxy,
+        Method::POST,
+        "reve",
+        "https://api.reve.com/v1/image/remix",
+    )
+    .header("content-type", "application/json")
+    .body("{}")
+    .send()
+    .await
+    .expect("answer");
+    assert_eq!(res.status(), 302);
+    assert!(res.headers().get("location").is_none());
+    let hits = up.hits();
+    assert_eq!(hits.len(), 1, "the redirect was followed: {hits:?}");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_stream_line_arrives_as_soon_as_the_provider_sends_it() {
+    let up = upstream().await;
+    let proxy = start(&args(&up, &[]), &[("FAL_KEY", KEY)]);
+    let started = Instant::now();
+    let res = to(
+        &client(),
+        &proxy,
+        Method::GET,
+        "fal",
+        "https://queue.fal.run/fal-ai/reve/requests/r1/status/stream?logs=1",
+    )
+    .header("accept", "text/event-stream")
+    .send()
+    .await
+    .expect("answer");
+    assert_eq!(res.status(), 200);
+    let mut body = res.bytes_stream();
+    let mut seen = String::new();
+    let mut first_at = None;
+    while let Some(chunk) = body.next().await {
+        seen.push_str(&String::from_utf8_lossy(&chunk.expect("chunk")));
+        if first_at.is_none() && seen.contains("\"n\":1") {
+            first_at = Some(started.elapsed());
+        }
+    }
+    let first_at = first_at.expect("the first event arrived");
+    assert!(seen.contains("\"n\":2"), "{seen}");
+    assert!(
+        first_at < Duration::from_millis(1200),
+        "the first event waited for the second ({first_at:?}): the proxy buffers"
+    );
+    assert!(started.elapsed() >= Duration::from_millis(1400));
+    assert_eq!(
+        up.hits()[0].header("authorization"),
+        Some(format!("Key {KEY}").as_str())
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_12_mb_body_passes_and_one_over_the_limit_does_not_leave() {
+    let up = upstream().await;
+    let proxy = start(&args(&up, &[]), &[("REPLICATE_API_TOKEN", KEY)]);
+    let c = client();
+    let target = "https://api.replicate.com/v1/models/reve/remix/predictions";
+    // Six 1.5 MB references in base64: ~12 MB.
+    let big = vec![b'A'; 12 * 1024 * 1024];
+    let res = to(&c, &proxy, Method::POST, "replicate", target)
+        .header("content-type", "application/json")
+        .body(big.clone())
+        .send()
+        .await
+        .expect("answer");
+    assert_eq!(res.status(), 200);
+    let text = res.text().await.expect("body");
+    assert!(
+        text.contains(&format!("\"body_len\":{}", big.len())),
+        "{text}"
+    );
+    drop(proxy);
+
+    let proxy = start(
+        &args(&up, &["--max-body", "1000"]),
+        &[("REPLICATE_API_TOKEN", KEY)],
+    );
+    let res = to(&c, &proxy, Method::POST, "replicate", target)
+        .body(vec![b'A'; 1001])
+        .send()
+        .await
+        .expect("answer");
+    assert_eq!(res.status(), 413);
+    assert_eq!(res.headers()["x-remix-proxy-error"], "body_too_large");
+    // Without a Content-Length (chunked), measured before connecting too.
+    let chunks =
+        futures_util::stream::iter((0..4).map(|_| Ok::<_, std::io::Error>(vec![b'A'; 400])));
+    let res = to(&c, &proxy, Method::POST, "replicate", target)
+        .body(reqwest::Body::wrap_stream(chunks))
+        .send()
+        .await
+        .expect("answer");
+    assert_eq!(res.status(), 413);
+    assert_eq!(up.hits().len(), 1, "an oversized body reached the provider");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn over_the_rate_limit_gets_429_with_retry_after() {
+    let up = upstream().await;
+    let proxy = start(
+        &args(&up, &["--rate-limit", "2", "--allow-origin", PAGE]),
+        &[("REPLICATE_API_TOKEN", KEY)],
+    );
+    let c = client();
+    let target = "https://api.replicate.com/v1/predictions/p1";
+    for _ in 0..2 {
+        let res = to(&c, &proxy, Method::GET, "replicate", target)
+            .send()
+            .await
+            .expect("answer");
+        assert_eq!(res.status(), 200);
+    }
+    let res = to(&c, &proxy, Method::GET, "replicate", target)
+        .header("origin", PAGE)
+        .send()
+        .await
+        .expect("answer");
+    assert_eq!(res.status(), 429);
+    assert_eq!(res.headers()["x-remix-proxy-error"], "rate_limited");
+    let wait: u64 = res.headers()["retry-after"]
+        .to_str()
+        .expect("ascii")
+        .parse()
+        .expect("seconds");
+    assert!((1..=30).contains(&wait), "{wait}");
+    assert!(
+        res.headers()["access-control-expose-headers"]
+            .to_str()
+            .expect("ascii")
+            .contains("retry-after")
+    );
+    assert_eq!(up.hits().len(), 2);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_providers_429_comes_back_with_its_retry_after() {
+    let up = upstream().await;
+    let proxy = start(
+        &args(&up, &["--allow-origin", PAGE]),
+        &[("ONEROUTER_API_KEY", KEY)],
+    );
+    let res = to(
+        &client(),
+        &proxy,
+        Method::POST,
+        "onerouter",
+        "https://image.onerouter.pro/v1/images/edits",
+    )
+    .header("origin", PAGE)
+    .body("{}")
+    .send()
+    .await
+    .expect("answer");
+    assert_eq!(res.status(), 429);
+    assert_eq!(res.headers()["retry-after"], "7");
+    assert!(
+        res.headers().get("x-remix-proxy-error").is_none(),
+        "the provider's 429 is not the proxy's"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_unreachable_provider_is_502_and_the_proxy_stays_up() {
+    let up = upstream().await;
+    // A port that was free a moment ago: nothing listens there.
+    let closed = std::net::TcpListener::bind("127.0.0.1:0")
+        .and_then(|l| l.local_addr())
+        .expect("a free port");
+    let mut a = args(&up, &[]);
+    a.push("--upstream".into());
+    a.push(format!("pixazo-edit=http://{closed}"));
+    let proxy = start(&a, &[("PIXAZO_API_KEY", KEY), ("REPLICATE_API_TOKEN", KEY)]);
+    let c = client();
+    let res = to(
+        &c,
+        &proxy,
+        Method::POST,
+        "pixazo-edit",
+        "https://gateway.pixazo.ai/reve-image/v1/image-edit",
+    )
+    .body("{}")
+    .send()
+    .await
+    .expect("answer");
+    assert_eq!(res.status(), 502);
+    assert_eq!(res.headers()["x-remix-proxy-error"], "upstream_unreachable");
+    let res = to(
+        &c,
+        &proxy,
+        Method::GET,
+        "replicate",
+        "https://api.replicate.com/v1/predictions/p1",
+    )
+    .send()
+    .await
+    .expect("the proxy still answers");
+    assert_eq!(res.status(), 200);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_stalled_provider_is_504() {
+    let up = upstream().await;
+    let proxy = start(
+        &args(&up, &["--upstream-timeout", "1"]),
+        &[("AIMLAPI_KEY", KEY)],
+    );
+    let started = Instant::now();
+    let res = to(
+        &client(),
+        &proxy,
+        Method::POST,
+        "aimlapi",
+        "https://api.aimlapi.com/v1/images/generations",
+    )
+    .body("{}")
+    .send()
+    .await
+    .expect("answer");
+    assert_eq!(res.status(), 504);
+    assert_eq!(res.headers()["x-remix-proxy-error"], "upstream_timeout");
+    assert!(started.elapsed() < Duration::from_secs(10));
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn compression_is_the_pages_choice() {
+    let up = upstream().await;
+    let proxy = start(&args(&up, &[]), &[("PIXAZO_API_KEY", KEY)]);
+    let target = "https://gateway.pixazo.ai/v2/requests/status/j1";
+    let c = client();
+    let res = to(&c, &proxy, Method::GET, "pixazo", target)
+        .header("accept-encoding", "gzip")
+        .send()
+        .await
+        .expect("answer");
+    assert_eq!(res.headers()["content-encoding"], "gzip");
+    assert_eq!(res.bytes().await.expect("body").as_ref(), GZIP_BODY);
+    let _ = to(&c, &proxy, Method::GET, "pixazo", target)
+        .send()
+        .await
+        .expect("answer");
+    let hits = up.hits();
+    assert_eq!(hits[0].header("accept-encoding"), Some("gzip"));
+    assert_eq!(
+        hits[1].header("accept-encoding"),
+        None,
+        "the proxy asked for compression the page did not"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn fals_own_client_protocol_is_spoken() {
+    let up = upstream().await;
+    let proxy = start(&args(&up, &[]), &[("FAL_KEY", KEY)]);
+    let res = client()
+        .get(&proxy.url)
+        .header(
+            "x-fal-target-url",
+            "https://queue.fal.run/fal-ai/reve/requests/r1/status/stream",
+        )
+        .header("x-fal-queue-priority", "low")
+        .send()
+        .await
+        .expect("answer");
+    assert_eq!(res.status(), 200);
+    let _ = res.bytes().await;
+    let hit = &up.hits()[0];
+    assert_eq!(
+        hit.header("authorization"),
+        Some(format!("Key {KEY}").as_str())
+    );
+    assert_eq!(hit.header("x-fal-queue-priority"), Some("low"));
+    assert_eq!(hit.header("x-fal-target-url"), None);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_key_is_in_no_answer_and_no_log_line() {
+    let up = upstream().await;
+    let proxy = start(
+        &args(&up, &["--allow-origin", PAGE]),
+        &[
+            ("REPLICATE_API_TOKEN", KEY),
+            ("FAL_KEY", KEY),
+            ("REVE_API_KEY", KEY),
+        ],
+    );
+    let c = client();
+    for (method, provider, target) in [
+        (
+            Method::GET,
+            "replicate",
+            "https://api.replicate.com/v1/predictions/p1?sig=query-secret",
+        ),
+        (Method::POST, "reve", "https://api.reve.com/v1/image/remix"),
+        (
+            Method::GET,
+            "fal",
+            "https://queue.fal.run/fal-ai/reve/requests/r1/status/stream",
+        ),
+        (Method::GET, "fal", "https://evil.test/"),
+        (Method::GET, "nobody", "https://evil.test/"),
+    ] {
+        let res = to(&c, &proxy, method.clone(), provider, target)
+            .header("origin", PAGE)
+            .body(if method == Method::POST { "{}" } else { "" })
+            .send()
+            .await
+            .expect("answer");
+        let headers = format!("{:?}", res.headers());
+        assert_no_key("an answer's headers", &headers);
+        assert_no_key("an answer's body", &res.text().await.unwrap_or_default());
+    }
+    // The log line of the last request is written as its answer goes out.
+    tokio::time::sleep(Duration::from_millis(200)).await;
+    let log = proxy.log();
+    assert!(log.len() >= 6, "one line per request: {log:#?}");
+    for line in &log {
+        assert_no_key("the log", line);
+        assert!(
+            !line.contains("query-secret"),
+            "a query string is in the log: {line}"
+        );
+    }
+    assert!(
+        log.iter()
+            .any(|l| l.contains("GET replicate https://api.replicate.com/v1/predictions/p1 200")),
+        "{log:#?}"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_mocks_429_arrives_with_its_retry_after() {
+    let mock = reve_remix_mock::spawn(
+        ([127, 0, 0, 1], 0).into(),
+        reve_remix_mock::Config {
+            log_requests: false,
+            ..Default::default()
+        },
+    )
+    .await
+    .expect("mock");
+    let proxy = start(
+        &[
+            "--upstream".to_string(),
+            format!("reve=http://{mock}/reve"),
+            "--allow-origin".to_string(),
+            PAGE.to_string(),
+        ],
+        &[("REVE_API_KEY", "mock-429")],
+    );
+    let res = to(
+        &client(),
+        &proxy,
+        Method::POST,
+        "reve",
+        "https://api.reve.com/v1/image/remix",
+    )
+    .header("origin", PAGE)
+    .header("content-type", "application/json")
+    .body(r#"{"prompt":"x","reference_images":[]}"#)
+    .send()
+    .await
+    .expect("answer");
+    assert_eq!(res.status(), 429);
+    assert!(res.headers().get("retry-after").is_some());
+    assert!(
+        res.headers()["access-control-expose-headers"]
+            .to_str()
+            .expect("ascii")
+            .contains("retry-after")
+    );
+}
