@@ -7,25 +7,22 @@ use url::Url;
 use crate::rules::{shown, shown_target};
 
 /// `POST fal https://queue.fal.run/fal-ai/reve/remix 200 12ms`, with the
-/// refusal's code at the end when the proxy answered itself.
+/// refusal's code at the end when the proxy answered itself. `target` is
+/// as [`target`] or [`Forward::shown`](crate::rules::Forward::shown) shows it.
 pub fn line(
     method: &str,
     provider: Option<&str>,
-    target: Option<&str>,
+    target: &str,
     status: u16,
     ms: u128,
     refusal: Option<&str>,
 ) -> String {
-    let target = target.map_or_else(
-        || "-".to_string(),
-        |t| Url::parse(t.trim()).map_or_else(|_| "(not a URL)".to_string(), |u| shown_target(&u)),
-    );
     let mut line = [
         &shown(method, 10),
         " ",
         &provider.map_or_else(|| "-".to_string(), |p| shown(p, 20)),
         " ",
-        &target,
+        target,
         " ",
         &status.to_string(),
         " ",
@@ -40,6 +37,14 @@ pub fn line(
     line
 }
 
+/// A target header as the log shows it: scheme, host and path, or `-`.
+pub fn target(raw: Option<&str>) -> String {
+    raw.map_or_else(
+        || "-".to_string(),
+        |t| Url::parse(t.trim()).map_or_else(|_| "(not a URL)".to_string(), |u| shown_target(&u)),
+    )
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -49,7 +54,9 @@ mod tests {
         let l = line(
             "GET",
             Some("replicate"),
-            Some("https://replicate.delivery/x.png?sig=SECRET&key=SECRET"),
+            &target(Some(
+                "https://replicate.delivery/x.png?sig=SECRET&key=SECRET",
+            )),
             200,
             7,
             None,
@@ -58,7 +65,7 @@ mod tests {
         let l = line(
             "POST",
             Some("fal\n\u{1b}[31m"),
-            Some("nonsense"),
+            &target(Some("nonsense")),
             403,
             0,
             Some("target_not_allowed"),

@@ -4,271 +4,152 @@
 //! as soon as the provider sends it); nothing is buffered whole except a
 //! request body of unknown length, which must be measured against
 //! `--max-body` before anything is connected.
+//!
+//! One thread per core, each with its own single-threaded runtime, its own
+//! listening socket on the same port (`SO_REUSEPORT`: the kernel spreads
+//! connections over them, as over nginx's workers) and its own pool of
+//! connections to the providers: a request never changes threads.
 
 mod client;
+mod handler;
+mod log_writer;
 
 use std::net::SocketAddr;
 use std::sync::{Arc, Mutex};
 use std::time::Instant;
 
-use axum::Router;
-use axum::body::Body;
-use axum::extract::{ConnectInfo, State};
-use axum::http::{HeaderMap, HeaderName, HeaderValue, Method, Request, Response, StatusCode};
-use http_body_util::{BodyExt, Limited};
-
-use crate::cors;
-use crate::headers::{forwards_request_header, passes_response_header};
-use crate::log;
 use crate::options::Options;
 use crate::rate_limit::RateLimiter;
-use crate::refusal::{Code, Refusal};
-use crate::rules::{self, Ask, Decision, Forward, Keys};
+use crate::rules::Keys;
 
-/// The running proxy's state.
-pub struct Proxy {
+/// What every thread shares.
+struct Shared {
     opts: Options,
     keys: Keys,
-    client: client::Client,
     limiter: Option<Mutex<RateLimiter>>,
     epoch: Instant,
+    log: log_writer::Log,
 }
 
-impl Proxy {
-    /// A proxy with these options and keys.
-    pub fn new(opts: Options, keys: Keys) -> Result<Self, String> {
-        let limiter = (opts.rate_limit > 0).then(|| Mutex::new(RateLimiter::new(opts.rate_limit)));
-        Ok(Self {
-            client: client::new()?,
-            opts,
-            keys,
-            limiter,
-            epoch: Instant::now(),
-        })
-    }
-}
-
-/// Serve on `listener` until the task is dropped.
-pub async fn serve(
-    listener: tokio::net::TcpListener,
+/// Listen on `opts.addr`, call `on_listening` with the bound address, then
+/// serve until the process ends. Fails when the address cannot be bound.
+pub fn run(
     opts: Options,
     keys: Keys,
+    on_listening: impl FnOnce(SocketAddr),
 ) -> std::io::Result<()> {
-    let proxy = Proxy::new(opts, keys).map_err(std::io::Error::other)?;
-    let app = Router::new().fallback(handle).with_state(Arc::new(proxy));
-    axum::serve(
+    let threads = std::thread::available_parallelism().map_or(1, usize::from);
+    let sockets = listen::sockets(&opts.addr, threads)?;
+    let bound = sockets[0].local_addr()?;
+    let limiter = (opts.rate_limit > 0).then(|| Mutex::new(RateLimiter::new(opts.rate_limit)));
+    let shared = Arc::new(Shared {
+        opts,
+        keys,
+        limiter,
+        epoch: Instant::now(),
+        log: log_writer::Log::start(),
+    });
+    // Say where it listens only once every socket does: a caller connects
+    // as soon as it reads the line.
+    let (ready, listening) = std::sync::mpsc::channel();
+    let mut workers = Vec::new();
+    for socket in sockets {
+        let shared = shared.clone();
+        let ready = ready.clone();
+        workers.push(std::thread::spawn(move || serve_on(socket, shared, ready)));
+    }
+    drop(ready);
+    for _ in 0..workers.len() {
+        match listening.recv() {
+            Ok(Ok(())) => {}
+            Ok(Err(e)) => return Err(e),
+            Err(_) => {
+                return Err(std::io::Error::other(
+                    "a server thread ended before listening",
+                ));
+            }
+        }
+    }
+    on_listening(bound);
+    let mut first_error = Ok(());
+    for w in workers {
+        let result = w
+            .join()
+            .unwrap_or_else(|_| Err(std::io::Error::other("a server thread panicked")));
+        if first_error.is_ok() {
+            first_error = result;
+        }
+    }
+    first_error
+}
+
+/// One thread's server: its runtime, its listener, its client.
+fn serve_on(
+    socket: tokio::net::TcpSocket,
+    shared: Arc<Shared>,
+    ready: std::sync::mpsc::Sender<std::io::Result<()>>,
+) -> std::io::Result<()> {
+    let started = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .and_then(|runtime| {
+            let listener = runtime.block_on(async { socket.listen(1024) })?;
+            let client = client::new().map_err(std::io::Error::other)?;
+            Ok((runtime, listener, client))
+        });
+    let (runtime, listener, client) = match started {
+        Ok(s) => {
+            let _ = ready.send(Ok(()));
+            s
+        }
+        Err(e) => {
+            let _ = ready.send(Err(std::io::Error::new(e.kind(), e.to_string())));
+            return Err(e);
+        }
+    };
+    runtime.block_on(handler::serve(
         listener,
-        app.into_make_service_with_connect_info::<SocketAddr>(),
-    )
-    .await
+        Arc::new(handler::Proxy { shared, client }),
+    ))
 }
 
-fn header<'h>(headers: &'h HeaderMap, name: &str) -> Option<&'h str> {
-    headers.get(name).and_then(|v| v.to_str().ok())
-}
+mod listen {
+    //! The listening sockets: one per thread, all on one port.
 
-async fn handle(
-    State(proxy): State<Arc<Proxy>>,
-    ConnectInfo(peer): ConnectInfo<SocketAddr>,
-    req: Request<Body>,
-) -> Response<Body> {
-    let started = Instant::now();
-    let (parts, body) = req.into_parts();
-    let headers = &parts.headers;
-    let origin = header(headers, "origin");
-    let ask = Ask::from_headers(parts.method.as_str(), |n| header(headers, n));
-    let provider = match ask.protocol {
-        rules::Protocol::Fal => Some("fal"),
-        rules::Protocol::Inference => Some("inference-sh"),
-        rules::Protocol::Remix => ask.provider,
-    };
-    let logged = |status: u16, refusal: Option<Code>| {
-        println!(
-            "{}",
-            log::line(
-                parts.method.as_str(),
-                provider,
-                ask.target,
-                status,
-                started.elapsed().as_millis(),
-                refusal.map(Code::as_str),
-            )
-        );
-    };
-    let allowed = cors::allow_origin(origin, &proxy.opts);
-    let refuse = |r: Refusal| {
-        logged(r.code.status(), Some(r.code));
-        refusal_response(&r, allowed.as_deref())
-    };
+    use std::net::{SocketAddr, ToSocketAddrs};
 
-    if parts.method == Method::OPTIONS && headers.contains_key("access-control-request-method") {
-        return match cors::preflight(
-            origin,
-            &proxy.opts,
-            header(headers, "access-control-request-headers"),
-            header(headers, "access-control-request-private-network") == Some("true"),
-        ) {
-            Ok(h) => {
-                logged(204, None);
-                let mut res = Response::new(Body::empty());
-                *res.status_mut() = StatusCode::NO_CONTENT;
-                add_headers(res.headers_mut(), h);
-                res
+    use tokio::net::TcpSocket;
+
+    /// `n` sockets bound to `addr` (port 0: one free port for all).
+    pub fn sockets(addr: &str, n: usize) -> std::io::Result<Vec<TcpSocket>> {
+        let addr = addr
+            .to_socket_addrs()?
+            .next()
+            .ok_or_else(|| std::io::Error::other(format!("{addr} names no address")))?;
+        let first = bind(addr)?;
+        let bound = first.local_addr()?;
+        let mut all = vec![first];
+        for _ in 1..n {
+            match bind(bound) {
+                Ok(s) => all.push(s),
+                // No SO_REUSEPORT here: one socket serves it all.
+                Err(_) => break,
             }
-            Err(r) => refuse(r),
+        }
+        Ok(all)
+    }
+
+    fn bind(addr: SocketAddr) -> std::io::Result<TcpSocket> {
+        let socket = if addr.is_ipv4() {
+            TcpSocket::new_v4()?
+        } else {
+            TcpSocket::new_v6()?
         };
+        socket.set_reuseaddr(true)?;
+        #[cfg(unix)]
+        socket.set_reuseport(true)?;
+        socket.set_nodelay(true)?;
+        socket.bind(addr)?;
+        Ok(socket)
     }
-    if let Some(limiter) = &proxy.limiter {
-        let now = proxy.epoch.elapsed().as_millis() as u64;
-        let verdict = limiter
-            .lock()
-            .map_or(Ok(()), |mut l| l.check(peer.ip(), now));
-        if let Err(secs) = verdict {
-            let mut r = Refusal::new(
-                Code::RateLimited,
-                format!(
-                    "Too many requests from this address (the proxy takes {} a minute): wait {secs} s.",
-                    proxy.opts.rate_limit
-                ),
-            );
-            r.retry_after_secs = Some(secs);
-            return refuse(r);
-        }
-    }
-    let forward = match rules::decide(&ask, &proxy.opts, &proxy.keys) {
-        Decision::Forward(f) => f,
-        Decision::Refuse(r) => return refuse(r),
-    };
-    let body = match measured_body(headers, body, proxy.opts.max_body).await {
-        Ok(b) => b,
-        Err(r) => return refuse(r),
-    };
-    let upstream = upstream_request(&parts.method, headers, &forward, body);
-    let answer = tokio::time::timeout(proxy.opts.upstream_timeout, proxy.client.request(upstream));
-    let res = match answer.await {
-        Err(_) => {
-            return refuse(Refusal::new(
-                Code::UpstreamTimeout,
-                format!(
-                    "{} did not start answering within {} s; try again later.",
-                    forward.entry.info().name,
-                    proxy.opts.upstream_timeout.as_secs()
-                ),
-            ));
-        }
-        Ok(Err(e)) => {
-            return refuse(Refusal::new(
-                Code::UpstreamUnreachable,
-                format!(
-                    "The proxy could not reach {} at {} ({}); check the proxy's network, or try again later.",
-                    forward.entry.info().name,
-                    forward.url.host_str().unwrap_or("?"),
-                    client::reason(&e)
-                ),
-            ));
-        }
-        Ok(Ok(res)) => res,
-    };
-    let (up, incoming) = res.into_parts();
-    logged(up.status.as_u16(), None);
-    let mut out = Response::new(Body::new(incoming));
-    *out.status_mut() = up.status;
-    let out_headers = out.headers_mut();
-    for (name, value) in &up.headers {
-        if passes_response_header(name.as_str()) {
-            out_headers.append(name.clone(), value.clone());
-        }
-    }
-    if let Some(allowed) = &allowed {
-        let present: Vec<&str> = up.headers.keys().map(HeaderName::as_str).collect();
-        add_headers(
-            out_headers,
-            cors::response_headers(allowed, present.into_iter()),
-        );
-    }
-    out
-}
-
-/// The page's body, checked against `--max-body` before anything is
-/// connected: by its `Content-Length` when it has one (then streamed),
-/// else read up to the limit.
-async fn measured_body(headers: &HeaderMap, body: Body, max: u64) -> Result<Body, Refusal> {
-    let too_large = || {
-        Refusal::new(
-            Code::BodyTooLarge,
-            format!(
-                "The request body is over the proxy's limit of {max} bytes (--max-body); send smaller or fewer reference images."
-            ),
-        )
-    };
-    match header(headers, "content-length").map(|l| l.trim().parse::<u64>()) {
-        Some(Ok(len)) if len > max => Err(too_large()),
-        Some(Ok(_)) => Ok(body),
-        Some(Err(_)) => Err(Refusal::new(
-            Code::TargetNotAllowed,
-            "The request's Content-Length is not a number.",
-        )),
-        None if !headers.contains_key("transfer-encoding") => Ok(body),
-        None => {
-            let limit = usize::try_from(max).unwrap_or(usize::MAX);
-            match Limited::new(body, limit).collect().await {
-                Ok(collected) => Ok(Body::from(collected.to_bytes())),
-                Err(_) => Err(too_large()),
-            }
-        }
-    }
-}
-
-/// The request to the provider: the allowed page headers, the key, the body.
-fn upstream_request(
-    method: &Method,
-    headers: &HeaderMap,
-    forward: &Forward,
-    body: Body,
-) -> Request<Body> {
-    let mut req = Request::new(body);
-    *req.method_mut() = method.clone();
-    *req.uri_mut() = forward
-        .url
-        .as_str()
-        .parse()
-        .unwrap_or_else(|_| axum::http::Uri::from_static("/"));
-    let out = req.headers_mut();
-    for (name, value) in headers {
-        if forwards_request_header(name.as_str(), forward.entry) {
-            out.append(name.clone(), value.clone());
-        }
-    }
-    if let Some((name, key)) = &forward.auth
-        && let (Ok(name), Ok(mut value)) = (
-            HeaderName::try_from(*name),
-            HeaderValue::try_from(key.expose()),
-        )
-    {
-        value.set_sensitive(true);
-        out.insert(name, value);
-    }
-    req
-}
-
-fn add_headers(map: &mut HeaderMap, headers: Vec<(&'static str, String)>) {
-    for (name, value) in headers {
-        if let Ok(value) = HeaderValue::try_from(value) {
-            map.append(HeaderName::from_static(name), value);
-        }
-    }
-}
-
-fn refusal_response(r: &Refusal, allowed_origin: Option<&str>) -> Response<Body> {
-    let mut res = Response::new(Body::from(r.body()));
-    *res.status_mut() = StatusCode::from_u16(r.code.status()).unwrap_or(StatusCode::FORBIDDEN);
-    let h = res.headers_mut();
-    add_headers(h, r.headers());
-    if let Some(allowed) = allowed_origin {
-        add_headers(
-            h,
-            cors::response_headers(allowed, std::iter::once("x-remix-proxy-error")),
-        );
-    }
-    res
 }

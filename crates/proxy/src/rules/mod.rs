@@ -149,6 +149,8 @@ pub struct Forward {
     pub auth: Option<(&'static str, Secret)>,
     /// What it is for.
     pub purpose: Purpose,
+    /// The target as asked, the way logs show it (no query).
+    pub shown: String,
 }
 
 /// The proxy's answer to a request.
@@ -243,6 +245,7 @@ fn decide_inner(ask: &Ask<'_>, opts: &Options, keys: &Keys) -> Result<Forward, R
         ));
     }
     let info = entry.info();
+    let shown = shown_target(&url);
     let upstream = opts.upstream(entry.provider);
     let purpose = if let Some(rel) = upstream.and_then(|up| under(up, &url)) {
         match info.route(method, rel) {
@@ -298,6 +301,7 @@ fn decide_inner(ask: &Ask<'_>, opts: &Options, keys: &Keys) -> Result<Forward, R
         url,
         auth,
         purpose,
+        shown,
     })
 }
 

@@ -1,0 +1,243 @@
+//! One request: refuse it (CORS, rate limit, the rules, its size) or send
+//! it on and stream the answer back.
+
+use std::net::SocketAddr;
+use std::sync::Arc;
+use std::time::Instant;
+
+use axum::Router;
+use axum::body::Body;
+use axum::extract::{ConnectInfo, State};
+use axum::http::{HeaderMap, HeaderName, HeaderValue, Method, Request, Response, StatusCode};
+use http_body_util::{BodyExt, Limited};
+
+use super::{Shared, client};
+use crate::cors;
+use crate::headers::{forwards_request_header, passes_response_header};
+use crate::log;
+use crate::refusal::{Code, Refusal};
+use crate::rules::{self, Ask, Decision, Forward};
+
+/// One thread's proxy: the shared state and this thread's client.
+pub struct Proxy {
+    pub shared: Arc<Shared>,
+    pub client: client::Client,
+}
+
+/// Serve on `listener` until the process ends.
+pub async fn serve(listener: tokio::net::TcpListener, proxy: Arc<Proxy>) -> std::io::Result<()> {
+    let app = Router::new().fallback(handle).with_state(proxy);
+    axum::serve(
+        listener,
+        app.into_make_service_with_connect_info::<SocketAddr>(),
+    )
+    .await
+}
+
+fn header<'h>(headers: &'h HeaderMap, name: &str) -> Option<&'h str> {
+    headers.get(name).and_then(|v| v.to_str().ok())
+}
+
+async fn handle(
+    State(this): State<Arc<Proxy>>,
+    ConnectInfo(peer): ConnectInfo<SocketAddr>,
+    req: Request<Body>,
+) -> Response<Body> {
+    let started = Instant::now();
+    let proxy = &*this.shared;
+    let (parts, body) = req.into_parts();
+    let headers = &parts.headers;
+    let origin = header(headers, "origin");
+    let ask = Ask::from_headers(parts.method.as_str(), |n| header(headers, n));
+    let provider = match ask.protocol {
+        rules::Protocol::Fal => Some("fal"),
+        rules::Protocol::Inference => Some("inference-sh"),
+        rules::Protocol::Remix => ask.provider,
+    };
+    let logged = |target: &str, status: u16, refusal: Option<Code>| {
+        proxy.log.line(&log::line(
+            parts.method.as_str(),
+            provider,
+            target,
+            status,
+            started.elapsed().as_millis(),
+            refusal.map(Code::as_str),
+        ));
+    };
+    let allowed = cors::allow_origin(origin, &proxy.opts);
+    let refuse = |r: Refusal| {
+        logged(&log::target(ask.target), r.code.status(), Some(r.code));
+        refusal_response(&r, allowed.as_deref())
+    };
+
+    if parts.method == Method::OPTIONS && headers.contains_key("access-control-request-method") {
+        return match cors::preflight(
+            origin,
+            &proxy.opts,
+            header(headers, "access-control-request-headers"),
+            header(headers, "access-control-request-private-network") == Some("true"),
+        ) {
+            Ok(h) => {
+                logged("-", 204, None);
+                let mut res = Response::new(Body::empty());
+                *res.status_mut() = StatusCode::NO_CONTENT;
+                add_headers(res.headers_mut(), h);
+                res
+            }
+            Err(r) => refuse(r),
+        };
+    }
+    if let Some(limiter) = &proxy.limiter {
+        let now = proxy.epoch.elapsed().as_millis() as u64;
+        let verdict = limiter
+            .lock()
+            .map_or(Ok(()), |mut l| l.check(peer.ip(), now));
+        if let Err(secs) = verdict {
+            let mut r = Refusal::new(
+                Code::RateLimited,
+                format!(
+                    "Too many requests from this address (the proxy takes {} a minute): wait {secs} s.",
+                    proxy.opts.rate_limit
+                ),
+            );
+            r.retry_after_secs = Some(secs);
+            return refuse(r);
+        }
+    }
+    let forward = match rules::decide(&ask, &proxy.opts, &proxy.keys) {
+        Decision::Forward(f) => f,
+        Decision::Refuse(r) => return refuse(r),
+    };
+    let body = match measured_body(headers, body, proxy.opts.max_body).await {
+        Ok(b) => b,
+        Err(r) => return refuse(r),
+    };
+    let upstream = upstream_request(&parts.method, headers, &forward, body);
+    let answer = tokio::time::timeout(proxy.opts.upstream_timeout, this.client.request(upstream));
+    let res = match answer.await {
+        Err(_) => {
+            return refuse(Refusal::new(
+                Code::UpstreamTimeout,
+                format!(
+                    "{} did not start answering within {} s; try again later.",
+                    forward.entry.info().name,
+                    proxy.opts.upstream_timeout.as_secs()
+                ),
+            ));
+        }
+        Ok(Err(e)) => {
+            return refuse(Refusal::new(
+                Code::UpstreamUnreachable,
+                format!(
+                    "The proxy could not reach {} at {} ({}); check the proxy's network, or try again later.",
+                    forward.entry.info().name,
+                    forward.url.host_str().unwrap_or("?"),
+                    client::reason(&e)
+                ),
+            ));
+        }
+        Ok(Ok(res)) => res,
+    };
+    let (up, incoming) = res.into_parts();
+    logged(&forward.shown, up.status.as_u16(), None);
+    let mut out = Response::new(Body::new(incoming));
+    *out.status_mut() = up.status;
+    let out_headers = out.headers_mut();
+    for (name, value) in &up.headers {
+        if passes_response_header(name.as_str()) {
+            out_headers.append(name.clone(), value.clone());
+        }
+    }
+    if let Some(allowed) = &allowed {
+        let present: Vec<&str> = up.headers.keys().map(HeaderName::as_str).collect();
+        add_headers(
+            out_headers,
+            cors::response_headers(allowed, present.into_iter()),
+        );
+    }
+    out
+}
+
+/// The page's body, checked against `--max-body` before anything is
+/// connected: by its `Content-Length` when it has one (then streamed),
+/// else read up to the limit.
+async fn measured_body(headers: &HeaderMap, body: Body, max: u64) -> Result<Body, Refusal> {
+    let too_large = || {
+        Refusal::new(
+            Code::BodyTooLarge,
+            format!(
+                "The request body is over the proxy's limit of {max} bytes (--max-body); send smaller or fewer reference images."
+            ),
+        )
+    };
+    match header(headers, "content-length").map(|l| l.trim().parse::<u64>()) {
+        Some(Ok(len)) if len > max => Err(too_large()),
+        Some(Ok(_)) => Ok(body),
+        Some(Err(_)) => Err(Refusal::new(
+            Code::TargetNotAllowed,
+            "The request's Content-Length is not a number.",
+        )),
+        None if !headers.contains_key("transfer-encoding") => Ok(body),
+        None => {
+            let limit = usize::try_from(max).unwrap_or(usize::MAX);
+            match Limited::new(body, limit).collect().await {
+                Ok(collected) => Ok(Body::from(collected.to_bytes())),
+                Err(_) => Err(too_large()),
+            }
+        }
+    }
+}
+
+/// The request to the provider: the allowed page headers, the key, the body.
+fn upstream_request(
+    method: &Method,
+    headers: &HeaderMap,
+    forward: &Forward,
+    body: Body,
+) -> Request<Body> {
+    let mut req = Request::new(body);
+    *req.method_mut() = method.clone();
+    *req.uri_mut() = forward
+        .url
+        .as_str()
+        .parse()
+        .unwrap_or_else(|_| axum::http::Uri::from_static("/"));
+    let out = req.headers_mut();
+    for (name, value) in headers {
+        if forwards_request_header(name.as_str(), forward.entry) {
+            out.append(name.clone(), value.clone());
+        }
+    }
+    if let Some((name, key)) = &forward.auth
+        && let (Ok(name), Ok(mut value)) = (
+            HeaderName::try_from(*name),
+            HeaderValue::try_from(key.expose()),
+        )
+    {
+        value.set_sensitive(true);
+        out.insert(name, value);
+    }
+    req
+}
+
+fn add_headers(map: &mut HeaderMap, headers: Vec<(&'static str, String)>) {
+    for (name, value) in headers {
+        if let Ok(value) = HeaderValue::try_from(value) {
+            map.append(HeaderName::from_static(name), value);
+        }
+    }
+}
+
+fn refusal_response(r: &Refusal, allowed_origin: Option<&str>) -> Response<Body> {
+    let mut res = Response::new(Body::from(r.body()));
+    *res.status_mut() = StatusCode::from_u16(r.code.status()).unwrap_or(StatusCode::FORBIDDEN);
+    let h = res.headers_mut();
+    add_headers(h, r.headers());
+    if let Some(allowed) = allowed_origin {
+        add_headers(
+            h,
+            cors::response_headers(allowed, std::iter::once("x-remix-proxy-error")),
+        );
+    }
+    res
+}
