@@ -1,4 +1,4 @@
-//! Small browser helpers: object URLs, reading files and URLs, the page's
+//! Small browser helpers: object URLs, reading files, the page's
 //! query, the clock, base64 through `atob`. Each one fails quietly (`None`)
 //! when an API is missing: no input can make the app panic here.
 
@@ -29,21 +29,6 @@ pub fn revoke(url: &str) {
 /// The bytes of a file (or any blob).
 pub async fn read_blob(blob: &web_sys::Blob) -> Option<Vec<u8>> {
     let buffer = JsFuture::from(blob.array_buffer()).await.ok()?;
-    Some(js_sys::Uint8Array::new(&buffer).to_vec())
-}
-
-/// The bytes behind `url`, if it answers 2xx and allows this page to read it.
-pub async fn fetch_bytes(url: &str) -> Option<Vec<u8>> {
-    let window = web_sys::window()?;
-    let response: web_sys::Response = JsFuture::from(window.fetch_with_str(url))
-        .await
-        .ok()?
-        .dyn_into()
-        .ok()?;
-    if !response.ok() {
-        return None;
-    }
-    let buffer = JsFuture::from(response.array_buffer().ok()?).await.ok()?;
     Some(js_sys::Uint8Array::new(&buffer).to_vec())
 }
 

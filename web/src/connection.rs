@@ -1,7 +1,8 @@
 //! How to reach the provider: the local mock (the default, so the app works
-//! at once), the "API key" (this session only, unless "Remember on this
-//! device"; "Forget" removes it), and under "Advanced" a "Base URL" and a
-//! "Proxy URL" (for providers that do not answer browsers, like Replicate).
+//! at once), "Through the proxy" (a server that adds the key, so the page
+//! holds none: the way to go live), or the "API key" (this session only,
+//! unless "Remember on this device"; "Forget" removes it); under "Advanced"
+//! a "Base URL" and the "Proxy URL" that "Through the proxy" fills in.
 
 use leptos::prelude::*;
 use reve_remix::provider::Cors;
@@ -41,13 +42,14 @@ pub fn Connection(
     let proxy_warning = text(move || {
         if needs_proxy() {
             format!(
-                "{} does not answer requests from a browser: set a Proxy URL under Advanced.",
+                "{} does not answer requests from a browser: tick \"Through the proxy\" (a server of yours that adds the key).",
                 state.info().name
             )
         } else {
             String::new()
         }
     });
+    let proxied = move || state.proxy_url.with(|p| !p.trim().is_empty());
     view! {
         <fieldset class="connection">
             <legend>"Connection"</legend>
@@ -55,7 +57,12 @@ pub fn Connection(
                 <input
                     type="checkbox"
                     prop:checked=flag(move || state.use_mock.get())
-                    on:change=on_checked(move |v| state.use_mock.set(v))
+                    on:change=on_checked(move |v| {
+                        state.use_mock.set(v);
+                        if v {
+                            state.proxy_url.set(String::new());
+                        }
+                    })
                 />
                 "Use the local mock provider"
             </label>
@@ -63,7 +70,30 @@ pub fn Connection(
                 "Requests go to the mock at " <code>{text(move || state.mock_origin.get())}</code>
                 " (" <code>"cargo xtask serve"</code> " starts it): no key or credits needed."
             </p>
-            <div class="field">
+            <label class="check">
+                <input
+                    type="checkbox"
+                    prop:checked=flag(proxied)
+                    on:change=on_checked(move |v| {
+                        if v {
+                            state.use_mock.set(false);
+                            if state.proxy_url.with_untracked(|p| p.trim().is_empty()) {
+                                state.proxy_url.set(state.default_proxy.get_untracked());
+                            }
+                        } else {
+                            state.proxy_url.set(String::new());
+                        }
+                    })
+                />
+                "Through the proxy"
+            </label>
+            <p class="hint" hidden=flag(move || !proxied())>
+                "Requests go to the proxy at " <code>{text(move || state.proxy_url.get())}</code>
+                ", which adds the key where it runs: this page holds none. "
+                <code>"cargo xtask serve"</code>
+                " starts one in front of the mock; README, \"Going live\", runs it with your keys."
+            </p>
+            <div class="field" hidden=flag(proxied)>
                 <label for="api-key">"API key"</label>
                 <div class="key-row">
                     <input

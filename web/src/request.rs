@@ -83,14 +83,20 @@ pub fn effective_key(state: AppState) -> Option<String> {
     }
 }
 
-/// The connection of a run (not tracked).
+/// The connection of a run (not tracked). Through a proxy the page sends
+/// no key at all: the proxy adds its own.
 pub fn config(state: AppState) -> Config {
-    untrack(|| Config {
-        provider: state.provider.get(),
-        api_key: effective_key(state).map(Secret::new),
-        base_url: Some(effective_base_url(state)),
-        proxy_url: Some(state.proxy_url.get())
+    untrack(|| {
+        let proxy_url = Some(state.proxy_url.get())
             .map(|p| p.trim().to_string())
-            .filter(|p| !p.is_empty()),
+            .filter(|p| !p.is_empty());
+        Config {
+            provider: state.provider.get(),
+            api_key: effective_key(state)
+                .filter(|_| proxy_url.is_none())
+                .map(Secret::new),
+            base_url: Some(effective_base_url(state)),
+            proxy_url,
+        }
     })
 }

@@ -17,7 +17,7 @@ use crate::browser;
 use crate::format;
 use crate::messages;
 use crate::request;
-use crate::state::{AppState, Finished, Phase, Run, RunEvent};
+use crate::state::{self, AppState, Finished, Phase, Run, RunEvent};
 
 /// Start a run with what the page holds now (ignored while one is running).
 pub fn start(state: AppState) {
@@ -74,13 +74,14 @@ fn launch(state: AppState, plan: Plan, started: f64, prompt: String) {
     };
     let signal = controller.signal();
     state.abort.set_value(Some(controller));
+    let cfg_for_images = cfg.clone();
     leptos::task::spawn_local(async move {
         let outcome = send(state, plan, cfg, signal).await;
         // A disposed state (the widget was removed) has nothing to clear.
         let _ = state.abort.try_set_value(None);
         match outcome {
             Ok(result) => {
-                let finished = collect(info.name, started, prompt, result.clone()).await;
+                let finished = collect(&cfg_for_images, started, prompt, result.clone()).await;
                 finish(state, Ok(finished));
                 state.emit(RunEvent::Complete(&result));
             }
@@ -178,17 +179,14 @@ pub fn cancel(state: AppState) {
 
 /// The result as the page shows it: the image's bytes when the page can
 /// read them (an object URL for the preview, the download and "Use as
-/// reference"), else the provider's URL.
-async fn collect(
-    provider: &'static str,
-    started: f64,
-    prompt: String,
-    result: RemixResult,
-) -> Finished {
+/// reference"), else the provider's URL. Through a proxy the bytes come
+/// through it, so a paid result is kept even when its CDN sends no CORS.
+async fn collect(cfg: &Config, started: f64, prompt: String, result: RemixResult) -> Finished {
+    let provider = state::info_for(result.provider).name;
     let image = result.images.into_iter().next().unwrap_or_default();
     let bytes = match (&image.data_url, &image.url) {
         (Some(data), _) => browser::data_url_bytes(data),
-        (None, Some(url)) => browser::fetch_bytes(url).await,
+        (None, Some(url)) => image_bytes(cfg, result.provider, url).await,
         (None, None) => None,
     };
     let mime = bytes
@@ -210,6 +208,19 @@ async fn collect(
         credits: result.credits_used,
         job_id: result.job_id,
     }
+}
+
+#[cfg(target_arch = "wasm32")]
+async fn image_bytes(cfg: &Config, provider: &str, url: &str) -> Option<Vec<u8>> {
+    use reve_remix::fetch::{self, Transport};
+    let req = reve_remix::provider::result_image_request(cfg, state::info_for(provider), url);
+    let res = fetch::fetch_once(&Transport::global(), &req).await?;
+    res.is_success().then_some(res.body)
+}
+
+#[cfg(not(target_arch = "wasm32"))]
+async fn image_bytes(_cfg: &Config, _provider: &str, _url: &str) -> Option<Vec<u8>> {
+    None
 }
 
 fn finish(state: AppState, outcome: Result<Finished, RemixError>) {

@@ -17,6 +17,9 @@ use crate::browser;
 
 /// Where the mock provider listens unless the page says `?mock=<origin>`.
 pub const DEFAULT_MOCK_ORIGIN: &str = "http://127.0.0.1:8787";
+/// Where "Through the proxy" sends requests unless the page says
+/// `?proxy=<url>`: the proxy `cargo xtask serve` starts.
+pub const DEFAULT_PROXY_URL: &str = "http://127.0.0.1:8788";
 /// The provider chosen on a first visit (synchronous, fast with the mock).
 pub const DEFAULT_PROVIDER: &str = "reve";
 /// Results kept once a newer one replaces them (each was paid for).
@@ -264,6 +267,8 @@ pub struct AppState {
     pub base_url: RwSignal<String>,
     /// Sends every request here, without the key, when not empty (the widget's `proxy-url`).
     pub proxy_url: RwSignal<String>,
+    /// What "Through the proxy" fills in (`?proxy=` or [`DEFAULT_PROXY_URL`]).
+    pub default_proxy: RwSignal<String>,
     /// A lower cap on the board than the provider's (the widget's `max-images`).
     pub max_images: RwSignal<Option<usize>>,
     /// The run in progress, or the last one.
@@ -312,6 +317,7 @@ impl AppState {
             remember_key: RwSignal::new(false),
             base_url: RwSignal::new(String::new()),
             proxy_url: RwSignal::new(String::new()),
+            default_proxy: RwSignal::new(DEFAULT_PROXY_URL.to_string()),
             max_images: RwSignal::new(None),
             run: RwSignal::new(Run::idle()),
             result: RwSignal::new(None),

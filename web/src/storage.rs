@@ -75,6 +75,9 @@ pub fn restore(state: AppState) {
             .mock_origin
             .set(origin.trim().trim_end_matches('/').to_string());
     }
+    if let Some(proxy) = browser::query_param("proxy").filter(|p| !p.trim().is_empty()) {
+        state.default_proxy.set(proxy.trim().to_string());
+    }
     if let Some(prompt) = get(session(), PROMPT) {
         state.prompt.set(prompt);
     }

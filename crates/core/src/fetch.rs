@@ -136,6 +136,14 @@ pub async fn drive(
     }
 }
 
+/// Send one request and read its whole answer, without the driver (a
+/// result image): `None` when nothing answered within a minute.
+pub async fn fetch_once(transport: &Transport, req: &HttpRequest) -> Option<HttpResponse> {
+    send(transport, req, None, now_ms().saturating_add(60_000))
+        .await
+        .ok()
+}
+
 /// Send a request whose answer does not matter (a cancel).
 pub async fn send_best_effort(transport: &Transport, req: &HttpRequest, deadline_ms: u64) {
     let _ = send(transport, req, None, deadline_ms).await;
