@@ -7,6 +7,10 @@ import { fileURLToPath } from "node:url";
 
 export const SITE_URL = process.env.SITE_URL ?? "http://127.0.0.1:8080";
 export const MOCK_URL = process.env.MOCK_URL ?? "http://127.0.0.1:8787";
+/** The proxy the harness runs in front of the mock (every provider, the site allowed). */
+export const PROXY_URL = process.env.PROXY_URL ?? "http://127.0.0.1:8788";
+/** The proxy's binary, for tests that start their own. */
+export const PROXY_BIN = process.env.PROXY_BIN ?? join(dirname(fileURLToPath(import.meta.url)), "../../target/release/reve-remix-proxy");
 export const ARTIFACTS = process.env.ARTIFACTS ?? join(tmpdir(), "reve-remix-artifacts");
 /** The query that points a page at the mock. */
 export const MOCK_QUERY = `?mock=${encodeURIComponent(MOCK_URL)}`;

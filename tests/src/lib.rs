@@ -1,9 +1,12 @@
-//! The end-to-end harness: the built site (`dist/`) and the mock provider,
-//! each on a free loopback port, for the browser tests in `tests/e2e/`.
+//! The end-to-end harness: the built site (`dist/`), the mock provider and
+//! the proxy in front of it, each on a free loopback port, for the browser
+//! and Node suites in `tests/e2e/` (run by `src/bin/e2e.rs`).
 
 use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
+use std::process::Stdio;
 
+use tokio::io::{AsyncBufReadExt, BufReader};
 use tower_http::services::ServeDir;
 
 /// The repository root (this crate lives in `<root>/tests`).
@@ -14,24 +17,84 @@ pub fn repo_root() -> PathBuf {
         .to_path_buf()
 }
 
-/// A running site and mock.
+/// Every provider id, each served by the mock under `/<id>`.
+pub const PROVIDERS: [&str; 8] = [
+    "reve",
+    "fal",
+    "inference-sh",
+    "aimlapi",
+    "onerouter",
+    "pixazo",
+    "pixazo-edit",
+    "replicate",
+];
+
+/// Every key variable the proxy reads.
+pub const KEY_VARS: [&str; 7] = [
+    "REVE_API_KEY",
+    "FAL_KEY",
+    "INFERENCE_API_KEY",
+    "AIMLAPI_KEY",
+    "ONEROUTER_API_KEY",
+    "PIXAZO_API_KEY",
+    "REPLICATE_API_TOKEN",
+];
+
+/// A running site, mock and proxy.
 pub struct Site {
     pub site_url: String,
     pub mock_url: String,
+    pub proxy_url: String,
+    /// Kept so the proxy lives as long as the site (killed on drop).
+    _proxy: tokio::process::Child,
 }
 
-/// Serve `dist` and start the mock, both on free ports of 127.0.0.1.
-pub async fn start(dist: &Path, mock: reve_remix_mock::Config) -> std::io::Result<Site> {
+/// Serve `dist`, start the mock, and start the proxy binary `proxy_bin` in
+/// front of the mock (every provider's upstream, the site's origin allowed,
+/// the key `mock` for every provider), all on free ports of 127.0.0.1.
+pub async fn start(
+    dist: &Path,
+    mock: reve_remix_mock::Config,
+    proxy_bin: &Path,
+) -> std::io::Result<Site> {
     let loopback: SocketAddr = ([127, 0, 0, 1], 0).into();
     let mock_addr = reve_remix_mock::spawn(loopback, mock).await?;
+    let mock_url = format!("http://{mock_addr}");
 
     let listener = tokio::net::TcpListener::bind(loopback).await?;
     let site_addr = listener.local_addr()?;
     let app = axum::Router::new().fallback_service(ServeDir::new(dist));
     tokio::spawn(async move { axum::serve(listener, app).await });
+    let site_url = format!("http://{site_addr}");
+
+    let mut cmd = tokio::process::Command::new(proxy_bin);
+    cmd.args(["--addr", "127.0.0.1:0", "--allow-origin", &site_url])
+        .kill_on_drop(true)
+        .stdout(Stdio::piped());
+    for id in PROVIDERS {
+        cmd.arg("--upstream").arg(format!("{id}={mock_url}/{id}"));
+    }
+    for var in KEY_VARS {
+        cmd.env(var, "mock");
+    }
+    let mut proxy = cmd.spawn()?;
+    let stdout = proxy
+        .stdout
+        .take()
+        .ok_or_else(|| std::io::Error::other("the proxy has no stdout"))?;
+    let mut lines = BufReader::new(stdout).lines();
+    let first = lines.next_line().await?.unwrap_or_default();
+    let proxy_url = first
+        .strip_prefix("listening on ")
+        .ok_or_else(|| std::io::Error::other(format!("the proxy printed {first:?}")))?
+        .to_string();
+    // Keep reading its log so the pipe never fills.
+    tokio::spawn(async move { while let Ok(Some(_)) = lines.next_line().await {} });
 
     Ok(Site {
-        site_url: format!("http://{site_addr}"),
-        mock_url: format!("http://{mock_addr}"),
+        site_url,
+        mock_url,
+        proxy_url,
+        _proxy: proxy,
     })
 }

@@ -4,6 +4,7 @@
 mod bench;
 mod mock;
 mod package;
+mod proxy;
 mod serve;
 mod setup;
 mod site;
@@ -17,7 +18,9 @@ usage: cargo xtask <command>
 
   setup     install what is missing: wasm target, trunk, wasm-bindgen, wasm-opt,
             Chromium + chromedriver, the browser tests' npm packages
-  serve     the app on http://127.0.0.1:8080 with the mock provider on :8787
+  serve     the app (release build) on http://127.0.0.1:8080, the mock provider on
+            :8787 and the proxy in front of it on :8788 (--dev: debug build with reload)
+  proxy     the proxy that adds the keys (reve-remix-proxy, release): see --help
   test      every check CI runs, stopping at the first failure
   build     the static site in dist/ (trunk build --release)
   package   the npm package in target/pkg/
@@ -37,6 +40,7 @@ fn main() -> ExitCode {
         "build" => setup::run().and_then(|()| bench::build_site()),
         "package" => setup::run().and_then(|()| package::run()),
         "bench" => bench::run(rest),
+        "proxy" => proxy::run(rest),
         "-h" | "--help" | "help" => {
             println!("{USAGE}");
             return ExitCode::SUCCESS;

@@ -1,28 +1,41 @@
-//! `cargo xtask serve`: the mock provider on 127.0.0.1:8787 and `trunk serve`
-//! on 127.0.0.1:8080; Ctrl-C stops both.
+//! `cargo xtask serve`: the site as it is deployed (the release build, in
+//! `dist/`) on 127.0.0.1:8080, the mock provider on :8787, and the proxy on
+//! :8788 in front of the mock (every provider's `--upstream` pointed at it,
+//! the site's origin allowed), so that "Through the proxy" works with no
+//! key in the page. `--dev`: the debug build with reload, built into
+//! `target/dev-dist/` so that `dist/` only ever holds release output.
+//! Ctrl-C stops everything.
 
+use std::path::PathBuf;
 use std::process::Child;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Duration;
 
 use crate::util::{Result, cmd, exec, root, step};
-use crate::{package, setup, site};
+use crate::{package, proxy, setup, site};
 
 pub const MOCK_ADDR: &str = "127.0.0.1:8787";
-pub const SITE_URL: &str = "http://127.0.0.1:8080/";
+pub const SITE_ORIGIN: &str = "http://127.0.0.1:8080";
+
+/// The folder `--dev` builds into.
+fn dev_dist() -> PathBuf {
+    root().join("target/dev-dist")
+}
 
 pub fn run(args: &[String]) -> Result {
     let mut job_seconds = None;
+    let mut dev = false;
     let mut it = args.iter();
     while let Some(a) = it.next() {
         match a.as_str() {
             "--job-seconds" => {
                 job_seconds = Some(it.next().ok_or("--job-seconds needs a value")?.clone())
             }
+            "--dev" => dev = true,
             other => {
                 return Err(format!(
-                    "unknown argument `{other}` (serve takes --job-seconds N)"
+                    "unknown argument `{other}` (serve takes --dev and --job-seconds N)"
                 ));
             }
         }
@@ -32,7 +45,8 @@ pub fn run(args: &[String]) -> Result {
     step("build the mock provider", || {
         exec(cmd(&cargo).args(["build", "--package", "reve-remix-mock"]))
     })?;
-    // The examples import the package (copied next to them into dist/).
+    proxy::build()?;
+    // The examples import the package (copied next to them into the site).
     package::run()?;
 
     let stop = Arc::new(AtomicBool::new(false));
@@ -50,28 +64,64 @@ pub fn run(args: &[String]) -> Result {
     let mock = mock_cmd
         .spawn()
         .map_err(|e| format!("cannot start the mock: {e}"))?;
-    let trunk = match cmd("trunk").args(["serve", "--offline"]).spawn() {
-        Ok(t) => t,
-        Err(e) => {
-            stop_all(&mut [mock]);
-            return Err(format!("cannot start trunk: {e}"));
+    let mut proxy_args = vec![
+        "--addr".to_string(),
+        proxy::SERVE_ADDR.to_string(),
+        "--allow-origin".to_string(),
+        SITE_ORIGIN.to_string(),
+    ];
+    proxy_args.extend(proxy::mock_upstreams(&format!("http://{MOCK_ADDR}")));
+    // The mock takes any key: the proxy holds a demo one for every provider.
+    let proxy = proxy::start(&proxy_args, "mock");
+    let dist = if dev { dev_dist() } else { root().join("dist") };
+    let mut trunk_cmd = cmd("trunk");
+    trunk_cmd.args(["serve", "--offline"]);
+    if dev {
+        trunk_cmd.arg("--dist").arg(&dist);
+    } else {
+        trunk_cmd.args(["--release", "--no-autoreload"]);
+    }
+    let trunk = trunk_cmd.spawn();
+    let (mut proxy, trunk) = match (proxy, trunk) {
+        (Ok(p), Ok(t)) => (p, t),
+        (p, t) => {
+            let mut mock = mock;
+            let _ = mock.kill();
+            if let Ok(mut t) = t {
+                let _ = t.kill();
+            }
+            return Err(match p {
+                Err(e) => e,
+                Ok(_) => "cannot start trunk".into(),
+            });
         }
     };
     let mut children = [mock, trunk];
+    let build = if dev {
+        "the debug build, reloading on change, in target/dev-dist/"
+    } else {
+        "the release build, as deployed, in dist/"
+    };
     println!("\n  mock provider: http://{MOCK_ADDR}/");
-    println!("  the app:       {SITE_URL}   (trunk is building it; Ctrl-C stops both)");
-    println!("  the examples:  {SITE_URL}examples/  (the JS package by hand)");
-    println!("  the widget:    {SITE_URL}examples/embed.html\n");
-    let dist = root().join("dist");
+    println!(
+        "  proxy:         {}  (in front of the mock; the site's \"Through the proxy\")",
+        proxy.url
+    );
+    println!("  the app:       {SITE_ORIGIN}/   (trunk is building {build}; Ctrl-C stops all)");
+    println!("  the examples:  {SITE_ORIGIN}/examples/  (the JS package by hand)");
+    println!("  the widget:    {SITE_ORIGIN}/examples/embed.html\n");
 
     let result = loop {
         if stop.load(Ordering::SeqCst) {
             break Ok(());
         }
         if let Some((name, status)) = exited(&mut children) {
-            break Err(format!("{name} stopped ({status}); stopping the other"));
+            break Err(format!("{name} stopped ({status}); stopping the others"));
         }
-        // trunk replaces dist/ on every rebuild: put the widget and the examples back.
+        if proxy.exited() {
+            break Err("the proxy stopped; stopping the others".into());
+        }
+        // trunk replaces the site on every rebuild: put the widget and the examples back.
         if dist.join("index.html").is_file()
             && site::extras_stale(&dist)
             && let Err(e) = site::add_extras(&dist)
@@ -81,6 +131,7 @@ pub fn run(args: &[String]) -> Result {
         std::thread::sleep(Duration::from_millis(200));
     };
     stop_all(&mut children);
+    drop(proxy);
     result
 }
 

@@ -3,7 +3,7 @@
 
 use crate::setup::CHROMEDRIVER;
 use crate::util::{Result, cmd, exec, root, step};
-use crate::{bench, mock, package, setup};
+use crate::{bench, mock, package, proxy, setup};
 
 pub fn run(args: &[String]) -> Result {
     if let Some(a) = args.first() {
@@ -78,18 +78,22 @@ pub fn run(args: &[String]) -> Result {
         )
     })?;
     bench::build_site()?;
+    proxy::build()?;
     step(
-        "end-to-end tests (the built site in headless Chromium)",
+        "end-to-end tests (the built site in headless Chromium, the package in Node, through the proxy too)",
         || {
-            exec(cmd(&cargo).args([
-                "test",
-                "--package",
-                "reve-remix-e2e",
-                "--test",
-                "browser",
-                "--",
-                "--ignored",
-            ]))
+            exec(
+                cmd(&cargo)
+                    .args([
+                        "run",
+                        "--quiet",
+                        "--package",
+                        "reve-remix-e2e",
+                        "--bin",
+                        "e2e",
+                    ])
+                    .env("REVE_REMIX_PROXY_BIN", proxy::binary()),
+            )
         },
     )?;
     println!("\nall checks passed ({})", root().display());

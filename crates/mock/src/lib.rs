@@ -117,6 +117,7 @@ fn cors() -> CorsLayer {
     let expose = [
         "retry-after",
         "x-fal-retryable",
+        "x-fal-request-id",
         "x-request-id",
         "x-reve-request-id",
         "content-length",

@@ -793,6 +793,14 @@ async fn fal_queue_happy_path() {
 
     let result = m.get(&base, &auth).await;
     assert_eq!(result.status, 200);
+    // fal's own client takes the result's requestId from this header.
+    assert_eq!(
+        result
+            .headers
+            .get("x-fal-request-id")
+            .and_then(|v| v.to_str().ok()),
+        Some(id)
+    );
     let img = &result.json()["images"][0];
     assert_eq!(img["content_type"], "image/png");
     assert_eq!(

@@ -368,7 +368,10 @@ async fn result(
                     })
                 })
                 .collect();
-            common::json(StatusCode::OK, &json!({"images": images, "seed": 42}))
+            // fal names the request in a header too; fal's own client
+            // reads the result's `requestId` from it.
+            let res = common::json(StatusCode::OK, &json!({"images": images, "seed": 42}));
+            common::with_header(res, "x-fal-request-id", &id)
         }
         Phase::Violation(m) => {
             let detail = json!([{

@@ -1,0 +1,124 @@
+//! `cargo xtask proxy [options]`: the proxy (`reve-remix-proxy`, release
+//! build) in the foreground, with the options DESIGN.md gives it; and the
+//! proxy as a child process for `serve` and the tests.
+
+use std::io::{BufRead, BufReader};
+use std::process::{Child, Stdio};
+
+use crate::util::{Result, cmd, exec, root, step};
+
+/// Where `cargo xtask serve` runs the proxy (the site's default "Through
+/// the proxy" URL).
+pub const SERVE_ADDR: &str = "127.0.0.1:8788";
+
+/// Each provider's key variable, as the proxy reads them.
+pub const KEY_VARS: [&str; 7] = [
+    "REVE_API_KEY",
+    "FAL_KEY",
+    "INFERENCE_API_KEY",
+    "AIMLAPI_KEY",
+    "ONEROUTER_API_KEY",
+    "PIXAZO_API_KEY",
+    "REPLICATE_API_TOKEN",
+];
+
+/// The provider ids, each served by the mock under `/<id>`.
+pub const PROVIDERS: [&str; 8] = [
+    "reve",
+    "fal",
+    "inference-sh",
+    "aimlapi",
+    "onerouter",
+    "pixazo",
+    "pixazo-edit",
+    "replicate",
+];
+
+fn cargo() -> String {
+    std::env::var("CARGO").unwrap_or_else(|_| "cargo".into())
+}
+
+/// Build the native proxy (release).
+pub fn build() -> Result {
+    step("build the proxy (release)", || {
+        exec(cmd(&cargo()).args(["build", "--release", "--package", "reve-remix-proxy"]))
+    })
+}
+
+/// The release binary `build` makes.
+pub fn binary() -> String {
+    root()
+        .join("target/release/reve-remix-proxy")
+        .to_string_lossy()
+        .into_owned()
+}
+
+/// `cargo xtask proxy [options]`: build it, then run it here until Ctrl-C.
+pub fn run(args: &[String]) -> Result {
+    build()?;
+    exec(cmd(&binary()).args(args))
+}
+
+/// `--upstream <id>=<mock>/<id>` for every provider.
+pub fn mock_upstreams(mock_url: &str) -> Vec<String> {
+    let mut a = Vec::new();
+    for id in PROVIDERS {
+        a.push("--upstream".to_string());
+        a.push(format!("{id}={}/{id}", mock_url.trim_end_matches('/')));
+    }
+    a
+}
+
+/// A running proxy; stopped when dropped.
+pub struct Proxy {
+    child: Child,
+    /// `http://127.0.0.1:<port>`
+    pub url: String,
+}
+
+impl Proxy {
+    /// True once the process has ended.
+    pub fn exited(&mut self) -> bool {
+        matches!(self.child.try_wait(), Ok(Some(_)))
+    }
+}
+
+impl Drop for Proxy {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+/// Start the release proxy with `args`, every key set to `key` (the mock
+/// takes any key; some keys play its faults). Its log goes on to stdout.
+pub fn start(args: &[String], key: &str) -> Result<Proxy> {
+    let mut c = cmd(&binary());
+    c.args(args).stdout(Stdio::piped());
+    for var in KEY_VARS {
+        c.env(var, key);
+    }
+    let mut child = c
+        .spawn()
+        .map_err(|e| format!("cannot start the proxy: {e}"))?;
+    let stdout = child.stdout.take().ok_or("the proxy has no stdout")?;
+    let mut lines = BufReader::new(stdout).lines();
+    let first = lines.next().and_then(|l| l.ok()).unwrap_or_default();
+    std::thread::spawn(move || {
+        for line in lines.map_while(std::result::Result::ok) {
+            println!("  proxy: {line}");
+        }
+    });
+    match first.strip_prefix("listening on ") {
+        Some(url) => Ok(Proxy {
+            child,
+            url: url.trim_end_matches('/').to_string(),
+        }),
+        None => {
+            let _ = child.kill();
+            Err(format!(
+                "the proxy did not say where it listens (it printed `{first}`)"
+            ))
+        }
+    }
+}
