@@ -11,12 +11,23 @@ const PACKAGE_BUDGET_GZ: usize = 40_000;
 const APP_BUDGET_GZ: usize = 100_000;
 
 pub fn run(args: &[String]) -> Result {
-    if let Some(a) = args.first() {
-        return Err(format!(
-            "`cargo xtask bench` takes no arguments (got `{a}`)"
-        ));
+    match args {
+        [] => {}
+        // Only the proxy's figures (a minute, without building the site).
+        [one] if one == "proxy" => {
+            setup::run()?;
+            crate::bench_proxy::setup()?;
+            return crate::bench_proxy::run();
+        }
+        _ => {
+            return Err(format!(
+                "`cargo xtask bench` takes nothing, or `proxy` for the proxy's figures only (got {args:?})"
+            ));
+        }
     }
     setup::run()?;
+    // nginx, wrk and fal's Express proxy: only the bench needs them.
+    crate::bench_proxy::setup()?;
     package::run()?;
     build_site()?;
 
@@ -46,7 +57,9 @@ pub fn run(args: &[String]) -> Result {
             .arg(package::pkg_dir())
             .env("MOCK_URL", &mock.url),
     )?;
-    Ok(())
+    drop(mock);
+
+    crate::bench_proxy::run()
 }
 
 /// `trunk build --release` into `dist/`, with the tools setup installed,
