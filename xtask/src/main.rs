@@ -2,7 +2,6 @@
 //! machine needs nothing but Rust and Node to build, test and serve.
 
 mod bench;
-mod bench_proxy;
 mod mock;
 mod package;
 mod proxy;

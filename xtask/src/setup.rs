@@ -20,7 +20,9 @@ pub fn run() -> Result {
     step("setup: wasm-opt (binaryen from npm)", wasm_opt)?;
     step("setup: tsc (typescript from npm)", typescript)?;
     step("setup: Chromium and chromedriver", chromium)?;
-    step("setup: npm packages of the browser tests", test_packages)
+    step("setup: npm packages of the browser tests", || {
+        npm_packages(&root().join("tests"))
+    })
 }
 
 fn cargo() -> String {
@@ -230,24 +232,39 @@ fn chromium() -> Result {
     )
 }
 
-fn test_packages() -> Result {
-    let dir = root().join("tests");
+/// `npm ci` in `dir`, unless its node_modules holds what its lock file names.
+pub fn npm_packages(dir: &Path) -> Result {
+    let shown = dir.strip_prefix(root()).unwrap_or(dir).display();
     let lock = std::fs::read_to_string(dir.join("package-lock.json"))
-        .map_err(|e| format!("cannot read tests/package-lock.json: {e}"))?;
-    let stamp = dir.join("node_modules/.package-lock.json");
+        .map_err(|e| format!("cannot read {shown}/package-lock.json: {e}"))?;
     // npm writes node_modules/.package-lock.json on install; when it names the
     // same versions as the lock file, nothing changed since.
-    let installed = std::fs::read_to_string(&stamp).unwrap_or_default();
+    let installed =
+        std::fs::read_to_string(dir.join("node_modules/.package-lock.json")).unwrap_or_default();
     let wanted = lock_packages(&lock);
     if !wanted.is_empty() && wanted == lock_packages(&installed) {
-        println!("    already installed ({})", wanted.join(", "));
+        // Name only what package.json asks for; the rest come with those.
+        let manifest = std::fs::read_to_string(dir.join("package.json")).unwrap_or_default();
+        let direct: Vec<&str> = wanted
+            .iter()
+            .filter(|p| {
+                let name = &p[..p.rfind('@').unwrap_or(p.len())];
+                manifest.contains(&format!("\"{name}\":"))
+            })
+            .map(String::as_str)
+            .collect();
+        println!(
+            "    already installed ({} packages: {})",
+            wanted.len(),
+            direct.join(", ")
+        );
         return Ok(());
     }
     need_npm()?;
     exec(
         cmd("npm")
             .args(["ci", "--no-audit", "--no-fund"])
-            .current_dir(&dir),
+            .current_dir(dir),
     )
 }
 

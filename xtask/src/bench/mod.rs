@@ -1,5 +1,7 @@
 //! `cargo xtask bench`: measures and prints, with each budget beside its figure.
 
+mod proxy;
+
 use std::path::Path;
 
 use crate::util::{Result, cmd, exec, gzip_len, root, step};
@@ -16,8 +18,8 @@ pub fn run(args: &[String]) -> Result {
         // Only the proxy's figures (a minute, without building the site).
         [one] if one == "proxy" => {
             setup::run()?;
-            crate::bench_proxy::setup()?;
-            return crate::bench_proxy::run();
+            proxy::setup()?;
+            return proxy::run();
         }
         _ => {
             return Err(format!(
@@ -27,7 +29,7 @@ pub fn run(args: &[String]) -> Result {
     }
     setup::run()?;
     // nginx, wrk and fal's Express proxy: only the bench needs them.
-    crate::bench_proxy::setup()?;
+    proxy::setup()?;
     package::run()?;
     build_site()?;
 
@@ -59,7 +61,7 @@ pub fn run(args: &[String]) -> Result {
     )?;
     drop(mock);
 
-    crate::bench_proxy::run()
+    proxy::run()
 }
 
 /// `trunk build --release` into `dist/`, with the tools setup installed,
