@@ -116,9 +116,7 @@ impl Options {
         let mut args = args.into_iter().map(Into::into);
         while let Some(arg) = args.next() {
             let (name, inline) = match arg.split_once('=') {
-                Some((n, v)) if n.starts_with("--") && n != "--upstream" => {
-                    (n.to_string(), Some(v.to_string()))
-                }
+                Some((n, v)) if n.starts_with("--") => (n.to_string(), Some(v.to_string())),
                 _ => (arg.clone(), None),
             };
             if name == "-h" || name == "--help" {
@@ -178,6 +176,36 @@ impl Options {
             AllowOrigins::List(origins)
         };
         Ok(opts)
+    }
+
+    /// The options from a Worker's vars, each named like its option:
+    /// `ALLOW_ORIGINS` and `UPSTREAMS` (space- or comma-separated lists),
+    /// `RATE_LIMIT`, `MAX_BODY`, `UPSTREAM_TIMEOUT`. Read through
+    /// [`Options::parse`], so both builds take and check the same values.
+    pub fn from_vars(var: impl Fn(&str) -> Option<String>) -> Result<Self, String> {
+        let mut args = Vec::new();
+        for (name, flag) in [
+            ("ALLOW_ORIGINS", "--allow-origin"),
+            ("UPSTREAMS", "--upstream"),
+        ] {
+            if let Some(list) = var(name) {
+                for item in list.split([' ', ',', '\n', '\t']).filter(|i| !i.is_empty()) {
+                    args.push(flag.to_string());
+                    args.push(item.to_string());
+                }
+            }
+        }
+        for (name, flag) in [
+            ("RATE_LIMIT", "--rate-limit"),
+            ("MAX_BODY", "--max-body"),
+            ("UPSTREAM_TIMEOUT", "--upstream-timeout"),
+        ] {
+            if let Some(v) = var(name).filter(|v| !v.trim().is_empty()) {
+                args.push(flag.to_string());
+                args.push(v);
+            }
+        }
+        Self::parse(args)
     }
 
     /// The upstream `provider` is sent to, if any.
@@ -265,6 +293,7 @@ mod tests {
             "--allow-origin=https://App.Example.com",
             "--upstream",
             "fal=http://127.0.0.1:8787/fal/",
+            "--upstream=reve=http://127.0.0.1:8787/reve",
             "--rate-limit",
             "0",
             "--max-body",
@@ -283,9 +312,46 @@ mod tests {
         );
         let fal = o.upstream("fal").expect("fal upstream");
         assert_eq!(fal.prefix(), "/fal");
+        assert_eq!(o.upstream("reve").expect("reve upstream").prefix(), "/reve");
         assert_eq!(o.rate_limit, 0);
         assert_eq!(o.max_body, 100);
         assert_eq!(o.upstream_timeout, Duration::from_secs(3));
+    }
+
+    #[test]
+    fn a_workers_vars_are_read_as_the_same_options() {
+        let vars = |name: &str| {
+            match name {
+                "ALLOW_ORIGINS" => Some("https://a.test, https://b.test"),
+                "UPSTREAMS" => {
+                    Some("reve=http://127.0.0.1:8787/reve fal=http://127.0.0.1:8787/fal")
+                }
+                "RATE_LIMIT" => Some("5"),
+                "MAX_BODY" => Some(""),
+                _ => None,
+            }
+            .map(str::to_string)
+        };
+        let o = Options::from_vars(vars).expect("valid");
+        assert_eq!(
+            o,
+            parse(&[
+                "--allow-origin",
+                "https://a.test",
+                "--allow-origin",
+                "https://b.test",
+                "--upstream",
+                "reve=http://127.0.0.1:8787/reve",
+                "--upstream",
+                "fal=http://127.0.0.1:8787/fal",
+                "--rate-limit",
+                "5",
+            ])
+            .expect("valid")
+        );
+        let bad =
+            Options::from_vars(|n| (n == "UPSTREAMS").then(|| "nobody=http://x.test".to_string()));
+        assert!(bad.expect_err("refused").contains("unknown provider"));
     }
 
     #[test]
