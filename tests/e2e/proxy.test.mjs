@@ -27,14 +27,17 @@ function inputFor(provider) {
   return { prompt: "the cat from <img>0</img> wearing the hat from <img>1</img>", images: [png, jpeg] };
 }
 
-/** A proxy of our own in front of the mock, with `keys` ({VAR: value}); its log lines are kept. */
-async function startProxy(keys = {}, extra = []) {
-  const args = ["--addr", "127.0.0.1:0", "--allow-origin", SITE_URL, ...extra];
+/**
+ * A proxy of our own in front of the mock, with `keys` ({VAR: value}); its log lines are kept.
+ * `command`: how to start it (the native binary, or the Worker under workerd), as words.
+ */
+async function startProxy(keys = {}, extra = [], command = [PROXY_BIN]) {
+  const args = [...command.slice(1), "--addr", "127.0.0.1:0", "--allow-origin", SITE_URL, ...extra];
   for (const id of PROVIDERS) args.push("--upstream", `${id}=${MOCK_URL}/${id}`);
   const env = { ...process.env };
   for (const v of KEY_VARS) delete env[v];
   Object.assign(env, keys);
-  const child = spawn(PROXY_BIN, args, { env, stdio: ["ignore", "pipe", "inherit"] });
+  const child = spawn(command[0], args, { env, stdio: ["ignore", "pipe", "inherit"] });
   const lines = [];
   const rl = createInterface({ input: child.stdout });
   const url = await new Promise((resolve, reject) => {
@@ -107,6 +110,30 @@ test("the package reaches every provider through the proxy with no key in the pa
       assert.ok(sent.some((r) => r.target?.endsWith("/stream")), "inference.sh followed its NDJSON stream through the proxy");
       assert.ok(sent.some((r) => r.method === "PUT"), "inference.sh uploaded the files first");
     }
+  }
+});
+
+test("the package through the proxy's Cloudflare Worker (under workerd): a queued and a synchronous provider", async () => {
+  const command = (process.env.EDGE_PROXY_CMD ?? "cargo xtask proxy --edge --no-build").split(" ");
+  const worker = await startProxy({ FAL_KEY: "mock", REVE_API_KEY: "mock" }, [], command);
+  try {
+    for (const provider of ["fal", "reve"]) {
+      const { sent, fetchFn } = recordingFetch();
+      const statuses = [];
+      const result = await new remix.RemixClient({ provider, proxyUrl: worker.url, fetch: fetchFn })
+        .run(inputFor(provider), { onUpdate: (u) => statuses.push(u.status) });
+      assert.equal(result.provider, provider);
+      assert.equal(statuses.at(-1), "completed");
+      assert.ok(sent.every((r) => r.url === worker.url && r.authorization === null), provider);
+      if (provider === "fal") {
+        assert.ok(sent.some((r) => r.target.includes("/status/stream")), "fal's SSE stream went through the Worker");
+        assert.ok(statuses.includes("running"), `updates: ${statuses}`);
+      }
+    }
+    await new Promise((r) => setTimeout(r, 100));
+    assert.ok(worker.lines.some((l) => /^POST fal https:\/\/queue\.fal\.run\/fal-ai\/reve\/remix 200 /.test(l)), worker.lines.join("\n"));
+  } finally {
+    worker.stop();
   }
 });
 

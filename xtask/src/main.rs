@@ -2,6 +2,7 @@
 //! machine needs nothing but Rust and Node to build, test and serve.
 
 mod bench;
+mod edge;
 mod mock;
 mod package;
 mod proxy;
@@ -20,7 +21,8 @@ usage: cargo xtask <command>
             Chromium + chromedriver, the browser tests' npm packages
   serve     the app (release build) on http://127.0.0.1:8080, the mock provider on
             :8787 and the proxy in front of it on :8788 (--dev: debug build with reload)
-  proxy     the proxy that adds the keys (reve-remix-proxy, release): see --help
+  proxy     the proxy that adds the keys (reve-remix-proxy, release): see --help;
+            --edge: its Cloudflare Worker build under workerd, with the same options
   test      every check CI runs, stopping at the first failure
   build     the static site in dist/ (trunk build --release)
   package   the npm package in target/pkg/

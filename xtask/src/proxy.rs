@@ -53,10 +53,30 @@ pub fn binary() -> String {
         .into_owned()
 }
 
-/// `cargo xtask proxy [options]`: build it, then run it here until Ctrl-C.
+/// `cargo xtask proxy [--edge] [options]`: build it, then run it here
+/// until Ctrl-C: the native server, or with `--edge` the Cloudflare Worker
+/// under workerd.
 pub fn run(args: &[String]) -> Result {
+    // Its stdout is the proxy's: `listening on …` first, then the log.
+    crate::util::chatter_to_stderr();
+    if args.iter().any(|a| a == "--edge") {
+        let rest: Vec<String> = args.iter().filter(|a| *a != "--edge").cloned().collect();
+        // `--no-build`: the last build as it is (the tests start many).
+        if !rest.iter().any(|a| a == "--no-build") {
+            crate::setup::run()?;
+        }
+        return crate::edge::run(&rest);
+    }
     build()?;
-    exec(cmd(&binary()).args(args))
+    let status = cmd(&binary())
+        .args(args)
+        .status()
+        .map_err(|e| format!("cannot start the proxy: {e}"))?;
+    if status.success() {
+        Ok(())
+    } else {
+        Err(format!("the proxy exited with {status}"))
+    }
 }
 
 /// `--upstream <id>=<mock>/<id>` for every provider.

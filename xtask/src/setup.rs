@@ -22,7 +22,9 @@ pub fn run() -> Result {
     step("setup: Chromium and chromedriver", chromium)?;
     step("setup: npm packages of the browser tests", || {
         npm_packages(&root().join("tests"))
-    })
+    })?;
+    // The proxy's Worker build: worker-build, workerd, esbuild.
+    crate::edge::setup()
 }
 
 fn cargo() -> String {
@@ -36,7 +38,7 @@ fn wasm_target() -> Result {
         .lines()
         .any(|l| l.trim() == "wasm32-unknown-unknown")
     {
-        println!("    already installed");
+        crate::say!("    already installed");
         return Ok(());
     }
     exec(cmd("rustup").args(["target", "add", "wasm32-unknown-unknown"]))
@@ -46,13 +48,13 @@ fn trunk() -> Result {
     let want = format!("trunk {TRUNK_VERSION}");
     match output(cmd("trunk").arg("--version")) {
         Some(v) if v == want => {
-            println!("    {v} already installed");
+            crate::say!("    {v} already installed");
             return Ok(());
         }
         Some(v) => {
-            println!("    found `{v}`, need {want}: installing (about 10 minutes on 2 cores)")
+            crate::say!("    found `{v}`, need {want}: installing (about 10 minutes on 2 cores)")
         }
-        None => println!("    not found: installing {want} (about 10 minutes on 2 cores)"),
+        None => crate::say!("    not found: installing {want} (about 10 minutes on 2 cores)"),
     }
     exec(cmd(&cargo()).args([
         "install",
@@ -71,10 +73,10 @@ fn wasm_bindgen() -> Result {
     let runner = output(cmd("wasm-bindgen-test-runner").arg("--version"));
     let runner_ok = runner.as_deref().is_some_and(|r| r.ends_with(&version));
     if have.as_deref() == Some(want.as_str()) && runner_ok {
-        println!("    {want} already installed (matches Cargo.lock)");
+        crate::say!("    {want} already installed (matches Cargo.lock)");
         return Ok(());
     }
-    println!(
+    crate::say!(
         "    found {}, need {want} (Cargo.lock): installing (about 4 minutes)",
         have.as_deref().unwrap_or("none")
     );
@@ -89,7 +91,8 @@ fn wasm_bindgen() -> Result {
     ]))
 }
 
-fn installed_npm_version(node_modules: &Path, package: &str) -> Option<String> {
+/// The version of `package` installed under `node_modules`, if any.
+pub fn installed_npm_version(node_modules: &Path, package: &str) -> Option<String> {
     let manifest = std::fs::read_to_string(node_modules.join(package).join("package.json")).ok()?;
     let key = "\"version\": \"";
     let start = manifest.find(key)? + key.len();
@@ -153,7 +156,7 @@ fn npm_tool(tool: &NpmTool) -> Result {
     if have.as_deref() == Some(tool.version)
         && std::fs::read_to_string(&wrapper).ok().as_deref() == Some(script.as_str())
     {
-        println!(
+        crate::say!(
             "    {} {} already installed in {}",
             tool.package,
             tool.version,
@@ -178,7 +181,7 @@ fn npm_tool(tool: &NpmTool) -> Result {
     let major = tool.version.split('.').next().unwrap_or(tool.version);
     match output(cmd(tool.command).arg("--version")) {
         Some(v) if v.contains(major) => {
-            println!("    {v}");
+            crate::say!("    {v}");
             Ok(())
         }
         Some(v) => Err(format!(
@@ -207,7 +210,7 @@ fn make_executable(_: &Path) -> Result {
 fn chromium() -> Result {
     if Path::new(CHROMIUM).exists() && Path::new(CHROMEDRIVER).exists() {
         let v = output(cmd(CHROMIUM).arg("--version")).unwrap_or_default();
-        println!("    {v} and chromedriver already installed");
+        crate::say!("    {v} and chromedriver already installed");
         return Ok(());
     }
     let uid = output(cmd("id").arg("-u")).unwrap_or_default();
@@ -253,7 +256,7 @@ pub fn npm_packages(dir: &Path) -> Result {
             })
             .map(String::as_str)
             .collect();
-        println!(
+        crate::say!(
             "    already installed ({} packages: {})",
             wanted.len(),
             direct.join(", ")

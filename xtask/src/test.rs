@@ -3,7 +3,7 @@
 
 use crate::setup::CHROMEDRIVER;
 use crate::util::{Result, cmd, exec, root, step};
-use crate::{bench, mock, package, proxy, setup};
+use crate::{bench, edge, mock, package, proxy, setup};
 
 pub fn run(args: &[String]) -> Result {
     if let Some(a) = args.first() {
@@ -31,6 +31,8 @@ pub fn run(args: &[String]) -> Result {
             "reve-remix",
             "--package",
             "reve-remix-web",
+            "--package",
+            "reve-remix-proxy-worker",
             "--all-targets",
             "--target",
             "wasm32-unknown-unknown",
@@ -42,6 +44,23 @@ pub fn run(args: &[String]) -> Result {
     step("native tests", || {
         exec(cmd(&cargo).args(["test", "--workspace"]))
     })?;
+    edge::build()?;
+    step(
+        "the proxy's conformance tests against its Worker build, under workerd",
+        || {
+            exec(
+                cmd(&cargo)
+                    .args([
+                        "test",
+                        "--package",
+                        "reve-remix-proxy",
+                        "--test",
+                        "conformance",
+                    ])
+                    .env("REVE_REMIX_PROXY_CMD", edge_command()?),
+            )
+        },
+    )?;
     step(
         "browser tests of the wasm code (wasm-bindgen-test in headless Chromium)",
         || {
@@ -92,10 +111,19 @@ pub fn run(args: &[String]) -> Result {
                         "--bin",
                         "e2e",
                     ])
-                    .env("REVE_REMIX_PROXY_BIN", proxy::binary()),
+                    .env("REVE_REMIX_PROXY_BIN", proxy::binary())
+                    .env("REVE_REMIX_EDGE_CMD", edge_command()?),
             )
         },
     )?;
     println!("\nall checks passed ({})", root().display());
     Ok(())
+}
+
+/// How the tests start the proxy's Worker (built once before them): this
+/// xtask's `proxy --edge --no-build`, which takes the native proxy's
+/// options and prints the same first line.
+fn edge_command() -> Result<String> {
+    let me = std::env::current_exe().map_err(|e| format!("cannot find xtask itself: {e}"))?;
+    Ok(format!("{} proxy --edge --no-build", me.display()))
 }

@@ -6,6 +6,33 @@ use std::time::Instant;
 
 pub type Result<T = ()> = std::result::Result<T, String>;
 
+static CHATTER_TO_STDERR: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(false);
+
+/// From now on, what xtask says about its own work (steps, installs,
+/// builds, and the output of the commands it runs) goes to stderr: for a
+/// command whose stdout is a server's (`proxy`), whose first line callers
+/// read.
+pub fn chatter_to_stderr() {
+    CHATTER_TO_STDERR.store(true, std::sync::atomic::Ordering::Relaxed);
+}
+
+/// True after [`chatter_to_stderr`].
+pub fn chatter_on_stderr() -> bool {
+    CHATTER_TO_STDERR.load(std::sync::atomic::Ordering::Relaxed)
+}
+
+/// `println!`, or `eprintln!` after [`chatter_to_stderr`].
+#[macro_export]
+macro_rules! say {
+    ($($arg:tt)*) => {
+        if $crate::util::chatter_on_stderr() {
+            eprintln!($($arg)*);
+        } else {
+            println!($($arg)*);
+        }
+    };
+}
+
 /// The repository root.
 pub fn root() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR"))
@@ -49,7 +76,10 @@ pub fn cmd(program: &str) -> Command {
 /// Run to completion with inherited output; an error names the command.
 pub fn exec(c: &mut Command) -> Result {
     let shown = show(c);
-    println!("  $ {shown}");
+    crate::say!("  $ {shown}");
+    if chatter_on_stderr() {
+        c.stdout(std::io::stderr());
+    }
     let status = c
         .status()
         .map_err(|e| format!("could not start `{shown}`: {e}"))?;
@@ -79,13 +109,13 @@ fn show(c: &Command) -> String {
 
 /// A named step: prints its name, runs it, prints how long it took.
 pub fn step(name: &str, f: impl FnOnce() -> Result) -> Result {
-    println!("==> {name}");
+    crate::say!("==> {name}");
     let start = Instant::now();
     let result = f();
     let secs = start.elapsed().as_secs_f64();
     match &result {
-        Ok(()) => println!("    {name}: ok ({secs:.1} s)"),
-        Err(_) => println!("    {name}: FAILED after {secs:.1} s"),
+        Ok(()) => crate::say!("    {name}: ok ({secs:.1} s)"),
+        Err(_) => crate::say!("    {name}: FAILED after {secs:.1} s"),
     }
     result.map_err(|e| format!("{name}: {e}"))
 }

@@ -69,6 +69,13 @@ async fn main() -> ExitCode {
         .env("MOCK_URL", &site.mock_url)
         .env("PROXY_URL", &site.proxy_url)
         .env("PROXY_BIN", &proxy_bin)
+        // The proxy's Worker under workerd, with the same options (built
+        // by `cargo xtask test` before this runs).
+        .env(
+            "EDGE_PROXY_CMD",
+            std::env::var("REVE_REMIX_EDGE_CMD")
+                .unwrap_or_else(|_| "cargo xtask proxy --edge --no-build".to_string()),
+        )
         .env("ARTIFACTS", root.join("tests/artifacts"))
         .status()
         .await;
