@@ -5,7 +5,7 @@
 //! a "Base URL" and the "Proxy URL" that "Through the proxy" fills in.
 
 use leptos::prelude::*;
-use reve_remix::provider::Cors;
+use reve_remix_core::provider::Cors;
 
 use crate::dyn_view::{click, flag, on_checked, on_value, text};
 use crate::request;

@@ -43,7 +43,7 @@ pub fn copy_result(state: AppState, said: RwSignal<String>) {
 #[cfg(target_arch = "wasm32")]
 fn write(bytes: std::sync::Arc<[u8]>) -> Option<js_sys::Promise> {
     use crate::canvas;
-    use reve_remix::image::sniff_format;
+    use reve_remix_core::image::sniff_format;
     use wasm_bindgen::JsValue;
 
     let clipboard = web_sys::window()?.navigator().clipboard();

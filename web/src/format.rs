@@ -1,6 +1,6 @@
 //! How numbers read in the UI: file sizes, durations, credits, download names.
 
-use reve_remix::image::thousands;
+use reve_remix_core::image::thousands;
 
 /// `12.3 KB`, `1.45 MB`: sizes in decimal units, as file managers show
 /// them. Integer arithmetic only: float formatting would cost the download

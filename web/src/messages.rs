@@ -2,7 +2,7 @@
 //! message (which already says what to do) with the wait a provider asked
 //! for and the request id for support. Never a bare code.
 
-use reve_remix::{ErrorCode, RemixError};
+use reve_remix_core::{ErrorCode, RemixError};
 
 /// One or two sentences about `e` for the status line.
 pub fn explain(e: &RemixError) -> String {

@@ -2,7 +2,7 @@
 //! output format, upscale, version, test-time scaling, remove background.
 
 use leptos::prelude::*;
-use reve_remix::provider::{ProviderInfo, RemixOption};
+use reve_remix_core::provider::{ProviderInfo, RemixOption};
 
 use crate::dyn_view::{flag, on_checked, on_value, text};
 use crate::state::{AppState, Options};

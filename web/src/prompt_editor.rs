@@ -3,7 +3,7 @@
 //! shown before "Remix" is pressed. Ctrl+Enter (⌘+Enter) in it remixes.
 
 use leptos::prelude::*;
-use reve_remix::prompt;
+use reve_remix_core::prompt;
 
 use crate::dyn_view::{click, flag, on_key, on_value, text};
 use crate::reference_chips::ReferenceChips;

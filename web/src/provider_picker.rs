@@ -2,7 +2,7 @@
 //! the chosen provider takes (images, how it runs).
 
 use leptos::prelude::*;
-use reve_remix::provider::{self, ImageTransport};
+use reve_remix_core::provider::{self, ImageTransport};
 
 use crate::dyn_view::{flag, on_value, text};
 use crate::state::AppState;

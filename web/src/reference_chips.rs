@@ -3,7 +3,7 @@
 //! when the image it pointed at was removed.
 
 use leptos::prelude::*;
-use reve_remix::prompt;
+use reve_remix_core::prompt;
 
 use crate::dyn_view::{flag, items, lines};
 use crate::state::AppState;

@@ -3,8 +3,8 @@
 //! switching providers never turns a stale choice into an error.
 
 use leptos::prelude::*;
-use reve_remix::http::Secret;
-use reve_remix::provider::{Config, ImageSource, RemixInput, RemixOption};
+use reve_remix_core::http::Secret;
+use reve_remix_core::provider::{Config, ImageSource, RemixInput, RemixOption};
 
 use crate::state::{AppState, Source};
 

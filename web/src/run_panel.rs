@@ -6,8 +6,8 @@
 use std::time::Duration;
 
 use leptos::prelude::*;
-use reve_remix::ErrorCode;
-use reve_remix::job::JobStatus;
+use reve_remix_core::ErrorCode;
+use reve_remix_core::job::JobStatus;
 
 use crate::browser;
 use crate::dyn_view::{click, flag, items, lines, text};
@@ -143,8 +143,8 @@ pub fn RunPanel(
 
 #[cfg(test)]
 mod tests {
-    use reve_remix::RemixError;
-    use reve_remix::job::JobUpdate;
+    use reve_remix_core::RemixError;
+    use reve_remix_core::job::JobUpdate;
 
     use super::*;
 

@@ -8,10 +8,10 @@
 use std::sync::Arc;
 
 use leptos::prelude::*;
-use reve_remix::image::sniff_format;
-use reve_remix::job::{Job, RemixResult};
-use reve_remix::provider::{Config, RemixInput};
-use reve_remix::{ErrorCode, RemixError};
+use reve_remix_core::image::sniff_format;
+use reve_remix_core::job::{Job, RemixResult};
+use reve_remix_core::provider::{Config, RemixInput};
+use reve_remix_core::{ErrorCode, RemixError};
 
 use crate::browser;
 use crate::format;
@@ -103,7 +103,7 @@ async fn send(
     signal: web_sys::AbortSignal,
 ) -> Result<RemixResult, RemixError> {
     use reve_remix::fetch::{self, Transport, Until};
-    use reve_remix::job::{Driver, JobUpdate, RunOptions};
+    use reve_remix_core::job::{Driver, JobUpdate, RunOptions};
     let now = fetch::now_ms();
     let mut driver = match plan {
         Plan::Start(input) => Driver::start(&input, cfg, RunOptions::default(), now)?,
@@ -213,7 +213,7 @@ async fn collect(cfg: &Config, started: f64, prompt: String, result: RemixResult
 #[cfg(target_arch = "wasm32")]
 async fn image_bytes(cfg: &Config, provider: &str, url: &str) -> Option<Vec<u8>> {
     use reve_remix::fetch::{self, Transport};
-    let req = reve_remix::provider::result_image_request(cfg, state::info_for(provider), url);
+    let req = reve_remix_core::provider::result_image_request(cfg, state::info_for(provider), url);
     let res = fetch::fetch_once(&Transport::global(), &req).await?;
     res.is_success().then_some(res.body)
 }

@@ -12,7 +12,7 @@
 )]
 
 use leptos::prelude::*;
-use reve_remix::image::{ImageFormat, ImageLimits};
+use reve_remix_core::image::{ImageFormat, ImageLimits};
 
 use crate::state::AppState;
 
@@ -118,7 +118,8 @@ async fn encode_to_fit(
         max_side: u32::MAX,
         max_pixels: u64::MAX,
     };
-    let info = reve_remix::image::inspect(bytes, Some(name), &unlimited).map_err(|e| e.message)?;
+    let info =
+        reve_remix_core::image::inspect(bytes, Some(name), &unlimited).map_err(|e| e.message)?;
     let cannot_decode = || {
         format!(
             "this browser cannot decode {} images; convert it to JPEG, then add it again.",

@@ -7,11 +7,11 @@ use std::rc::Rc;
 use std::sync::Arc;
 
 use leptos::prelude::*;
-use reve_remix::image::{self, ImageInfo};
-use reve_remix::job::{Job, JobStatus, JobUpdate, RemixResult};
-use reve_remix::prompt;
-use reve_remix::provider::{self, ProviderInfo};
-use reve_remix::{ErrorCode, RemixError};
+use reve_remix_core::image::{self, ImageInfo};
+use reve_remix_core::job::{Job, JobStatus, JobUpdate, RemixResult};
+use reve_remix_core::prompt;
+use reve_remix_core::provider::{self, ProviderInfo};
+use reve_remix_core::{ErrorCode, RemixError};
 
 use crate::browser;
 

@@ -12,10 +12,10 @@
 use std::rc::Rc;
 
 use leptos::prelude::*;
-use reve_remix::ErrorCode;
-use reve_remix::image::sniff_format;
-use reve_remix::job::Job;
-use reve_remix::provider;
+use reve_remix_core::ErrorCode;
+use reve_remix_core::image::sniff_format;
+use reve_remix_core::job::Job;
+use reve_remix_core::provider;
 use wasm_bindgen::{JsCast, JsValue};
 
 use crate::browser;

@@ -4,8 +4,8 @@
 //! by `image::inspect` when they joined the board.
 
 use leptos::prelude::*;
-use reve_remix::prompt;
-use reve_remix::provider::{ImageTransport, RemixOption};
+use reve_remix_core::prompt;
+use reve_remix_core::provider::{ImageTransport, RemixOption};
 
 use crate::request;
 use crate::state::{AppState, Source};

@@ -9,8 +9,8 @@ use std::rc::Rc;
 
 use js_sys::{Function, Object, Reflect};
 use leptos::prelude::*;
-use reve_remix::RemixError;
 use reve_remix::js_values::{result_to_js, set, update_to_js};
+use reve_remix_core::RemixError;
 use wasm_bindgen::prelude::*;
 
 use crate::app::Embed;

@@ -72,8 +72,8 @@ pub fn run() -> Result {
         let version = crate_version()?;
         std::fs::write(out.join("package.json"), package_json(&version))
             .map_err(|e| format!("cannot write package.json: {e}"))?;
-        std::fs::copy(root().join("crates/core/README.md"), out.join("README.md"))
-            .map_err(|e| format!("cannot copy crates/core/README.md: {e}"))?;
+        std::fs::copy(root().join("crates/wasm/README.md"), out.join("README.md"))
+            .map_err(|e| format!("cannot copy crates/wasm/README.md: {e}"))?;
         // wasm-bindgen writes a .gitignore of `*` that npm would obey.
         let _ = std::fs::remove_file(out.join(".gitignore"));
         Ok(())

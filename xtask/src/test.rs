@@ -28,6 +28,8 @@ pub fn run(args: &[String]) -> Result {
         exec(cmd(&cargo).args([
             "clippy",
             "--package",
+            "reve-remix-core",
+            "--package",
             "reve-remix",
             "--package",
             "reve-remix-web",
@@ -71,6 +73,8 @@ pub fn run(args: &[String]) -> Result {
                     .args([
                         "test",
                         "--package",
+                        "reve-remix-core",
+                        "--package",
                         "reve-remix",
                         "--package",
                         "reve-remix-web",
@@ -92,7 +96,7 @@ pub fn run(args: &[String]) -> Result {
         let mock = mock::start("2")?;
         exec(
             cmd("node")
-                .args(["--test", "--test-concurrency=1", "crates/core/tests/node/"])
+                .args(["--test", "--test-concurrency=1", "crates/wasm/tests/node/"])
                 .env("MOCK_URL", &mock.url),
         )
     })?;

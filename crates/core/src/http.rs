@@ -1,6 +1,6 @@
 //! Plain HTTP values: what a provider asks to send and what came back.
 //!
-//! Nothing here does I/O: `fetch.rs` turns an [`HttpRequest`] into a
+//! Nothing here does I/O: the transport (the package's `fetch.rs`) turns an [`HttpRequest`] into a
 //! `fetch()` call and the answer into an [`HttpResponse`].
 //!
 //! Secrets stay out of logs: [`Secret`] prints as `***`, and the `Debug` of

@@ -1,8 +1,9 @@
-//! reve-remix: check reference images and prompts for Reve Remix, build each
-//! hosted provider's request, and follow its jobs to a result.
+//! reve-remix-core: check reference images and prompts for Reve Remix,
+//! build each hosted provider's request, and follow its jobs to a result.
 //!
-//! Everything outside `fetch` and `js` is pure: no network, no DOM, so it is
-//! tested natively with `cargo test`. The wasm layer only moves bytes.
+//! All of it is pure: no network, no DOM, no JS, so it is tested natively
+//! with `cargo test`. The npm package (`crates/wasm`) and the proxy
+//! (`crates/proxy`) put I/O around it.
 
 pub mod error;
 pub mod http;
@@ -13,9 +14,3 @@ pub mod prompt;
 pub mod provider;
 
 pub use error::{ErrorCode, RemixError};
-
-#[cfg(target_arch = "wasm32")]
-pub mod fetch;
-#[cfg(all(target_arch = "wasm32", feature = "js"))]
-mod js;
-pub mod js_values;

@@ -3,7 +3,7 @@
 //! a large buffer.
 #![cfg(target_arch = "wasm32")]
 
-use reve_remix::image::encode_base64_into;
+use reve_remix_core::image::encode_base64_into;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen_test::*;
 

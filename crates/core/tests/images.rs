@@ -6,8 +6,8 @@
 use std::path::PathBuf;
 
 use proptest::prelude::*;
-use reve_remix::ErrorCode;
-use reve_remix::image::{
+use reve_remix_core::ErrorCode;
+use reve_remix_core::image::{
     ImageFormat, ImageInfo, ImageLimits, data_url, data_url_into, encode_base64,
     encode_base64_into, inspect, sniff_format,
 };
@@ -19,7 +19,7 @@ fn fixture(name: &str) -> Vec<u8> {
     std::fs::read(&path).unwrap_or_else(|e| panic!("reading {}: {e}", path.display()))
 }
 
-fn check(bytes: &[u8], name: &str) -> Result<ImageInfo, reve_remix::RemixError> {
+fn check(bytes: &[u8], name: &str) -> Result<ImageInfo, reve_remix_core::RemixError> {
     inspect(bytes, Some(name), &ImageLimits::REVE)
 }
 
@@ -573,7 +573,7 @@ fn crc32(data: &[u8]) -> u32 {
 }
 
 fn assert_image_result(
-    result: Result<ImageInfo, reve_remix::RemixError>,
+    result: Result<ImageInfo, reve_remix_core::RemixError>,
     len: usize,
 ) -> Result<(), TestCaseError> {
     match result {

@@ -3,8 +3,8 @@
 #![cfg(not(target_arch = "wasm32"))]
 
 use proptest::prelude::*;
-use reve_remix::ErrorCode;
-use reve_remix::prompt::{
+use reve_remix_core::ErrorCode;
+use reve_remix_core::prompt::{
     MAX_PROMPT_CHARS, ReferenceSyntax, char_count, check, insert_image, move_image, references,
     remove_image, renumber, rewrite,
 };

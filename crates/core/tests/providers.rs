@@ -6,21 +6,21 @@
 mod helpers;
 
 use helpers::*;
-use reve_remix::ErrorCode;
-use reve_remix::RemixError;
-use reve_remix::http::{Body, HttpRequest, HttpResponse, Method, RequestKind};
-use reve_remix::job::{Job, JobStatus};
-use reve_remix::provider::{self, Config, Provider, Step};
+use reve_remix_core::ErrorCode;
+use reve_remix_core::RemixError;
+use reve_remix_core::http::{Body, HttpRequest, HttpResponse, Method, RequestKind};
+use reve_remix_core::job::{Job, JobStatus};
+use reve_remix_core::provider::{self, Config, Provider, Step};
 use serde_json::json;
 
 fn start(
-    input: &reve_remix::provider::RemixInput,
+    input: &reve_remix_core::provider::RemixInput,
     cfg: &Config,
 ) -> (&'static dyn Provider, Job, HttpRequest) {
     provider::start(input, cfg).expect("valid input")
 }
 
-fn start_err(input: &reve_remix::provider::RemixInput, cfg: &Config) -> RemixError {
+fn start_err(input: &reve_remix_core::provider::RemixInput, cfg: &Config) -> RemixError {
     match provider::start(input, cfg) {
         Ok(_) => panic!("should be rejected"),
         Err(e) => e,
@@ -136,7 +136,7 @@ fn validation_happens_before_any_request() {
         e.message
     );
     // Image bytes are inspected with the provider's limits.
-    let bad = reve_remix::provider::ImageSource::Bytes {
+    let bad = reve_remix_core::provider::ImageSource::Bytes {
         data: b"GIF89a....".to_vec(),
         name: Some("x.gif".into()),
     };
@@ -145,7 +145,7 @@ fn validation_happens_before_any_request() {
             .code
             .is_image()
     );
-    let empty = reve_remix::provider::ImageSource::Bytes {
+    let empty = reve_remix_core::provider::ImageSource::Bytes {
         data: vec![],
         name: None,
     };
@@ -496,7 +496,7 @@ fn fal_request_uses_key_scheme_and_data_urls() {
             "aspect_ratio": "1:1", "output_format": "webp"})
     );
     // The MIME type of a data URL is the sniffed one, never the name's.
-    let jpg = reve_remix::provider::ImageSource::Bytes {
+    let jpg = reve_remix_core::provider::ImageSource::Bytes {
         data: jpeg(),
         name: Some("photo.png".into()),
     };

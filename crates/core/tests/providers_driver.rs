@@ -7,11 +7,11 @@
 mod helpers;
 
 use helpers::*;
-use reve_remix::ErrorCode;
-use reve_remix::RemixError;
-use reve_remix::http::{HttpRequest, HttpResponse, Method, RequestKind};
-use reve_remix::job::{Action, Driver, Job, JobStatus, JobUpdate, RemixResult, RunOptions};
-use reve_remix::provider::Config;
+use reve_remix_core::ErrorCode;
+use reve_remix_core::RemixError;
+use reve_remix_core::http::{HttpRequest, HttpResponse, Method, RequestKind};
+use reve_remix_core::job::{Action, Driver, Job, JobStatus, JobUpdate, RemixResult, RunOptions};
+use reve_remix_core::provider::Config;
 
 /// What the simulated server does with a request.
 enum Reply {
@@ -41,7 +41,7 @@ fn assert_on_routes(d: &Driver, req: &HttpRequest) {
     if req.kind == RequestKind::Upload {
         return; // presigned storage URLs, sent directly and without a key
     }
-    let info = reve_remix::provider::provider(d.job().provider)
+    let info = reve_remix_core::provider::provider(d.job().provider)
         .expect("known provider")
         .info();
     let Some(rest) = req.url.strip_prefix(info.base_url) else {
@@ -138,7 +138,7 @@ fn opts(timeout_ms: u64, seed: u64) -> RunOptions {
 
 fn driver(
     provider: &str,
-    images: Vec<reve_remix::provider::ImageSource>,
+    images: Vec<reve_remix_core::provider::ImageSource>,
     timeout_ms: u64,
 ) -> Driver {
     Driver::start(

@@ -3,7 +3,7 @@
 #![cfg(not(target_arch = "wasm32"))]
 
 use proptest::prelude::*;
-use reve_remix::json::{self, JsonWriter, Value};
+use reve_remix_core::json::{self, JsonWriter, Value};
 
 fn to_serde(v: &Value) -> serde_json::Value {
     match v {

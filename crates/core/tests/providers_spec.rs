@@ -7,7 +7,7 @@
 mod helpers;
 
 use helpers::*;
-use reve_remix::provider;
+use reve_remix_core::provider;
 use serde_json::{Value, json};
 
 /// The keywords the two specs use: type, required, properties, enum,

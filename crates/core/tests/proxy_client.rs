@@ -6,9 +6,9 @@
 mod helpers;
 
 use helpers::*;
-use reve_remix::ErrorCode;
-use reve_remix::http::{HttpResponse, Method, RequestKind};
-use reve_remix::provider::{self, Config, PROXY_ERROR_HEADER};
+use reve_remix_core::ErrorCode;
+use reve_remix_core::http::{HttpResponse, Method, RequestKind};
+use reve_remix_core::provider::{self, Config, PROXY_ERROR_HEADER};
 
 fn proxied(provider: &str) -> Config {
     Config {
@@ -116,7 +116,7 @@ fn through_a_proxy_no_key_is_needed_or_sent() {
 fn a_result_image_goes_through_the_proxy_without_a_key() {
     let info = provider::provider("replicate").expect("replicate").info();
     let mut cfg = proxied("replicate");
-    cfg.api_key = Some(reve_remix::http::Secret::new(KEY));
+    cfg.api_key = Some(reve_remix_core::http::Secret::new(KEY));
     let req = provider::result_image_request(&cfg, info, "https://replicate.delivery/x.webp");
     assert_eq!(req.method, Method::Get);
     assert_eq!(req.url, "https://proxy.example.test/remix");

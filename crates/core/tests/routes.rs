@@ -2,8 +2,8 @@
 //! driver tests check that every request a provider builds is on it.
 #![cfg(not(target_arch = "wasm32"))]
 
-use reve_remix::http::Method;
-use reve_remix::provider::{Route, providers};
+use reve_remix_core::http::Method;
+use reve_remix_core::provider::{Route, providers};
 
 #[test]
 fn every_provider_has_a_submit_route() {
@@ -50,7 +50,9 @@ fn literal_segments_match_exactly() {
 
 #[test]
 fn a_route_needs_its_method() {
-    let fal = reve_remix::provider::provider("fal").expect("fal").info();
+    let fal = reve_remix_core::provider::provider("fal")
+        .expect("fal")
+        .info();
     assert!(
         fal.route(Method::Put, "/fal-ai/reve/requests/r1/cancel")
             .is_some()

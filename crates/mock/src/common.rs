@@ -7,7 +7,7 @@ use std::time::Duration;
 use axum::body::Body;
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
-use reve_remix::ErrorCode;
+use reve_remix_core::ErrorCode;
 use serde_json::{Map, Value};
 
 use crate::scenario::{AuthError, AuthStyle, Scenario, authenticate};

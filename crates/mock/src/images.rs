@@ -1,10 +1,10 @@
 //! Reference images as providers receive them: raw base64, `data:` URIs,
 //! URLs, or (inference.sh) files uploaded to the mock. Bytes are judged by
-//! the core's `reve_remix::image::inspect`, the same checks the client runs.
+//! the core's `reve_remix_core::image::inspect`, the same checks the client runs.
 
 use base64::Engine as _;
 use base64::engine::{DecodePaddingMode, GeneralPurpose, GeneralPurposeConfig};
-use reve_remix::image::{ImageFormat, ImageLimits, inspect};
+use reve_remix_core::image::{ImageFormat, ImageLimits, inspect};
 
 use crate::common::{Invalid, Kind};
 use crate::state::{AppState, FileRecord};
@@ -64,7 +64,7 @@ pub fn load(
     if value.is_empty() {
         return Err(Invalid::new(
             field,
-            Kind::Image(reve_remix::ErrorCode::EmptyImage),
+            Kind::Image(reve_remix_core::ErrorCode::EmptyImage),
             format!("{field} is empty"),
         ));
     }

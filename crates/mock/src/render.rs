@@ -7,7 +7,7 @@
 use std::io::Cursor;
 
 use image::{ImageFormat as Codec, ImageReader, Limits, Rgba, RgbaImage};
-use reve_remix::image::ImageFormat;
+use reve_remix_core::image::ImageFormat;
 
 use crate::images::RefImage;
 

@@ -3,9 +3,9 @@
 //! the code also in [`ERROR_HEADER`], so a client can tell the proxy's
 //! answer from the provider's.
 
-use reve_remix::json::JsonWriter;
+use reve_remix_core::json::JsonWriter;
 
-pub use reve_remix::provider::PROXY_ERROR_HEADER as ERROR_HEADER;
+pub use reve_remix_core::provider::PROXY_ERROR_HEADER as ERROR_HEADER;
 
 /// Why the proxy answered itself instead of forwarding.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

@@ -3,7 +3,7 @@
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;
-use reve_remix::image::{ImageLimits, inspect, sniff_format};
+use reve_remix_core::image::{ImageLimits, inspect, sniff_format};
 
 fuzz_target!(|bytes: &[u8]| {
     match inspect(bytes, Some("fuzz.bin"), &ImageLimits::REVE) {

@@ -3,7 +3,7 @@
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;
-use reve_remix::prompt::{ReferenceSyntax, check, move_image, references, remove_image, rewrite};
+use reve_remix_core::prompt::{ReferenceSyntax, check, move_image, references, remove_image, rewrite};
 
 fuzz_target!(|input: (&str, u8, u8)| {
     let (prompt, a, b) = input;

@@ -2,8 +2,8 @@
 //! builders, and a JSON view of request bodies.
 #![allow(dead_code)]
 
-use reve_remix::http::{HttpRequest, HttpResponse};
-use reve_remix::provider::{Config, ImageSource, RemixInput};
+use reve_remix_core::http::{HttpRequest, HttpResponse};
+use reve_remix_core::provider::{Config, ImageSource, RemixInput};
 
 pub const KEY: &str = "sk-test-SECRET-0123456789";
 

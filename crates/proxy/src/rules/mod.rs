@@ -23,9 +23,9 @@ pub mod table;
 
 use std::fmt;
 
-use reve_remix::http::{Method, Secret};
-use reve_remix::provider::Route;
-pub use reve_remix::provider::{PROXY_PROVIDER_HEADER, PROXY_TARGET_HEADER};
+use reve_remix_core::http::{Method, Secret};
+use reve_remix_core::provider::Route;
+pub use reve_remix_core::provider::{PROXY_PROVIDER_HEADER, PROXY_TARGET_HEADER};
 use url::{Host, Url};
 
 use crate::options::{Options, Upstream};

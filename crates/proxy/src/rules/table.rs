@@ -8,7 +8,7 @@
 //! Result hosts come from the providers' pages (`../shared/providers/`)
 //! where those show a result URL; the rest are *unverified* and say so.
 
-use reve_remix::provider::{self, ProviderInfo};
+use reve_remix_core::provider::{self, ProviderInfo};
 
 /// What the proxy knows of one provider, beyond the core's table entry.
 #[derive(Debug, PartialEq, Eq)]

@@ -9,15 +9,15 @@ use wasm_bindgen::prelude::*;
 use wasm_bindgen_futures::{JsFuture, future_to_promise};
 use web_sys::AbortSignal;
 
-use crate::error::{ErrorCode, RemixError};
 use crate::fetch::{self, Transport, Until};
-use crate::http::Secret;
-use crate::image::{self, ImageInfo, ImageLimits};
-use crate::job::{Driver, Job, JobStatus, JobUpdate, RemixResult, RunOptions};
 use crate::js_values::{
     logs_to_js, request_to_js, result_to_js, set, set_opt_str, to_js_error, update_to_js,
 };
-use crate::provider::{self, Config, ImageSource, ProviderInfo, RemixInput};
+use reve_remix_core::error::{ErrorCode, RemixError};
+use reve_remix_core::http::Secret;
+use reve_remix_core::image::{self, ImageInfo, ImageLimits};
+use reve_remix_core::job::{Driver, Job, JobStatus, JobUpdate, RemixResult, RunOptions};
+use reve_remix_core::provider::{self, Config, ImageSource, ProviderInfo, RemixInput};
 
 #[wasm_bindgen(typescript_custom_section)]
 const TS_TYPES: &'static str = r#"
@@ -602,7 +602,7 @@ fn input_from_js(
                 });
             } else {
                 let mut msg = String::from("images[");
-                msg.push_str(&crate::error::num(i as u64));
+                msg.push_str(&reve_remix_core::error::num(i as u64));
                 msg.push_str("] is not a Uint8Array, an ArrayBuffer, a Blob or a URL string");
                 return Err(RemixError::new(ErrorCode::InvalidOption, msg));
             }
@@ -738,7 +738,7 @@ fn result_from_js(v: &JsValue, provider: &'static str) -> Option<RemixResult> {
     Some(RemixResult {
         images: images
             .iter()
-            .map(|i| crate::job::ResultImage {
+            .map(|i| reve_remix_core::job::ResultImage {
                 url: get(&i, "url").as_string(),
                 data_url: get(&i, "dataUrl").as_string(),
                 mime: get(&i, "mime").as_string(),
@@ -763,8 +763,8 @@ pub(crate) fn image_info_to_js(info: &ImageInfo) -> JsValue {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::error::ErrorCode;
     use js_sys::Error as JsError;
+    use reve_remix_core::error::ErrorCode;
     use wasm_bindgen_test::*;
 
     wasm_bindgen_test_configure!(run_in_browser);
@@ -790,8 +790,8 @@ mod tests {
     }
 
     const MOCK: Option<&str> = option_env!("REVE_REMIX_TEST_MOCK");
-    const PNG: &[u8] = include_bytes!("../tests/fixtures/png_rgb_64x48.png");
-    const GIF: &[u8] = include_bytes!("../tests/fixtures/notes.gif");
+    const PNG: &[u8] = include_bytes!("../../core/tests/fixtures/png_rgb_64x48.png");
+    const GIF: &[u8] = include_bytes!("../../core/tests/fixtures/notes.gif");
 
     fn object(pairs: &[(&str, JsValue)]) -> JsValue {
         let obj: JsValue = Object::new().into();

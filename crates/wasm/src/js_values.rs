@@ -7,9 +7,9 @@
 use js_sys::{Array, Error as JsError, Object, Reflect, Uint8Array};
 use wasm_bindgen::JsValue;
 
-use crate::error::RemixError;
-use crate::http::HttpRequest;
-use crate::job::{JobUpdate, RemixResult};
+use reve_remix_core::error::RemixError;
+use reve_remix_core::http::HttpRequest;
+use reve_remix_core::job::{JobUpdate, RemixResult};
 
 /// Set `key` on `obj` when there is a value.
 pub fn set_opt_str(obj: &JsValue, key: &str, value: Option<&str>) {

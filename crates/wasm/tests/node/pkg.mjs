@@ -2,7 +2,8 @@
 import { readFileSync } from "node:fs";
 
 export const PKG = new URL("../../../../target/pkg/", import.meta.url);
-export const FIXTURES = new URL("../fixtures/", import.meta.url);
+/** The core's fixture images: real files from real encoders. */
+export const FIXTURES = new URL("../../../core/tests/fixtures/", import.meta.url);
 export const MOCK_URL = process.env.MOCK_URL ?? "http://127.0.0.1:8787";
 
 export const remix = await import(new URL("reve_remix.js", PKG));

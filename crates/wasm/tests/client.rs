@@ -3,18 +3,18 @@
 //! `cargo xtask test` starts the mock and passes its URL at build time.
 #![cfg(target_arch = "wasm32")]
 
-use reve_remix::error::ErrorCode;
 use reve_remix::fetch::{self, Transport};
-use reve_remix::http::Secret;
-use reve_remix::job::{JobStatus, JobUpdate, RunOptions};
-use reve_remix::provider::{Config, ImageSource, RemixInput};
+use reve_remix_core::error::ErrorCode;
+use reve_remix_core::http::Secret;
+use reve_remix_core::job::{JobStatus, JobUpdate, RunOptions};
+use reve_remix_core::provider::{Config, ImageSource, RemixInput};
 use wasm_bindgen_test::*;
 
 wasm_bindgen_test_configure!(run_in_browser);
 
 const MOCK: Option<&str> = option_env!("REVE_REMIX_TEST_MOCK");
-const PNG: &[u8] = include_bytes!("fixtures/png_rgb_64x48.png");
-const JPEG: &[u8] = include_bytes!("fixtures/jpeg_baseline_80x60.jpg");
+const PNG: &[u8] = include_bytes!("../../core/tests/fixtures/png_rgb_64x48.png");
+const JPEG: &[u8] = include_bytes!("../../core/tests/fixtures/jpeg_baseline_80x60.jpg");
 
 fn config(provider: &str, key: &str) -> Config {
     let mock = MOCK.expect("run through `cargo xtask test`, which starts the mock");
@@ -49,7 +49,7 @@ async fn run(
     opts: RunOptions,
     signal: Option<&web_sys::AbortSignal>,
 ) -> (
-    Result<reve_remix::job::RemixResult, reve_remix::RemixError>,
+    Result<reve_remix_core::job::RemixResult, reve_remix_core::RemixError>,
     Vec<JobUpdate>,
 ) {
     let mut updates = Vec::new();

@@ -10,11 +10,11 @@ use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_futures::JsFuture;
 use web_sys::{AbortSignal, ReadableStreamDefaultReader, Response};
 
-use crate::error::{ErrorCode, RemixError};
-use crate::http::{HttpRequest, HttpResponse};
-use crate::job::{Action, Driver, JobUpdate, RemixResult, RunOptions};
 use crate::js_values::{request_to_js, set};
-use crate::provider::{Config, RemixInput};
+use reve_remix_core::error::{ErrorCode, RemixError};
+use reve_remix_core::http::{HttpRequest, HttpResponse};
+use reve_remix_core::job::{Action, Driver, JobUpdate, RemixResult, RunOptions};
+use reve_remix_core::provider::{Config, RemixInput};
 
 /// Which `fetch` to call.
 #[derive(Clone, Debug, Default)]
