@@ -29,7 +29,7 @@ pub fn add_files(state: AppState, files: Vec<web_sys::File>) {
     leptos::task::spawn_local(async move {
         for file in files {
             let name = file.name();
-            match browser::read_blob(&file).await {
+            match browser::blob::read_blob(&file).await {
                 Some(bytes) => {
                     state.add_bytes(&name, bytes);
                 }
@@ -37,12 +37,6 @@ pub fn add_files(state: AppState, files: Vec<web_sys::File>) {
             }
         }
     });
-}
-
-/// The files of a `FileList`, in order.
-pub fn file_list(list: Option<web_sys::FileList>) -> Vec<web_sys::File> {
-    let Some(list) = list else { return Vec::new() };
-    (0..list.length()).filter_map(|i| list.get(i)).collect()
 }
 
 /// What a drag brings the board.
@@ -102,7 +96,7 @@ fn take_drop(state: AppState, ev: &web_sys::DragEvent) {
         return;
     }
     match dragged(ev) {
-        Dragged::Files => add_files(state, file_list(dt.files())),
+        Dragged::Files => add_files(state, browser::page::files(dt.files())),
         Dragged::WebImage => {
             let html = dt.get_data("text/html").unwrap_or_default();
             if let Some(url) = first_web_url(&uris).filter(|_| html.contains("<img")) {
@@ -129,7 +123,7 @@ pub fn Board(
         if !state.owns_event(&ev.composed_path()) {
             return;
         }
-        let files = file_list(ev.clipboard_data().and_then(|d| d.files()));
+        let files = browser::page::files(ev.clipboard_data().and_then(|d| d.files()));
         if !files.is_empty() {
             ev.prevent_default();
             add_files(state, files);
@@ -183,7 +177,7 @@ pub fn Board(
             .target()
             .and_then(|t| t.dyn_into::<web_sys::HtmlInputElement>().ok())
         {
-            add_files(state, file_list(input.files()));
+            add_files(state, browser::page::files(input.files()));
             input.set_value("");
         }
     });

@@ -7,13 +7,10 @@
 mod app;
 mod board;
 mod browser;
-#[cfg(target_arch = "wasm32")]
-mod canvas;
 mod connection;
 mod copy;
 mod dyn_view;
 mod format;
-mod idb;
 mod messages;
 mod options_panel;
 mod prompt_editor;

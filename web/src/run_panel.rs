@@ -87,7 +87,7 @@ pub fn RunPanel(
         if !state.running() {
             stop();
         } else if ticker.with_value(Option::is_none) {
-            let tick = move || state.now.set(browser::now_ms());
+            let tick = move || state.now.set(browser::page::now_ms());
             let handle = set_interval_with_handle(tick, Duration::from_millis(200)).ok();
             ticker.set_value(handle);
         }

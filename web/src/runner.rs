@@ -26,7 +26,7 @@ pub fn start(state: AppState) {
     }
     let input = request::input(state);
     let prompt = input.prompt.clone();
-    launch(state, Plan::Start(input), browser::now_ms(), prompt);
+    launch(state, Plan::Start(input), browser::page::now_ms(), prompt);
 }
 
 /// Follow again a job submitted before the page reloaded, from `started_ms`
@@ -56,7 +56,7 @@ enum Plan {
 fn launch(state: AppState, plan: Plan, started: f64, prompt: String) {
     let info = state.info_untracked();
     let cfg = request::config(state);
-    state.now.set(browser::now_ms());
+    state.now.set(browser::page::now_ms());
     let mut run = Run::start(info.name, started);
     run.resumed = matches!(plan, Plan::Resume(_));
     run.prompt.clone_from(&prompt);
@@ -111,7 +111,7 @@ async fn send(
     };
     let transport = Transport::global();
     let mut on_update = |update: &JobUpdate| {
-        let now = browser::now_ms();
+        let now = browser::page::now_ms();
         state.run.update(|r| r.apply(update, now));
         state.emit(RunEvent::Update(update));
     };
@@ -185,7 +185,7 @@ async fn collect(cfg: &Config, started: f64, prompt: String, result: RemixResult
     let provider = state::info_for(result.provider).name;
     let image = result.images.into_iter().next().unwrap_or_default();
     let bytes = match (&image.data_url, &image.url) {
-        (Some(data), _) => browser::data_url_bytes(data),
+        (Some(data), _) => browser::blob::data_url_bytes(data),
         (None, Some(url)) => image_bytes(cfg, result.provider, url).await,
         (None, None) => None,
     };
@@ -195,9 +195,11 @@ async fn collect(cfg: &Config, started: f64, prompt: String, result: RemixResult
         .map(|f| f.mime().to_string())
         .or(image.mime)
         .unwrap_or_else(|| "image/png".to_string());
-    let object = bytes.as_deref().and_then(|b| browser::object_url(b, &mime));
+    let object = bytes
+        .as_deref()
+        .and_then(|b| browser::blob::object_url(b, &mime));
     let src = object.or(image.data_url).or(image.url).unwrap_or_default();
-    let now = browser::now_ms();
+    let now = browser::page::now_ms();
     Finished {
         src,
         bytes: bytes.map(Arc::from),
@@ -224,7 +226,7 @@ async fn image_bytes(_cfg: &Config, _provider: &str, _url: &str) -> Option<Vec<u
 }
 
 fn finish(state: AppState, outcome: Result<Finished, RemixError>) {
-    let now = browser::now_ms();
+    let now = browser::page::now_ms();
     state.now.set(now);
     match outcome {
         Ok(finished) => {

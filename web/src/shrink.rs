@@ -111,7 +111,7 @@ async fn encode_to_fit(
     limits: &ImageLimits,
     webp: bool,
 ) -> Result<(ImageFormat, Vec<u8>), String> {
-    use crate::canvas::{self, CanvasError};
+    use crate::browser::canvas::{self, CanvasError};
 
     let unlimited = ImageLimits {
         max_bytes: usize::MAX,
@@ -126,7 +126,7 @@ async fn encode_to_fit(
             info.format.label()
         )
     };
-    let blob = crate::browser::blob(bytes, info.format.mime()).ok_or_else(cannot_decode)?;
+    let blob = crate::browser::blob::blob(bytes, info.format.mime()).ok_or_else(cannot_decode)?;
     let mut format = if webp {
         ImageFormat::Webp
     } else {
@@ -146,7 +146,7 @@ async fn encode_to_fit(
             format = ImageFormat::Jpeg;
             continue;
         }
-        let out = crate::browser::read_blob(&encoded)
+        let out = crate::browser::blob::read_blob(&encoded)
             .await
             .ok_or("the shrunk image could not be read")?;
         if out.len() < limits.max_bytes {

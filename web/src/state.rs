@@ -341,7 +341,7 @@ impl AppState {
             self.earlier.update(|e| {
                 e.insert(0, old);
                 for gone in e.drain(EARLIER_KEPT.min(e.len())..) {
-                    browser::revoke(&gone.src);
+                    browser::blob::revoke(&gone.src);
                 }
             });
         }
@@ -506,7 +506,7 @@ impl AppState {
             );
             return false;
         }
-        let preview = browser::object_url(&bytes, found.format.mime()).unwrap_or_default();
+        let preview = browser::blob::object_url(&bytes, found.format.mime()).unwrap_or_default();
         let image = RefImage {
             id: self.take_id(),
             name: name.to_string(),
@@ -620,7 +620,7 @@ impl AppState {
     /// The removed tile cannot come back any more: free its preview.
     fn forget_removal(&self) {
         if let Some(Some(gone)) = self.removed.try_update(Option::take) {
-            browser::revoke(&gone.image.preview);
+            browser::blob::revoke(&gone.image.preview);
         }
     }
 

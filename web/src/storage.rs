@@ -19,7 +19,7 @@ use reve_remix_core::provider;
 use wasm_bindgen::{JsCast, JsValue};
 
 use crate::browser;
-use crate::idb;
+use crate::browser::idb;
 use crate::runner;
 use crate::state::{
     AppState, EARLIER_KEPT, Finished, Options, Phase, RefImage, Run, RunEvent, RunListener, Source,
@@ -70,12 +70,12 @@ pub fn forget_key() {
 /// Load what sessionStorage kept into `state`. Call before [`persist`]
 /// (which reads the board and the result back from IndexedDB).
 pub fn restore(state: AppState) {
-    if let Some(origin) = browser::query_param("mock").filter(|o| !o.trim().is_empty()) {
+    if let Some(origin) = browser::page::query_param("mock").filter(|o| !o.trim().is_empty()) {
         state
             .mock_origin
             .set(origin.trim().trim_end_matches('/').to_string());
     }
-    if let Some(proxy) = browser::query_param("proxy").filter(|p| !p.trim().is_empty()) {
+    if let Some(proxy) = browser::page::query_param("proxy").filter(|p| !p.trim().is_empty()) {
         state.default_proxy.set(proxy.trim().to_string());
     }
     if let Some(prompt) = get(session(), PROMPT) {
@@ -249,7 +249,7 @@ fn session_id() -> String {
     }
     let id = format!(
         "{}-{}",
-        browser::now_ms() as u64,
+        browser::page::now_ms() as u64,
         (js_sys::Math::random() * 1e9) as u32
     );
     set(session(), SESSION, &id);
@@ -259,7 +259,7 @@ fn session_id() -> String {
 /// Remove the records of other tab sessions started more than a week ago
 /// (closed tabs: sessionStorage is gone, their records would stay forever).
 async fn forget_old_sessions(db: &web_sys::IdbDatabase, id: &str) {
-    let now = browser::now_ms();
+    let now = browser::page::now_ms();
     for key in idb::keys(db).await {
         let started = key
             .split(['-', '.'])
@@ -362,7 +362,7 @@ fn finished_from(value: &JsValue) -> Option<Finished> {
     let src = match &bytes {
         Some(b) => {
             let mime = sniff_format(b).map_or("image/png", |f| f.mime());
-            browser::object_url(b, mime)
+            browser::blob::object_url(b, mime)
         }
         // An object URL died with its page.
         None => field(value, "src")

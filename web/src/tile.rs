@@ -21,7 +21,7 @@ fn move_tile(state: AppState, id: u32, from: usize, delta: isize) {
     state.move_image(from, to);
     request_animation_frame(move || {
         let button = |dir: &str| {
-            browser::element_by_id::<web_sys::HtmlButtonElement>(&format!("tile-{id}-{dir}"))
+            browser::page::element_by_id::<web_sys::HtmlButtonElement>(&format!("tile-{id}-{dir}"))
                 .filter(|b| !b.disabled())
         };
         let (same, other) = if delta < 0 {

@@ -112,14 +112,14 @@ impl BoardHandle {
         let Some(state) = self.state else { return };
         runner::cancel(state);
         for img in state.images.get_untracked() {
-            browser::revoke(&img.preview);
+            browser::blob::revoke(&img.preview);
         }
         let results = state.result.get_untracked().into_iter();
         for old in results.chain(state.earlier.get_untracked()) {
-            browser::revoke(&old.src);
+            browser::blob::revoke(&old.src);
         }
         if let Some(gone) = state.removed.get_untracked() {
-            browser::revoke(&gone.image.preview);
+            browser::blob::revoke(&gone.image.preview);
         }
         state.images.set(Vec::new());
         state.rejected.set(Vec::new());
@@ -140,7 +140,7 @@ impl BoardHandle {
             runner::cancel(state);
             state.listener.set_value(None);
             for img in state.images.get_untracked() {
-                browser::revoke(&img.preview);
+                browser::blob::revoke(&img.preview);
             }
         }
         self.mounted = None;

@@ -1,8 +1,7 @@
-//! Small browser helpers: object URLs, reading files, the page's
-//! query, the clock, base64 through `atob`. Each one fails quietly (`None`)
-//! when an API is missing: no input can make the app panic here.
+//! Bytes in and out of the browser: blobs and object URLs, reading files,
+//! base64 through `atob`. Each one fails quietly (`None`) when an API is
+//! missing: no input can make the app panic here.
 
-use wasm_bindgen::JsCast;
 use wasm_bindgen_futures::JsFuture;
 
 /// A blob of `bytes` typed `mime`.
@@ -32,19 +31,6 @@ pub async fn read_blob(blob: &web_sys::Blob) -> Option<Vec<u8>> {
     Some(js_sys::Uint8Array::new(&buffer).to_vec())
 }
 
-/// A parameter of the page's query string (`?mock=…`).
-pub fn query_param(name: &str) -> Option<String> {
-    let search = web_sys::window()?.location().search().ok()?;
-    web_sys::UrlSearchParams::new_with_str(&search)
-        .ok()?
-        .get(name)
-}
-
-/// Milliseconds since the epoch.
-pub fn now_ms() -> f64 {
-    js_sys::Date::now()
-}
-
 /// Decode standard base64 with the browser's `atob` (no decoder compiled in).
 pub fn decode_base64(b64: &str) -> Option<Vec<u8>> {
     let binary = web_sys::window()?.atob(b64.trim()).ok()?;
@@ -61,13 +47,4 @@ pub fn data_url_bytes(url: &str) -> Option<Vec<u8>> {
         return None;
     }
     decode_base64(body)
-}
-
-/// An element of the page by id, as the type wanted.
-pub fn element_by_id<T: JsCast>(id: &str) -> Option<T> {
-    web_sys::window()?
-        .document()?
-        .get_element_by_id(id)?
-        .dyn_into()
-        .ok()
 }

@@ -1,0 +1,10 @@
+//! Browser plumbing: everything that touches a web API, each part quiet on
+//! failure (a missing API, a full storage, private mode) so that the app
+//! keeps working from memory.
+
+pub mod blob;
+#[cfg(target_arch = "wasm32")]
+pub mod canvas;
+pub mod clipboard;
+pub mod idb;
+pub mod page;
