@@ -7,7 +7,7 @@ use leptos::prelude::*;
 
 use crate::copy;
 use crate::dyn_view::{click, flag, text};
-use crate::format;
+use crate::model::format;
 use crate::state::{AppState, Finished};
 
 /// The result panel (hidden until a run finishes).

@@ -14,8 +14,8 @@ use reve_remix_core::provider::{Config, RemixInput};
 use reve_remix_core::{ErrorCode, RemixError};
 
 use crate::browser;
-use crate::format;
-use crate::messages;
+use crate::model::format;
+use crate::model::messages;
 use crate::request;
 use crate::state::{self, AppState, Finished, Phase, Run, RunEvent};
 

@@ -8,12 +8,13 @@ use std::sync::Arc;
 
 use leptos::prelude::*;
 use reve_remix_core::image::{self, ImageInfo};
-use reve_remix_core::job::{Job, JobStatus, JobUpdate, RemixResult};
+use reve_remix_core::job::{Job, JobUpdate, RemixResult};
 use reve_remix_core::prompt;
 use reve_remix_core::provider::{self, ProviderInfo};
 use reve_remix_core::{ErrorCode, RemixError};
 
 use crate::browser;
+pub use crate::model::{Phase, Run};
 
 /// Where the mock provider listens unless the page says `?mock=<origin>`.
 pub const DEFAULT_MOCK_ORIGIN: &str = "http://127.0.0.1:8787";
@@ -103,99 +104,6 @@ pub struct Options {
     pub remove_background: bool,
     /// One of the provider's output formats, or "".
     pub output_format: String,
-}
-
-/// Where a run is.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Phase {
-    /// Nothing ran yet.
-    Idle,
-    /// Sent, not finished.
-    Running,
-    /// Finished with a result.
-    Completed,
-    /// Finished with an error.
-    Failed,
-    /// Cancelled by the user.
-    Cancelled,
-}
-
-/// The run in progress or the last one.
-#[derive(Clone, Debug, PartialEq)]
-pub struct Run {
-    /// Where it is.
-    pub phase: Phase,
-    /// The provider's display name.
-    pub provider: &'static str,
-    /// The job's state as last reported.
-    pub status: Option<JobStatus>,
-    /// Place in the provider's queue, when it says.
-    pub queue_position: Option<u32>,
-    /// The provider's log lines.
-    pub logs: Vec<String>,
-    /// When it started (ms since the epoch).
-    pub started_ms: f64,
-    /// When it ended (0 while running).
-    pub ended_ms: f64,
-    /// The error, explained (failed runs).
-    pub message: String,
-    /// While a failed request waits to be sent again: when it will be (ms
-    /// since the epoch), and why.
-    pub retry: Option<(f64, ErrorCode)>,
-    /// Following a job submitted before the page reloaded.
-    pub resumed: bool,
-    /// The prompt it was started with ("" when not known).
-    pub prompt: String,
-}
-
-impl Run {
-    /// No run yet.
-    pub fn idle() -> Self {
-        Self {
-            phase: Phase::Idle,
-            provider: "",
-            status: None,
-            queue_position: None,
-            logs: Vec::new(),
-            started_ms: 0.0,
-            ended_ms: 0.0,
-            message: String::new(),
-            retry: None,
-            resumed: false,
-            prompt: String::new(),
-        }
-    }
-
-    /// A run that starts now.
-    pub fn start(provider: &'static str, now: f64) -> Self {
-        Self {
-            phase: Phase::Running,
-            provider,
-            started_ms: now,
-            ..Self::idle()
-        }
-    }
-
-    /// Take in a job update that arrived at `now`.
-    pub fn apply(&mut self, update: &JobUpdate, now: f64) {
-        self.retry = match (update.retry_in_ms, &update.error) {
-            (Some(ms), Some(e)) => Some((now + ms as f64, e.code)),
-            // Something else happened: the retry went out.
-            _ => None,
-        };
-        if update.retry_in_ms.is_none() {
-            self.status = Some(update.status);
-        }
-        self.queue_position = update.queue_position;
-        self.logs.clone_from(&update.logs);
-    }
-
-    /// End the run.
-    pub fn end(&mut self, phase: Phase, now: f64, message: String) {
-        self.phase = phase;
-        self.ended_ms = now;
-        self.message = message;
-    }
 }
 
 /// A finished remix: shown, then kept among the earlier results.

@@ -7,7 +7,7 @@ use leptos::prelude::*;
 
 use crate::browser;
 use crate::dyn_view::{click, flag, on_drag};
-use crate::format;
+use crate::model::format;
 use crate::state::{AppState, RefImage, Source};
 
 /// The drag data type of a tile being moved (its index).

@@ -1,0 +1,763 @@
+//! The board: the reference images in prompt order, the prompt, the
+//! references flagged after a removal, the last removal (while "Undo" can
+//! bring it back) and the files the last add turned away. Plain data: the
+//! app holds one `Board` in a signal and changes it only through these
+//! methods, which keep the prompt's `<img>N</img>` references following the
+//! images (the core's renumbering) and check every file with the core.
+
+use std::fmt;
+use std::sync::Arc;
+
+use reve_remix_core::ErrorCode;
+use reve_remix_core::image::{self, ImageInfo};
+use reve_remix_core::prompt;
+use reve_remix_core::provider::{ImageSource, ProviderInfo};
+
+use super::ImageUrl;
+
+/// A reference image's content.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Source {
+    /// A local file's bytes (checked by the core when added).
+    Bytes(Arc<[u8]>),
+    /// A public http(s) URL, passed to the provider as is.
+    Url(String),
+}
+
+/// One tile of the board.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct RefImage {
+    /// Stable id (the tile's key while it moves).
+    pub id: u32,
+    /// File name, or the URL's last segment.
+    pub name: String,
+    /// The bytes or the URL.
+    pub source: Source,
+    /// What the core read from the headers (`None` for URLs).
+    pub info: Option<ImageInfo>,
+    /// What the tile shows: an object URL of the bytes, or the URL itself.
+    pub preview: ImageUrl,
+}
+
+/// A file that was not added, and why.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Rejection {
+    /// The file name (or URL) as given.
+    pub name: String,
+    /// What was wrong and what to do, from the core.
+    pub reason: String,
+    /// The file, kept while "Shrink and add" is offered (too large only).
+    pub original: Option<Original>,
+    /// "Shrink and add" is at work on it.
+    pub shrinking: bool,
+}
+
+/// A rejected file's bytes (shown in `Debug` by their length only).
+#[derive(Clone, PartialEq, Eq)]
+pub struct Original(pub Arc<[u8]>);
+
+impl fmt::Debug for Original {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "Original({} bytes)", self.0.len())
+    }
+}
+
+/// The last tile removed, kept until the board changes again.
+#[derive(Clone, Debug, PartialEq, Eq)]
+struct Removal {
+    /// The tile.
+    image: RefImage,
+    /// Where it was.
+    index: usize,
+    /// The prompt before the removal renumbered it.
+    prompt: String,
+    /// The flags before.
+    orphaned: Vec<usize>,
+    /// The prompt right after: restored only if nobody edited it since.
+    prompt_after: String,
+}
+
+/// What the board takes: the chosen provider's limits, and a cap that may
+/// be lower than its own (a widget's `max-images`).
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Accepts {
+    /// The chosen provider.
+    pub provider: &'static ProviderInfo,
+    /// The most images the board takes.
+    pub max: usize,
+}
+
+impl Accepts {
+    /// What `provider` takes, capped at `cap` when given.
+    pub fn new(provider: &'static ProviderInfo, cap: Option<usize>) -> Self {
+        let max = cap.map_or(provider.max_images, |m| m.min(provider.max_images));
+        Self { provider, max }
+    }
+
+    /// "2 of 6 images (Reve takes up to 6): 4 more can be added."
+    pub fn summary(&self, count: usize) -> String {
+        let max = self.max;
+        let more = match max.saturating_sub(count) {
+            0 => "the board is full".to_string(),
+            1 => "1 more can be added".to_string(),
+            k => format!("{k} more can be added"),
+        };
+        // A widget's `max-images` may be lower than the provider's limit.
+        let who = if max < self.provider.max_images {
+            "this board"
+        } else {
+            self.provider.name
+        };
+        format!("{count} of {max} images ({who} takes up to {max}): {more}.")
+    }
+
+    /// Why `name` cannot join a board of `count` images, if it is full.
+    fn full(&self, name: &str, count: usize) -> Option<String> {
+        let (max, info) = (self.max, self.provider);
+        if count < max {
+            None
+        } else if max < info.max_images {
+            Some(format!(
+                "{name} was not added: this board takes at most {max} reference images; remove one first."
+            ))
+        } else {
+            Some(format!(
+                "{name} was not added: {} takes at most {} reference images; remove one first or choose another provider.",
+                info.name, info.max_images
+            ))
+        }
+    }
+}
+
+/// Makes what a tile shows for an image's bytes of a MIME type.
+pub type Previews = fn(&[u8], &str) -> ImageUrl;
+
+/// The images, the prompt and what follows from them.
+#[derive(Clone, Debug)]
+pub struct Board {
+    images: Vec<RefImage>,
+    prompt: String,
+    orphaned: Vec<usize>,
+    removed: Option<Removal>,
+    rejected: Vec<Rejection>,
+    next_id: u32,
+    previews: Previews,
+}
+
+impl Default for Board {
+    /// A board whose tiles have no previews (tests, tools).
+    fn default() -> Self {
+        Self::new(|_, _| ImageUrl::default())
+    }
+}
+
+impl Board {
+    /// An empty board whose tiles show what `previews` makes of their bytes.
+    pub fn new(previews: Previews) -> Self {
+        Self {
+            images: Vec::new(),
+            prompt: String::new(),
+            orphaned: Vec::new(),
+            removed: None,
+            rejected: Vec::new(),
+            next_id: 0,
+            previews,
+        }
+    }
+
+    /// The images, in prompt order (`<img>N</img>` is `images()[N]`).
+    pub fn images(&self) -> &[RefImage] {
+        &self.images
+    }
+
+    /// The prompt.
+    pub fn prompt(&self) -> &str {
+        &self.prompt
+    }
+
+    /// Ordinals (in the prompt's reference order) of references to an image
+    /// that was removed: flagged until the user edits the prompt.
+    pub fn orphaned(&self) -> &[usize] {
+        &self.orphaned
+    }
+
+    /// The name of the tile "Undo" would bring back, if any.
+    pub fn removed(&self) -> Option<&str> {
+        self.removed.as_ref().map(|r| r.image.name.as_str())
+    }
+
+    /// The files the last add turned away.
+    pub fn rejected(&self) -> &[Rejection] {
+        &self.rejected
+    }
+
+    /// The images as the core's input takes them.
+    pub fn sources(&self) -> Vec<ImageSource> {
+        self.images
+            .iter()
+            .map(|img| match &img.source {
+                Source::Bytes(bytes) => ImageSource::Bytes {
+                    data: bytes.to_vec(),
+                    name: Some(img.name.clone()),
+                },
+                Source::Url(url) => ImageSource::Url(url.clone()),
+            })
+            .collect()
+    }
+
+    /// One line per reference in the prompt, naming the image it points
+    /// at, and whether it is wrong (no such image, or its image was removed).
+    pub fn references(&self) -> Vec<(String, bool)> {
+        let p = &self.prompt;
+        prompt::references(p)
+            .enumerate()
+            .map(|(k, r)| {
+                let digits = p.get(r.digits.clone()).unwrap_or("?");
+                let (target, bad) = if self.orphaned.contains(&k) {
+                    ("its image was removed".to_string(), true)
+                } else {
+                    match self.images.get(r.index) {
+                        Some(img) => (img.name.clone(), false),
+                        None => (format!("no image {digits}"), true),
+                    }
+                };
+                (format!("<img>{digits}</img> → {target}"), bad)
+            })
+            .collect()
+    }
+
+    /// What to say while references to removed images are flagged.
+    pub fn orphan_warning(&self) -> Option<String> {
+        match self.orphaned.len() {
+            0 => None,
+            1 => Some("The prompt refers to an image that was removed (marked below): fix the reference or keep it as is.".to_string()),
+            n => Some(format!("The prompt has {n} references to images that were removed (marked below): fix them or keep them as they are.")),
+        }
+    }
+
+    /// Start a new batch of additions: the previous rejections are cleared.
+    pub fn begin_adding(&mut self) {
+        self.rejected.clear();
+    }
+
+    /// Turn a file away with `reason` (listed in the alert).
+    pub fn reject(&mut self, name: &str, reason: String) {
+        self.reject_keeping(name, reason, None);
+    }
+
+    fn reject_keeping(&mut self, name: &str, reason: String, original: Option<Original>) {
+        self.rejected.push(Rejection {
+            name: name.to_string(),
+            reason,
+            original,
+            shrinking: false,
+        });
+    }
+
+    fn push(&mut self, name: String, source: Source, info: Option<ImageInfo>, preview: ImageUrl) {
+        let id = self.next_id;
+        self.next_id = id.wrapping_add(1);
+        // The removed tile cannot come back any more.
+        self.removed = None;
+        self.images.push(RefImage {
+            id,
+            name,
+            source,
+            info,
+            preview,
+        });
+    }
+
+    /// Check a file's bytes with the core and add it, or list it as
+    /// rejected with the core's message. Returns whether it was added.
+    pub fn add_bytes(&mut self, name: &str, bytes: Vec<u8>, accepts: &Accepts) -> bool {
+        if let Some(reason) = accepts.full(name, self.images.len()) {
+            self.reject(name, reason);
+            return false;
+        }
+        let info = accepts.provider;
+        let found = match image::inspect(&bytes, Some(name), &info.limits) {
+            Ok(found) => found,
+            // Too large, but an image: offer to shrink it.
+            Err(e)
+                if matches!(
+                    e.code,
+                    ErrorCode::ImageTooLarge | ErrorCode::ImageDimensions
+                ) =>
+            {
+                self.reject_keeping(name, e.message, Some(Original(bytes.into())));
+                return false;
+            }
+            Err(e) => {
+                self.reject(name, e.message);
+                return false;
+            }
+        };
+        if !info.formats.contains(&found.format) {
+            self.reject(
+                name,
+                format!(
+                    "{name} is {}; {} does not take {} images.",
+                    found.format.label(),
+                    info.name,
+                    found.format.label()
+                ),
+            );
+            return false;
+        }
+        let preview = (self.previews)(&bytes, found.format.mime());
+        self.push(
+            name.to_string(),
+            Source::Bytes(bytes.into()),
+            Some(found),
+            preview,
+        );
+        true
+    }
+
+    /// Add an image by its public URL (http(s) only). Returns whether it was added.
+    pub fn add_url(&mut self, url: &str, accepts: &Accepts) -> bool {
+        let url = url.trim();
+        let lower = url.to_ascii_lowercase();
+        let web = lower.starts_with("https://") || lower.starts_with("http://");
+        if !web || url.len() <= 8 || url.chars().any(char::is_whitespace) {
+            self.reject(
+                url,
+                format!("{url} is not a web address; paste a public https:// URL of an image."),
+            );
+            return false;
+        }
+        if let Some(reason) = accepts.full(url, self.images.len()) {
+            self.reject(url, reason);
+            return false;
+        }
+        let name = url
+            .split(['?', '#'])
+            .next()
+            .and_then(|u| u.trim_end_matches('/').rsplit('/').next())
+            .filter(|n| !n.is_empty())
+            .unwrap_or(url)
+            .to_string();
+        self.push(name, Source::Url(url.to_string()), None, ImageUrl::new(url));
+        true
+    }
+
+    /// Remove image `index`: later references move down one; references to
+    /// the removed image are kept as written and flagged.
+    pub fn remove(&mut self, index: usize) {
+        if index >= self.images.len() {
+            return;
+        }
+        let image = self.images.remove(index);
+        let before = std::mem::take(&mut self.prompt);
+        let renumbered = prompt::remove_image(&before, index);
+        // Reference ordinals do not change with renumbering: flag by ordinal.
+        let flagged = prompt::references(&renumbered.prompt)
+            .enumerate()
+            .filter(|(_, r)| renumbered.orphaned.iter().any(|o| o.range == r.range))
+            .map(|(k, _)| k);
+        let orphaned_before = self.orphaned.clone();
+        for k in flagged {
+            if !self.orphaned.contains(&k) {
+                self.orphaned.push(k);
+            }
+        }
+        self.prompt.clone_from(&renumbered.prompt);
+        self.removed = Some(Removal {
+            image,
+            index,
+            prompt: before,
+            orphaned: orphaned_before,
+            prompt_after: renumbered.prompt,
+        });
+    }
+
+    /// Put the last removed tile back where it was, with the prompt and its
+    /// flags as they were. If the prompt was edited since, the edit stays
+    /// and the tile goes back last, so that no reference in it moves.
+    pub fn undo_removal(&mut self) {
+        let Some(removal) = self.removed.take() else {
+            return;
+        };
+        if self.prompt == removal.prompt_after {
+            let at = removal.index.min(self.images.len());
+            self.images.insert(at, removal.image);
+            self.prompt = removal.prompt;
+            self.orphaned = removal.orphaned;
+        } else {
+            self.images.push(removal.image);
+        }
+    }
+
+    /// Move image `from` to position `to`; the prompt's references follow it.
+    pub fn move_image(&mut self, from: usize, to: usize) {
+        let n = self.images.len();
+        if from >= n || to >= n || from == to {
+            return;
+        }
+        self.removed = None;
+        let image = self.images.remove(from);
+        self.images.insert(to, image);
+        self.prompt = prompt::move_image(&self.prompt, from, to);
+    }
+
+    /// The user typed: the prompt is theirs again, nothing stays flagged.
+    pub fn edit_prompt(&mut self, text: String) {
+        self.prompt = text;
+        self.orphaned.clear();
+    }
+
+    /// "Keep as is": the flagged references stay as written, unflagged.
+    pub fn keep_orphans(&mut self) {
+        self.orphaned.clear();
+    }
+
+    /// Write `<img>N</img>` into the prompt over `selection` (a textarea's,
+    /// in UTF-16 units; `None`: at the end). Returns where the cursor goes:
+    /// after the tag, in UTF-16 units.
+    pub fn insert_reference(&mut self, index: usize, selection: Option<(u32, u32)>) -> u32 {
+        let tag = format!("<img>{index}</img>");
+        let text = &self.prompt;
+        let end16 = text.encode_utf16().count() as u32;
+        let (start, end) = selection.map_or((end16, end16), |(s, e)| (s.min(end16), e.min(end16)));
+        let (start, end) = (
+            byte_at_utf16(text, start as usize),
+            byte_at_utf16(text, end.max(start) as usize),
+        );
+        let mut next = String::with_capacity(text.len() + tag.len());
+        next.push_str(&text[..start]);
+        next.push_str(&tag);
+        next.push_str(&text[end..]);
+        let caret = (text[..start].encode_utf16().count() + tag.len()) as u32;
+        self.edit_prompt(next);
+        caret
+    }
+
+    /// "Dismiss": forget the rejected files.
+    pub fn dismiss_rejections(&mut self) {
+        self.rejected.clear();
+    }
+
+    /// Mark rejected file `index` as being shrunk. Its name and bytes, if it
+    /// is one "Shrink and add" is offered for.
+    pub fn start_shrinking(&mut self, index: usize) -> Option<(String, Arc<[u8]>)> {
+        let entry = self.rejected.get_mut(index)?;
+        let bytes = entry.original.as_ref()?.0.clone();
+        entry.shrinking = true;
+        Some((entry.name.clone(), bytes))
+    }
+
+    /// The shrink of `original` ended: its smaller copy (a name and bytes)
+    /// goes through the checks like any file, or its entry says why not.
+    pub fn shrunk(
+        &mut self,
+        original: &Arc<[u8]>,
+        outcome: Result<(String, Vec<u8>), String>,
+        accepts: &Accepts,
+    ) {
+        // The entry may have moved (a dismiss, another add): find it again.
+        let position = self.rejected.iter().position(|r| {
+            r.original
+                .as_ref()
+                .is_some_and(|o| Arc::ptr_eq(&o.0, original))
+        });
+        match outcome {
+            Ok((name, bytes)) => {
+                if let Some(i) = position {
+                    self.rejected.remove(i);
+                }
+                self.add_bytes(&name, bytes, accepts);
+            }
+            Err(why) => {
+                if let Some(entry) = position.map(|i| &mut self.rejected[i]) {
+                    entry.reason = format!("{} could not be shrunk here: {why}", entry.name);
+                    entry.original = None;
+                    entry.shrinking = false;
+                }
+            }
+        }
+    }
+
+    /// Empty the board and the prompt.
+    pub fn clear(&mut self) {
+        *self = Self::new(self.previews);
+    }
+}
+
+/// The byte offset of UTF-16 offset `u` in `s` (a textarea's cursor).
+fn byte_at_utf16(s: &str, u: usize) -> usize {
+    let mut seen = 0;
+    for (i, c) in s.char_indices() {
+        if seen >= u {
+            return i;
+        }
+        seen += c.len_utf16();
+    }
+    s.len()
+}
+
+#[cfg(test)]
+mod tests {
+    use reve_remix_core::provider::{fal, reve};
+
+    use super::*;
+
+    const PNG: &[u8] = include_bytes!("../../../crates/core/tests/fixtures/png_rgb_64x48.png");
+    const JPEG: &[u8] =
+        include_bytes!("../../../crates/core/tests/fixtures/jpeg_baseline_80x60.jpg");
+    const WEBP: &[u8] = include_bytes!("../../../crates/core/tests/fixtures/webp_lossy_70x50.webp");
+    const GIF: &[u8] = include_bytes!("../../../crates/core/tests/fixtures/notes.gif");
+
+    fn reve() -> Accepts {
+        Accepts::new(&reve::INFO, None)
+    }
+
+    fn names(board: &Board) -> Vec<&str> {
+        board.images().iter().map(|i| i.name.as_str()).collect()
+    }
+
+    /// a.png, b.jpg and c.webp; the prompt refers to all three.
+    fn three_and_a_prompt() -> Board {
+        let mut board = Board::default();
+        assert!(board.add_bytes("a.png", PNG.to_vec(), &reve()));
+        assert!(board.add_bytes("b.jpg", JPEG.to_vec(), &reve()));
+        assert!(board.add_bytes("c.webp", WEBP.to_vec(), &reve()));
+        board.edit_prompt("<img>0</img> with <img>2</img> and <img>1</img>".into());
+        board
+    }
+
+    #[test]
+    fn files_are_checked_by_the_core_and_a_rejection_keeps_the_board() {
+        let mut board = Board::default();
+        assert!(board.add_bytes("cat.png", PNG.to_vec(), &reve()));
+        board.begin_adding();
+        assert!(!board.add_bytes("notes.heic", GIF.to_vec(), &reve()));
+        assert_eq!(names(&board), ["cat.png"]);
+        let info = board.images()[0].info.expect("inspected");
+        assert_eq!((info.width, info.height), (64, 48));
+        let [rejected] = board.rejected() else {
+            panic!("one rejection: {:?}", board.rejected())
+        };
+        assert_eq!(rejected.name, "notes.heic");
+        assert!(rejected.reason.contains("GIF"), "{}", rejected.reason);
+        assert_eq!(
+            rejected.original, None,
+            "only a file too large may be shrunk"
+        );
+        // The next add starts a new list.
+        board.begin_adding();
+        assert!(board.rejected().is_empty());
+    }
+
+    #[test]
+    fn a_file_too_large_is_kept_for_shrink_and_add() {
+        let mut board = Board::default();
+        let mut big = PNG.to_vec();
+        big.resize(1_600_000, 0);
+        assert!(!board.add_bytes("big.png", big, &reve()));
+        let (name, bytes) = board.start_shrinking(0).expect("offered");
+        assert_eq!(name, "big.png");
+        assert!(board.rejected()[0].shrinking);
+        board.shrunk(&bytes, Ok(("big.webp".into(), WEBP.to_vec())), &reve());
+        assert_eq!(names(&board), ["big.webp"]);
+        assert!(board.rejected().is_empty());
+    }
+
+    #[test]
+    fn a_shrink_that_fails_says_why_in_its_entry() {
+        let mut board = Board::default();
+        let mut big = PNG.to_vec();
+        big.resize(1_600_000, 0);
+        board.add_bytes("big.png", big, &reve());
+        let (_, bytes) = board.start_shrinking(0).expect("offered");
+        board.shrunk(&bytes, Err("no decoder.".into()), &reve());
+        let entry = &board.rejected()[0];
+        assert_eq!(
+            entry.reason,
+            "big.png could not be shrunk here: no decoder."
+        );
+        assert!(!entry.shrinking && entry.original.is_none());
+        assert!(board.start_shrinking(0).is_none(), "not offered again");
+    }
+
+    #[test]
+    fn the_board_stops_at_the_providers_limit_or_a_lower_cap() {
+        let mut board = Board::default();
+        let fal = Accepts::new(&fal::INFO, None);
+        for i in 0..4 {
+            assert!(board.add_bytes(&format!("{i}.png"), PNG.to_vec(), &fal));
+        }
+        assert!(!board.add_bytes("5.png", PNG.to_vec(), &fal));
+        assert!(board.rejected()[0].reason.contains("fal takes at most 4"));
+        assert!(
+            fal.summary(4)
+                .starts_with("4 of 4 images (fal takes up to 4): the board is full")
+        );
+
+        let capped = Accepts::new(&fal::INFO, Some(2));
+        assert_eq!(capped.max, 2);
+        assert_eq!(
+            capped.summary(1),
+            "1 of 2 images (this board takes up to 2): 1 more can be added."
+        );
+        assert!(!board.add_url("https://example.com/a.png", &capped));
+        assert!(
+            board.rejected()[1]
+                .reason
+                .contains("this board takes at most 2")
+        );
+    }
+
+    #[test]
+    fn a_url_needs_a_web_address_and_is_named_by_its_last_segment() {
+        let mut board = Board::default();
+        assert!(board.add_url(" https://images.example.com/cats/cat.png?w=2#x ", &reve()));
+        assert_eq!(names(&board), ["cat.png"]);
+        assert_eq!(
+            board.images()[0].source,
+            Source::Url("https://images.example.com/cats/cat.png?w=2#x".into())
+        );
+        assert!(!board.add_url("file:///home/me/cat.png", &reve()));
+        assert!(board.rejected()[0].reason.contains("is not a web address"));
+    }
+
+    #[test]
+    fn removing_an_image_renumbers_the_prompt_and_flags_its_references() {
+        let mut board = three_and_a_prompt();
+        board.remove(1);
+        assert_eq!(names(&board), ["a.png", "c.webp"]);
+        // c moved down to 1; the reference to the removed b is kept and flagged.
+        assert_eq!(
+            board.prompt(),
+            "<img>0</img> with <img>1</img> and <img>1</img>"
+        );
+        assert_eq!(board.orphaned(), [2]);
+        let refs = board.references();
+        assert_eq!(refs[1], ("<img>1</img> → c.webp".to_string(), false));
+        assert_eq!(
+            refs[2],
+            ("<img>1</img> → its image was removed".to_string(), true)
+        );
+        assert!(
+            board
+                .orphan_warning()
+                .is_some_and(|w| w.contains("refers to an image that was removed"))
+        );
+        // Editing the prompt is the fix: the flag goes.
+        board.edit_prompt("<img>0</img> with <img>1</img>".into());
+        assert!(board.orphaned().is_empty() && board.orphan_warning().is_none());
+    }
+
+    #[test]
+    fn keep_as_is_unflags_without_touching_the_prompt() {
+        let mut board = three_and_a_prompt();
+        board.remove(2);
+        assert_eq!(board.orphaned(), [1]);
+        board.keep_orphans();
+        assert!(board.orphaned().is_empty());
+        assert_eq!(
+            board.prompt(),
+            "<img>0</img> with <img>2</img> and <img>1</img>"
+        );
+    }
+
+    #[test]
+    fn undo_puts_the_tile_the_prompt_and_its_flags_back() {
+        let mut board = three_and_a_prompt();
+        board.remove(2);
+        board.remove(1);
+        assert_eq!(board.removed(), Some("b.jpg"));
+        board.undo_removal();
+        assert_eq!(names(&board), ["a.png", "b.jpg"]);
+        assert_eq!(
+            board.prompt(),
+            "<img>0</img> with <img>2</img> and <img>1</img>"
+        );
+        assert_eq!(board.orphaned(), [1], "the flag of the first removal stays");
+        assert_eq!(board.removed(), None, "one step of undo");
+    }
+
+    #[test]
+    fn undo_after_an_edit_keeps_the_edit_and_puts_the_tile_last() {
+        let mut board = three_and_a_prompt();
+        board.remove(0);
+        board.edit_prompt("<img>0</img> only".into());
+        board.undo_removal();
+        assert_eq!(names(&board), ["b.jpg", "c.webp", "a.png"]);
+        assert_eq!(board.prompt(), "<img>0</img> only");
+    }
+
+    #[test]
+    fn any_other_change_to_the_board_ends_the_chance_to_undo() {
+        let mut board = three_and_a_prompt();
+        board.remove(0);
+        board.add_url("https://example.com/d.png", &reve());
+        assert_eq!(board.removed(), None);
+        board.remove(0);
+        board.move_image(0, 1);
+        assert_eq!(board.removed(), None);
+        board.undo_removal();
+        assert_eq!(names(&board), ["d.png", "c.webp"]);
+    }
+
+    #[test]
+    fn moving_an_image_takes_its_references_along() {
+        let mut board = three_and_a_prompt();
+        board.move_image(2, 0);
+        assert_eq!(names(&board), ["c.webp", "a.png", "b.jpg"]);
+        assert_eq!(
+            board.prompt(),
+            "<img>1</img> with <img>0</img> and <img>2</img>"
+        );
+        // Out of range, or onto itself: nothing moves.
+        board.move_image(0, 3);
+        board.move_image(1, 1);
+        assert_eq!(names(&board), ["c.webp", "a.png", "b.jpg"]);
+    }
+
+    #[test]
+    fn a_reference_names_its_image_or_says_there_is_none() {
+        let mut board = Board::default();
+        board.add_bytes("cat.png", PNG.to_vec(), &reve());
+        board.edit_prompt("Put <img>0</img> on <img>1</img>".into());
+        assert_eq!(
+            board.references(),
+            [
+                ("<img>0</img> → cat.png".to_string(), false),
+                ("<img>1</img> → no image 1".to_string(), true)
+            ]
+        );
+    }
+
+    #[test]
+    fn a_reference_is_written_over_the_selection_counted_in_utf16() {
+        let mut board = Board::default();
+        board.edit_prompt("A ✨ 🐱 in the snow".into());
+        // After "A ✨ 🐱" (the cat is two UTF-16 units), over nothing.
+        let caret = board.insert_reference(1, Some((6, 6)));
+        assert_eq!(board.prompt(), "A ✨ 🐱<img>1</img> in the snow");
+        assert_eq!(caret, 6 + 12);
+        // Over a selection; and at the end when there is no cursor.
+        board.insert_reference(0, Some((0, 1)));
+        assert!(board.prompt().starts_with("<img>0</img> ✨"));
+        board.insert_reference(2, None);
+        assert!(board.prompt().ends_with("snow<img>2</img>"));
+    }
+
+    #[test]
+    fn previews_are_made_for_files_and_are_the_url_itself_for_urls() {
+        let mut board = Board::new(|bytes, mime| ImageUrl::new(format!("{mime}:{}", bytes.len())));
+        board.add_bytes("a.png", PNG.to_vec(), &reve());
+        board.add_url("https://example.com/b.png", &reve());
+        assert_eq!(
+            board.images()[0].preview.as_str(),
+            format!("image/png:{}", PNG.len())
+        );
+        assert_eq!(
+            board.images()[1].preview.as_str(),
+            "https://example.com/b.png"
+        );
+        board.clear();
+        assert!(board.images().is_empty() && board.prompt().is_empty());
+    }
+}

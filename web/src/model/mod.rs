@@ -1,0 +1,20 @@
+//! The app's rules, as plain data with native tests: no signals, no web
+//! APIs. The app holds these in signals and changes them only through
+//! their methods.
+
+pub mod board;
+pub mod format;
+mod image_url;
+pub mod messages;
+pub mod problems;
+pub mod results;
+pub mod run;
+pub mod settings;
+pub mod shrink;
+
+pub use board::{Accepts, Board, Original, RefImage, Rejection, Source};
+pub use image_url::ImageUrl;
+pub use problems::Problems;
+pub use results::{EARLIER_KEPT, Finished, Results};
+pub use run::{Phase, Run};
+pub use settings::{Connection, Options, Settings};

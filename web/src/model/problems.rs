@@ -1,0 +1,319 @@
+//! Every problem the core would reject, found before "Remix" is pressed and
+//! shown next to the control it is about.
+//!
+//! [`problems`] has the shape of the core's coming `problems(info, &input,
+//! &cfg)`: until it lands, it holds the app's own checks (the core's
+//! `prompt::check` for the prompt; image files were already checked by
+//! `image::inspect` when they joined the board). Swapping in the core's is
+//! a change to this file only: [`Field`], [`Problem`] and [`problems`] give
+//! way to the core's, and [`Problems::of`] sorts them by control as now.
+
+use reve_remix_core::provider::{
+    Config, ImageSource, ImageTransport, ProviderInfo, RemixInput, RemixOption,
+};
+use reve_remix_core::{ErrorCode, RemixError, prompt};
+
+use super::{Board, Settings};
+
+/// What a problem is about.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Field {
+    /// The key (or the proxy that would add it).
+    ApiKey,
+    /// The board as a whole: none, or too many.
+    Images,
+    /// One reference image, by its number.
+    Image(usize),
+    /// The prompt.
+    Prompt,
+    /// One of the options.
+    Option(RemixOption),
+}
+
+/// One problem: what it is about, and the error a run would end with.
+#[derive(Clone, Debug)]
+pub struct Problem {
+    /// What it is about.
+    pub field: Field,
+    /// Its code and the message that says what to do.
+    pub error: RemixError,
+}
+
+fn problem(field: Field, code: ErrorCode, message: String) -> Problem {
+    Problem {
+        field,
+        error: RemixError::new(code, message),
+    }
+}
+
+/// Everything that stands between `input` and a run on `info` with `cfg`,
+/// in the page's order.
+pub fn problems(info: &ProviderInfo, input: &RemixInput, cfg: &Config) -> Vec<Problem> {
+    let mut found = Vec::new();
+    let name = info.name;
+    let n = input.images.len();
+    if n == 0 {
+        found.push(problem(
+            Field::Images,
+            ErrorCode::NoImages,
+            format!(
+                "Add at least one reference image ({name} takes 1 to {}).",
+                info.max_images
+            ),
+        ));
+    } else if n > info.max_images {
+        let over = n - info.max_images;
+        found.push(problem(
+            Field::Images,
+            ErrorCode::TooManyImages,
+            format!(
+                "{name} takes at most {} reference images; remove {over} or choose another provider.",
+                info.max_images
+            ),
+        ));
+    } else {
+        for (i, img) in input.images.iter().enumerate() {
+            let message = match (img, info.transport) {
+                (ImageSource::Url(_), ImageTransport::Base64) => format!(
+                    "{name} takes image files, not URLs: remove reference {i} or choose another provider."
+                ),
+                (ImageSource::Bytes { name: file, .. }, ImageTransport::Url) => format!(
+                    "{name} only takes public https URLs of images: reference {i} ({}) is a file. Add images by URL or choose another provider.",
+                    file.as_deref().unwrap_or("a file")
+                ),
+                (ImageSource::Url(u), ImageTransport::Url)
+                    if !u.to_ascii_lowercase().starts_with("https://") =>
+                {
+                    format!("{name} only takes https URLs: reference {i} is not one.")
+                }
+                _ => continue,
+            };
+            found.push(problem(Field::Image(i), ErrorCode::InvalidOption, message));
+        }
+    }
+
+    let p = &input.prompt;
+    if let Err(e) = prompt::check(p, n) {
+        found.push(Problem {
+            field: Field::Prompt,
+            error: e,
+        });
+    } else {
+        let chars = prompt::char_count(p);
+        if chars > info.prompt_max_chars {
+            found.push(problem(
+                Field::Prompt,
+                ErrorCode::PromptTooLong,
+                format!(
+                    "The prompt is {chars} characters; {name} takes at most {}.",
+                    info.prompt_max_chars
+                ),
+            ));
+        }
+    }
+
+    if let Some(t) = input.test_time_scaling {
+        let (lo, hi) = info.test_time_scaling.unwrap_or((1, 1));
+        if !(lo..=hi).contains(&t) {
+            found.push(problem(
+                Field::Option(RemixOption::TestTimeScaling),
+                ErrorCode::InvalidOption,
+                format!("Test-time scaling must be a whole number from {lo} to {hi} on {name}."),
+            ));
+        }
+    }
+    if input.version.as_ref().is_some_and(|v| v.len() > 100) {
+        found.push(problem(
+            Field::Option(RemixOption::Version),
+            ErrorCode::InvalidOption,
+            "The version is too long; use a model version such as \"latest\".".to_string(),
+        ));
+    }
+
+    // A proxy adds the key itself.
+    if cfg.api_key.is_none() && cfg.proxy_url.is_none() {
+        found.push(problem(
+            Field::ApiKey,
+            ErrorCode::MissingApiKey,
+            format!(
+                "{name} needs an API key: paste it in \"API key\", or use the local mock provider."
+            ),
+        ));
+    }
+    found
+}
+
+/// What stands between the page's input and a run, by control: the first
+/// problem about each.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Problems {
+    /// About the board: none, too many, or one the provider cannot take.
+    pub images: Option<String>,
+    /// About the prompt: empty, too long, an unknown reference.
+    pub prompt: Option<String>,
+    /// About a reference to a removed image, flagged until the user looks.
+    pub orphaned: Option<String>,
+    /// About an option's value.
+    pub options: Option<String>,
+    /// About the API key.
+    pub key: Option<String>,
+}
+
+impl Problems {
+    /// The problems of a run with `settings` and `board` now.
+    pub fn of(settings: &Settings, board: &Board) -> Self {
+        let info = settings.info();
+        let mut by_control = Self {
+            orphaned: board.orphan_warning(),
+            options: settings.options.unreadable(info),
+            ..Self::default()
+        };
+        for p in problems(info, &settings.input(board), &settings.config()) {
+            let slot = match p.field {
+                Field::Images | Field::Image(_) => &mut by_control.images,
+                Field::Prompt => &mut by_control.prompt,
+                Field::Option(_) => &mut by_control.options,
+                Field::ApiKey => &mut by_control.key,
+            };
+            if slot.is_none() {
+                *slot = Some(p.error.message);
+            }
+        }
+        by_control
+    }
+
+    /// The first problem, in the order of the page: why "Remix" is disabled.
+    pub fn first(&self) -> Option<&str> {
+        [
+            &self.images,
+            &self.prompt,
+            &self.orphaned,
+            &self.options,
+            &self.key,
+        ]
+        .into_iter()
+        .flatten()
+        .map(String::as_str)
+        .next()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::Accepts;
+
+    const PNG: &[u8] = include_bytes!("../../../crates/core/tests/fixtures/png_rgb_64x48.png");
+
+    fn settings(provider: &str) -> Settings {
+        Settings {
+            provider: provider.to_string(),
+            ..Settings::default()
+        }
+    }
+
+    fn board_with(prompt: &str, files: usize, urls: &[&str]) -> Board {
+        let mut board = Board::default();
+        let all = Accepts::new(&reve_remix_core::provider::reve::INFO, None);
+        for i in 0..files {
+            assert!(board.add_bytes(&format!("{i}.png"), PNG.to_vec(), &all));
+        }
+        for url in urls {
+            assert!(board.add_url(url, &all));
+        }
+        board.edit_prompt(prompt.to_string());
+        board
+    }
+
+    #[test]
+    fn an_empty_page_asks_for_an_image_first() {
+        let p = Problems::of(&settings("reve"), &Board::default());
+        assert_eq!(p.first(), p.images.as_deref());
+        assert!(
+            p.images
+                .is_some_and(|m| m.starts_with("Add at least one reference image"))
+        );
+        assert!(p.prompt.is_some());
+        assert_eq!(p.key, None, "the mock needs no key");
+    }
+
+    #[test]
+    fn the_prompt_is_checked_by_the_core_against_the_board() {
+        let s = settings("reve");
+        let p = Problems::of(&s, &board_with("A cat from <img>3</img> ✨", 1, &[]));
+        assert!(p.prompt.is_some_and(|m| m.contains("<img>3</img>")));
+        let p = Problems::of(&s, &board_with(&"x".repeat(2561), 1, &[]));
+        assert!(p.prompt.is_some_and(|m| m.contains("limit is 2,560")));
+        assert_eq!(
+            Problems::of(&s, &board_with("A cat from <img>0</img>", 1, &[])),
+            Problems::default()
+        );
+    }
+
+    #[test]
+    fn a_url_on_a_provider_that_takes_files_only_is_named() {
+        let board = board_with(
+            "<img>0</img> and <img>1</img>",
+            1,
+            &["https://example.com/cat.png"],
+        );
+        let p = Problems::of(&settings("reve"), &board);
+        assert_eq!(
+            p.images.as_deref(),
+            Some(
+                "Reve takes image files, not URLs: remove reference 1 or choose another provider."
+            )
+        );
+        assert_eq!(Problems::of(&settings("fal"), &board).images, None);
+        let p = Problems::of(&settings("pixazo"), &board);
+        assert!(
+            p.images
+                .is_some_and(|m| m.contains("reference 0 (0.png) is a file"))
+        );
+    }
+
+    #[test]
+    fn a_removed_image_still_referred_to_comes_before_the_options_and_the_key() {
+        // The second reference stays as written, now naming the third image.
+        let mut board = board_with("<img>0</img> and <img>1</img>", 3, &[]);
+        board.remove(1);
+        assert_eq!(board.prompt(), "<img>0</img> and <img>1</img>");
+        let mut s = settings("reve");
+        s.connection.set_mock(false);
+        s.options.test_time_scaling = "99".into();
+        let p = Problems::of(&s, &board);
+        assert_eq!(p.first(), p.orphaned.as_deref());
+        assert!(
+            p.options
+                .is_some_and(|m| m.starts_with("Test-time scaling must be a whole number"))
+        );
+        assert!(
+            p.key
+                .is_some_and(|m| m.starts_with("Reve needs an API key"))
+        );
+    }
+
+    #[test]
+    fn through_a_proxy_no_key_is_asked_for() {
+        let mut s = settings("replicate");
+        s.connection.set_through_proxy(true);
+        let p = Problems::of(&s, &board_with("<img>0</img>", 1, &[]));
+        assert_eq!(p.key, None);
+    }
+
+    #[test]
+    fn each_problem_says_what_it_is_about_and_carries_the_cores_code() {
+        let s = settings("reve");
+        let board = board_with("", 0, &[]);
+        let found = problems(s.info(), &s.input(&board), &s.config());
+        let fields: Vec<(Field, ErrorCode)> =
+            found.iter().map(|p| (p.field, p.error.code)).collect();
+        assert_eq!(
+            fields,
+            [
+                (Field::Images, ErrorCode::NoImages),
+                (Field::Prompt, ErrorCode::EmptyPrompt)
+            ]
+        );
+    }
+}

@@ -1,0 +1,389 @@
+//! The settings: the provider, its options and the connection (the local
+//! mock, a proxy, or a key; a base URL), and what follows from them: where
+//! requests go, which key they carry, and the core's `RemixInput` and
+//! `Config` for a run. Options the chosen provider does not take are left
+//! out of the input, so switching providers never turns a stale choice
+//! into an error.
+
+use reve_remix_core::http::Secret;
+use reve_remix_core::provider::{self, Config, Cors, ProviderInfo, RemixInput, RemixOption};
+use serde::{Deserialize, Serialize};
+
+use super::{Accepts, Board};
+
+/// Where the mock provider listens unless the page says `?mock=<origin>`.
+pub const DEFAULT_MOCK_ORIGIN: &str = "http://127.0.0.1:8787";
+/// Where "Through the proxy" sends requests unless the page says
+/// `?proxy=<url>`: the proxy `cargo xtask serve` starts.
+pub const DEFAULT_PROXY_URL: &str = "http://127.0.0.1:8788";
+/// The provider chosen on a first visit (synchronous, fast with the mock).
+pub const DEFAULT_PROVIDER: &str = "reve";
+/// The key the mock accepts when the "API key" field is empty.
+pub const MOCK_KEY: &str = "mock";
+
+/// The table entry of provider `id`, or the first provider's.
+pub fn info_for(id: &str) -> &'static ProviderInfo {
+    let all = provider::providers();
+    all.iter()
+        .find(|p| p.id == id)
+        .or_else(|| all.first())
+        .unwrap_or(&provider::reve::INFO)
+}
+
+/// The options beyond prompt and images, as the form holds them ("" = not set).
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct Options {
+    /// `16:9`, … or "" for the provider's default.
+    pub aspect_ratio: String,
+    /// Model version, e.g. `latest`.
+    pub version: String,
+    /// Test-time scaling, as typed.
+    pub test_time_scaling: String,
+    /// `2`, `3`, `4` or "".
+    pub upscale_factor: String,
+    /// Transparent background.
+    pub remove_background: bool,
+    /// One of the provider's output formats, or "".
+    pub output_format: String,
+}
+
+impl Options {
+    /// What was typed but cannot be read as a value at all (the core checks
+    /// the values that can): test-time scaling that is not a whole number.
+    pub fn unreadable(&self, info: &ProviderInfo) -> Option<String> {
+        let typed = self.test_time_scaling.trim();
+        let readable = typed.is_empty() || typed.parse::<u32>().is_ok();
+        (info.supports(RemixOption::TestTimeScaling) && !readable).then(|| {
+            let (lo, hi) = info.test_time_scaling.unwrap_or((1, 1));
+            format!(
+                "Test-time scaling must be a whole number from {lo} to {hi} on {}.",
+                info.name
+            )
+        })
+    }
+
+    /// Write the options `info` takes into `input`.
+    fn fill(&self, info: &ProviderInfo, input: &mut RemixInput) {
+        let set = |opt: RemixOption, value: &str| {
+            let value = value.trim();
+            (info.supports(opt) && !value.is_empty()).then(|| value.to_string())
+        };
+        input.aspect_ratio = set(RemixOption::AspectRatio, &self.aspect_ratio)
+            .filter(|a| info.aspect_ratios.contains(&a.as_str()));
+        input.version = set(RemixOption::Version, &self.version);
+        input.test_time_scaling =
+            set(RemixOption::TestTimeScaling, &self.test_time_scaling).and_then(|t| t.parse().ok());
+        input.upscale_factor =
+            set(RemixOption::UpscaleFactor, &self.upscale_factor).and_then(|u| u.parse().ok());
+        input.remove_background = (info.supports(RemixOption::RemoveBackground)
+            && self.remove_background)
+            .then_some(true);
+        input.output_format = set(RemixOption::OutputFormat, &self.output_format)
+            .filter(|f| info.output_formats.contains(&f.as_str()));
+    }
+}
+
+/// How requests reach the provider.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Connection {
+    /// Send to the local mock provider instead of the real one.
+    pub mock: bool,
+    /// The mock's origin (`?mock=` or [`DEFAULT_MOCK_ORIGIN`]).
+    pub mock_origin: String,
+    /// The API key as typed (memory and this session only, unless remembered).
+    pub api_key: String,
+    /// Keep the key in this browser's localStorage.
+    pub remember_key: bool,
+    /// Replaces the provider's origin when not empty.
+    pub base_url: String,
+    /// Sends every request here, without the key, when not empty.
+    pub proxy_url: String,
+    /// What "Through the proxy" fills in (`?proxy=` or [`DEFAULT_PROXY_URL`]).
+    pub default_proxy: String,
+}
+
+impl Default for Connection {
+    /// The site's first visit: the local mock, nothing typed.
+    fn default() -> Self {
+        Self {
+            mock: true,
+            mock_origin: DEFAULT_MOCK_ORIGIN.to_string(),
+            api_key: String::new(),
+            remember_key: false,
+            base_url: String::new(),
+            proxy_url: String::new(),
+            default_proxy: DEFAULT_PROXY_URL.to_string(),
+        }
+    }
+}
+
+impl Connection {
+    /// What the "Base URL" field stands for when empty: the mock's path for
+    /// `info` in mock mode, else the provider's own origin.
+    pub fn default_base_url(&self, info: &ProviderInfo) -> String {
+        if self.mock {
+            format!("{}/{}", self.mock_origin.trim_end_matches('/'), info.id)
+        } else {
+            info.base_url.to_string()
+        }
+    }
+
+    /// The base URL requests go to: the field when filled, else the default.
+    pub fn base_url(&self, info: &ProviderInfo) -> String {
+        let typed = self.base_url.trim();
+        if typed.is_empty() {
+            self.default_base_url(info)
+        } else {
+            typed.to_string()
+        }
+    }
+
+    /// The key a run sends: the field, or [`MOCK_KEY`] in mock mode.
+    pub fn key(&self) -> Option<String> {
+        let key = self.api_key.trim();
+        if !key.is_empty() {
+            Some(key.to_string())
+        } else if self.mock {
+            Some(MOCK_KEY.to_string())
+        } else {
+            None
+        }
+    }
+
+    /// Requests go through a proxy (which adds the key).
+    pub fn proxied(&self) -> bool {
+        !self.proxy_url.trim().is_empty()
+    }
+
+    /// `info` does not answer browsers, and nothing is set to reach it
+    /// another way: said before the run fails the way a CORS block does.
+    pub fn needs_proxy(&self, info: &ProviderInfo) -> bool {
+        !self.mock && info.cors == Cors::No && !self.proxied() && self.base_url.trim().is_empty()
+    }
+
+    /// "Use the local mock provider": on, it leaves the proxy.
+    pub fn set_mock(&mut self, on: bool) {
+        self.mock = on;
+        if on {
+            self.proxy_url.clear();
+        }
+    }
+
+    /// "Through the proxy": on, it leaves the mock and fills in the default
+    /// proxy unless one is typed; off, it forgets the proxy.
+    pub fn set_through_proxy(&mut self, on: bool) {
+        if on {
+            self.mock = false;
+            if !self.proxied() {
+                self.proxy_url.clone_from(&self.default_proxy);
+            }
+        } else {
+            self.proxy_url.clear();
+        }
+    }
+
+    /// "Forget": no key, and none remembered.
+    pub fn forget_key(&mut self) {
+        self.api_key.clear();
+        self.remember_key = false;
+    }
+}
+
+/// Everything a run is sent with besides the board.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Settings {
+    /// Provider id.
+    pub provider: String,
+    /// Options beyond prompt and images.
+    pub options: Options,
+    /// How requests reach it.
+    pub connection: Connection,
+    /// A lower cap on the board than the provider's (the widget's `max-images`).
+    pub max_images: Option<usize>,
+}
+
+impl Default for Settings {
+    fn default() -> Self {
+        Self {
+            provider: DEFAULT_PROVIDER.to_string(),
+            options: Options::default(),
+            connection: Connection::default(),
+            max_images: None,
+        }
+    }
+}
+
+impl Settings {
+    /// The chosen provider's table entry.
+    pub fn info(&self) -> &'static ProviderInfo {
+        info_for(&self.provider)
+    }
+
+    /// What the board takes.
+    pub fn accepts(&self) -> Accepts {
+        Accepts::new(self.info(), self.max_images)
+    }
+
+    /// The connection of a run. Through a proxy the page sends no key at
+    /// all: the proxy adds its own.
+    pub fn config(&self) -> Config {
+        let c = &self.connection;
+        let proxy_url = Some(c.proxy_url.trim().to_string()).filter(|p| !p.is_empty());
+        Config {
+            provider: self.provider.clone(),
+            api_key: c.key().filter(|_| proxy_url.is_none()).map(Secret::new),
+            base_url: Some(c.base_url(self.info())),
+            proxy_url,
+        }
+    }
+
+    /// What a run with `board` sends.
+    pub fn input(&self, board: &Board) -> RemixInput {
+        let mut input = RemixInput {
+            prompt: board.prompt().to_string(),
+            images: board.sources(),
+            ..RemixInput::default()
+        };
+        self.options.fill(self.info(), &mut input);
+        input
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn on(provider: &str) -> Settings {
+        Settings {
+            provider: provider.to_string(),
+            ..Settings::default()
+        }
+    }
+
+    #[test]
+    fn the_mock_serves_each_provider_under_its_id_with_the_mock_key() {
+        let s = on("fal");
+        let cfg = s.config();
+        assert_eq!(cfg.base_url.as_deref(), Some("http://127.0.0.1:8787/fal"));
+        assert_eq!(
+            cfg.api_key.map(|k| k.expose().to_string()).as_deref(),
+            Some(MOCK_KEY)
+        );
+        assert_eq!(cfg.proxy_url, None);
+    }
+
+    #[test]
+    fn a_typed_base_url_and_key_win_and_a_real_provider_needs_a_key() {
+        let mut s = on("reve");
+        s.connection.set_mock(false);
+        assert_eq!(s.connection.key(), None);
+        assert_eq!(
+            s.config().base_url.as_deref(),
+            Some(provider::reve::INFO.base_url)
+        );
+        s.connection.api_key = "  sk-1 ".into();
+        s.connection.base_url = " https://eu.example.com/reve ".into();
+        let cfg = s.config();
+        assert_eq!(
+            cfg.api_key.map(|k| k.expose().to_string()).as_deref(),
+            Some("sk-1")
+        );
+        assert_eq!(cfg.base_url.as_deref(), Some("https://eu.example.com/reve"));
+    }
+
+    #[test]
+    fn through_the_proxy_no_key_is_sent_and_the_mock_is_left() {
+        let mut s = on("replicate");
+        s.connection.api_key = "sk-1".into();
+        s.connection.set_through_proxy(true);
+        assert!(!s.connection.mock);
+        let cfg = s.config();
+        assert_eq!(cfg.proxy_url.as_deref(), Some(DEFAULT_PROXY_URL));
+        assert_eq!(cfg.api_key, None);
+        // A proxy typed before is kept; the mock turns it off again.
+        s.connection.proxy_url = "https://proxy.example.com".into();
+        s.connection.set_through_proxy(true);
+        assert_eq!(s.connection.proxy_url, "https://proxy.example.com");
+        s.connection.set_mock(true);
+        assert!(!s.connection.proxied());
+    }
+
+    #[test]
+    fn a_provider_browsers_cannot_reach_asks_for_a_proxy_until_one_is_set() {
+        let mut s = on("replicate");
+        assert!(
+            !s.connection.needs_proxy(s.info()),
+            "the mock answers browsers"
+        );
+        s.connection.set_mock(false);
+        assert!(s.connection.needs_proxy(s.info()));
+        s.connection.proxy_url = "https://proxy.example.com/remix".into();
+        assert!(!s.connection.needs_proxy(s.info()));
+        assert!(!on("reve").connection.needs_proxy(&provider::reve::INFO));
+    }
+
+    #[test]
+    fn forget_drops_the_key_and_the_wish_to_remember_it() {
+        let mut c = Connection {
+            api_key: "sk-1".into(),
+            remember_key: true,
+            ..Connection::default()
+        };
+        c.forget_key();
+        assert!(c.api_key.is_empty() && !c.remember_key);
+    }
+
+    #[test]
+    fn options_the_provider_does_not_take_are_left_out_of_the_input() {
+        let mut s = on("reve");
+        s.options = Options {
+            aspect_ratio: "16:9".into(),
+            output_format: "jpeg".into(),
+            test_time_scaling: " 3 ".into(),
+            upscale_factor: "2".into(),
+            ..Options::default()
+        };
+        let mut board = Board::default();
+        board.edit_prompt("a cat".into());
+        let input = s.input(&board);
+        assert_eq!(input.prompt, "a cat");
+        assert_eq!(input.aspect_ratio.as_deref(), Some("16:9"));
+        assert_eq!(input.test_time_scaling, Some(3));
+        assert_eq!(input.upscale_factor, Some(2));
+        assert_eq!(input.output_format, None, "Reve has no output format");
+        s.provider = "fal".into();
+        let input = s.input(&board);
+        assert_eq!(input.output_format.as_deref(), Some("jpeg"));
+        assert_eq!(
+            input.test_time_scaling, None,
+            "fal has no test-time scaling"
+        );
+    }
+
+    #[test]
+    fn test_time_scaling_that_is_no_number_is_said_at_once() {
+        let mut o = Options {
+            test_time_scaling: "lots".into(),
+            ..Options::default()
+        };
+        let said = o.unreadable(&provider::reve::INFO).expect("unreadable");
+        assert!(
+            said.starts_with("Test-time scaling must be a whole number from"),
+            "{said}"
+        );
+        assert_eq!(
+            o.unreadable(&provider::fal::INFO),
+            None,
+            "fal does not take it"
+        );
+        o.test_time_scaling = "4".into();
+        assert_eq!(o.unreadable(&provider::reve::INFO), None);
+    }
+
+    #[test]
+    fn an_unknown_provider_reads_as_the_first() {
+        assert_eq!(info_for("nope").id, provider::providers()[0].id);
+        assert_eq!(on("fal").accepts().max, 4);
+    }
+}
