@@ -1,36 +1,245 @@
-//! The whole app: the board, the prompt, the provider and its options, the
-//! connection, the run and the result, laid out as one page.
+//! The app's wiring: one board's state (a [`Store`] of signals holding the
+//! plain values of `model/`), and the two layouts, the site's and the
+//! widget's, that hand each component its slice of it and the callbacks
+//! that change the rest. The store itself is never passed to a component.
 
+use leptos::html::Textarea;
 use leptos::prelude::*;
+use reve_remix_core::job::Job;
+use reve_remix_core::provider::ProviderInfo;
 
-use crate::board::Board;
-use crate::connection::Connection;
-use crate::dyn_view::on_drag;
-use crate::options_panel::OptionsPanel;
-use crate::prompt_editor::PromptEditor;
-use crate::provider_picker::ProviderPicker;
-use crate::result_view::ResultView;
-use crate::run_panel::RunPanel;
-use crate::state::AppState;
-use crate::storage;
-use crate::validation;
+use crate::browser::blob;
+use crate::components::dyn_view::{Dyn, Handler, handler, on_drag, read, text};
+use crate::components::{
+    BoardPanel, ConnectionPanel, OptionsPanel, PromptEditor, ProviderPicker, ResultView, RunPanel,
+};
+use crate::model::settings::info_for;
+use crate::model::{Accepts, Board, Connection, Finished, NamedFile, Options, Problems, Settings};
+use crate::persist;
+use crate::runner::Runner;
+
+/// The settings as the app holds them: one signal per panel that edits them.
+#[derive(Clone, Copy)]
+pub struct SettingsSignals {
+    /// Provider id ("Provider").
+    pub provider: RwSignal<String>,
+    /// Options beyond prompt and images ("Options").
+    pub options: RwSignal<Options>,
+    /// How requests reach the provider ("Connection").
+    pub connection: RwSignal<Connection>,
+    /// A lower cap on the board than the provider's (the widget's `max-images`).
+    pub max_images: RwSignal<Option<usize>>,
+}
+
+impl SettingsSignals {
+    fn new(settings: Settings) -> Self {
+        Self {
+            provider: RwSignal::new(settings.provider),
+            options: RwSignal::new(settings.options),
+            connection: RwSignal::new(settings.connection),
+            max_images: RwSignal::new(settings.max_images),
+        }
+    }
+
+    /// The settings now (tracked).
+    pub fn get(&self) -> Settings {
+        Settings {
+            provider: self.provider.get(),
+            options: self.options.get(),
+            connection: self.connection.get(),
+            max_images: self.max_images.get(),
+        }
+    }
+
+    /// The settings now (not tracked).
+    pub fn get_untracked(&self) -> Settings {
+        untrack(|| self.get())
+    }
+}
+
+/// One board's state: the board, the settings and the runs.
+#[derive(Clone, Copy)]
+pub struct Store {
+    /// The images, the prompt and what follows from them.
+    pub board: RwSignal<Board>,
+    /// Provider, options, connection.
+    pub settings: SettingsSignals,
+    /// The run, the results, and the handles that steer a run.
+    pub runner: Runner,
+}
+
+impl Store {
+    /// A fresh store: empty board and prompt, the default provider over `connection`.
+    pub fn new(connection: Connection) -> Self {
+        Self {
+            board: RwSignal::new(Board::new(blob::image_url)),
+            settings: SettingsSignals::new(Settings {
+                connection,
+                ..Settings::default()
+            }),
+            runner: Runner::new(),
+        }
+    }
+
+    /// Start a run with what the page holds now (ignored while one is running).
+    pub fn remix(&self) {
+        let settings = self.settings.get_untracked();
+        let input = self.board.with_untracked(|b| settings.input(b));
+        self.runner.start(input, settings.config());
+    }
+
+    /// Follow again a job submitted before the page reloaded (see
+    /// [`Runner::resume`]), with its own provider whatever the picker said.
+    pub fn resume(&self, job: Job, started_ms: f64, prompt: String) {
+        if self.runner.running() {
+            return;
+        }
+        self.settings.provider.set(job.provider.to_string());
+        let cfg = self.settings.get_untracked().config();
+        self.runner.resume(job, cfg, started_ms, prompt);
+    }
+
+    /// Add a file's bytes to the board, as an add of its own (the last
+    /// add's rejections are cleared). Returns whether it was added.
+    pub fn add_bytes(&self, name: &str, bytes: Vec<u8>) -> bool {
+        let accepts = self.settings.get_untracked().accepts();
+        self.board
+            .try_update(|b| {
+                b.begin_adding();
+                b.add_bytes(name, bytes, &accepts)
+            })
+            .unwrap_or(false)
+    }
+
+    /// Add a public image URL to the board, as an add of its own.
+    pub fn add_url(&self, url: &str) -> bool {
+        let accepts = self.settings.get_untracked().accepts();
+        self.board
+            .try_update(|b| {
+                b.begin_adding();
+                b.add_url(url, &accepts)
+            })
+            .unwrap_or(false)
+    }
+}
 
 /// The app with its state restored from this session (and kept there).
 #[component]
 pub fn App() -> impl IntoView {
-    let state = AppState::new();
-    storage::restore(state);
-    storage::persist(state);
-    view! { <Page state /> }
+    let store = Store::new(Connection::default());
+    persist::restore(store);
+    persist::keep(store);
+    site(store)
 }
 
-/// The page for a given state (component tests mount it with a fresh one).
+/// The site's page with a fresh state and no storage (component tests mount it).
 #[component]
-pub fn Page(
-    /// The app's state.
-    state: AppState,
-) -> impl IntoView {
-    let problems = Memo::new(move |_| validation::problems(state));
+pub fn Page() -> impl IntoView {
+    site(Store::new(Connection::default()))
+}
+
+/// What both layouts hand their components: values derived from the store
+/// and the callbacks of the panels.
+#[derive(Clone)]
+struct Wiring {
+    /// The chosen provider's table entry.
+    provider: Signal<&'static ProviderInfo>,
+    /// What stands between the input and a run, by control.
+    problems: Memo<Problems>,
+    /// The "Prompt" textarea.
+    area: NodeRef<Textarea>,
+    /// Write `<img>N</img>` at the prompt's cursor.
+    on_insert: Handler<usize>,
+    /// Start a run.
+    on_remix: Handler<()>,
+    /// Stop it.
+    on_cancel: Handler<()>,
+    /// Put a result on the board.
+    on_use: Handler<Finished>,
+    /// A result's name and bytes by its URL (dragged back onto the board).
+    result_file: Handler<String, Option<NamedFile>>,
+}
+
+impl Wiring {
+    fn new(store: Store) -> Self {
+        let Store {
+            board,
+            settings,
+            runner,
+        } = store;
+        let provider = Signal::derive(move || settings.provider.with(|id| info_for(id)));
+        let problems = Memo::new(move |_| {
+            let settings = settings.get();
+            board.with(|b| Problems::of(&settings, b))
+        });
+        let area = NodeRef::new();
+        let on_insert = handler(move |index: usize| {
+            let el = area.get_untracked();
+            let selection = el.as_ref().and_then(|a: &web_sys::HtmlTextAreaElement| {
+                Some((a.selection_start().ok()??, a.selection_end().ok()??))
+            });
+            let Some(caret) = board.try_update(|b| b.insert_reference(index, selection)) else {
+                return;
+            };
+            if let Some(a) = el {
+                a.set_value(&board.with_untracked(|b| b.prompt().to_string()));
+                let _ = a.set_selection_range(caret, caret);
+                let _ = a.focus();
+            }
+        });
+        Self {
+            provider,
+            problems,
+            area,
+            on_insert,
+            on_remix: handler(move |()| store.remix()),
+            on_cancel: handler(move |()| runner.cancel()),
+            on_use: handler(move |done: Finished| {
+                match &done.bytes {
+                    Some(bytes) => store.add_bytes(&done.file_name, bytes.to_vec()),
+                    None => store.add_url(done.src.as_str()),
+                };
+            }),
+            result_file: handler(move |src: String| {
+                runner.results.with_untracked(|r| r.file_at(&src))
+            }),
+        }
+    }
+
+    /// What the board takes.
+    fn accepts(&self, settings: SettingsSignals) -> Dyn<Accepts> {
+        let provider = self.provider;
+        read(move || Accepts::new(provider.get(), settings.max_images.get()))
+    }
+
+    /// The problem about one control ("" when there is none).
+    fn about(&self, which: fn(&Problems) -> &Option<String>) -> Dyn<String> {
+        let problems = self.problems;
+        text(move || problems.with(|p| which(p).clone().unwrap_or_default()))
+    }
+
+    /// Why "Remix" cannot run ("" when it can).
+    fn blocked(&self) -> Dyn<String> {
+        let problems = self.problems;
+        text(move || problems.with(|p| p.first().unwrap_or_default().to_string()))
+    }
+
+    /// The most characters the provider takes in a prompt.
+    fn max_chars(&self) -> Dyn<usize> {
+        let provider = self.provider;
+        read(move || provider.get().prompt_max_chars)
+    }
+}
+
+/// The whole site: the board, the prompt, the provider and its options, the
+/// connection, the run and the result, laid out as one page.
+fn site(store: Store) -> impl IntoView {
+    let w = Wiring::new(store);
+    let Store {
+        board,
+        settings,
+        runner,
+    } = store;
     view! {
         // A file dropped beside the board must not replace the page.
         <main
@@ -43,15 +252,42 @@ pub fn Page(
                 <p class="tagline">"One image from a prompt and up to six references."</p>
             </header>
             <div class="layout">
-                <Board state problems />
-                <PromptEditor state problems />
+                <BoardPanel
+                    board
+                    accepts=w.accepts(settings)
+                    problem=w.about(|p| &p.images)
+                    on_insert=w.on_insert.clone()
+                    result_file=w.result_file.clone()
+                />
+                <PromptEditor
+                    board
+                    max_chars=w.max_chars()
+                    problem=w.about(|p| &p.prompt)
+                    blocked=w.blocked()
+                    area=w.area
+                    on_remix=w.on_remix.clone()
+                />
                 <aside class="panel settings" aria-label="Provider and options">
-                    <ProviderPicker state />
-                    <OptionsPanel state problems />
-                    <Connection state problems />
+                    <ProviderPicker provider=settings.provider />
+                    <OptionsPanel
+                        provider=w.provider
+                        options=settings.options
+                        problem=w.about(|p| &p.options)
+                    />
+                    <ConnectionPanel
+                        provider=w.provider
+                        connection=settings.connection
+                        problem=w.about(|p| &p.key)
+                    />
                 </aside>
-                <RunPanel state problems />
-                <ResultView state />
+                <RunPanel
+                    run=runner.run.read_only()
+                    now=runner.now
+                    blocked=w.blocked()
+                    on_remix=w.on_remix.clone()
+                    on_cancel=w.on_cancel.clone()
+                />
+                <ResultView results=runner.results on_use=w.on_use.clone() />
             </div>
         </main>
     }
@@ -60,12 +296,13 @@ pub fn Page(
 /// The widget's page: the board, the prompt, the options, the run and the
 /// result; the provider and the connection come from the element's
 /// attributes. `part` names the pieces a host page may style with `::part()`.
-#[component]
-pub fn Embed(
-    /// The widget's state.
-    state: AppState,
-) -> impl IntoView {
-    let problems = Memo::new(move |_| validation::problems(state));
+pub fn embed(store: Store) -> impl IntoView {
+    let w = Wiring::new(store);
+    let Store {
+        board,
+        settings,
+        runner,
+    } = store;
     view! {
         <div
             class="app embed"
@@ -74,13 +311,39 @@ pub fn Embed(
             on:drop=on_drag(|e| e.prevent_default())
         >
             <div class="layout">
-                <Board state problems attr:part="board" />
-                <PromptEditor state problems attr:part="prompt" />
+                <BoardPanel
+                    board
+                    accepts=w.accepts(settings)
+                    problem=w.about(|p| &p.images)
+                    on_insert=w.on_insert.clone()
+                    result_file=w.result_file.clone()
+                    attr:part="board"
+                />
+                <PromptEditor
+                    board
+                    max_chars=w.max_chars()
+                    problem=w.about(|p| &p.prompt)
+                    blocked=w.blocked()
+                    area=w.area
+                    on_remix=w.on_remix.clone()
+                    attr:part="prompt"
+                />
                 <div class="panel settings" part="options" role="group" aria-label="Options">
-                    <OptionsPanel state problems />
+                    <OptionsPanel
+                        provider=w.provider
+                        options=settings.options
+                        problem=w.about(|p| &p.options)
+                    />
                 </div>
-                <RunPanel state problems attr:part="run" />
-                <ResultView state attr:part="result" />
+                <RunPanel
+                    run=runner.run.read_only()
+                    now=runner.now
+                    blocked=w.blocked()
+                    on_remix=w.on_remix.clone()
+                    on_cancel=w.on_cancel.clone()
+                    attr:part="run"
+                />
+                <ResultView results=runner.results on_use=w.on_use.clone() attr:part="result" />
             </div>
         </div>
     }

@@ -1,33 +1,21 @@
-//! reve-remix-web: the Leptos app people open in a browser.
+//! reve-remix-web: the Leptos app people open in a browser, and the widget
+//! other pages embed.
 //!
-//! Components live one per file, named for what they show; `main.rs` only
-//! mounts [`App`]. The state and the operations on it are in `state.rs`;
-//! the run in `runner.rs`; persistence in `storage.rs`.
+//! Where things are: the rules (the board, the settings, the checks, a
+//! run's progress, the results) are plain data with native tests in
+//! `model/`; the page's pieces, one component per file, in `components/`;
+//! everything that touches a web API in `browser/`. `app.rs` holds one
+//! board's signals and hands each component its slice; `runner.rs` runs a
+//! remix; `persist.rs` keeps the site's work across reloads; `widget.rs`
+//! mounts the app into other pages. `main.rs` only mounts [`App`].
 
 mod app;
-mod board;
 mod browser;
-mod connection;
-mod copy;
-mod dyn_view;
+pub mod components;
 pub mod model;
-mod options_panel;
-mod prompt_editor;
-mod provider_picker;
-mod reference_chips;
-mod rejected_list;
-mod request;
-mod result_view;
-mod run_panel;
+mod persist;
 mod runner;
-mod shrink;
-mod state;
-mod storage;
-mod tile;
-mod url_adder;
-mod validation;
 mod widget;
 
-pub use app::{App, Embed, Page};
-pub use state::{AppState, EARLIER_KEPT, Finished, Original, Phase, RefImage, Rejection, Source};
+pub use app::{App, Page};
 pub use widget::{BoardHandle, embedded, mount_board};

@@ -13,10 +13,9 @@ use reve_remix::js_values::{result_to_js, set, update_to_js};
 use reve_remix_core::RemixError;
 use wasm_bindgen::prelude::*;
 
-use crate::app::Embed;
-use crate::browser;
-use crate::runner;
-use crate::state::{AppState, Options, Run, RunEvent};
+use crate::app::{Store, embed};
+use crate::model::{Board, Connection, Options, Results, Run};
+use crate::runner::{RunEvent, RunListener};
 
 /// Set by the widget script before it loads this module: `main` then
 /// leaves the host page's body alone.
@@ -33,24 +32,25 @@ pub fn embedded() -> bool {
 /// `remix-submit`, `remix-update`, `remix-complete` and `remix-error`.
 #[wasm_bindgen(js_name = mountBoard)]
 pub fn mount_board(parent: web_sys::HtmlElement, emit: Function) -> BoardHandle {
-    let slot = Rc::new(Cell::new(None::<AppState>));
+    let slot = Rc::new(Cell::new(None::<Store>));
     let out = slot.clone();
-    let scope: web_sys::Element = parent.clone().into();
     let handle = leptos::mount::mount_to(parent, move || {
-        let state = AppState::new();
-        state.use_mock.set(false);
-        state.event_scope.set_value(Some(scope));
-        let listener: crate::state::RunListener = Rc::new(move |event| {
+        // Never the mock: the page's attributes say where to send.
+        let store = Store::new(Connection {
+            mock: false,
+            ..Connection::default()
+        });
+        let listener: RunListener = Rc::new(move |event| {
             let (kind, detail) = event_to_js(&event);
             // A throwing listener must not stop the run.
             let _ = emit.call2(&JsValue::UNDEFINED, &JsValue::from_str(kind), &detail);
         });
-        state.listener.set_value(Some(listener));
-        out.set(Some(state));
-        view! { <Embed state /> }
+        store.runner.listen(Some(listener));
+        out.set(Some(store));
+        embed(store)
     });
     BoardHandle {
-        state: slot.take(),
+        store: slot.take(),
         mounted: Some(Box::new(handle)),
     }
 }
@@ -58,7 +58,7 @@ pub fn mount_board(parent: web_sys::HtmlElement, emit: Function) -> BoardHandle 
 /// One mounted board.
 #[wasm_bindgen]
 pub struct BoardHandle {
-    state: Option<AppState>,
+    store: Option<Store>,
     mounted: Option<Box<dyn std::any::Any>>,
 }
 
@@ -66,17 +66,22 @@ pub struct BoardHandle {
 impl BoardHandle {
     /// Apply an attribute of the element (`None`: removed).
     pub fn set(&self, name: &str, value: Option<String>) {
-        let Some(state) = self.state else { return };
+        let Some(Store {
+            board, settings, ..
+        }) = self.store
+        else {
+            return;
+        };
         let value = value.unwrap_or_default();
         let trimmed = value.trim().to_string();
         match name {
-            "provider" => state.provider.set(trimmed),
-            "base-url" => state.base_url.set(trimmed),
-            "proxy-url" => state.proxy_url.set(trimmed),
-            "api-key" => state.api_key.set(trimmed),
-            "prompt" => state.edit_prompt(value),
-            "max-images" => state.max_images.set(trimmed.parse().ok()),
-            "aspect-ratio" => state.options.update(|o| o.aspect_ratio = trimmed),
+            "provider" => settings.provider.set(trimmed),
+            "base-url" => settings.connection.update(|c| c.base_url = trimmed),
+            "proxy-url" => settings.connection.update(|c| c.proxy_url = trimmed),
+            "api-key" => settings.connection.update(|c| c.api_key = trimmed),
+            "prompt" => board.update(|b| b.edit_prompt(value)),
+            "max-images" => settings.max_images.set(trimmed.parse().ok()),
+            "aspect-ratio" => settings.options.update(|o| o.aspect_ratio = trimmed),
             _ => {}
         }
     }
@@ -85,64 +90,52 @@ impl BoardHandle {
     /// returns whether it was added (else it is listed as rejected).
     #[wasm_bindgen(js_name = addBytes)]
     pub fn add_bytes(&self, name: &str, bytes: Vec<u8>) -> bool {
-        self.state.is_some_and(|s| {
-            s.begin_adding();
-            s.add_bytes(name, bytes)
-        })
+        self.store.is_some_and(|s| s.add_bytes(name, bytes))
     }
 
     /// Add a public image URL to the board; returns whether it was added.
     #[wasm_bindgen(js_name = addUrl)]
     pub fn add_url(&self, url: &str) -> bool {
-        self.state.is_some_and(|s| {
-            s.begin_adding();
-            s.add_url(url)
-        })
+        self.store.is_some_and(|s| s.add_url(url))
     }
 
     /// Start a run, as the "Remix" button does (a run in progress goes on).
     pub fn run(&self) {
-        if let Some(state) = self.state {
-            runner::start(state);
+        if let Some(store) = self.store {
+            store.remix();
         }
     }
 
     /// Empty the board, the prompt and the results (a run in progress is cancelled).
     pub fn clear(&self) {
-        let Some(state) = self.state else { return };
-        runner::cancel(state);
-        for img in state.images.get_untracked() {
-            browser::blob::revoke(&img.preview);
-        }
-        let results = state.result.get_untracked().into_iter();
-        for old in results.chain(state.earlier.get_untracked()) {
-            browser::blob::revoke(&old.src);
-        }
-        if let Some(gone) = state.removed.get_untracked() {
-            browser::blob::revoke(&gone.image.preview);
-        }
-        state.images.set(Vec::new());
-        state.rejected.set(Vec::new());
-        state.removed.set(None);
-        state.edit_prompt(String::new());
-        state.result.set(None);
-        state.earlier.set(Vec::new());
-        state.run.set(Run::idle());
-        state.options.set(Options {
-            aspect_ratio: state.options.with_untracked(|o| o.aspect_ratio.clone()),
-            ..Options::default()
+        let Some(Store {
+            board,
+            settings,
+            runner,
+        }) = self.store
+        else {
+            return;
+        };
+        runner.cancel();
+        // Dropped, previews and results free their object URLs.
+        board.update(Board::clear);
+        runner.results.set(Results::default());
+        runner.run.set(Run::idle());
+        settings.options.update(|o| {
+            *o = Options {
+                aspect_ratio: std::mem::take(&mut o.aspect_ratio),
+                ..Options::default()
+            };
         });
     }
 
     /// Stop any run and remove the board (its timers and listeners go with it).
     pub fn unmount(&mut self) {
-        if let Some(state) = self.state.take() {
-            runner::cancel(state);
-            state.listener.set_value(None);
-            for img in state.images.get_untracked() {
-                browser::blob::revoke(&img.preview);
-            }
+        if let Some(store) = self.store.take() {
+            store.runner.cancel();
+            store.runner.listen(None);
         }
+        // Disposed, the board's previews and results free their object URLs.
         self.mounted = None;
     }
 }

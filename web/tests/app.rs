@@ -1,14 +1,20 @@
-//! Component tests: mount into a fresh element in a real Chromium and look at
-//! the DOM a person would see.
+//! Component tests: mount into a fresh element in a real Chromium, act as a
+//! person does (pick files in the file input, drop them on the board, type,
+//! click, choose), and look at the DOM they would see. The rules behind it
+//! (renumbering, undo, limits, the checks) are unit-tested natively in
+//! `src/model/`; these prove that the page is wired to them.
 #![cfg(target_arch = "wasm32")]
 
-use std::cell::Cell;
-use std::rc::Rc;
-
 use leptos::prelude::*;
-use reve_remix_web::{App, AppState, EARLIER_KEPT, Finished, Page};
+use leptos::task::tick;
+use reve_remix_web::components::ResultView;
+use reve_remix_web::model::{Finished, ImageUrl, Results};
+use reve_remix_web::{App, Page};
 use wasm_bindgen::JsCast;
+use wasm_bindgen::prelude::*;
+use wasm_bindgen_futures::JsFuture;
 use wasm_bindgen_test::*;
+use web_sys::HtmlElement;
 
 wasm_bindgen_test_configure!(run_in_browser);
 
@@ -17,156 +23,409 @@ const JPEG: &[u8] = include_bytes!("../../crates/core/tests/fixtures/jpeg_baseli
 const WEBP: &[u8] = include_bytes!("../../crates/core/tests/fixtures/webp_lossy_70x50.webp");
 const GIF: &[u8] = include_bytes!("../../crates/core/tests/fixtures/notes.gif");
 
-fn fresh_root() -> web_sys::HtmlElement {
+/// A view mounted into a fresh element of the page; unmounted (its window
+/// listeners removed) and taken out of the page when dropped.
+struct Mounted {
+    root: HtmlElement,
+    _handle: Box<dyn std::any::Any>,
+}
+
+impl Drop for Mounted {
+    fn drop(&mut self) {
+        self.root.remove();
+    }
+}
+
+fn mount<V: IntoView + 'static>(view: impl FnOnce() -> V + 'static) -> Mounted {
     let document = leptos::prelude::document();
-    let root = document.create_element("div").expect("div");
+    let root: HtmlElement = document
+        .create_element("div")
+        .expect("div")
+        .unchecked_into();
     document
         .body()
         .expect("body")
         .append_child(&root)
         .expect("append");
-    root.unchecked_into()
+    let handle = leptos::mount::mount_to(root.clone(), view);
+    Mounted {
+        root,
+        _handle: Box::new(handle),
+    }
 }
 
-/// Mount the page with a fresh state (no storage) and hand the state back.
-fn mount_page() -> (web_sys::HtmlElement, AppState) {
-    let root = fresh_root();
-    let cell: Rc<Cell<Option<AppState>>> = Rc::new(Cell::new(None));
-    let out = cell.clone();
-    let handle = leptos::mount::mount_to(root.clone(), move || {
-        let state = AppState::new();
-        out.set(Some(state));
-        view! { <Page state /> }
-    });
-    handle.forget();
-    (root, cell.get().expect("the page made its state"))
+/// The site's page with a fresh state and no storage.
+fn page() -> Mounted {
+    mount(|| view! { <Page /> })
 }
 
-/// Let Leptos run its effects and render.
+/// Let Leptos run what the last change woke: the effects, then the views.
 async fn settle() {
-    let promise = js_sys::Promise::new(&mut |resolve, _| {
-        let _ = web_sys::window()
-            .expect("window")
-            .set_timeout_with_callback_and_timeout_and_arguments_0(&resolve, 20);
-    });
-    let _ = wasm_bindgen_futures::JsFuture::from(promise).await;
+    tick().await;
+    tick().await;
 }
 
-fn find(root: &web_sys::HtmlElement, selector: &str) -> web_sys::Element {
+/// Wait until `done` holds, looking again each time the DOM under `root`
+/// changes: for what the browser finishes in its own time (reading a file,
+/// encoding an image).
+async fn until(root: &HtmlElement, done: impl Fn() -> bool + 'static) {
+    if done() {
+        return;
+    }
+    let mut done = Some(done);
+    let promise = js_sys::Promise::new(&mut |resolve, _| {
+        let done = done.take().expect("the promise runs its executor once");
+        let changed = Closure::<dyn FnMut(js_sys::Array, web_sys::MutationObserver)>::new(
+            move |_, observer: web_sys::MutationObserver| {
+                if done() {
+                    observer.disconnect();
+                    let _ = resolve.call0(&JsValue::NULL);
+                }
+            },
+        );
+        let observer =
+            web_sys::MutationObserver::new(changed.as_ref().unchecked_ref()).expect("observer");
+        let options = web_sys::MutationObserverInit::new();
+        options.set_subtree(true);
+        options.set_child_list(true);
+        options.set_attributes(true);
+        options.set_character_data(true);
+        observer
+            .observe_with_options(root, &options)
+            .expect("observe");
+        changed.forget();
+    });
+    JsFuture::from(promise).await.expect("resolved");
+}
+
+fn find(root: &HtmlElement, selector: &str) -> web_sys::Element {
     root.query_selector(selector)
         .expect("query")
         .unwrap_or_else(|| panic!("nothing matches {selector}"))
 }
 
-fn text_of(root: &web_sys::HtmlElement, selector: &str) -> String {
+fn count(root: &HtmlElement, selector: &str) -> u32 {
+    root.query_selector_all(selector).expect("query").length()
+}
+
+fn text_of(root: &HtmlElement, selector: &str) -> String {
     find(root, selector).text_content().unwrap_or_default()
 }
 
-fn prompt_value(root: &web_sys::HtmlElement) -> String {
+fn texts(root: &HtmlElement, selector: &str) -> Vec<String> {
+    let all = root.query_selector_all(selector).expect("query");
+    (0..all.length())
+        .filter_map(|i| all.get(i)?.text_content())
+        .collect()
+}
+
+fn prompt_value(root: &HtmlElement) -> String {
     find(root, "textarea#prompt")
         .unchecked_into::<web_sys::HtmlTextAreaElement>()
         .value()
 }
 
-/// Type into the prompt the way a person does: set the value, fire `input`.
-fn type_prompt(root: &web_sys::HtmlElement, text: &str) {
-    let area: web_sys::HtmlTextAreaElement = find(root, "textarea#prompt").unchecked_into();
-    area.set_value(text);
-    let event = web_sys::Event::new("input").expect("event");
-    area.dispatch_event(&event).expect("dispatch");
+fn fire(target: &web_sys::Element, kind: &str) {
+    let init = web_sys::EventInit::new();
+    init.set_bubbles(true);
+    let event = web_sys::Event::new_with_event_init_dict(kind, &init).expect("event");
+    target.dispatch_event(&event).expect("dispatch");
 }
 
-fn click(root: &web_sys::HtmlElement, label: &str) {
+/// Type into the prompt the way a person does: set the value, fire `input`.
+fn type_prompt(root: &HtmlElement, text: &str) {
+    let area = find(root, "textarea#prompt");
+    area.unchecked_ref::<web_sys::HtmlTextAreaElement>()
+        .set_value(text);
+    fire(&area, "input");
+}
+
+/// Choose `value` in the select `#id`.
+fn choose(root: &HtmlElement, id: &str, value: &str) {
+    let select = find(root, &format!("select#{id}"));
+    select
+        .unchecked_ref::<web_sys::HtmlSelectElement>()
+        .set_value(value);
+    fire(&select, "change");
+}
+
+fn click(root: &HtmlElement, label: &str) {
     find(root, &format!("button[aria-label=\"{label}\"]"))
-        .unchecked_into::<web_sys::HtmlElement>()
+        .unchecked_into::<HtmlElement>()
         .click();
 }
 
-#[wasm_bindgen_test]
-fn app_shell_shows_the_remix_button() {
-    let root = fresh_root();
-    let _handle = leptos::mount::mount_to(root.clone(), App);
-    let button = root
-        .query_selector("button.remix")
-        .expect("query")
-        .expect("a Remix button");
-    assert_eq!(button.text_content().as_deref(), Some("Remix"));
-    assert_eq!(
-        root.query_selector("h1")
-            .expect("query")
-            .expect("a heading")
-            .text_content()
-            .as_deref(),
-        Some("Reve Remix")
-    );
+/// A `DataTransfer` holding `files` (name, bytes), as a drag or a picker makes.
+fn transfer(files: &[(&str, &[u8])]) -> web_sys::DataTransfer {
+    let dt = web_sys::DataTransfer::new().expect("DataTransfer");
+    for (name, bytes) in files {
+        let parts = js_sys::Array::of1(&js_sys::Uint8Array::from(*bytes));
+        let file = web_sys::File::new_with_u8_array_sequence(&parts, name).expect("file");
+        dt.items().add_with_file(&file).expect("add");
+    }
+    dt
+}
+
+/// Pick `files` in "Add reference images", as the browser's file dialog does.
+fn pick(root: &HtmlElement, files: &[(&str, &[u8])]) {
+    let input = find(root, "input[type=file]");
+    input
+        .unchecked_ref::<web_sys::HtmlInputElement>()
+        .set_files(transfer(files).files().as_ref());
+    fire(&input, "change");
+}
+
+/// Drag `files` over `target` and drop them there.
+fn drop_files(target: &web_sys::Element, files: &[(&str, &[u8])]) {
+    let dt = transfer(files);
+    for kind in ["dragenter", "dragover", "drop"] {
+        let init = web_sys::DragEventInit::new();
+        init.set_bubbles(true);
+        init.set_cancelable(true);
+        init.set_data_transfer(Some(&dt));
+        let event = web_sys::DragEvent::new_with_event_init_dict(kind, &init).expect("drag");
+        target.dispatch_event(&event).expect("dispatch");
+    }
+}
+
+/// Wait until the board shows `n` tiles.
+async fn tiles(root: &HtmlElement, n: u32) {
+    let r = root.clone();
+    until(root, move || count(&r, ".tile") == n).await;
+}
+
+/// Wait until the "Not added" alert mentions `what`.
+async fn alert_says(root: &HtmlElement, what: &'static str) {
+    let r = root.clone();
+    until(root, move || text_of(&r, "[role=alert]").contains(what)).await;
 }
 
 #[wasm_bindgen_test]
-async fn a_gif_is_rejected_with_its_message_and_the_board_is_kept() {
-    let (root, state) = mount_page();
-    assert!(state.add_bytes("cat.png", PNG.to_vec()));
-    state.begin_adding();
-    assert!(!state.add_bytes("notes.heic", GIF.to_vec()));
+async fn app_shell_shows_the_remix_button() {
+    let app = mount(App);
     settle().await;
-    let alert = text_of(&root, "[role=alert]");
-    assert!(alert.contains("notes.heic"), "{alert}");
-    assert!(alert.contains("GIF"), "{alert}");
-    // The PNG is still there, with its name, format and size.
-    assert!(
-        root.query_selector("img[alt=\"Reference 0\"]")
-            .expect("q")
-            .is_some()
-    );
-    assert!(
-        root.query_selector("img[alt=\"Reference 1\"]")
-            .expect("q")
-            .is_none()
-    );
-    let tile = text_of(&root, ".tile");
+    assert_eq!(text_of(&app.root, "button.remix"), "Remix");
+    assert_eq!(text_of(&app.root, "h1"), "Reve Remix");
+}
+
+#[wasm_bindgen_test]
+async fn picked_files_join_the_board_and_a_gif_is_turned_away_with_its_reason() {
+    let page = page();
+    let root = &page.root;
+    pick(root, &[("cat.png", PNG), ("notes.heic", GIF)]);
+    alert_says(root, "notes.heic").await;
+    assert!(text_of(root, "[role=alert]").contains("GIF"));
+    // The PNG is there, with its name, format and size.
+    assert_eq!(count(root, "img[alt=\"Reference 0\"]"), 1);
+    assert_eq!(count(root, "img[alt=\"Reference 1\"]"), 0);
+    let tile = text_of(root, ".tile");
     assert!(
         tile.contains("cat.png") && tile.contains("PNG") && tile.contains("64 × 48"),
         "{tile}"
     );
-    assert!(
-        root.query_selector("button[aria-label=\"Remove reference 0\"]")
-            .expect("q")
-            .is_some()
+    assert_eq!(count(root, "button[aria-label=\"Remove reference 0\"]"), 1);
+    assert!(text_of(root, "#board-limit").starts_with("1 of 6 images"));
+}
+
+#[wasm_bindgen_test]
+async fn files_dropped_on_the_board_join_it_in_order() {
+    let page = page();
+    let root = &page.root;
+    drop_files(
+        &find(root, "section.board"),
+        &[("a.png", PNG), ("b.jpg", JPEG)],
     );
+    tiles(root, 2).await;
+    assert_eq!(texts(root, ".tile-name"), ["a.png", "b.jpg"]);
 }
 
 #[wasm_bindgen_test]
 async fn a_file_too_large_is_shrunk_by_the_browser_and_joins_the_board() {
-    let (root, state) = mount_page();
+    let page = page();
+    let root = &page.root;
     // A real PNG, padded after its end to 1.6 MB (over the 1.5 MB limit).
     let mut big = PNG.to_vec();
     big.resize(1_600_000, 0);
-    assert!(!state.add_bytes("big.png", big));
-    settle().await;
-    assert!(text_of(&root, "[role=alert]").contains("big.png is 1.6 MB"));
-    let shrink = find(&root, "button[aria-label=\"Shrink big.png and add it\"]");
+    pick(root, &[("big.png", &big)]);
+    alert_says(root, "big.png is 1.6 MB").await;
+    let shrink = find(root, "button[aria-label=\"Shrink big.png and add it\"]");
     assert!(!shrink.has_attribute("hidden"));
-    shrink.unchecked_into::<web_sys::HtmlElement>().click();
-    // The browser decodes and encodes it: wait for the tile.
-    for _ in 0..100 {
-        if state.images.with_untracked(Vec::len) == 1 {
-            break;
-        }
-        settle().await;
-    }
-    settle().await;
-    let tile = text_of(&root, ".tile");
+    shrink.unchecked_into::<HtmlElement>().click();
+    // The browser decodes and encodes it.
+    tiles(root, 1).await;
+    let tile = text_of(root, ".tile");
     assert!(
         tile.contains("big.webp") && tile.contains("WebP") && tile.contains("64 × 48"),
         "{tile}"
     );
-    assert!(state.rejected.with_untracked(Vec::is_empty));
+    assert_eq!(count(root, "[role=alert] li"), 0);
+}
+
+#[wasm_bindgen_test]
+async fn the_board_stops_at_the_chosen_providers_limit() {
+    let page = page();
+    let root = &page.root;
+    choose(root, "provider", "fal");
+    settle().await;
+    let five: Vec<(String, &[u8])> = (0..5).map(|i| (format!("{i}.png"), PNG)).collect();
+    let five: Vec<(&str, &[u8])> = five.iter().map(|(n, b)| (n.as_str(), *b)).collect();
+    pick(root, &five);
+    alert_says(root, "at most 4").await;
+    assert_eq!(count(root, ".tile"), 4);
+    assert!(text_of(root, "#board-limit").contains("4 of 4"));
+}
+
+#[wasm_bindgen_test]
+async fn the_count_is_live_and_problems_show_before_remix() {
+    let page = page();
+    let root = &page.root;
+    settle().await;
+    assert_eq!(text_of(root, "#prompt-count"), "0 / 2560");
+    let remix = find(root, "button.remix");
+    assert!(remix.has_attribute("disabled"));
+    assert!(text_of(root, "#remix-reason").contains("Add at least one reference image"));
+
+    pick(root, &[("cat.png", PNG)]);
+    tiles(root, 1).await;
+    type_prompt(root, "A cat from <img>3</img> ✨");
+    settle().await;
+    assert_eq!(text_of(root, "#prompt-count"), "25 / 2560");
+    assert!(text_of(root, "#prompt-problem").contains("<img>3</img>"));
+    assert!(remix.has_attribute("disabled"));
+
+    type_prompt(root, &"x".repeat(2561));
+    settle().await;
+    assert!(find(root, "#prompt-count").class_list().contains("over"));
+    assert!(text_of(root, "#prompt-problem").contains("limit is 2,560"));
+
+    type_prompt(root, "A cat from <img>0</img>");
+    settle().await;
+    assert!(
+        !remix.has_attribute("disabled"),
+        "{}",
+        text_of(root, "#remix-reason")
+    );
+}
+
+#[wasm_bindgen_test]
+async fn a_reference_shows_as_a_chip_naming_its_image() {
+    let page = page();
+    let root = &page.root;
+    pick(root, &[("cat.png", PNG)]);
+    tiles(root, 1).await;
+    type_prompt(root, "Put <img>0</img> on <img>1</img>");
+    settle().await;
+    assert_eq!(
+        texts(root, ".chips li"),
+        ["<img>0</img> → cat.png", "<img>1</img> → no image 1"]
+    );
+    assert_eq!(count(root, ".chips li.bad"), 1);
+}
+
+#[wasm_bindgen_test]
+async fn insert_into_prompt_writes_the_tag_at_the_cursor() {
+    let page = page();
+    let root = &page.root;
+    pick(root, &[("cat.png", PNG), ("dog.jpg", JPEG)]);
+    tiles(root, 2).await;
+    type_prompt(root, "A  in the snow");
+    settle().await;
+    let area: web_sys::HtmlTextAreaElement = find(root, "textarea#prompt").unchecked_into();
+    area.set_selection_range(2, 2).expect("select");
+    click(root, "Insert reference 1 into prompt");
+    settle().await;
+    assert_eq!(prompt_value(root), "A <img>1</img> in the snow");
+}
+
+/// a.png, b.jpg and c.webp on the board; the prompt refers to all three.
+async fn three_tiles_and_a_prompt() -> Mounted {
+    let page = page();
+    let root = &page.root;
+    pick(root, &[("a.png", PNG), ("b.jpg", JPEG), ("c.webp", WEBP)]);
+    tiles(root, 3).await;
+    type_prompt(root, "<img>0</img> with <img>2</img> and <img>1</img>");
+    settle().await;
+    page
+}
+
+#[wasm_bindgen_test]
+async fn removing_a_tile_renumbers_and_flags_the_prompt_and_undo_puts_it_back() {
+    let page = three_tiles_and_a_prompt().await;
+    let root = &page.root;
+    click(root, "Remove reference 1");
+    settle().await;
+    // c moved down to 1; the reference to the removed b is kept and flagged.
+    assert_eq!(texts(root, ".tile-name"), ["a.png", "c.webp"]);
+    assert_eq!(
+        prompt_value(root),
+        "<img>0</img> with <img>1</img> and <img>1</img>"
+    );
+    assert_eq!(
+        texts(root, ".chips li.bad"),
+        ["<img>1</img> → its image was removed"]
+    );
+    assert!(!find(root, ".warning").has_attribute("hidden"));
+    assert!(find(root, "button.remix").has_attribute("disabled"));
+    assert!(text_of(root, ".removed").contains("Removed b.jpg."));
+
+    click(root, "Undo removing b.jpg");
+    settle().await;
+    assert_eq!(texts(root, ".tile-name"), ["a.png", "b.jpg", "c.webp"]);
+    assert_eq!(
+        prompt_value(root),
+        "<img>0</img> with <img>2</img> and <img>1</img>"
+    );
+    assert_eq!(count(root, ".chips li.bad"), 0);
+    assert_eq!(text_of(root, ".removed"), "");
+    assert!(!find(root, "button.remix").has_attribute("disabled"));
+}
+
+#[wasm_bindgen_test]
+async fn moving_a_tile_renumbers_the_prompt() {
+    let page = three_tiles_and_a_prompt().await;
+    let root = &page.root;
+    click(root, "Move reference 0 right");
+    settle().await;
+    assert_eq!(texts(root, ".tile-name"), ["b.jpg", "a.png", "c.webp"]);
+    assert_eq!(
+        prompt_value(root),
+        "<img>1</img> with <img>2</img> and <img>0</img>"
+    );
+}
+
+#[wasm_bindgen_test]
+async fn options_follow_the_provider() {
+    let page = page();
+    let root = &page.root;
+    settle().await;
+    let hidden = |id: &str| {
+        find(root, &format!("#{id}"))
+            .closest(".field")
+            .expect("q")
+            .expect("field")
+            .has_attribute("hidden")
+    };
+    assert!(!hidden("tts"), "Reve takes test-time scaling");
+    assert!(hidden("output-format"), "Reve has no output format");
+    choose(root, "provider", "fal");
+    settle().await;
+    assert!(hidden("tts"));
+    assert!(!hidden("output-format"));
+    assert!(!hidden("aspect-ratio"));
 }
 
 #[wasm_bindgen_test]
 async fn a_new_result_keeps_the_last_one_among_the_earlier_results() {
-    let (root, state) = mount_page();
+    let results = RwSignal::new(Results::default());
+    let used = RwSignal::new(Vec::<String>::new());
+    let view = mount(move || {
+        let on_use: reve_remix_web::components::Handler<Finished> =
+            std::sync::Arc::new(move |done: Finished| used.update(|u| u.push(done.file_name)));
+        view! { <ResultView results on_use /> }
+    });
+    let root = &view.root;
     let result = |n: u32| Finished {
-        src: format!("data:image/png;base64,{n}"),
+        src: ImageUrl::new(format!("data:image/png;base64,{n}")),
         bytes: None,
         file_name: format!("result-{n}.png"),
         prompt: format!("prompt {n}"),
@@ -176,236 +435,37 @@ async fn a_new_result_keeps_the_last_one_among_the_earlier_results() {
         job_id: None,
     };
     // "Download" is the link's text; the earlier ones are named by aria-label.
-    let download = |label: &str| {
-        let selector = match label {
-            "Download" => ".result-actions a".to_string(),
-            _ => format!("a[aria-label=\"{label}\"]"),
-        };
-        find(&root, &selector)
-            .get_attribute("download")
-            .unwrap_or_default()
-    };
-    state.show_result(result(1));
+    let download = |selector: &str| find(root, selector).get_attribute("download");
     settle().await;
-    assert!(find(&root, ".earlier").has_attribute("hidden"));
-    state.show_result(result(2));
+    assert!(find(root, "section.result").has_attribute("hidden"));
+    results.update(|r| r.show(result(1)));
     settle().await;
-    assert!(!find(&root, ".earlier").has_attribute("hidden"));
-    assert_eq!(download("Download"), "result-2.png");
-    assert_eq!(download("Download earlier result 1"), "result-1.png");
+    assert!(!find(root, "section.result").has_attribute("hidden"));
+    assert!(find(root, ".earlier").has_attribute("hidden"));
+    results.update(|r| r.show(result(2)));
+    settle().await;
+    assert!(!find(root, ".earlier").has_attribute("hidden"));
+    assert_eq!(
+        download(".result-actions a").as_deref(),
+        Some("result-2.png")
+    );
+    let first_earlier = "a[aria-label=\"Download earlier result 1\"]";
+    assert_eq!(download(first_earlier).as_deref(), Some("result-1.png"));
     // Shown again, it swaps places with the result on show.
-    click(&root, "Show earlier result 1");
+    click(root, "Show earlier result 1");
     settle().await;
     assert_eq!(
-        state
-            .result
-            .with_untracked(|r| r.as_ref().map(|r| r.file_name.clone())),
-        Some("result-1.png".to_string())
+        download(".result-actions a").as_deref(),
+        Some("result-1.png")
     );
-    assert_eq!(download("Download earlier result 1"), "result-2.png");
-    // Only the newest few are kept.
-    for n in 3..20 {
-        state.show_result(result(n));
-    }
-    assert_eq!(state.earlier.with_untracked(Vec::len), EARLIER_KEPT);
-}
-
-#[wasm_bindgen_test]
-async fn the_board_stops_at_the_providers_limit() {
-    let (root, state) = mount_page();
-    state.provider.set("fal".to_string());
-    for i in 0..4 {
-        assert!(state.add_bytes(&format!("{i}.png"), PNG.to_vec()));
-    }
-    assert!(!state.add_bytes("5.png", PNG.to_vec()));
-    settle().await;
-    assert!(text_of(&root, "#board-limit").contains("4 of 4"));
-    assert!(text_of(&root, "[role=alert]").contains("at most 4"));
-}
-
-#[wasm_bindgen_test]
-async fn the_count_is_live_and_problems_show_before_remix() {
-    let (root, state) = mount_page();
-    settle().await;
-    assert_eq!(text_of(&root, "#prompt-count"), "0 / 2560");
-    let remix = find(&root, "button.remix");
-    assert!(remix.has_attribute("disabled"));
-    assert!(text_of(&root, "#remix-reason").contains("Add at least one reference image"));
-
-    state.add_bytes("cat.png", PNG.to_vec());
-    type_prompt(&root, "A cat from <img>3</img> ✨");
-    settle().await;
-    assert_eq!(text_of(&root, "#prompt-count"), "25 / 2560");
-    assert!(text_of(&root, "#prompt-problem").contains("<img>3</img>"));
-    assert!(remix.has_attribute("disabled"));
-
-    type_prompt(&root, &"x".repeat(2561));
-    settle().await;
-    assert!(find(&root, "#prompt-count").class_list().contains("over"));
-    assert!(text_of(&root, "#prompt-problem").contains("limit is 2,560"));
-
-    type_prompt(&root, "A cat from <img>0</img>");
-    settle().await;
-    assert!(
-        !remix.has_attribute("disabled"),
-        "{}",
-        text_of(&root, "#remix-reason")
-    );
-}
-
-#[wasm_bindgen_test]
-async fn a_reference_shows_as_a_chip_naming_its_image() {
-    let (root, state) = mount_page();
-    state.add_bytes("cat.png", PNG.to_vec());
-    type_prompt(&root, "Put <img>0</img> on <img>1</img>");
-    settle().await;
-    let chips = root.query_selector_all(".chips li").expect("chips");
-    assert_eq!(chips.length(), 2);
-    let first = chips
-        .get(0)
-        .expect("chip")
-        .text_content()
-        .unwrap_or_default();
-    assert_eq!(first, "<img>0</img> → cat.png");
-    let second: web_sys::Element = chips.get(1).expect("chip").unchecked_into();
-    assert!(second.class_list().contains("bad"));
-}
-
-#[wasm_bindgen_test]
-async fn insert_into_prompt_writes_the_tag_at_the_cursor() {
-    let (root, state) = mount_page();
-    state.add_bytes("cat.png", PNG.to_vec());
-    state.add_bytes("dog.jpg", JPEG.to_vec());
-    type_prompt(&root, "A  in the snow");
-    settle().await;
-    let area: web_sys::HtmlTextAreaElement = find(&root, "textarea#prompt").unchecked_into();
-    area.set_selection_range(2, 2).expect("select");
-    click(&root, "Insert reference 1 into prompt");
-    settle().await;
-    assert_eq!(prompt_value(&root), "A <img>1</img> in the snow");
-}
-
-/// a.png, b.jpg and c.webp on the board; the prompt refers to all three.
-async fn three_tiles_and_a_prompt() -> (web_sys::HtmlElement, AppState) {
-    let (root, state) = mount_page();
-    state.add_bytes("a.png", PNG.to_vec());
-    state.add_bytes("b.jpg", JPEG.to_vec());
-    state.add_bytes("c.webp", WEBP.to_vec());
-    type_prompt(&root, "<img>0</img> with <img>2</img> and <img>1</img>");
-    settle().await;
-    (root, state)
-}
-
-#[wasm_bindgen_test]
-async fn undo_puts_a_removed_tile_back_with_the_prompt_as_it_was() {
-    let (root, state) = three_tiles_and_a_prompt().await;
-    let names = |state: &AppState| {
-        state
-            .images
-            .with_untracked(|v| v.iter().map(|i| i.name.clone()).collect::<Vec<_>>())
-    };
-    click(&root, "Remove reference 1");
-    settle().await;
-    assert!(text_of(&root, ".removed").contains("Removed b.jpg."));
-    click(&root, "Undo removing b.jpg");
-    settle().await;
-    assert_eq!(names(&state), ["a.png", "b.jpg", "c.webp"]);
+    assert_eq!(download(first_earlier).as_deref(), Some("result-2.png"));
     assert_eq!(
-        prompt_value(&root),
-        "<img>0</img> with <img>2</img> and <img>1</img>"
+        text_of(root, ".result > .used-prompt"),
+        "From the prompt: prompt 1"
     );
-    assert!(state.orphaned.with_untracked(Vec::is_empty));
-    assert_eq!(text_of(&root, ".removed"), "");
-
-    // Edited since: the edit stays, and the tile comes back last.
-    click(&root, "Remove reference 0");
-    settle().await;
-    type_prompt(&root, "<img>0</img> only");
-    settle().await;
-    click(&root, "Undo removing a.png");
-    settle().await;
-    assert_eq!(names(&state), ["b.jpg", "c.webp", "a.png"]);
-    assert_eq!(prompt_value(&root), "<img>0</img> only");
-
-    // Another change to the board ends the chance to undo.
-    click(&root, "Remove reference 2");
-    state.add_bytes("d.png", PNG.to_vec());
-    settle().await;
-    assert_eq!(text_of(&root, ".removed"), "");
-}
-
-#[wasm_bindgen_test]
-async fn removing_a_tile_renumbers_the_prompt_and_flags_its_references() {
-    let (root, state) = three_tiles_and_a_prompt().await;
-    click(&root, "Remove reference 1");
-    settle().await;
-    // c moved down to 1; the reference to the removed b is kept and flagged.
-    assert_eq!(
-        prompt_value(&root),
-        "<img>0</img> with <img>1</img> and <img>1</img>"
-    );
-    assert_eq!(state.orphaned.get_untracked(), vec![2]);
-    let chips = root.query_selector_all(".chips li.bad").expect("chips");
-    assert_eq!(chips.length(), 1);
-    assert!(
-        chips
-            .get(0)
-            .expect("chip")
-            .text_content()
-            .unwrap_or_default()
-            .contains("removed")
-    );
-    assert!(find(&root, "button.remix").has_attribute("disabled"));
-    assert!(
-        root.query_selector("img[alt=\"Reference 2\"]")
-            .expect("q")
-            .is_none()
-    );
-    // Editing the prompt is the fix: the flag goes.
-    type_prompt(&root, "<img>0</img> with <img>1</img>");
-    settle().await;
-    assert!(state.orphaned.get_untracked().is_empty());
-    assert!(!find(&root, "button.remix").has_attribute("disabled"));
-}
-
-#[wasm_bindgen_test]
-async fn moving_a_tile_renumbers_the_prompt() {
-    let (root, state) = mount_page();
-    state.add_bytes("a.png", PNG.to_vec());
-    state.add_bytes("b.jpg", JPEG.to_vec());
-    type_prompt(&root, "<img>0</img> beside <img>1</img>");
-    settle().await;
-    click(&root, "Move reference 0 right");
-    settle().await;
-    assert_eq!(prompt_value(&root), "<img>1</img> beside <img>0</img>");
-    let names: Vec<String> = (0..2)
-        .map(|i| {
-            root.query_selector_all(".tile-name")
-                .expect("names")
-                .get(i)
-                .and_then(|n| n.text_content())
-                .unwrap_or_default()
-        })
-        .collect();
-    assert_eq!(names, ["b.jpg", "a.png"]);
-}
-
-#[wasm_bindgen_test]
-async fn options_follow_the_provider() {
-    let (root, state) = mount_page();
-    settle().await;
-    let hidden = |id: &str| {
-        find(&root, &format!("#{id}"))
-            .closest(".field")
-            .expect("q")
-            .expect("field")
-            .has_attribute("hidden")
-    };
-    assert!(!hidden("tts"), "Reve takes test-time scaling");
-    assert!(hidden("output-format"), "Reve has no output format");
-    state.provider.set("fal".to_string());
-    settle().await;
-    assert!(hidden("tts"));
-    assert!(!hidden("output-format"));
-    assert!(!hidden("aspect-ratio"));
+    // "Use as reference" hands the result shown to the board.
+    find(root, ".result-actions button")
+        .unchecked_into::<HtmlElement>()
+        .click();
+    assert_eq!(used.get_untracked(), ["result-1.png"]);
 }

@@ -48,3 +48,11 @@ pub fn data_url_bytes(url: &str) -> Option<Vec<u8>> {
     }
     decode_base64(body)
 }
+
+/// What the page shows for `bytes` typed `mime`: an object URL, freed when
+/// nothing shows it any more (empty if the browser would not make one).
+pub fn image_url(bytes: &[u8], mime: &str) -> crate::model::ImageUrl {
+    object_url(bytes, mime).map_or_else(crate::model::ImageUrl::default, |url| {
+        crate::model::ImageUrl::freed_by(url, revoke)
+    })
+}

@@ -2,8 +2,13 @@
 //! (resized as it decodes), draw on an `OffscreenCanvas`, encode with
 //! `convertToBlob`. No codec is compiled into the app.
 
+use reve_remix_core::image::{ImageFormat, ImageLimits};
+use reve_remix_core::provider::ProviderInfo;
 use wasm_bindgen::JsCast;
 use wasm_bindgen_futures::JsFuture;
+
+use super::blob;
+use crate::model::shrink::{ATTEMPTS, QUALITY, next_scale, target_size};
 
 /// Why an image could not be re-encoded.
 #[derive(Debug, PartialEq, Eq)]
@@ -64,4 +69,58 @@ pub async fn reencode(
         .await
         .map_err(|_| CanvasError::Encode)?
         .unchecked_into())
+}
+
+/// "Shrink and add": re-encode `bytes` (an image over `provider`'s limits)
+/// as WebP (when the provider takes it and the browser can write it) or
+/// JPEG, scaling down until it is under the limits. The format written and
+/// the bytes, or why the browser could not.
+pub async fn shrink(
+    name: &str,
+    bytes: &[u8],
+    provider: &ProviderInfo,
+) -> Result<(ImageFormat, Vec<u8>), String> {
+    let limits = &provider.limits;
+    let unlimited = ImageLimits {
+        max_bytes: usize::MAX,
+        max_side: u32::MAX,
+        max_pixels: u64::MAX,
+    };
+    let info =
+        reve_remix_core::image::inspect(bytes, Some(name), &unlimited).map_err(|e| e.message)?;
+    let cannot_decode = || {
+        format!(
+            "this browser cannot decode {} images; convert it to JPEG, then add it again.",
+            info.format.label()
+        )
+    };
+    let blob = blob::blob(bytes, info.format.mime()).ok_or_else(cannot_decode)?;
+    let mut format = if provider.formats.contains(&ImageFormat::Webp) {
+        ImageFormat::Webp
+    } else {
+        ImageFormat::Jpeg
+    };
+    let mut scale = 1.0;
+    for _ in 0..ATTEMPTS {
+        let (w, h) = target_size(info.width, info.height, limits, scale);
+        let encoded = reencode(&blob, Some((w, h)), format.mime(), QUALITY)
+            .await
+            .map_err(|e| match e {
+                CanvasError::Decode => cannot_decode(),
+                CanvasError::Encode => "the browser would not encode it.".to_string(),
+            })?;
+        if encoded.type_() != format.mime() {
+            // A browser that cannot write WebP hands back PNG: use JPEG.
+            format = ImageFormat::Jpeg;
+            continue;
+        }
+        let out = blob::read_blob(&encoded)
+            .await
+            .ok_or("the shrunk image could not be read")?;
+        if out.len() < limits.max_bytes {
+            return Ok((format, out));
+        }
+        scale = next_scale(scale, out.len(), limits.max_bytes);
+    }
+    Err("it stays too large even much smaller; crop it or export a smaller copy.".to_string())
 }

@@ -3,7 +3,6 @@
 //! keeps working from memory.
 
 pub mod blob;
-#[cfg(target_arch = "wasm32")]
 pub mod canvas;
 pub mod clipboard;
 pub mod idb;

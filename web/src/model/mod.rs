@@ -15,6 +15,6 @@ pub mod shrink;
 pub use board::{Accepts, Board, Original, RefImage, Rejection, Source};
 pub use image_url::ImageUrl;
 pub use problems::Problems;
-pub use results::{EARLIER_KEPT, Finished, Results};
+pub use results::{EARLIER_KEPT, Finished, NamedFile, Results};
 pub use run::{Phase, Run};
 pub use settings::{Connection, Options, Settings};

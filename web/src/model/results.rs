@@ -6,6 +6,9 @@ use std::sync::Arc;
 
 use super::ImageUrl;
 
+/// A file's name and bytes.
+pub type NamedFile = (String, Arc<[u8]>);
+
 /// Results kept once a newer one replaces them.
 pub const EARLIER_KEPT: usize = 8;
 
@@ -92,7 +95,7 @@ impl Results {
 
     /// The name and bytes of the result (shown or earlier) whose image is at
     /// `src`: a result dragged back onto the board.
-    pub fn file_at(&self, src: &str) -> Option<(String, Arc<[u8]>)> {
+    pub fn file_at(&self, src: &str) -> Option<NamedFile> {
         self.shown
             .iter()
             .chain(&self.earlier)

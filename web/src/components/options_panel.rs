@@ -4,9 +4,8 @@
 use leptos::prelude::*;
 use reve_remix_core::provider::{ProviderInfo, RemixOption};
 
-use crate::dyn_view::{flag, on_checked, on_value, text};
-use crate::state::{AppState, Options};
-use crate::validation::Problems;
+use super::dyn_view::{Dyn, flag, on_checked, on_value, text};
+use crate::model::Options;
 
 /// Upscale factors offered.
 const UPSCALES: &[&str] = &["2", "3", "4"];
@@ -14,16 +13,17 @@ const UPSCALES: &[&str] = &["2", "3", "4"];
 /// A `<select>` of the provider's `choices` plus "Default", bound to one
 /// option, shown only when the provider takes `option`.
 fn choice_select(
-    state: AppState,
+    provider: Signal<&'static ProviderInfo>,
+    options: RwSignal<Options>,
     option: RemixOption,
     id: &'static str,
     label: &'static str,
     choices: fn(&'static ProviderInfo) -> &'static [&'static str],
     field: fn(&mut Options) -> &mut String,
 ) -> impl IntoView {
-    let current = move || state.options.with(|o| field(&mut o.clone()).clone());
+    let current = move || options.with(|o| field(&mut o.clone()).clone());
     let entries = move || {
-        choices(state.info())
+        choices(provider.get())
             .iter()
             .map(|c| {
                 let c = *c;
@@ -32,11 +32,11 @@ fn choice_select(
             .collect_view()
     };
     view! {
-        <div class="field" hidden=flag(move || !state.info().supports(option))>
+        <div class="field" hidden=flag(move || !provider.get().supports(option))>
             <label for=id>{label}</label>
             <select
                 id=id
-                on:change=on_value(move |v| state.options.update(|o| *field(o) = v))
+                on:change=on_value(move |v| options.update(|o| *field(o) = v))
             >
                 <option value="" selected=flag(move || current().is_empty())>"Default"</option>
                 {entries}
@@ -47,7 +47,8 @@ fn choice_select(
 
 /// A text field bound to one option, shown only when the provider takes it.
 fn text_field(
-    state: AppState,
+    provider: Signal<&'static ProviderInfo>,
+    options: RwSignal<Options>,
     option: RemixOption,
     id: &'static str,
     label: &'static str,
@@ -55,14 +56,14 @@ fn text_field(
     field: fn(&mut Options) -> &mut String,
 ) -> impl IntoView {
     view! {
-        <div class="field" hidden=flag(move || !state.info().supports(option))>
+        <div class="field" hidden=flag(move || !provider.get().supports(option))>
             <label for=id>{label}</label>
             <input
                 id=id
                 type="text"
-                placeholder=text(move || placeholder(state.info()))
-                prop:value=text(move || state.options.with(|o| field(&mut o.clone()).clone()))
-                on:input=on_value(move |v| state.options.update(|o| *field(o) = v))
+                placeholder=text(move || placeholder(provider.get()))
+                prop:value=text(move || options.with(|o| field(&mut o.clone()).clone()))
+                on:input=on_value(move |v| options.update(|o| *field(o) = v))
             />
         </div>
     }
@@ -71,17 +72,20 @@ fn text_field(
 /// The option fields of the chosen provider.
 #[component]
 pub fn OptionsPanel(
-    /// The app's state.
-    state: AppState,
-    /// What stands between the input and a run.
-    problems: Memo<Problems>,
+    /// The chosen provider: which options it takes, and their choices.
+    provider: Signal<&'static ProviderInfo>,
+    /// The options as the form holds them.
+    options: RwSignal<Options>,
+    /// What is wrong with an option's value ("" when nothing is).
+    problem: Dyn<String>,
 ) -> impl IntoView {
-    let hide = move |opt: RemixOption| flag(move || !state.info().supports(opt));
+    let hide = move |opt: RemixOption| flag(move || !provider.get().supports(opt));
     view! {
         <fieldset class="options">
             <legend>"Options"</legend>
             {choice_select(
-                state,
+                provider,
+                options,
                 RemixOption::AspectRatio,
                 "aspect-ratio",
                 "Aspect ratio",
@@ -89,7 +93,8 @@ pub fn OptionsPanel(
                 |o| &mut o.aspect_ratio,
             )}
             {choice_select(
-                state,
+                provider,
+                options,
                 RemixOption::OutputFormat,
                 "output-format",
                 "Output format",
@@ -97,7 +102,8 @@ pub fn OptionsPanel(
                 |o| &mut o.output_format,
             )}
             {choice_select(
-                state,
+                provider,
+                options,
                 RemixOption::UpscaleFactor,
                 "upscale",
                 "Upscale",
@@ -105,7 +111,8 @@ pub fn OptionsPanel(
                 |o| &mut o.upscale_factor,
             )}
             {text_field(
-                state,
+                provider,
+                options,
                 RemixOption::Version,
                 "version",
                 "Version",
@@ -113,7 +120,8 @@ pub fn OptionsPanel(
                 |o| &mut o.version,
             )}
             {text_field(
-                state,
+                provider,
+                options,
                 RemixOption::TestTimeScaling,
                 "tts",
                 "Test-time scaling",
@@ -126,12 +134,12 @@ pub fn OptionsPanel(
             <label class="check" hidden=hide(RemixOption::RemoveBackground)>
                 <input
                     type="checkbox"
-                    prop:checked=flag(move || state.options.with(|o| o.remove_background))
-                    on:change=on_checked(move |v| state.options.update(|o| o.remove_background = v))
+                    prop:checked=flag(move || options.with(|o| o.remove_background))
+                    on:change=on_checked(move |v| options.update(|o| o.remove_background = v))
                 />
                 "Remove background"
             </label>
-            <p class="problem">{text(move || problems.with(|p| p.options.clone().unwrap_or_default()))}</p>
+            <p class="problem">{problem}</p>
         </fieldset>
     }
 }

@@ -5,20 +5,20 @@
 
 use leptos::prelude::*;
 
+use super::dyn_view::{Handler, click, flag, on_drag};
 use crate::browser;
-use crate::dyn_view::{click, flag, on_drag};
 use crate::model::format;
-use crate::state::{AppState, RefImage, Source};
+use crate::model::{RefImage, Source};
 
 /// The drag data type of a tile being moved (its index).
 pub const TILE_DRAG_TYPE: &str = "application/x-reve-remix-tile";
 
 /// Move tile `id` by `delta` and keep the keyboard focus on its button.
-fn move_tile(state: AppState, id: u32, from: usize, delta: isize) {
+fn move_tile(on_move: &Handler<(usize, usize)>, id: u32, from: usize, delta: isize) {
     let Some(to) = from.checked_add_signed(delta) else {
         return;
     };
-    state.move_image(from, to);
+    on_move((from, to));
     request_animation_frame(move || {
         let button = |dir: &str| {
             browser::page::element_by_id::<web_sys::HtmlButtonElement>(&format!("tile-{id}-{dir}"))
@@ -38,14 +38,18 @@ fn move_tile(state: AppState, id: u32, from: usize, delta: isize) {
 /// A tile of the board.
 #[component]
 pub fn Tile(
-    /// The app's state.
-    state: AppState,
     /// The image this tile shows.
     image: RefImage,
     /// Its place on the board: the N of `<img>N</img>`.
     index: usize,
     /// How many images the board holds.
     count: usize,
+    /// Write `<img>N</img>` for image N into the prompt, at its cursor.
+    on_insert: Handler<usize>,
+    /// Move the image at the first place to the second (the prompt follows).
+    on_move: Handler<(usize, usize)>,
+    /// Remove image N from the board (the prompt follows; "Undo" can bring it back).
+    on_remove: Handler<usize>,
 ) -> impl IntoView {
     let id = image.id;
     let broken = RwSignal::new(false);
@@ -67,6 +71,7 @@ pub fn Tile(
     };
     let meta = format!("{kind} · {size}");
     let name = image.name;
+    let (dropped_on, move_left) = (on_move.clone(), on_move.clone());
     let label = named("Reference");
 
     view! {
@@ -90,7 +95,9 @@ pub fn Tile(
                 }
             })
             on:dragleave=on_drag(move |_| drop_here.set(false))
-            on:drop=on_drag(move |ev| {
+            on:drop=on_drag({
+                let on_move = dropped_on.clone();
+                move |ev| {
                 drop_here.set(false);
                 let from = ev
                     .data_transfer()
@@ -99,13 +106,13 @@ pub fn Tile(
                 if let Some(from) = from {
                     ev.prevent_default();
                     ev.stop_propagation();
-                    state.move_image(from, index);
+                    on_move((from, index));
                 }
-            })
+            }})
         >
             <div class="preview">
                 <img
-                    src=image.preview
+                    src=image.preview.as_str().to_string()
                     alt=label.clone()
                     draggable="false"
                     hidden=broken
@@ -126,7 +133,7 @@ pub fn Tile(
                     class="insert"
                     aria-label=format!("Insert reference {index} into prompt")
                     title="Insert into prompt"
-                    on:click=click(move || state.insert_reference(index))
+                    on:click=click(move || on_insert(index))
                 >
                     {format!("+ <img>{index}</img>")}
                 </button>
@@ -136,7 +143,7 @@ pub fn Tile(
                     aria-label=format!("Move reference {index} left")
                     title="Move left"
                     disabled=index == 0
-                    on:click=click(move || move_tile(state, id, index, -1))
+                    on:click=click(move || move_tile(&move_left, id, index, -1))
                 >
                     "←"
                 </button>
@@ -146,7 +153,7 @@ pub fn Tile(
                     aria-label=format!("Move reference {index} right")
                     title="Move right"
                     disabled=index + 1 == count
-                    on:click=click(move || move_tile(state, id, index, 1))
+                    on:click=click(move || move_tile(&on_move, id, index, 1))
                 >
                     "→"
                 </button>
@@ -155,7 +162,7 @@ pub fn Tile(
                     class="remove"
                     aria-label=named("Remove reference")
                     title="Remove"
-                    on:click=click(move || state.remove(index))
+                    on:click=click(move || on_remove(index))
                 >
                     "×"
                 </button>

@@ -7,28 +7,34 @@ use std::time::Duration;
 
 use leptos::prelude::*;
 
-use crate::browser;
-use crate::dyn_view::{click, flag, items, lines, text};
+use super::dyn_view::{Dyn, Handler, click, flag, items, lines, text};
+use crate::browser::page;
 use crate::model::run::status_text;
-use crate::runner;
-use crate::state::{AppState, Phase};
-use crate::validation::Problems;
+use crate::model::{Phase, Run};
 
 /// The run controls and status.
 #[component]
 pub fn RunPanel(
-    /// The app's state.
-    state: AppState,
-    /// What stands between the input and a run.
-    problems: Memo<Problems>,
+    /// The run in progress, or the last one.
+    run: ReadSignal<Run>,
+    /// The clock the status line reads; the panel moves it on while a run
+    /// is in progress, so that the elapsed time ticks.
+    now: RwSignal<f64>,
+    /// Why "Remix" cannot run now ("" when it can).
+    blocked: Dyn<String>,
+    /// Start a run.
+    on_remix: Handler<()>,
+    /// Stop the run in progress.
+    on_cancel: Handler<()>,
 ) -> impl IntoView {
-    let reason = move || {
-        if state.running() {
+    let running = move || run.with(|r| r.phase == Phase::Running);
+    let reason = text(move || {
+        if running() {
             "A remix is running.".to_string()
         } else {
-            problems.with(|p| p.first().unwrap_or_default().to_string())
+            blocked()
         }
-    };
+    });
 
     // The elapsed time ticks while a job runs.
     let ticker = StoredValue::new(None::<IntervalHandle>);
@@ -38,22 +44,18 @@ pub fn RunPanel(
         }
     };
     Effect::new(move |_| {
-        if !state.running() {
+        if !running() {
             stop();
         } else if ticker.with_value(Option::is_none) {
-            let tick = move || state.now.set(browser::page::now_ms());
+            let tick = move || now.set(page::now_ms());
             let handle = set_interval_with_handle(tick, Duration::from_millis(200)).ok();
             ticker.set_value(handle);
         }
     });
     on_cleanup(stop);
 
-    let phase_is = move |phase: Phase| flag(move || state.run.with(|r| r.phase == phase));
-    let logs = lines(move || {
-        state
-            .run
-            .with(|r| r.logs.iter().map(|l| (l.clone(), false)).collect())
-    });
+    let phase_is = move |phase: Phase| flag(move || run.with(|r| r.phase == phase));
+    let logs = lines(move || run.with(|r| r.logs.iter().map(|l| (l.clone(), false)).collect()));
 
     view! {
         <section class="panel run" aria-label="Run">
@@ -61,24 +63,27 @@ pub fn RunPanel(
                 <button
                     type="button"
                     class="remix"
-                    disabled=flag(move || !reason().is_empty())
+                    disabled={
+                        let reason = reason.clone();
+                        flag(move || !reason().is_empty())
+                    }
                     aria-describedby="remix-reason"
                     aria-keyshortcuts="Control+Enter Meta+Enter"
                     title="Remix (Ctrl+Enter in the prompt)"
-                    on:click=click(move || runner::start(state))
+                    on:click=click(move || on_remix(()))
                 >
                     "Remix"
                 </button>
                 <button
                     type="button"
                     class="cancel"
-                    hidden=flag(move || !state.running())
-                    on:click=click(move || runner::cancel(state))
+                    hidden=flag(move || !running())
+                    on:click=click(move || on_cancel(()))
                 >
                     "Cancel"
                 </button>
             </div>
-            <p id="remix-reason" class="reason">{text(reason)}</p>
+            <p id="remix-reason" class="reason">{reason}</p>
             <p
                 role="status"
                 aria-live="polite"
@@ -86,9 +91,9 @@ pub fn RunPanel(
                 class:failed=phase_is(Phase::Failed)
                 class:done=phase_is(Phase::Completed)
             >
-                {text(move || state.run.with(|r| status_text(r, state.now.get())))}
+                {text(move || run.with(|r| status_text(r, now.get())))}
             </p>
-            <ol class="logs" aria-label="Provider log" hidden=flag(move || state.run.with(|r| r.logs.is_empty()))>
+            <ol class="logs" aria-label="Provider log" hidden=flag(move || run.with(|r| r.logs.is_empty()))>
                 {items(logs)}
             </ol>
         </section>

@@ -10,6 +10,21 @@ use std::sync::Arc;
 /// A reactive value of type `T`, behind one type.
 pub type Dyn<T> = Arc<dyn Fn() -> T + Send + Sync>;
 
+/// What a component calls to ask for a change (`on_remove`, `on_remix`):
+/// one type per signature, not one per closure.
+pub type Handler<T, R = ()> = Arc<dyn Fn(T) -> R + Send + Sync>;
+
+/// A [`Handler`].
+pub fn handler<T, R>(f: impl Fn(T) -> R + Send + Sync + 'static) -> Handler<T, R> {
+    Arc::new(f)
+}
+
+/// A reactive value for a component to read (its props are these, not
+/// `Signal<T>`: a signal wrapper per type costs the download more).
+pub fn read<T>(f: impl Fn() -> T + Send + Sync + 'static) -> Dyn<T> {
+    Arc::new(f)
+}
+
 /// A reactive text (children, attributes, `prop:value`).
 pub fn text(f: impl Fn() -> String + Send + Sync + 'static) -> Dyn<String> {
     Arc::new(f)

@@ -2,19 +2,19 @@
 //! the chosen provider takes (images, how it runs).
 
 use leptos::prelude::*;
-use reve_remix_core::provider::{self, ImageTransport};
+use reve_remix_core::provider::{ImageTransport, providers};
 
-use crate::dyn_view::{flag, on_value, text};
-use crate::state::AppState;
+use super::dyn_view::{flag, on_value, text};
+use crate::model::settings::info_for;
 
 /// The provider select and its summary.
 #[component]
 pub fn ProviderPicker(
-    /// The app's state.
-    state: AppState,
+    /// The chosen provider's id.
+    provider: RwSignal<String>,
 ) -> impl IntoView {
     let summary = text(move || {
-        let info = state.info();
+        let info = provider.with(|id| info_for(id));
         let how = if info.asynchronous {
             "queued: the job is followed until it finishes"
         } else {
@@ -31,13 +31,13 @@ pub fn ProviderPicker(
     view! {
         <div class="field">
             <label for="provider">"Provider"</label>
-            <select id="provider" on:change=on_value(move |v| state.provider.set(v))>
-                {provider::providers()
+            <select id="provider" on:change=on_value(move |v| provider.set(v))>
+                {providers()
                     .iter()
                     .map(|p| {
                         let id = p.id;
                         view! {
-                            <option value=id selected=flag(move || state.provider.with(|s| s == id))>
+                            <option value=id selected=flag(move || provider.with(|s| s == id))>
                                 {p.name}
                             </option>
                         }

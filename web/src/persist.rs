@@ -18,12 +18,10 @@ use reve_remix_core::job::Job;
 use reve_remix_core::provider;
 use wasm_bindgen::{JsCast, JsValue};
 
-use crate::browser;
-use crate::browser::idb;
-use crate::runner;
-use crate::state::{
-    AppState, EARLIER_KEPT, Finished, Options, Phase, RefImage, Run, RunEvent, RunListener, Source,
-};
+use crate::app::Store;
+use crate::browser::{blob, idb, page};
+use crate::model::{Finished, ImageUrl, Options, Phase, RefImage, Results, Run, Source};
+use crate::runner::{RunEvent, RunListener};
 
 const PROMPT: &str = "reve-remix.prompt";
 const OPTIONS: &str = "reve-remix.options";
@@ -67,32 +65,36 @@ pub fn forget_key() {
     remove(local(), KEY);
 }
 
-/// Load what sessionStorage kept into `state`. Call before [`persist`]
+/// Load what sessionStorage kept into `store`. Call before [`keep`]
 /// (which reads the board and the result back from IndexedDB).
-pub fn restore(state: AppState) {
-    if let Some(origin) = browser::page::query_param("mock").filter(|o| !o.trim().is_empty()) {
-        state
-            .mock_origin
-            .set(origin.trim().trim_end_matches('/').to_string());
-    }
-    if let Some(proxy) = browser::page::query_param("proxy").filter(|p| !p.trim().is_empty()) {
-        state.default_proxy.set(proxy.trim().to_string());
-    }
+pub fn restore(store: Store) {
+    let settings = store.settings;
+    settings.connection.update(|c| {
+        if let Some(origin) = page::query_param("mock").filter(|o| !o.trim().is_empty()) {
+            c.mock_origin = origin.trim().trim_end_matches('/').to_string();
+        }
+        if let Some(proxy) = page::query_param("proxy").filter(|p| !p.trim().is_empty()) {
+            c.default_proxy = proxy.trim().to_string();
+        }
+    });
     if let Some(prompt) = get(session(), PROMPT) {
-        state.prompt.set(prompt);
+        store.board.update(|b| b.edit_prompt(prompt));
     }
     if let Some(text) = get(session(), OPTIONS) {
-        restore_options(state, &text);
+        restore_options(store, &text);
     }
     if let Some(key) = get(local(), KEY) {
-        state.api_key.set(key);
-        state.remember_key.set(true);
+        settings.connection.update(|c| {
+            c.api_key = key;
+            c.remember_key = true;
+        });
     } else if let Some(key) = get(session(), KEY) {
-        state.api_key.set(key);
+        settings.connection.update(|c| c.api_key = key);
     }
 }
 
-fn restore_options(state: AppState, text: &str) {
+fn restore_options(store: Store, text: &str) {
+    let settings = store.settings;
     let mut o = Options::default();
     for line in text.lines() {
         let Some((k, v)) = line.split_once('=') else {
@@ -100,10 +102,10 @@ fn restore_options(state: AppState, text: &str) {
         };
         let v = v.to_string();
         match k {
-            "provider" => state.provider.set(v),
-            "mock" => state.use_mock.set(v == "1"),
-            "base" => state.base_url.set(v),
-            "proxy" => state.proxy_url.set(v),
+            "provider" => settings.provider.set(v),
+            "mock" => settings.connection.update(|c| c.mock = v == "1"),
+            "base" => settings.connection.update(|c| c.base_url = v),
+            "proxy" => settings.connection.update(|c| c.proxy_url = v),
             "aspect" => o.aspect_ratio = v,
             "version" => o.version = v,
             "tts" => o.test_time_scaling = v,
@@ -113,29 +115,31 @@ fn restore_options(state: AppState, text: &str) {
             _ => {}
         }
     }
-    state.options.set(o);
+    settings.options.set(o);
 }
 
 fn one_line(s: &str) -> String {
     s.replace(['\n', '\r', '\t'], " ")
 }
 
-/// Keep storage in step with `state` from now on; first bring the board and
+/// Keep storage in step with `store` from now on; first bring the board and
 /// the result back from IndexedDB (asynchronously), and follow again a job
 /// that was in flight when the page went away.
-pub fn persist(state: AppState) {
-    keep_jobs(state);
+pub fn keep(store: Store) {
+    keep_jobs(store);
+    let (board, settings, results) = (store.board, store.settings, store.runner.results);
     // The prompt, the options and the key: small, written together.
     Effect::new(move |_| {
-        state.prompt.with(|p| set(session(), PROMPT, p));
-        let o = state.options.get();
+        board.with(|b| set(session(), PROMPT, b.prompt()));
+        let o = settings.options.get();
+        let c = settings.connection.get();
         let flag = |b: bool| if b { "1" } else { "0" };
         let text = format!(
             "provider={}\nmock={}\nbase={}\nproxy={}\naspect={}\nversion={}\ntts={}\nupscale={}\nbg={}\nformat={}\n",
-            one_line(&state.provider.get()),
-            flag(state.use_mock.get()),
-            one_line(&state.base_url.get()),
-            one_line(&state.proxy_url.get()),
+            one_line(&settings.provider.get()),
+            flag(c.mock),
+            one_line(&c.base_url),
+            one_line(&c.proxy_url),
             one_line(&o.aspect_ratio),
             one_line(&o.version),
             one_line(&o.test_time_scaling),
@@ -144,10 +148,10 @@ pub fn persist(state: AppState) {
             one_line(&o.output_format),
         );
         set(session(), OPTIONS, &text);
-        let key = state.api_key.get();
+        let key = c.api_key;
         if key.is_empty() {
             forget_key();
-        } else if state.remember_key.get() {
+        } else if c.remember_key {
             set(local(), KEY, &key);
             set(session(), KEY, &key);
         } else {
@@ -165,36 +169,41 @@ pub fn persist(state: AppState) {
         let result_key = format!("{id}.result");
         let earlier_key = format!("{id}.earlier");
         if let Some(value) = idb::get(&db, &images_key).await {
-            restore_images(state, &value);
+            restore_images(store, &value);
         }
-        if let Some(value) = idb::get(&db, &result_key).await {
-            restore_result(state, &value);
-        }
-        if let Some(value) = idb::get(&db, &earlier_key).await {
+        let shown = idb::get(&db, &result_key)
+            .await
+            .and_then(|v| finished_from(&v));
+        let earlier = idb::get(&db, &earlier_key).await.map(|value| {
             let records = js_sys::Array::from(&value);
-            let earlier = records.iter().filter_map(|v| finished_from(&v));
-            state.earlier.set(earlier.take(EARLIER_KEPT).collect());
-        }
+            records.iter().filter_map(|v| finished_from(&v)).collect()
+        });
+        restore_results(store, shown, earlier);
         let Some(owner) = owner else { return };
         owner.with(|| {
             let images_db = db.clone();
+            // Only when the images change, not with every letter of the prompt.
+            let images = move || board.with(|b| b.images().to_vec());
             Effect::new(move |_| {
-                if let Some(value) = state.images.try_with(|v| images_value(v)) {
+                if let Some(value) = Some(images_value(&images())) {
                     idb::put(&images_db, &images_key, &value);
                 }
             });
             let result_db = db.clone();
             Effect::new(
-                move |_| match state.result.try_with(|r| r.as_ref().map(result_value)) {
+                move |_| match results.try_with(|r| r.shown().map(result_value)) {
                     Some(Some(value)) => idb::put(&result_db, &result_key, &value),
                     Some(None) => idb::delete(&result_db, &result_key),
                     None => {}
                 },
             );
             Effect::new(move |_| {
-                let earlier = state
-                    .earlier
-                    .try_with(|e| e.iter().map(result_value).collect::<js_sys::Array>());
+                let earlier = results.try_with(|r| {
+                    r.earlier()
+                        .iter()
+                        .map(result_value)
+                        .collect::<js_sys::Array>()
+                });
                 if let Some(value) = earlier {
                     idb::put(&db, &earlier_key, &value);
                 }
@@ -205,12 +214,11 @@ pub fn persist(state: AppState) {
 
 /// Keep the job of a run from the moment the provider accepts it until it
 /// ends, and resume the one a reload interrupted.
-fn keep_jobs(state: AppState) {
+fn keep_jobs(store: Store) {
+    let run = store.runner.run;
     let listener: RunListener = Rc::new(move |event| match event {
         RunEvent::Submitted(job) => {
-            let (started, prompt) = state
-                .run
-                .with_untracked(|r| (r.started_ms as u64, r.prompt.clone()));
+            let (started, prompt) = run.with_untracked(|r| (r.started_ms as u64, r.prompt.clone()));
             set(
                 session(),
                 JOB,
@@ -222,8 +230,8 @@ fn keep_jobs(state: AppState) {
         RunEvent::Error(e) if e.code != ErrorCode::Network => remove(session(), JOB),
         _ => {}
     });
-    state.listener.set_value(Some(listener));
-    state.keeps_jobs.set_value(true);
+    store.runner.listen(Some(listener));
+    store.runner.keep_jobs();
     let Some(text) = get(session(), JOB) else {
         return;
     };
@@ -232,7 +240,7 @@ fn keep_jobs(state: AppState) {
     let job = parts.next().and_then(Job::from_json);
     let prompt = parts.next().unwrap_or_default().to_string();
     match started.zip(job) {
-        Some((started, job)) => runner::resume(state, job, started as f64, prompt),
+        Some((started, job)) => store.resume(job, started as f64, prompt),
         None => remove(session(), JOB),
     }
 }
@@ -249,7 +257,7 @@ fn session_id() -> String {
     }
     let id = format!(
         "{}-{}",
-        browser::page::now_ms() as u64,
+        page::now_ms() as u64,
         (js_sys::Math::random() * 1e9) as u32
     );
     set(session(), SESSION, &id);
@@ -259,7 +267,7 @@ fn session_id() -> String {
 /// Remove the records of other tab sessions started more than a week ago
 /// (closed tabs: sessionStorage is gone, their records would stay forever).
 async fn forget_old_sessions(db: &web_sys::IdbDatabase, id: &str) {
-    let now = browser::page::now_ms();
+    let now = page::now_ms();
     for key in idb::keys(db).await {
         let started = key
             .split(['-', '.'])
@@ -304,20 +312,23 @@ fn images_value(images: &[RefImage]) -> JsValue {
     list.into()
 }
 
-fn restore_images(state: AppState, value: &JsValue) {
+fn restore_images(store: Store, value: &JsValue) {
     let Ok(list) = value.clone().dyn_into::<js_sys::Array>() else {
         return;
     };
-    for entry in list.iter() {
-        let name = field(&entry, "name").as_string().unwrap_or_default();
-        if let Some(bytes) = bytes_field(&entry, "bytes") {
-            state.add_bytes(&name, bytes);
-        } else if let Some(url) = field(&entry, "url").as_string() {
-            state.add_url(&url);
+    let accepts = store.settings.get_untracked().accepts();
+    store.board.update(|b| {
+        for entry in list.iter() {
+            let name = field(&entry, "name").as_string().unwrap_or_default();
+            if let Some(bytes) = bytes_field(&entry, "bytes") {
+                b.add_bytes(&name, bytes, &accepts);
+            } else if let Some(url) = field(&entry, "url").as_string() {
+                b.add_url(&url, &accepts);
+            }
         }
-    }
-    // A restored board never shows the alert of a former visit.
-    state.rejected.set(Vec::new());
+        // A restored board never shows the alert of a former visit.
+        b.dismiss_rejections();
+    });
 }
 
 /// The result as a record: its bytes when the page had them (an object URL
@@ -326,7 +337,7 @@ fn result_value(done: &Finished) -> JsValue {
     let entry = js_sys::Object::new();
     match &done.bytes {
         Some(bytes) => set_field(&entry, "bytes", &js_sys::Uint8Array::from(&bytes[..])),
-        None => set_field(&entry, "src", &JsValue::from_str(&done.src)),
+        None => set_field(&entry, "src", &JsValue::from_str(done.src.as_str())),
     }
     set_field(&entry, "file_name", &JsValue::from_str(&done.file_name));
     set_field(&entry, "prompt", &JsValue::from_str(&done.prompt));
@@ -341,19 +352,23 @@ fn result_value(done: &Finished) -> JsValue {
     entry.into()
 }
 
-fn restore_result(state: AppState, value: &JsValue) {
-    let Some(finished) = finished_from(value) else {
-        return;
-    };
-    let (provider, elapsed_ms) = (finished.provider, finished.elapsed_ms);
-    state.result.set(Some(finished));
+fn restore_results(store: Store, shown: Option<Finished>, earlier: Option<Vec<Finished>>) {
+    let runner = store.runner;
     // The status line says where the result came from, as before the reload
     // (unless a resumed job is already running).
-    if state.run.with_untracked(|r| r.phase == Phase::Idle) && !provider.is_empty() {
-        let mut run = Run::start(provider, 0.0);
-        run.end(Phase::Completed, elapsed_ms, String::new());
-        state.run.set(run);
+    if let Some(done) = &shown
+        && runner.run.with_untracked(|r| r.phase == Phase::Idle)
+        && !done.provider.is_empty()
+    {
+        let mut run = Run::start(done.provider, 0.0);
+        run.end(Phase::Completed, done.elapsed_ms, String::new());
+        runner.run.set(run);
     }
+    runner.results.update(|r| {
+        let shown = shown.or_else(|| r.shown().cloned());
+        let earlier = earlier.unwrap_or_else(|| r.earlier().to_vec());
+        *r = Results::restored(shown, earlier);
+    });
 }
 
 /// A result back from its record (see [`result_value`]).
@@ -362,14 +377,19 @@ fn finished_from(value: &JsValue) -> Option<Finished> {
     let src = match &bytes {
         Some(b) => {
             let mime = sniff_format(b).map_or("image/png", |f| f.mime());
-            browser::blob::object_url(b, mime)
+            blob::image_url(b, mime)
         }
         // An object URL died with its page.
-        None => field(value, "src")
-            .as_string()
-            .filter(|s| !s.starts_with("blob:")),
+        None => ImageUrl::new(
+            field(value, "src")
+                .as_string()
+                .filter(|s| !s.starts_with("blob:"))
+                .unwrap_or_default(),
+        ),
     };
-    let src = src.filter(|s| !s.is_empty())?;
+    if src.is_empty() {
+        return None;
+    }
     let name = field(value, "provider").as_string().unwrap_or_default();
     let provider = provider::providers()
         .iter()

@@ -5,90 +5,73 @@
 //! a "Base URL" and the "Proxy URL" that "Through the proxy" fills in.
 
 use leptos::prelude::*;
-use reve_remix_core::provider::Cors;
+use reve_remix_core::provider::ProviderInfo;
 
-use crate::dyn_view::{click, flag, on_checked, on_value, text};
-use crate::request;
-use crate::state::AppState;
-use crate::storage;
-use crate::validation::Problems;
+use super::dyn_view::{Dyn, click, flag, on_checked, on_value, text};
+use crate::model::Connection;
 
 /// The connection fields.
 #[component]
-pub fn Connection(
-    /// The app's state.
-    state: AppState,
-    /// What stands between the input and a run.
-    problems: Memo<Problems>,
+pub fn ConnectionPanel(
+    /// The chosen provider: its name, its origin, whether browsers reach it.
+    provider: Signal<&'static ProviderInfo>,
+    /// The connection as the fields hold it.
+    connection: RwSignal<Connection>,
+    /// What is wrong with the key for a run ("" when nothing is).
+    problem: Dyn<String>,
 ) -> impl IntoView {
+    let mock = move || connection.with(|c| c.mock);
     let key_hint = text(move || {
-        if state.use_mock.get() {
+        if mock() {
             "Optional with the mock (it sends \"mock\"). Type mock-429, mock-401, mock-slow or mock-fail to see how failures look."
                 .to_string()
         } else {
             format!(
                 "Your {} key. Kept for this session only unless you check \"Remember on this device\".",
-                state.info().name
+                provider.get().name
             )
         }
     });
     // Said before the run fails the way a CORS block does.
-    let needs_proxy = move || {
-        !state.use_mock.get()
-            && state.info().cors == Cors::No
-            && state.proxy_url.with(|p| p.trim().is_empty())
-            && state.base_url.with(|b| b.trim().is_empty())
-    };
+    let needs_proxy = move || connection.with(|c| c.needs_proxy(provider.get()));
     let proxy_warning = text(move || {
         if needs_proxy() {
             format!(
                 "{} does not answer requests from a browser: tick \"Through the proxy\" (a server of yours that adds the key).",
-                state.info().name
+                provider.get().name
             )
         } else {
             String::new()
         }
     });
-    let proxied = move || state.proxy_url.with(|p| !p.trim().is_empty());
+    let proxied = move || connection.with(Connection::proxied);
+    let field =
+        move |f: fn(&Connection) -> &String| text(move || connection.with(|c| f(c).clone()));
     view! {
         <fieldset class="connection">
             <legend>"Connection"</legend>
             <label class="check">
                 <input
                     type="checkbox"
-                    prop:checked=flag(move || state.use_mock.get())
-                    on:change=on_checked(move |v| {
-                        state.use_mock.set(v);
-                        if v {
-                            state.proxy_url.set(String::new());
-                        }
-                    })
+                    prop:checked=flag(mock)
+                    on:change=on_checked(move |v| connection.update(|c| c.set_mock(v)))
                 />
                 "Use the local mock provider"
             </label>
-            <p class="hint" hidden=flag(move || !state.use_mock.get())>
-                "Requests go to the mock at " <code>{text(move || state.mock_origin.get())}</code>
+            <p class="hint" hidden=flag(move || !mock())>
+                "Requests go to the mock at " <code>{field(|c| &c.mock_origin)}</code>
                 " (" <code>"cargo xtask serve"</code> " starts it): no key or credits needed."
             </p>
             <label class="check">
                 <input
                     type="checkbox"
                     prop:checked=flag(proxied)
-                    on:change=on_checked(move |v| {
-                        if v {
-                            state.use_mock.set(false);
-                            if state.proxy_url.with_untracked(|p| p.trim().is_empty()) {
-                                state.proxy_url.set(state.default_proxy.get_untracked());
-                            }
-                        } else {
-                            state.proxy_url.set(String::new());
-                        }
-                    })
+                    on:change=on_checked(move |v| connection.update(|c| c.set_through_proxy(v)))
                 />
                 "Through the proxy"
             </label>
             <p class="hint" hidden=flag(move || !proxied())>
-                "Requests go to the proxy at " <code>{text(move || state.proxy_url.get())}</code>
+                "Requests go to the proxy at " <code>{field(|c| &c.proxy_url)}</code>
                 ", which adds the key where it runs: this page holds none. "
                 <code>"cargo xtask serve"</code>
                 " starts one in front of the mock; README, \"Going live\", runs it with your keys."
@@ -102,17 +85,13 @@ pub fn Connection(
                         autocomplete="off"
                         spellcheck="false"
                         aria-describedby="key-hint key-problem"
-                        placeholder=text(move || if state.use_mock.get() { "mock".to_string() } else { String::new() })
-                        prop:value=text(move || state.api_key.get())
-                        on:input=on_value(move |v| state.api_key.set(v))
+                        placeholder=text(move || if mock() { "mock".to_string() } else { String::new() })
+                        prop:value=field(|c| &c.api_key)
+                        on:input=on_value(move |v| connection.update(|c| c.api_key = v))
                     />
                     <button
                         type="button"
-                        on:click=click(move || {
-                            state.api_key.set(String::new());
-                            state.remember_key.set(false);
-                            storage::forget_key();
-                        })
+                        on:click=click(move || connection.update(Connection::forget_key))
                     >
                         "Forget"
                     </button>
@@ -121,13 +100,13 @@ pub fn Connection(
                 <label class="check">
                     <input
                         type="checkbox"
-                        prop:checked=flag(move || state.remember_key.get())
-                        on:change=on_checked(move |v| state.remember_key.set(v))
+                        prop:checked=flag(move || connection.with(|c| c.remember_key))
+                        on:change=on_checked(move |v| connection.update(|c| c.remember_key = v))
                     />
                     "Remember on this device"
                 </label>
                 <p class="problem" id="key-problem">
-                    {text(move || problems.with(|p| p.key.clone().unwrap_or_default()))}
+                    {problem}
                 </p>
             </div>
             <p class="problem" hidden=flag(move || !needs_proxy())>{proxy_warning}</p>
@@ -139,12 +118,12 @@ pub fn Connection(
                         id="base-url"
                         type="url"
                         spellcheck="false"
-                        placeholder=text(move || request::default_base_url(state))
-                        prop:value=text(move || state.base_url.get())
-                        on:input=on_value(move |v| state.base_url.set(v))
+                        placeholder=text(move || connection.with(|c| c.default_base_url(provider.get())))
+                        prop:value=field(|c| &c.base_url)
+                        on:input=on_value(move |v| connection.update(|c| c.base_url = v))
                     />
                     <p class="hint">
-                        "Requests go to " <code>{text(move || request::effective_base_url(state))}</code>
+                        "Requests go to " <code>{text(move || connection.with(|c| c.base_url(provider.get())))}</code>
                         ". Leave empty for the default."
                     </p>
                 </div>
@@ -156,8 +135,8 @@ pub fn Connection(
                         spellcheck="false"
                         aria-describedby="proxy-hint"
                         placeholder="https://proxy.example.com/remix"
-                        prop:value=text(move || state.proxy_url.get())
-                        on:input=on_value(move |v| state.proxy_url.set(v))
+                        prop:value=field(|c| &c.proxy_url)
+                        on:input=on_value(move |v| connection.update(|c| c.proxy_url = v))
                     />
                     <p class="hint" id="proxy-hint">
                         "Optional. Every request goes here instead, with the real address in the "

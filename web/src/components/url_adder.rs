@@ -3,14 +3,14 @@
 
 use leptos::prelude::*;
 
-use crate::dyn_view::{on_value, text};
-use crate::state::AppState;
+use super::dyn_view::{Handler, on_value, text};
 
 /// The "Image URL" field and its "Add URL" button.
 #[component]
 pub fn UrlAdder(
-    /// The app's state.
-    state: AppState,
+    /// Add the typed URL to the board; whether it was added (else it is
+    /// listed as rejected, and the field keeps it for correcting).
+    on_add: Handler<String, bool>,
 ) -> impl IntoView {
     let url = RwSignal::new(String::new());
     view! {
@@ -19,11 +19,7 @@ pub fn UrlAdder(
             on:submit=move |ev| {
                 ev.prevent_default();
                 let typed = url.get_untracked();
-                if typed.trim().is_empty() {
-                    return;
-                }
-                state.begin_adding();
-                if state.add_url(&typed) {
+                if !typed.trim().is_empty() && on_add(typed) {
                     url.set(String::new());
                 }
             }

@@ -9,33 +9,51 @@ use leptos::ev;
 use leptos::prelude::*;
 use wasm_bindgen::JsCast;
 
-use crate::browser;
-use crate::dyn_view::{click, on_drag, text};
-use crate::rejected_list::RejectedList;
-use crate::state::AppState;
-use crate::tile::{TILE_DRAG_TYPE, Tile};
-use crate::url_adder::UrlAdder;
-use crate::validation::Problems;
+use super::dyn_view::{Dyn, Handler, click, handler, on_drag, read, text};
+use super::rejected_list::RejectedList;
+use super::tile::{TILE_DRAG_TYPE, Tile};
+use super::url_adder::UrlAdder;
+use crate::browser::{blob, canvas, page};
+use crate::model::shrink::shrunk_name;
+use crate::model::{Accepts, Board, NamedFile};
 
 /// What the file picker offers: the five formats, by extension and MIME type.
 pub const ACCEPT: &str = ".png,.jpg,.jpeg,.webp,.avif,.heic,.heif,image/png,image/jpeg,image/webp,image/avif,image/heic,image/heif";
 
 /// Read `files` in order and add each to the board (or to the rejected list).
-pub fn add_files(state: AppState, files: Vec<web_sys::File>) {
+fn add_files(board: RwSignal<Board>, accepts: Dyn<Accepts>, files: Vec<web_sys::File>) {
     if files.is_empty() {
         return;
     }
-    state.begin_adding();
+    board.update(Board::begin_adding);
     leptos::task::spawn_local(async move {
         for file in files {
             let name = file.name();
-            match browser::blob::read_blob(&file).await {
-                Some(bytes) => {
-                    state.add_bytes(&name, bytes);
+            let bytes = blob::read_blob(&file).await;
+            // The board may be gone (a widget removed meanwhile).
+            let _ = board.try_update(|b| match bytes {
+                Some(bytes) => b.add_bytes(&name, bytes, &untrack(|| accepts())),
+                None => {
+                    b.reject(&name, format!("{name} could not be read; choose it again."));
+                    false
                 }
-                None => state.reject(&name, format!("{name} could not be read; choose it again.")),
-            }
+            });
         }
+    });
+}
+
+/// "Shrink and add" rejected file `index`: the browser re-encodes it
+/// smaller, then the copy goes through the checks like any file.
+fn shrink_and_add(board: RwSignal<Board>, accepts: Dyn<Accepts>, index: usize) {
+    let Some((name, bytes)) = board.try_update(|b| b.start_shrinking(index)).flatten() else {
+        return;
+    };
+    let info = untrack(|| accepts()).provider;
+    leptos::task::spawn_local(async move {
+        let outcome = canvas::shrink(&name, &bytes, info)
+            .await
+            .map(|(format, out)| (shrunk_name(&name, format), out));
+        let _ = board.try_update(|b| b.shrunk(&bytes, outcome, &untrack(|| accepts())));
     });
 }
 
@@ -84,49 +102,79 @@ fn over_text_field(ev: &web_sys::DragEvent) -> bool {
         .is_some_and(|el| matches!(el.tag_name().as_str(), "TEXTAREA" | "INPUT"))
 }
 
-/// Take what was dropped: one of this page's results dragged back (as "Use
-/// as reference", by its name, though the browser may offer it as a file
-/// too), files, or the image a page's drag carries.
-fn take_drop(state: AppState, ev: &web_sys::DragEvent) {
-    let Some(dt) = ev.data_transfer() else { return };
-    let uris = dt.get_data("text/uri-list").unwrap_or_default();
-    if let Some((name, bytes)) = uris.lines().find_map(|u| state.result_at(u.trim())) {
-        state.begin_adding();
-        state.add_bytes(&name, bytes.to_vec());
-        return;
-    }
-    match dragged(ev) {
-        Dragged::Files => add_files(state, browser::page::files(dt.files())),
-        Dragged::WebImage => {
-            let html = dt.get_data("text/html").unwrap_or_default();
-            if let Some(url) = first_web_url(&uris).filter(|_| html.contains("<img")) {
-                state.begin_adding();
-                state.add_url(url);
-            }
-        }
-        Dragged::Other => {}
-    }
+/// Whether an event with this composed path is meant for the board in
+/// `section`: on the site, any (the page is the app); in a widget, one that
+/// happened inside its shadow root, so that two widgets on a page do not
+/// both take a paste or a drop.
+fn owns(section: NodeRef<leptos::html::Section>, path: &js_sys::Array) -> bool {
+    let Some(root) = section.get_untracked().map(|s| s.get_root_node()) else {
+        return false;
+    };
+    root.is_instance_of::<web_sys::Document>() || path.includes(&root, 0)
 }
 
 /// The reference-image board.
 #[component]
-pub fn Board(
-    /// The app's state.
-    state: AppState,
-    /// What stands between the input and a run.
-    problems: Memo<Problems>,
+pub fn BoardPanel(
+    /// The board; the panel changes it through its methods.
+    board: RwSignal<Board>,
+    /// What the board takes: the provider's limits and the cap.
+    accepts: Dyn<Accepts>,
+    /// What keeps the images from a run ("" when nothing does).
+    problem: Dyn<String>,
+    /// Write `<img>N</img>` for image N into the prompt, at its cursor.
+    on_insert: Handler<usize>,
+    /// The name and bytes of this page's result shown at a URL, if any: a
+    /// result dragged back onto the board joins it as a file.
+    result_file: Handler<String, Option<NamedFile>>,
 ) -> impl IntoView {
     let over = RwSignal::new(false);
+    let section = NodeRef::<leptos::html::Section>::new();
+
+    // Take what was dropped: one of this page's results dragged back (as
+    // "Use as reference", by its name, though the browser may offer it as a
+    // file too), files, or the image a page's drag carries.
+    let take_drop = {
+        let accepts = accepts.clone();
+        move |ev: &web_sys::DragEvent| {
+            let Some(dt) = ev.data_transfer() else { return };
+            let uris = dt.get_data("text/uri-list").unwrap_or_default();
+            let accepted = untrack(|| accepts());
+            if let Some((name, bytes)) =
+                uris.lines().find_map(|u| result_file(u.trim().to_string()))
+            {
+                board.update(|b| {
+                    b.begin_adding();
+                    b.add_bytes(&name, bytes.to_vec(), &accepted);
+                });
+                return;
+            }
+            match dragged(ev) {
+                Dragged::Files => add_files(board, accepts.clone(), page::files(dt.files())),
+                Dragged::WebImage => {
+                    let html = dt.get_data("text/html").unwrap_or_default();
+                    if let Some(url) = first_web_url(&uris).filter(|_| html.contains("<img")) {
+                        board.update(|b| {
+                            b.begin_adding();
+                            b.add_url(url, &accepted);
+                        });
+                    }
+                }
+                Dragged::Other => {}
+            }
+        }
+    };
 
     // Pasting image files anywhere on the page adds them (text pastes as usual).
+    let pasted = accepts.clone();
     let paste = window_event_listener(ev::paste, move |ev: web_sys::ClipboardEvent| {
-        if !state.owns_event(&ev.composed_path()) {
+        if !owns(section, &ev.composed_path()) {
             return;
         }
-        let files = browser::page::files(ev.clipboard_data().and_then(|d| d.files()));
+        let files = page::files(ev.clipboard_data().and_then(|d| d.files()));
         if !files.is_empty() {
             ev.prevent_default();
-            add_files(state, files);
+            add_files(board, pasted.clone(), files);
         }
     });
     // Drops: files anywhere this board owns; a page's image except onto a
@@ -135,7 +183,7 @@ pub fn Board(
         let what = dragged(ev);
         what != Dragged::Other
             && !(what == Dragged::WebImage && over_text_field(ev))
-            && state.owns_event(&ev.composed_path())
+            && owns(section, &ev.composed_path())
     };
     let drag_over = window_event_listener(ev::dragover, move |ev: web_sys::DragEvent| {
         if wanted(&ev) {
@@ -146,7 +194,7 @@ pub fn Board(
         over.set(false);
         if wanted(&ev) {
             ev.prevent_default();
-            take_drop(state, &ev);
+            take_drop(&ev);
         }
     });
     on_cleanup(move || {
@@ -155,29 +203,37 @@ pub fn Board(
         drop.remove();
     });
 
-    let limit = text(move || {
-        let info = state.info();
-        let max = state.max_images();
-        let n = state.images.with(Vec::len);
-        let more = match max.saturating_sub(n) {
-            0 => "the board is full".to_string(),
-            1 => "1 more can be added".to_string(),
-            k => format!("{k} more can be added"),
-        };
-        // A widget's `max-images` may be lower than the provider's limit.
-        let who = if max < info.max_images {
-            "this board"
-        } else {
-            info.name
-        };
-        format!("{n} of {max} images ({who} takes up to {max}): {more}.")
+    let images = move || board.with(|b| b.images().to_vec());
+    let rejected = read(move || board.with(|b| b.rejected().to_vec()));
+    let limit = {
+        let accepts = accepts.clone();
+        text(move || accepts().summary(board.with(|b| b.images().len())))
+    };
+    let on_move = handler(move |(from, to)| board.update(|b| b.move_image(from, to)));
+    let on_remove = handler(move |index| board.update(|b| b.remove(index)));
+    let on_url = handler({
+        let accepts = accepts.clone();
+        move |url: String| {
+            let accepted = untrack(|| accepts());
+            board
+                .try_update(|b| {
+                    b.begin_adding();
+                    b.add_url(&url, &accepted)
+                })
+                .unwrap_or(false)
+        }
     });
+    let on_shrink = handler({
+        let accepts = accepts.clone();
+        move |index| shrink_and_add(board, accepts.clone(), index)
+    });
+    let on_dismiss = handler(move |()| board.update(Board::dismiss_rejections));
     let on_change: Box<dyn FnMut(web_sys::Event)> = Box::new(move |ev| {
         if let Some(input) = ev
             .target()
             .and_then(|t| t.dyn_into::<web_sys::HtmlInputElement>().ok())
         {
-            add_files(state, browser::page::files(input.files()));
+            add_files(board, accepts.clone(), page::files(input.files()));
             input.set_value("");
         }
     });
@@ -187,6 +243,7 @@ pub fn Board(
             class="panel board"
             class:drop-target=over
             aria-labelledby="board-title"
+            node_ref=section
             on:dragover=on_drag(move |ev| over.set(dragged(&ev) != Dragged::Other))
             on:dragleave=on_drag(move |ev| {
                 let inside = ev
@@ -205,33 +262,43 @@ pub fn Board(
             </div>
             <ul class="tiles" aria-label="Reference images, in prompt order">
                 {move || {
-                    let images = state.images.get();
+                    let images = images();
                     let count = images.len();
                     images
                         .into_iter()
                         .enumerate()
-                        .map(|(index, image)| view! { <Tile state image index count /> })
+                        .map(|(index, image)| {
+                            view! {
+                                <Tile
+                                    image
+                                    index
+                                    count
+                                    on_insert=on_insert.clone()
+                                    on_move=on_move.clone()
+                                    on_remove=on_remove.clone()
+                                />
+                            }
+                        })
                         .collect_view()
                 }}
             </ul>
             <p class="removed" aria-live="polite">
                 {move || {
-                    state.removed.with(|r| {
-                        r.as_ref().map(|r| {
-                            let name = r.image.name.clone();
+                    board
+                        .with(|b| b.removed().map(str::to_string))
+                        .map(|name| {
                             view! {
                                 {format!("Removed {name}. ")}
                                 <button
                                     type="button"
                                     class="link"
                                     aria-label=format!("Undo removing {name}")
-                                    on:click=click(move || state.undo_removal())
+                                    on:click=click(move || board.update(Board::undo_removal))
                                 >
                                     "Undo"
                                 </button>
                             }
                         })
-                    })
                 }}
             </p>
             <div class="add-row">
@@ -247,9 +314,9 @@ pub fn Board(
                 <label class="button" for="add-images">"Add reference images"</label>
                 <span class="hint">"PNG, JPEG, WebP, AVIF or HEIF under 1.5 MB; or drop or paste them here."</span>
             </div>
-            <UrlAdder state />
-            <RejectedList state />
-            <p class="problem" id="images-problem">{text(move || problems.with(|p| p.images.clone().unwrap_or_default()))}</p>
+            <UrlAdder on_add=on_url />
+            <RejectedList rejected on_shrink on_dismiss />
+            <p class="problem" id="images-problem">{problem}</p>
         </section>
     }
 }
