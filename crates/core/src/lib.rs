@@ -5,6 +5,7 @@
 //! with `cargo test`. The npm package (`crates/wasm`) and the proxy
 //! (`crates/proxy`) put I/O around it.
 
+pub mod driver;
 pub mod error;
 pub mod http;
 pub mod image;

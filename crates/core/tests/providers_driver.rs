@@ -9,8 +9,9 @@ mod helpers;
 use helpers::*;
 use reve_remix_core::ErrorCode;
 use reve_remix_core::RemixError;
+use reve_remix_core::driver::{Action, Driver, RunOptions};
 use reve_remix_core::http::{HttpRequest, HttpResponse, Method, RequestKind};
-use reve_remix_core::job::{Action, Driver, Job, JobStatus, JobUpdate, RemixResult, RunOptions};
+use reve_remix_core::job::{Job, JobStatus, JobUpdate, RemixResult};
 use reve_remix_core::provider::Config;
 
 /// What the simulated server does with a request.

@@ -13,10 +13,11 @@ use crate::fetch::{self, Transport, Until};
 use crate::js_values::{
     logs_to_js, request_to_js, result_to_js, set, set_opt_str, to_js_error, update_to_js,
 };
+use reve_remix_core::driver::{Driver, RunOptions};
 use reve_remix_core::error::{ErrorCode, RemixError};
 use reve_remix_core::http::Secret;
 use reve_remix_core::image::{self, ImageInfo, ImageLimits};
-use reve_remix_core::job::{Driver, Job, JobStatus, JobUpdate, RemixResult, RunOptions};
+use reve_remix_core::job::{Job, JobStatus, JobUpdate, RemixResult};
 use reve_remix_core::provider::{self, Config, ImageSource, ProviderInfo, RemixInput};
 
 #[wasm_bindgen(typescript_custom_section)]

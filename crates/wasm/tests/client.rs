@@ -4,9 +4,10 @@
 #![cfg(target_arch = "wasm32")]
 
 use reve_remix::fetch::{self, Transport};
+use reve_remix_core::driver::RunOptions;
 use reve_remix_core::error::ErrorCode;
 use reve_remix_core::http::Secret;
-use reve_remix_core::job::{JobStatus, JobUpdate, RunOptions};
+use reve_remix_core::job::{JobStatus, JobUpdate};
 use reve_remix_core::provider::{Config, ImageSource, RemixInput};
 use wasm_bindgen_test::*;
 

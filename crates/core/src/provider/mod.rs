@@ -1,7 +1,7 @@
 //! The hosted providers of Reve Remix: what each one takes, how to ask it,
 //! and what its answers mean. Sans-IO: a provider builds [`HttpRequest`]s
 //! and reads [`HttpResponse`]s; it never sends or waits. The driver in
-//! [`crate::job`] runs any of them.
+//! [`crate::driver`] runs any of them.
 //!
 //! Each provider module holds its table entry (`INFO`, a [`ProviderInfo`]);
 //! every fact the research could not verify lives there, or in a named
