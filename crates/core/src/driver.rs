@@ -61,7 +61,9 @@
 //!   provider cannot have started a paid job). Reads and presigned
 //!   uploads are also retried on 502/503/504 and on network failures, at
 //!   most [`MAX_READ_RETRIES`] times in a row. A wait that would pass the
-//!   deadline ends the run with the error instead.
+//!   deadline ends the run with the error instead, and so does a provider's
+//!   [`retry_header`](crate::provider::ProviderInfo::retry_header) saying
+//!   `false` (fal's `X-Fal-Retryable`).
 //! * **Deadline.** At `timeout_ms` the run fails with `timeout`, after
 //!   sending the provider's cancel request where it has one.
 
@@ -400,10 +402,11 @@ impl Driver {
         };
         let transient =
             s == 429 || ((kind.is_read() || kind == RequestKind::Upload) && matches!(s, 502..=504));
-        let fal_says_no = res
-            .header("x-fal-retryable")
+        let provider_says_no = info
+            .retry_header
+            .and_then(|h| res.header(h))
             .is_some_and(|v| v.trim().eq_ignore_ascii_case("false"));
-        if transient && !fal_says_no && self.failures < max && kind != RequestKind::Cancel {
+        if transient && !provider_says_no && self.failures < max && kind != RequestKind::Cancel {
             let err = provider::http_error(info, &res);
             let wait = match res.retry_after_secs() {
                 Some(secs) => u64::from(secs) * 1000 + self.rand() % 250,

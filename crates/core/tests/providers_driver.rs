@@ -578,6 +578,32 @@ fn a_submit_is_retried_on_429_a_few_times_only() {
     assert_eq!(r.sent.len(), 4, "1 + 3 retries");
 }
 
+/// fal's `X-Fal-Retryable: false` (its table entry's `retry_header`) stops
+/// a retry the status alone would allow; another provider's answer carrying
+/// fal's header is judged by its status only.
+#[test]
+fn a_providers_retry_header_can_forbid_a_retry_and_is_its_own() {
+    let mut d = driver("fal", vec![url_src("https://e.com/a.png")], 60_000);
+    let r = run(&mut d, |_, _| {
+        Reply::Res(res(429, "{}").with_header("X-Fal-Retryable", "false"))
+    });
+    let e = r.outcome.expect_err("fails");
+    assert_eq!((e.code, e.retryable), (ErrorCode::RateLimited, false));
+    assert_eq!(r.sent.len(), 1, "fal said not to retry");
+
+    let mut d = driver("onerouter", vec![url_src("https://e.com/a.png")], 600_000);
+    let r = run(&mut d, |_, _| {
+        Reply::Res(res(429, "{}").with_header("X-Fal-Retryable", "false"))
+    });
+    let e = r.outcome.expect_err("fails");
+    assert_eq!((e.code, e.retryable), (ErrorCode::RateLimited, true));
+    assert_eq!(
+        r.sent.len(),
+        4,
+        "1 + 3 retries: fal's header is not OneRouter's"
+    );
+}
+
 #[test]
 fn a_submit_that_gets_no_answer_is_not_retried_and_replicate_says_proxy() {
     let mut d = driver("replicate", vec![png_src("a.png")], 60_000);

@@ -268,6 +268,7 @@ pub const COMMON: ProviderInfo = ProviderInfo {
     forbidden: ErrorCode::Unauthorized,
     poll: PollPolicy::DEFAULT,
     routes: &[],
+    retry_header: None,
 };
 
 /// A provider's table entry: its limits, options and protocol facts.
@@ -311,6 +312,10 @@ pub struct ProviderInfo {
     pub poll: PollPolicy,
     /// Every request its API is sent, relative to `base_url`.
     pub routes: &'static [Route],
+    /// A response header in which the provider says whether a failure is
+    /// worth retrying (`true` / `false`), over what its status would mean
+    /// (fal's `X-Fal-Retryable`); `None` where there is no such header.
+    pub retry_header: Option<&'static str>,
 }
 
 impl ProviderInfo {
@@ -1127,6 +1132,8 @@ pub(crate) fn violation(info: &ProviderInfo, detail: Option<&str>) -> RemixError
 /// `insufficient_credits`; 429 → `rate_limited` with `Retry-After`;
 /// other 4xx → `provider_rejected`; 408 and 5xx → `provider_error`
 /// (502/503/504 retryable); moderation, however spelled → `content_violation`.
+/// The provider's [`ProviderInfo::retry_header`], when sent, decides
+/// `retryable`.
 pub fn http_error(info: &ProviderInfo, res: &HttpResponse) -> RemixError {
     if let Some(code) = res.header(PROXY_ERROR_HEADER) {
         return proxy_refusal(info, res, code.trim());
@@ -1180,7 +1187,7 @@ pub fn http_error(info: &ProviderInfo, res: &HttpResponse) -> RemixError {
         ErrorCode::ProviderError => matches!(status, 408 | 502 | 503 | 504),
         _ => false,
     };
-    if let Some(v) = res.header("x-fal-retryable") {
+    if let Some(v) = info.retry_header.and_then(|h| res.header(h)) {
         retryable = v.trim().eq_ignore_ascii_case("true");
     }
     let mut err = RemixError::new(code, msg)
