@@ -3,7 +3,7 @@
 //! [`Driver`](crate::driver::Driver) runs a provider to a result.
 //!
 //! Nothing here knows a provider: what one keeps on a job between requests
-//! is a [`ProviderState`], opaque to this module, and never part of
+//! is a `ProviderState`, opaque to this module, and never part of
 //! [`Job::to_json`].
 
 use std::any::Any;
