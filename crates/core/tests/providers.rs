@@ -137,7 +137,7 @@ fn validation_happens_before_any_request() {
     );
     // Image bytes are inspected with the provider's limits.
     let bad = reve_remix_core::provider::ImageSource::Bytes {
-        data: b"GIF89a....".to_vec(),
+        data: b"GIF89a....".as_slice().into(),
         name: Some("x.gif".into()),
     };
     assert!(
@@ -146,7 +146,7 @@ fn validation_happens_before_any_request() {
             .is_image()
     );
     let empty = reve_remix_core::provider::ImageSource::Bytes {
-        data: vec![],
+        data: Vec::new().into(),
         name: None,
     };
     assert_eq!(
@@ -497,7 +497,7 @@ fn fal_request_uses_key_scheme_and_data_urls() {
     );
     // The MIME type of a data URL is the sniffed one, never the name's.
     let jpg = reve_remix_core::provider::ImageSource::Bytes {
-        data: jpeg(),
+        data: jpeg().into(),
         name: Some("photo.png".into()),
     };
     let (_, _, req) = start(&input("x", vec![jpg]), &cfg("fal"));

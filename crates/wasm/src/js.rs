@@ -4,6 +4,8 @@
 //! turns every `RemixError` into a real JS `Error` with `code`, `message`,
 //! `status`, `retryable`, `provider` and `requestId`.
 
+use std::sync::Arc;
+
 use js_sys::{Array, Function, Object, Promise, Reflect, Uint8Array};
 use wasm_bindgen::prelude::*;
 use wasm_bindgen_futures::{JsFuture, future_to_promise};
@@ -558,7 +560,7 @@ fn opt_u32(obj: &JsValue, key: &str) -> Result<Option<u32>, RemixError> {
 /// index (the async methods read them first).
 fn input_from_js(
     v: &JsValue,
-    blobs: &[(usize, Vec<u8>, Option<String>)],
+    blobs: &[(usize, Arc<[u8]>, Option<String>)],
 ) -> Result<RemixInput, RemixError> {
     if !v.is_object() {
         return Err(RemixError::new(
@@ -593,12 +595,12 @@ fn input_from_js(
                 images.push(ImageSource::Url(url));
             } else if let Some(bytes) = item.dyn_ref::<Uint8Array>() {
                 images.push(ImageSource::Bytes {
-                    data: bytes.to_vec(),
+                    data: bytes.to_vec().into(),
                     name: None,
                 });
             } else if item.is_instance_of::<js_sys::ArrayBuffer>() {
                 images.push(ImageSource::Bytes {
-                    data: Uint8Array::new(&item).to_vec(),
+                    data: Uint8Array::new(&item).to_vec().into(),
                     name: None,
                 });
             } else {
@@ -640,7 +642,7 @@ async fn read_input(v: &JsValue) -> Result<RemixInput, Thrown> {
                 .await
                 .map_err(Thrown::Js)?;
             let name = get(&item, "name").as_string();
-            blobs.push((i, Uint8Array::new(&buffer).to_vec(), name));
+            blobs.push((i, Uint8Array::new(&buffer).to_vec().into(), name));
         }
     }
     Ok(input_from_js(v, &blobs)?)

@@ -32,11 +32,11 @@ fn input() -> RemixInput {
         prompt: "the cat from <img>0</img> wearing the hat from <img>1</img>".into(),
         images: vec![
             ImageSource::Bytes {
-                data: PNG.to_vec(),
+                data: PNG.into(),
                 name: Some("cat.png".into()),
             },
             ImageSource::Bytes {
-                data: JPEG.to_vec(),
+                data: JPEG.into(),
                 name: Some("hat.jpg".into()),
             },
         ],

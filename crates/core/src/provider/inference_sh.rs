@@ -165,7 +165,7 @@ fn upload_request(up: &Uploads) -> Option<HttpRequest> {
         content_type: up.mimes[*i]
             .unwrap_or("application/octet-stream")
             .to_string(),
-        data: data.clone(),
+        data: data.to_vec(),
     };
     Some(req)
 }

@@ -2,16 +2,19 @@
 //! options) and the [`Config`] that says where and how to reach a provider.
 
 use std::fmt;
+use std::sync::Arc;
 
 use crate::http::Secret;
 
 /// One reference image.
 #[derive(Clone, PartialEq, Eq)]
 pub enum ImageSource {
-    /// A local file's bytes, with its name for messages.
+    /// A local file's bytes, with its name for messages. Shared, not
+    /// copied: an input is built again for every check (a form checks it
+    /// on each keystroke) and kept for inference.sh's uploads.
     Bytes {
         /// The file's bytes.
-        data: Vec<u8>,
+        data: Arc<[u8]>,
         /// The file name, if known.
         name: Option<String>,
     },

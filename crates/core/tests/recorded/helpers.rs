@@ -65,7 +65,7 @@ pub fn b64(data: &[u8]) -> String {
 
 pub fn png_src(name: &str) -> ImageSource {
     ImageSource::Bytes {
-        data: png_1x1(),
+        data: png_1x1().into(),
         name: Some(name.to_string()),
     }
 }
