@@ -152,7 +152,7 @@ impl AuthScheme {
 }
 
 /// The options of a [`RemixInput`](super::RemixInput) beyond prompt and images.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum RemixOption {
     /// `aspectRatio`
     AspectRatio,

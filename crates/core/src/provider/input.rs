@@ -10,8 +10,9 @@ use crate::http::Secret;
 #[derive(Clone, PartialEq, Eq)]
 pub enum ImageSource {
     /// A local file's bytes, with its name for messages. Shared, not
-    /// copied: an input is built again for every check (a form checks it
-    /// on each keystroke) and kept for inference.sh's uploads.
+    /// copied: an input is built again for every check (a form runs
+    /// [`problems`](super::problems) on each keystroke) and kept for
+    /// inference.sh's uploads.
     Bytes {
         /// The file's bytes.
         data: Arc<[u8]>,
