@@ -123,6 +123,158 @@ fn with_a_proxy_no_key_is_needed() {
     );
 }
 
+// ------------------------------------------------------------------ before any request
+
+#[test]
+fn a_key_is_needed_unless_a_proxy_adds_it() {
+    let one = || vec![png_src("a.png")];
+    let mut c = cfg("reve");
+    c.api_key = None;
+    assert_eq!(
+        start_err(&input("x", one()), &c).code,
+        ErrorCode::MissingApiKey
+    );
+    c.proxy_url = Some("https://proxy.example/remix".into());
+    assert!(provider::start(&input("x", one()), &c).is_ok());
+}
+
+#[test]
+fn prompt_and_image_count_are_checked_before_any_request() {
+    let one = || vec![png_src("a.png")];
+    assert_eq!(
+        start_err(&input("   ", one()), &cfg("reve")).code,
+        ErrorCode::EmptyPrompt
+    );
+    assert_eq!(
+        start_err(&input("x", vec![]), &cfg("reve")).code,
+        ErrorCode::NoImages
+    );
+    let long = "a".repeat(2561);
+    assert_eq!(
+        start_err(&input(&long, one()), &cfg("reve")).code,
+        ErrorCode::PromptTooLong
+    );
+    let five: Vec<_> = (0..5)
+        .map(|i| url_src(&format!("https://e.com/{i}.png")))
+        .collect();
+    let e = start_err(&input("x", five), &cfg("fal"));
+    assert_eq!(e.code, ErrorCode::TooManyImages);
+    assert!(
+        e.message.contains("fal") && e.message.contains('4'),
+        "{}",
+        e.message
+    );
+    let seven: Vec<_> = (0..7).map(|_| png_src("a.png")).collect();
+    let e = start_err(&input("x", seven), &cfg("reve"));
+    assert!(
+        e.message.contains("Reve") && e.message.contains('6'),
+        "{}",
+        e.message
+    );
+    // A reference to an image that is not there.
+    assert_eq!(
+        start_err(&input("<img>3</img>", one()), &cfg("reve")).code,
+        ErrorCode::UnknownReference
+    );
+}
+
+#[test]
+fn image_bytes_are_inspected_with_the_providers_limits() {
+    let bad = ImageSource::Bytes {
+        data: b"GIF89a....".as_slice().into(),
+        name: Some("x.gif".into()),
+    };
+    assert!(
+        start_err(&input("x", vec![bad]), &cfg("fal"))
+            .code
+            .is_image()
+    );
+    let empty = ImageSource::Bytes {
+        data: Vec::new().into(),
+        name: None,
+    };
+    assert_eq!(
+        start_err(&input("x", vec![empty]), &cfg("fal")).code,
+        ErrorCode::EmptyImage
+    );
+}
+
+#[test]
+fn an_option_a_provider_does_not_take_names_those_that_do() {
+    let mut i = input("x", vec![url_src("https://e.com/a.png")]);
+    i.test_time_scaling = Some(2);
+    let e = start_err(&i, &cfg("fal"));
+    assert_eq!(e.code, ErrorCode::InvalidOption);
+    assert!(
+        e.message.contains("testTimeScaling") && e.message.contains("fal"),
+        "{}",
+        e.message
+    );
+    assert!(
+        e.message.contains("reve") && e.message.contains("inference-sh"),
+        "{}",
+        e.message
+    );
+}
+
+#[test]
+fn option_ranges_are_each_providers_own() {
+    let base = || input("x", vec![url_src("https://e.com/a.png")]);
+    let mut i = input("x", vec![png_src("a.png")]);
+    i.test_time_scaling = Some(15);
+    assert!(provider::start(&i, &cfg("reve")).is_ok());
+    i.test_time_scaling = Some(16);
+    assert_eq!(start_err(&i, &cfg("reve")).code, ErrorCode::InvalidOption);
+    let mut i = base();
+    i.test_time_scaling = Some(6);
+    assert_eq!(
+        start_err(&i, &cfg("inference-sh")).code,
+        ErrorCode::InvalidOption
+    );
+    let mut i = base();
+    i.upscale_factor = Some(5);
+    assert_eq!(
+        start_err(&i, &cfg("inference-sh")).code,
+        ErrorCode::InvalidOption
+    );
+}
+
+#[test]
+fn option_values_outside_a_providers_list_are_invalid() {
+    let base = || input("x", vec![url_src("https://e.com/a.png")]);
+    let mut i = base();
+    i.aspect_ratio = Some("5:4".into());
+    let e = start_err(&i, &cfg("fal"));
+    assert!(e.code == ErrorCode::InvalidOption && e.message.contains("16:9"));
+    let mut i = base();
+    i.output_format = Some("gif".into());
+    assert_eq!(start_err(&i, &cfg("fal")).code, ErrorCode::InvalidOption);
+    let mut i = base();
+    i.output_format = Some("png".into());
+    assert_eq!(
+        start_err(&i, &cfg("aimlapi")).code,
+        ErrorCode::InvalidOption
+    );
+    let mut i = base();
+    i.aspect_ratio = Some("1:1".into());
+    assert_eq!(
+        start_err(&i, &cfg("pixazo-edit")).code,
+        ErrorCode::InvalidOption
+    );
+}
+
+#[test]
+fn remove_background_false_is_the_default_and_harmless_anywhere() {
+    let mut i = input("x", vec![url_src("https://e.com/a.png")]);
+    i.remove_background = Some(true);
+    assert_eq!(
+        start_err(&i, &cfg("replicate")).code,
+        ErrorCode::InvalidOption
+    );
+    i.remove_background = Some(false); // the default: harmless anywhere
+    assert!(provider::start(&i, &cfg("replicate")).is_ok());
+}
+
 // ------------------------------------------------------------------ validate == first problem
 
 fn any_input() -> impl Strategy<Value = (String, RemixInput, Config)> {
