@@ -145,9 +145,11 @@ fn webp(w: u32, h: u32) -> Vec<u8> {
     encode(picture(w, h), image::ImageFormat::WebP)
 }
 
+/// One of the core's fixture images (real files from real encoders): one
+/// copy for the core's tests and the mock's.
 fn fixture(name: &str) -> Vec<u8> {
     std::fs::read(format!(
-        "{}/tests/fixtures/{name}",
+        "{}/../core/tests/fixtures/{name}",
         env!("CARGO_MANIFEST_DIR")
     ))
     .expect("fixture")
@@ -1268,10 +1270,14 @@ async fn inference_errors_envelopes_and_cancel() {
 
 // ---------------------------------------------------------------- AIML API
 
+/// A provider's published OpenAPI spec: the copy the core's tests check
+/// requests against (crates/core/tests/recorded), one for both.
 fn spec(name: &str) -> Value {
-    let text =
-        std::fs::read_to_string(format!("{}/tests/specs/{name}", env!("CARGO_MANIFEST_DIR")))
-            .expect("spec");
+    let text = std::fs::read_to_string(format!(
+        "{}/../core/tests/recorded/{name}",
+        env!("CARGO_MANIFEST_DIR")
+    ))
+    .expect("spec");
     serde_json::from_str(&text).expect("spec JSON")
 }
 
