@@ -556,12 +556,12 @@ fn opt_u32(obj: &JsValue, key: &str) -> Result<Option<u32>, RemixError> {
     }
 }
 
+/// An image of `images` given as a Blob, read: its index, bytes and name.
+type ReadBlob = (usize, Arc<[u8]>, Option<String>);
+
 /// RemixInput from JS. `blobs` holds bytes already read from Blobs, by
 /// index (the async methods read them first).
-fn input_from_js(
-    v: &JsValue,
-    blobs: &[(usize, Arc<[u8]>, Option<String>)],
-) -> Result<RemixInput, RemixError> {
+fn input_from_js(v: &JsValue, blobs: &[ReadBlob]) -> Result<RemixInput, RemixError> {
     if !v.is_object() {
         return Err(RemixError::new(
             ErrorCode::EmptyPrompt,
