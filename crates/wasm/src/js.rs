@@ -794,7 +794,6 @@ mod tests {
 
     const MOCK: Option<&str> = option_env!("REVE_REMIX_TEST_MOCK");
     const PNG: &[u8] = include_bytes!("../../core/tests/fixtures/png_rgb_64x48.png");
-    const GIF: &[u8] = include_bytes!("../../core/tests/fixtures/notes.gif");
 
     fn object(pairs: &[(&str, JsValue)]) -> JsValue {
         let obj: JsValue = Object::new().into();
@@ -825,23 +824,6 @@ mod tests {
             ("prompt", "a remix of <img>0</img>".into()),
             ("images", images.into()),
         ])
-    }
-
-    #[wasm_bindgen_test]
-    fn inspect_image_throws_a_remix_error_naming_the_file() {
-        let err = inspect_image(GIF, Some("notes.gif".into())).expect_err("a GIF is refused");
-        assert_eq!(
-            field(&err, "code").as_string().as_deref(),
-            Some("unsupported_format")
-        );
-        let message = field(&err, "message").as_string().unwrap_or_default();
-        assert!(message.starts_with("notes.gif is a GIF"), "{message}");
-        let info = inspect_image(PNG, None).expect("a PNG");
-        assert_eq!(
-            field(&info, "mime").as_string().as_deref(),
-            Some("image/png")
-        );
-        assert_eq!(field(&info, "width").as_f64(), Some(64.0));
     }
 
     #[wasm_bindgen_test]
