@@ -18,8 +18,9 @@ pub fn input(state: AppState) -> RemixInput {
     let images = state.images.with_untracked(|v| {
         v.iter()
             .map(|img| match &img.source {
+                // The same bytes, shared: nothing is copied per check or run.
                 Source::Bytes(bytes) => ImageSource::Bytes {
-                    data: bytes.to_vec(),
+                    data: bytes.clone(),
                     name: Some(img.name.clone()),
                 },
                 Source::Url(url) => ImageSource::Url(url.clone()),

@@ -103,7 +103,8 @@ async fn send(
     signal: web_sys::AbortSignal,
 ) -> Result<RemixResult, RemixError> {
     use reve_remix::fetch::{self, Transport, Until};
-    use reve_remix_core::job::{Driver, JobUpdate, RunOptions};
+    use reve_remix_core::driver::{Driver, RunOptions};
+    use reve_remix_core::job::JobUpdate;
     let now = fetch::now_ms();
     let mut driver = match plan {
         Plan::Start(input) => Driver::start(&input, cfg, RunOptions::default(), now)?,
