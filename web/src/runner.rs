@@ -172,7 +172,7 @@ impl Runner {
         signal: web_sys::AbortSignal,
     ) -> Result<RemixResult, RemixError> {
         use reve_remix::fetch::{self, Transport, Until};
-        use reve_remix_core::job::{Driver, RunOptions};
+        use reve_remix_core::driver::{Driver, RunOptions};
         let now = fetch::now_ms();
         let mut driver = match plan {
             Plan::Start(input) => Driver::start(&input, cfg, RunOptions::default(), now)?,

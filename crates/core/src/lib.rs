@@ -4,7 +4,17 @@
 //! All of it is pure: no network, no DOM, no JS, so it is tested natively
 //! with `cargo test`. The npm package (`crates/wasm`) and the proxy
 //! (`crates/proxy`) put I/O around it.
+//!
+//! The modules build on each other in one direction, with no cycle:
+//!
+//! ```text
+//! error, http, json, image, prompt     plain values and checks
+//!   ← job                              jobs, updates, results: data only
+//!     ← provider                       each provider's protocol, the table, validation
+//!       ← driver                       runs any provider to a result: schedule, retries
+//! ```
 
+pub mod driver;
 pub mod error;
 pub mod http;
 pub mod image;

@@ -9,8 +9,9 @@ mod helpers;
 use helpers::*;
 use reve_remix_core::ErrorCode;
 use reve_remix_core::RemixError;
+use reve_remix_core::driver::{Action, Driver, RunOptions};
 use reve_remix_core::http::{HttpRequest, HttpResponse, Method, RequestKind};
-use reve_remix_core::job::{Action, Driver, Job, JobStatus, JobUpdate, RemixResult, RunOptions};
+use reve_remix_core::job::{Job, JobStatus, JobUpdate, RemixResult};
 use reve_remix_core::provider::Config;
 
 /// What the simulated server does with a request.
@@ -575,6 +576,32 @@ fn a_submit_is_retried_on_429_a_few_times_only() {
     assert_eq!(e.code, ErrorCode::RateLimited);
     assert!(e.retryable);
     assert_eq!(r.sent.len(), 4, "1 + 3 retries");
+}
+
+/// fal's `X-Fal-Retryable: false` (its table entry's `retry_header`) stops
+/// a retry the status alone would allow; another provider's answer carrying
+/// fal's header is judged by its status only.
+#[test]
+fn a_providers_retry_header_can_forbid_a_retry_and_is_its_own() {
+    let mut d = driver("fal", vec![url_src("https://e.com/a.png")], 60_000);
+    let r = run(&mut d, |_, _| {
+        Reply::Res(res(429, "{}").with_header("X-Fal-Retryable", "false"))
+    });
+    let e = r.outcome.expect_err("fails");
+    assert_eq!((e.code, e.retryable), (ErrorCode::RateLimited, false));
+    assert_eq!(r.sent.len(), 1, "fal said not to retry");
+
+    let mut d = driver("onerouter", vec![url_src("https://e.com/a.png")], 600_000);
+    let r = run(&mut d, |_, _| {
+        Reply::Res(res(429, "{}").with_header("X-Fal-Retryable", "false"))
+    });
+    let e = r.outcome.expect_err("fails");
+    assert_eq!((e.code, e.retryable), (ErrorCode::RateLimited, true));
+    assert_eq!(
+        r.sent.len(),
+        4,
+        "1 + 3 retries: fal's header is not OneRouter's"
+    );
 }
 
 #[test]

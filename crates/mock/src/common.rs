@@ -7,14 +7,19 @@ use std::time::Duration;
 use axum::body::Body;
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
-use reve_remix_core::ErrorCode;
 use serde_json::{Map, Value};
 
+use crate::judge::Problem;
 use crate::scenario::{AuthError, AuthStyle, Scenario, authenticate};
 
-/// Reve's aspect ratios; omitted = the model chooses.
+// The mock's own reading of the providers' documents (shared/providers/
+// README.md, "Common to all", and the OneRouter and AI/ML API specs), not
+// the client's constants: where the two disagree, a test finds out.
+
+/// The aspect ratios every provider documents ("`16:9 9:16 3:2 2:3 4:3
+/// 3:4 1:1`; omitted = the model chooses").
 pub const ASPECT_RATIOS: [&str; 7] = ["16:9", "9:16", "3:2", "2:3", "4:3", "3:4", "1:1"];
-/// Reve's prompt limit, in Unicode scalar values.
+/// "Prompt: at most 2560 characters (Unicode scalar values)."
 pub const MAX_PROMPT_CHARS: usize = 2560;
 
 /// What was wrong with a request, before each provider words it its own way.
@@ -42,8 +47,8 @@ pub enum Kind {
     Range,
     /// `<img>N</img>` names an image that was not sent.
     Reference,
-    /// An image failed the image checks (the core's code).
-    Image(ErrorCode),
+    /// An image the providers do not take ([`crate::judge`]).
+    Image(Problem),
     /// An image in the wrong transport: `data:` where raw base64 is wanted,
     /// a data URI where only URLs are taken, bad base64, …
     Encoding,
@@ -65,10 +70,10 @@ impl Kind {
             Self::Enum => "literal_error",
             Self::Range => "range_error",
             Self::Reference => "invalid_reference",
-            Self::Image(ErrorCode::ImageTooLarge) => "file_too_large",
-            Self::Image(ErrorCode::UnsupportedFormat) => "unsupported_image_format",
-            Self::Image(ErrorCode::ImageDimensions) => "image_too_large",
-            Self::Image(_) => "image_load_error",
+            Self::Image(Problem::TooLarge) => "file_too_large",
+            Self::Image(Problem::Unsupported) => "unsupported_image_format",
+            Self::Image(Problem::Dimensions) => "image_too_large",
+            Self::Image(Problem::Empty | Problem::Unreadable) => "image_load_error",
             Self::Encoding => "value_error",
             Self::NotFound => "file_download_error",
         }
@@ -428,21 +433,53 @@ pub fn check_prompt(prompt: &str, image_count: usize, field: &str) -> Result<(),
     Ok(())
 }
 
-/// The numbers in `<img>N</img>` references (case-insensitive tags).
+/// The image numbers a prompt refers to, in order.
+///
+/// The documents write a reference as `<img>N</img>`, N counting from 0 in
+/// the order the images are sent ("XML img tags like <img>0</img>" in
+/// OneRouter's spec): N is decimal digits inside one tag. Around them, the
+/// tag's name in any case and spaces or tabs are still the same reference
+/// (`<IMG> 1 </img>`), as the client reads them too; a line break, any
+/// other space or character, or no digits at all make it text
+/// (`<img>\n1</img>`, `<img>one</img>`). A number too big to count is
+/// `usize::MAX`, which names no image.
 pub fn references(prompt: &str) -> Vec<usize> {
-    let lower = prompt.to_ascii_lowercase();
-    let mut out = Vec::new();
-    let mut rest = lower.as_str();
-    while let Some(i) = rest.find("<img>") {
-        rest = &rest[i + 5..];
-        let digits: &str = rest.split("</img>").next().unwrap_or("");
-        let trimmed = digits.trim();
-        if rest.contains("</img>")
-            && !trimmed.is_empty()
-            && trimmed.bytes().all(|b| b.is_ascii_digit())
-        {
-            out.push(trimmed.parse().unwrap_or(usize::MAX));
+    let b = prompt.as_bytes();
+    let tag = |at: usize, name: &[u8]| {
+        b.get(at..at + name.len())
+            .is_some_and(|s| s.eq_ignore_ascii_case(name))
+    };
+    let blanks = |mut at: usize| {
+        while matches!(b.get(at), Some(b' ' | b'\t')) {
+            at += 1;
         }
+        at
+    };
+    let mut out = Vec::new();
+    let mut at = 0;
+    while let Some(lt) = b
+        .get(at..)
+        .and_then(|rest| rest.iter().position(|&c| c == b'<'))
+    {
+        let start = at + lt;
+        at = start + 1;
+        if !tag(start, b"<img>") {
+            continue;
+        }
+        let digits_at = blanks(start + 5);
+        let digits = b[digits_at..]
+            .iter()
+            .take_while(|c| c.is_ascii_digit())
+            .count();
+        let close = blanks(digits_at + digits);
+        if digits == 0 || !tag(close, b"</img>") {
+            continue;
+        }
+        let n = prompt[digits_at..digits_at + digits]
+            .parse()
+            .unwrap_or(usize::MAX);
+        out.push(n);
+        at = close + 6;
     }
     out
 }
@@ -497,6 +534,23 @@ mod tests {
             references("the cat in <img>0</img> on <IMG>12</img>, <img>x</img> <img>"),
             vec![0, 12]
         );
+        assert_eq!(
+            references("<img> 2 </img> <img>\t4</img> <img>007</img> <img><img>5</img>"),
+            vec![2, 4, 7, 5]
+        );
+        for text in [
+            "<img>\n1</img>",
+            "<img>\u{a0}1</img>",
+            "<img>1 2</img>",
+            "<img>-1</img>",
+            "<img>１</img>",
+        ] {
+            assert_eq!(references(text), Vec::<usize>::new(), "{text:?}");
+        }
+        assert_eq!(
+            references("<img>99999999999999999999999</img>"),
+            vec![usize::MAX]
+        );
         assert!(check_prompt("<img>1</img>", 1, "prompt").is_err());
         assert!(check_prompt("<img>0</img>", 1, "prompt").is_ok());
         assert!(check_prompt(&"é".repeat(2560), 1, "prompt").is_ok());
@@ -504,5 +558,52 @@ mod tests {
             check_prompt(&"é".repeat(2561), 1, "prompt").map_err(|e| e.kind),
             Err(Kind::TooLong)
         );
+    }
+
+    /// The mock counts references as the client does: two readings of the
+    /// documents, written apart, that must agree on every prompt.
+    mod against_the_client {
+        use proptest::prelude::*;
+
+        fn near_tags() -> impl Strategy<Value = String> {
+            let piece = prop::sample::select(
+                &[
+                    "<img>",
+                    "</img>",
+                    "<IMG>",
+                    "</Img>",
+                    "<img",
+                    "img>",
+                    "<",
+                    ">",
+                    " ",
+                    "\t",
+                    "\n",
+                    "\u{a0}",
+                    "0",
+                    "1",
+                    "7",
+                    "42",
+                    "007",
+                    "99999999999999999999",
+                    "x",
+                    "é",
+                    "１",
+                    "-",
+                ][..],
+            );
+            prop::collection::vec(piece, 0..24).prop_map(|p| p.concat())
+        }
+
+        proptest! {
+            #![proptest_config(ProptestConfig::with_cases(4000))]
+            #[test]
+            fn same_references_as_the_client(prompt in near_tags()) {
+                let client: Vec<usize> = reve_remix_core::prompt::references(&prompt)
+                    .map(|r| r.index)
+                    .collect();
+                prop_assert_eq!(super::references(&prompt), client, "{:?}", prompt);
+            }
+        }
     }
 }

@@ -1,12 +1,13 @@
 //! Reference images as providers receive them: raw base64, `data:` URIs,
 //! URLs, or (inference.sh) files uploaded to the mock. Bytes are judged by
-//! the core's `reve_remix_core::image::inspect`, the same checks the client runs.
+//! [`judge`](crate::judge::judge): the documents' formats and limits and a
+//! real decoder, not the client's checks.
 
 use base64::Engine as _;
 use base64::engine::{DecodePaddingMode, GeneralPurpose, GeneralPurposeConfig};
-use reve_remix_core::image::{ImageFormat, ImageLimits, inspect};
 
 use crate::common::{Invalid, Kind};
+use crate::judge::{self, Format, Problem};
 use crate::state::{AppState, FileRecord};
 
 /// A reference image the mock accepted.
@@ -15,7 +16,7 @@ pub enum RefImage {
     /// Bytes we have (decoded base64, a data URI, an upload, or one of our own results).
     Bytes {
         bytes: std::sync::Arc<Vec<u8>>,
-        format: ImageFormat,
+        format: Format,
     },
     /// A URL we were given and do not fetch (no internet here): drawn as a placeholder.
     Url(String),
@@ -64,7 +65,7 @@ pub fn load(
     if value.is_empty() {
         return Err(Invalid::new(
             field,
-            Kind::Image(reve_remix_core::ErrorCode::EmptyImage),
+            Kind::Image(Problem::Empty),
             format!("{field} is empty"),
         ));
     }
@@ -143,30 +144,16 @@ fn decode_base64(field: &str, payload: &str) -> Result<Vec<u8>, Invalid> {
 }
 
 fn checked(field: &str, bytes: Vec<u8>) -> Result<RefImage, Invalid> {
-    let name = field.to_string();
-    match inspect(&bytes, Some(&name), &ImageLimits::REVE) {
-        Ok(info) => Ok(RefImage::Bytes {
-            bytes: std::sync::Arc::new(bytes),
-            format: info.format,
-        }),
-        Err(e) => Err(Invalid::new(
-            field,
-            Kind::Image(e.code),
-            format!("{field}: {}", e.message),
-        )),
-    }
+    checked_arc(field, std::sync::Arc::new(bytes))
 }
 
 fn checked_arc(field: &str, bytes: std::sync::Arc<Vec<u8>>) -> Result<RefImage, Invalid> {
-    match inspect(&bytes, Some(field), &ImageLimits::REVE) {
-        Ok(info) => Ok(RefImage::Bytes {
-            bytes,
-            format: info.format,
-        }),
-        Err(e) => Err(Invalid::new(
+    match judge::judge(&bytes) {
+        Ok(format) => Ok(RefImage::Bytes { bytes, format }),
+        Err((problem, words)) => Err(Invalid::new(
             field,
-            Kind::Image(e.code),
-            format!("{field}: {}", e.message),
+            Kind::Image(problem),
+            format!("{field} {words}"),
         )),
     }
 }

@@ -32,6 +32,7 @@ use tower_http::cors::{AllowHeaders, AllowMethods, AllowOrigin, CorsLayer};
 
 pub mod common;
 pub mod images;
+pub mod judge;
 pub mod providers;
 pub mod render;
 pub mod scenario;

@@ -6,10 +6,10 @@
 
 use std::io::Cursor;
 
-use image::{ImageFormat as Codec, ImageReader, Limits, Rgba, RgbaImage};
-use reve_remix_core::image::ImageFormat;
+use image::{ImageReader, Limits, Rgba, RgbaImage};
 
 use crate::images::RefImage;
+use crate::judge::Format;
 
 /// The long side of every result, in pixels.
 pub const LONG_SIDE: u32 = 512;
@@ -152,11 +152,11 @@ pub fn render(spec: &Spec) -> Rendered {
                 let label = match image {
                     RefImage::Url(_) => "URL",
                     RefImage::Bytes {
-                        format: ImageFormat::Avif,
+                        format: Format::Avif,
                         ..
                     } => "AVIF",
                     RefImage::Bytes {
-                        format: ImageFormat::Heif,
+                        format: Format::Heif,
                         ..
                     } => "HEIF",
                     RefImage::Bytes { .. } => "IMAGE",
@@ -244,12 +244,7 @@ fn decode(image: &RefImage) -> Option<RgbaImage> {
     let RefImage::Bytes { bytes, format } = image else {
         return None;
     };
-    let codec = match format {
-        ImageFormat::Png => Codec::Png,
-        ImageFormat::Jpeg => Codec::Jpeg,
-        ImageFormat::Webp => Codec::WebP,
-        ImageFormat::Avif | ImageFormat::Heif => return None,
-    };
+    let codec = format.codec()?;
     let mut reader = ImageReader::with_format(Cursor::new(bytes.as_slice()), codec);
     let mut limits = Limits::default();
     limits.max_image_width = Some(8192);
@@ -486,7 +481,7 @@ mod timing {
             let images: Vec<RefImage> = (0..n)
                 .map(|_| RefImage::Bytes {
                     bytes: std::sync::Arc::new(photo(w, h)),
-                    format: ImageFormat::Jpeg,
+                    format: Format::Jpeg,
                 })
                 .collect();
             let spec = Spec {

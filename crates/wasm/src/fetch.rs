@@ -11,9 +11,10 @@ use wasm_bindgen_futures::JsFuture;
 use web_sys::{AbortSignal, ReadableStreamDefaultReader, Response};
 
 use crate::js_values::{request_to_js, set};
+use reve_remix_core::driver::{Action, Driver, RunOptions};
 use reve_remix_core::error::{ErrorCode, RemixError};
 use reve_remix_core::http::{HttpRequest, HttpResponse};
-use reve_remix_core::job::{Action, Driver, JobUpdate, RemixResult, RunOptions};
+use reve_remix_core::job::{JobUpdate, RemixResult};
 use reve_remix_core::provider::{Config, RemixInput};
 
 /// Which `fetch` to call.

@@ -4,9 +4,10 @@
 #![cfg(target_arch = "wasm32")]
 
 use reve_remix::fetch::{self, Transport};
+use reve_remix_core::driver::RunOptions;
 use reve_remix_core::error::ErrorCode;
 use reve_remix_core::http::Secret;
-use reve_remix_core::job::{JobStatus, JobUpdate, RunOptions};
+use reve_remix_core::job::{JobStatus, JobUpdate};
 use reve_remix_core::provider::{Config, ImageSource, RemixInput};
 use wasm_bindgen_test::*;
 
@@ -31,11 +32,11 @@ fn input() -> RemixInput {
         prompt: "the cat from <img>0</img> wearing the hat from <img>1</img>".into(),
         images: vec![
             ImageSource::Bytes {
-                data: PNG.to_vec(),
+                data: PNG.into(),
                 name: Some("cat.png".into()),
             },
             ImageSource::Bytes {
-                data: JPEG.to_vec(),
+                data: JPEG.into(),
                 name: Some("hat.jpg".into()),
             },
         ],

@@ -197,7 +197,7 @@ impl Board {
             .iter()
             .map(|img| match &img.source {
                 Source::Bytes(bytes) => ImageSource::Bytes {
-                    data: bytes.to_vec(),
+                    data: bytes.clone(),
                     name: Some(img.name.clone()),
                 },
                 Source::Url(url) => ImageSource::Url(url.clone()),

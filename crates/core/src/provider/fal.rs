@@ -9,7 +9,8 @@
 //! Status is followed on fal's server-sent-event stream
 //! (`{status_url}/stream`, as fal-js `streamStatus` builds it), with
 //! polling as the fallback. Header `X-Fal-Retryable` overrides whether a
-//! failure is retryable.
+//! failure is retryable ([`INFO`]`.retry_header`, read by the generic error
+//! mapping and the driver).
 
 use super::{
     AuthScheme, Config, Cors, Provider, ProviderInfo, RemixInput, RemixOption, Route, Step,
@@ -30,6 +31,10 @@ pub const INFO: ProviderInfo = ProviderInfo {
     output_formats: &["png", "jpeg", "webp"],
     auth: AuthScheme::Key,
     cors: Cors::Yes,
+    // `X-Fal-Retryable` says whether a failed request may be sent again:
+    // `false` stops even a 429 or a 503 being retried, and the error's
+    // `retryable` follows the header either way.
+    retry_header: Some("x-fal-retryable"),
     // The status, stream, result and cancel URLs fal returns drop the
     // `/remix` subpath (fal-js `queue.ts`).
     routes: &[

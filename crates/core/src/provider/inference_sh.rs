@@ -76,9 +76,10 @@ pub const OUTPUT_KEYS: &[&str] = &["image", "images", "output"];
 #[derive(Clone, Copy, Debug)]
 pub struct InferenceSh;
 
-/// Uploads still to do before the run request.
+/// Uploads still to do before the run request: kept on the job as its
+/// provider state (opaque to the job and never in its JSON).
 #[derive(Clone, Debug, PartialEq)]
-pub struct Uploads {
+pub(crate) struct Uploads {
     input: RemixInput,
     /// MIME type per image (`None` for URLs).
     mimes: Vec<Option<&'static str>>,
@@ -164,7 +165,7 @@ fn upload_request(up: &Uploads) -> Option<HttpRequest> {
         content_type: up.mimes[*i]
             .unwrap_or("application/octet-stream")
             .to_string(),
-        data: data.clone(),
+        data: data.to_vec(),
     };
     Some(req)
 }
@@ -316,13 +317,13 @@ impl Provider for InferenceSh {
                 .end_object();
         }
         w.end_array().end_object();
-        job.uploads = Some(Box::new(Uploads {
+        job.state.set(Uploads {
             input: input.clone(),
             mimes,
             uris: vec![None; input.images.len()],
             targets: Vec::new(),
             next: 0,
-        }));
+        });
         let req = super::request(
             cfg,
             &INFO,
@@ -346,15 +347,15 @@ impl Provider for InferenceSh {
         }
         if job.phase == RequestKind::Upload {
             let up = job
-                .uploads
-                .as_mut()
+                .state
+                .get_mut::<Uploads>()
                 .ok_or_else(|| super::malformed(&INFO, res, "upload in progress"))?;
             up.next += 1;
             if let Some(req) = upload_request(up) {
                 return Ok(Step::Send(req));
             }
             let req = run_request(cfg, &up.input, &up.uris);
-            job.uploads = None;
+            job.state.clear();
             return Ok(Step::Send(req));
         }
         let v = super::parse_json(&INFO, res)?;
@@ -369,8 +370,8 @@ impl Provider for InferenceSh {
                     .or_else(|| body.get("files").and_then(Value::as_array))
                     .unwrap_or(&[]);
                 let up = job
-                    .uploads
-                    .as_mut()
+                    .state
+                    .get_mut::<Uploads>()
                     .ok_or_else(|| super::malformed(&INFO, res, "upload in progress"))?;
                 let local: Vec<usize> = (0..up.input.images.len())
                     .filter(|&i| up.mimes[i].is_some())

@@ -1,9 +1,12 @@
-//! Shared by the `providers*` tests: tiny real images, config and response
-//! builders, and a JSON view of request bodies.
+//! Shared by the provider, driver, validation, spec and proxy tests: tiny
+//! real images, config and response builders, a JSON view of request
+//! bodies, and the start-then-feed steps every provider test takes.
 #![allow(dead_code)]
 
-use reve_remix_core::http::{HttpRequest, HttpResponse};
-use reve_remix_core::provider::{Config, ImageSource, RemixInput};
+use reve_remix_core::RemixError;
+use reve_remix_core::http::{HttpRequest, HttpResponse, RequestKind};
+use reve_remix_core::job::Job;
+use reve_remix_core::provider::{self, Config, ImageSource, Provider, RemixInput, Step};
 
 pub const KEY: &str = "sk-test-SECRET-0123456789";
 
@@ -65,7 +68,7 @@ pub fn b64(data: &[u8]) -> String {
 
 pub fn png_src(name: &str) -> ImageSource {
     ImageSource::Bytes {
-        data: png_1x1(),
+        data: png_1x1().into(),
         name: Some(name.to_string()),
     }
 }
@@ -101,4 +104,44 @@ pub fn recorded(name: &str) -> String {
         env!("CARGO_MANIFEST_DIR")
     ))
     .expect("recorded file")
+}
+
+/// Validate `input` and build its first request; fails the test if refused.
+pub fn start(input: &RemixInput, cfg: &Config) -> (&'static dyn Provider, Job, HttpRequest) {
+    provider::start(input, cfg).expect("valid input")
+}
+
+/// The error `input` is refused with before any request.
+pub fn start_err(input: &RemixInput, cfg: &Config) -> RemixError {
+    match provider::start(input, cfg) {
+        Ok(_) => panic!("should be rejected"),
+        Err(e) => e,
+    }
+}
+
+/// Give `p` the answer `r` to a request of `kind`.
+pub fn feed(
+    p: &dyn Provider,
+    job: &mut Job,
+    cfg: &Config,
+    kind: RequestKind,
+    r: HttpResponse,
+) -> Result<Step, RemixError> {
+    job.phase = kind;
+    p.on_response(job, cfg, &r)
+}
+
+/// The error `p` makes of the answer `r` to a request of `kind`.
+pub fn feed_err(
+    p: &dyn Provider,
+    job: &mut Job,
+    cfg: &Config,
+    kind: RequestKind,
+    r: HttpResponse,
+) -> RemixError {
+    feed(p, job, cfg, kind, r).expect_err("should be an error")
+}
+
+pub fn assert_no_key(s: &str) {
+    assert!(!s.contains(KEY), "the key leaked into: {s}");
 }

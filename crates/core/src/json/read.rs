@@ -1,158 +1,6 @@
-//! A small, strict, panic-free JSON reader and an append-only JSON writer.
-//!
-//! serde_json would cost the wasm package more than its whole size budget,
-//! and the core only needs to read a few fields out of provider answers and
-//! write small request bodies, so this module does just that:
-//!
-//! * [`parse`] reads RFC 8259 JSON into a [`Value`] tree. It rejects what
-//!   the grammar rejects (trailing commas, leading zeros, bare control
-//!   characters in strings, trailing garbage), limits nesting to
-//!   [`MAX_DEPTH`] so hostile input cannot overflow the stack, and never
-//!   panics. A lone UTF-16 surrogate escape (valid grammar, not valid
-//!   Unicode) becomes U+FFFD.
-//! * Numbers are kept as `f64`, computed without the standard library's
-//!   float parser (which is large in wasm): exact for integers up to 2^53
-//!   and for decimals of at most 15 significant digits and a decimal
-//!   exponent within ±22; otherwise within a few units in the last place.
-//! * [`JsonWriter`] appends JSON to a `Vec<u8>`, escaping strings
-//!   correctly; [`JsonWriter::raw_string`] lets base64 image data be
-//!   written straight into a request body.
+//! The reader: [`parse`] and its recursive-descent parser.
 
-/// The deepest nesting of arrays and objects [`parse`] accepts.
-pub const MAX_DEPTH: usize = 64;
-
-/// A parsed JSON value. Objects keep their members in order, duplicates
-/// included; [`Value::get`] answers with the last one, as `JSON.parse` does.
-#[derive(Clone, Debug, PartialEq)]
-pub enum Value {
-    /// `null`
-    Null,
-    /// `true` / `false`
-    Bool(bool),
-    /// Any number.
-    Number(f64),
-    /// A string, unescaped.
-    String(String),
-    /// An array.
-    Array(Vec<Value>),
-    /// An object, members in document order.
-    Object(Vec<(String, Value)>),
-}
-
-/// Why a document is not JSON, and the byte offset where that was found.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub struct JsonError {
-    /// Byte offset into the input.
-    pub offset: usize,
-    /// What was wrong.
-    pub reason: &'static str,
-}
-
-impl std::fmt::Display for JsonError {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "{} at byte {}", self.reason, self.offset)
-    }
-}
-
-impl std::error::Error for JsonError {}
-
-static NULL: Value = Value::Null;
-
-impl Value {
-    /// The member `key` of an object (the last one if repeated); `None` for
-    /// a missing key or a non-object.
-    pub fn get(&self, key: &str) -> Option<&Value> {
-        match self {
-            Value::Object(members) => members.iter().rev().find(|(k, _)| k == key).map(|(_, v)| v),
-            _ => None,
-        }
-    }
-
-    /// Follow object keys: `get_path(&["output", "media_url"])`.
-    pub fn get_path(&self, path: &[&str]) -> Option<&Value> {
-        let mut v = self;
-        for key in path {
-            v = v.get(key)?;
-        }
-        Some(v)
-    }
-
-    /// Element `i` of an array.
-    pub fn at(&self, i: usize) -> Option<&Value> {
-        match self {
-            Value::Array(items) => items.get(i),
-            _ => None,
-        }
-    }
-
-    /// `get(key)`, or `Null` when missing: for chained lookups.
-    pub fn field(&self, key: &str) -> &Value {
-        self.get(key).unwrap_or(&NULL)
-    }
-
-    /// The string, if this is one.
-    pub fn as_str(&self) -> Option<&str> {
-        match self {
-            Value::String(s) => Some(s),
-            _ => None,
-        }
-    }
-
-    /// `get(key)` as a non-empty string.
-    pub fn str_at(&self, key: &str) -> Option<&str> {
-        self.get(key)
-            .and_then(Value::as_str)
-            .filter(|s| !s.is_empty())
-    }
-
-    /// The number, if this is one.
-    pub fn as_f64(&self) -> Option<f64> {
-        match self {
-            Value::Number(n) => Some(*n),
-            _ => None,
-        }
-    }
-
-    /// The number as an unsigned integer, if it is a whole number from 0 to
-    /// 2^53.
-    pub fn as_u64(&self) -> Option<u64> {
-        match self {
-            Value::Number(n) if *n >= 0.0 && *n <= 9_007_199_254_740_992.0 && n.fract() == 0.0 => {
-                Some(*n as u64)
-            }
-            _ => None,
-        }
-    }
-
-    /// The boolean, if this is one.
-    pub fn as_bool(&self) -> Option<bool> {
-        match self {
-            Value::Bool(b) => Some(*b),
-            _ => None,
-        }
-    }
-
-    /// The elements, if this is an array.
-    pub fn as_array(&self) -> Option<&[Value]> {
-        match self {
-            Value::Array(items) => Some(items),
-            _ => None,
-        }
-    }
-
-    /// The members, if this is an object.
-    pub fn as_object(&self) -> Option<&[(String, Value)]> {
-        match self {
-            Value::Object(members) => Some(members),
-            _ => None,
-        }
-    }
-
-    /// True for `null`.
-    pub fn is_null(&self) -> bool {
-        matches!(self, Value::Null)
-    }
-}
+use super::{JsonError, MAX_DEPTH, Value};
 
 /// Parse a whole document. Leading and trailing whitespace (and a leading
 /// UTF-8 byte order mark) are allowed; anything else after the value is an
@@ -174,10 +22,42 @@ struct Parser<'a> {
     i: usize,
 }
 
+/// 10^0 to 10^22: each exactly an `f64`.
 const POW10: [f64; 23] = [
     1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15, 1e16,
     1e17, 1e18, 1e19, 1e20, 1e21, 1e22,
 ];
+
+/// 10^(22k) for k = 0 to 14 (10^308, the largest power below `f64::MAX`),
+/// each the nearest `f64` (the compiler rounds literals correctly).
+const POW10_22K: [f64; 15] = [
+    1e0, 1e22, 1e44, 1e66, 1e88, 1e110, 1e132, 1e154, 1e176, 1e198, 1e220, 1e242, 1e264, 1e286,
+    1e308,
+];
+
+/// `m × 10^exp` for a mantissa `m` of at most 19 digits, with at most four
+/// roundings (`m` itself, the exact 10^(exp mod 22), the nearest 10^(22k)
+/// and the product): within a few units in the last place, and exact (one
+/// rounding) when `m` < 2^53 and |exp| ≤ 22. Out of range: ±0 or ∞.
+fn scale(m: f64, exp: i32) -> f64 {
+    if m == 0.0 {
+        return 0.0;
+    }
+    let e = exp.unsigned_abs() as usize;
+    let (big, small) = (e / 22, POW10[e % 22]);
+    if exp >= 0 {
+        // m < 10^19, so from 10^330 on the result is past f64::MAX.
+        POW10_22K.get(big).map_or(f64::INFINITY, |b| m * small * b)
+    } else if let Some(b) = POW10_22K.get(big) {
+        m / small / b
+    } else if let Some(b) = POW10_22K.get(big - 1) {
+        // Down among the subnormals: one more step, so as not to divide by
+        // a power past f64::MAX.
+        m / small / 1e22 / b
+    } else {
+        0.0
+    }
+}
 
 impl Parser<'_> {
     fn err(&self, reason: &'static str) -> JsonError {
@@ -426,184 +306,8 @@ impl Parser<'_> {
             }
             exp = exp.saturating_add(if neg_e { -e } else { e });
         }
-        let m = mantissa as f64;
-        let v = if m == 0.0 {
-            0.0
-        } else if (0..=22).contains(&exp) {
-            m * POW10[exp as usize]
-        } else if (-22..0).contains(&exp) {
-            m / POW10[(-exp) as usize]
-        } else if exp > 0 {
-            m * 10f64.powi(exp.min(400))
-        } else {
-            // Two steps keep 1e-320-ish values from flushing to zero early.
-            m / 1e22 / 10f64.powi(exp.saturating_neg().saturating_sub(22).min(400))
-        };
+        let v = scale(mantissa as f64, exp);
         Ok(Value::Number(if negative { -v } else { v }))
-    }
-}
-
-/// Append `s` as a JSON string literal (with quotes) to `out`.
-pub fn write_string(out: &mut Vec<u8>, s: &str) {
-    const HEX: &[u8; 16] = b"0123456789abcdef";
-    out.push(b'"');
-    let bytes = s.as_bytes();
-    let mut start = 0;
-    for (i, &c) in bytes.iter().enumerate() {
-        let esc: &[u8] = match c {
-            b'"' => b"\\\"",
-            b'\\' => b"\\\\",
-            b'\n' => b"\\n",
-            b'\r' => b"\\r",
-            b'\t' => b"\\t",
-            0..=0x1f => b"",
-            _ => continue,
-        };
-        out.extend_from_slice(&bytes[start..i]);
-        if esc.is_empty() {
-            out.extend_from_slice(b"\\u00");
-            out.push(HEX[usize::from(c >> 4)]);
-            out.push(HEX[usize::from(c & 15)]);
-        } else {
-            out.extend_from_slice(esc);
-        }
-        start = i + 1;
-    }
-    out.extend_from_slice(&bytes[start..]);
-    out.push(b'"');
-}
-
-/// Append the decimal digits of `n` to `out`.
-pub fn write_u64(out: &mut Vec<u8>, mut n: u64) {
-    let mut buf = [0u8; 20];
-    let mut i = buf.len();
-    loop {
-        i -= 1;
-        buf[i] = b'0' + (n % 10) as u8;
-        n /= 10;
-        if n == 0 {
-            break;
-        }
-    }
-    out.extend_from_slice(&buf[i..]);
-}
-
-/// Builds a JSON document by appending to a byte buffer; it places the
-/// commas and colons. The caller keeps begin/end calls balanced.
-#[derive(Debug, Default)]
-pub struct JsonWriter {
-    buf: Vec<u8>,
-    comma: bool,
-}
-
-impl JsonWriter {
-    /// An empty writer.
-    pub fn new() -> Self {
-        Self::default()
-    }
-
-    /// An empty writer with room for `n` bytes.
-    pub fn with_capacity(n: usize) -> Self {
-        Self {
-            buf: Vec::with_capacity(n),
-            comma: false,
-        }
-    }
-
-    fn sep(&mut self) {
-        if self.comma {
-            self.buf.push(b',');
-        }
-        self.comma = true;
-    }
-
-    /// `{`
-    pub fn begin_object(&mut self) -> &mut Self {
-        self.sep();
-        self.buf.push(b'{');
-        self.comma = false;
-        self
-    }
-
-    /// `}`
-    pub fn end_object(&mut self) -> &mut Self {
-        self.buf.push(b'}');
-        self.comma = true;
-        self
-    }
-
-    /// `[`
-    pub fn begin_array(&mut self) -> &mut Self {
-        self.sep();
-        self.buf.push(b'[');
-        self.comma = false;
-        self
-    }
-
-    /// `]`
-    pub fn end_array(&mut self) -> &mut Self {
-        self.buf.push(b']');
-        self.comma = true;
-        self
-    }
-
-    /// An object key; the next call writes its value.
-    pub fn key(&mut self, k: &str) -> &mut Self {
-        self.sep();
-        write_string(&mut self.buf, k);
-        self.buf.push(b':');
-        self.comma = false;
-        self
-    }
-
-    /// A string value, escaped.
-    pub fn string(&mut self, s: &str) -> &mut Self {
-        self.sep();
-        write_string(&mut self.buf, s);
-        self
-    }
-
-    /// A string value whose contents `fill` appends directly to the buffer.
-    /// `fill` must only write bytes that need no escaping (printable ASCII
-    /// other than `"` and `\`), such as base64 or a base64 data URL.
-    pub fn raw_string(&mut self, fill: impl FnOnce(&mut Vec<u8>)) -> &mut Self {
-        self.sep();
-        self.buf.push(b'"');
-        fill(&mut self.buf);
-        self.buf.push(b'"');
-        self
-    }
-
-    /// An unsigned integer value.
-    pub fn uint(&mut self, n: u64) -> &mut Self {
-        self.sep();
-        write_u64(&mut self.buf, n);
-        self
-    }
-
-    /// `true` / `false`.
-    pub fn bool(&mut self, b: bool) -> &mut Self {
-        self.sep();
-        self.buf
-            .extend_from_slice(if b { b"true" } else { b"false" });
-        self
-    }
-
-    /// `null`.
-    pub fn null(&mut self) -> &mut Self {
-        self.sep();
-        self.buf.extend_from_slice(b"null");
-        self
-    }
-
-    /// The bytes written so far.
-    pub fn as_bytes(&self) -> &[u8] {
-        &self.buf
-    }
-
-    /// The finished document.
-    pub fn finish(self) -> Vec<u8> {
-        self.buf
     }
 }
 
@@ -686,32 +390,5 @@ mod tests {
         let deep = "[".repeat(MAX_DEPTH + 1) + &"]".repeat(MAX_DEPTH + 1);
         assert!(p(&deep).is_err());
         assert!(p(&"[".repeat(100_000)).is_err());
-    }
-
-    #[test]
-    fn writer_escapes_and_places_commas() {
-        let mut w = JsonWriter::new();
-        w.begin_object()
-            .key("a")
-            .string("x\"y\\z\n\u{1}é")
-            .key("b")
-            .begin_array();
-        w.uint(0)
-            .uint(42)
-            .bool(true)
-            .null()
-            .raw_string(|b| b.extend_from_slice(b"QUJD"));
-        w.end_array()
-            .key("c")
-            .begin_object()
-            .end_object()
-            .end_object();
-        let out = w.finish();
-        assert_eq!(
-            String::from_utf8(out.clone()).expect("utf8"),
-            r#"{"a":"x\"y\\z\n\u0001é","b":[0,42,true,null,"QUJD"],"c":{}}"#
-        );
-        let v = parse(&out).expect("round trip");
-        assert_eq!(v.str_at("a"), Some("x\"y\\z\n\u{1}é"));
     }
 }

@@ -1,0 +1,304 @@
+//! A provider's table entry, [`ProviderInfo`], and the small types it is
+//! made of: what a provider takes (images, formats, options), how it is
+//! reached (auth, CORS, routes) and how it is followed (poll policy, retry
+//! header). [`COMMON`] holds what the providers share.
+
+use crate::error::ErrorCode;
+use crate::http::Method;
+use crate::image::{ImageFormat, ImageLimits};
+use crate::prompt::ReferenceSyntax;
+
+/// One request a provider's API takes: a method and a path pattern where
+/// `*` stands for one path segment (an id). The provider builds only
+/// requests on its routes (tested), and the proxy forwards only those.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Route {
+    /// The method.
+    pub method: Method,
+    /// The path, `/`-separated; `*` is one segment of `[A-Za-z0-9._~-]`.
+    pub path: &'static str,
+}
+
+impl Route {
+    /// `POST path`
+    pub const fn post(path: &'static str) -> Self {
+        Self {
+            method: Method::Post,
+            path,
+        }
+    }
+
+    /// `GET path`
+    pub const fn get(path: &'static str) -> Self {
+        Self {
+            method: Method::Get,
+            path,
+        }
+    }
+
+    /// `PUT path`
+    pub const fn put(path: &'static str) -> Self {
+        Self {
+            method: Method::Put,
+            path,
+        }
+    }
+
+    /// True if `path` (no query) fits the pattern, segment by segment.
+    /// Strict on purpose: a `*` never matches an empty segment, `.` or
+    /// `..`, or anything percent-encoded.
+    pub fn matches_path(&self, path: &str) -> bool {
+        let mut want = self.path.split('/');
+        let mut got = path.split('/');
+        loop {
+            match (want.next(), got.next()) {
+                (None, None) => return true,
+                (Some("*"), Some(seg)) => {
+                    let id_like = !seg.is_empty()
+                        && seg != "."
+                        && seg != ".."
+                        && seg
+                            .bytes()
+                            .all(|b| b.is_ascii_alphanumeric() || b"._~-".contains(&b));
+                    if !id_like {
+                        return false;
+                    }
+                }
+                (Some(w), Some(g)) if w == g => {}
+                _ => return false,
+            }
+        }
+    }
+}
+
+/// How a provider wants reference images.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ImageTransport {
+    /// Raw base64 of the file in the JSON body, no `data:` prefix (Reve).
+    Base64,
+    /// A public URL, or the file as a `data:` URI in the JSON body.
+    DataUrl,
+    /// A public HTTPS URL only (Pixazo).
+    Url,
+    /// Files are uploaded first and referred to by the URI the upload
+    /// answers (inference.sh); URLs pass through.
+    Upload,
+}
+
+impl ImageTransport {
+    /// The name JS sees in `ProviderInfo.imageTransport`.
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            Self::Base64 => "base64",
+            Self::DataUrl => "data-url",
+            Self::Url => "url",
+            Self::Upload => "upload",
+        }
+    }
+}
+
+/// Whether a provider answers browsers' CORS preflights.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Cors {
+    /// Documented to work from a browser.
+    Yes,
+    /// Known not to: use `proxyUrl`.
+    No,
+    /// Not documented either way.
+    Unknown,
+}
+
+impl Cors {
+    /// `"yes"`, `"no"` or `"unknown"`.
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            Self::Yes => "yes",
+            Self::No => "no",
+            Self::Unknown => "unknown",
+        }
+    }
+}
+
+/// How the API key is sent.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum AuthScheme {
+    /// `Authorization: Bearer <key>`
+    Bearer,
+    /// `Authorization: Key <key>` (fal)
+    Key,
+    /// `Authorization: <key>` (OneRouter)
+    Raw,
+    /// `Ocp-Apim-Subscription-Key: <key>` (Pixazo)
+    SubscriptionKey,
+}
+
+impl AuthScheme {
+    /// The header the key goes in.
+    pub const fn header(self) -> &'static str {
+        match self {
+            Self::SubscriptionKey => "Ocp-Apim-Subscription-Key",
+            _ => "Authorization",
+        }
+    }
+
+    /// The header's value for `key`.
+    pub fn value(self, key: &str) -> String {
+        match self {
+            Self::Bearer => ["Bearer ", key].concat(),
+            Self::Key => ["Key ", key].concat(),
+            Self::Raw | Self::SubscriptionKey => key.to_string(),
+        }
+    }
+}
+
+/// The options of a [`RemixInput`](super::RemixInput) beyond prompt and images.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum RemixOption {
+    /// `aspectRatio`
+    AspectRatio,
+    /// `version`
+    Version,
+    /// `testTimeScaling`
+    TestTimeScaling,
+    /// `upscaleFactor`
+    UpscaleFactor,
+    /// `removeBackground`
+    RemoveBackground,
+    /// `outputFormat`
+    OutputFormat,
+}
+
+impl RemixOption {
+    /// The option's name in the JS API.
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            Self::AspectRatio => "aspectRatio",
+            Self::Version => "version",
+            Self::TestTimeScaling => "testTimeScaling",
+            Self::UpscaleFactor => "upscaleFactor",
+            Self::RemoveBackground => "removeBackground",
+            Self::OutputFormat => "outputFormat",
+        }
+    }
+}
+
+/// How often to read a job's status when there is no stream: the first
+/// read after `first_ms`, each wait `factor_percent`% of the one before,
+/// never more than `max_ms`; ±10% jitter on top.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct PollPolicy {
+    /// The first wait.
+    pub first_ms: u32,
+    /// Growth per poll, in percent (150 = ×1.5).
+    pub factor_percent: u32,
+    /// The longest wait.
+    pub max_ms: u32,
+}
+
+impl PollPolicy {
+    /// Used by providers with no advice of their own: 0.5 s, ×1.5, at most
+    /// 5 s. A 30 s job takes about 10 status reads, found ≤ 5 s late.
+    pub const DEFAULT: Self = Self {
+        first_ms: 500,
+        factor_percent: 150,
+        max_ms: 5000,
+    };
+}
+
+/// The seven aspect ratios every provider documents.
+pub const ASPECT_RATIOS: &[&str] = &["16:9", "9:16", "3:2", "2:3", "4:3", "3:4", "1:1"];
+/// The five formats of the README (decided by the bytes).
+pub const ALL_FORMATS: &[ImageFormat] = &[
+    ImageFormat::Png,
+    ImageFormat::Jpeg,
+    ImageFormat::Webp,
+    ImageFormat::Avif,
+    ImageFormat::Heif,
+];
+
+/// What the README's "Common to all" says, and what most providers share:
+/// each provider's `INFO` names its own id, name and origin and only what
+/// differs from this (`..COMMON`), so a difference stands out.
+pub const COMMON: ProviderInfo = ProviderInfo {
+    id: "",
+    name: "",
+    base_url: "",
+    max_images: 4,
+    limits: ImageLimits::REVE,
+    formats: ALL_FORMATS,
+    prompt_max_chars: crate::prompt::MAX_PROMPT_CHARS,
+    reference_syntax: ReferenceSyntax::ImgTag,
+    aspect_ratios: ASPECT_RATIOS,
+    transport: ImageTransport::DataUrl,
+    asynchronous: false,
+    options: &[RemixOption::AspectRatio],
+    test_time_scaling: None,
+    output_formats: &[],
+    auth: AuthScheme::Bearer,
+    cors: Cors::Unknown,
+    forbidden: ErrorCode::Unauthorized,
+    poll: PollPolicy::DEFAULT,
+    routes: &[],
+    retry_header: None,
+};
+
+/// A provider's table entry: its limits, options and protocol facts.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct ProviderInfo {
+    /// Stable id (`reve`, `fal`, …).
+    pub id: &'static str,
+    /// Display name.
+    pub name: &'static str,
+    /// Default origin; `Config::base_url` replaces it.
+    pub base_url: &'static str,
+    /// Most reference images per request.
+    pub max_images: usize,
+    /// Limits on each reference image.
+    pub limits: ImageLimits,
+    /// Accepted formats.
+    pub formats: &'static [ImageFormat],
+    /// Longest prompt, in Unicode scalar values.
+    pub prompt_max_chars: usize,
+    /// How the prompt refers to images.
+    pub reference_syntax: ReferenceSyntax,
+    /// Accepted aspect ratios (empty: the option is not supported).
+    pub aspect_ratios: &'static [&'static str],
+    /// How images are sent.
+    pub transport: ImageTransport,
+    /// True when the job is queued and followed after the submit.
+    pub asynchronous: bool,
+    /// Options the provider takes.
+    pub options: &'static [RemixOption],
+    /// Inclusive range of `testTimeScaling`, when supported.
+    pub test_time_scaling: Option<(u32, u32)>,
+    /// Values of `outputFormat`, when supported.
+    pub output_formats: &'static [&'static str],
+    /// How the key is sent.
+    pub auth: AuthScheme,
+    /// Whether browsers may call it directly.
+    pub cors: Cors,
+    /// What an HTTP 403 means for this provider.
+    pub forbidden: ErrorCode,
+    /// How often to read status when not streaming.
+    pub poll: PollPolicy,
+    /// Every request its API is sent, relative to `base_url`.
+    pub routes: &'static [Route],
+    /// A response header in which the provider says whether a failure is
+    /// worth retrying (`true` / `false`), over what its status would mean
+    /// (fal's `X-Fal-Retryable`); `None` where there is no such header.
+    pub retry_header: Option<&'static str>,
+}
+
+impl ProviderInfo {
+    /// True if the provider takes `opt`.
+    pub fn supports(&self, opt: RemixOption) -> bool {
+        self.options.contains(&opt)
+    }
+
+    /// The route `method path` is on, if any.
+    pub fn route(&self, method: Method, path: &str) -> Option<&'static Route> {
+        self.routes
+            .iter()
+            .find(|r| r.method == method && r.matches_path(path))
+    }
+}
