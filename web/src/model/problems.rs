@@ -1,147 +1,10 @@
 //! Every problem the core would reject, found before "Remix" is pressed and
-//! shown next to the control it is about.
-//!
-//! [`problems`] has the shape of the core's coming `problems(info, &input,
-//! &cfg)`: until it lands, it holds the app's own checks (the core's
-//! `prompt::check` for the prompt; image files were already checked by
-//! `image::inspect` when they joined the board). Swapping in the core's is
-//! a change to this file only: [`Field`], [`Problem`] and [`problems`] give
-//! way to the core's, and [`Problems::of`] sorts them by control as now.
+//! shown next to the control it is about. The checks are the core's own
+//! ([`problems`]): this file only sorts them by control.
 
-use reve_remix_core::provider::{
-    Config, ImageSource, ImageTransport, ProviderInfo, RemixInput, RemixOption,
-};
-use reve_remix_core::{ErrorCode, RemixError, prompt};
+use reve_remix_core::provider::{Field, problems};
 
 use super::{Board, Settings};
-
-/// What a problem is about.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Field {
-    /// The key (or the proxy that would add it).
-    ApiKey,
-    /// The board as a whole: none, or too many.
-    Images,
-    /// One reference image, by its number.
-    Image(usize),
-    /// The prompt.
-    Prompt,
-    /// One of the options.
-    Option(RemixOption),
-}
-
-/// One problem: what it is about, and the error a run would end with.
-#[derive(Clone, Debug)]
-pub struct Problem {
-    /// What it is about.
-    pub field: Field,
-    /// Its code and the message that says what to do.
-    pub error: RemixError,
-}
-
-fn problem(field: Field, code: ErrorCode, message: String) -> Problem {
-    Problem {
-        field,
-        error: RemixError::new(code, message),
-    }
-}
-
-/// Everything that stands between `input` and a run on `info` with `cfg`,
-/// in the page's order.
-pub fn problems(info: &ProviderInfo, input: &RemixInput, cfg: &Config) -> Vec<Problem> {
-    let mut found = Vec::new();
-    let name = info.name;
-    let n = input.images.len();
-    if n == 0 {
-        found.push(problem(
-            Field::Images,
-            ErrorCode::NoImages,
-            format!(
-                "Add at least one reference image ({name} takes 1 to {}).",
-                info.max_images
-            ),
-        ));
-    } else if n > info.max_images {
-        let over = n - info.max_images;
-        found.push(problem(
-            Field::Images,
-            ErrorCode::TooManyImages,
-            format!(
-                "{name} takes at most {} reference images; remove {over} or choose another provider.",
-                info.max_images
-            ),
-        ));
-    } else {
-        for (i, img) in input.images.iter().enumerate() {
-            let message = match (img, info.transport) {
-                (ImageSource::Url(_), ImageTransport::Base64) => format!(
-                    "{name} takes image files, not URLs: remove reference {i} or choose another provider."
-                ),
-                (ImageSource::Bytes { name: file, .. }, ImageTransport::Url) => format!(
-                    "{name} only takes public https URLs of images: reference {i} ({}) is a file. Add images by URL or choose another provider.",
-                    file.as_deref().unwrap_or("a file")
-                ),
-                (ImageSource::Url(u), ImageTransport::Url)
-                    if !u.to_ascii_lowercase().starts_with("https://") =>
-                {
-                    format!("{name} only takes https URLs: reference {i} is not one.")
-                }
-                _ => continue,
-            };
-            found.push(problem(Field::Image(i), ErrorCode::InvalidOption, message));
-        }
-    }
-
-    let p = &input.prompt;
-    if let Err(e) = prompt::check(p, n) {
-        found.push(Problem {
-            field: Field::Prompt,
-            error: e,
-        });
-    } else {
-        let chars = prompt::char_count(p);
-        if chars > info.prompt_max_chars {
-            found.push(problem(
-                Field::Prompt,
-                ErrorCode::PromptTooLong,
-                format!(
-                    "The prompt is {chars} characters; {name} takes at most {}.",
-                    info.prompt_max_chars
-                ),
-            ));
-        }
-    }
-
-    if let Some(t) = input.test_time_scaling {
-        let (lo, hi) = info.test_time_scaling.unwrap_or((1, 1));
-        if !(lo..=hi).contains(&t) {
-            found.push(problem(
-                Field::Option(RemixOption::TestTimeScaling),
-                ErrorCode::InvalidOption,
-                format!("Test-time scaling must be a whole number from {lo} to {hi} on {name}."),
-            ));
-        }
-    }
-    if input.version.as_ref().is_some_and(|v| v.len() > 100) {
-        found.push(problem(
-            Field::Option(RemixOption::Version),
-            ErrorCode::InvalidOption,
-            "The version is too long; use a model version such as \"latest\".".to_string(),
-        ));
-    }
-
-    // A proxy adds the key itself.
-    if cfg.api_key.is_none() && cfg.proxy_url.is_none() {
-        found.push(problem(
-            Field::ApiKey,
-            ErrorCode::MissingApiKey,
-            format!(
-                "{name} needs an API key: paste it in \"API key\", or use the local mock provider."
-            ),
-        ));
-    }
-    found
-}
 
 /// What stands between the page's input and a run, by control: the first
 /// problem about each.
@@ -176,7 +39,15 @@ impl Problems {
                 Field::ApiKey => &mut by_control.key,
             };
             if slot.is_none() {
-                *slot = Some(p.error.message);
+                *slot = Some(match p.field {
+                    // The core names the package's fields (`apiKey`); the
+                    // page names its own controls.
+                    Field::ApiKey => format!(
+                        "{} needs an API key: paste it in \"API key\", tick \"Through the proxy\", or use the local mock provider.",
+                        info.name
+                    ),
+                    _ => p.error.message,
+                });
             }
         }
         by_control
@@ -202,6 +73,7 @@ impl Problems {
 mod tests {
     use super::*;
     use crate::model::Accepts;
+    use reve_remix_core::ErrorCode;
 
     const PNG: &[u8] = include_bytes!("../../../crates/core/tests/fixtures/png_rgb_64x48.png");
 
@@ -261,14 +133,14 @@ mod tests {
         assert_eq!(
             p.images.as_deref(),
             Some(
-                "Reve takes image files, not URLs: remove reference 1 or choose another provider."
+                "Reve takes image files, not URLs: remove reference 1 (a URL) and add its file instead, or choose another provider."
             )
         );
         assert_eq!(Problems::of(&settings("fal"), &board).images, None);
         let p = Problems::of(&settings("pixazo"), &board);
         assert!(
             p.images
-                .is_some_and(|m| m.contains("reference 0 (0.png) is a file"))
+                .is_some_and(|m| m.contains("upload 0.png somewhere public"))
         );
     }
 
@@ -285,7 +157,7 @@ mod tests {
         assert_eq!(p.first(), p.orphaned.as_deref());
         assert!(
             p.options
-                .is_some_and(|m| m.starts_with("Test-time scaling must be a whole number"))
+                .is_some_and(|m| m.starts_with("testTimeScaling must be 1 to 15 on Reve"))
         );
         assert!(
             p.key

@@ -218,9 +218,9 @@ fn image(
                     return Err(invalid(
                         [
                             info.name,
-                            " takes image files, not URLs (reference ",
+                            " takes image files, not URLs: remove reference ",
                             &num(i as u64),
-                            " is a URL): pass the file's bytes.",
+                            " (a URL) and add its file instead, or choose another provider.",
                         ]
                         .concat(),
                     )
