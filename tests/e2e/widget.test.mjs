@@ -125,6 +125,8 @@ test("attributes change a widget at run time; addImage() and run() drive it", as
   const submitted = seen.find((e) => e.type === "remix-submit")?.detail;
   assert.equal(submitted?.provider, "fal", JSON.stringify(seen.map((e) => e.type)));
   assert.ok(submitted.id && submitted.statusUrl.startsWith(`${MOCK_URL}/fal/`), JSON.stringify(submitted));
+  // The package's `Job`, as the README and the .d.ts promise: with its status.
+  assert.ok(["queued", "running"].includes(submitted.status), JSON.stringify(submitted));
   assert.ok(requests.length > 0 && requests.every((u) => u.startsWith(`${MOCK_URL}/fal/`)), requests.join("\n"));
   assert.match(await first.getByRole("status").textContent(), /Completed on fal/);
 

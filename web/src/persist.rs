@@ -16,6 +16,7 @@ use reve_remix_core::ErrorCode;
 use reve_remix_core::image::sniff_format;
 use reve_remix_core::job::Job;
 use reve_remix_core::provider;
+use serde::{Deserialize, Serialize};
 use wasm_bindgen::{JsCast, JsValue};
 
 use crate::app::Store;
@@ -29,9 +30,31 @@ const OPTIONS: &str = "reve-remix.options";
 const SESSION: &str = "reve-remix.session";
 /// Where the key is kept (sessionStorage, or localStorage when remembered).
 pub const KEY: &str = "reve-remix.key";
-/// The job in flight: `<run start, ms since the epoch>\n<Job::to_json>\n<prompt>`
-/// (the JSON is on one line; the prompt may have several).
+/// The job in flight, as a [`PendingRun`] in JSON.
 const JOB: &str = "reve-remix.job";
+
+/// The settings kept for the session (never the key: it has its own place).
+#[derive(Default, Serialize, Deserialize)]
+#[serde(default)]
+struct StoredSettings {
+    provider: String,
+    mock: bool,
+    base_url: String,
+    proxy_url: String,
+    options: Options,
+}
+
+/// A run the provider accepted and that has not ended: what a reload needs
+/// to follow it again rather than pay for it twice.
+#[derive(Serialize, Deserialize)]
+struct PendingRun {
+    /// When the run started (ms since the epoch), for its elapsed time.
+    started_ms: u64,
+    /// The job as the core writes it ([`Job::to_json`]), the package's `Job`.
+    job: serde_json::Value,
+    /// The prompt it ran with, shown beside its result.
+    prompt: String,
+}
 
 fn session() -> Option<web_sys::Storage> {
     web_sys::window()?.session_storage().ok()?
@@ -94,32 +117,20 @@ pub fn restore(store: Store) {
 }
 
 fn restore_options(store: Store, text: &str) {
+    // Settings kept by an older version, or edited by hand: start afresh.
+    let Ok(kept) = serde_json::from_str::<StoredSettings>(text) else {
+        return;
+    };
     let settings = store.settings;
-    let mut o = Options::default();
-    for line in text.lines() {
-        let Some((k, v)) = line.split_once('=') else {
-            continue;
-        };
-        let v = v.to_string();
-        match k {
-            "provider" => settings.provider.set(v),
-            "mock" => settings.connection.update(|c| c.mock = v == "1"),
-            "base" => settings.connection.update(|c| c.base_url = v),
-            "proxy" => settings.connection.update(|c| c.proxy_url = v),
-            "aspect" => o.aspect_ratio = v,
-            "version" => o.version = v,
-            "tts" => o.test_time_scaling = v,
-            "upscale" => o.upscale_factor = v,
-            "bg" => o.remove_background = v == "1",
-            "format" => o.output_format = v,
-            _ => {}
-        }
+    if !kept.provider.is_empty() {
+        settings.provider.set(kept.provider);
     }
-    settings.options.set(o);
-}
-
-fn one_line(s: &str) -> String {
-    s.replace(['\n', '\r', '\t'], " ")
+    settings.connection.update(|c| {
+        c.mock = kept.mock;
+        c.base_url = kept.base_url;
+        c.proxy_url = kept.proxy_url;
+    });
+    settings.options.set(kept.options);
 }
 
 /// Keep storage in step with `store` from now on; first bring the board and
@@ -133,20 +144,14 @@ pub fn keep(store: Store) {
         board.with(|b| set(session(), PROMPT, b.prompt()));
         let o = settings.options.get();
         let c = settings.connection.get();
-        let flag = |b: bool| if b { "1" } else { "0" };
-        let text = format!(
-            "provider={}\nmock={}\nbase={}\nproxy={}\naspect={}\nversion={}\ntts={}\nupscale={}\nbg={}\nformat={}\n",
-            one_line(&settings.provider.get()),
-            flag(c.mock),
-            one_line(&c.base_url),
-            one_line(&c.proxy_url),
-            one_line(&o.aspect_ratio),
-            one_line(&o.version),
-            one_line(&o.test_time_scaling),
-            one_line(&o.upscale_factor),
-            flag(o.remove_background),
-            one_line(&o.output_format),
-        );
+        let kept = StoredSettings {
+            provider: settings.provider.get(),
+            mock: c.mock,
+            base_url: c.base_url.clone(),
+            proxy_url: c.proxy_url.clone(),
+            options: o,
+        };
+        let text = serde_json::to_string(&kept).unwrap_or_default();
         set(session(), OPTIONS, &text);
         let key = c.api_key;
         if key.is_empty() {
@@ -219,11 +224,14 @@ fn keep_jobs(store: Store) {
     let listener: RunListener = Rc::new(move |event| match event {
         RunEvent::Submitted(job) => {
             let (started, prompt) = run.with_untracked(|r| (r.started_ms as u64, r.prompt.clone()));
-            set(
-                session(),
-                JOB,
-                &format!("{started}\n{}\n{prompt}", job.to_json()),
-            );
+            let pending = serde_json::from_str(&job.to_json()).map(|job| PendingRun {
+                started_ms: started,
+                job,
+                prompt,
+            });
+            if let Ok(text) = pending.and_then(|p| serde_json::to_string(&p)) {
+                set(session(), JOB, &text);
+            }
         }
         RunEvent::Complete(_) => remove(session(), JOB),
         // Offline for a while: the next visit looks at the job again.
@@ -235,12 +243,9 @@ fn keep_jobs(store: Store) {
     let Some(text) = get(session(), JOB) else {
         return;
     };
-    let mut parts = text.splitn(3, '\n');
-    let started = parts.next().and_then(|s| s.parse::<u64>().ok());
-    let job = parts.next().and_then(Job::from_json);
-    let prompt = parts.next().unwrap_or_default().to_string();
-    match started.zip(job) {
-        Some((started, job)) => store.resume(job, started as f64, prompt),
+    let pending = serde_json::from_str::<PendingRun>(&text).ok();
+    match pending.and_then(|p| Some((Job::from_json(&p.job.to_string())?, p))) {
+        Some((job, p)) => store.resume(job, p.started_ms as f64, p.prompt),
         None => remove(session(), JOB),
     }
 }

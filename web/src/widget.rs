@@ -9,7 +9,7 @@ use std::rc::Rc;
 
 use js_sys::{Function, Object, Reflect};
 use leptos::prelude::*;
-use reve_remix::js_values::{result_to_js, set, update_to_js};
+use reve_remix::js_values::{job_to_js, result_to_js, set, update_to_js};
 use reve_remix_core::RemixError;
 use wasm_bindgen::prelude::*;
 
@@ -144,10 +144,7 @@ fn event_to_js(event: &RunEvent<'_>) -> (&'static str, JsValue) {
     match event {
         RunEvent::Start => ("remix-start", JsValue::NULL),
         // The package's `Job`: `RemixClient.status(job)` reads it again.
-        RunEvent::Submitted(job) => (
-            "remix-submit",
-            js_sys::JSON::parse(&job.to_json()).unwrap_or(JsValue::NULL),
-        ),
+        RunEvent::Submitted(job) => ("remix-submit", job_to_js(job, None)),
         RunEvent::Update(u) => ("remix-update", update_to_js(u)),
         RunEvent::Complete(r) => ("remix-complete", result_to_js(r)),
         RunEvent::Error(e) => ("remix-error", error_to_js(e)),

@@ -40,6 +40,19 @@ impl JobStatus {
         }
     }
 
+    /// The status [`as_str`](Self::as_str) names.
+    pub fn parse(s: &str) -> Option<Self> {
+        [
+            Self::Queued,
+            Self::Running,
+            Self::Completed,
+            Self::Failed,
+            Self::Cancelled,
+        ]
+        .into_iter()
+        .find(|st| st.as_str() == s)
+    }
+
     /// True once the job cannot change any more.
     pub const fn is_terminal(self) -> bool {
         matches!(self, Self::Completed | Self::Failed | Self::Cancelled)
@@ -123,14 +136,18 @@ pub struct Job {
 }
 
 impl Job {
-    /// What it takes to follow this job again later (after a page reload):
-    /// `{provider, id, requestId?, statusUrl?, resultUrl?, cancelUrl?}` as
-    /// JSON. No key and no images: it is safe to keep in storage.
+    /// The package's `Job` as JSON, and what it takes to follow this job
+    /// again later (after a page reload): `{provider, id, status,
+    /// requestId?, statusUrl?, resultUrl?, cancelUrl?, queuePosition?}`.
+    /// The one serialisation of a job: storage, the package and the
+    /// widget's events all use it. No key and no images: it is safe to
+    /// keep in storage.
     pub fn to_json(&self) -> String {
         let mut w = JsonWriter::new();
         w.begin_object();
         w.key("provider").string(self.provider);
         w.key("id").string(&self.id);
+        w.key("status").string(self.status.as_str());
         for (key, value) in [
             ("requestId", &self.request_id),
             ("statusUrl", &self.status_url),
@@ -140,6 +157,9 @@ impl Job {
             if let Some(v) = value {
                 w.key(key).string(v);
             }
+        }
+        if let Some(p) = self.queue_position {
+            w.key("queuePosition").uint(p.into());
         }
         w.end_object();
         String::from_utf8(w.finish()).unwrap_or_default()

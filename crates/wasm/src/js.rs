@@ -12,9 +12,7 @@ use wasm_bindgen_futures::{JsFuture, future_to_promise};
 use web_sys::AbortSignal;
 
 use crate::fetch::{self, Transport, Until};
-use crate::js_values::{
-    logs_to_js, request_to_js, result_to_js, set, set_opt_str, to_js_error, update_to_js,
-};
+use crate::js_values::{job_to_js, request_to_js, result_to_js, set, to_js_error, update_to_js};
 use reve_remix_core::driver::{Driver, RunOptions};
 use reve_remix_core::error::{ErrorCode, RemixError};
 use reve_remix_core::http::Secret;
@@ -696,42 +694,17 @@ fn provider_info_to_js(info: &ProviderInfo) -> JsValue {
     obj
 }
 
-fn job_to_js(job: &Job, result: Option<&RemixResult>) -> JsValue {
-    let obj: JsValue = Object::new().into();
-    set(&obj, "id", &JsValue::from_str(&job.id));
-    set(&obj, "provider", &JsValue::from_str(job.provider));
-    let status = if result.is_some() {
-        JobStatus::Completed
-    } else {
-        job.status
-    };
-    set(&obj, "status", &JsValue::from_str(status.as_str()));
-    set_opt_str(&obj, "requestId", job.request_id.as_deref());
-    set_opt_str(&obj, "statusUrl", job.status_url.as_deref());
-    set_opt_str(&obj, "resultUrl", job.result_url.as_deref());
-    set_opt_str(&obj, "cancelUrl", job.cancel_url.as_deref());
-    if let Some(p) = job.queue_position {
-        set(&obj, "queuePosition", &JsValue::from(p));
-    }
-    logs_to_js(&obj, &job.logs);
-    if let Some(r) = result {
-        set(&obj, "result", &result_to_js(r));
-    }
-    obj
-}
-
 fn job_from_js(v: &JsValue) -> Result<(Job, Option<RemixResult>), RemixError> {
     let id = get(v, "provider").as_string().unwrap_or_default();
+    // An unknown provider is its own error, with the known ids.
     let info = provider::provider(&id)?.info();
-    let mut job = Job::new(info.id);
-    job.id = get(v, "id").as_string().unwrap_or_default();
-    if job.id.is_empty() {
-        return Err(wrong_type("job.id", "the id of a submitted job"));
-    }
-    job.request_id = get(v, "requestId").as_string();
-    job.status_url = get(v, "statusUrl").as_string();
-    job.result_url = get(v, "resultUrl").as_string();
-    job.cancel_url = get(v, "cancelUrl").as_string();
+    let text = js_sys::JSON::stringify(v)
+        .ok()
+        .and_then(|t| t.as_string())
+        .unwrap_or_default();
+    let job = Job::from_json(&text)
+        .filter(|j| !j.id.is_empty())
+        .ok_or_else(|| wrong_type("job.id", "the id of a submitted job"))?;
     let result = result_from_js(&get(v, "result"), info.id);
     Ok((job, result))
 }

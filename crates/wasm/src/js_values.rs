@@ -1,4 +1,4 @@
-//! JS values for the core's types (`RemixResult`, `JobUpdate`, `RemixError`),
+//! JS values for the core's types (`Job`, `RemixResult`, `JobUpdate`, `RemixError`),
 //! in the shapes DESIGN.md gives the package. Shared by the package's exports
 //! (`js.rs`) and the widget's events (reve-remix-web), so both speak the same
 //! objects. Built without the `js` feature too, and natively (where nothing
@@ -9,7 +9,7 @@ use wasm_bindgen::JsValue;
 
 use reve_remix_core::error::RemixError;
 use reve_remix_core::http::HttpRequest;
-use reve_remix_core::job::{JobUpdate, RemixResult};
+use reve_remix_core::job::{Job, JobStatus, JobUpdate, RemixResult};
 
 /// Set `key` on `obj` when there is a value.
 pub fn set_opt_str(obj: &JsValue, key: &str, value: Option<&str>) {
@@ -117,4 +117,19 @@ pub fn request_to_js(req: &HttpRequest) -> JsValue {
 pub fn set(obj: &JsValue, key: &str, value: &JsValue) {
     // Setting a property on a fresh Error object cannot fail.
     let _ = Reflect::set(obj, &JsValue::from_str(key), value);
+}
+
+/// The package's `Job`: the core's one serialisation of it
+/// ([`Job::to_json`]), plus the result of a provider that answered at once.
+pub fn job_to_js(job: &Job, result: Option<&RemixResult>) -> JsValue {
+    let obj = js_sys::JSON::parse(&job.to_json()).unwrap_or_else(|_| Object::new().into());
+    if let Some(r) = result {
+        set(
+            &obj,
+            "status",
+            &JsValue::from_str(JobStatus::Completed.as_str()),
+        );
+        set(&obj, "result", &result_to_js(r));
+    }
+    obj
 }

@@ -3,7 +3,7 @@
 
 use super::{Driver, RunOptions, State};
 use crate::error::RemixError;
-use crate::job::Job;
+use crate::job::{Job, JobStatus};
 use crate::provider::{self, Config};
 
 impl Driver {
@@ -30,10 +30,51 @@ impl Job {
         let info = provider::provider(v.str_at("provider")?).ok()?.info();
         let mut job = Job::new(info.id);
         job.id = v.str_at("id")?.to_string();
+        if let Some(status) = v.str_at("status").and_then(JobStatus::parse) {
+            job.status = status;
+        }
+        job.queue_position = v
+            .get("queuePosition")
+            .and_then(|p| p.as_u64())
+            .and_then(|p| u32::try_from(p).ok());
         job.request_id = v.str_at("requestId").map(str::to_string);
         job.status_url = v.str_at("statusUrl").map(str::to_string);
         job.result_url = v.str_at("resultUrl").map(str::to_string);
         job.cancel_url = v.str_at("cancelUrl").map(str::to_string);
         Some(job)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_job_read_back_from_its_json_is_the_job_that_was_written() {
+        let mut job = Job::new("fal");
+        job.id = "req \"1\"".into();
+        job.status = JobStatus::Running;
+        job.queue_position = Some(3);
+        job.request_id = Some("r-1".into());
+        job.status_url = Some("https://queue.fal.run/s".into());
+        job.result_url = Some("https://queue.fal.run/r".into());
+        job.cancel_url = Some("https://queue.fal.run/c".into());
+        let text = job.to_json();
+        assert!(text.contains(r#""status":"running""#), "{text}");
+        assert_eq!(Job::from_json(&text), Some(job));
+    }
+
+    #[test]
+    fn text_that_is_not_a_job_is_none() {
+        for text in [
+            "",
+            "[]",
+            r#"{"provider":"fal"}"#,
+            r#"{"provider":"nope","id":"1"}"#,
+        ] {
+            assert_eq!(Job::from_json(text), None, "{text}");
+        }
+        let job = Job::from_json(r#"{"provider":"reve","id":"1","status":"??"}"#);
+        assert_eq!(job.map(|j| j.status), Some(JobStatus::Queued));
     }
 }
