@@ -9,6 +9,7 @@ mod proxy;
 mod serve;
 mod setup;
 mod site;
+mod size;
 mod test;
 mod util;
 

@@ -3,7 +3,7 @@
 
 use crate::setup::CHROMEDRIVER;
 use crate::util::{Result, cmd, exec, root, step};
-use crate::{bench, edge, mock, package, proxy, setup};
+use crate::{bench, edge, mock, package, proxy, setup, size};
 
 pub fn run(args: &[String]) -> Result {
     if let Some(a) = args.first() {
@@ -101,6 +101,7 @@ pub fn run(args: &[String]) -> Result {
         )
     })?;
     bench::build_site()?;
+    size::guard()?;
     proxy::build()?;
     step(
         "end-to-end tests (the built site in headless Chromium, the package in Node, through the proxy too)",

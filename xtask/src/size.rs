@@ -1,0 +1,181 @@
+//! What the package and the app weigh, gzipped: printed by the bench, and
+//! held to a committed baseline by the test. Sizes in bytes are
+//! deterministic for a given toolchain (Cargo.lock pins the crates), so a
+//! growth is a change of ours, caught the day it lands.
+
+use std::path::{Path, PathBuf};
+
+use crate::package;
+use crate::util::{Result, gzip_len, root, step};
+
+/// The committed figures: `<what> <gzipped bytes>` per line.
+const BASELINE: &str = "xtask/size-baseline.txt";
+/// How much above its baseline a figure may grow before the test fails.
+const ALLOWED_GROWTH_PERCENT: usize = 2;
+
+/// One figure: a set of files, gzipped (-9) one by one and added up.
+pub struct Measured {
+    /// `package` or `app`, as the baseline names it.
+    pub what: &'static str,
+    /// What the files are, for a person.
+    pub label: &'static str,
+    /// Each file with its raw and gzipped size.
+    pub files: Vec<(String, usize, usize)>,
+}
+
+impl Measured {
+    /// The gzipped total.
+    pub fn gz(&self) -> usize {
+        self.files.iter().map(|f| f.2).sum()
+    }
+
+    /// Every file, then the totals.
+    pub fn print(&self) {
+        println!("{}:", self.label);
+        for (name, raw, gz) in &self.files {
+            println!("  {name:<40} {raw:>9} B {gz:>9} B");
+        }
+        let raw: usize = self.files.iter().map(|f| f.1).sum();
+        println!("  {:<40} {raw:>9} B {:>9} B", "total", self.gz());
+    }
+}
+
+/// The npm package (`cargo xtask package` first): wasm + js.
+pub fn package() -> Result<Measured> {
+    measure(
+        "package",
+        "npm package",
+        &package::pkg_dir(),
+        &["wasm", "js"],
+    )
+}
+
+/// The site's app (`trunk build --release` first): wasm + js + css.
+pub fn app() -> Result<Measured> {
+    measure(
+        "app",
+        "web app (dist/)",
+        &root().join("dist"),
+        &["wasm", "js", "css"],
+    )
+}
+
+fn measure(what: &'static str, label: &'static str, dir: &Path, exts: &[&str]) -> Result<Measured> {
+    let mut paths: Vec<PathBuf> = std::fs::read_dir(dir)
+        .map_err(|e| format!("cannot read {}: {e}", dir.display()))?
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .filter(|p| {
+            p.extension()
+                .and_then(|e| e.to_str())
+                .is_some_and(|e| exts.contains(&e))
+        })
+        .collect();
+    paths.sort();
+    let mut files = Vec::new();
+    for path in paths {
+        let bytes =
+            std::fs::read(&path).map_err(|e| format!("cannot read {}: {e}", path.display()))?;
+        let name = path.file_name().unwrap_or_default().to_string_lossy();
+        files.push((name.into_owned(), bytes.len(), gzip_len(&bytes)));
+    }
+    Ok(Measured { what, label, files })
+}
+
+/// The test: the package and the app no more than 2% over the baseline.
+pub fn guard() -> Result {
+    step("sizes within 2% of xtask/size-baseline.txt", || {
+        let text = std::fs::read_to_string(root().join(BASELINE))
+            .map_err(|e| format!("cannot read {BASELINE}: {e}"))?;
+        let baseline = parse_baseline(&text)?;
+        let mut over = Vec::new();
+        for m in [package()?, app()?] {
+            let Some(&base) = baseline.iter().find(|b| b.0 == m.what).map(|(_, n)| n) else {
+                return Err(format!("{BASELINE} has no line for `{}`", m.what));
+            };
+            let gz = m.gz();
+            let verdict = judge(gz, base);
+            println!(
+                "    {}: {gz} B gzipped, baseline {base} B: {verdict}",
+                m.label
+            );
+            if let Verdict::Over { .. } = verdict {
+                m.print();
+                over.push(m.what);
+            }
+        }
+        if over.is_empty() {
+            Ok(())
+        } else {
+            Err(format!(
+                "{} grew more than {ALLOWED_GROWTH_PERCENT}% over {BASELINE}: find what added the bytes (`cargo xtask bench` lists each file), or, if the growth is worth it, raise the baseline in the same commit and say why",
+                over.join(" and ")
+            ))
+        }
+    })
+}
+
+fn parse_baseline(text: &str) -> Result<Vec<(String, usize)>> {
+    text.lines()
+        .map(str::trim)
+        .filter(|l| !l.is_empty() && !l.starts_with('#'))
+        .map(|l| match l.split_whitespace().collect::<Vec<_>>()[..] {
+            [what, n] => n
+                .parse()
+                .map(|n| (what.to_string(), n))
+                .map_err(|e| format!("{BASELINE}: `{l}`: {e}")),
+            _ => Err(format!("{BASELINE}: `{l}` is not `<what> <bytes>`")),
+        })
+        .collect()
+}
+
+#[derive(Debug, PartialEq)]
+enum Verdict {
+    Within { percent: f64 },
+    Over { percent: f64 },
+}
+
+impl std::fmt::Display for Verdict {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Self::Within { percent } => write!(f, "{percent:+.2}%, within"),
+            Self::Over { percent } => write!(f, "{percent:+.2}%, OVER"),
+        }
+    }
+}
+
+fn judge(gz: usize, base: usize) -> Verdict {
+    let percent = (gz as f64 - base as f64) * 100.0 / base.max(1) as f64;
+    // Integers, so that exactly 2% passes and one byte more fails.
+    if gz * 100 > base * (100 + ALLOWED_GROWTH_PERCENT) {
+        Verdict::Over { percent }
+    } else {
+        Verdict::Within { percent }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn two_percent_over_passes_and_one_byte_more_fails() {
+        assert!(matches!(judge(10_200, 10_000), Verdict::Within { .. }));
+        assert!(matches!(judge(10_201, 10_000), Verdict::Over { .. }));
+        assert!(matches!(judge(9_000, 10_000), Verdict::Within { .. }));
+    }
+
+    #[test]
+    fn the_baseline_reads_names_and_bytes_and_refuses_anything_else() {
+        let b = parse_baseline("# gzipped\npackage 77916\n\napp 185298\n").expect("reads");
+        assert_eq!(b, [("package".into(), 77_916), ("app".into(), 185_298)]);
+        assert!(parse_baseline("package 7.5 KB").is_err());
+        assert!(parse_baseline("package").is_err());
+    }
+
+    #[test]
+    fn the_committed_baseline_is_readable() {
+        let text = std::fs::read_to_string(root().join(BASELINE)).expect("committed");
+        let b = parse_baseline(&text).expect("reads");
+        assert!(b.iter().any(|l| l.0 == "package") && b.iter().any(|l| l.0 == "app"));
+    }
+}
