@@ -200,3 +200,34 @@ test("a paste reaches only the widget it happens in", async () => {
   assert.deepEqual(problems, []);
   await page.close();
 });
+
+test("the widget keeps the site's type scale under a page that restyles html and *", async () => {
+  // What a person sees: the same heading, hint and button sizes. `host` is
+  // the widget's element, or null for the site's own page.
+  const measure = (host) => {
+    const root = host ? document.querySelector(host).shadowRoot : document;
+    const px = (sel, prop = "fontSize") => {
+      const el = root.querySelector(sel);
+      return el ? parseFloat(getComputedStyle(el)[prop]) : null;
+    };
+    return {
+      heading: px("#board-title"),
+      limit: px("#board-limit"),
+      remix: px("button.remix"),
+      remixHeight: px("button.remix", "minHeight"),
+      prompt: px("textarea", "minHeight"),
+    };
+  };
+  const site = await openSite(browser);
+  const onSite = await site.page.evaluate(measure, null);
+  await site.page.close();
+  const { page } = await openEmbed();
+  // embed.html sets `html { font-size: 62.5% !important }` and `* { font-size: 40px !important }`.
+  const inWidget = await page.evaluate(measure, "#first");
+  await page.close();
+  for (const [what, expected] of Object.entries(onSite)) {
+    assert.ok(expected > 0, `${what} measured on the site: ${JSON.stringify(onSite)}`);
+    const got = inWidget[what];
+    assert.ok(got !== null && Math.abs(got - expected) / expected < 0.03, `${what}: ${got}px in the widget, ${expected}px on the site`);
+  }
+});

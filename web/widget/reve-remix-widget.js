@@ -13,13 +13,15 @@ const TAG = "reve-remix-board";
 const ATTRIBUTES = ["provider", "base-url", "proxy-url", "aspect-ratio", "prompt", "max-images", "api-key"];
 
 // Inside the shadow root: the app's stylesheet (its `:root` variables on the
-// host, so the page can override --accent, --radius, --font, ...) and a
-// reset that keeps the page's inherited styles out.
+// host, so the page can override --accent, --radius, --font, --font-size,
+// ...) and a reset that keeps the page's inherited styles out. The widget
+// has its own base size (--font-size, 16px as on the site): the app's `rem`
+// would otherwise be the host page's root size (62.5% on many sites).
 const WIDGET_CSS = `
-:host { display: block !important; contain: content; }
+:host { display: block !important; contain: content; --font-size: 16px; }
 :host([hidden]) { display: none !important; }
 .root {
-  all: initial; display: block; box-sizing: border-box;
+  all: initial; display: block; box-sizing: border-box; font-size: var(--font-size);
   font-family: var(--font); line-height: 1.45; color: var(--text);
   background: var(--bg); border-radius: var(--radius); color-scheme: light dark;
 }
@@ -27,6 +29,11 @@ const WIDGET_CSS = `
 .root .layout { grid-template-columns: minmax(0, 1fr); grid-template-areas: none; }
 .root .layout > * { grid-area: auto; }
 `;
+
+/** `1.5rem` → `calc(1.5 * var(--font-size))`: sizes from the widget's base, not the page's root. */
+function ownSizes(css) {
+  return css.replace(/(-?(?:\d+\.?\d*|\.\d+))rem\b/g, "calc($1 * var(--font-size))");
+}
 
 let loading = null;
 
@@ -45,7 +52,7 @@ function load() {
     ]);
     await app.default({ module_or_path: here(APP_WASM) });
     const sheet = new CSSStyleSheet();
-    sheet.replaceSync(css.replaceAll(":root", ":host") + WIDGET_CSS);
+    sheet.replaceSync(ownSizes(css.replaceAll(":root", ":host") + WIDGET_CSS));
     return { app, sheet };
   })();
   return loading;
