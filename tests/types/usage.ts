@@ -7,7 +7,11 @@ import init, {
   inspectImage,
   providers,
   RemixClient,
+  runAll,
   toDataUrl,
+  type Cost,
+  type Price,
+  type RunAllEntry,
   type AspectRatio,
   type ClientConfig,
   type HttpRequest,
@@ -117,4 +121,28 @@ export async function main(wasm: BufferSource, file: File, signal: AbortSignal):
     maxImages, ratios, transport, format, dataUrl, method, headers, body, provider, status,
     queued, logs, src, mime, credits, jobId,
   ].join(" ");
+}
+
+/** runAll, the list prices and the reported cost, typed. */
+export async function compare(input: RemixInput, configs: ClientConfig[]): Promise<string> {
+  const controller = new AbortController();
+  const entries: RunAllEntry[] = await runAll(input, configs, {
+    signal: controller.signal,
+    timeoutMs: 60_000,
+    onUpdate: (provider: ProviderId, update: JobUpdate) => console.log(provider, update.status),
+  });
+  const lines = entries.map((e) => {
+    const ms: number = e.ms;
+    if (e.ok) {
+      const cost: Cost | undefined = e.result.cost;
+      const left: number | undefined = cost?.remaining;
+      return `${e.provider} ${ms} ${cost?.amount ?? "?"} ${cost?.unit ?? ""} ${left ?? ""}`;
+    }
+    const code: RemixErrorCode = e.error.code;
+    return `${e.provider} ${ms} ${code}`;
+  });
+  const price: Price | null = providers()[0].price;
+  const usd: number | undefined = price?.usd;
+  const checked: string | undefined = price?.checked;
+  return [...lines, usd, checked].join("\n");
 }

@@ -79,8 +79,21 @@ pub struct RemixResult {
     pub job_id: Option<String>,
     /// Provider id.
     pub provider: &'static str,
-    /// Credits the provider says it charged.
+    /// Credits the provider says it charged (`cost.amount` in credits).
     pub credits_used: Option<f64>,
+    /// What the provider reported this run cost, as it reported it.
+    pub cost: Option<Cost>,
+}
+
+/// What a provider reported a run cost, as it reported it.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Cost {
+    /// The amount charged for this run.
+    pub amount: f64,
+    /// Its unit, as the provider names it (`"credits"`).
+    pub unit: &'static str,
+    /// What is left on the account after it, when the provider says.
+    pub remaining: Option<f64>,
 }
 
 /// What changed in a job: the payload of `onUpdate`.

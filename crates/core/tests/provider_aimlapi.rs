@@ -66,6 +66,10 @@ fn aimlapi_answers_201_with_the_documented_example() {
     );
     assert_eq!(r.credits_used, Some(210_000.0));
     assert_eq!(
+        r.cost.map(|c| (c.amount, c.unit)),
+        Some((210_000.0, "credits"))
+    );
+    assert_eq!(
         job.request_id.as_deref(),
         Some("rsid-17c1ade740057a36b9711c72bbf4d63f")
     );

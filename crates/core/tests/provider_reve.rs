@@ -84,6 +84,11 @@ fn reve_answers_with_the_image_inline() {
     assert_eq!(r.provider, "reve");
     assert_eq!(r.job_id.as_deref(), Some("rsid-1"));
     assert_eq!(r.credits_used, Some(30.0));
+    let cost = r.cost.as_ref().expect("Reve reports its credits");
+    assert_eq!(
+        (cost.amount, cost.unit, cost.remaining),
+        (30.0, "credits", Some(970.0))
+    );
     assert_eq!(
         r.images[0].data_url.as_deref(),
         Some(format!("data:image/png;base64,{png_b64}").as_str())
@@ -181,4 +186,18 @@ fn reve_answers_without_json_or_an_image_are_malformed() {
         res(200, r#"{"version":"x"}"#),
     );
     assert_eq!(e.code, ErrorCode::MalformedResponse);
+}
+
+#[test]
+fn reve_credits_come_from_its_headers_when_the_body_has_none() {
+    let (p, mut job, c) = submitted();
+    let ok = json!({"image": b64(&png_1x1()), "request_id": "rsid-2"});
+    let answer = res(200, &ok.to_string())
+        .with_header("x-reve-credits-used", "30")
+        .with_header("x-reve-credits-remaining", "940");
+    let Step::Done(r) = feed(p, &mut job, &c, RequestKind::Submit, answer).expect("ok") else {
+        panic!("synchronous provider must finish at once")
+    };
+    let cost = r.cost.expect("from the headers");
+    assert_eq!((cost.amount, cost.remaining), (30.0, Some(940.0)));
 }

@@ -64,6 +64,28 @@ export interface ProviderInfo {
   options: ("aspectRatio" | "version" | "testTimeScaling" | "upscaleFactor" | "removeBackground" | "outputFormat")[];
   /** Whether browsers may call it directly ("no": use proxyUrl). */
   cors: "yes" | "no" | "unknown";
+  /** The list price of one remix on this host, or null where none is published. */
+  price: Price | null;
+}
+
+/** A list price, from the provider's public page. */
+export interface Price {
+  usd: number;
+  per: "image";
+  /** Where the figure comes from. */
+  source: string;
+  /** The month it was read there, "YYYY-MM". */
+  checked: string;
+  /** What the provider documents as raising it ("testTimeScaling above 1", upscaling), or "". */
+  raisedBy: string;
+}
+
+/** What the provider reported a run cost, as it reported it. */
+export interface Cost {
+  amount: number;
+  unit: "credits";
+  /** Left on the account after the run, when the provider says. */
+  remaining?: number;
 }
 
 export type ProviderId =
@@ -138,6 +160,20 @@ export interface RemixResult {
   jobId?: string;
   provider: ProviderId;
   creditsUsed?: number;
+  /** What the provider reported this run cost (Reve, AI/ML API). */
+  cost?: Cost;
+}
+
+/** One provider's outcome in `runAll`, in the order of the configs. */
+export type RunAllEntry =
+  | { provider: ProviderId; ok: true; result: RemixResult; ms: number }
+  | { provider: ProviderId; ok: false; error: RemixError; ms: number };
+
+export interface RunAllOptions {
+  /** Cancels every run (each provider is asked to cancel where it can). */
+  signal?: AbortSignal;
+  onUpdate?: (provider: ProviderId, update: JobUpdate) => void;
+  timeoutMs?: number;
 }
 
 export interface RunOptions {
@@ -398,10 +434,18 @@ async fn run(
     opts: &JsValue,
 ) -> Result<JsValue, Thrown> {
     let input = read_input(input).await?;
+    run_input(settings, &input, opts).await
+}
+
+async fn run_input(
+    settings: &ClientSettings,
+    input: &RemixInput,
+    opts: &JsValue,
+) -> Result<JsValue, Thrown> {
     let signal = signal_of(opts);
     let on_update = get(opts, "onUpdate").dyn_into::<Function>().ok();
     let timeout = get(opts, "timeoutMs").as_f64();
-    let mut driver = settings.start(&input, timeout)?;
+    let mut driver = settings.start(input, timeout)?;
     let mut notify = |u: &JobUpdate| {
         if let Some(f) = &on_update {
             // A throwing callback must not stop the run.
@@ -429,6 +473,71 @@ async fn run(
         }
         Err(e) => Err(e.into()),
     }
+}
+
+/// Run one input on each of several providers at once. Resolves, never
+/// rejects for one provider's failure, to one entry per config in their
+/// order; an input a provider cannot take fails for it alone, before any
+/// request to it. One `signal` cancels them all.
+#[wasm_bindgen(js_name = runAll, unchecked_return_type = "Promise<RunAllEntry[]>")]
+pub fn run_all(
+    #[wasm_bindgen(unchecked_param_type = "RemixInput")] input: JsValue,
+    #[wasm_bindgen(unchecked_param_type = "ClientConfig[]")] configs: JsValue,
+    #[wasm_bindgen(unchecked_optional_param_type = "RunAllOptions")] opts: JsValue,
+) -> Promise {
+    future_to_promise(async move {
+        let configs: Array = configs.dyn_into().map_err(|_| {
+            to_js_error(&RemixError::new(
+                ErrorCode::InvalidOption,
+                "runAll takes an array of client configurations: [{ provider: \"reve\", apiKey }, ...]",
+            ))
+        })?;
+        // The files are read once, for all of them.
+        let input = read_input(&input).await.map_err(Thrown::into_js)?;
+        let on_update = get(&opts, "onUpdate").dyn_into::<Function>().ok();
+        let runs: Array = configs
+            .iter()
+            .map(|cfg| {
+                let (input, opts, on_update) = (input.clone(), opts.clone(), on_update.clone());
+                future_to_promise(async move { Ok(one_of_all(cfg, input, opts, on_update).await) })
+            })
+            .collect();
+        JsFuture::from(Promise::all(&runs)).await
+    })
+}
+
+/// One entry of `runAll`: `{provider, ok, result | error, ms}`.
+async fn one_of_all(
+    cfg: JsValue,
+    input: RemixInput,
+    opts: JsValue,
+    on_update: Option<Function>,
+) -> JsValue {
+    let started = fetch::now_ms();
+    let provider = get(&cfg, "provider");
+    let outcome = match ClientSettings::from_js(&cfg) {
+        Ok(settings) => {
+            let mine: JsValue = Object::new().into();
+            set(&mine, "signal", &get(&opts, "signal"));
+            set(&mine, "timeoutMs", &get(&opts, "timeoutMs"));
+            if let Some(f) = &on_update {
+                // `onUpdate(provider, update)`.
+                set(&mine, "onUpdate", &f.bind1(&JsValue::NULL, &provider));
+            }
+            run_input(&settings, &input, &mine).await
+        }
+        Err(e) => Err(e.into()),
+    };
+    let entry: JsValue = Object::new().into();
+    set(&entry, "provider", &provider);
+    set(&entry, "ok", &JsValue::from_bool(outcome.is_ok()));
+    match outcome {
+        Ok(result) => set(&entry, "result", &result),
+        Err(thrown) => set(&entry, "error", &thrown.into_js()),
+    }
+    let ms = fetch::now_ms().saturating_sub(started);
+    set(&entry, "ms", &JsValue::from_f64(ms as f64));
+    entry
 }
 
 /// A client's configuration, parsed once.
@@ -691,6 +800,16 @@ fn provider_info_to_js(info: &ProviderInfo) -> JsValue {
         .collect();
     set(&obj, "options", &options);
     set(&obj, "cors", &JsValue::from_str(info.cors.as_str()));
+    let price = provider::price_of(info.id).map_or(JsValue::NULL, |p| {
+        let price: JsValue = Object::new().into();
+        set(&price, "usd", &JsValue::from_f64(p.usd));
+        set(&price, "per", &JsValue::from_str(p.per));
+        set(&price, "source", &JsValue::from_str(p.source));
+        set(&price, "checked", &JsValue::from_str(p.checked));
+        set(&price, "raisedBy", &JsValue::from_str(p.raised_by));
+        price
+    });
+    set(&obj, "price", &price);
     obj
 }
 
@@ -723,6 +842,7 @@ fn result_from_js(v: &JsValue, provider: &'static str) -> Option<RemixResult> {
         job_id: get(v, "jobId").as_string(),
         provider,
         credits_used: get(v, "creditsUsed").as_f64(),
+        cost: None,
     })
 }
 

@@ -26,7 +26,7 @@ pub fn logs_to_js(obj: &JsValue, logs: &[String]) {
     }
 }
 
-/// The package's `RemixResult`: `{images: [{url?, dataUrl?, mime?}], jobId?, provider, creditsUsed?}`.
+/// The package's `RemixResult`: `{images: [{url?, dataUrl?, mime?}], jobId?, provider, creditsUsed?, cost?}`.
 pub fn result_to_js(r: &RemixResult) -> JsValue {
     let obj: JsValue = Object::new().into();
     let images: Array = r
@@ -45,6 +45,15 @@ pub fn result_to_js(r: &RemixResult) -> JsValue {
     set(&obj, "provider", &JsValue::from_str(r.provider));
     if let Some(c) = r.credits_used {
         set(&obj, "creditsUsed", &JsValue::from_f64(c));
+    }
+    if let Some(c) = &r.cost {
+        let cost: JsValue = Object::new().into();
+        set(&cost, "amount", &JsValue::from_f64(c.amount));
+        set(&cost, "unit", &JsValue::from_str(c.unit));
+        if let Some(left) = c.remaining {
+            set(&cost, "remaining", &JsValue::from_f64(left));
+        }
+        set(&obj, "cost", &cost);
     }
     obj
 }

@@ -12,7 +12,7 @@ use super::{Config, Provider, ProviderInfo, RemixInput, Route, Step};
 use crate::error::{ErrorCode, RemixError};
 use crate::http::{HttpRequest, HttpResponse};
 use crate::image::ImageInfo;
-use crate::job::Job;
+use crate::job::{Cost, Job};
 use crate::json::Value;
 
 /// AI/ML API's table entry. `cors` is *unverified*.
@@ -63,10 +63,17 @@ pub(crate) fn images_answer(
     if images.is_empty() {
         return Err(super::malformed(info, res, "image url or b64_json"));
     }
-    let credits = v
-        .get_path(&["meta", "usage", "credits_used"])
-        .and_then(Value::as_f64);
-    Ok(Step::Done(super::result(info, job, images, credits)))
+    // Older answers call the same figure `tokens_used`.
+    let usage = v.get_path(&["meta", "usage"]);
+    let cost = usage
+        .and_then(|u| u.get("credits_used").or_else(|| u.get("tokens_used")))
+        .and_then(Value::as_f64)
+        .map(|amount| Cost {
+            amount,
+            unit: super::CREDITS,
+            remaining: None,
+        });
+    Ok(Step::Done(super::result(info, job, images, cost)))
 }
 
 impl Provider for AimlApi {

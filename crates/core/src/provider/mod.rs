@@ -11,7 +11,8 @@
 //! Shared by the providers, one concern per file: the table entry's types
 //! (`info.rs`), the input and config (`input.rs`), the checks before any
 //! request (`validate.rs`), how requests are built (`request.rs`), what
-//! failures mean (`errors.rs`) and how answers are read (`result.rs`).
+//! failures mean (`errors.rs`), how answers are read (`result.rs`) and
+//! what a remix costs on each host (`price.rs`).
 
 use crate::error::{ErrorCode, RemixError};
 use crate::http::{HttpRequest, HttpResponse};
@@ -21,6 +22,7 @@ use crate::job::{Job, RemixResult};
 mod errors;
 mod info;
 mod input;
+mod price;
 mod request;
 mod result;
 mod validate;
@@ -41,6 +43,7 @@ pub use info::{
     RemixOption, Route,
 };
 pub use input::{Config, ImageSource, RemixInput};
+pub use price::{Estimate, PRICES, Price, estimate, price_of};
 pub use request::{
     PROXY_ERROR_HEADER, PROXY_PROVIDER_HEADER, PROXY_TARGET_HEADER, result_image_request,
 };
@@ -52,7 +55,8 @@ pub(crate) use request::{
     write_prompt_and_images,
 };
 pub(crate) use result::{
-    first_url, image_from_base64, image_from_url, parse_json, result, success_json, unwrap_data,
+    CREDITS, first_url, image_from_base64, image_from_url, parse_json, result, success_json,
+    unwrap_data,
 };
 
 /// What a provider wants next after a response.

@@ -106,8 +106,7 @@ impl Provider for Replicate {
                     .into_iter()
                     .map(|u| super::image_from_url(u, None))
                     .collect();
-                let credits = None;
-                return Ok(Step::Done(super::result(&INFO, job, images, credits)));
+                return Ok(Step::Done(super::result(&INFO, job, images, None)));
             }
             "failed" => {
                 let detail = v

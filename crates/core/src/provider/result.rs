@@ -5,7 +5,7 @@
 
 use crate::error::{ErrorCode, RemixError, num};
 use crate::http::HttpResponse;
-use crate::job::{Job, RemixResult, ResultImage};
+use crate::job::{Cost, Job, RemixResult, ResultImage};
 use crate::json::{self, Value};
 
 use super::{ProviderInfo, http_error};
@@ -104,12 +104,15 @@ pub(crate) fn image_from_url(url: &str, mime: Option<&str>) -> ResultImage {
     }
 }
 
+/// The unit the providers that report a cost count in.
+pub(crate) const CREDITS: &str = "credits";
+
 /// A finished job's result.
 pub(crate) fn result(
     info: &ProviderInfo,
     job: &Job,
     images: Vec<ResultImage>,
-    credits: Option<f64>,
+    cost: Option<Cost>,
 ) -> RemixResult {
     RemixResult {
         images,
@@ -117,7 +120,11 @@ pub(crate) fn result(
             .filter(|s| !s.is_empty())
             .or_else(|| job.request_id.clone()),
         provider: info.id,
-        credits_used: credits,
+        credits_used: cost
+            .as_ref()
+            .filter(|c| c.unit == CREDITS)
+            .map(|c| c.amount),
+        cost,
     }
 }
 

@@ -13,7 +13,8 @@ use super::{Config, ImageTransport, Provider, ProviderInfo, RemixInput, RemixOpt
 use crate::error::RemixError;
 use crate::http::{HttpRequest, HttpResponse};
 use crate::image::ImageInfo;
-use crate::job::Job;
+use crate::job::{Cost, Job};
+use crate::json::Value;
 
 /// Reve's table entry. `cors` is *unverified* (undocumented).
 pub const INFO: ProviderInfo = ProviderInfo {
@@ -103,8 +104,27 @@ impl Provider for Reve {
         let image = v
             .str_at("image")
             .ok_or_else(|| super::malformed(&INFO, res, "image"))?;
-        let credits = v.get("credits_used").and_then(|c| c.as_f64());
         let img = super::image_from_base64(image);
-        Ok(Step::Done(super::result(&INFO, job, vec![img], credits)))
+        Ok(Step::Done(super::result(
+            &INFO,
+            job,
+            vec![img],
+            cost(&v, res),
+        )))
     }
+}
+
+/// Credits used and left, from the body, or from the `x-reve-credits-*`
+/// headers when the body does not say.
+fn cost(v: &Value, res: &HttpResponse) -> Option<Cost> {
+    let read = |key: &str, header: &str| {
+        v.get(key)
+            .and_then(Value::as_f64)
+            .or_else(|| res.header(header).and_then(|h| h.trim().parse().ok()))
+    };
+    Some(Cost {
+        amount: read("credits_used", "x-reve-credits-used")?,
+        unit: super::CREDITS,
+        remaining: read("credits_remaining", "x-reve-credits-remaining"),
+    })
 }

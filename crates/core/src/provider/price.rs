@@ -1,0 +1,134 @@
+//! What one remix costs on each host, from the providers' public pages: one
+//! table, [`PRICES`], so a change of price is a change of one line. A
+//! provider with no public figure has none here (its `price` is `None`),
+//! rather than a guess.
+//!
+//! These are list prices for estimates shown before a run; what a run
+//! really cost is what the provider reports after it
+//! ([`RemixResult::cost`](crate::job::RemixResult::cost)).
+
+use super::{ProviderInfo, RemixInput};
+
+/// One remix's list price on a host.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Price {
+    /// US dollars for one [`per`](Self::per).
+    pub usd: f64,
+    /// What the price is for: `"image"` (one remix, one output image).
+    pub per: &'static str,
+    /// Where the figure comes from.
+    pub source: &'static str,
+    /// The month it was read there, `YYYY-MM`.
+    pub checked: &'static str,
+    /// What the provider documents as raising it, or `""`.
+    pub raised_by: &'static str,
+    /// The dollar price with each upscale factor 2, 3 and 4, where the
+    /// provider lists them.
+    pub upscaled_usd: Option<[f64; 3]>,
+}
+
+/// What a run is expected to cost before it starts.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Estimate {
+    /// US dollars.
+    pub usd: f64,
+    /// True when an option the provider charges more for is set and the
+    /// surcharge is not published: the run costs at least `usd`.
+    pub at_least: bool,
+}
+
+/// The table: `(provider id, price)`. Reve's credits convert at 524.48
+/// credits per dollar (Comfy's Reve nodes, `nodes_reve.py`, 2026-03); a
+/// remix is 30 credits.
+pub const PRICES: &[(&str, Price)] = &[
+    (
+        "reve",
+        Price {
+            usd: 30.0 / 524.48,
+            per: "image",
+            source: "Reve API pricing: 30 credits per remix at 524.48 credits per US$ (via ComfyUI comfy_api_nodes/nodes_reve.py)",
+            checked: "2026-03",
+            raised_by: "testTimeScaling above 1; upscaling (2×, 3×, 4×)",
+            upscaled_usd: Some([0.0686, 0.0819, 0.0991]),
+        },
+    ),
+    (
+        "pixazo",
+        Price {
+            usd: 0.06,
+            per: "image",
+            source: "pixazo.ai/models/reve-image (a failed request is not charged)",
+            checked: "2026-05",
+            raised_by: "",
+            upscaled_usd: None,
+        },
+    ),
+];
+
+/// The list price of the provider `id`, if it publishes one.
+pub fn price_of(id: &str) -> Option<&'static Price> {
+    PRICES
+        .iter()
+        .find(|(p, _)| *p == id)
+        .map(|(_, price)| price)
+}
+
+/// What `input` should cost on `info`'s host, if it publishes a price.
+pub fn estimate(info: &ProviderInfo, input: &RemixInput) -> Option<Estimate> {
+    let price = price_of(info.id)?;
+    let upscaled = input
+        .upscale_factor
+        .filter(|f| (2..=4).contains(f))
+        .zip(price.upscaled_usd)
+        .map(|(f, table)| table[f as usize - 2]);
+    let unpriced_upscale = input.upscale_factor.is_some_and(|f| f > 1) && upscaled.is_none();
+    let more_thinking = input.test_time_scaling.is_some_and(|t| t > 1);
+    Some(Estimate {
+        usd: upscaled.unwrap_or(price.usd),
+        at_least: !price.raised_by.is_empty() && (more_thinking || unpriced_upscale),
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::provider::{pixazo, providers, reve};
+
+    #[test]
+    fn every_price_names_a_provider_a_source_and_a_month() {
+        for (id, price) in PRICES {
+            assert!(providers().iter().any(|p| p.id == *id), "{id}");
+            assert!(price.usd > 0.0 && !price.source.is_empty(), "{id}");
+            let month = price.checked.as_bytes();
+            assert!(
+                month.len() == 7 && month[4] == b'-',
+                "{id}: {}",
+                price.checked
+            );
+        }
+    }
+
+    #[test]
+    fn an_estimate_follows_the_options_the_provider_charges_for() {
+        let mut input = RemixInput::default();
+        let plain = estimate(&reve::INFO, &input).expect("Reve publishes a price");
+        assert!((plain.usd - 0.0572).abs() < 0.0001 && !plain.at_least);
+        input.upscale_factor = Some(3);
+        assert_eq!(estimate(&reve::INFO, &input).map(|e| e.usd), Some(0.0819));
+        input.test_time_scaling = Some(3);
+        assert!(estimate(&reve::INFO, &input).is_some_and(|e| e.at_least));
+        let pixazo = estimate(&pixazo::INFO, &input).expect("Pixazo publishes a price");
+        assert_eq!((pixazo.usd, pixazo.at_least), (0.06, false));
+    }
+
+    #[test]
+    fn a_provider_without_a_public_price_has_no_estimate() {
+        for p in providers().iter().filter(|p| price_of(p.id).is_none()) {
+            assert_eq!(estimate(p, &RemixInput::default()), None, "{}", p.id);
+        }
+        assert!(
+            price_of("fal").is_none(),
+            "no public figure for fal's remix was found"
+        );
+    }
+}
