@@ -86,10 +86,10 @@ fn the_number_of_images_is_its_own_field() {
             (Field::Prompt, ErrorCode::UnknownReference),
         ]
     );
-    let five: Vec<_> = (0..5)
+    let seven: Vec<_> = (0..7)
         .map(|i| url_src(&format!("https://e.com/{i}.png")))
         .collect();
-    let found = problems(info("fal"), &input("<img>4</img>", five), &cfg("fal"));
+    let found = problems(info("fal"), &input("<img>6</img>", seven), &cfg("fal"));
     assert_eq!(fields(&found), [(Field::Images, ErrorCode::TooManyImages)]);
     assert!(found[0].error.message.contains("remove 1"), "{found:?}");
 }
@@ -157,10 +157,10 @@ fn prompt_and_image_count_are_checked_before_any_request() {
     let five: Vec<_> = (0..5)
         .map(|i| url_src(&format!("https://e.com/{i}.png")))
         .collect();
-    let e = start_err(&input("x", five), &cfg("fal"));
+    let e = start_err(&input("x", five), &cfg("onerouter"));
     assert_eq!(e.code, ErrorCode::TooManyImages);
     assert!(
-        e.message.contains("fal") && e.message.contains('4'),
+        e.message.contains("OneRouter") && e.message.contains('4'),
         "{}",
         e.message
     );

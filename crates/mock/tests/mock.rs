@@ -826,8 +826,12 @@ async fn fal_errors_and_cancel() {
         (401, Some("false"))
     );
 
-    let five = json!({"prompt": "x", "image_urls": vec![URL_IMAGE; 5]});
-    let res = m.post("/fal/fal-ai/reve/remix", &auth, &five).await;
+    // Six are taken (fal's client types), seven are not.
+    let six = json!({"prompt": "x", "image_urls": vec![URL_IMAGE; 6]});
+    let res = m.post("/fal/fal-ai/reve/remix", &auth, &six).await;
+    assert_eq!(res.status, 200, "{}", String::from_utf8_lossy(&res.body));
+    let seven = json!({"prompt": "x", "image_urls": vec![URL_IMAGE; 7]});
+    let res = m.post("/fal/fal-ai/reve/remix", &auth, &seven).await;
     assert_eq!(res.status, 422);
     let d = &res.json()["detail"][0];
     assert_eq!(d["loc"], json!(["body", "image_urls"]));
