@@ -426,7 +426,7 @@ async fn reve_happy_path() {
         jpeg(80, 60),
         webp(40, 40),
         fixture("avif_64x40.avif"),
-        fixture("heic_64x40.heic"),
+        fixture("avif_alpha_48x32.avif"),
         png(10, 30),
     ];
     let body = json!({
@@ -532,9 +532,14 @@ async fn reve_validation_errors() {
             "INVALID_PARAMETER_VALUE",
         ),
         (
-            json!({"prompt": "x", "reference_images": [ok], "test_time_scaling": 16}),
+            json!({"prompt": "x", "reference_images": [ok], "test_time_scaling": 6}),
             400,
             "INVALID_PARAMETER_VALUE",
+        ),
+        (
+            json!({"prompt": "x", "reference_images": [ok, b64(&fixture("heic_64x40.heic"))]}),
+            422,
+            "INVALID_REFERENCE_IMAGE",
         ),
         (
             json!({"prompt": "x", "reference_images": [ok], "postprocessing": [{"process": "sharpen"}]}),
@@ -562,6 +567,19 @@ async fn reve_validation_errors() {
         );
         assert!(res.header("x-reve-request-id").is_some());
     }
+    // Reve's own sniffer takes no HEIF: the refusal names the image and the format.
+    let heic = m
+        .post(
+            "/reve/v1/image/remix",
+            &auth,
+            &json!({"prompt": "x", "reference_images": [ok, b64(&fixture("heic_64x40.heic"))]}),
+        )
+        .await;
+    let said = heic.json()["message"].as_str().unwrap_or("").to_string();
+    assert!(
+        said.contains("reference_images[1]") && said.contains("HEIF"),
+        "{said}"
+    );
     let too_big = m
         .post(
             "/reve/v1/image/remix",
