@@ -480,6 +480,40 @@ fn retry_after_is_honoured_on_a_429_submit() {
     assert!(!waits[0].status.is_terminal());
 }
 
+/// Pixazo's edit: the captured page's path answers 404, the other page's
+/// path takes the job (sent once, on the route table the proxy forwards),
+/// and the job is followed to its result.
+#[test]
+fn pixazo_edit_moves_to_its_other_path_after_a_404_submit() {
+    let mut d = driver("pixazo-edit", vec![url_src("https://e.com/a.png")], 120_000);
+    let mut l = None;
+    let mut server = pixazo_server(&mut l);
+    let r = run(&mut d, |req, now| {
+        if req.kind == RequestKind::Submit && req.url.ends_with("/reve-image/v1/image-edit") {
+            return Reply::Res(res(
+                404,
+                r#"{"error":"Not Found","message":"Resource not found"}"#,
+            ));
+        }
+        server(req, now)
+    });
+    assert!(r.outcome.is_ok(), "{:?}", r.outcome);
+    let submits: Vec<&str> = r
+        .sent
+        .iter()
+        .filter(|(_, q)| q.kind == RequestKind::Submit)
+        .map(|(_, q)| q.url.as_str())
+        .collect();
+    assert_eq!(
+        submits,
+        [
+            "https://gateway.pixazo.ai/reve-image/v1/image-edit",
+            "https://gateway.pixazo.ai/reve-image/v1/reve-edit/generate"
+        ]
+    );
+    assert_eq!(d.stats().retries, 0, "a move, not a retry");
+}
+
 #[test]
 fn a_submitted_job_survives_a_round_trip_through_json() {
     let mut d = driver("fal", vec![url_src("https://e.com/a.png")], 60_000);
