@@ -72,7 +72,12 @@ test("the board takes three files and rejects a GIF with its reason", async () =
   // Tiles name their file, format and size.
   assert.match(await page.locator(".tile").first().textContent(), /png_rgb_64x48\.png.*PNG.*64 × 48/s);
   assert.equal(await page.getByRole("button", { name: "Remove reference 1" }).count(), 1);
-  // An HEIC tile (Chromium cannot decode it) still shows its format and size.
+  // Reve takes no HEIF (its own SDK's sniffer): the file is refused with the reason...
+  await addImages(page, ["heic_64x40.heic"]);
+  await alert.getByText("heic_64x40.heic is HEIF; Reve does not take HEIF").waitFor();
+  assert.equal(await tile(page, 2).count(), 0, "the HEIC did not join Reve's board");
+  // ...fal takes it. An HEIC tile (Chromium cannot decode it) still shows its format and size.
+  await page.getByLabel("Provider", { exact: true }).selectOption("fal");
   await addImages(page, ["heic_64x40.heic"]);
   await page.waitForFunction(() => /HEIF.*64 × 40/s.test(
     [...document.querySelectorAll('[role="img"]')].find((e) => e.getAttribute("aria-label") === "Reference 2" && !e.hidden)?.textContent ?? ""),

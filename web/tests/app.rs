@@ -265,7 +265,8 @@ async fn a_file_too_large_is_shrunk_by_the_browser_and_joins_the_board() {
 async fn the_board_stops_at_the_chosen_providers_limit() {
     let page = page();
     let root = &page.root;
-    choose(root, "provider", "fal");
+    // OneRouter takes four references.
+    choose(root, "provider", "onerouter");
     settle().await;
     let five: Vec<(String, &[u8])> = (0..5).map(|i| (format!("{i}.png"), PNG)).collect();
     let five: Vec<(&str, &[u8])> = five.iter().map(|(n, b)| (n.as_str(), *b)).collect();

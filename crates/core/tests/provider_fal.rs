@@ -53,6 +53,26 @@ fn fal_request_uses_key_scheme_and_data_urls() {
     );
 }
 
+/// fal's own client types say "between 1 and 6 images": six are sent, a
+/// seventh is refused before any request, saying how many to remove.
+#[test]
+fn fal_takes_six_references_and_refuses_a_seventh() {
+    let six: Vec<_> = (0..6)
+        .map(|i| url_src(&format!("https://e.com/{i}.png")))
+        .collect();
+    let (_, _, req) = start(&input("<img>5</img> on top", six.clone()), &cfg("fal"));
+    assert_eq!(body(&req)["image_urls"].as_array().map(Vec::len), Some(6));
+    let mut seven = six;
+    seven.push(url_src("https://e.com/6.png"));
+    let e = start_err(&input("x", seven), &cfg("fal"));
+    assert_eq!(e.code, ErrorCode::TooManyImages);
+    assert!(
+        e.message.contains("at most 6") && e.message.contains("remove 1"),
+        "{}",
+        e.message
+    );
+}
+
 #[test]
 fn a_data_url_has_the_sniffed_mime_type_never_the_names() {
     let jpg = ImageSource::Bytes {

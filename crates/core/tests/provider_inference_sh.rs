@@ -169,6 +169,9 @@ fn inference_sh_reads_the_run_answer_bare_wrapped_or_in_the_old_envelope() {
         r#"{"id":"task_1","status":1}"#,
         r#"{"data":{"id":"task_1","status":"received"}}"#,
         r#"{"success":true,"data":{"id":"task_1","status":2},"error":null}"#,
+        // The envelope its docs describe (2026-10-11) and its newer SDKs read.
+        r#"{"data":{"id":"task_1","status":1},"messages":[]}"#,
+        r#"{"data":{"id":"task_1","status":2},"messages":[{"type":"info","text":"queued"}]}"#,
     ] {
         let mut j = job.clone();
         assert_eq!(
@@ -326,6 +329,87 @@ fn status_11_is_job_failed_and_12_cancelled() {
         res(200, r#"{"id":"task_abc123","status":12}"#),
     );
     assert_eq!(e.code, ErrorCode::Cancelled);
+}
+
+/// Status 13 (`rejected`, inference.sh's Python SDK 0.34.0+) ends the job
+/// as a failure: no more status reads, and the message says what to do.
+#[test]
+fn status_13_rejected_is_a_terminal_failure() {
+    let (p, c) = (inference(), cfg("inference-sh"));
+    for answer in [
+        r#"{"id":"task_abc123","status":13,"error":"input rejected"}"#,
+        r#"{"data":{"id":"task_abc123","status":"rejected","error":"input rejected"},"messages":[]}"#,
+    ] {
+        let e = feed_err(p, &mut task(), &c, RequestKind::Status, res(200, answer));
+        assert_eq!(e.code, ErrorCode::JobFailed, "{answer}");
+        assert!(
+            e.message.contains("input rejected") && e.message.contains("rejected the task"),
+            "{}",
+            e.message
+        );
+        assert!(e.message.contains("try again"), "{}", e.message);
+    }
+    assert_eq!(
+        provider::inference_sh::parse_status(&reve_remix_core::json::parse(b"13").expect("n")),
+        Some(JobStatus::Failed)
+    );
+}
+
+/// `X-API-Version: 2` on every request to the API, as its SDKs sent it;
+/// never on the presigned upload, which goes to storage.
+#[test]
+fn every_api_request_says_x_api_version_2_but_the_upload_does_not() {
+    let (p, mut job, c) = {
+        let c = cfg("inference-sh");
+        let (p, job, files) = start(&input("<img>0</img>", vec![png_src("cat.png")]), &c);
+        assert_eq!(files.header("X-API-Version"), Some("2"), "POST /files");
+        (p, job, c)
+    };
+    let Step::Send(put) = feed(
+        p,
+        &mut job,
+        &c,
+        RequestKind::Files,
+        res(
+            200,
+            r#"{"data":[{"uri":"https://cloud.inference.sh/u/f1/cat.png","upload_url":"https://storage.example/put?sig=1"}],"messages":[]}"#,
+        ),
+    )
+    .expect("files") else {
+        panic!("upload next")
+    };
+    assert_eq!(put.header("X-API-Version"), None, "the presigned PUT");
+    let Step::Send(run) = feed(
+        p,
+        &mut job,
+        &c,
+        RequestKind::Upload,
+        HttpResponse::new(200, ""),
+    )
+    .expect("put") else {
+        panic!("run next")
+    };
+    assert_eq!(run.header("X-API-Version"), Some("2"), "POST /apps/run");
+    let t = task();
+    for (what, req) in [
+        ("status", p.poll(&t, &c)),
+        ("stream", p.stream(&t, &c)),
+        ("cancel", p.cancel(&t, &c)),
+    ] {
+        let req = req.expect(what);
+        assert_eq!(req.header("X-API-Version"), Some("2"), "{what}");
+    }
+    let Step::Send(full) = feed(
+        p,
+        &mut task(),
+        &c,
+        RequestKind::Status,
+        res(200, r#"{"id":"task_abc123","status":10}"#),
+    )
+    .expect("full task") else {
+        panic!("the full task next")
+    };
+    assert_eq!(full.header("X-API-Version"), Some("2"), "GET /tasks/{{id}}");
 }
 
 #[test]

@@ -200,3 +200,81 @@ fn pixazo_edit_sends_one_image_to_its_endpoint() {
         json!({"image": "https://example.com/photo.jpg", "prompt": "Add \"HELLO WORLD\" text", "version": "reve-edit@20250915"})
     );
 }
+
+/// Pixazo's pages disagree on the edit's path: the captured page's
+/// `image-edit` is tried first; its 404 (a submit not accepted, so nothing
+/// paid) sends the same body once to the other page's `reve-edit/generate`.
+/// A second 404 is the error; remix has no alternate.
+#[test]
+fn a_404_on_the_edit_path_tries_the_other_pixazo_page_once() {
+    let c = cfg("pixazo-edit");
+    let (p, mut job, first) = start(
+        &input("Add a hat", vec![url_src("https://example.com/photo.jpg")]),
+        &c,
+    );
+    assert_eq!(
+        p.info().fallback_submit,
+        Some("/reve-image/v1/reve-edit/generate")
+    );
+    let not_found = || {
+        res(
+            404,
+            r#"{"error":"Not Found","message":"Resource not found"}"#,
+        )
+    };
+    let Step::Send(alt) = feed(p, &mut job, &c, RequestKind::Submit, not_found()).expect("alt")
+    else {
+        panic!("the alternate path next")
+    };
+    assert_eq!(
+        alt.url,
+        "https://gateway.pixazo.ai/reve-image/v1/reve-edit/generate"
+    );
+    assert_eq!(alt.kind, RequestKind::Submit);
+    assert_eq!(body(&alt), body(&first), "the same body");
+    assert_eq!(
+        alt.header("Ocp-Apim-Subscription-Key"),
+        first.header("Ocp-Apim-Subscription-Key")
+    );
+    // Its 404 is the end: not a third submit.
+    let e = feed_err(p, &mut job, &c, RequestKind::Submit, not_found());
+    assert_eq!((e.code, e.status), (ErrorCode::ProviderRejected, Some(404)));
+    // The alternate answering is followed like the first would be.
+    let (p, mut job, _) = start(
+        &input("Add a hat", vec![url_src("https://example.com/photo.jpg")]),
+        &c,
+    );
+    feed(p, &mut job, &c, RequestKind::Submit, not_found()).expect("alt");
+    let step = feed(
+        p,
+        &mut job,
+        &c,
+        RequestKind::Submit,
+        res(202, &recorded("pixazo_submit.json")),
+    )
+    .expect("accepted");
+    assert_eq!(step, Step::Poll);
+    assert!(!job.id.is_empty());
+    // Only a 404 moves to the other path: a 400 is the answer.
+    let (p, mut job, _) = start(
+        &input("Add a hat", vec![url_src("https://example.com/photo.jpg")]),
+        &c,
+    );
+    let e = feed_err(
+        p,
+        &mut job,
+        &c,
+        RequestKind::Submit,
+        res(
+            400,
+            r#"{"error":"Bad Request","message":"image is required"}"#,
+        ),
+    );
+    assert_eq!(e.code, ErrorCode::ProviderRejected);
+    // Remix has one path.
+    let c = cfg("pixazo");
+    let (p, mut job, _) = start(&input("x", vec![url_src("https://e.com/a.png")]), &c);
+    assert_eq!(p.info().fallback_submit, None);
+    let e = feed_err(p, &mut job, &c, RequestKind::Submit, not_found());
+    assert_eq!((e.code, e.status), (ErrorCode::ProviderRejected, Some(404)));
+}

@@ -7,8 +7,9 @@ mod helpers;
 use helpers::*;
 use reve_remix_core::ErrorCode;
 use reve_remix_core::http::{Method, RequestKind};
+use reve_remix_core::image::ImageFormat;
 use reve_remix_core::job::Job;
-use reve_remix_core::provider::{Config, Provider, Step};
+use reve_remix_core::provider::{self, Config, Field, ImageSource, ImageTransport, Provider, Step};
 use serde_json::json;
 
 fn submitted() -> (&'static dyn Provider, Job, Config) {
@@ -200,4 +201,89 @@ fn reve_credits_come_from_its_headers_when_the_body_has_none() {
     };
     let cost = r.cost.expect("from the headers");
     assert_eq!((cost.amount, cost.remaining), (30.0, Some(940.0)));
+}
+
+/// Reve's own SDK writes references `<img>N</img>` at its newest (0.1.9;
+/// older releases wrote `<ref>N</ref>`): the prompt goes as written.
+#[test]
+fn reve_gets_img_tags_as_its_newest_sdk_writes_them() {
+    let i = input(
+        "<img>0</img> wearing the hat of <img>1</img>",
+        vec![png_src("a.png"), png_src("b.png")],
+    );
+    let (_, _, req) = start(&i, &cfg("reve"));
+    assert_eq!(
+        body(&req)["prompt"],
+        "<img>0</img> wearing the hat of <img>1</img>"
+    );
+}
+
+fn heic(name: &str) -> ImageSource {
+    let data = std::fs::read(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/tests/fixtures/heic_64x40.heic"
+    ))
+    .expect("fixture");
+    ImageSource::Bytes {
+        data: data.into(),
+        name: Some(name.into()),
+    }
+}
+
+/// Reve's own sniffer takes no HEIF: a HEIC reference is refused before
+/// any request, on its field, saying what to convert it to and which
+/// providers take it (from the table, so a provider that stops taking
+/// HEIF drops out of the message).
+#[test]
+fn a_heic_reference_on_reve_is_refused_before_any_request_naming_who_takes_it() {
+    let i = input(
+        "<img>0</img> and <img>1</img>",
+        vec![png_src("a.png"), heic("IMG_0042.heic")],
+    );
+    let c = cfg("reve");
+    let reve = provider::provider("reve").expect("reve").info();
+    let found = provider::problems(reve, &i, &c);
+    assert_eq!(found.len(), 1, "{found:?}");
+    assert_eq!(found[0].field, Field::Image(1));
+    let e = &found[0].error;
+    assert_eq!(e.code, ErrorCode::UnsupportedFormat);
+    assert_eq!(e.provider, Some("reve"));
+    assert!(
+        e.message
+            .starts_with("IMG_0042.heic is HEIF; Reve does not take HEIF images: convert it to PNG, JPEG, WebP or AVIF"),
+        "{}",
+        e.message
+    );
+    let takers: Vec<&str> = provider::providers()
+        .iter()
+        .filter(|p| p.formats.contains(&ImageFormat::Heif) && p.transport != ImageTransport::Url)
+        .map(|p| p.name)
+        .collect();
+    assert!(
+        takers.contains(&"fal") && takers.contains(&"OneRouter"),
+        "{takers:?}"
+    );
+    assert!(
+        e.message.ends_with(&format!(
+            "choose a provider that takes it ({}).",
+            takers.join(", ")
+        )),
+        "{}",
+        e.message
+    );
+    assert!(
+        !e.message.contains("Pixazo"),
+        "Pixazo takes no files: {}",
+        e.message
+    );
+    // validate (what every request runs first) fails with the same error,
+    // so no request is built.
+    assert_eq!(start_err(&i, &c), found[0].error);
+    // The same file goes to fal.
+    let (_, _, req) = start(&i, &cfg("fal"));
+    assert!(
+        body(&req)["image_urls"][1]
+            .as_str()
+            .is_some_and(|u| u.starts_with("data:image/heic;base64,"))
+    );
 }

@@ -40,7 +40,7 @@ fn table_lists_every_provider_once_and_lookup_agrees() {
     assert_eq!(e.code, ErrorCode::UnknownProvider);
     assert!(e.message.contains("reve"));
     let maxes: Vec<usize> = provider::providers().iter().map(|p| p.max_images).collect();
-    assert_eq!(maxes, [6, 4, 6, 4, 4, 4, 1, 4]);
+    assert_eq!(maxes, [6, 6, 6, 4, 4, 4, 1, 4]);
     assert_eq!(
         provider::provider("replicate").expect("r").info().cors,
         provider::Cors::No

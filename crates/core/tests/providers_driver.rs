@@ -480,6 +480,111 @@ fn retry_after_is_honoured_on_a_429_submit() {
     assert!(!waits[0].status.is_terminal());
 }
 
+/// A 429 whose `Retry-After` the page cannot read (absent, or not
+/// exposed by CORS, or unreadable): the driver neither sends again at once
+/// nor gives up at once; it waits about 1 s, then 2 s, then 4 s, and stops
+/// after three retries with `rate_limited`, which it said before each wait.
+#[test]
+fn a_429_without_a_readable_retry_after_backs_off_then_gives_up() {
+    for retry_after in [None, Some("soon"), Some("")] {
+        let mut d = driver("reve", vec![png_src("a.png")], 600_000);
+        let limited = || {
+            let r = res(
+                429,
+                r#"{"error_code":"RATE_LIMIT_EXCEEDED","message":"slow down"}"#,
+            );
+            match retry_after {
+                Some(v) => r.with_header("Retry-After", v),
+                None => r,
+            }
+        };
+        let mut now = 0;
+        let mut waits = Vec::new();
+        let outcome = loop {
+            match d.next(now) {
+                Action::Send(req) => {
+                    assert_eq!(req.kind, RequestKind::Submit);
+                    now += LATENCY;
+                    d.on_response(now, limited());
+                }
+                Action::Wait(ms) => {
+                    waits.push(ms);
+                    now += ms;
+                }
+                Action::Fail(e) => break e,
+                other => panic!("{other:?}"),
+            }
+        };
+        assert_eq!(waits.len(), 3, "{retry_after:?}: {waits:?}");
+        for (ms, base) in waits.iter().zip([1_000u64, 2_000, 4_000]) {
+            assert!(
+                (base * 9 / 10..=base * 11 / 10).contains(ms),
+                "{retry_after:?}: waited {ms} ms, not about {base} ms: {waits:?}"
+            );
+        }
+        assert_eq!(outcome.code, ErrorCode::RateLimited);
+        assert!(outcome.retryable);
+        assert_eq!(d.stats().requests, 4, "1 + 3 retries");
+        let announced: Vec<u64> = d.updates().iter().filter_map(|u| u.retry_in_ms).collect();
+        assert_eq!(announced, waits, "each wait is announced");
+    }
+    // A status read is given more room, and its waits grow the same way, capped.
+    let mut d = driver("pixazo", vec![url_src("https://e.com/a.png")], 600_000);
+    let r = run(&mut d, |req, _| {
+        if req.kind == RequestKind::Submit {
+            Reply::Res(res(202, &recorded("pixazo_submit.json")))
+        } else {
+            Reply::Res(res(429, "{}"))
+        }
+    });
+    assert_eq!(r.outcome.expect_err("fails").code, ErrorCode::RateLimited);
+    let reads: Vec<u64> = r
+        .sent
+        .iter()
+        .filter(|(_, q)| q.kind == RequestKind::Status)
+        .map(|(t, _)| *t)
+        .collect();
+    assert_eq!(reads.len(), 6, "1 + 5 retries");
+    let gaps: Vec<u64> = reads.windows(2).map(|w| w[1] - w[0] - LATENCY).collect();
+    for (gap, base) in gaps.iter().zip([1_000u64, 2_000, 4_000, 8_000, 16_000]) {
+        assert!((base * 9 / 10..=base * 11 / 10).contains(gap), "{gaps:?}");
+    }
+}
+
+/// Pixazo's edit: the captured page's path answers 404, the other page's
+/// path takes the job (sent once, on the route table the proxy forwards),
+/// and the job is followed to its result.
+#[test]
+fn pixazo_edit_moves_to_its_other_path_after_a_404_submit() {
+    let mut d = driver("pixazo-edit", vec![url_src("https://e.com/a.png")], 120_000);
+    let mut l = None;
+    let mut server = pixazo_server(&mut l);
+    let r = run(&mut d, |req, now| {
+        if req.kind == RequestKind::Submit && req.url.ends_with("/reve-image/v1/image-edit") {
+            return Reply::Res(res(
+                404,
+                r#"{"error":"Not Found","message":"Resource not found"}"#,
+            ));
+        }
+        server(req, now)
+    });
+    assert!(r.outcome.is_ok(), "{:?}", r.outcome);
+    let submits: Vec<&str> = r
+        .sent
+        .iter()
+        .filter(|(_, q)| q.kind == RequestKind::Submit)
+        .map(|(_, q)| q.url.as_str())
+        .collect();
+    assert_eq!(
+        submits,
+        [
+            "https://gateway.pixazo.ai/reve-image/v1/image-edit",
+            "https://gateway.pixazo.ai/reve-image/v1/reve-edit/generate"
+        ]
+    );
+    assert_eq!(d.stats().retries, 0, "a move, not a retry");
+}
+
 #[test]
 fn a_submitted_job_survives_a_round_trip_through_json() {
     let mut d = driver("fal", vec![url_src("https://e.com/a.png")], 60_000);

@@ -70,7 +70,7 @@ fn every_problem_is_listed_at_once_on_its_field_in_field_order() {
     assert!(found[2].error.message.starts_with("cut.png"), "{found:?}");
     assert!(found[3].error.message.contains("reference 2"), "{found:?}");
     assert!(found[5].error.message.contains("16:9"), "{found:?}");
-    assert!(found[6].error.message.contains("1 to 15"), "{found:?}");
+    assert!(found[6].error.message.contains("1 to 5"), "{found:?}");
     assert!(found[7].error.message.contains("fal"), "{found:?}");
     // validate fails with the first.
     assert_eq!(validate(info("reve"), &i, &c), Err(found[0].error.clone()));
@@ -86,10 +86,10 @@ fn the_number_of_images_is_its_own_field() {
             (Field::Prompt, ErrorCode::UnknownReference),
         ]
     );
-    let five: Vec<_> = (0..5)
+    let seven: Vec<_> = (0..7)
         .map(|i| url_src(&format!("https://e.com/{i}.png")))
         .collect();
-    let found = problems(info("fal"), &input("<img>4</img>", five), &cfg("fal"));
+    let found = problems(info("fal"), &input("<img>6</img>", seven), &cfg("fal"));
     assert_eq!(fields(&found), [(Field::Images, ErrorCode::TooManyImages)]);
     assert!(found[0].error.message.contains("remove 1"), "{found:?}");
 }
@@ -157,10 +157,10 @@ fn prompt_and_image_count_are_checked_before_any_request() {
     let five: Vec<_> = (0..5)
         .map(|i| url_src(&format!("https://e.com/{i}.png")))
         .collect();
-    let e = start_err(&input("x", five), &cfg("fal"));
+    let e = start_err(&input("x", five), &cfg("onerouter"));
     assert_eq!(e.code, ErrorCode::TooManyImages);
     assert!(
-        e.message.contains("fal") && e.message.contains('4'),
+        e.message.contains("OneRouter") && e.message.contains('4'),
         "{}",
         e.message
     );
@@ -213,11 +213,15 @@ fn an_option_a_provider_does_not_take_names_those_that_do() {
 #[test]
 fn option_ranges_are_each_providers_own() {
     let base = || input("x", vec![url_src("https://e.com/a.png")]);
+    // Reve's SDK says 1-5 (ComfyUI's 1-15 lost): 5 is sent, 6 is refused
+    // before any request, saying the range.
     let mut i = input("x", vec![png_src("a.png")]);
-    i.test_time_scaling = Some(15);
+    i.test_time_scaling = Some(5);
     assert!(provider::start(&i, &cfg("reve")).is_ok());
-    i.test_time_scaling = Some(16);
-    assert_eq!(start_err(&i, &cfg("reve")).code, ErrorCode::InvalidOption);
+    i.test_time_scaling = Some(6);
+    let e = start_err(&i, &cfg("reve"));
+    assert_eq!(e.code, ErrorCode::InvalidOption);
+    assert!(e.message.contains("1 to 5 on Reve"), "{}", e.message);
     let mut i = base();
     i.test_time_scaling = Some(6);
     assert_eq!(

@@ -11,7 +11,7 @@
 //! | `inference-sh` | `POST /inference-sh/apps/run` (after `POST /inference-sh/files` + `PUT upload_url`) | `GET /inference-sh/tasks/{id}/status`, `GET /inference-sh/tasks/{id}`, `GET …/{id}/stream` (NDJSON), `POST …/{id}/cancel` |
 //! | `aimlapi` | `POST /aimlapi/v1/images/generations` (sync) | |
 //! | `onerouter` | `POST /onerouter/v1/images/edits` (sync) | |
-//! | `pixazo` / `pixazo-edit` | `POST /pixazo/reve-image/v1/image-edit-remix`, `POST /pixazo/reve-image/v1/image-edit` | `GET /pixazo/v2/requests/status/{id}` |
+//! | `pixazo` / `pixazo-edit` | `POST /pixazo/reve-image/v1/image-edit-remix`, `POST /pixazo/reve-image/v1/image-edit` (or `…/reve-edit/generate`, [`PixazoEditPaths`]) | `GET /pixazo/v2/requests/status/{id}` |
 //! | `replicate` | `POST /replicate/v1/models/reve/remix/predictions` (`Prefer: wait`) | `GET /replicate/v1/predictions/{id}`, `POST …/{id}/cancel` |
 //!
 //! Results are real images served at `GET /<provider>/results/{id}.png`.
@@ -57,6 +57,23 @@ pub struct Config {
     pub retry_after_secs: u32,
     /// Print one line per request on stdout.
     pub log_requests: bool,
+    /// Which of Pixazo's two edit paths are served (the other answers 404).
+    pub pixazo_edit_paths: PixazoEditPaths,
+}
+
+/// Pixazo's pages disagree on the single-image edit's path: the captured
+/// www.pixazo.ai page says `/reve-image/v1/image-edit`, another Pixazo page
+/// `/reve-image/v1/reve-edit/generate`. The mock serves both by default;
+/// a test serves one to see a client cope with the other missing.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum PixazoEditPaths {
+    /// Both answer.
+    #[default]
+    Both,
+    /// Only `/reve-image/v1/image-edit` (the captured page's).
+    CapturedOnly,
+    /// Only `/reve-image/v1/reve-edit/generate` (the other page's).
+    AlternateOnly,
 }
 
 impl Default for Config {
@@ -68,6 +85,7 @@ impl Default for Config {
             wait_limit: Duration::from_secs(60),
             retry_after_secs: 2,
             log_requests: true,
+            pixazo_edit_paths: PixazoEditPaths::Both,
         }
     }
 }
@@ -192,6 +210,7 @@ async fn index(headers: HeaderMap) -> impl IntoResponse {
         "POST /onerouter/v1/images/edits                    raw key (or Bearer); synchronous",
         "POST /pixazo/reve-image/v1/image-edit-remix        Ocp-Apim-Subscription-Key; then polling_url",
         "POST /pixazo/reve-image/v1/image-edit              Ocp-Apim-Subscription-Key; then polling_url",
+        "POST /pixazo/reve-image/v1/reve-edit/generate      the same edit, on the path another Pixazo page gives",
         "POST /replicate/v1/models/reve/remix/predictions   Bearer; Prefer: wait; GET /replicate/v1/predictions/{id}",
         "GET  /<provider>/results/{id}.png                  the result images",
     ] {

@@ -426,7 +426,7 @@ async fn reve_happy_path() {
         jpeg(80, 60),
         webp(40, 40),
         fixture("avif_64x40.avif"),
-        fixture("heic_64x40.heic"),
+        fixture("avif_alpha_48x32.avif"),
         png(10, 30),
     ];
     let body = json!({
@@ -532,9 +532,14 @@ async fn reve_validation_errors() {
             "INVALID_PARAMETER_VALUE",
         ),
         (
-            json!({"prompt": "x", "reference_images": [ok], "test_time_scaling": 16}),
+            json!({"prompt": "x", "reference_images": [ok], "test_time_scaling": 6}),
             400,
             "INVALID_PARAMETER_VALUE",
+        ),
+        (
+            json!({"prompt": "x", "reference_images": [ok, b64(&fixture("heic_64x40.heic"))]}),
+            422,
+            "INVALID_REFERENCE_IMAGE",
         ),
         (
             json!({"prompt": "x", "reference_images": [ok], "postprocessing": [{"process": "sharpen"}]}),
@@ -562,6 +567,19 @@ async fn reve_validation_errors() {
         );
         assert!(res.header("x-reve-request-id").is_some());
     }
+    // Reve's own sniffer takes no HEIF: the refusal names the image and the format.
+    let heic = m
+        .post(
+            "/reve/v1/image/remix",
+            &auth,
+            &json!({"prompt": "x", "reference_images": [ok, b64(&fixture("heic_64x40.heic"))]}),
+        )
+        .await;
+    let said = heic.json()["message"].as_str().unwrap_or("").to_string();
+    assert!(
+        said.contains("reference_images[1]") && said.contains("HEIF"),
+        "{said}"
+    );
     let too_big = m
         .post(
             "/reve/v1/image/remix",
@@ -826,8 +844,12 @@ async fn fal_errors_and_cancel() {
         (401, Some("false"))
     );
 
-    let five = json!({"prompt": "x", "image_urls": vec![URL_IMAGE; 5]});
-    let res = m.post("/fal/fal-ai/reve/remix", &auth, &five).await;
+    // Six are taken (fal's client types), seven are not.
+    let six = json!({"prompt": "x", "image_urls": vec![URL_IMAGE; 6]});
+    let res = m.post("/fal/fal-ai/reve/remix", &auth, &six).await;
+    assert_eq!(res.status, 200, "{}", String::from_utf8_lossy(&res.body));
+    let seven = json!({"prompt": "x", "image_urls": vec![URL_IMAGE; 7]});
+    let res = m.post("/fal/fal-ai/reve/remix", &auth, &seven).await;
     assert_eq!(res.status, 422);
     let d = &res.json()["detail"][0];
     assert_eq!(d["loc"], json!(["body", "image_urls"]));
@@ -1521,6 +1543,104 @@ async fn onerouter_against_its_spec() {
 }
 
 // ---------------------------------------------------------------- Pixazo
+
+/// Run the client's driver (`reve-remix-core`) against this mock over
+/// loopback, on the real clock: what a page's fetch loop does. Returns the
+/// outcome and the URLs of the requests sent.
+async fn drive(
+    m: &Mock,
+    input: &reve_remix_core::provider::RemixInput,
+    cfg: reve_remix_core::provider::Config,
+) -> (
+    Result<reve_remix_core::job::RemixResult, reve_remix_core::RemixError>,
+    Vec<String>,
+) {
+    use reve_remix_core::driver::{Action, Driver, RunOptions};
+    use reve_remix_core::http::{Body, HttpResponse};
+    let started = Instant::now();
+    let now = || started.elapsed().as_millis() as u64;
+    let opts = RunOptions {
+        timeout_ms: 20_000,
+        ..RunOptions::default()
+    };
+    let mut d = Driver::start(input, cfg, opts, now()).expect("valid input");
+    let mut sent = Vec::new();
+    loop {
+        match d.next(now()) {
+            Action::Send(req) => {
+                sent.push(req.url.clone());
+                let method =
+                    reqwest::Method::from_bytes(req.method.as_str().as_bytes()).expect("m");
+                let mut r = m.client.request(method, &req.url);
+                for (k, v) in &req.headers {
+                    r = r.header(k.as_str(), v.as_str());
+                }
+                if let Some(ct) = req.body.content_type() {
+                    r = r.header("content-type", ct);
+                }
+                if !matches!(req.body, Body::None) {
+                    r = r.body(req.body.bytes().to_vec());
+                }
+                match r.send().await {
+                    Ok(res) => {
+                        let mut out = HttpResponse::new(res.status().as_u16(), Vec::new());
+                        for (k, v) in res.headers() {
+                            out = out.with_header(k.as_str(), v.to_str().unwrap_or(""));
+                        }
+                        out.body = res.bytes().await.expect("body").to_vec();
+                        d.on_response(now(), out);
+                    }
+                    Err(e) => d.on_network_error(now(), &e.to_string()),
+                }
+            }
+            Action::Wait(ms) => tokio::time::sleep(Duration::from_millis(ms)).await,
+            Action::Done(r) => return (Ok(r), sent),
+            Action::Fail(e) => return (Err(e), sent),
+            Action::Stream { .. } => panic!("Pixazo has no stream"),
+        }
+    }
+}
+
+/// Whichever of Pixazo's two edit paths the gateway serves, the client's
+/// edit gets through: the captured page's first, the other page's after
+/// its 404, and never a third submit.
+#[tokio::test]
+async fn the_clients_pixazo_edit_finds_whichever_path_is_served() {
+    use reve_remix_core::provider::{Config as ClientConfig, ImageSource, RemixInput};
+    use reve_remix_mock::PixazoEditPaths;
+    let input = RemixInput {
+        prompt: "Add a red hat".into(),
+        images: vec![ImageSource::Url(URL_IMAGE.into())],
+        ..Default::default()
+    };
+    for (paths, submits) in [
+        (
+            PixazoEditPaths::CapturedOnly,
+            &["/reve-image/v1/image-edit"][..],
+        ),
+        (
+            PixazoEditPaths::AlternateOnly,
+            &[
+                "/reve-image/v1/image-edit",
+                "/reve-image/v1/reve-edit/generate",
+            ][..],
+        ),
+    ] {
+        let m = mock_with(|c| c.pixazo_edit_paths = paths).await;
+        let mut cfg = ClientConfig::new("pixazo-edit", "pz-key");
+        cfg.base_url = Some(format!("{}/pixazo-edit", m.base));
+        let (outcome, sent) = drive(&m, &input, cfg).await;
+        let result = outcome.unwrap_or_else(|e| panic!("{paths:?}: {e:?}"));
+        let url = result.images[0].url.clone().expect("a result URL");
+        assert!(m.fetch_png(&url).await.0 > 0, "a real image");
+        let tried: Vec<&str> = sent
+            .iter()
+            .filter(|u| u.contains("/reve-image/"))
+            .map(|u| u.trim_start_matches(&format!("{}/pixazo-edit", m.base)))
+            .collect();
+        assert_eq!(tried, submits, "{paths:?}");
+    }
+}
 
 async fn pixazo_follow(m: &Mock, key: &str, polling_url: &str) -> (Vec<String>, Value) {
     let mut seen: Vec<String> = Vec::new();

@@ -11,7 +11,7 @@ use std::sync::Arc;
 use reve_remix_core::ErrorCode;
 use reve_remix_core::image::{self, ImageInfo};
 use reve_remix_core::prompt;
-use reve_remix_core::provider::{ImageSource, ProviderInfo};
+use reve_remix_core::provider::{self, ImageSource, ProviderInfo};
 
 use super::ImageUrl;
 
@@ -293,16 +293,9 @@ impl Board {
                 return false;
             }
         };
-        if !info.formats.contains(&found.format) {
-            self.reject(
-                name,
-                format!(
-                    "{name} is {}; {} does not take {} images.",
-                    found.format.label(),
-                    info.name,
-                    found.format.label()
-                ),
-            );
+        // The core's check, with its advice (what to convert to, who takes it).
+        if let Err(e) = provider::check_format(info, found.format, Some(name)) {
+            self.reject(name, e.message);
             return false;
         }
         let preview = (self.previews)(&bytes, found.format.mime());
@@ -584,14 +577,14 @@ mod tests {
     fn the_board_stops_at_the_providers_limit_or_a_lower_cap() {
         let mut board = Board::default();
         let fal = Accepts::new(&fal::INFO, None);
-        for i in 0..4 {
+        for i in 0..6 {
             assert!(board.add_bytes(&format!("{i}.png"), PNG.to_vec(), &fal));
         }
-        assert!(!board.add_bytes("5.png", PNG.to_vec(), &fal));
-        assert!(board.rejected()[0].reason.contains("fal takes at most 4"));
+        assert!(!board.add_bytes("7.png", PNG.to_vec(), &fal));
+        assert!(board.rejected()[0].reason.contains("fal takes at most 6"));
         assert!(
-            fal.summary(4)
-                .starts_with("4 of 4 images (fal takes up to 4): the board is full")
+            fal.summary(6)
+                .starts_with("6 of 6 images (fal takes up to 6): the board is full")
         );
 
         let capped = Accepts::new(&fal::INFO, Some(2));

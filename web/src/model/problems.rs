@@ -157,7 +157,7 @@ mod tests {
         assert_eq!(p.first(), p.orphaned.as_deref());
         assert!(
             p.options
-                .is_some_and(|m| m.starts_with("testTimeScaling must be 1 to 15 on Reve"))
+                .is_some_and(|m| m.starts_with("testTimeScaling must be 1 to 5 on Reve"))
         );
         assert!(
             p.key

@@ -384,6 +384,6 @@ mod tests {
     #[test]
     fn an_unknown_provider_reads_as_the_first() {
         assert_eq!(info_for("nope").id, provider::providers()[0].id);
-        assert_eq!(on("fal").accepts().max, 4);
+        assert_eq!(on("fal").accepts().max, 6);
     }
 }

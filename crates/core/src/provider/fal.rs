@@ -26,6 +26,12 @@ pub const INFO: ProviderInfo = ProviderInfo {
     id: "fal",
     name: "fal",
     base_url: "https://queue.fal.run",
+    // fal's own client types (`@fal-ai/client` 1.8.0, 2025-12-17, to 1.9.5,
+    // `endpoints.d.ts` `ReveRemixInput.image_urls`): "between 1 and 6
+    // images (inclusive)". Older ones (1.7.x) and fal's llms.txt said 1-4;
+    // the client's own types win. Its "less than 10 MB" per image is not
+    // taken: the product keeps 1.5 MB for every provider (`limits`).
+    max_images: 6,
     asynchronous: true,
     options: &[RemixOption::AspectRatio, RemixOption::OutputFormat],
     output_formats: &["png", "jpeg", "webp"],

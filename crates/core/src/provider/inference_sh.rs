@@ -18,7 +18,9 @@
 //! Status numbers (sdk-js, newest numbering): 0 unknown, 1 received,
 //! 2 queued, 3 dispatched, 4 preparing, 5 serving, 6 setting_up,
 //! 7 running, 8 cancelling, 9 uploading (**not** done), 10 completed,
-//! 11 failed, 12 cancelled; the lowercase names are accepted too.
+//! 11 failed, 12 cancelled, 13 rejected (a failure: terminal, Python SDK
+//! 0.34.0+); the lowercase names are accepted too. Every request to the
+//! API carries `X-API-Version: 2` ([`API_VERSION`]).
 //!
 //! *Unverified*: the field of the app's output that holds the image
 //! ([`OUTPUT_KEYS`]), and CORS.
@@ -67,6 +69,22 @@ pub const INFO: ProviderInfo = ProviderInfo {
 
 /// The app id.
 const APP: &str = "reve/remix";
+/// Sent as `X-API-Version` on every request to the API (not on presigned
+/// uploads): "v2 only: bare DTOs", as inference.sh's SDKs sent it (Python
+/// `inferencesh` 0.7.12, 2026-07-14; sdk-js, June 2026). Later SDKs
+/// (Python 0.7.25+, 2026-08-28; sdk-js 0.6.54, 2026-09-23) dropped it and
+/// read the `{data, messages}` envelope its docs (2026-10-11) describe;
+/// every shape is read whichever answers, so the header is harmless.
+pub const API_VERSION: &str = "2";
+
+/// The note on a task that ended `rejected` (status 13).
+const REJECTED: &str = " inference.sh rejected the task before running it: check the prompt, images and options, then try again.";
+
+/// A request to inference.sh's API: the key, and [`API_VERSION`].
+fn api(cfg: &Config, kind: RequestKind, method: Method, url: String) -> HttpRequest {
+    super::request(cfg, &INFO, kind, method, url).with_header("X-API-Version", API_VERSION)
+}
+
 /// *Unverified*: keys of the task's `output` tried first for the result
 /// image (the page says `image: string(file)`); any URL in `output` is
 /// used otherwise.
@@ -97,7 +115,8 @@ pub fn parse_status(v: &Value) -> Option<JobStatus> {
         return Some(match n {
             0..=3 => JobStatus::Queued,
             10 => JobStatus::Completed,
-            11 => JobStatus::Failed,
+            // 13: rejected (Python SDK 0.34.0+, 2026-10-23): terminal.
+            11 | 13 => JobStatus::Failed,
             12 => JobStatus::Cancelled,
             _ => JobStatus::Running,
         });
@@ -105,7 +124,7 @@ pub fn parse_status(v: &Value) -> Option<JobStatus> {
     Some(match v.as_str()? {
         "unknown" | "received" | "queued" | "dispatched" => JobStatus::Queued,
         "completed" => JobStatus::Completed,
-        "failed" => JobStatus::Failed,
+        "failed" | "rejected" => JobStatus::Failed,
         "cancelled" | "canceled" => JobStatus::Cancelled,
         _ => JobStatus::Running,
     })
@@ -151,6 +170,7 @@ fn run_request(cfg: &Config, input: &RemixInput, uris: &[Option<String>]) -> Htt
     }
     w.end_object().end_object();
     super::json_submit(cfg, &INFO, "/apps/run", w.finish())
+        .with_header("X-API-Version", API_VERSION)
 }
 
 fn upload_request(up: &Uploads) -> Option<HttpRequest> {
@@ -232,9 +252,8 @@ impl InferenceSh {
                     .with_request_id(job.id.clone()));
                 }
                 job.status = JobStatus::Running;
-                let req = super::request(
+                let req = api(
                     cfg,
-                    &INFO,
                     RequestKind::Result,
                     Method::Get,
                     task_url(cfg, job, ""),
@@ -250,9 +269,8 @@ impl InferenceSh {
                     .or_else(|| task.get("error").and_then(super::error_message));
                 if detail.is_none() && !full {
                     // The full task says why.
-                    let req = super::request(
+                    let req = api(
                         cfg,
-                        &INFO,
                         RequestKind::Result,
                         Method::Get,
                         task_url(cfg, job, ""),
@@ -261,7 +279,11 @@ impl InferenceSh {
                         req.with_header("Accept", "application/json"),
                     )));
                 }
-                Err(super::job_failed(&INFO, job, detail.as_deref(), ""))
+                let status = task.get("status");
+                let rejected = status.and_then(Value::as_u64) == Some(13)
+                    || status.and_then(Value::as_str) == Some("rejected");
+                let note = if rejected { REJECTED } else { "" };
+                Err(super::job_failed(&INFO, job, detail.as_deref(), note))
             }
             JobStatus::Cancelled => Err(super::job_cancelled(&INFO, job)),
             s => {
@@ -324,9 +346,8 @@ impl Provider for InferenceSh {
             targets: Vec::new(),
             next: 0,
         });
-        let req = super::request(
+        let req = api(
             cfg,
-            &INFO,
             RequestKind::Files,
             Method::Post,
             super::endpoint(cfg, &INFO, "/files"),
@@ -424,9 +445,8 @@ impl Provider for InferenceSh {
     }
 
     fn poll(&self, job: &Job, cfg: &Config) -> Option<HttpRequest> {
-        let req = super::request(
+        let req = api(
             cfg,
-            &INFO,
             RequestKind::Status,
             Method::Get,
             task_url(cfg, job, "/status"),
@@ -435,9 +455,8 @@ impl Provider for InferenceSh {
     }
 
     fn stream(&self, job: &Job, cfg: &Config) -> Option<HttpRequest> {
-        let req = super::request(
+        let req = api(
             cfg,
-            &INFO,
             RequestKind::Stream,
             Method::Get,
             task_url(cfg, job, "/stream"),
@@ -446,9 +465,8 @@ impl Provider for InferenceSh {
     }
 
     fn cancel(&self, job: &Job, cfg: &Config) -> Option<HttpRequest> {
-        Some(super::request(
+        Some(api(
             cfg,
-            &INFO,
             RequestKind::Cancel,
             Method::Post,
             task_url(cfg, job, "/cancel"),

@@ -239,6 +239,7 @@ pub const COMMON: ProviderInfo = ProviderInfo {
     forbidden: ErrorCode::Unauthorized,
     poll: PollPolicy::DEFAULT,
     routes: &[],
+    fallback_submit: None,
     retry_header: None,
 };
 
@@ -283,6 +284,11 @@ pub struct ProviderInfo {
     pub poll: PollPolicy,
     /// Every request its API is sent, relative to `base_url`.
     pub routes: &'static [Route],
+    /// A second path for the submit (relative to `base_url`, on `routes`),
+    /// sent once, with the same body, when the first answers 404: where a
+    /// provider's own pages disagree on the path (Pixazo's edit). A 404
+    /// means the job was not accepted, so nothing is paid twice.
+    pub fallback_submit: Option<&'static str>,
     /// A response header in which the provider says whether a failure is
     /// worth retrying (`true` / `false`), over what its status would mean
     /// (fal's `X-Fal-Retryable`); `None` where there is no such header.

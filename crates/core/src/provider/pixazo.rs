@@ -13,8 +13,17 @@
 //! https URLs: a local file is refused before any request. Its advice is
 //! to poll every 5–10 s, hence a slower [`PollPolicy`]. No cancel.
 //!
+//! Paths: the captured www.pixazo.ai page (`/models/reve-image`, examples
+//! of 2026-03/05) gives `image-edit-remix` and `image-edit`, which are
+//! primary; another Pixazo page (`/models/image-editing/reve-edit-image-api`
+//! and its pages.dev copy) gives `/reve-image/v1/reve-edit/generate` for
+//! the edit, kept as [`EDIT_ALT_PATH`] (the edit's `fallback_submit`): a
+//! 404 on the primary submit is sent once more there, with the same body.
+//! A 404 submit was not accepted, so no job is paid twice.
+//!
 //! *Unverified*: CORS; `max_images` 4 for remix is from the page's
-//! parameter table ("1-4 image URLs").
+//! parameter table ("1-4 image URLs"); the alternate edit path and that it
+//! takes the same body.
 
 use super::{
     AuthScheme, Config, ImageTransport, PollPolicy, Provider, ProviderInfo, RemixInput,
@@ -56,19 +65,37 @@ pub const EDIT_INFO: ProviderInfo = ProviderInfo {
     max_images: 1,
     aspect_ratios: &[],
     options: &[RemixOption::Version],
-    routes: &[Route::post(EDIT_PATH), Route::get("/v2/requests/status/*")],
+    routes: &[
+        Route::post(EDIT_PATH),
+        Route::post(EDIT_ALT_PATH),
+        Route::get("/v2/requests/status/*"),
+    ],
+    fallback_submit: Some(EDIT_ALT_PATH),
     ..INFO
 };
 
 /// The remix endpoint.
 const REMIX_PATH: &str = "/reve-image/v1/image-edit-remix";
-/// The single-image edit endpoint.
+/// The single-image edit endpoint (the captured www.pixazo.ai page).
 const EDIT_PATH: &str = "/reve-image/v1/image-edit";
+/// *Unverified*: the edit endpoint another Pixazo page gives; tried once
+/// when [`EDIT_PATH`] answers 404.
+pub const EDIT_ALT_PATH: &str = "/reve-image/v1/reve-edit/generate";
 /// Where status lives when the answer has no `polling_url`.
 const STATUS_PATH: &str = "/v2/requests/status/";
 /// The note added to a job that ended in `ERROR`.
 const NOT_CHARGED: &str =
     " Pixazo reports a system error (status ERROR): you were not charged; try again.";
+
+/// The submit to `path`, as both paths take it.
+fn submit_request(cfg: &Config, info: &ProviderInfo, path: &str, body: Vec<u8>) -> HttpRequest {
+    super::json_submit(cfg, info, path, body).with_header("Cache-Control", "no-cache")
+}
+
+/// The submit to the table's `fallback_submit`, kept on the job until the
+/// first submit is answered.
+#[derive(Clone, Debug, PartialEq)]
+struct Fallback(HttpRequest);
 
 /// Pixazo remix (`edit: false`) or single-image edit (`edit: true`).
 #[derive(Clone, Copy, Debug)]
@@ -117,9 +144,13 @@ impl Provider for Pixazo {
         };
         super::opt_str(&mut w, "version", input.version.as_ref());
         w.end_object();
-        let req = super::json_submit(cfg, info, path, w.finish())
-            .with_header("Cache-Control", "no-cache");
-        Ok((Job::new(info.id), req))
+        let body = w.finish();
+        let mut job = Job::new(info.id);
+        if let Some(alt) = info.fallback_submit {
+            job.state
+                .set(Fallback(submit_request(cfg, info, alt, body.clone())));
+        }
+        Ok((job, submit_request(cfg, info, path, body)))
     }
 
     fn on_response(
@@ -129,6 +160,14 @@ impl Provider for Pixazo {
         res: &HttpResponse,
     ) -> Result<Step, RemixError> {
         let info = self.table();
+        if job.phase == RequestKind::Submit {
+            // The alternate path once, on a 404 only; never after.
+            let fallback = job.state.get_mut::<Fallback>().map(|f| f.0.clone());
+            job.state.clear();
+            if let (404, Some(req)) = (res.status, fallback) {
+                return Ok(Step::Send(req));
+            }
+        }
         let v = super::success_json(info, res)?;
         if job.phase == RequestKind::Submit {
             let id = v

@@ -7,21 +7,41 @@
 //! `content_violation: true`, thrown as `content_violation`.
 //! Reve takes no image URLs: a URL reference is `invalid_option`.
 //!
-//! *Unverified*: whether Reve answers browsers' CORS requests (`cors`).
+//! References are written `<img>N</img>` (Reve's SDK 0.1.9; its older
+//! releases wrote `<ref>N</ref>`), kept in [`INFO`]`.reference_syntax`.
+//! HEIF/HEIC references are refused before any request: Reve's own
+//! sniffer does not take them.
+//!
+//! *Unverified*: whether Reve answers browsers' CORS requests (`cors`), and
+//! the `test_time_scaling` range (1–5 by its SDK, 1–15 by ComfyUI's node).
 
 use super::{Config, ImageTransport, Provider, ProviderInfo, RemixInput, RemixOption, Route, Step};
 use crate::error::RemixError;
 use crate::http::{HttpRequest, HttpResponse};
-use crate::image::ImageInfo;
+use crate::image::{ImageFormat, ImageInfo};
 use crate::job::{Cost, Job};
 use crate::json::Value;
+use crate::prompt::ReferenceSyntax;
 
-/// Reve's table entry. `cors` is *unverified* (undocumented).
+/// Reve's table entry. `cors` and `test_time_scaling` are *unverified*.
 pub const INFO: ProviderInfo = ProviderInfo {
     id: "reve",
     name: "Reve",
     base_url: "https://api.reve.com",
     max_images: 6,
+    // `<img>N</img>`, decided by Reve's own SDK at its newest: `reve` 0.1.9
+    // on PyPI (`python/reve/v1/image.py`, 2026-07-16, the `remix`
+    // docstring, and `python/examples/remix_image.py` @d3dac360) writes
+    // `<img>0</img>`. Its earlier releases (0.1.0–0.1.8, `SKILL.md`,
+    // `examples/remix_image.py` @ddb442f) wrote `<ref>0</ref>`; the SDK
+    // changed to the tag every other provider and ComfyUI's Reve node use,
+    // so the newest SDK wins. Here so a change is one line.
+    reference_syntax: ReferenceSyntax::ImgTag,
+    // Reve's own sniffer (`reve-sdk` `examples/nodes/src/lib/imageSniff.ts`
+    // @9c794cc: PNG, JPEG, GIF, WebP, TIFF, AVIF, "only the formats Reve's
+    // API documents as supported input") has no HEIF: a HEIC reference is
+    // refused before any request, naming the providers that take it.
+    formats: FORMATS,
     transport: ImageTransport::Base64,
     options: &[
         RemixOption::AspectRatio,
@@ -30,11 +50,23 @@ pub const INFO: ProviderInfo = ProviderInfo {
         RemixOption::UpscaleFactor,
         RemixOption::RemoveBackground,
     ],
-    test_time_scaling: Some((1, 15)),
+    // *Unverified*: Reve's SDK (README and `SKILL.md`, 0.1.0–0.1.9) says
+    // "Quality factor 1–5"; ComfyUI's Reve model (`apis/reve.py`) allows
+    // 1–15 but its widget stops at 5, and inference.sh's page says 1–5.
+    // The SDK wins: 1–5 (the server may take up to 15).
+    test_time_scaling: Some((1, 5)),
     cors: super::Cors::Unknown,
     routes: &[Route::post("/v1/image/remix")],
     ..super::COMMON
 };
+
+/// What Reve takes of the five formats: all but HEIF (see [`INFO`]).
+pub const FORMATS: &[ImageFormat] = &[
+    ImageFormat::Png,
+    ImageFormat::Jpeg,
+    ImageFormat::Webp,
+    ImageFormat::Avif,
+];
 
 /// Reve's own API.
 #[derive(Clone, Copy, Debug)]

@@ -9,7 +9,7 @@
 use std::ops::ControlFlow;
 
 use crate::error::{ErrorCode, RemixError, num};
-use crate::image::{self, ImageInfo};
+use crate::image::{self, ImageFormat, ImageInfo};
 use crate::prompt;
 
 use super::{
@@ -197,18 +197,7 @@ fn image(
                 .with_provider(info.id));
             }
             let found = image::inspect(data, name.as_deref(), &info.limits)?;
-            if !info.formats.contains(&found.format) {
-                return Err(RemixError::new(
-                    ErrorCode::UnsupportedFormat,
-                    [
-                        info.name,
-                        " does not take ",
-                        found.format.as_str(),
-                        " images.",
-                    ]
-                    .concat(),
-                ));
-            }
+            check_format(info, found.format, name.as_deref())?;
             Ok(Some(found))
         }
         ImageSource::Url(url) => {
@@ -256,6 +245,59 @@ fn image(
             }
             Ok(None)
         }
+    }
+}
+
+/// `unsupported_format` if `info` does not take files in `format` (Reve and
+/// HEIF), saying what to convert the file (`name`) to and which providers
+/// do take it, from the table (those that take files at all). The check
+/// [`problems`] and [`validate`] make of every file; a board that checks
+/// files as they are added can make the same.
+pub fn check_format(
+    info: &ProviderInfo,
+    format: ImageFormat,
+    name: Option<&str>,
+) -> Result<(), RemixError> {
+    if info.formats.contains(&format) {
+        return Ok(());
+    }
+    let mut msg = [
+        name.unwrap_or("This reference"),
+        " is ",
+        format.label(),
+        "; ",
+        info.name,
+        " does not take ",
+        format.label(),
+        " images: convert it to ",
+    ]
+    .concat();
+    let labels: Vec<&str> = info.formats.iter().map(|f| f.label()).collect();
+    msg.push_str(&or_list(&labels));
+    let mut takers: Vec<&str> = Vec::new();
+    for p in providers() {
+        if p.transport != ImageTransport::Url
+            && p.formats.contains(&format)
+            && !takers.contains(&p.name)
+        {
+            takers.push(p.name);
+        }
+    }
+    if !takers.is_empty() {
+        msg.push_str(", or choose a provider that takes it (");
+        msg.push_str(&takers.join(", "));
+        msg.push(')');
+    }
+    msg.push('.');
+    Err(RemixError::new(ErrorCode::UnsupportedFormat, msg).with_provider(info.id))
+}
+
+/// `a`, `a or b`, `a, b or c`.
+fn or_list(items: &[&str]) -> String {
+    match items.split_last() {
+        None => String::new(),
+        Some((last, [])) => (*last).to_string(),
+        Some((last, rest)) => [rest.join(", ").as_str(), " or ", last].concat(),
     }
 }
 

@@ -27,6 +27,9 @@ use axum::routing::{get, post, put};
 use serde_json::{Value, json};
 
 use super::{NewJob, results_routes, spec, start_job};
+
+/// The most `image_urls` fal takes.
+const MAX_IMAGES: usize = 6;
 use crate::common::{self, ApiError, Invalid};
 use crate::images::{self, Transports};
 use crate::render::OutFormat;
@@ -135,7 +138,9 @@ async fn submit(State(state): State<AppState>, headers: HeaderMap, body: Bytes) 
     };
     let checked = (|| {
         let prompt = common::req_str(&obj, "prompt")?;
-        let urls = common::str_array(&obj, "image_urls", 1, 4)?;
+        // "between 1 and 6 images (inclusive)": fal's client types,
+        // `@fal-ai/client` 1.8.0–1.9.5 `ReveRemixInput` (2025-12-17 on).
+        let urls = common::str_array(&obj, "image_urls", 1, MAX_IMAGES)?;
         common::check_prompt(prompt, urls.len(), "prompt")?;
         let aspect = common::check_aspect(&obj, "aspect_ratio")?;
         let copies = common::opt_int(&obj, "num_images", 1, 4)?.unwrap_or(1);

@@ -12,7 +12,9 @@
 //! Errors `{error, message}` (gateway auth errors carry `statusCode` too, as
 //! Azure API Management does). Only public HTTPS URLs are images here; as a
 //! mock convenience `http://127.0.0.1…`/`localhost` URLs pass as well. The
-//! same routes are also served under `/pixazo-edit/…`.
+//! same routes are also served under `/pixazo-edit/…`. The edit is also
+//! served at `/reve-image/v1/reve-edit/generate`, the path another Pixazo
+//! page gives; `Config::pixazo_edit_paths` can withhold either path (404).
 
 use std::time::Instant;
 
@@ -25,6 +27,7 @@ use axum::routing::{get, post};
 use serde_json::{Map, Value, json};
 
 use super::{NewJob, results_routes, spec, start_job};
+use crate::PixazoEditPaths;
 use crate::common::{self, ApiError, Invalid, Kind};
 use crate::images::{self, Transports};
 use crate::render::Spec;
@@ -43,7 +46,15 @@ pub fn routes(prefix: &'static str) -> Router<AppState> {
         )
         .route(
             "/reve-image/v1/image-edit",
-            post(move |s: State<AppState>, h: HeaderMap, b: Bytes| submit(s, h, b, prefix, true)),
+            post(move |s: State<AppState>, h: HeaderMap, b: Bytes| {
+                edit(s, h, b, prefix, EditPath::Captured)
+            }),
+        )
+        .route(
+            "/reve-image/v1/reve-edit/generate",
+            post(move |s: State<AppState>, h: HeaderMap, b: Bytes| {
+                edit(s, h, b, prefix, EditPath::Alternate)
+            }),
         )
         .route("/v2/requests/status/{id}", get(status))
         .merge(results_routes())
@@ -142,6 +153,33 @@ fn validate(state: &AppState, obj: &Map<String, Value>, edit: bool) -> Result<Sp
         let images = images::load_all(state, "reference_images", &refs, t)?;
         Ok(spec(images, prompt, aspect))
     }
+}
+
+/// The edit's two paths (see [`PixazoEditPaths`]).
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum EditPath {
+    Captured,
+    Alternate,
+}
+
+/// The single-image edit on one of its paths, or 404 (as an unknown path
+/// answers) when the mock's switch does not serve that one.
+async fn edit(
+    state: State<AppState>,
+    headers: HeaderMap,
+    body: Bytes,
+    prefix: &'static str,
+    path: EditPath,
+) -> Response {
+    let served = match state.config().pixazo_edit_paths {
+        PixazoEditPaths::Both => true,
+        PixazoEditPaths::CapturedOnly => path == EditPath::Captured,
+        PixazoEditPaths::AlternateOnly => path == EditPath::Alternate,
+    };
+    if !served {
+        return error(ApiError::NotFound("Resource not found".into()));
+    }
+    submit(state, headers, body, prefix, true).await
 }
 
 async fn submit(

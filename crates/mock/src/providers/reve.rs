@@ -1,8 +1,9 @@
 //! Reve direct: `POST /reve/v1/image/remix`, synchronous.
 //!
 //! `Authorization: Bearer <key>`; body `{prompt, reference_images: [raw
-//! base64], aspect_ratio?, version?, test_time_scaling? (1–15),
-//! postprocessing?}`; answers 200 `{image, version, content_violation,
+//! base64], aspect_ratio?, version?, test_time_scaling? (1–5),
+//! postprocessing?}`, no HEIF/HEIC references (Reve's own sniffer has
+//! none); answers 200 `{image, version, content_violation,
 //! request_id, credits_used, credits_remaining}`. Errors are `{error_code,
 //! message, instance_id}` with an `x-reve-request-id` header (from reve-sdk's
 //! client). The `error_code` strings are unverified: the SDK reads the field
@@ -22,6 +23,7 @@ use serde_json::{Value, json};
 use super::{draw, results_routes, spec};
 use crate::common::{self, ApiError, Invalid, Kind, hang, sync_delay};
 use crate::images::{self, RefImage, Transports};
+use crate::judge::{Format, Problem};
 use crate::scenario::{AuthError, AuthStyle, Scenario};
 use crate::state::AppState;
 
@@ -32,6 +34,9 @@ const VERSIONS: [&str; 4] = [
     "reve-remix-fast@20251030",
 ];
 const CREDITS_START: i64 = 10_000;
+/// "Quality factor 1–5": Reve's SDK README and SKILL.md (0.1.0–0.1.9).
+/// ComfyUI's Reve model says 1–15; the SDK is Reve's own word.
+const MAX_TEST_TIME_SCALING: i64 = 5;
 
 pub fn routes() -> Router<AppState> {
     Router::new()
@@ -129,7 +134,7 @@ fn validate(state: &AppState, body: &[u8]) -> Result<Parsed, Invalid> {
     common::check_prompt(prompt, refs.len(), "prompt")?;
     let aspect = common::check_aspect(&obj, "aspect_ratio")?;
     let version = common::check_enum(&obj, "version", &VERSIONS)?.unwrap_or("latest");
-    let tts = common::opt_int(&obj, "test_time_scaling", 1, 15)?.unwrap_or(1);
+    let tts = common::opt_int(&obj, "test_time_scaling", 1, MAX_TEST_TIME_SCALING)?.unwrap_or(1);
     let mut transparent = false;
     match obj.get("postprocessing") {
         None | Some(Value::Null) => {}
@@ -182,6 +187,7 @@ fn validate(state: &AppState, body: &[u8]) -> Result<Parsed, Invalid> {
         ..Default::default()
     };
     let images = images::load_all(state, "reference_images", &refs, transports)?;
+    refuse_heif(&images)?;
     Ok(Parsed {
         prompt: prompt.to_string(),
         images,
@@ -195,6 +201,29 @@ fn validate(state: &AppState, body: &[u8]) -> Result<Parsed, Invalid> {
         tts,
         transparent,
     })
+}
+
+/// Reve's own sniffer (reve-sdk `examples/nodes/src/lib/imageSniff.ts`)
+/// takes PNG, JPEG, GIF, WebP, TIFF and AVIF, "only the formats Reve's API
+/// documents as supported input": no HEIF, which the other providers take.
+fn refuse_heif(images: &[RefImage]) -> Result<(), Invalid> {
+    for (i, img) in images.iter().enumerate() {
+        if let RefImage::Bytes {
+            format: Format::Heif,
+            ..
+        } = img
+        {
+            let field = format!("reference_images[{i}]");
+            return Err(Invalid::new(
+                field.clone(),
+                Kind::Image(Problem::Unsupported),
+                format!(
+                    "{field} is a HEIF/HEIC image, which Reve does not take; send PNG, JPEG, WebP or AVIF"
+                ),
+            ));
+        }
+    }
+    Ok(())
 }
 
 async fn remix(State(state): State<AppState>, headers: HeaderMap, body: Bytes) -> Response {
