@@ -15,3 +15,17 @@ test("the built site renders the app with its Remix button", async () => {
   assert.deepEqual(problems, []);
   await page.close();
 });
+
+test("beside Remix, what a run would cost on the chosen provider, from its list price", async () => {
+  const { page, problems } = await openApp(browser);
+  const cost = page.locator("#remix-cost");
+  await cost.getByText("Estimated cost").waitFor({ timeout: 15000 });
+  await page.getByLabel("Provider", { exact: true }).selectOption("reve");
+  assert.equal(await cost.textContent(), "Estimated cost: $0.057 per image (Reve's list price, 2026-03).");
+  await page.getByLabel("Provider", { exact: true }).selectOption("pixazo");
+  assert.match(await cost.textContent(), /^Estimated cost: \$0\.06 per image \(Pixazo's list price/);
+  await page.getByLabel("Provider", { exact: true }).selectOption("fal");
+  assert.equal(await cost.textContent(), "fal publishes no price per remix: see its pricing page.");
+  assert.deepEqual(problems, []);
+  await page.close();
+});

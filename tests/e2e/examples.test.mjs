@@ -61,3 +61,22 @@ async function size(name) {
   const { stat } = await import("node:fs/promises");
   return String((await stat(join(FIXTURES, name))).size);
 }
+
+test("the compare page runs one remix on three providers at once, one card each", async () => {
+  const { page, problems } = await openApp(browser, `examples/compare.html${MOCK}`);
+  await page.getByLabel("Reference image", { exact: true }).setInputFiles(join(FIXTURES, "png_rgb_64x48.png"));
+  await page.getByLabel(/^Run on Replicate/).check();
+  await page.getByRole("button", { name: "Remix on all" }).click();
+  await page.getByRole("status").getByText("done: 3 of 3 succeeded").waitFor({ timeout: 30000 });
+  for (const name of ["Reve", "fal", "Replicate"]) {
+    const card = page.getByRole("listitem", { name: `Result from ${name}` });
+    const img = card.getByRole("img", { name: `Result from ${name}` });
+    assert.ok(await img.evaluate((i) => i.complete && i.naturalWidth > 0), name);
+    assert.match(await card.textContent(), /completed in \d+\.\d s/);
+  }
+  // Reve reports what the run cost; its list price is shown beside its box.
+  assert.match(await page.getByRole("listitem", { name: "Result from Reve" }).textContent(), /\d+ credits/);
+  assert.match(await page.getByLabel(/^Run on Reve/).evaluate((b) => b.parentElement.textContent), /\$0\.057 per image, 2026-03/);
+  assert.deepEqual(problems, []);
+  await page.close();
+});

@@ -13,6 +13,7 @@ use crate::components::dyn_view::{Dyn, Handler, handler, on_drag, read, text};
 use crate::components::{
     BoardPanel, ConnectionPanel, OptionsPanel, PromptEditor, ProviderPicker, ResultView, RunPanel,
 };
+use crate::model::cost;
 use crate::model::settings::info_for;
 use crate::model::{Accepts, Board, Connection, Finished, NamedFile, Options, Problems, Settings};
 use crate::persist;
@@ -224,6 +225,16 @@ impl Wiring {
         text(move || problems.with(|p| p.first().unwrap_or_default().to_string()))
     }
 
+    /// What a run with the page's input would cost on the chosen provider.
+    fn estimate(&self, store: Store) -> Dyn<String> {
+        let provider = self.provider;
+        text(move || {
+            let settings = store.settings.get();
+            let input = store.board.with(|b| settings.input(b));
+            cost::estimate_text(provider.get(), &input)
+        })
+    }
+
     /// The most characters the provider takes in a prompt.
     fn max_chars(&self) -> Dyn<usize> {
         let provider = self.provider;
@@ -284,6 +295,7 @@ fn site(store: Store) -> impl IntoView {
                     run=runner.run.read_only()
                     now=runner.now
                     blocked=w.blocked()
+                    estimate=w.estimate(store)
                     on_remix=w.on_remix.clone()
                     on_cancel=w.on_cancel.clone()
                 />
@@ -339,6 +351,7 @@ pub fn embed(store: Store) -> impl IntoView {
                     run=runner.run.read_only()
                     now=runner.now
                     blocked=w.blocked()
+                    estimate=w.estimate(store)
                     on_remix=w.on_remix.clone()
                     on_cancel=w.on_cancel.clone()
                     attr:part="run"

@@ -1,4 +1,5 @@
-//! "Remix" (disabled, with the reason, while the input is invalid),
+//! "Remix" (disabled, with the reason, while the input is invalid) and
+//! what a run would cost,
 //! "Cancel" while a job runs, and the `role="status"` line that names the
 //! job's state: queued with the jobs ahead of it, running with the elapsed time
 //! and the provider's log lines, then completed, failed or cancelled.
@@ -22,6 +23,8 @@ pub fn RunPanel(
     now: RwSignal<f64>,
     /// Why "Remix" cannot run now ("" when it can).
     blocked: Dyn<String>,
+    /// What a run would cost, from the provider's list price.
+    estimate: Dyn<String>,
     /// Start a run.
     on_remix: Handler<()>,
     /// Stop the run in progress.
@@ -84,6 +87,7 @@ pub fn RunPanel(
                 </button>
             </div>
             <p id="remix-reason" class="reason">{reason}</p>
+            <p id="remix-cost" class="hint">{estimate}</p>
             <p
                 role="status"
                 aria-live="polite"

@@ -1,4 +1,5 @@
-//! How numbers read in the UI: file sizes, durations, credits, download names.
+//! How numbers read in the UI: file sizes, durations, credits, prices,
+//! download names.
 
 use reve_remix_core::image::thousands;
 
@@ -48,6 +49,22 @@ pub fn credits(c: f64) -> String {
         0 => format!("{sign}{whole}"),
         f if f % 10 == 0 => format!("{sign}{whole}.{}", f / 10),
         f => format!("{sign}{whole}.{f:02}"),
+    }
+}
+
+/// `$0.06`, `$0.057`: US dollars to a tenth of a cent, the trailing zero
+/// dropped. Integer arithmetic, as [`bytes`].
+pub fn usd(usd: f64) -> String {
+    let mills = if usd.is_finite() && usd > 0.0 {
+        (usd * 1000.0 + 0.5) as u64
+    } else {
+        0
+    };
+    let (whole, frac) = (thousands(mills / 1000), mills % 1000);
+    if frac % 10 == 0 {
+        format!("${whole}.{:02}", frac / 10)
+    } else {
+        format!("${whole}.{frac:03}")
     }
 }
 

@@ -3,6 +3,7 @@
 //! their methods.
 
 pub mod board;
+pub mod cost;
 pub mod format;
 mod image_url;
 pub mod messages;
