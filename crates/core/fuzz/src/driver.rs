@@ -3,7 +3,7 @@
 
 use arbitrary::{Result, Unstructured};
 use reve_remix_core::driver::{Action, Driver, RunOptions};
-use reve_remix_core::http::{HttpRequest, HttpResponse};
+use reve_remix_core::http::{HttpRequest, HttpResponse, RequestKind};
 use reve_remix_core::job::{Job, JobStatus};
 use reve_remix_core::provider::Config;
 
@@ -164,7 +164,18 @@ impl Run {
     }
 
     /// Answer a plain request as the input says.
-    fn answer(&mut self, u: &mut Unstructured<'_>, _req: &HttpRequest) -> Result<()> {
+    fn answer(&mut self, u: &mut Unstructured<'_>, req: &HttpRequest) -> Result<()> {
+        // A send after the end is the provider's cancel request at the
+        // deadline: its answer changes nothing.
+        let ended = self.d.outcome();
+        if ended.is_some() {
+            assert_eq!(
+                req.kind,
+                RequestKind::Cancel,
+                "{}: sent after the end",
+                self.id
+            );
+        }
         let latency = u64::from(u.arbitrary::<u16>()?);
         self.jump(latency);
         match u.int_in_range(0..=9)? {
@@ -187,12 +198,13 @@ impl Run {
                 if let Some(req) = cancel {
                     assert!(!self.d.job().id.is_empty(), "{}: {req:?}", self.id);
                 }
-                match self.next() {
-                    Action::Fail(e) => {
+                match (self.next(), ended) {
+                    (Action::Fail(e), None) => {
                         assert_eq!(e.code, reve_remix_core::ErrorCode::Cancelled, "{e:?}")
                     }
-                    Action::Done(_) => {}
-                    a => panic!("{}: after cancel: {a:?}", self.id),
+                    (Action::Fail(e), Some(Err(before))) => assert_eq!(e, before),
+                    (Action::Done(r), Some(Ok(before))) => assert_eq!(r, before),
+                    (a, before) => panic!("{}: after cancel: {a:?}, ended {before:?}", self.id),
                 }
             }
             _ => {
