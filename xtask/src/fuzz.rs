@@ -128,6 +128,9 @@ fn fuzz(dir: &str, target: &str, seconds: u64) -> Result<Stats> {
     crate::say!("==> fuzz {target} ({dir}), {seconds} s");
     let out = cmd("cargo")
         .current_dir(&crate_dir)
+        // The fuzz crates build in their own target directories, with
+        // sanitizer flags the workspace's must never see.
+        .env_remove("CARGO_TARGET_DIR")
         .args(["+nightly", "fuzz", "run", "-O", target])
         .arg(&corpus)
         .arg(&seeds)
