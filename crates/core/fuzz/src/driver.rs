@@ -136,7 +136,10 @@ impl Run {
             }
             Action::Send(_) | Action::Stream { .. } => self.still += 1,
             Action::Done(r) => check_outcome(self.id, &Ok(r.clone())),
-            Action::Fail(e) => check_outcome(self.id, &Err(e.clone())),
+            Action::Fail(e) => {
+                assert!(!e.message.contains(KEY), "{}: the key in {e:?}", self.id);
+                check_outcome(self.id, &Err(e.clone()));
+            }
         }
         assert!(
             self.still <= MAX_STILL,

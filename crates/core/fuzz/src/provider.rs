@@ -60,7 +60,9 @@ pub fn submitted(id: &str) -> (&'static dyn Provider, Job, Config) {
 }
 
 /// What every answer the core gives must respect: a result has an image
-/// (a URL or the bytes) and says whose it is; an error never shows the key.
+/// (a URL or the bytes) and says whose it is. (That no error shows the key
+/// is the driver's promise, which masks it: a provider quotes the server's
+/// message as sent, and a server may echo the key; see `driver`.)
 pub fn check_outcome(id: &str, r: &Result<RemixResult, RemixError>) {
     match r {
         Ok(res) => {
@@ -75,7 +77,6 @@ pub fn check_outcome(id: &str, r: &Result<RemixResult, RemixError>) {
             assert_eq!(res.provider, id);
         }
         Err(e) => {
-            assert!(!e.message.contains(KEY), "{id}: the key in {e:?}");
             assert!(
                 e.code != ErrorCode::UnknownProvider,
                 "{id}: an answer read as an unknown provider: {e:?}"
