@@ -3,6 +3,7 @@
 
 mod bench;
 mod edge;
+mod fuzz;
 mod mock;
 mod package;
 mod proxy;
@@ -27,7 +28,9 @@ usage: cargo xtask <command>
   test      every check CI runs, stopping at the first failure
   build     the static site in dist/ (trunk build --release)
   package   the npm package in target/pkg/
-  bench     sizes and timings, with their budgets";
+  bench     sizes and timings, with their budgets
+  fuzz      every cargo-fuzz target for --seconds N each (default 60), on nightly;
+            installs cargo-fuzz if missing; prints executions and coverage";
 
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
@@ -44,6 +47,7 @@ fn main() -> ExitCode {
         "package" => setup::run().and_then(|()| package::run()),
         "bench" => bench::run(rest),
         "proxy" => proxy::run(rest),
+        "fuzz" => fuzz::run(rest),
         "-h" | "--help" | "help" => {
             println!("{USAGE}");
             return ExitCode::SUCCESS;
