@@ -32,6 +32,11 @@ pub(crate) fn endpoint(cfg: &Config, info: &ProviderInfo, path: &str) -> String 
 
 /// A request to `url` with the key in the provider's header, or, with a
 /// proxy, to the proxy with the target in [`PROXY_TARGET_HEADER`] and no key.
+///
+/// The key goes only to the provider's own origin (its base URL's, or the
+/// configured one's). Status, result and cancel URLs come from the
+/// provider's answers: one naming another host (a compromised or spoofed
+/// answer) is sent without the key, so the key cannot follow it there.
 pub(crate) fn request(
     cfg: &Config,
     info: &ProviderInfo,
@@ -39,11 +44,34 @@ pub(crate) fn request(
     method: Method,
     url: String,
 ) -> HttpRequest {
+    let own = origin(&url).is_some_and(|o| origin(&endpoint(cfg, info, "")) == Some(o));
     let req = route(cfg, info, kind, method, url);
     match (&cfg.api_key, cfg.proxy()) {
-        (Some(key), None) => req.with_header(info.auth.header(), info.auth.value(key.expose())),
+        (Some(key), None) if own => {
+            req.with_header(info.auth.header(), info.auth.value(key.expose()))
+        }
         _ => req,
     }
+}
+
+/// `scheme://authority` of an absolute http(s) URL, lowercased; `None` for
+/// anything else. The authority is everything up to the first `/`, `\`,
+/// `?` or `#`, userinfo included, so `https://api.host@evil/` is not
+/// `https://api.host`.
+fn origin(url: &str) -> Option<String> {
+    let url = url.trim();
+    let (scheme, rest) = url.split_once("://")?;
+    let scheme = scheme.to_ascii_lowercase();
+    if scheme != "https" && scheme != "http" {
+        return None;
+    }
+    let end = rest.find(['/', '\\', '?', '#']).unwrap_or(rest.len());
+    let authority = &rest[..end];
+    (!authority.is_empty()).then(|| {
+        [scheme.as_str(), "://", authority]
+            .concat()
+            .to_ascii_lowercase()
+    })
 }
 
 /// Like [`request`] but never with the key (presigned upload URLs).
@@ -150,5 +178,57 @@ pub(crate) fn prompt_for(info: &ProviderInfo, prompt: &str) -> String {
 pub(crate) fn opt_str(w: &mut JsonWriter, key: &str, v: Option<&String>) {
     if let Some(v) = v {
         w.key(key).string(v);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::http::Secret;
+    use crate::provider::fal;
+
+    fn cfg(base_url: Option<&str>) -> Config {
+        Config {
+            provider: "fal".into(),
+            api_key: Some(Secret::new("fal-secret")),
+            base_url: base_url.map(str::to_string),
+            proxy_url: None,
+        }
+    }
+
+    fn keyed(cfg: &Config, url: &str) -> bool {
+        let req = request(
+            cfg,
+            &fal::INFO,
+            RequestKind::Status,
+            Method::Get,
+            url.into(),
+        );
+        req.header(fal::INFO.auth.header()).is_some()
+    }
+
+    #[test]
+    fn the_key_goes_only_to_the_providers_own_origin() {
+        let c = cfg(None);
+        assert!(keyed(
+            &c,
+            "https://queue.fal.run/fal-ai/reve/requests/1/status"
+        ));
+        assert!(keyed(&c, "HTTPS://Queue.Fal.Run/x"));
+        for url in [
+            "https://evil.test/fal-ai/reve/requests/1/status",
+            "https://queue.fal.run.evil.test/x",
+            "https://queue.fal.run@evil.test/x",
+            "https://evil.test\\@queue.fal.run/x",
+            "http://queue.fal.run/x",
+            "https://queue.fal.run:8443/x",
+            "//queue.fal.run/x",
+            "data:text/plain,x",
+        ] {
+            assert!(!keyed(&c, url), "{url}");
+        }
+        let mock = cfg(Some("http://127.0.0.1:8787/fal"));
+        assert!(keyed(&mock, "http://127.0.0.1:8787/fal/requests/1/status"));
+        assert!(!keyed(&mock, "https://queue.fal.run/x"));
     }
 }
