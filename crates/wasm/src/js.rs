@@ -304,19 +304,25 @@ enum Op {
     Status,
     Cancel,
     Run,
+    /// `run` as one entry of `runAll`: resolves to `{provider, ok, …}`.
+    Entry,
 }
 
 impl RemixClient {
     fn spawn(&self, op: Op, arg: JsValue, opts: JsValue) -> Promise {
         let settings = self.settings.clone();
         future_to_promise(async move {
-            match op {
+            let started = fetch::now_ms();
+            let outcome = match op {
                 Op::Submit => submit(&settings, &arg, &opts).await,
                 Op::Status => status(&settings, &arg, &opts).await,
                 Op::Cancel => cancel(&settings, &arg).await,
-                Op::Run => run(&settings, &arg, &opts).await,
+                Op::Run | Op::Entry => run(&settings, &arg, &opts).await,
+            };
+            if op == Op::Entry {
+                return Ok(entry(&opts, outcome, started));
             }
-            .map_err(|e| e.into_js())
+            outcome.map_err(|e| e.into_js())
         })
     }
 }
@@ -434,18 +440,10 @@ async fn run(
     opts: &JsValue,
 ) -> Result<JsValue, Thrown> {
     let input = read_input(input).await?;
-    run_input(settings, &input, opts).await
-}
-
-async fn run_input(
-    settings: &ClientSettings,
-    input: &RemixInput,
-    opts: &JsValue,
-) -> Result<JsValue, Thrown> {
     let signal = signal_of(opts);
     let on_update = get(opts, "onUpdate").dyn_into::<Function>().ok();
     let timeout = get(opts, "timeoutMs").as_f64();
-    let mut driver = settings.start(input, timeout)?;
+    let mut driver = settings.start(&input, timeout)?;
     let mut notify = |u: &JobUpdate| {
         if let Some(f) = &on_update {
             // A throwing callback must not stop the run.
@@ -484,52 +482,40 @@ pub fn run_all(
     #[wasm_bindgen(unchecked_param_type = "RemixInput")] input: JsValue,
     #[wasm_bindgen(unchecked_param_type = "ClientConfig[]")] configs: JsValue,
     #[wasm_bindgen(unchecked_optional_param_type = "RunAllOptions")] opts: JsValue,
-) -> Promise {
-    future_to_promise(async move {
-        let configs: Array = configs.dyn_into().map_err(|_| {
-            to_js_error(&RemixError::new(
-                ErrorCode::InvalidOption,
-                "runAll takes an array of client configurations: [{ provider: \"reve\", apiKey }, ...]",
-            ))
-        })?;
-        // The files are read once, for all of them.
-        let input = read_input(&input).await.map_err(Thrown::into_js)?;
-        let on_update = get(&opts, "onUpdate").dyn_into::<Function>().ok();
-        let runs: Array = configs
-            .iter()
-            .map(|cfg| {
-                let (input, opts, on_update) = (input.clone(), opts.clone(), on_update.clone());
-                future_to_promise(async move { Ok(one_of_all(cfg, input, opts, on_update).await) })
-            })
-            .collect();
-        JsFuture::from(Promise::all(&runs)).await
-    })
-}
-
-/// One entry of `runAll`: `{provider, ok, result | error, ms}`.
-async fn one_of_all(
-    cfg: JsValue,
-    input: RemixInput,
-    opts: JsValue,
-    on_update: Option<Function>,
-) -> JsValue {
-    let started = fetch::now_ms();
-    let provider = get(&cfg, "provider");
-    let outcome = match ClientSettings::from_js(&cfg) {
-        Ok(settings) => {
+) -> Result<Promise, JsValue> {
+    let configs: Array = configs.dyn_into().map_err(|_| {
+        to_js_error(&RemixError::new(
+            ErrorCode::InvalidOption,
+            "runAll takes an array of client configurations: [{ provider: \"reve\", apiKey }, ...]",
+        ))
+    })?;
+    let on_update = get(&opts, "onUpdate").dyn_into::<Function>().ok();
+    let runs: Array = configs
+        .iter()
+        .map(|cfg| {
+            let provider = get(&cfg, "provider");
             let mine: JsValue = Object::new().into();
+            set(&mine, "provider", &provider);
             set(&mine, "signal", &get(&opts, "signal"));
             set(&mine, "timeoutMs", &get(&opts, "timeoutMs"));
             if let Some(f) = &on_update {
                 // `onUpdate(provider, update)`.
                 set(&mine, "onUpdate", &f.bind1(&JsValue::NULL, &provider));
             }
-            run_input(&settings, &input, &mine).await
-        }
-        Err(e) => Err(e.into()),
-    };
+            match ClientSettings::from_js(&cfg) {
+                // The same future as `run`'s: no second copy of its glue.
+                Ok(settings) => RemixClient { settings }.spawn(Op::Entry, input.clone(), mine),
+                Err(e) => Promise::resolve(&entry(&mine, Err(e.into()), fetch::now_ms())),
+            }
+        })
+        .collect();
+    Ok(Promise::all(&runs))
+}
+
+/// One entry of `runAll`: `{provider, ok, result | error, ms}`.
+fn entry(opts: &JsValue, outcome: Result<JsValue, Thrown>, started: u64) -> JsValue {
     let entry: JsValue = Object::new().into();
-    set(&entry, "provider", &provider);
+    set(&entry, "provider", &get(opts, "provider"));
     set(&entry, "ok", &JsValue::from_bool(outcome.is_ok()));
     match outcome {
         Ok(result) => set(&entry, "result", &result),

@@ -152,7 +152,13 @@ fn cost(v: &Value, res: &HttpResponse) -> Option<Cost> {
     let read = |key: &str, header: &str| {
         v.get(key)
             .and_then(Value::as_f64)
-            .or_else(|| res.header(header).and_then(|h| h.trim().parse().ok()))
+            // The JSON reader's number parser: `str::parse::<f64>` would
+            // add its own (~17 KB gzipped) to the package.
+            .or_else(|| {
+                res.header(header)
+                    .and_then(|h| crate::json::parse(h.trim().as_bytes()).ok())
+                    .and_then(|n| n.as_f64())
+            })
     };
     Some(Cost {
         amount: read("credits_used", "x-reve-credits-used")?,
