@@ -6,7 +6,7 @@ import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
 import { readFile } from "node:fs/promises";
 import { join } from "node:path";
-import { launch, openApp, FIXTURES, MOCK_URL, MOCK_QUERY as MOCK } from "./browser.mjs";
+import { launch, openApp, openSite, FIXTURES, MOCK_URL, MOCK_QUERY as MOCK } from "./browser.mjs";
 
 const KEY = "demo-key-do-not-ship";
 
