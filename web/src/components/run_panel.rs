@@ -10,7 +10,7 @@ use leptos::prelude::*;
 
 use super::dyn_view::{Dyn, Handler, click, flag, items, lines, text};
 use crate::browser::page;
-use crate::model::run::status_text;
+use crate::model::run::status_parts;
 use crate::model::{Phase, Run};
 
 /// The run controls and status.
@@ -57,6 +57,9 @@ pub fn RunPanel(
     });
     on_cleanup(stop);
 
+    // A memo: the sentence reaches the page (and a screen reader) only
+    // when it changes, not with every tick of the clock.
+    let what = Memo::new(move |_| run.with(|r| status_parts(r, now.get()).0));
     let phase_is = move |phase: Phase| flag(move || run.with(|r| r.phase == phase));
     let logs = lines(move || run.with(|r| r.logs.iter().map(|l| (l.clone(), false)).collect()));
 
@@ -88,14 +91,20 @@ pub fn RunPanel(
             </div>
             <p id="remix-reason" class="reason">{reason}</p>
             <p id="remix-cost" class="hint">{estimate}</p>
+            // Announced once per change of state: the ticking clock is in
+            // a part of the region that is not live.
             <p
                 role="status"
                 aria-live="polite"
+                aria-atomic="false"
                 class="status"
                 class:failed=phase_is(Phase::Failed)
                 class:done=phase_is(Phase::Completed)
             >
-                {text(move || run.with(|r| status_text(r, now.get())))}
+                <span class="status-what">{text(move || what.get())}</span>
+                <span class="status-clock" aria-live="off">
+                    {text(move || run.with(|r| status_parts(r, now.get()).1))}
+                </span>
             </p>
             <ol class="logs" aria-label="Provider log" hidden=flag(move || run.with(|r| r.logs.is_empty()))>
                 {items(logs)}

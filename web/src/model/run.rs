@@ -100,11 +100,20 @@ impl Run {
     }
 }
 
-/// The status sentence for `run` at time `now`.
+/// The status sentence for `run` at time `now`: [`status_parts`] joined.
 pub fn status_text(run: &Run, now: f64) -> String {
+    let (what, clock) = status_parts(run, now);
+    what + &clock
+}
+
+/// The status in two parts: what is happening, which changes only when
+/// the job's state does (a screen reader announces it), and the clock
+/// after it (elapsed time, a retry's countdown), which ticks and is not
+/// announced.
+pub fn status_parts(run: &Run, now: f64) -> (String, String) {
     let p = run.provider;
     match run.phase {
-        Phase::Idle => String::new(),
+        Phase::Idle => (String::new(), String::new()),
         Phase::Running => {
             let elapsed = format::duration(now - run.started_ms);
             if let Some((at, code)) = run.retry.filter(|(at, _)| *at > now) {
@@ -115,32 +124,38 @@ pub fn status_text(run: &Run, now: f64) -> String {
                     ErrorCode::Network => "could not be reached",
                     _ => "is busy",
                 };
-                return format!("{p} {why}: trying again in {secs} s… {elapsed}");
+                return (
+                    format!("{p} {why}: "),
+                    format!("trying again in {secs} s… {elapsed}"),
+                );
             }
-            match (run.status, run.queue_position) {
+            let what = match (run.status, run.queue_position) {
                 // Providers count from 0 (fal's `queue_position`): the
                 // number of jobs ahead, which is what a person wants to know.
-                (Some(JobStatus::Queued), Some(0)) => {
-                    format!("Queued on {p}, next in line… {elapsed}")
-                }
-                (Some(JobStatus::Queued), Some(1)) => {
-                    format!("Queued on {p}, 1 job ahead… {elapsed}")
-                }
+                (Some(JobStatus::Queued), Some(0)) => format!("Queued on {p}, next in line… "),
+                (Some(JobStatus::Queued), Some(1)) => format!("Queued on {p}, 1 job ahead… "),
                 (Some(JobStatus::Queued), Some(ahead)) => {
-                    format!("Queued on {p}, {ahead} jobs ahead… {elapsed}")
+                    format!("Queued on {p}, {ahead} jobs ahead… ")
                 }
-                (Some(JobStatus::Queued), None) => format!("Queued on {p}… {elapsed}"),
-                (Some(JobStatus::Running), _) => format!("Running on {p}… {elapsed}"),
-                _ if run.resumed => format!("Checking on the {p} job again… {elapsed}"),
-                _ => format!("Sending to {p}… {elapsed}"),
-            }
+                (Some(JobStatus::Queued), None) => format!("Queued on {p}… "),
+                (Some(JobStatus::Running), _) => format!("Running on {p}… "),
+                _ if run.resumed => format!("Checking on the {p} job again… "),
+                _ => format!("Sending to {p}… "),
+            };
+            (what, elapsed)
         }
-        Phase::Completed => format!(
-            "Completed on {p} in {}.",
-            format::duration(run.ended_ms - run.started_ms)
+        Phase::Completed => (
+            format!(
+                "Completed on {p} in {}.",
+                format::duration(run.ended_ms - run.started_ms)
+            ),
+            String::new(),
         ),
-        Phase::Failed => format!("Failed: {}", run.message),
-        Phase::Cancelled => "Cancelled. The board and the prompt are as they were.".to_string(),
+        Phase::Failed => (format!("Failed: {}", run.message), String::new()),
+        Phase::Cancelled => (
+            "Cancelled. The board and the prompt are as they were.".to_string(),
+            String::new(),
+        ),
     }
 }
 
@@ -217,5 +232,33 @@ mod tests {
             text.starts_with("fal could not be reached: trying again in 1 s"),
             "{text}"
         );
+    }
+
+    #[test]
+    fn what_is_announced_changes_with_the_state_not_with_the_clock() {
+        let mut run = Run::start("fal", 0.0);
+        let mut u = update(JobStatus::Queued, None);
+        u.queue_position = Some(2);
+        run.apply(&u, 100.0);
+        let (at_1s, clock_1s) = status_parts(&run, 1_000.0);
+        let (at_9s, clock_9s) = status_parts(&run, 9_000.0);
+        assert_eq!(at_1s, at_9s, "the announced part holds still while queued");
+        assert_ne!(clock_1s, clock_9s, "the clock ticks");
+        run.apply(
+            &update(JobStatus::Running, Some((ErrorCode::RateLimited, 3_000))),
+            9_100.0,
+        );
+        let (retry_a, count_a) = status_parts(&run, 9_200.0);
+        let (retry_b, count_b) = status_parts(&run, 11_200.0);
+        assert_eq!(retry_a, "fal asked us to slow down (rate limit): ");
+        assert_eq!(
+            retry_a, retry_b,
+            "a countdown is not re-announced each second"
+        );
+        assert!(
+            count_a.starts_with("trying again in 3 s")
+                && count_b.starts_with("trying again in 1 s")
+        );
+        assert_eq!(status_text(&run, 9_200.0), retry_a + &count_a);
     }
 }
