@@ -370,3 +370,20 @@ test("reordering and removing tiles renumber the prompt; a reload keeps the work
   assert.deepEqual(problems, []);
   await page.close();
 });
+
+test("a direct call that cannot connect says the browser may block it and points to the proxy", async () => {
+  const { page } = await open();
+  await addImages(page, ["png_rgb_64x48.png"]);
+  await page.getByLabel("Prompt", { exact: true }).fill("the scene of <img>0</img> in ink");
+  await page.getByLabel("Use the local mock provider").uncheck();
+  // Nothing listens on port 9 of loopback: the call fails as a blocked one does.
+  await page.locator("summary", { hasText: "Advanced" }).click();
+  await page.getByLabel("Base URL", { exact: true }).fill("http://127.0.0.1:9/reve");
+  await remixOn(page, "reve", { key: "sk-not-a-real-key" });
+  await waitForStatus(page, /^Failed: /, 20000);
+  const text = await status(page).textContent();
+  assert.match(text, /Reve may not answer calls from web pages \(CORS\)/, text);
+  assert.match(text, /tick "Through the proxy"/, text);
+  assert.doesNotMatch(text, /sk-not-a-real-key/, "no key in a message");
+  await page.close();
+});

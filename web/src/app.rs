@@ -86,6 +86,7 @@ impl Store {
     pub fn remix(&self) {
         let settings = self.settings.get_untracked();
         let input = self.board.with_untracked(|b| settings.input(b));
+        self.runner.advise_when_blocked(settings.blocked_advice());
         self.runner.start(input, settings.config());
     }
 
@@ -96,8 +97,10 @@ impl Store {
             return;
         }
         self.settings.provider.set(job.provider.to_string());
-        let cfg = self.settings.get_untracked().config();
-        self.runner.resume(job, cfg, started_ms, prompt);
+        let settings = self.settings.get_untracked();
+        self.runner.advise_when_blocked(settings.blocked_advice());
+        self.runner
+            .resume(job, settings.config(), started_ms, prompt);
     }
 
     /// Add a file's bytes to the board, as an add of its own (the last

@@ -56,6 +56,9 @@ pub struct Runner {
     listener: StoredValue<Option<RunListener>, LocalStorage>,
     /// The site keeps the job in flight, so that a reload follows it again.
     keeps_jobs: StoredValue<bool>,
+    /// What to say instead of a bare network error for the run in
+    /// progress: a direct call a browser may have blocked (CORS).
+    blocked_advice: StoredValue<Option<String>>,
 }
 
 impl Default for Runner {
@@ -74,6 +77,7 @@ impl Runner {
             abort: StoredValue::new_local(None),
             listener: StoredValue::new_local(None),
             keeps_jobs: StoredValue::new(false),
+            blocked_advice: StoredValue::new(None),
         }
     }
 
@@ -86,6 +90,12 @@ impl Runner {
     /// network after the provider took the job says to reload.
     pub fn keep_jobs(&self) {
         self.keeps_jobs.set_value(true);
+    }
+
+    /// What the next run says if the provider cannot be reached (see
+    /// [`Settings::blocked_advice`](crate::model::Settings::blocked_advice)).
+    pub fn advise_when_blocked(&self, advice: Option<String>) {
+        let _ = self.blocked_advice.try_set_value(advice);
     }
 
     /// True while a run is in progress (not tracked).
@@ -255,7 +265,15 @@ impl Runner {
                 (Phase::Completed, String::new())
             }
             Err(e) if e.code == ErrorCode::Cancelled => (Phase::Cancelled, String::new()),
-            Err(e) => (Phase::Failed, messages::explain(&e)),
+            Err(e) => {
+                let advice = (e.code == ErrorCode::Network)
+                    .then(|| self.blocked_advice.try_get_value().flatten())
+                    .flatten();
+                (
+                    Phase::Failed,
+                    advice.unwrap_or_else(|| messages::explain(&e)),
+                )
+            }
         };
         let _ = self.run.try_update(|r| r.end(phase, now, message));
     }

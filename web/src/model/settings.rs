@@ -238,6 +238,27 @@ impl Settings {
         }
     }
 
+    /// What to say when a direct call to the provider fails to connect and
+    /// the provider is not known to answer browsers (CORS): the browser may
+    /// have blocked it, and "Through the proxy" is the way round. `None`
+    /// through a proxy, on the mock, or for a provider that answers browsers.
+    pub fn blocked_advice(&self) -> Option<String> {
+        let c = &self.connection;
+        let info = self.info();
+        let direct = !c.proxied() && !c.mock;
+        (direct && info.cors != Cors::Yes).then(|| {
+            let name = info.name;
+            let why = if info.cors == Cors::No {
+                format!("{name} does not answer calls from web pages (CORS)")
+            } else {
+                format!("{name} may not answer calls from web pages (CORS)")
+            };
+            format!(
+                "Could not reach {name}. {why}, so the browser may have blocked this one: tick \"Through the proxy\" to send it through a proxy of yours that adds the key, or check the connection and try again."
+            )
+        })
+    }
+
     /// What a run with `board` sends.
     pub fn input(&self, board: &Board) -> RemixInput {
         let mut input = RemixInput {
@@ -385,5 +406,28 @@ mod tests {
     fn an_unknown_provider_reads_as_the_first() {
         assert_eq!(info_for("nope").id, provider::providers()[0].id);
         assert_eq!(on("fal").accepts().max, 6);
+    }
+
+    #[test]
+    fn a_direct_call_that_may_be_blocked_says_so_and_points_to_the_proxy() {
+        let mut s = on("reve");
+        assert_eq!(s.blocked_advice(), None, "the mock answers browsers");
+        s.connection.set_mock(false);
+        let advice = s.blocked_advice().expect("Reve direct, CORS unknown");
+        assert!(
+            advice.contains("Reve may not answer calls from web pages (CORS)"),
+            "{advice}"
+        );
+        assert!(advice.contains("\"Through the proxy\""), "{advice}");
+        s.provider = "replicate".into();
+        assert!(
+            s.blocked_advice()
+                .is_some_and(|a| a.contains("Replicate does not answer calls from web pages"))
+        );
+        s.provider = "fal".into();
+        assert_eq!(s.blocked_advice(), None, "fal answers browsers");
+        s.provider = "reve".into();
+        s.connection.set_through_proxy(true);
+        assert_eq!(s.blocked_advice(), None, "through the proxy");
     }
 }
