@@ -8,7 +8,7 @@ use reve_remix_core::job::{Job, JobStatus};
 use reve_remix_core::provider::Config;
 
 use super::provider::{HEADERS, check_outcome, input_for};
-use super::{IDS, KEY};
+use super::{KEY, ids};
 
 /// Answers the providers give, so that runs get past the first status
 /// read: the recorded ones and the states each provider reports.
@@ -260,7 +260,7 @@ pub fn driver(data: &[u8]) {
 }
 
 fn run(u: &mut Unstructured<'_>) -> Result<()> {
-    let id = *u.choose(&IDS)?;
+    let id = *u.choose(&ids())?;
     let cfg = Config::new(id, KEY);
     let opts = RunOptions {
         timeout_ms: if u.arbitrary()? {

@@ -5,7 +5,7 @@ use reve_remix_core::job::{Job, RemixResult};
 use reve_remix_core::provider::{self, Config, ImageSource, Provider, RemixInput, Step};
 use reve_remix_core::{ErrorCode, RemixError};
 
-use super::{IDS, KEY};
+use super::{KEY, ids};
 
 /// A real 64×48 PNG from the image fixtures.
 pub const PNG: &[u8] = include_bytes!("../../tests/fixtures/png_rgb_64x48.png");
@@ -128,13 +128,14 @@ fn read_response(b: &mut Bytes<'_>) -> HttpResponse {
     res
 }
 
-/// One answer to one provider: byte 0 picks the provider ([`IDS`]),
+/// One answer to one provider: byte 0 picks the provider ([`ids`]),
 /// byte 1 the request it answers ([`KINDS`]; bit 7 set: the job has no id
 /// yet), then the response as [`read_response`] reads it. The provider
 /// never panics; a `Done` has an image; an error never shows the key.
 pub fn response(data: &[u8]) {
     let mut b = Bytes(data);
-    let id = IDS[usize::from(b.u8()) % IDS.len()];
+    let ids = ids();
+    let id = ids[usize::from(b.u8()) % ids.len()];
     let kind_byte = b.u8();
     let kind = KINDS[usize::from(kind_byte & 0x7F) % KINDS.len()];
     let res = read_response(&mut b);
@@ -158,7 +159,8 @@ pub fn response(data: &[u8]) {
 /// as [`response`].
 pub fn stream(data: &[u8]) {
     let mut b = Bytes(data);
-    let id = IDS[usize::from(b.u8()) % IDS.len()];
+    let ids = ids();
+    let id = ids[usize::from(b.u8()) % ids.len()];
     let (p, mut job, cfg) = submitted(id);
     job.id = "job-1".to_string();
     job.phase = RequestKind::Stream;
