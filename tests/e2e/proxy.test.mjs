@@ -267,3 +267,72 @@ test("the site: \"Through the proxy\" remixes on every provider with no key fiel
   assert.ok(direct.every((d) => d.startsWith("PUT ") && d.includes("/inference-sh/uploads/")), direct.join("\n"));
   assert.deepEqual(problems, []);
 });
+
+test("a 429 whose Retry-After the page cannot read backs off 1, 2, 4 s; through the proxy it is read and waited for", async () => {
+  // mock-429-hidden answers 429 with `Retry-After: 2` but exposes no headers
+  // to pages, as most providers answer browsers; our proxy exposes them.
+  const proxy = await startProxy({ REVE_API_KEY: "mock-429-hidden" });
+  try {
+    const { page, problems } = await openApp(browser, `?mock=${encodeURIComponent(MOCK_URL)}&proxy=${encodeURIComponent(proxy.url)}`);
+    await page.getByRole("button", { name: "Remix", exact: true }).waitFor({ timeout: 15000 });
+    // What the page itself can read of the same answer, each way.
+    const seen = await page.evaluate(async ([mock, via]) => {
+      const direct = await fetch(`${mock}/reve/v1/image/remix`, {
+        method: "POST",
+        headers: { authorization: "Bearer mock-429-hidden", "content-type": "application/json" },
+        body: "{}",
+      });
+      const proxied = await fetch(via, {
+        method: "POST",
+        headers: { "x-remix-target-url": "https://api.reve.com/v1/image/remix", "x-remix-provider": "reve", "content-type": "application/json" },
+        body: "{}",
+      });
+      return [direct.status, direct.headers.get("retry-after"), proxied.status, proxied.headers.get("retry-after")];
+    }, [MOCK_URL, proxy.url]);
+    assert.deepEqual(seen, [429, null, 429, "2"]);
+
+    const submits = [];
+    page.on("request", (r) => {
+      const target = r.headers()["x-remix-target-url"] ?? r.url();
+      if (r.method() === "POST" && target.endsWith("/v1/image/remix")) submits.push({ url: r.url(), at: Date.now() });
+    });
+    await page.getByLabel("Add reference images", { exact: true }).setInputFiles([fixture("png_rgb_64x48.png")]);
+    await page.getByLabel("Prompt", { exact: true }).fill("A poster of <img>0</img>");
+    await page.getByLabel("Provider", { exact: true }).selectOption("reve");
+    const statusText = () => page.getByRole("status").textContent();
+    const waitFailed = () =>
+      page.waitForFunction(() => /Failed/.test(document.querySelector('[role="status"]')?.textContent ?? ""), null, { timeout: 30000 });
+
+    // Direct: no readable Retry-After, so the run waits about 1, 2 and 4 s
+    // (not at once, not never), saying so, then stops with the rate limit.
+    await page.getByLabel("API key", { exact: true }).fill("mock-429-hidden");
+    await page.getByRole("button", { name: "Remix", exact: true }).click();
+    await page.waitForFunction(() => /trying again in \d s/.test(document.querySelector('[role="status"]')?.textContent ?? ""));
+    await waitFailed();
+    const direct = submits.splice(0);
+    assert.equal(direct.length, 4, "one submit and three retries");
+    assert.ok(direct.every((s) => s.url.startsWith(MOCK_URL)));
+    const gaps = direct.slice(1).map((s, i) => s.at - direct[i].at);
+    [1000, 2000, 4000].forEach((base, i) => assert.ok(gaps[i] >= base * 0.85 && gaps[i] < base * 1.1 + 1500, `waits ${gaps}`));
+    let text = await statusText();
+    assert.match(text, /rate limit/i);
+    assert.doesNotMatch(text, /retry after \d/, "no Retry-After was readable");
+
+    // Through the proxy: the page reads the provider's Retry-After: 2.
+    await page.getByRole("checkbox", { name: "Through the proxy" }).check();
+    assert.equal(await page.getByLabel("Proxy URL", { exact: true }).inputValue(), proxy.url);
+    await page.getByRole("button", { name: "Remix", exact: true }).click();
+    await page.waitForFunction(() => /trying again in 2 s/.test(document.querySelector('[role="status"]')?.textContent ?? ""));
+    await waitFailed();
+    const proxied = submits.splice(0);
+    assert.ok(proxied.length >= 2 && proxied.every((s) => s.url.startsWith(proxy.url)), proxied.map((s) => s.url).join("\n"));
+    const waits = proxied.slice(1).map((s, i) => s.at - proxied[i].at);
+    assert.ok(waits.every((ms) => ms >= 1900), `waits ${waits}`);
+    text = await statusText();
+    assert.match(text, /retry after 2 s/);
+    assert.deepEqual(problems.filter((p) => !p.includes("429")), []);
+    await page.close();
+  } finally {
+    proxy.stop();
+  }
+});

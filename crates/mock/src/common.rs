@@ -191,13 +191,16 @@ fn early_fault(
     partial: &str,
 ) -> Option<Response> {
     match scenario {
-        Scenario::RateLimited => {
-            let res = error(ApiError::RateLimited);
-            Some(with_header(
-                res,
+        Scenario::RateLimited | Scenario::RateLimitedUnexposed => {
+            let mut res = with_header(
+                error(ApiError::RateLimited),
                 "retry-after",
                 &config.retry_after_secs.to_string(),
-            ))
+            );
+            if scenario == Scenario::RateLimitedUnexposed {
+                res.extensions_mut().insert(crate::Unexposed);
+            }
+            Some(res)
         }
         Scenario::ServerError => Some(error(ApiError::Server)),
         Scenario::PaymentRequired => Some(error(ApiError::Payment)),

@@ -122,7 +122,9 @@ pub fn router(config: Config) -> Router {
         .nest("/replicate", providers::replicate::routes())
         .with_state(state)
         .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))
-        .layer(cors());
+        .layer(cors())
+        // Outside the CORS layer, so it sees the headers that layer added.
+        .layer(middleware::map_response(withhold_exposure));
     if log {
         app.layer(middleware::from_fn(log_request))
     } else {
@@ -157,6 +159,20 @@ fn cors() -> CorsLayer {
         .expose_headers(expose)
         .allow_private_network(true)
         .max_age(Duration::from_secs(600))
+}
+
+/// Marks an answer whose headers a page must not be able to read
+/// (`mock-429-hidden`), the way providers that list no
+/// `Access-Control-Expose-Headers` answer browsers.
+#[derive(Clone, Copy, Debug)]
+pub struct Unexposed;
+
+async fn withhold_exposure(mut res: Response) -> Response {
+    if res.extensions().get::<Unexposed>().is_some() {
+        res.headers_mut()
+            .remove(header::ACCESS_CONTROL_EXPOSE_HEADERS);
+    }
+    res
 }
 
 /// One line per request: method, path, status, ms, provider, scenario; the

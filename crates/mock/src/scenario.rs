@@ -10,6 +10,10 @@ pub enum Scenario {
     Normal,
     /// `mock-429`: every submit is rate limited (`Retry-After`), in the provider's shape.
     RateLimited,
+    /// `mock-429-hidden`: as `mock-429`, but the answer does not expose its
+    /// headers to a page (no `Access-Control-Expose-Headers`), as most
+    /// providers answer browsers: the page sees the 429 and no `Retry-After`.
+    RateLimitedUnexposed,
     /// `mock-500`: every submit is a server error.
     ServerError,
     /// `mock-401`: the key is refused.
@@ -35,10 +39,14 @@ pub enum Scenario {
 }
 
 /// Every scenario key with a one-line description, for `GET /`.
-pub const SCENARIOS: [(&str, &str); 12] = [
+pub const SCENARIOS: [(&str, &str); 13] = [
     (
         "mock-429",
         "every submit answers 429 with Retry-After: 2, in the provider's error shape (a retry gets 429 again)",
+    ),
+    (
+        "mock-429-hidden",
+        "as mock-429, but without Access-Control-Expose-Headers: a page cannot read the Retry-After",
     ),
     (
         "mock-500",
@@ -92,6 +100,7 @@ impl Scenario {
     pub fn from_key(key: &str) -> Self {
         match key {
             "mock-429" => Self::RateLimited,
+            "mock-429-hidden" => Self::RateLimitedUnexposed,
             "mock-500" => Self::ServerError,
             "mock-401" => Self::Unauthorized,
             "mock-402" => Self::PaymentRequired,
@@ -112,6 +121,7 @@ impl Scenario {
         Some(match self {
             Self::Normal => return None,
             Self::RateLimited => "mock-429",
+            Self::RateLimitedUnexposed => "mock-429-hidden",
             Self::ServerError => "mock-500",
             Self::Unauthorized => "mock-401",
             Self::PaymentRequired => "mock-402",

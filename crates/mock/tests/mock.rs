@@ -290,6 +290,7 @@ async fn index_lists_providers_and_scenarios() {
     assert!(text.contains(&format!("{}/reve", m.base)));
     for key in [
         "mock-429",
+        "mock-429-hidden",
         "mock-500",
         "mock-401",
         "mock-402",
@@ -693,6 +694,26 @@ async fn early_scenarios_in_each_providers_shape() {
             if key == "mock-429" {
                 assert_eq!(res.header("retry-after"), Some("2"), "{p}");
             }
+            assert_error_shape(p, &res);
+        }
+    }
+}
+
+/// `mock-429-hidden` answers as `mock-429` does, but a page cannot read its
+/// `Retry-After`: the CORS answer lists no exposed headers.
+#[tokio::test]
+async fn a_hidden_429_withholds_its_headers_from_pages() {
+    let m = mock().await;
+    for p in ALL {
+        for (key, exposed) in [("mock-429", true), ("mock-429-hidden", false)] {
+            let (path, h, v, body) = valid_submit(p, key);
+            let res = m
+                .post(&path, &[(h, &v), ("origin", "http://127.0.0.1:9")], &body)
+                .await;
+            assert_eq!(res.status, 429, "{p} {key}");
+            assert_eq!(res.header("retry-after"), Some("2"), "{p} {key}");
+            let list = res.header("access-control-expose-headers").unwrap_or("");
+            assert_eq!(list.contains("retry-after"), exposed, "{p} {key}: {list:?}");
             assert_error_shape(p, &res);
         }
     }
