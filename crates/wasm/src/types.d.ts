@@ -1,0 +1,167 @@
+/** What a reference image is, read from its bytes (never from its name). */
+export interface ImageInfo {
+  format: "png" | "jpeg" | "webp" | "avif" | "heif";
+  mime: string;
+  width: number;
+  height: number;
+  bytes: number;
+}
+
+/** Every failure: a JS Error with a stable `code` (see the README). */
+export interface RemixError extends Error {
+  name: "RemixError";
+  code: RemixErrorCode;
+  status?: number;
+  retryable: boolean;
+  provider?: string;
+  requestId?: string;
+  /** Seconds the provider asked to wait before trying again. */
+  retryAfter?: number;
+  /**
+   * Set by `run` when the provider had accepted the job but it could not be
+   * followed to its end (the network went away): the job may still finish,
+   * and may be paid for. Pass it to `status()` later.
+   */
+  job?: Job;
+}
+
+/** What a provider takes: drives forms and checks. */
+export interface ProviderInfo {
+  id: ProviderId;
+  name: string;
+  baseUrl: string;
+  maxImages: number;
+  maxImageBytes: number;
+  formats: ImageInfo["format"][];
+  promptMaxChars: number;
+  aspectRatios: AspectRatio[];
+  imageTransport: "base64" | "data-url" | "url" | "upload";
+  asynchronous: boolean;
+  options: ("aspectRatio" | "version" | "testTimeScaling" | "upscaleFactor" | "removeBackground" | "outputFormat")[];
+  /** Whether browsers may call it directly ("no": use proxyUrl). */
+  cors: "yes" | "no" | "unknown";
+  /** The list price of one remix on this host, or null where none is published. */
+  price: Price | null;
+}
+
+/** A list price, from the provider's public page. */
+export interface Price {
+  usd: number;
+  per: "image";
+  /** Where the figure comes from. */
+  source: string;
+  /** The month it was read there, "YYYY-MM". */
+  checked: string;
+  /** What the provider documents as raising it ("testTimeScaling above 1", upscaling), or "". */
+  raisedBy: string;
+}
+
+/** What the provider reported a run cost, as it reported it. */
+export interface Cost {
+  amount: number;
+  unit: "credits";
+  /** Left on the account after the run, when the provider says. */
+  remaining?: number;
+}
+
+export type ProviderId =
+  | "reve" | "fal" | "inference-sh" | "aimlapi" | "onerouter" | "pixazo" | "pixazo-edit" | "replicate";
+export type AspectRatio = "16:9" | "9:16" | "3:2" | "2:3" | "4:3" | "3:4" | "1:1";
+
+/** What to make. `<img>N</img>` in the prompt refers to `images[N]`. */
+export interface RemixInput {
+  prompt: string;
+  /** Bytes of a local file (Blob/File too in submit/run), or a public https URL. */
+  images: (Uint8Array | ArrayBuffer | Blob | string)[];
+  aspectRatio?: AspectRatio;
+  version?: string;
+  testTimeScaling?: number;
+  upscaleFactor?: number;
+  removeBackground?: boolean;
+  outputFormat?: string;
+}
+
+export interface ClientConfig {
+  provider: ProviderId;
+  /** Kept in memory only; never sent anywhere but the provider. Not needed with proxyUrl. */
+  apiKey?: string;
+  /** Replaces the provider's origin (may carry a path prefix). */
+  baseUrl?: string;
+  /** Send every request here, the real URL in `x-remix-target-url`, without the key. */
+  proxyUrl?: string;
+  /** Overall deadline of run(), in ms (default 300000). */
+  timeoutMs?: number;
+  /** A fetch-compatible function used instead of the global fetch. */
+  fetch?: (input: string, init: RequestInit) => Promise<Response>;
+}
+
+/** A request as it would be sent (buildRequest never sends it). */
+export interface HttpRequest {
+  method: "GET" | "POST" | "PUT";
+  url: string;
+  headers: Record<string, string>;
+  body?: Uint8Array;
+}
+
+export type JobStatus = "queued" | "running" | "completed" | "failed" | "cancelled";
+
+/** A submitted job: pass it to status(), cancel() or keep it to look again later. */
+export interface Job {
+  id: string;
+  provider: ProviderId;
+  status: JobStatus;
+  requestId?: string;
+  statusUrl?: string;
+  resultUrl?: string;
+  cancelUrl?: string;
+  queuePosition?: number;
+  logs?: string[];
+  /** Set when the provider answered at once (synchronous providers). */
+  result?: RemixResult;
+}
+
+export interface JobUpdate {
+  status: JobStatus;
+  queuePosition?: number;
+  logs?: string[];
+  result?: RemixResult;
+  /** The failure, when `status` is "failed" or "cancelled"; with `retryInMs`, the failure about to be retried. */
+  error?: RemixError;
+  /** Set when a request failed in a way worth retrying (429 with its Retry-After, 502–504, a dropped status read): it is sent again after this many ms. */
+  retryInMs?: number;
+}
+
+export interface RemixResult {
+  images: { url?: string; dataUrl?: string; mime?: string }[];
+  jobId?: string;
+  provider: ProviderId;
+  creditsUsed?: number;
+  /** What the provider reported this run cost (Reve, AI/ML API). */
+  cost?: Cost;
+}
+
+/** One provider's outcome in `runAll`, in the order of the configs. */
+export type RunAllEntry =
+  | { provider: ProviderId; ok: true; result: RemixResult; ms: number }
+  | { provider: ProviderId; ok: false; error: RemixError; ms: number };
+
+export interface RunAllOptions {
+  /** Cancels every run (each provider is asked to cancel where it can). */
+  signal?: AbortSignal;
+  onUpdate?: (provider: ProviderId, update: JobUpdate) => void;
+  timeoutMs?: number;
+}
+
+export interface RunOptions {
+  signal?: AbortSignal;
+  onUpdate?: (update: JobUpdate) => void;
+  timeoutMs?: number;
+}
+
+export type RemixErrorCode =
+  | "unknown_provider" | "missing_api_key" | "empty_prompt" | "prompt_too_long" | "no_images"
+  | "too_many_images" | "empty_image" | "unsupported_format" | "truncated_image" | "corrupt_image"
+  | "image_too_large" | "image_dimensions" | "unknown_reference" | "invalid_option"
+  | "unauthorized" | "insufficient_credits" | "rate_limited" | "content_violation"
+  | "provider_rejected" | "provider_error" | "malformed_response" | "job_failed" | "network"
+  | "timeout" | "cancelled";
