@@ -57,7 +57,18 @@ pub const PRICES: &[(&str, Price)] = &[
         Price {
             usd: 0.06,
             per: "image",
-            source: "pixazo.ai/models/reve-image (a failed request is not charged)",
+            source: "pixazo.ai/models/reve-image, Image Editing - Remix (a failed request is not charged)",
+            checked: "2026-05",
+            raised_by: "",
+            upscaled_usd: None,
+        },
+    ),
+    (
+        "pixazo-edit",
+        Price {
+            usd: 0.06,
+            per: "image",
+            source: "pixazo.ai/models/reve-image, Image Editing (a failed request is not charged)",
             checked: "2026-05",
             raised_by: "",
             upscaled_usd: None,
@@ -119,6 +130,8 @@ mod tests {
         assert!(estimate(&reve::INFO, &input).is_some_and(|e| e.at_least));
         let pixazo = estimate(&pixazo::INFO, &input).expect("Pixazo publishes a price");
         assert_eq!((pixazo.usd, pixazo.at_least), (0.06, false));
+        let edit = estimate(&pixazo::EDIT_INFO, &input).expect("and one for its edit");
+        assert_eq!((edit.usd, edit.at_least), (0.06, false));
     }
 
     #[test]

@@ -153,7 +153,7 @@ fn cost(v: &Value, res: &HttpResponse) -> Option<Cost> {
         v.get(key)
             .and_then(Value::as_f64)
             // The JSON reader's number parser: `str::parse::<f64>` would
-            // add its own (~17 KB gzipped) to the package.
+            // add its own (+12.5 KB gzipped, measured) to the package.
             .or_else(|| {
                 res.header(header)
                     .and_then(|h| crate::json::parse(h.trim().as_bytes()).ok())
