@@ -1,6 +1,8 @@
-//! `cargo xtask fuzz [--seconds N]`: every cargo-fuzz target, N seconds
-//! each (default 60), over its committed seeds, then a table of executions
-//! and coverage per target from libFuzzer's final stats.
+//! `cargo xtask fuzz [--seconds N] [--runs N]`: every cargo-fuzz target, N
+//! seconds each (default 60) or until N executions (`--runs 1000000` is the
+//! million the project asks of every target, however long each takes), over
+//! its committed seeds, then a table of executions and coverage per target
+//! from libFuzzer's final stats.
 //!
 //! The nightly toolchain comes with the machine image; cargo-fuzz is
 //! installed here on demand (`cargo install cargo-fuzz`, as TOOLCHAIN.md
@@ -34,27 +36,41 @@ const CRATES: [(&str, &[&str]); 2] = [
     ("crates/proxy", &["rules"]),
 ];
 
-const USAGE: &str = "usage: cargo xtask fuzz [--seconds N] [TARGET...]";
+const USAGE: &str = "usage: cargo xtask fuzz [--seconds N] [--runs N] [TARGET...]";
+
+/// When a run stops: after so many seconds, or so many executions, or
+/// whichever comes first.
+#[derive(Clone, Copy)]
+struct Limit {
+    seconds: Option<u64>,
+    runs: Option<u64>,
+}
 
 pub fn run(args: &[String]) -> Result {
-    let mut seconds = 60u64;
+    let mut limit = Limit {
+        seconds: None,
+        runs: None,
+    };
     let mut only = Vec::new();
     let mut it = args.iter();
+    let positive = |flag: &str, v: Option<&String>| {
+        v.and_then(|s| s.parse::<u64>().ok())
+            .filter(|&n| n > 0)
+            .ok_or_else(|| format!("{flag} takes a positive number\n{USAGE}"))
+    };
     while let Some(a) = it.next() {
         match a.as_str() {
-            "--seconds" => {
-                seconds = it
-                    .next()
-                    .and_then(|s| s.parse().ok())
-                    .filter(|&s| s > 0)
-                    .ok_or_else(|| format!("--seconds takes a positive number\n{USAGE}"))?;
-            }
+            "--seconds" => limit.seconds = Some(positive(a, it.next())?),
+            "--runs" => limit.runs = Some(positive(a, it.next())?),
             "-h" | "--help" => {
                 println!("{USAGE}");
                 return Ok(());
             }
             name => only.push(name.to_string()),
         }
+    }
+    if limit.seconds.is_none() && limit.runs.is_none() {
+        limit.seconds = Some(60);
     }
     cargo_fuzz()?;
     let mut rows = Vec::new();
@@ -63,7 +79,7 @@ pub fn run(args: &[String]) -> Result {
             .iter()
             .filter(|t| only.is_empty() || only.iter().any(|o| o == *t))
         {
-            rows.push((*target, fuzz(dir, target, seconds)?));
+            rows.push((*target, fuzz(dir, target, limit)?));
         }
     }
     println!(
@@ -119,13 +135,21 @@ fn parse_stats(log: &str) -> Stats {
     s
 }
 
-fn fuzz(dir: &str, target: &str, seconds: u64) -> Result<Stats> {
+fn fuzz(dir: &str, target: &str, limit: Limit) -> Result<Stats> {
     let crate_dir = root().join(dir);
     let corpus = Path::new("fuzz/corpus").join(target);
     let seeds = Path::new("fuzz/seeds").join(target);
     std::fs::create_dir_all(crate_dir.join(&corpus))
         .map_err(|e| format!("{}: {e}", corpus.display()))?;
-    crate::say!("==> fuzz {target} ({dir}), {seconds} s");
+    let until = match limit {
+        Limit {
+            seconds: Some(s),
+            runs: Some(n),
+        } => format!("{n} executions or {s} s"),
+        Limit { runs: Some(n), .. } => format!("{n} executions"),
+        Limit { seconds, .. } => format!("{} s", seconds.unwrap_or(0)),
+    };
+    crate::say!("==> fuzz {target} ({dir}), {until}");
     let out = cmd("cargo")
         .current_dir(&crate_dir)
         // The fuzz crates build in their own target directories, with
@@ -136,7 +160,10 @@ fn fuzz(dir: &str, target: &str, seconds: u64) -> Result<Stats> {
         .arg(&seeds)
         .args([
             "--".to_string(),
-            format!("-max_total_time={seconds}"),
+            // 0: no time limit (libFuzzer's own default).
+            format!("-max_total_time={}", limit.seconds.unwrap_or(0)),
+            // -1: no limit on executions.
+            format!("-runs={}", limit.runs.map_or(-1, |n| n as i64)),
             "-print_final_stats=1".to_string(),
             // The driver keeps a run's state small; more is a leak.
             "-rss_limit_mb=2048".to_string(),

@@ -29,7 +29,7 @@ usage: cargo xtask <command>
   build     the static site in dist/ (trunk build --release)
   package   the npm package in target/pkg/
   bench     sizes and timings, with their budgets
-  fuzz      every cargo-fuzz target for --seconds N each (default 60), on nightly;
+  fuzz      every cargo-fuzz target for --seconds N (default 60) or --runs N each, on nightly;
             installs cargo-fuzz if missing; prints executions and coverage";
 
 fn main() -> ExitCode {
