@@ -9,6 +9,7 @@
 //! (quota, private mode, no IndexedDB) are ignored: the app keeps working
 //! from memory.
 
+use std::collections::BTreeMap;
 use std::rc::Rc;
 
 use leptos::prelude::*;
@@ -36,7 +37,10 @@ const JOB: &str = "reve-remix.job";
 /// `value` as JSON text: serde through the browser's own JSON (serde_json
 /// adds 7.2 KB gzipped to the app for the same text, measured).
 fn to_json<T: Serialize>(value: &T) -> Option<String> {
-    let js = serde_wasm_bindgen::to_value(value).ok()?;
+    // Maps as plain objects (the default is a JS `Map`, which JSON drops).
+    let js = value
+        .serialize(&serde_wasm_bindgen::Serializer::json_compatible())
+        .ok()?;
     js_sys::JSON::stringify(&js).ok()?.as_string()
 }
 
@@ -145,14 +149,30 @@ pub fn restore(store: Store) {
     if let Some(text) = get(session(), OPTIONS) {
         restore_options(store, &text);
     }
-    if let Some(key) = get(local(), KEY) {
+    if let Some(keys) = get(local(), KEY).as_deref().and_then(keys_from) {
         settings.connection.update(|c| {
-            c.api_key = key;
+            c.keys = keys;
             c.remember_key = true;
         });
-    } else if let Some(key) = get(session(), KEY) {
-        settings.connection.update(|c| c.api_key = key);
+    } else if let Some(keys) = get(session(), KEY).as_deref().and_then(keys_from) {
+        settings.connection.update(|c| c.keys = keys);
     }
+}
+
+/// The keys as kept: `{"<provider id>": "<key>", …}` (anything else, such
+/// as an older version's bare key, is not read).
+fn keys_from(text: &str) -> Option<BTreeMap<String, String>> {
+    let value = parse_json(text)?;
+    let object: &js_sys::Object = value.dyn_ref()?;
+    let keys: BTreeMap<String, String> = js_sys::Object::entries(object)
+        .iter()
+        .filter_map(|entry| {
+            let pair = js_sys::Array::from(&entry);
+            Some((pair.get(0).as_string()?, pair.get(1).as_string()?))
+        })
+        .filter(|(_, key)| !key.is_empty())
+        .collect();
+    (!keys.is_empty()).then_some(keys)
 }
 
 fn restore_options(store: Store, text: &str) {
@@ -192,8 +212,9 @@ pub fn keep(store: Store) {
         };
         let text = to_json(&kept).unwrap_or_default();
         set(session(), OPTIONS, &text);
-        let key = c.api_key;
-        if key.is_empty() {
+        let keys = c.keys;
+        let key = to_json(&keys).unwrap_or_default();
+        if keys.is_empty() {
             forget_key();
         } else if c.remember_key {
             set(local(), KEY, &key);

@@ -75,10 +75,22 @@ impl BoardHandle {
         let value = value.unwrap_or_default();
         let trimmed = value.trim().to_string();
         match name {
-            "provider" => settings.provider.set(trimmed),
+            // The widget runs on one provider: its key follows it.
+            "provider" => {
+                let from = settings.provider.get_untracked();
+                settings.connection.update(|c| {
+                    if let Some(key) = c.keys.remove(&from) {
+                        c.keys.insert(trimmed.clone(), key);
+                    }
+                });
+                settings.provider.set(trimmed);
+            }
             "base-url" => settings.connection.update(|c| c.base_url = trimmed),
             "proxy-url" => settings.connection.update(|c| c.proxy_url = trimmed),
-            "api-key" => settings.connection.update(|c| c.api_key = trimmed),
+            "api-key" => {
+                let id = settings.provider.get_untracked();
+                settings.connection.update(|c| c.set_key(&id, trimmed));
+            }
             "prompt" => board.update(|b| b.edit_prompt(value)),
             "max-images" => settings.max_images.set(trimmed.parse().ok()),
             "aspect-ratio" => settings.options.update(|o| o.aspect_ratio = trimmed),

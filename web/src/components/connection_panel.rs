@@ -86,8 +86,14 @@ pub fn ConnectionPanel(
                         spellcheck="false"
                         aria-describedby="key-hint key-problem"
                         placeholder=text(move || if mock() { "mock".to_string() } else { String::new() })
-                        prop:value=field(|c| &c.api_key)
-                        on:input=on_value(move |v| connection.update(|c| c.api_key = v))
+                        prop:value=text(move || {
+                            let id = provider.get().id;
+                            connection.with(|c| c.typed_key(id).to_string())
+                        })
+                        on:input=on_value(move |v| {
+                            let id = provider.get_untracked().id;
+                            connection.update(|c| c.set_key(id, v));
+                        })
                     />
                     <button
                         type="button"

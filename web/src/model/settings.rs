@@ -5,9 +5,11 @@
 //! out of the input, so switching providers never turns a stale choice
 //! into an error.
 
+use std::collections::BTreeMap;
+
 use reve_remix_core::http::Secret;
 use reve_remix_core::provider::{self, Config, Cors, ProviderInfo, RemixInput, RemixOption};
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 
 use super::{Accepts, Board};
 
@@ -31,8 +33,7 @@ pub fn info_for(id: &str) -> &'static ProviderInfo {
 }
 
 /// The options beyond prompt and images, as the form holds them ("" = not set).
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(default)]
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
 pub struct Options {
     /// `16:9`, … or "" for the provider's default.
     pub aspect_ratio: String,
@@ -91,8 +92,10 @@ pub struct Connection {
     pub mock: bool,
     /// The mock's origin (`?mock=` or [`DEFAULT_MOCK_ORIGIN`]).
     pub mock_origin: String,
-    /// The API key as typed (memory and this session only, unless remembered).
-    pub api_key: String,
+    /// The API keys as typed, by provider id (memory and this session
+    /// only, unless remembered): each goes to its own provider alone, so a
+    /// comparison can run on several with a key each.
+    pub keys: BTreeMap<String, String>,
     /// Keep the key in this browser's localStorage.
     pub remember_key: bool,
     /// Replaces the provider's origin when not empty.
@@ -109,7 +112,7 @@ impl Default for Connection {
         Self {
             mock: true,
             mock_origin: DEFAULT_MOCK_ORIGIN.to_string(),
-            api_key: String::new(),
+            keys: BTreeMap::new(),
             remember_key: false,
             base_url: String::new(),
             proxy_url: String::new(),
@@ -139,9 +142,24 @@ impl Connection {
         }
     }
 
-    /// The key a run sends: the field, or [`MOCK_KEY`] in mock mode.
-    pub fn key(&self) -> Option<String> {
-        let key = self.api_key.trim();
+    /// The key typed for provider `id` ("" when none).
+    pub fn typed_key(&self, id: &str) -> &str {
+        self.keys.get(id).map_or("", String::as_str)
+    }
+
+    /// Type `key` for provider `id` ("" forgets it).
+    pub fn set_key(&mut self, id: &str, key: String) {
+        if key.is_empty() {
+            self.keys.remove(id);
+        } else {
+            self.keys.insert(id.to_string(), key);
+        }
+    }
+
+    /// The key a run on provider `id` sends: the one typed for it, or
+    /// [`MOCK_KEY`] in mock mode.
+    pub fn key_for(&self, id: &str) -> Option<String> {
+        let key = self.typed_key(id).trim();
         if !key.is_empty() {
             Some(key.to_string())
         } else if self.mock {
@@ -183,9 +201,9 @@ impl Connection {
         }
     }
 
-    /// "Forget": no key, and none remembered.
+    /// "Forget": no key for any provider, and none remembered.
     pub fn forget_key(&mut self) {
-        self.api_key.clear();
+        self.keys.clear();
         self.remember_key = false;
     }
 }
@@ -232,7 +250,10 @@ impl Settings {
         let proxy_url = Some(c.proxy_url.trim().to_string()).filter(|p| !p.is_empty());
         Config {
             provider: self.provider.clone(),
-            api_key: c.key().filter(|_| proxy_url.is_none()).map(Secret::new),
+            api_key: c
+                .key_for(&self.provider)
+                .filter(|_| proxy_url.is_none())
+                .map(Secret::new),
             base_url: Some(c.base_url(self.info())),
             proxy_url,
         }
@@ -298,12 +319,12 @@ mod tests {
     fn a_typed_base_url_and_key_win_and_a_real_provider_needs_a_key() {
         let mut s = on("reve");
         s.connection.set_mock(false);
-        assert_eq!(s.connection.key(), None);
+        assert_eq!(s.connection.key_for("reve"), None);
         assert_eq!(
             s.config().base_url.as_deref(),
             Some(provider::reve::INFO.base_url)
         );
-        s.connection.api_key = "  sk-1 ".into();
+        s.connection.set_key("reve", "  sk-1 ".into());
         s.connection.base_url = " https://eu.example.com/reve ".into();
         let cfg = s.config();
         assert_eq!(
@@ -314,9 +335,25 @@ mod tests {
     }
 
     #[test]
+    fn each_provider_is_sent_its_own_key_and_no_other() {
+        let mut s = on("reve");
+        s.connection.set_mock(false);
+        s.connection.set_key("reve", "reve-key".into());
+        s.connection.set_key("fal", "fal-key".into());
+        let key = |s: &Settings| s.config().api_key.map(|k| k.expose().to_string());
+        assert_eq!(key(&s).as_deref(), Some("reve-key"));
+        s.provider = "fal".into();
+        assert_eq!(key(&s).as_deref(), Some("fal-key"));
+        s.provider = "replicate".into();
+        assert_eq!(key(&s), None, "no key typed for Replicate");
+        s.connection.set_key("fal", String::new());
+        assert_eq!(s.connection.typed_key("fal"), "");
+    }
+
+    #[test]
     fn through_the_proxy_no_key_is_sent_and_the_mock_is_left() {
         let mut s = on("replicate");
-        s.connection.api_key = "sk-1".into();
+        s.connection.set_key("replicate", "sk-1".into());
         s.connection.set_through_proxy(true);
         assert!(!s.connection.mock);
         let cfg = s.config();
@@ -347,12 +384,13 @@ mod tests {
     #[test]
     fn forget_drops_the_key_and_the_wish_to_remember_it() {
         let mut c = Connection {
-            api_key: "sk-1".into(),
             remember_key: true,
             ..Connection::default()
         };
+        c.set_key("reve", "sk-1".into());
+        c.set_key("fal", "fal-1".into());
         c.forget_key();
-        assert!(c.api_key.is_empty() && !c.remember_key);
+        assert!(c.keys.is_empty() && !c.remember_key);
     }
 
     #[test]
