@@ -6,16 +6,17 @@
 use leptos::html::Textarea;
 use leptos::prelude::*;
 use reve_remix_core::job::Job;
-use reve_remix_core::provider::ProviderInfo;
+use reve_remix_core::provider::{self, ProviderInfo};
 
 use crate::browser::blob;
-use crate::components::dyn_view::{Dyn, Handler, handler, on_drag, read, text};
+use crate::components::dyn_view::{Dyn, Handler, flag, handler, on_drag, read, text};
 use crate::components::{
-    BoardPanel, ConnectionPanel, OptionsPanel, PromptEditor, ProviderPicker, ResultView, RunPanel,
+    BoardPanel, CompareCard, ComparePicker, ConnectionPanel, OptionsPanel, PromptEditor,
+    ProviderPicker, ResultView, RunPanel,
 };
-use crate::model::cost;
 use crate::model::settings::info_for;
 use crate::model::{Accepts, Board, Connection, Finished, NamedFile, Options, Problems, Settings};
+use crate::model::{Compare, Lane, compare, cost};
 use crate::persist;
 use crate::runner::Runner;
 
@@ -30,6 +31,8 @@ pub struct SettingsSignals {
     pub connection: RwSignal<Connection>,
     /// A lower cap on the board than the provider's (the widget's `max-images`).
     pub max_images: RwSignal<Option<usize>>,
+    /// The providers ticked under "Compare providers".
+    pub compare: RwSignal<Compare>,
 }
 
 impl SettingsSignals {
@@ -39,6 +42,7 @@ impl SettingsSignals {
             options: RwSignal::new(settings.options),
             connection: RwSignal::new(settings.connection),
             max_images: RwSignal::new(settings.max_images),
+            compare: RwSignal::new(Compare::default()),
         }
     }
 
@@ -67,6 +71,8 @@ pub struct Store {
     pub settings: SettingsSignals,
     /// The run, the results, and the handles that steer a run.
     pub runner: Runner,
+    /// A comparison's runs: one runner per provider, by id.
+    pub lanes: StoredValue<Vec<(&'static str, Runner)>>,
 }
 
 impl Store {
@@ -79,15 +85,66 @@ impl Store {
                 ..Settings::default()
             }),
             runner: Runner::new(),
+            lanes: StoredValue::new(
+                provider::providers()
+                    .iter()
+                    .map(|p| (p.id, Runner::new()))
+                    .collect(),
+            ),
         }
     }
 
-    /// Start a run with what the page holds now (ignored while one is running).
+    /// The runner of provider `id`'s card in a comparison.
+    pub fn lane(&self, id: &str) -> Option<Runner> {
+        self.lanes
+            .try_with_value(|l| l.iter().find(|(p, _)| *p == id).map(|(_, r)| *r))
+            .flatten()
+    }
+
+    /// True while a comparison's run is in progress on any provider (not tracked).
+    pub fn comparing(&self) -> bool {
+        self.lanes
+            .try_with_value(|l| l.iter().any(|(_, r)| r.running()))
+            .unwrap_or(false)
+    }
+
+    /// Start a run with what the page holds now (ignored while one is
+    /// running): with two or more providers ticked, one on each that can
+    /// take the input (the others' cards say why not).
     pub fn remix(&self) {
         let settings = self.settings.get_untracked();
-        let input = self.board.with_untracked(|b| settings.input(b));
-        self.runner.advise_when_blocked(settings.blocked_advice());
-        self.runner.start(input, settings.config());
+        let compare = self.settings.compare.get_untracked();
+        if !compare.active() {
+            let input = self.board.with_untracked(|b| settings.input(b));
+            self.runner.advise_when_blocked(settings.blocked_advice());
+            self.runner.start(input, settings.config());
+            return;
+        }
+        if self.comparing() {
+            return;
+        }
+        let lanes = self
+            .board
+            .with_untracked(|b| compare::lanes(&compare, &settings, b));
+        for lane in lanes.iter().filter(|l| l.problem.is_none()) {
+            let on = settings.for_provider(lane.info.id);
+            if let Some(runner) = self.lane(lane.info.id) {
+                let input = self.board.with_untracked(|b| on.input(b));
+                runner.advise_when_blocked(on.blocked_advice());
+                runner.start(input, on.config());
+            }
+        }
+    }
+
+    /// Follow again a comparison's job submitted before the page reloaded,
+    /// on its provider's card.
+    pub fn resume_lane(&self, job: Job, started_ms: f64, prompt: String) {
+        let Some(runner) = self.lane(job.provider) else {
+            return;
+        };
+        let on = self.settings.get_untracked().for_provider(job.provider);
+        runner.advise_when_blocked(on.blocked_advice());
+        runner.resume(job, on.config(), started_ms, prompt);
     }
 
     /// Follow again a job submitted before the page reloaded (see
@@ -150,6 +207,11 @@ struct Wiring {
     provider: Signal<&'static ProviderInfo>,
     /// What stands between the input and a run, by control.
     problems: Memo<Problems>,
+    /// A comparison's providers and what each can make of the input
+    /// (empty unless two or more are ticked).
+    lanes: Memo<Vec<Lane>>,
+    /// True while a comparison runs on any provider.
+    comparing: Memo<bool>,
     /// The "Prompt" textarea.
     area: NodeRef<Textarea>,
     /// Write `<img>N</img>` at the prompt's cursor.
@@ -170,7 +232,27 @@ impl Wiring {
             board,
             settings,
             runner,
+            lanes: runners,
         } = store;
+        // With no comparison ticked, the one tick follows the picker.
+        Effect::new(move |_| {
+            let picked = settings.provider.get();
+            settings.compare.update(|c| c.follow(&picked));
+        });
+        let lanes = Memo::new(move |_| {
+            let compare = settings.compare.get();
+            if !compare.active() {
+                return Vec::new();
+            }
+            let settings = settings.get();
+            board.with(|b| compare::lanes(&compare, &settings, b))
+        });
+        let comparing = Memo::new(move |_| {
+            runners.with_value(|l| {
+                l.iter()
+                    .any(|(_, r)| r.run.with(|run| run.phase == crate::model::Phase::Running))
+            })
+        });
         let provider = Signal::derive(move || settings.provider.with(|id| info_for(id)));
         let problems = Memo::new(move |_| {
             let settings = settings.get();
@@ -194,6 +276,8 @@ impl Wiring {
         Self {
             provider,
             problems,
+            lanes,
+            comparing,
             area,
             on_insert,
             on_remix: handler(move |()| store.remix()),
@@ -222,16 +306,33 @@ impl Wiring {
         text(move || problems.with(|p| which(p).clone().unwrap_or_default()))
     }
 
-    /// Why "Remix" cannot run ("" when it can).
+    /// Why "Remix" cannot run ("" when it can): in a comparison, only
+    /// when no ticked provider can take the input.
     fn blocked(&self) -> Dyn<String> {
-        let problems = self.problems;
-        text(move || problems.with(|p| p.first().unwrap_or_default().to_string()))
+        let (problems, lanes, comparing) = (self.problems, self.lanes, self.comparing);
+        text(move || {
+            if comparing.get() {
+                return "A comparison is running.".to_string();
+            }
+            lanes.with(|l| {
+                if l.is_empty() {
+                    problems.with(|p| p.first().unwrap_or_default().to_string())
+                } else {
+                    compare::blocked(l)
+                }
+            })
+        })
     }
 
-    /// What a run with the page's input would cost on the chosen provider.
+    /// What a run with the page's input would cost on the chosen provider,
+    /// or on every ticked one.
     fn estimate(&self, store: Store) -> Dyn<String> {
-        let provider = self.provider;
+        let (provider, lanes) = (self.provider, self.lanes);
         text(move || {
+            if let Some(total) = lanes.with(|l| (!l.is_empty()).then(|| compare::estimate_text(l)))
+            {
+                return total;
+            }
             let settings = store.settings.get();
             let input = store.board.with(|b| settings.input(b));
             cost::estimate_text(provider.get(), &input)
@@ -245,6 +346,59 @@ impl Wiring {
     }
 }
 
+/// A comparison's cards, one per ticked provider, side by side (hidden
+/// unless two or more are ticked).
+fn comparison(store: Store, w: &Wiring) -> impl IntoView + use<> {
+    let (lanes, on_use) = (w.lanes, w.on_use.clone());
+    let compare = store.settings.compare;
+    let cards = move || {
+        let ids = compare.with(|c| {
+            if c.active() {
+                c.ticked().to_vec()
+            } else {
+                Vec::new()
+            }
+        });
+        ids.into_iter()
+            .filter_map(|id| Some((id, store.lane(id)?)))
+            .map(|(id, runner)| {
+                let lane = move |f: fn(&Lane) -> String| {
+                    text(move || {
+                        lanes.with(|l| {
+                            l.iter()
+                                .find(|l| l.info.id == id)
+                                .map(f)
+                                .unwrap_or_default()
+                        })
+                    })
+                };
+                view! {
+                    <CompareCard
+                        info=info_for(id)
+                        problem=lane(|l| l.problem.clone().unwrap_or_default())
+                        estimate=lane(cost::lane_text)
+                        run=runner.run.read_only()
+                        now=runner.now
+                        results=runner.results
+                        on_cancel=handler(move |()| runner.cancel())
+                        on_use=on_use.clone()
+                    />
+                }
+            })
+            .collect_view()
+    };
+    view! {
+        <section
+            class="panel comparison"
+            aria-labelledby="comparison-title"
+            hidden=flag(move || compare.with(|c| !c.active()))
+        >
+            <h2 id="comparison-title">"Comparison"</h2>
+            <div class="cards">{cards}</div>
+        </section>
+    }
+}
+
 /// The whole site: the board, the prompt, the provider and its options, the
 /// connection, the run and the result, laid out as one page.
 fn site(store: Store) -> impl IntoView {
@@ -253,6 +407,7 @@ fn site(store: Store) -> impl IntoView {
         board,
         settings,
         runner,
+        ..
     } = store;
     view! {
         // A file dropped beside the board must not replace the page.
@@ -283,6 +438,7 @@ fn site(store: Store) -> impl IntoView {
                 />
                 <aside class="panel settings" aria-label="Provider and options">
                     <ProviderPicker provider=settings.provider />
+                    <ComparePicker compare=settings.compare />
                     <OptionsPanel
                         provider=w.provider
                         options=settings.options
@@ -302,6 +458,7 @@ fn site(store: Store) -> impl IntoView {
                     on_remix=w.on_remix.clone()
                     on_cancel=w.on_cancel.clone()
                 />
+                {comparison(store, &w)}
                 <ResultView results=runner.results on_use=w.on_use.clone() />
             </div>
         </main>
@@ -317,6 +474,7 @@ pub fn embed(store: Store) -> impl IntoView {
         board,
         settings,
         runner,
+        ..
     } = store;
     view! {
         <div

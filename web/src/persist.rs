@@ -9,7 +9,6 @@
 //! (quota, private mode, no IndexedDB) are ignored: the app keeps working
 //! from memory.
 
-use std::collections::BTreeMap;
 use std::rc::Rc;
 
 use leptos::prelude::*;
@@ -22,8 +21,8 @@ use wasm_bindgen::{JsCast, JsValue};
 
 use crate::app::Store;
 use crate::browser::{blob, idb, page};
-use crate::model::{Finished, ImageUrl, Options, Phase, RefImage, Results, Run, Source};
-use crate::runner::{RunEvent, RunListener};
+use crate::model::{Compare, Finished, ImageUrl, Options, Phase, RefImage, Results, Run, Source};
+use crate::runner::{RunEvent, RunListener, Runner};
 
 const PROMPT: &str = "reve-remix.prompt";
 const OPTIONS: &str = "reve-remix.options";
@@ -37,10 +36,7 @@ const JOB: &str = "reve-remix.job";
 /// `value` as JSON text: serde through the browser's own JSON (serde_json
 /// adds 7.2 KB gzipped to the app for the same text, measured).
 fn to_json<T: Serialize>(value: &T) -> Option<String> {
-    // Maps as plain objects (the default is a JS `Map`, which JSON drops).
-    let js = value
-        .serialize(&serde_wasm_bindgen::Serializer::json_compatible())
-        .ok()?;
+    let js = serde_wasm_bindgen::to_value(value).ok()?;
     js_sys::JSON::stringify(&js).ok()?.as_string()
 }
 
@@ -64,6 +60,8 @@ struct StoredSettings {
     base_url: String,
     proxy_url: String,
     options: Options,
+    /// The providers ticked under "Compare providers".
+    compare: Vec<String>,
 }
 
 impl StoredSettings {
@@ -83,6 +81,10 @@ impl StoredSettings {
                 remove_background: field(&o, "remove_background").as_bool().unwrap_or_default(),
                 output_format: string_field(&o, "output_format"),
             },
+            compare: js_sys::Array::from(&field(&v, "compare"))
+                .iter()
+                .filter_map(|id| id.as_string())
+                .collect(),
         })
     }
 }
@@ -161,10 +163,10 @@ pub fn restore(store: Store) {
 
 /// The keys as kept: `{"<provider id>": "<key>", …}` (anything else, such
 /// as an older version's bare key, is not read).
-fn keys_from(text: &str) -> Option<BTreeMap<String, String>> {
+fn keys_from(text: &str) -> Option<Vec<(String, String)>> {
     let value = parse_json(text)?;
     let object: &js_sys::Object = value.dyn_ref()?;
-    let keys: BTreeMap<String, String> = js_sys::Object::entries(object)
+    let keys: Vec<(String, String)> = js_sys::Object::entries(object)
         .iter()
         .filter_map(|entry| {
             let pair = js_sys::Array::from(&entry);
@@ -173,6 +175,18 @@ fn keys_from(text: &str) -> Option<BTreeMap<String, String>> {
         .filter(|(_, key)| !key.is_empty())
         .collect();
     (!keys.is_empty()).then_some(keys)
+}
+
+/// The keys as [`keys_from`] reads them.
+fn keys_json(keys: &[(String, String)]) -> String {
+    let object = js_sys::Object::new();
+    for (id, key) in keys {
+        set_field(&object, id, &JsValue::from_str(key));
+    }
+    js_sys::JSON::stringify(&object)
+        .ok()
+        .and_then(|s| s.as_string())
+        .unwrap_or_default()
 }
 
 fn restore_options(store: Store, text: &str) {
@@ -190,6 +204,11 @@ fn restore_options(store: Store, text: &str) {
         c.proxy_url = kept.proxy_url;
     });
     settings.options.set(kept.options);
+    if !kept.compare.is_empty() {
+        settings
+            .compare
+            .set(Compare::of(kept.compare.iter().map(String::as_str)));
+    }
 }
 
 /// Keep storage in step with `store` from now on; first bring the board and
@@ -209,11 +228,14 @@ pub fn keep(store: Store) {
             base_url: c.base_url.clone(),
             proxy_url: c.proxy_url.clone(),
             options: o,
+            compare: settings
+                .compare
+                .with(|c| c.ticked().iter().map(|id| id.to_string()).collect()),
         };
         let text = to_json(&kept).unwrap_or_default();
         set(session(), OPTIONS, &text);
         let keys = c.keys;
-        let key = to_json(&keys).unwrap_or_default();
+        let key = keys_json(&keys);
         if keys.is_empty() {
             forget_key();
         } else if c.remember_key {
@@ -243,7 +265,15 @@ pub fn keep(store: Store) {
             let records = js_sys::Array::from(&value);
             records.iter().filter_map(|v| finished_from(&v)).collect()
         });
-        restore_results(store, shown, earlier);
+        restore_results(store.runner, shown, earlier);
+        for (provider, runner) in store.lanes.with_value(Clone::clone) {
+            let shown = idb::get(&db, &format!("{id}.lane.{provider}"))
+                .await
+                .and_then(|v| finished_from(&v));
+            if shown.is_some() {
+                restore_results(runner, shown, None);
+            }
+        }
         let Some(owner) = owner else { return };
         owner.with(|| {
             let images_db = db.clone();
@@ -254,6 +284,17 @@ pub fn keep(store: Store) {
                     idb::put(&images_db, &images_key, &value);
                 }
             });
+            for (provider, runner) in store.lanes.with_value(Clone::clone) {
+                let lane_db = db.clone();
+                let key = format!("{id}.lane.{provider}");
+                Effect::new(move |_| {
+                    match runner.results.try_with(|r| r.shown().map(result_value)) {
+                        Some(Some(value)) => idb::put(&lane_db, &key, &value),
+                        Some(None) => idb::delete(&lane_db, &key),
+                        None => {}
+                    }
+                });
+            }
             let result_db = db.clone();
             Effect::new(
                 move |_| match results.try_with(|r| r.shown().map(result_value)) {
@@ -277,10 +318,33 @@ pub fn keep(store: Store) {
     });
 }
 
-/// Keep the job of a run from the moment the provider accepts it until it
-/// ends, and resume the one a reload interrupted.
+/// Keep the job of each run (the single one's, and each provider's in a
+/// comparison) from the moment the provider accepts it until it ends, and
+/// resume the ones a reload interrupted: each is followed again on its own
+/// card, never submitted twice.
 fn keep_jobs(store: Store) {
-    let run = store.runner.run;
+    keep_job_of(
+        store.runner,
+        JOB.to_string(),
+        move |job, started, prompt| {
+            store.resume(job, started, prompt);
+        },
+    );
+    for (provider, runner) in store.lanes.with_value(Clone::clone) {
+        keep_job_of(
+            runner,
+            format!("{JOB}.{provider}"),
+            move |job, started, prompt| {
+                store.resume_lane(job, started, prompt);
+            },
+        );
+    }
+}
+
+/// Keep `runner`'s job in flight under `key`, and resume the one kept there.
+fn keep_job_of(runner: Runner, key: String, resume: impl Fn(Job, f64, String)) {
+    let run = runner.run;
+    let slot = key.clone();
     let listener: RunListener = Rc::new(move |event| match event {
         RunEvent::Submitted(job) => {
             let (started, prompt) = run.with_untracked(|r| (r.started_ms as u64, r.prompt.clone()));
@@ -290,17 +354,17 @@ fn keep_jobs(store: Store) {
                 prompt,
             };
             if let Some(text) = to_json(&pending) {
-                set(session(), JOB, &text);
+                set(session(), &slot, &text);
             }
         }
-        RunEvent::Complete(_) => remove(session(), JOB),
+        RunEvent::Complete(_) => remove(session(), &slot),
         // Offline for a while: the next visit looks at the job again.
-        RunEvent::Error(e) if e.code != ErrorCode::Network => remove(session(), JOB),
+        RunEvent::Error(e) if e.code != ErrorCode::Network => remove(session(), &slot),
         _ => {}
     });
-    store.runner.listen(Some(listener));
-    store.runner.keep_jobs();
-    let Some(text) = get(session(), JOB) else {
+    runner.listen(Some(listener));
+    runner.keep_jobs();
+    let Some(text) = get(session(), &key) else {
         return;
     };
     let pending = parse_json(&text).and_then(|v| {
@@ -311,8 +375,8 @@ fn keep_jobs(store: Store) {
         })
     });
     match pending.and_then(|p| Some((Job::from_json(&p.job)?, p))) {
-        Some((job, p)) => store.resume(job, p.started_ms as f64, p.prompt),
-        None => remove(session(), JOB),
+        Some((job, p)) => resume(job, p.started_ms as f64, p.prompt),
+        None => remove(session(), &key),
     }
 }
 
@@ -423,8 +487,7 @@ fn result_value(done: &Finished) -> JsValue {
     entry.into()
 }
 
-fn restore_results(store: Store, shown: Option<Finished>, earlier: Option<Vec<Finished>>) {
-    let runner = store.runner;
+fn restore_results(runner: Runner, shown: Option<Finished>, earlier: Option<Vec<Finished>>) {
     // The status line says where the result came from, as before the reload
     // (unless a resumed job is already running).
     if let Some(done) = &shown

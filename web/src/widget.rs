@@ -79,9 +79,9 @@ impl BoardHandle {
             "provider" => {
                 let from = settings.provider.get_untracked();
                 settings.connection.update(|c| {
-                    if let Some(key) = c.keys.remove(&from) {
-                        c.keys.insert(trimmed.clone(), key);
-                    }
+                    let key = c.typed_key(&from).to_string();
+                    c.set_key(&from, String::new());
+                    c.set_key(&trimmed, key);
                 });
                 settings.provider.set(trimmed);
             }
@@ -124,6 +124,7 @@ impl BoardHandle {
             board,
             settings,
             runner,
+            ..
         }) = self.store
         else {
             return;

@@ -4,6 +4,8 @@
 //! gets its image and what to do on "Remove", never the key.
 
 pub mod board_panel;
+pub mod compare_card;
+pub mod compare_picker;
 pub mod connection_panel;
 pub(crate) mod dyn_view;
 pub mod options_panel;
@@ -17,6 +19,8 @@ pub mod tile;
 pub mod url_adder;
 
 pub use board_panel::BoardPanel;
+pub use compare_card::CompareCard;
+pub use compare_picker::ComparePicker;
 pub use connection_panel::ConnectionPanel;
 pub use dyn_view::Handler;
 pub use options_panel::OptionsPanel;

@@ -13,6 +13,27 @@ use crate::browser::page;
 use crate::model::run::status_parts;
 use crate::model::{Phase, Run};
 
+/// Move `now` on while `run` is in progress, so that its elapsed time
+/// ticks; stop with the run or the component.
+pub(crate) fn tick_while_running(run: ReadSignal<Run>, now: RwSignal<f64>) {
+    let ticker = StoredValue::new(None::<IntervalHandle>);
+    let stop = move || {
+        if let Some(handle) = ticker.try_update_value(Option::take).flatten() {
+            handle.clear();
+        }
+    };
+    Effect::new(move |_| {
+        if run.with(|r| r.phase != Phase::Running) {
+            stop();
+        } else if ticker.with_value(Option::is_none) {
+            let tick = move || now.set(page::now_ms());
+            let handle = set_interval_with_handle(tick, Duration::from_millis(200)).ok();
+            ticker.set_value(handle);
+        }
+    });
+    on_cleanup(stop);
+}
+
 /// The run controls and status.
 #[component]
 pub fn RunPanel(
@@ -39,23 +60,7 @@ pub fn RunPanel(
         }
     });
 
-    // The elapsed time ticks while a job runs.
-    let ticker = StoredValue::new(None::<IntervalHandle>);
-    let stop = move || {
-        if let Some(handle) = ticker.try_update_value(Option::take).flatten() {
-            handle.clear();
-        }
-    };
-    Effect::new(move |_| {
-        if !running() {
-            stop();
-        } else if ticker.with_value(Option::is_none) {
-            let tick = move || now.set(page::now_ms());
-            let handle = set_interval_with_handle(tick, Duration::from_millis(200)).ok();
-            ticker.set_value(handle);
-        }
-    });
-    on_cleanup(stop);
+    tick_while_running(run, now);
 
     // A memo: the sentence reaches the page (and a screen reader) only
     // when it changes, not with every tick of the clock.

@@ -24,6 +24,19 @@ pub fn estimate_text(info: &ProviderInfo, input: &RemixInput) -> String {
     }
 }
 
+/// A comparison's card before its run: `Estimated cost: $0.057.`, or that
+/// the provider publishes no price.
+pub fn lane_text(lane: &super::Lane) -> String {
+    match lane.estimate {
+        Some(e) => format!(
+            "Estimated cost: {}{}.",
+            if e.at_least { "at least " } else { "" },
+            format::usd(e.usd)
+        ),
+        None => format!("{} publishes no price per remix.", lane.info.name),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

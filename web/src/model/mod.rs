@@ -3,6 +3,7 @@
 //! their methods.
 
 pub mod board;
+pub mod compare;
 pub mod cost;
 pub mod format;
 mod image_url;
@@ -14,6 +15,7 @@ pub mod settings;
 pub mod shrink;
 
 pub use board::{Accepts, Board, Original, RefImage, Rejection, Source};
+pub use compare::{Compare, Lane};
 pub use image_url::ImageUrl;
 pub use problems::Problems;
 pub use results::{EARLIER_KEPT, Finished, NamedFile, Results};

@@ -5,8 +5,6 @@
 //! out of the input, so switching providers never turns a stale choice
 //! into an error.
 
-use std::collections::BTreeMap;
-
 use reve_remix_core::http::Secret;
 use reve_remix_core::provider::{self, Config, Cors, ProviderInfo, RemixInput, RemixOption};
 use serde::Serialize;
@@ -95,7 +93,7 @@ pub struct Connection {
     /// The API keys as typed, by provider id (memory and this session
     /// only, unless remembered): each goes to its own provider alone, so a
     /// comparison can run on several with a key each.
-    pub keys: BTreeMap<String, String>,
+    pub keys: Vec<(String, String)>,
     /// Keep the key in this browser's localStorage.
     pub remember_key: bool,
     /// Replaces the provider's origin when not empty.
@@ -112,7 +110,7 @@ impl Default for Connection {
         Self {
             mock: true,
             mock_origin: DEFAULT_MOCK_ORIGIN.to_string(),
-            keys: BTreeMap::new(),
+            keys: Vec::new(),
             remember_key: false,
             base_url: String::new(),
             proxy_url: String::new(),
@@ -144,15 +142,17 @@ impl Connection {
 
     /// The key typed for provider `id` ("" when none).
     pub fn typed_key(&self, id: &str) -> &str {
-        self.keys.get(id).map_or("", String::as_str)
+        self.keys
+            .iter()
+            .find(|(p, _)| p == id)
+            .map_or("", |(_, k)| k.as_str())
     }
 
     /// Type `key` for provider `id` ("" forgets it).
     pub fn set_key(&mut self, id: &str, key: String) {
-        if key.is_empty() {
-            self.keys.remove(id);
-        } else {
-            self.keys.insert(id.to_string(), key);
+        self.keys.retain(|(p, _)| p != id);
+        if !key.is_empty() {
+            self.keys.push((id.to_string(), key));
         }
     }
 
@@ -278,6 +278,18 @@ impl Settings {
                 "Could not reach {name}. {why}, so the browser may have blocked this one: tick \"Through the proxy\" to send it through a proxy of yours that adds the key, or check the connection and try again."
             )
         })
+    }
+
+    /// These settings for a run on provider `id` (a lane of a comparison):
+    /// the same options and connection, with `id`'s own key. A typed base
+    /// URL belongs to the provider picked; the others keep their own.
+    pub fn for_provider(&self, id: &str) -> Settings {
+        let mut on = self.clone();
+        if id != self.provider {
+            on.provider = id.to_string();
+            on.connection.base_url.clear();
+        }
+        on
     }
 
     /// What a run with `board` sends.

@@ -56,6 +56,15 @@ pub fn run(args: &[String]) -> Result {
     )?;
     drop(mock);
 
+    println!("\n== a comparison in the site, through the proxy (issue 16) ==");
+    crate::proxy::build()?;
+    let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
+    exec(
+        cmd(&cargo)
+            .args(["run", "--quiet", "--package", "reve-remix-e2e", "--bin", "bench"])
+            .env("REVE_REMIX_PROXY_BIN", crate::proxy::binary()),
+    )?;
+
     proxy::run()
 }
 

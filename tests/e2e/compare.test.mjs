@@ -1,0 +1,124 @@
+// "Compare providers" end to end, against the mock: one board and one
+// prompt run on three providers at once, each in its own card, with a key
+// typed for each (one of them a fault key); what the comparison should cost
+// before, what each run took and cost after; a reload in the middle follows
+// the queued job again instead of paying for it twice.
+import { test, before, after } from "node:test";
+import assert from "node:assert/strict";
+import { launch, openSite, fixture, MOCK_URL } from "./browser.mjs";
+
+let browser;
+before(async () => { browser = await launch(); });
+after(async () => { await browser?.close(); });
+
+const card = (page, name) => page.getByRole("region", { name: `Result from ${name}`, exact: true });
+
+/** The submits (POSTs) the page sends to each provider on the mock, reloads included. */
+function submits(page) {
+  const by = {};
+  page.on("request", (r) => {
+    if (r.method() !== "POST" || !r.url().startsWith(`${MOCK_URL}/`)) return;
+    const provider = r.url().slice(MOCK_URL.length + 1).split("/")[0];
+    by[provider] = (by[provider] ?? 0) + 1;
+  });
+  return by;
+}
+
+test("three providers side by side: two images, one error in words, costs, and a reload mid-run", async () => {
+  const { page, problems } = await openSite(browser);
+  const sent = submits(page);
+  await page.getByLabel("Add reference images", { exact: true }).setInputFiles([fixture("png_rgb_64x48.png")]);
+  await page.getByLabel("Prompt", { exact: true }).fill("the cat from <img>0</img> in ink");
+
+  // The picked provider is ticked; ticking two more makes it a comparison.
+  assert.equal(await page.getByRole("checkbox", { name: "Run on Reve", exact: true }).isChecked(), true);
+  assert.equal(await page.getByRole("region", { name: /^Result from / }).count(), 0, "no cards for one provider");
+  await page.getByRole("checkbox", { name: "Run on fal", exact: true }).check();
+  await page.getByRole("checkbox", { name: "Run on OneRouter", exact: true }).check();
+  for (const name of ["Reve", "fal", "OneRouter"]) await card(page, name).waitFor();
+  assert.equal(await page.getByRole("region", { name: /^Result from / }).count(), 3);
+
+  // A key for each provider, typed with that provider picked: fal's job is
+  // slow (16 s), OneRouter's key is refused.
+  const provider = page.getByLabel("Provider", { exact: true });
+  const key = page.getByLabel("API key", { exact: true });
+  await provider.selectOption("fal");
+  await key.fill("mock-slow");
+  await provider.selectOption("onerouter");
+  await key.fill("mock-401");
+  await provider.selectOption("reve");
+  assert.equal(await key.inputValue(), "", "each provider has its own key");
+  assert.equal(await page.getByRole("checkbox", { name: "Run on fal", exact: true }).isChecked(), true, "the ticks stay");
+
+  // Before: what the whole comparison and each card should cost.
+  assert.equal(
+    await page.locator("#remix-cost").textContent(),
+    "Estimated cost of this comparison: at least $0.057 (Reve $0.057); fal, OneRouter publish no price.",
+  );
+  assert.equal(await card(page, "Reve").getByText("Estimated cost: $0.057.").count(), 1);
+  assert.equal(await card(page, "fal").getByText("fal publishes no price per remix.").count(), 1);
+
+  await page.getByRole("button", { name: "Remix", exact: true }).click();
+  // Reve answers at once; OneRouter refuses the key; fal is still queued.
+  const reveImage = card(page, "Reve").getByRole("img", { name: "Remix result from Reve" });
+  await reveImage.waitFor({ timeout: 20000 });
+  await card(page, "OneRouter").getByText(/key/i).first().waitFor({ timeout: 15000 });
+  const oneRouterText = await card(page, "OneRouter").textContent();
+  assert.match(oneRouterText, /Failed/);
+  assert.doesNotMatch(oneRouterText, /unauthorized\b|provider_/, "words, not codes");
+  assert.match(await card(page, "fal").textContent(), /Queued on fal|Running on fal|Sending to fal/);
+  assert.equal(await card(page, "fal").getByRole("button", { name: "Cancel" }).isVisible(), true);
+  assert.match(await card(page, "Reve").locator(".details").textContent(), /^Reve · \d/);
+  assert.match(await card(page, "Reve").locator(".details").textContent(), /credits/, "what Reve reported it cost");
+  // Reve's result is kept before the reload.
+  await page.waitForFunction(
+    () => new Promise((resolve) => {
+      const open = indexedDB.open("reve-remix");
+      open.onsuccess = () => {
+        const db = open.result;
+        const names = [...db.objectStoreNames];
+        if (!names.length) return resolve(false);
+        const req = db.transaction(names[0]).objectStore(names[0]).getAllKeys();
+        req.onsuccess = () => resolve(req.result.some((k) => String(k).endsWith(".lane.reve")));
+        req.onerror = () => resolve(false);
+      };
+      open.onerror = () => resolve(false);
+    }),
+    null,
+    { timeout: 10000 },
+  );
+
+  // A reload in the middle: fal's job is followed again, not sent again.
+  await page.reload();
+  await card(page, "fal").waitFor({ timeout: 15000 });
+  await card(page, "fal").getByRole("img", { name: "Remix result from fal" }).waitFor({ timeout: 40000 });
+  await card(page, "Reve").getByRole("img", { name: "Remix result from Reve" }).waitFor({ timeout: 10000 });
+  assert.match(await card(page, "fal").locator(".details").textContent(), /^fal · \d/);
+  // Download and "Use as reference" from a card.
+  const download = card(page, "fal").getByRole("link", { name: "Download", exact: true });
+  assert.match(await download.getAttribute("download"), /^reve-remix-fal-\d{8}-\d{6}\.(png|jpg|webp)$/);
+  await card(page, "fal").getByRole("button", { name: "Use as reference", exact: true }).click();
+  await page.getByRole("img", { name: "Reference 1", exact: true }).waitFor();
+
+  assert.deepEqual(sent, { reve: 1, fal: 1, onerouter: 1 }, "one submit per provider, the reload included");
+  assert.deepEqual(problems, []);
+  await page.close();
+});
+
+test("a cancel touches only its own card", async () => {
+  const { page, problems } = await openSite(browser);
+  await page.getByLabel("Add reference images", { exact: true }).setInputFiles([fixture("png_rgb_64x48.png")]);
+  await page.getByLabel("Prompt", { exact: true }).fill("<img>0</img> at dusk");
+  await page.getByRole("checkbox", { name: "Run on fal", exact: true }).check();
+  await page.getByRole("checkbox", { name: "Run on Replicate", exact: true }).check();
+  await page.getByRole("checkbox", { name: "Run on Reve", exact: true }).uncheck();
+  await page.getByLabel("Provider", { exact: true }).selectOption("fal");
+  await page.getByLabel("API key", { exact: true }).fill("mock-slow");
+  await page.getByRole("button", { name: "Remix", exact: true }).click();
+  await card(page, "fal").getByRole("button", { name: "Cancel" }).click();
+  await card(page, "fal").getByText(/Cancelled/).waitFor({ timeout: 10000 });
+  await card(page, "Replicate").getByRole("img", { name: "Remix result from Replicate" }).waitFor({ timeout: 30000 });
+  assert.doesNotMatch(await card(page, "Replicate").textContent(), /Cancelled/);
+  assert.deepEqual(problems, []);
+  await page.close();
+});

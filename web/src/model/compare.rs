@@ -1,0 +1,250 @@
+//! "Compare providers": which providers "Remix" runs on when more than one
+//! is ticked, what each of them can make of this board (an input one
+//! provider cannot take is that provider's problem alone, said on its card
+//! before anything is sent), and what the whole comparison should cost.
+
+use reve_remix_core::provider::{self, Estimate, ProviderInfo};
+
+use super::settings::{DEFAULT_PROVIDER, info_for};
+use super::{Board, Problems, Settings, format};
+
+/// The providers ticked under "Compare providers", in the table's order.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Compare {
+    ticked: Vec<&'static str>,
+}
+
+impl Default for Compare {
+    /// The provider chosen on a first visit, alone: no comparison.
+    fn default() -> Self {
+        Self::of([DEFAULT_PROVIDER])
+    }
+}
+
+impl Compare {
+    /// These providers ticked (unknown ids are left out).
+    pub fn of<'a>(ids: impl IntoIterator<Item = &'a str>) -> Self {
+        let wanted: Vec<&str> = ids.into_iter().collect();
+        Self {
+            ticked: provider::providers()
+                .iter()
+                .map(|p| p.id)
+                .filter(|id| wanted.contains(id))
+                .collect(),
+        }
+    }
+
+    /// Whether "Run on <provider>" is ticked.
+    pub fn is_ticked(&self, id: &str) -> bool {
+        self.ticked.contains(&id)
+    }
+
+    /// Tick or untick "Run on <provider>".
+    pub fn tick(&mut self, id: &str, on: bool) {
+        let mut ids: Vec<&str> = self.ticked.iter().copied().filter(|t| *t != id).collect();
+        if on {
+            ids.push(id);
+        }
+        *self = Self::of(ids);
+    }
+
+    /// The "Provider" picker chose `current`: with no comparison ticked,
+    /// the one tick follows it (a comparison keeps its ticks).
+    pub fn follow(&mut self, current: &str) {
+        if !self.active() {
+            *self = Self::of([current]);
+        }
+    }
+
+    /// Two or more ticked: "Remix" runs on each.
+    pub fn active(&self) -> bool {
+        self.ticked.len() >= 2
+    }
+
+    /// The ticked providers' ids, in the table's order.
+    pub fn ticked(&self) -> &[&'static str] {
+        &self.ticked
+    }
+}
+
+/// One provider of a comparison, before it runs.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Lane {
+    /// The provider.
+    pub info: &'static ProviderInfo,
+    /// Why it cannot take this input (nothing is sent to it), if it cannot.
+    pub problem: Option<String>,
+    /// What this input should cost there, when it publishes a price.
+    pub estimate: Option<Estimate>,
+}
+
+/// Each ticked provider with what it can make of `board` under `settings`.
+pub fn lanes(compare: &Compare, settings: &Settings, board: &Board) -> Vec<Lane> {
+    compare
+        .ticked()
+        .iter()
+        .map(|id| {
+            let on = settings.for_provider(id);
+            let info = info_for(id);
+            Lane {
+                info,
+                problem: Problems::of(&on, board).first().map(str::to_string),
+                estimate: provider::estimate(info, &on.input(board)),
+            }
+        })
+        .collect()
+}
+
+/// Why "Remix" cannot run the comparison: no ticked provider can take the
+/// input ("" when one can).
+pub fn blocked(lanes: &[Lane]) -> String {
+    if lanes.iter().any(|l| l.problem.is_none()) {
+        return String::new();
+    }
+    match lanes.first().and_then(|l| l.problem.as_deref()) {
+        Some(first) => format!("None of the ticked providers can take this input. {first}"),
+        None => String::new(),
+    }
+}
+
+/// `Estimated cost of this comparison: $0.117 (Reve $0.057, Pixazo $0.06);
+/// fal publishes no price.` Providers that cannot take the input are not
+/// counted: nothing is sent to them.
+pub fn estimate_text(lanes: &[Lane]) -> String {
+    let runs: Vec<&Lane> = lanes.iter().filter(|l| l.problem.is_none()).collect();
+    let priced: Vec<(&str, Estimate)> = runs
+        .iter()
+        .filter_map(|l| Some((l.info.name, l.estimate?)))
+        .collect();
+    let unpriced: Vec<&str> = runs
+        .iter()
+        .filter(|l| l.estimate.is_none())
+        .map(|l| l.info.name)
+        .collect();
+    // Tenths of a cent, added as integers: no float drift in a total.
+    let total: u64 = priced
+        .iter()
+        .map(|(_, e)| (e.usd * 1000.0).round() as u64)
+        .sum();
+    let at_least = priced.iter().any(|(_, e)| e.at_least) || !unpriced.is_empty();
+    let mut text = if priced.is_empty() {
+        String::from("No ticked provider publishes a price")
+    } else {
+        let each: Vec<String> = priced
+            .iter()
+            .map(|(name, e)| format!("{name} {}", format::usd(e.usd)))
+            .collect();
+        format!(
+            "Estimated cost of this comparison: {}{} ({})",
+            if at_least { "at least " } else { "" },
+            format::usd(total as f64 / 1000.0),
+            each.join(", ")
+        )
+    };
+    if !priced.is_empty() && !unpriced.is_empty() {
+        let verb = if unpriced.len() == 1 {
+            "publishes"
+        } else {
+            "publish"
+        };
+        text.push_str(&format!("; {} {verb} no price", unpriced.join(", ")));
+    }
+    text.push('.');
+    text
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::board::{Accepts, Board};
+
+    fn board_with_png() -> Board {
+        let mut board = Board::new(|_, _| crate::model::ImageUrl::new("blob:x"));
+        let png = std::fs::read(concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/../crates/core/tests/fixtures/png_rgb_64x48.png"
+        ))
+        .expect("fixture");
+        let accepts = Accepts::new(info_for("fal"), None);
+        board.begin_adding();
+        assert!(board.add_bytes("cat.png", png, &accepts));
+        board.edit_prompt("the cat from <img>0</img> in ink".into());
+        board
+    }
+
+    #[test]
+    fn the_tick_follows_the_picker_until_two_are_ticked() {
+        let mut c = Compare::default();
+        assert_eq!(c.ticked(), ["reve"]);
+        assert!(!c.active());
+        c.follow("fal");
+        assert_eq!(c.ticked(), ["fal"]);
+        c.tick("replicate", true);
+        c.tick("reve", true);
+        assert!(c.active());
+        assert_eq!(
+            c.ticked(),
+            ["reve", "fal", "replicate"],
+            "the table's order"
+        );
+        c.follow("aimlapi");
+        assert_eq!(
+            c.ticked(),
+            ["reve", "fal", "replicate"],
+            "a comparison keeps its ticks"
+        );
+        c.tick("fal", false);
+        c.tick("nope", true);
+        assert_eq!(c.ticked(), ["reve", "replicate"]);
+    }
+
+    #[test]
+    fn a_provider_that_cannot_take_the_input_says_why_and_is_not_counted() {
+        let board = board_with_png();
+        let settings = Settings::default();
+        let compare = Compare::of(["reve", "fal", "pixazo"]);
+        let lanes = lanes(&compare, &settings, &board);
+        assert_eq!(lanes.len(), 3);
+        assert_eq!(lanes[0].problem, None);
+        assert_eq!(lanes[1].problem, None);
+        let pixazo = lanes[2].problem.as_deref().unwrap_or_default();
+        assert!(pixazo.contains("https"), "Pixazo takes URLs only: {pixazo}");
+        assert_eq!(blocked(&lanes), "");
+        // Reve priced, fal not; Pixazo is not run, so not counted.
+        let text = estimate_text(&lanes);
+        assert_eq!(
+            text,
+            "Estimated cost of this comparison: at least $0.057 (Reve $0.057); fal publishes no price."
+        );
+    }
+
+    #[test]
+    fn the_total_adds_each_price() {
+        let mut board = Board::new(|_, _| crate::model::ImageUrl::new("blob:x"));
+        let accepts = Accepts::new(info_for("pixazo"), None);
+        board.begin_adding();
+        assert!(board.add_url("https://example.com/cat.png", &accepts));
+        board.edit_prompt("remix <img>0</img>".into());
+        let lanes = lanes(
+            &Compare::of(["pixazo", "pixazo-edit"]),
+            &Settings::default(),
+            &board,
+        );
+        assert!(lanes.iter().all(|l| l.problem.is_none()), "{lanes:?}");
+        assert_eq!(
+            estimate_text(&lanes),
+            "Estimated cost of this comparison: $0.12 (Pixazo $0.06, Pixazo (edit) $0.06)."
+        );
+    }
+
+    #[test]
+    fn with_no_provider_able_the_comparison_cannot_run() {
+        let board = Board::new(|_, _| crate::model::ImageUrl::new("blob:x"));
+        let lanes = lanes(&Compare::of(["reve", "fal"]), &Settings::default(), &board);
+        let why = blocked(&lanes);
+        assert!(
+            why.starts_with("None of the ticked providers can take this input."),
+            "{why}"
+        );
+    }
+}
