@@ -67,6 +67,11 @@ test("three providers side by side: two images, one error in words, costs, and a
   assert.match(oneRouterText, /Failed/);
   assert.doesNotMatch(oneRouterText, /unauthorized\b|provider_/, "words, not codes");
   assert.match(await card(page, "fal").textContent(), /Queued on fal|Running on fal|Sending to fal/);
+  // The page's status line (the live region) says the whole comparison's state.
+  assert.match(
+    await page.locator('[role="status"]').textContent(),
+    /^Comparing: Reve done, fal (queued|running|sending), OneRouter failed\.$/,
+  );
   assert.equal(await card(page, "fal").getByRole("button", { name: "Cancel" }).isVisible(), true);
   assert.match(await card(page, "Reve").locator(".details").textContent(), /^Reve · \d/);
   assert.match(await card(page, "Reve").locator(".details").textContent(), /credits/, "what Reve reported it cost");
@@ -94,6 +99,7 @@ test("three providers side by side: two images, one error in words, costs, and a
   await card(page, "fal").getByRole("img", { name: "Remix result from fal" }).waitFor({ timeout: 40000 });
   await card(page, "Reve").getByRole("img", { name: "Remix result from Reve" }).waitFor({ timeout: 10000 });
   assert.match(await card(page, "fal").locator(".details").textContent(), /^fal · \d/);
+  await page.waitForFunction(() => /Comparing: .*fal done/.test(document.querySelector('[role="status"]').textContent));
   // Download and "Use as reference" from a card.
   const download = card(page, "fal").getByRole("link", { name: "Download", exact: true });
   assert.match(await download.getAttribute("download"), /^reve-remix-fal-\d{8}-\d{6}\.(png|jpg|webp)$/);

@@ -15,7 +15,9 @@ use crate::components::{
     ProviderPicker, ResultView, RunPanel,
 };
 use crate::model::settings::info_for;
-use crate::model::{Accepts, Board, Connection, Finished, NamedFile, Options, Problems, Settings};
+use crate::model::{
+    Accepts, Board, Connection, Finished, NamedFile, Options, Problems, Run, Settings,
+};
 use crate::model::{Compare, Lane, compare, cost};
 use crate::persist;
 use crate::runner::Runner;
@@ -339,6 +341,27 @@ impl Wiring {
         })
     }
 
+    /// A comparison's state in one sentence for the status line ("" when
+    /// two or more providers are not ticked, or before their first run).
+    fn comparison_status(&self, store: Store) -> Dyn<String> {
+        let compare = store.settings.compare;
+        text(move || {
+            let ids = compare.with(|c| {
+                if c.active() {
+                    c.ticked().to_vec()
+                } else {
+                    Vec::new()
+                }
+            });
+            let runs: Vec<(&str, Run)> = ids
+                .into_iter()
+                .filter_map(|id| Some((info_for(id).name, store.lane(id)?.run.get())))
+                .collect();
+            let cards: Vec<(&str, &Run)> = runs.iter().map(|(n, r)| (*n, r)).collect();
+            compare::status_sentence(&cards)
+        })
+    }
+
     /// The most characters the provider takes in a prompt.
     fn max_chars(&self) -> Dyn<usize> {
         let provider = self.provider;
@@ -455,6 +478,7 @@ fn site(store: Store) -> impl IntoView {
                     now=runner.now
                     blocked=w.blocked()
                     estimate=w.estimate(store)
+                    comparison=w.comparison_status(store)
                     on_remix=w.on_remix.clone()
                     on_cancel=w.on_cancel.clone()
                 />
@@ -513,6 +537,7 @@ pub fn embed(store: Store) -> impl IntoView {
                     now=runner.now
                     blocked=w.blocked()
                     estimate=w.estimate(store)
+                    comparison=text(String::new)
                     on_remix=w.on_remix.clone()
                     on_cancel=w.on_cancel.clone()
                     attr:part="run"

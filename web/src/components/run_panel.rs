@@ -46,6 +46,9 @@ pub fn RunPanel(
     blocked: Dyn<String>,
     /// What a run would cost, from the provider's list price.
     estimate: Dyn<String>,
+    /// A comparison's state in one sentence ("" when there is none): said
+    /// in the status line instead of the single run's.
+    comparison: Dyn<String>,
     /// Start a run.
     on_remix: Handler<()>,
     /// Stop the run in progress.
@@ -64,7 +67,16 @@ pub fn RunPanel(
 
     // A memo: the sentence reaches the page (and a screen reader) only
     // when it changes, not with every tick of the clock.
-    let what = Memo::new(move |_| run.with(|r| status_parts(r, now.get()).0));
+    let compared = Memo::new(move |_| comparison());
+    let what = Memo::new(move |_| {
+        let compared = compared.get();
+        if compared.is_empty() {
+            run.with(|r| status_parts(r, now.get()).0)
+        } else {
+            compared
+        }
+    });
+    let comparing = move || compared.with(|c| !c.is_empty());
     let phase_is = move |phase: Phase| flag(move || run.with(|r| r.phase == phase));
     let logs = lines(move || run.with(|r| r.logs.iter().map(|l| (l.clone(), false)).collect()));
 
@@ -108,7 +120,13 @@ pub fn RunPanel(
             >
                 <span class="status-what">{text(move || what.get())}</span>
                 <span class="status-clock" aria-live="off">
-                    {text(move || run.with(|r| status_parts(r, now.get()).1))}
+                    {text(move || {
+                        if comparing() {
+                            String::new()
+                        } else {
+                            run.with(|r| status_parts(r, now.get()).1)
+                        }
+                    })}
                 </span>
             </p>
             <ol class="logs" aria-label="Provider log" hidden=flag(move || run.with(|r| r.logs.is_empty()))>

@@ -153,6 +153,37 @@ pub fn estimate_text(lanes: &[Lane]) -> String {
     text
 }
 
+/// A comparison's state in one sentence for the page's status line, which
+/// a screen reader announces: `Comparing: Reve done, fal queued, OneRouter
+/// failed.` It changes only when a card's state does (never with a clock).
+/// "" before the comparison's first run.
+pub fn status_sentence(cards: &[(&str, &super::Run)]) -> String {
+    use super::Phase;
+    use reve_remix_core::job::JobStatus;
+    let said: Vec<String> = cards
+        .iter()
+        .filter_map(|(name, run)| {
+            let state = match run.phase {
+                Phase::Idle => return None,
+                Phase::Running => match run.status {
+                    Some(JobStatus::Queued) => "queued",
+                    Some(JobStatus::Running) => "running",
+                    _ => "sending",
+                },
+                Phase::Completed => "done",
+                Phase::Failed => "failed",
+                Phase::Cancelled => "cancelled",
+            };
+            Some(format!("{name} {state}"))
+        })
+        .collect();
+    if said.is_empty() {
+        String::new()
+    } else {
+        format!("Comparing: {}.", said.join(", "))
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -234,6 +265,23 @@ mod tests {
         assert_eq!(
             estimate_text(&lanes),
             "Estimated cost of this comparison: $0.12 (Pixazo $0.06, Pixazo (edit) $0.06)."
+        );
+    }
+
+    #[test]
+    fn the_status_sentence_names_each_cards_state() {
+        use crate::model::{Phase, Run};
+        let idle = Run::idle();
+        assert_eq!(status_sentence(&[("Reve", &idle)]), "");
+        let mut done = Run::start("Reve", 0.0);
+        done.end(Phase::Completed, 800.0, String::new());
+        let mut queued = Run::start("fal", 0.0);
+        queued.status = Some(reve_remix_core::job::JobStatus::Queued);
+        let mut failed = Run::start("OneRouter", 0.0);
+        failed.end(Phase::Failed, 100.0, "refused".into());
+        assert_eq!(
+            status_sentence(&[("Reve", &done), ("fal", &queued), ("OneRouter", &failed)]),
+            "Comparing: Reve done, fal queued, OneRouter failed."
         );
     }
 

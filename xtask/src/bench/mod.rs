@@ -61,7 +61,14 @@ pub fn run(args: &[String]) -> Result {
     let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
     exec(
         cmd(&cargo)
-            .args(["run", "--quiet", "--package", "reve-remix-e2e", "--bin", "bench"])
+            .args([
+                "run",
+                "--quiet",
+                "--package",
+                "reve-remix-e2e",
+                "--bin",
+                "bench",
+            ])
             .env("REVE_REMIX_PROXY_BIN", crate::proxy::binary()),
     )?;
 
