@@ -125,7 +125,7 @@ test("a file over 1.5 MB is offered \"Shrink and add\", which puts a smaller cop
   await alert.getByText("IMG_0042.png is").waitFor();
   assert.match(await alert.textContent(), /IMG_0042\.png is \d+(\.\d+)? MB; references must be under 1\.5 MB/);
 
-  await page.getByRole("button", { name: "Shrink IMG_0042.png and add it" }).click();
+  await page.getByRole("button", { name: "Shrink and add IMG_0042.png" }).click();
   await tile(page, 0).waitFor({ timeout: 20000 });
   const meta = await page.locator(".tile-meta").first().textContent();
   const [, w, h, size, unit] = meta.match(/^WebP · (\d+) × (\d+) · ([\d.]+) (KB|MB)$/) ?? [];
@@ -142,8 +142,8 @@ test("a file over 1.5 MB is offered \"Shrink and add\", which puts a smaller cop
     { name: "notes.gif", mimeType: "image/gif", buffer: await readFile(fixture("notes.gif")) },
   ]);
   await alert.getByText("notes.gif is a GIF").waitFor();
-  assert.equal(await page.getByRole("button", { name: "Shrink notes.gif and add it" }).isVisible(), false, "a GIF is not offered a shrink");
-  await page.getByRole("button", { name: "Shrink IMG_0043.heic and add it" }).click();
+  assert.equal(await page.getByRole("button", { name: "Shrink and add notes.gif" }).isVisible(), false, "a GIF is not offered a shrink");
+  await page.getByRole("button", { name: "Shrink and add IMG_0043.heic" }).click();
   await alert.getByText("this browser cannot decode HEIF images; convert it to JPEG").waitFor();
   assert.equal(await page.locator(".tile").count(), 1);
   assert.deepEqual(problems, []);

@@ -248,7 +248,7 @@ async fn a_file_too_large_is_shrunk_by_the_browser_and_joins_the_board() {
     big.resize(1_600_000, 0);
     pick(root, &[("big.png", &big)]);
     alert_says(root, "big.png is 1.6 MB").await;
-    let shrink = find(root, "button[aria-label=\"Shrink big.png and add it\"]");
+    let shrink = find(root, "button[aria-label=\"Shrink and add big.png\"]");
     assert!(!shrink.has_attribute("hidden"));
     shrink.unchecked_into::<HtmlElement>().click();
     // The browser decodes and encodes it.
@@ -333,7 +333,7 @@ async fn insert_into_prompt_writes_the_tag_at_the_cursor() {
     settle().await;
     let area: web_sys::HtmlTextAreaElement = find(root, "textarea#prompt").unchecked_into();
     area.set_selection_range(2, 2).expect("select");
-    click(root, "Insert reference 1 into prompt");
+    click(root, "Insert reference 1 into prompt: <img>1</img>");
     settle().await;
     assert_eq!(prompt_value(root), "A <img>1</img> in the snow");
 }

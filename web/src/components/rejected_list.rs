@@ -29,7 +29,8 @@ pub fn RejectedList(
             .map(|(i, r)| {
                 let line = format!("{}: {}", r.name, r.reason);
                 let offer = r.original.is_some();
-                let label = format!("Shrink {} and add it", r.name);
+                // The name starts with the text the button shows (WCAG 2.5.3).
+                let label = format!("Shrink and add {}", r.name);
                 let caption = if r.shrinking {
                     "Shrinking…"
                 } else {

@@ -131,7 +131,9 @@ pub fn Tile(
                 <button
                     type="button"
                     class="insert"
-                    aria-label=format!("Insert reference {index} into prompt")
+                    // The name holds the text the button shows (WCAG 2.5.3), which is
+                    // what a person using speech says.
+                    aria-label=format!("Insert reference {index} into prompt: <img>{index}</img>")
                     title="Insert into prompt"
                     on:click=click(move || on_insert(index))
                 >
