@@ -210,7 +210,27 @@ pub fn BoardPanel(
         text(move || accepts().summary(board.with(|b| b.images().len())))
     };
     let on_move = handler(move |(from, to)| board.update(|b| b.move_image(from, to)));
-    let on_remove = handler(move |index| board.update(|b| b.remove(index)));
+    // The removed tile's "Remove" had the focus: it goes to the next tile's
+    // (or the one before), or with the board empty to "Undo".
+    let on_remove = handler(move |index: usize| {
+        board.update(|b| b.remove(index));
+        request_animation_frame(move || {
+            let Some(panel) = section.get_untracked() else {
+                return;
+            };
+            if !page::focus_lost(&panel) {
+                return;
+            }
+            let removes = panel.query_selector_all(".tiles button.remove").ok();
+            let count = removes.as_ref().map_or(0, |l| l.length());
+            let next = removes
+                .filter(|_| count > 0)
+                .and_then(|l| l.item(index.min(count as usize - 1) as u32))
+                .and_then(|n| n.dyn_into::<web_sys::Element>().ok());
+            let undo = || panel.query_selector(".removed button").ok().flatten();
+            page::focus(next.or_else(undo));
+        });
+    });
     let on_url = handler({
         let accepts = accepts.clone();
         move |url: String| {
@@ -308,11 +328,13 @@ pub fn BoardPanel(
                     type="file"
                     multiple
                     accept=ACCEPT
-                    aria-describedby="board-limit"
+                    aria-describedby="board-limit board-accepts"
                     on:change=on_change
                 />
                 <label class="button" for="add-images">"Add reference images"</label>
-                <span class="hint">"PNG, JPEG, WebP, AVIF or HEIF under 1.5 MB; or drop or paste them here."</span>
+                <span class="hint" id="board-accepts">
+                    "PNG, JPEG, WebP, AVIF or HEIF under 1.5 MB; or drop or paste them here."
+                </span>
             </div>
             <UrlAdder on_add=on_url />
             <RejectedList rejected on_shrink on_dismiss />

@@ -65,6 +65,35 @@ pub fn RunPanel(
 
     tick_while_running(run, now);
 
+    // The focus follows the run when the control that had it goes: "Remix"
+    // is disabled as the run starts (to "Cancel"), "Cancel" hides as it
+    // ends (to the result's "Download", or back to "Remix").
+    let remix_button = NodeRef::<leptos::html::Button>::new();
+    let cancel_button = NodeRef::<leptos::html::Button>::new();
+    Effect::new(move |was: Option<Phase>| {
+        let phase = run.with(|r| r.phase);
+        if was.is_some_and(|w| w != phase) {
+            request_animation_frame(move || {
+                let Some(remix) = remix_button.get_untracked() else {
+                    return;
+                };
+                if !page::focus_lost(&remix) {
+                    return;
+                }
+                let target: Option<web_sys::Element> =
+                    match phase {
+                        Phase::Running => cancel_button.get_untracked().map(Into::into),
+                        Phase::Completed => remix.closest(".app").ok().flatten().and_then(|app| {
+                            app.query_selector(".result a[download]").ok().flatten()
+                        }),
+                        _ => None,
+                    };
+                page::focus(target.or_else(|| Some(remix.into())));
+            });
+        }
+        phase
+    });
+
     // A memo: the sentence reaches the page (and a screen reader) only
     // when it changes, not with every tick of the clock.
     let compared = Memo::new(move |_| comparison());
@@ -86,6 +115,7 @@ pub fn RunPanel(
                 <button
                     type="button"
                     class="remix"
+                    node_ref=remix_button
                     disabled={
                         let reason = reason.clone();
                         flag(move || !reason().is_empty())
@@ -100,6 +130,7 @@ pub fn RunPanel(
                 <button
                     type="button"
                     class="cancel"
+                    node_ref=cancel_button
                     hidden=flag(move || !running())
                     on:click=click(move || on_cancel(()))
                 >

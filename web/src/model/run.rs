@@ -139,6 +139,8 @@ pub fn status_parts(run: &Run, now: f64) -> (String, String) {
                 }
                 (Some(JobStatus::Queued), None) => format!("Queued on {p}… "),
                 (Some(JobStatus::Running), _) => format!("Running on {p}… "),
+                // Done on the provider's side; the image is on its way.
+                (Some(JobStatus::Completed), _) => format!("Fetching the result from {p}… "),
                 _ if run.resumed => format!("Checking on the {p} job again… "),
                 _ => format!("Sending to {p}… "),
             };
@@ -194,6 +196,15 @@ mod tests {
         run.apply(&update(JobStatus::Running, None), 4_000.0);
         assert!(status_text(&run, 4_000.0).starts_with("Running on Reve"));
         assert_eq!(run.retry, None);
+    }
+
+    #[test]
+    fn a_finished_job_whose_image_is_on_its_way_never_reads_as_sending_again() {
+        let mut run = Run::start("fal", 0.0);
+        run.apply(&update(JobStatus::Running, None), 500.0);
+        run.apply(&update(JobStatus::Completed, None), 2_000.0);
+        let text = status_text(&run, 2_100.0);
+        assert!(text.starts_with("Fetching the result from fal"), "{text}");
     }
 
     #[test]
