@@ -220,11 +220,33 @@ test("the widget keeps the site's type scale under a page that restyles html and
   };
   const site = await openSite(browser);
   const onSite = await site.page.evaluate(measure, null);
-  await site.page.close();
+  // And how it looks: the board heading, pixel by pixel.
+  const siteShot = await site.page.locator("#board-title").screenshot();
   const { page } = await openEmbed();
   // embed.html sets `html { font-size: 62.5% !important }` and `* { font-size: 40px !important }`.
   const inWidget = await page.evaluate(measure, "#first");
+  const widgetShot = await page.locator("#first").locator("#board-title").screenshot();
   await page.close();
+  const looks = await site.page.evaluate(async ([a, b]) => {
+    const load = async (b64) => createImageBitmap(await (await fetch(`data:image/png;base64,${b64}`)).blob());
+    const [x, y] = [await load(a), await load(b)];
+    const w = Math.min(x.width, y.width);
+    const h = Math.min(x.height, y.height);
+    const pixels = (img) => {
+      const c = new OffscreenCanvas(w, h).getContext("2d");
+      c.drawImage(img, 0, 0);
+      return c.getImageData(0, 0, w, h).data;
+    };
+    const [p, q] = [pixels(x), pixels(y)];
+    let diff = 0;
+    for (let i = 0; i < p.length; i++) diff += Math.abs(p[i] - q[i]);
+    return { site: [x.width, x.height], widget: [y.width, y.height], meanDiff: diff / p.length };
+  }, [siteShot.toString("base64"), widgetShot.toString("base64")]);
+  await site.page.close();
+  // The same heading, drawn the same: its size and its pixels (the host
+  // page paints all text red in Comic Sans; none of it may get in).
+  assert.ok(Math.abs(looks.site[0] - looks.widget[0]) <= 2 && Math.abs(looks.site[1] - looks.widget[1]) <= 2, JSON.stringify(looks));
+  assert.ok(looks.meanDiff < 6, `the widget's board heading looks unlike the site's: ${JSON.stringify(looks)}`);
   for (const [what, expected] of Object.entries(onSite)) {
     assert.ok(expected > 0, `${what} measured on the site: ${JSON.stringify(onSite)}`);
     const got = inWidget[what];
