@@ -7,7 +7,7 @@ import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
 import { createRequire } from "node:module";
-import { launch, openSite, openApp, fixture, MOCK_QUERY } from "./browser.mjs";
+import { launch, openSite, openApp, fixture, pickNoisePng, MOCK_QUERY } from "./browser.mjs";
 
 const AXE = readFileSync(createRequire(import.meta.url).resolve("axe-core/axe.min.js"), "utf8");
 const TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"];
@@ -39,24 +39,6 @@ const statusMatches = (page, re, timeout = 15000) =>
     { timeout },
   );
 
-/** A PNG of noise over 1.5 MB (the browser's own encoder) and a GIF, picked together in the page. */
-async function pickBigPhoto(page) {
-  await page.getByLabel("Add reference images", { exact: true }).evaluate(async (input) => {
-    const canvas = new OffscreenCanvas(1000, 900);
-    const ctx = canvas.getContext("2d");
-    const pixels = ctx.createImageData(1000, 900);
-    for (let i = 0; i < pixels.data.length; i++) pixels.data[i] = i % 4 === 3 ? 255 : (Math.random() * 256) | 0;
-    ctx.putImageData(pixels, 0, 0);
-    const blob = await canvas.convertToBlob({ type: "image/png" });
-    const picked = new DataTransfer();
-    picked.items.add(new File([blob], "IMG_0042.png", { type: "image/png" }));
-    const gif = new Uint8Array([0x47, 0x49, 0x46, 0x38, 0x39, 0x61, 1, 0, 1, 0, 0, 0, 0, 0x3b]);
-    picked.items.add(new File([gif], "notes.gif", { type: "image/gif" }));
-    input.files = picked.files;
-    input.dispatchEvent(new Event("change", { bubbles: true }));
-  });
-}
-
 async function remixOn(page, provider, key) {
   await page.getByLabel("Provider", { exact: true }).selectOption(provider);
   await page.getByLabel("API key", { exact: true }).fill(key);
@@ -74,7 +56,8 @@ for (const scheme of ["light", "dark"]) {
       fixture("png_rgb_64x48.png"),
       fixture("jpeg_baseline_80x60.jpg"),
     ]);
-    await pickBigPhoto(page);
+    // A photo over 1.5 MB and a GIF, picked together.
+    await pickNoisePng(page, { name: "IMG_0042.png", width: 1000, height: 900, gif: true });
     await page.getByRole("button", { name: "Shrink and add IMG_0042.png" }).waitFor({ timeout: 15000 });
     await page.getByRole("alert").getByText("notes.gif").waitFor();
     await expectClean(page, "images, a rejection and Shrink and add", seen);

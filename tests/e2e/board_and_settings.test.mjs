@@ -8,7 +8,7 @@ import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
 import { mkdir, readFile } from "node:fs/promises";
 import { join } from "node:path";
-import { launch, openSite, tile, fixture, MOCK_URL, MOCK_QUERY, SITE_URL, ARTIFACTS } from "./browser.mjs";
+import { launch, openSite, tile, fixture, pickNoisePng, MOCK_URL, MOCK_QUERY, SITE_URL, ARTIFACTS } from "./browser.mjs";
 
 let browser;
 before(async () => { browser = await launch(); });
@@ -109,18 +109,7 @@ test("a file over 1.5 MB is offered \"Shrink and add\", which puts a smaller cop
   // A photo-sized image from the browser's own PNG encoder (2400 × 1800 of
   // noise, about 15 MB, which takes several encodes to get under 1.5 MB),
   // picked in the page: 15 MB is slow to carry over the DevTools protocol.
-  await page.getByLabel("Add reference images", { exact: true }).evaluate(async (input) => {
-    const canvas = new OffscreenCanvas(2400, 1800);
-    const ctx = canvas.getContext("2d");
-    const pixels = ctx.createImageData(2400, 1800);
-    for (let i = 0; i < pixels.data.length; i++) pixels.data[i] = i % 4 === 3 ? 255 : (Math.random() * 256) | 0;
-    ctx.putImageData(pixels, 0, 0);
-    const blob = await canvas.convertToBlob({ type: "image/png" });
-    const picked = new DataTransfer();
-    picked.items.add(new File([blob], "IMG_0042.png", { type: "image/png" }));
-    input.files = picked.files;
-    input.dispatchEvent(new Event("change", { bubbles: true }));
-  });
+  await pickNoisePng(page, { name: "IMG_0042.png", width: 2400, height: 1800 });
   const alert = page.getByRole("alert");
   await alert.getByText("IMG_0042.png is").waitFor();
   assert.match(await alert.textContent(), /IMG_0042\.png is \d+(\.\d+)? MB; references must be under 1\.5 MB/);

@@ -61,3 +61,29 @@ export async function openSite(browser) {
   await opened.page.getByRole("button", { name: "Remix", exact: true }).waitFor({ timeout: 15000 });
   return opened;
 }
+
+/**
+ * Pick, in the page, a photo-sized PNG of noise (`width` × `height`, from the
+ * browser's own encoder: too large to carry over the DevTools protocol
+ * quickly) named `name`, with a small GIF beside it when `gif` is set.
+ */
+export async function pickNoisePng(page, { name, width, height, gif = false }) {
+  await page.getByLabel("Add reference images", { exact: true }).evaluate(
+    async (input, { name, width, height, gif }) => {
+      const canvas = new OffscreenCanvas(width, height);
+      const ctx = canvas.getContext("2d");
+      const pixels = ctx.createImageData(width, height);
+      for (let i = 0; i < pixels.data.length; i++) pixels.data[i] = i % 4 === 3 ? 255 : (Math.random() * 256) | 0;
+      ctx.putImageData(pixels, 0, 0);
+      const picked = new DataTransfer();
+      picked.items.add(new File([await canvas.convertToBlob({ type: "image/png" })], name, { type: "image/png" }));
+      if (gif) {
+        const bytes = new Uint8Array([0x47, 0x49, 0x46, 0x38, 0x39, 0x61, 1, 0, 1, 0, 0, 0, 0, 0x3b]);
+        picked.items.add(new File([bytes], "notes.gif", { type: "image/gif" }));
+      }
+      input.files = picked.files;
+      input.dispatchEvent(new Event("change", { bubbles: true }));
+    },
+    { name, width, height, gif },
+  );
+}

@@ -336,3 +336,26 @@ test("a 429 whose Retry-After the page cannot read backs off 1, 2, 4 s; through 
     proxy.stop();
   }
 });
+
+test("the site compares providers through the proxy with no key in the page", async () => {
+  const { page, problems } = await openApp(browser, `?proxy=${encodeURIComponent(PROXY_URL)}`);
+  const sentKeys = [];
+  page.on("request", (r) => {
+    const h = r.headers();
+    if (h.authorization || h["ocp-apim-subscription-key"]) sentKeys.push(r.url());
+  });
+  await page.getByRole("checkbox", { name: "Through the proxy" }).check();
+  await page.getByLabel("Add reference images", { exact: true }).setInputFiles([fixture("png_rgb_64x48.png")]);
+  await page.getByLabel("Prompt", { exact: true }).fill("paint <img>0</img> in ink");
+  for (const name of ["fal", "Replicate"]) await page.getByRole("checkbox", { name: `Run on ${name}`, exact: true }).check();
+  await page.getByRole("button", { name: "Remix", exact: true }).click();
+  for (const name of ["Reve", "fal", "Replicate"]) {
+    const card = page.getByRole("region", { name: `Result from ${name}`, exact: true });
+    await card.getByRole("img", { name: `Remix result from ${name}` }).waitFor({ timeout: 30000 });
+    assert.match(await card.locator(".details").textContent(), new RegExp(`^${name} · \\d`));
+  }
+  assert.match(await page.getByRole("status").textContent(), /^Comparing: Reve done, fal done, Replicate done\.$/);
+  assert.deepEqual(sentKeys, [], "the page sent a key");
+  assert.deepEqual(problems, []);
+  await page.close();
+});

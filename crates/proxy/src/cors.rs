@@ -37,6 +37,9 @@ pub fn is_request_id(name: &str) -> bool {
     name == "request-id" || (name.starts_with("x-") && name.ends_with("request-id"))
 }
 
+/// What an answer varies by besides its URL: the page, and the target.
+const VARY: &str = "Origin, x-remix-target-url, x-fal-target-url, x-inf-target-url";
+
 /// The CORS headers of an answer to an allowed page: its origin, `Vary`,
 /// and the exposed headers among `present` (the answer's header names,
 /// lowercase).
@@ -52,7 +55,10 @@ pub fn response_headers<'a>(
     }
     vec![
         ("access-control-allow-origin", allowed.to_string()),
-        ("vary", "Origin".to_string()),
+        // Every request has the proxy's one URL, the target in a header: a
+        // cache keyed on the URL alone would hand one target's answer to
+        // another (a browser's cache lock makes concurrent GETs share one).
+        ("vary", VARY.to_string()),
         ("access-control-expose-headers", expose.join(", ")),
     ]
 }
@@ -180,5 +186,24 @@ mod tests {
             assert!(expose.contains(name), "{expose}");
         }
         assert!(!expose.contains("set-cookie"));
+    }
+
+    /// One URL for every target: a cache must key on the target header too.
+    #[test]
+    fn answers_vary_by_their_target() {
+        let h = response_headers("https://app.test", std::iter::empty());
+        let vary = h
+            .iter()
+            .find(|(n, _)| *n == "vary")
+            .map(|(_, v)| v.as_str())
+            .unwrap_or_default();
+        for name in [
+            "Origin",
+            "x-remix-target-url",
+            "x-fal-target-url",
+            "x-inf-target-url",
+        ] {
+            assert!(vary.contains(name), "{vary}");
+        }
     }
 }

@@ -15,7 +15,7 @@ use reve_remix_core::driver::{Action, Driver, RunOptions};
 use reve_remix_core::error::{ErrorCode, RemixError};
 use reve_remix_core::http::{HttpRequest, HttpResponse};
 use reve_remix_core::job::{JobUpdate, RemixResult};
-use reve_remix_core::provider::{Config, RemixInput};
+use reve_remix_core::provider::{Config, PROXY_TARGET_HEADER, RemixInput};
 
 /// Which `fetch` to call.
 #[derive(Clone, Debug, Default)]
@@ -197,6 +197,17 @@ async fn open(
     deadline_ms: u64,
 ) -> Result<Response, Failure> {
     let init: Object = request_to_js(req).unchecked_into();
+    // Through a proxy every request has the same URL (the target rides in a
+    // header), and a browser's HTTP cache keys on the URL: concurrent GETs
+    // (a comparison's status reads and streams) would wait on, and even be
+    // answered with, each other's responses. None of these may be cached.
+    if req
+        .headers
+        .iter()
+        .any(|(name, _)| name.eq_ignore_ascii_case(PROXY_TARGET_HEADER))
+    {
+        set(&init, "cache", &JsValue::from_str("no-store"));
+    }
     if let Some(combined) = combined_signal(signal, deadline_ms.saturating_sub(now_ms())) {
         set(&init, "signal", &combined);
     }
