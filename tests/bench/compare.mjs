@@ -6,7 +6,7 @@
 // Usage: SITE_URL=… PROXY_URL=… node bench/compare.mjs (from tests/)
 import { launch, openApp, fixture, PROXY_URL } from "../e2e/browser.mjs";
 
-const PROVIDERS = [
+const ALL = [
   ["reve", "Reve"],
   ["fal", "fal"],
   ["inference-sh", "inference.sh"],
@@ -14,6 +14,9 @@ const PROVIDERS = [
   ["onerouter", "OneRouter"],
   ["replicate", "Replicate"],
 ];
+// BENCH_PROVIDERS=fal,replicate: only these (the first one is the picker's).
+const only = process.env.BENCH_PROVIDERS ? process.env.BENCH_PROVIDERS.split(",") : null;
+const PROVIDERS = only ? ALL.filter(([id]) => only.includes(id)) : ALL;
 const BUDGET = 1.1;
 
 const browser = await launch();
