@@ -74,7 +74,11 @@ impl<'a> Ask<'a> {
             Some(t) => (Some(t), Protocol::Remix),
             None => match header(FAL_TARGET_HEADER) {
                 Some(t) => (Some(t), Protocol::Fal),
-                None => (header(INFERENCE_TARGET_HEADER), Protocol::Inference),
+                None => match header(INFERENCE_TARGET_HEADER) {
+                    Some(t) => (Some(t), Protocol::Inference),
+                    // No target at all: refused, and logged under no provider.
+                    None => (None, Protocol::Remix),
+                },
             },
         };
         Self {
