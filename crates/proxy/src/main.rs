@@ -20,9 +20,10 @@ fn main() -> ExitCode {
     let keys = Keys::from_lookup(|name| std::env::var(name).ok());
     let summary = summary(&opts, &keys);
     let addr = opts.addr.clone();
+    let scheme = if opts.tls.is_some() { "https" } else { "http" };
     let served = reve_remix_proxy::native::run(opts, keys, |bound| {
-        // First line, always: callers (`cargo xtask`, tests) read the port here.
-        println!("listening on http://{bound}");
+        // First line, always: callers (`cargo xtask`, tests) read the URL here.
+        println!("listening on {scheme}://{bound}");
         println!("{summary}");
     });
     match served {

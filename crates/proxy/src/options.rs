@@ -1,6 +1,7 @@
 //! The proxy's options: DESIGN.md's command line, parsed once at start.
 //! The Worker build reads the same options from its vars.
 
+use std::path::PathBuf;
 use std::time::Duration;
 
 use url::Url;
@@ -20,6 +21,10 @@ usage: reve-remix-proxy [options]
   --rate-limit N            requests per minute per client address (default 120; 0: no limit)
   --max-body BYTES          largest request body (default 16777216, 16 MiB)
   --upstream-timeout SECS   how long a provider may take to start answering (default 90)
+  --tls-cert PEM --tls-key PEM
+                            serve HTTPS with this certificate chain and private key (PEM
+                            files), HTTP/2 and HTTP/1.1; a browser then multiplexes every
+                            request over one connection instead of queueing behind six
 keys come from the environment: REVE_API_KEY FAL_KEY INFERENCE_API_KEY AIMLAPI_KEY
 ONEROUTER_API_KEY PIXAZO_API_KEY REPLICATE_API_TOKEN";
 
@@ -77,6 +82,17 @@ pub struct Options {
     pub max_body: u64,
     /// How long a provider may take to send its answer's headers.
     pub upstream_timeout: Duration,
+    /// Serve HTTPS (the native server); `None`: plain HTTP/1.1.
+    pub tls: Option<TlsFiles>,
+}
+
+/// `--tls-cert` and `--tls-key`: PEM files, read when the server starts.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct TlsFiles {
+    /// The certificate chain, leaf first.
+    pub cert: PathBuf,
+    /// The private key (PKCS#8, PKCS#1 or SEC1).
+    pub key: PathBuf,
 }
 
 /// The default `--addr`.
@@ -98,6 +114,7 @@ impl Default for Options {
             rate_limit: DEFAULT_RATE_LIMIT,
             max_body: DEFAULT_MAX_BODY,
             upstream_timeout: DEFAULT_UPSTREAM_TIMEOUT,
+            tls: None,
         }
     }
 }
@@ -113,6 +130,7 @@ impl Options {
         let mut opts = Self::default();
         let mut origins = Vec::new();
         let mut any_origin = false;
+        let (mut cert, mut key) = (None, None);
         let mut args = args.into_iter().map(Into::into);
         while let Some(arg) = args.next() {
             let (name, inline) = match arg.split_once('=') {
@@ -165,9 +183,20 @@ impl Options {
                     }
                     opts.upstream_timeout = Duration::from_secs(secs);
                 }
+                "--tls-cert" => cert = Some(PathBuf::from(value()?)),
+                "--tls-key" => key = Some(PathBuf::from(value()?)),
                 other => return Err(format!("unknown option {other}\n\n{USAGE}")),
             }
         }
+        opts.tls = match (cert, key) {
+            (Some(cert), Some(key)) => Some(TlsFiles { cert, key }),
+            (None, None) => None,
+            _ => {
+                return Err(
+                    "--tls-cert and --tls-key go together: give the certificate and its key".into(),
+                );
+            }
+        };
         opts.allow_origins = if any_origin {
             AllowOrigins::Any
         } else if origins.is_empty() {
@@ -281,6 +310,7 @@ mod tests {
         assert_eq!(o.allow_origins, AllowOrigins::None);
         assert_eq!(o.rate_limit, 120);
         assert_eq!(o.max_body, 16 * 1024 * 1024);
+        assert_eq!(o.tls, None, "plain HTTP unless a certificate is given");
     }
 
     #[test]
@@ -300,6 +330,9 @@ mod tests {
             "100",
             "--upstream-timeout",
             "3",
+            "--tls-cert",
+            "/etc/proxy/chain.pem",
+            "--tls-key=/etc/proxy/key.pem",
         ])
         .expect("valid");
         assert_eq!(o.addr, "127.0.0.1:0");
@@ -316,6 +349,13 @@ mod tests {
         assert_eq!(o.rate_limit, 0);
         assert_eq!(o.max_body, 100);
         assert_eq!(o.upstream_timeout, Duration::from_secs(3));
+        assert_eq!(
+            o.tls,
+            Some(TlsFiles {
+                cert: "/etc/proxy/chain.pem".into(),
+                key: "/etc/proxy/key.pem".into()
+            })
+        );
     }
 
     #[test]
@@ -369,6 +409,8 @@ mod tests {
             (&["--upstream", "nope=http://x.test"], "unknown provider"),
             (&["--upstream", "fal"], "ID=URL"),
             (&["--upstream", "fal=ftp://x.test"], "http(s) origin"),
+            (&["--tls-cert", "chain.pem"], "go together"),
+            (&["--tls-key", "key.pem"], "go together"),
             (&["--upstream", "fal=http://u:p@x.test"], "http(s) origin"),
             (&["--rate-limit", "-1"], "whole number"),
             (&["--bogus"], "unknown option"),

@@ -24,14 +24,23 @@ pub struct Proxy {
     pub client: client::Client,
 }
 
-/// Serve on `listener` until the process ends.
-pub async fn serve(listener: tokio::net::TcpListener, proxy: Arc<Proxy>) -> std::io::Result<()> {
+/// Serve on `listener` until the process ends: HTTPS when `tls` is given.
+pub async fn serve(
+    listener: tokio::net::TcpListener,
+    proxy: Arc<Proxy>,
+    tls: Option<tokio_rustls::TlsAcceptor>,
+) -> std::io::Result<()> {
     let app = Router::new().fallback(handle).with_state(proxy);
-    axum::serve(
-        listener,
-        app.into_make_service_with_connect_info::<SocketAddr>(),
-    )
-    .await
+    match tls {
+        Some(acceptor) => super::tls::serve(listener, acceptor, app).await,
+        None => {
+            axum::serve(
+                listener,
+                app.into_make_service_with_connect_info::<SocketAddr>(),
+            )
+            .await
+        }
+    }
 }
 
 fn header<'h>(headers: &'h HeaderMap, name: &str) -> Option<&'h str> {

@@ -13,6 +13,7 @@
 mod client;
 mod handler;
 mod log_writer;
+mod tls;
 
 use std::net::SocketAddr;
 use std::sync::{Arc, Mutex};
@@ -32,12 +33,14 @@ struct Shared {
 }
 
 /// Listen on `opts.addr`, call `on_listening` with the bound address, then
-/// serve until the process ends. Fails when the address cannot be bound.
+/// serve until the process ends. Fails when the address cannot be bound
+/// or `--tls-cert`/`--tls-key` cannot be read.
 pub fn run(
     opts: Options,
     keys: Keys,
     on_listening: impl FnOnce(SocketAddr),
 ) -> std::io::Result<()> {
+    let tls = opts.tls.as_ref().map(tls::acceptor).transpose()?;
     let threads = std::thread::available_parallelism().map_or(1, usize::from);
     let sockets = listen::sockets(&opts.addr, threads)?;
     let bound = sockets[0].local_addr()?;
@@ -54,9 +57,10 @@ pub fn run(
     let (ready, listening) = std::sync::mpsc::channel();
     let mut workers = Vec::new();
     for socket in sockets {
-        let shared = shared.clone();
-        let ready = ready.clone();
-        workers.push(std::thread::spawn(move || serve_on(socket, shared, ready)));
+        let (shared, ready, tls) = (shared.clone(), ready.clone(), tls.clone());
+        workers.push(std::thread::spawn(move || {
+            serve_on(socket, shared, tls, ready)
+        }));
     }
     drop(ready);
     for _ in 0..workers.len() {
@@ -87,6 +91,7 @@ pub fn run(
 fn serve_on(
     socket: tokio::net::TcpSocket,
     shared: Arc<Shared>,
+    tls: Option<tokio_rustls::TlsAcceptor>,
     ready: std::sync::mpsc::Sender<std::io::Result<()>>,
 ) -> std::io::Result<()> {
     let started = tokio::runtime::Builder::new_current_thread()
@@ -110,6 +115,7 @@ fn serve_on(
     runtime.block_on(handler::serve(
         listener,
         Arc::new(handler::Proxy { shared, client }),
+        tls,
     ))
 }
 
