@@ -9,6 +9,8 @@ export const SITE_URL = process.env.SITE_URL ?? "http://127.0.0.1:8080";
 export const MOCK_URL = process.env.MOCK_URL ?? "http://127.0.0.1:8787";
 /** The proxy the harness runs in front of the mock (every provider, the site allowed). */
 export const PROXY_URL = process.env.PROXY_URL ?? "http://127.0.0.1:8788";
+/** The same proxy over HTTPS (HTTP/2), with a certificate made for the run. */
+export const PROXY_TLS_URL = process.env.PROXY_TLS_URL;
 /** The proxy's binary, for tests that start their own. */
 export const PROXY_BIN = process.env.PROXY_BIN ?? join(dirname(fileURLToPath(import.meta.url)), "../../target/release/reve-remix-proxy");
 export const ARTIFACTS = process.env.ARTIFACTS ?? join(tmpdir(), "reve-remix-artifacts");
@@ -38,8 +40,10 @@ export async function launch() {
 }
 
 // A page whose console errors and uncaught exceptions fail the test.
-export async function openApp(browser, query = "") {
-  const page = await browser.newPage();
+// `options` go to playwright's newPage (e.g. ignoreHTTPSErrors, for the
+// proxy's HTTPS with the harness's own certificate).
+export async function openApp(browser, query = "", options = {}) {
+  const page = await browser.newPage(options);
   const problems = [];
   page.on("pageerror", (e) => problems.push(`pageerror: ${e.message}`));
   page.on("response", (r) => {

@@ -9,7 +9,7 @@ import { spawn } from "node:child_process";
 import { readFileSync } from "node:fs";
 import { createInterface } from "node:readline";
 import { createFalClient } from "@fal-ai/client";
-import { launch, openApp, fixture, SITE_URL, MOCK_URL, PROXY_URL, PROXY_BIN } from "./browser.mjs";
+import { launch, openApp, fixture, SITE_URL, MOCK_URL, PROXY_URL, PROXY_TLS_URL, PROXY_BIN } from "./browser.mjs";
 
 const PKG = new URL("../../target/pkg/", import.meta.url);
 const remix = await import(new URL("reve_remix.js", PKG));
@@ -356,6 +356,39 @@ test("the site compares providers through the proxy with no key in the page", as
   }
   assert.match(await page.getByRole("status").textContent(), /^Comparing: Reve done, fal done, Replicate done\.$/);
   assert.deepEqual(sentKeys, [], "the page sent a key");
+  assert.deepEqual(problems, []);
+  await page.close();
+});
+
+test("over HTTPS the site speaks HTTP/2 to the proxy: a comparison of every provider on one connection", async () => {
+  assert.ok(PROXY_TLS_URL?.startsWith("https://"), "the harness runs the proxy over HTTPS too");
+  // The harness's certificate is made for the run: no browser trusts it.
+  const { page, problems } = await openApp(browser, `?proxy=${encodeURIComponent(PROXY_TLS_URL)}`, {
+    ignoreHTTPSErrors: true,
+  });
+  const spoken = [];
+  const cdp = await page.context().newCDPSession(page);
+  await cdp.send("Network.enable");
+  cdp.on("Network.responseReceived", ({ response }) => {
+    if (response.url.startsWith(PROXY_TLS_URL)) spoken.push(response.protocol);
+  });
+  await page.getByRole("checkbox", { name: "Through the proxy" }).check();
+  await page.getByLabel("Add reference images", { exact: true }).setInputFiles([fixture("png_rgb_64x48.png")]);
+  await page.getByLabel("Prompt", { exact: true }).fill("paint <img>0</img> in ink");
+  const runs = ["Reve", "fal", "inference.sh", "AI/ML API", "OneRouter", "Replicate"];
+  for (const name of [...runs, "Pixazo"]) {
+    await page.getByRole("checkbox", { name: `Run on ${name}`, exact: true }).check();
+  }
+  const pixazo = page.getByRole("region", { name: "Result from Pixazo", exact: true });
+  assert.match(await pixazo.innerText(), /only takes public https URLs/);
+  await page.getByRole("button", { name: "Remix", exact: true }).click();
+  for (const name of runs) {
+    const card = page.getByRole("region", { name: `Result from ${name}`, exact: true });
+    await card.getByRole("img", { name: `Remix result from ${name}` }).waitFor({ timeout: 30000 });
+  }
+  assert.equal(await pixazo.getByRole("img").count(), 0, "Pixazo was sent nothing");
+  assert.ok(spoken.length >= runs.length, `answers through the proxy: ${spoken.length}`);
+  assert.deepEqual([...new Set(spoken)], ["h2"], "every answer came over HTTP/2");
   assert.deepEqual(problems, []);
   await page.close();
 });

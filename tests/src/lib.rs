@@ -2,6 +2,7 @@
 //! the proxy in front of it, each on a free loopback port, for the browser
 //! and Node suites in `tests/e2e/` (run by `src/bin/e2e.rs`).
 
+use std::ffi::OsStr;
 use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
 use std::process::Stdio;
@@ -45,13 +46,17 @@ pub struct Site {
     pub site_url: String,
     pub mock_url: String,
     pub proxy_url: String,
-    /// Kept so the proxy lives as long as the site (killed on drop).
-    _proxy: tokio::process::Child,
+    /// The same proxy over HTTPS (HTTP/2 and HTTP/1.1) with a certificate
+    /// made for this run, which a browser must be told to accept.
+    pub proxy_tls_url: String,
+    /// Kept so the proxies live as long as the site (killed on drop).
+    _proxies: [tokio::process::Child; 2],
 }
 
 /// Serve `dist`, start the mock, and start the proxy binary `proxy_bin` in
 /// front of the mock (every provider's upstream, the site's origin allowed,
-/// the key `mock` for every provider), all on free ports of 127.0.0.1.
+/// the key `mock` for every provider) twice, over HTTP and over HTTPS, all
+/// on free ports of 127.0.0.1.
 pub async fn start(
     dist: &Path,
     mock: reve_remix_mock::Config,
@@ -67,8 +72,35 @@ pub async fn start(
     tokio::spawn(async move { axum::serve(listener, app).await });
     let site_url = format!("http://{site_addr}");
 
+    let (plain, proxy_url) = start_proxy(proxy_bin, &site_url, &mock_url, &[]).await?;
+    let (cert, key) = loopback_certificate()?;
+    let tls = [
+        OsStr::new("--tls-cert"),
+        cert.as_os_str(),
+        OsStr::new("--tls-key"),
+        key.as_os_str(),
+    ];
+    let (tls, proxy_tls_url) = start_proxy(proxy_bin, &site_url, &mock_url, &tls).await?;
+    Ok(Site {
+        site_url,
+        mock_url,
+        proxy_url,
+        proxy_tls_url,
+        _proxies: [plain, tls],
+    })
+}
+
+/// The proxy in front of the mock, with `extra` options; and the URL it
+/// says it listens on.
+async fn start_proxy(
+    proxy_bin: &Path,
+    site_url: &str,
+    mock_url: &str,
+    extra: &[&OsStr],
+) -> std::io::Result<(tokio::process::Child, String)> {
     let mut cmd = tokio::process::Command::new(proxy_bin);
-    cmd.args(["--addr", "127.0.0.1:0", "--allow-origin", &site_url])
+    cmd.args(["--addr", "127.0.0.1:0", "--allow-origin", site_url])
+        .args(extra)
         .kill_on_drop(true)
         .stdout(Stdio::piped());
     for id in PROVIDERS {
@@ -84,17 +116,24 @@ pub async fn start(
         .ok_or_else(|| std::io::Error::other("the proxy has no stdout"))?;
     let mut lines = BufReader::new(stdout).lines();
     let first = lines.next_line().await?.unwrap_or_default();
-    let proxy_url = first
+    let url = first
         .strip_prefix("listening on ")
         .ok_or_else(|| std::io::Error::other(format!("the proxy printed {first:?}")))?
         .to_string();
     // Keep reading its log so the pipe never fills.
     tokio::spawn(async move { while let Ok(Some(_)) = lines.next_line().await {} });
+    Ok((proxy, url))
+}
 
-    Ok(Site {
-        site_url,
-        mock_url,
-        proxy_url,
-        _proxy: proxy,
-    })
+/// A self-signed certificate for 127.0.0.1 and its key, made for this run
+/// (nothing secret is committed), as PEM files in a fresh temporary folder.
+fn loopback_certificate() -> std::io::Result<(PathBuf, PathBuf)> {
+    let made = rcgen::generate_simple_self_signed(vec!["127.0.0.1".into(), "localhost".into()])
+        .map_err(std::io::Error::other)?;
+    let dir = std::env::temp_dir().join(format!("reve-remix-tls-{}", std::process::id()));
+    std::fs::create_dir_all(&dir)?;
+    let (cert, key) = (dir.join("cert.pem"), dir.join("key.pem"));
+    std::fs::write(&cert, made.cert.pem())?;
+    std::fs::write(&key, made.signing_key.serialize_pem())?;
+    Ok((cert, key))
 }

@@ -1,7 +1,8 @@
 //! `cargo run -p reve-remix-e2e --bin bench`: the benches that drive the
 //! built site in Chromium (`tests/bench/compare.mjs`), against the mock
-//! (jobs of 2 s) and the proxy in front of it. `cargo xtask bench` builds
-//! the site and the proxy first and runs this.
+//! (jobs of 2 s) and the proxy in front of it, over HTTPS (HTTP/2) and
+//! over plain HTTP/1.1. `cargo xtask bench` builds the site and the proxy
+//! first and runs this.
 
 use std::process::ExitCode;
 use std::time::Duration;
@@ -25,17 +26,17 @@ async fn main() -> ExitCode {
             return ExitCode::FAILURE;
         }
     };
-    // All six that take files, then the three queued ones alone: fewer
-    // connections than a browser opens to one origin, so what is left is
-    // the fan-out's own cost.
-    for only in ["", "fal,inference-sh,replicate"] {
+    // Through the proxy over HTTPS, where the browser speaks HTTP/2 as it
+    // does to a deployed proxy (the budget's figure); then over plain
+    // HTTP/1.1, to show what six connections per origin cost.
+    for (proxy_url, protocol) in [(&site.proxy_tls_url, "h2"), (&site.proxy_url, "http/1.1")] {
         let status = tokio::process::Command::new("node")
             .arg("bench/compare.mjs")
             .current_dir(root.join("tests"))
             .env("SITE_URL", &site.site_url)
             .env("MOCK_URL", &site.mock_url)
-            .env("PROXY_URL", &site.proxy_url)
-            .env("BENCH_PROVIDERS", only)
+            .env("PROXY_URL", proxy_url)
+            .env("BENCH_PROTOCOL", protocol)
             .status()
             .await;
         if !matches!(status, Ok(s) if s.success()) {

@@ -68,6 +68,7 @@ async fn main() -> ExitCode {
         .env("SITE_URL", &site.site_url)
         .env("MOCK_URL", &site.mock_url)
         .env("PROXY_URL", &site.proxy_url)
+        .env("PROXY_TLS_URL", &site.proxy_tls_url)
         .env("PROXY_BIN", &proxy_bin)
         // The proxy's Worker under workerd, with the same options (built
         // by `cargo xtask test` before this runs).
