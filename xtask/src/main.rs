@@ -4,6 +4,7 @@
 mod bench;
 mod edge;
 mod fuzz;
+mod harness;
 mod mock;
 mod package;
 mod proxy;

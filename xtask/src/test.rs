@@ -3,7 +3,7 @@
 
 use crate::setup::CHROMEDRIVER;
 use crate::util::{Result, cmd, exec, root, step};
-use crate::{bench, edge, mock, package, proxy, setup, size};
+use crate::{bench, edge, harness, mock, package, proxy, setup, size};
 
 pub fn run(args: &[String]) -> Result {
     if let Some(a) = args.first() {
@@ -105,21 +105,7 @@ pub fn run(args: &[String]) -> Result {
     proxy::build()?;
     step(
         "end-to-end tests (the built site in headless Chromium, the package in Node, through the proxy too)",
-        || {
-            exec(
-                cmd(&cargo)
-                    .args([
-                        "run",
-                        "--quiet",
-                        "--package",
-                        "reve-remix-e2e",
-                        "--bin",
-                        "e2e",
-                    ])
-                    .env("REVE_REMIX_PROXY_BIN", proxy::binary())
-                    .env("REVE_REMIX_EDGE_CMD", edge_command()?),
-            )
-        },
+        || exec(harness::run("e2e", false).env("REVE_REMIX_EDGE_CMD", edge_command()?)),
     )?;
     println!("\nall checks passed ({})", root().display());
     Ok(())

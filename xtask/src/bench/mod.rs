@@ -3,7 +3,7 @@
 mod proxy;
 
 use crate::util::{Result, cmd, exec, step};
-use crate::{mock, package, setup, site, size};
+use crate::{harness, mock, package, setup, site, size};
 
 /// Issue 4: the npm package, wasm + js, gzipped.
 const PACKAGE_BUDGET_GZ: usize = 40_000;
@@ -58,19 +58,7 @@ pub fn run(args: &[String]) -> Result {
 
     println!("\n== a comparison in the site, through the proxy (issue 16) ==");
     crate::proxy::build()?;
-    let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
-    exec(
-        cmd(&cargo)
-            .args([
-                "run",
-                "--quiet",
-                "--package",
-                "reve-remix-e2e",
-                "--bin",
-                "bench",
-            ])
-            .env("REVE_REMIX_PROXY_BIN", crate::proxy::binary()),
-    )?;
+    exec(&mut harness::run("bench", true))?;
 
     proxy::run()
 }
