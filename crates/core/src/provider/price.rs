@@ -25,6 +25,9 @@ pub struct Price {
     /// The dollar price with each upscale factor 2, 3 and 4, where the
     /// provider lists them.
     pub upscaled_usd: Option<[f64; 3]>,
+    /// The dollar price on the provider's fast model (a `version` naming
+    /// `fast`, e.g. Reve's `latest-fast`), where it lists one.
+    pub fast_usd: Option<f64>,
 }
 
 /// What a run is expected to cost before it starts.
@@ -39,7 +42,8 @@ pub struct Estimate {
 
 /// The table: `(provider id, price)`. Reve's credits convert at 524.48
 /// credits per dollar (Comfy's Reve nodes, `nodes_reve.py`, 2026-03); a
-/// remix is 30 credits.
+/// remix is 30 credits, and the same file prices the fast model's remix at
+/// $0.01001 (5 credits) whatever the upscaling.
 pub const PRICES: &[(&str, Price)] = &[
     (
         "reve",
@@ -50,6 +54,7 @@ pub const PRICES: &[(&str, Price)] = &[
             checked: "2026-03",
             raised_by: "testTimeScaling above 1; upscaling (2×, 3×, 4×)",
             upscaled_usd: Some([0.0686, 0.0819, 0.0991]),
+            fast_usd: Some(0.01001),
         },
     ),
     (
@@ -61,6 +66,7 @@ pub const PRICES: &[(&str, Price)] = &[
             checked: "2026-05",
             raised_by: "",
             upscaled_usd: None,
+            fast_usd: None,
         },
     ),
     (
@@ -72,6 +78,7 @@ pub const PRICES: &[(&str, Price)] = &[
             checked: "2026-05",
             raised_by: "",
             upscaled_usd: None,
+            fast_usd: None,
         },
     ),
 ];
@@ -87,13 +94,22 @@ pub fn price_of(id: &str) -> Option<&'static Price> {
 /// What `input` should cost on `info`'s host, if it publishes a price.
 pub fn estimate(info: &ProviderInfo, input: &RemixInput) -> Option<Estimate> {
     let price = price_of(info.id)?;
+    let upscale = input.upscale_factor.is_some_and(|f| f > 1);
+    let more_thinking = input.test_time_scaling.is_some_and(|t| t > 1);
+    let fast = input.version.as_deref().is_some_and(|v| v.contains("fast"));
+    if let Some(usd) = price.fast_usd.filter(|_| fast) {
+        // No surcharge is published for the fast model.
+        return Some(Estimate {
+            usd,
+            at_least: !price.raised_by.is_empty() && (more_thinking || upscale),
+        });
+    }
     let upscaled = input
         .upscale_factor
         .filter(|f| (2..=4).contains(f))
         .zip(price.upscaled_usd)
         .map(|(f, table)| table[f as usize - 2]);
-    let unpriced_upscale = input.upscale_factor.is_some_and(|f| f > 1) && upscaled.is_none();
-    let more_thinking = input.test_time_scaling.is_some_and(|t| t > 1);
+    let unpriced_upscale = upscale && upscaled.is_none();
     Some(Estimate {
         usd: upscaled.unwrap_or(price.usd),
         at_least: !price.raised_by.is_empty() && (more_thinking || unpriced_upscale),
@@ -132,6 +148,38 @@ mod tests {
         assert_eq!((pixazo.usd, pixazo.at_least), (0.06, false));
         let edit = estimate(&pixazo::EDIT_INFO, &input).expect("and one for its edit");
         assert_eq!((edit.usd, edit.at_least), (0.06, false));
+    }
+
+    #[test]
+    fn reves_fast_model_has_its_own_price() {
+        let mut input = RemixInput {
+            version: Some("latest-fast".into()),
+            ..RemixInput::default()
+        };
+        let fast = estimate(&reve::INFO, &input).expect("priced");
+        assert_eq!((fast.usd, fast.at_least), (0.01001, false));
+        input.version = Some("reve-remix-fast@20251030".into());
+        input.upscale_factor = Some(2);
+        let upscaled = estimate(&reve::INFO, &input).expect("priced");
+        assert_eq!(
+            (upscaled.usd, upscaled.at_least),
+            (0.01001, true),
+            "its upscaling surcharge is not published"
+        );
+        input.version = Some("reve-remix@20250915".into());
+        assert_eq!(estimate(&reve::INFO, &input).map(|e| e.usd), Some(0.0686));
+        let pixazo = estimate(
+            &pixazo::INFO,
+            &RemixInput {
+                version: Some("latest-fast".into()),
+                ..RemixInput::default()
+            },
+        );
+        assert_eq!(
+            pixazo.map(|e| e.usd),
+            Some(0.06),
+            "no fast price: the list price"
+        );
     }
 
     #[test]
