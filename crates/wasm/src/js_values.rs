@@ -1,6 +1,6 @@
 //! JS values for the core's types (`Job`, `RemixResult`, `JobUpdate`, `RemixError`),
 //! in the shapes DESIGN.md gives the package. Shared by the package's exports
-//! (`js.rs`) and the widget's events (reve-remix-web), so both speak the same
+//! (`js/`) and the widget's events (reve-remix-web), so both speak the same
 //! objects. Built without the `js` feature too, and natively (where nothing
 //! calls it), so that every crate that uses it builds everywhere.
 

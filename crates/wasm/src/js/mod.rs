@@ -4,21 +4,19 @@
 //! turns every `RemixError` into a real JS `Error` with `code`, `message`,
 //! `status`, `retryable`, `provider` and `requestId`.
 
-use std::sync::Arc;
-
-use js_sys::{Array, Function, Object, Promise, Reflect, Uint8Array};
+use js_sys::{Array, Function, Object, Promise};
 use wasm_bindgen::prelude::*;
-use wasm_bindgen_futures::{JsFuture, future_to_promise};
-use web_sys::AbortSignal;
+use wasm_bindgen_futures::future_to_promise;
 
-use crate::fetch::{self, Transport, Until};
+mod read;
+
+use crate::fetch::{self, Until};
 use crate::js_values::{job_to_js, request_to_js, result_to_js, set, to_js_error, update_to_js};
-use reve_remix_core::driver::{Driver, RunOptions};
+use read::{ClientSettings, get, input_from_js, job_from_js, read_input, signal_of};
 use reve_remix_core::error::{ErrorCode, RemixError};
-use reve_remix_core::http::Secret;
 use reve_remix_core::image::{self, ImageInfo, ImageLimits};
-use reve_remix_core::job::{Job, JobStatus, JobUpdate, RemixResult};
-use reve_remix_core::provider::{self, Config, ImageSource, ProviderInfo, RemixInput};
+use reve_remix_core::job::{JobStatus, JobUpdate};
+use reve_remix_core::provider::{self, ProviderInfo};
 
 // The data types of the package's API, appended to the .d.ts wasm-bindgen
 // writes from the signatures below. Kept by hand beside the hand-written
@@ -26,7 +24,7 @@ use reve_remix_core::provider::{self, Config, ImageSource, ProviderInfo, RemixIn
 // tests/node/declarations.test.mjs checks real values from every export
 // against them, tests/types/usage.ts a typed use of each.
 #[wasm_bindgen(typescript_custom_section)]
-const TS_TYPES: &'static str = include_str!("types.d.ts");
+const TS_TYPES: &'static str = include_str!("../types.d.ts");
 
 /// Inspect a reference image: its format (from the bytes), size and
 /// dimensions, checked against Reve's limits. Throws a `RemixError`
@@ -363,225 +361,6 @@ fn entry(opts: &JsValue, outcome: Result<JsValue, Thrown>, started: u64) -> JsVa
     entry
 }
 
-/// A client's configuration, parsed once.
-#[derive(Clone)]
-struct ClientSettings {
-    cfg: Config,
-    timeout_ms: Option<u64>,
-    transport: Transport,
-}
-
-impl ClientSettings {
-    fn from_js(v: &JsValue) -> Result<Self, RemixError> {
-        if !v.is_object() {
-            return Err(RemixError::new(
-                ErrorCode::UnknownProvider,
-                "Pass a configuration object: { provider: \"reve\", apiKey }",
-            ));
-        }
-        let id = get(v, "provider").as_string().unwrap_or_default();
-        let info = provider::provider(&id)?.info();
-        let cfg = Config {
-            provider: info.id.to_string(),
-            api_key: opt_string(v, "apiKey", "apiKey")?
-                .filter(|k| !k.trim().is_empty())
-                .map(Secret::new),
-            base_url: opt_string(v, "baseUrl", "baseUrl")?,
-            proxy_url: opt_string(v, "proxyUrl", "proxyUrl")?,
-        };
-        let timeout_ms = opt_number(v, "timeoutMs")?.map(|t| t as u64);
-        let fetch = get(v, "fetch");
-        let transport = if fetch.is_undefined() || fetch.is_null() {
-            Transport::global()
-        } else {
-            Transport::with_fetch(fetch.dyn_into::<Function>().map_err(|_| {
-                RemixError::new(
-                    ErrorCode::InvalidOption,
-                    "config.fetch must be a function like fetch",
-                )
-            })?)
-        };
-        Ok(Self {
-            cfg,
-            timeout_ms,
-            transport,
-        })
-    }
-
-    fn options(&self, timeout: Option<f64>) -> RunOptions {
-        let mut opts = RunOptions {
-            seed: fetch::now_ms() ^ js_sys::Math::random().to_bits(),
-            ..RunOptions::default()
-        };
-        if let Some(t) = timeout.map(|t| t as u64).or(self.timeout_ms) {
-            opts.timeout_ms = t.max(1);
-        }
-        opts
-    }
-
-    fn start(&self, input: &RemixInput, timeout: Option<f64>) -> Result<Driver, RemixError> {
-        Driver::start(
-            input,
-            self.cfg.clone(),
-            self.options(timeout),
-            fetch::now_ms(),
-        )
-    }
-
-    fn resume(&self, job: Job) -> Result<Driver, RemixError> {
-        if job.provider != self.cfg.provider {
-            return Err(RemixError::new(
-                ErrorCode::InvalidOption,
-                "This job belongs to another provider: use a client configured for it.",
-            ));
-        }
-        Driver::resume(job, self.cfg.clone(), self.options(None), fetch::now_ms())
-    }
-}
-
-fn get(obj: &JsValue, key: &str) -> JsValue {
-    if !obj.is_object() && !obj.is_function() {
-        return JsValue::UNDEFINED;
-    }
-    Reflect::get(obj, &JsValue::from_str(key)).unwrap_or(JsValue::UNDEFINED)
-}
-
-fn absent(v: &JsValue) -> bool {
-    v.is_undefined() || v.is_null()
-}
-
-fn wrong_type(field: &str, wanted: &str) -> RemixError {
-    let mut msg = String::from(field);
-    msg.push_str(" must be ");
-    msg.push_str(wanted);
-    RemixError::new(ErrorCode::InvalidOption, msg)
-}
-
-fn opt_string(obj: &JsValue, key: &str, field: &str) -> Result<Option<String>, RemixError> {
-    let v = get(obj, key);
-    if absent(&v) {
-        return Ok(None);
-    }
-    v.as_string()
-        .map(Some)
-        .ok_or_else(|| wrong_type(field, "a string"))
-}
-
-fn opt_number(obj: &JsValue, key: &str) -> Result<Option<f64>, RemixError> {
-    let v = get(obj, key);
-    if absent(&v) {
-        return Ok(None);
-    }
-    match v.as_f64() {
-        Some(n) if n.is_finite() && n >= 0.0 => Ok(Some(n)),
-        _ => Err(wrong_type(key, "a non-negative number")),
-    }
-}
-
-fn opt_u32(obj: &JsValue, key: &str) -> Result<Option<u32>, RemixError> {
-    match opt_number(obj, key)? {
-        Some(n) if n.fract() == 0.0 && n <= f64::from(u32::MAX) => Ok(Some(n as u32)),
-        Some(_) => Err(wrong_type(key, "a whole number")),
-        None => Ok(None),
-    }
-}
-
-/// An image of `images` given as a Blob, read: its index, bytes and name.
-type ReadBlob = (usize, Arc<[u8]>, Option<String>);
-
-/// RemixInput from JS. `blobs` holds bytes already read from Blobs, by
-/// index (the async methods read them first).
-fn input_from_js(v: &JsValue, blobs: &[ReadBlob]) -> Result<RemixInput, RemixError> {
-    if !v.is_object() {
-        return Err(RemixError::new(
-            ErrorCode::EmptyPrompt,
-            "Pass an input object: { prompt, images }",
-        ));
-    }
-    let prompt = get(v, "prompt");
-    let prompt = if absent(&prompt) {
-        String::new()
-    } else {
-        prompt
-            .as_string()
-            .ok_or_else(|| wrong_type("prompt", "a string"))?
-    };
-    let list = get(v, "images");
-    let mut images = Vec::new();
-    if !absent(&list) {
-        let array: Array = list.dyn_into().map_err(|_| {
-            wrong_type(
-                "images",
-                "an array of Uint8Array, ArrayBuffer, Blob or URL strings",
-            )
-        })?;
-        for (i, item) in array.iter().enumerate() {
-            if let Some((_, data, name)) = blobs.iter().find(|(at, _, _)| *at == i) {
-                images.push(ImageSource::Bytes {
-                    data: data.clone(),
-                    name: name.clone(),
-                });
-            } else if let Some(url) = item.as_string() {
-                images.push(ImageSource::Url(url));
-            } else if let Some(bytes) = item.dyn_ref::<Uint8Array>() {
-                images.push(ImageSource::Bytes {
-                    data: bytes.to_vec().into(),
-                    name: None,
-                });
-            } else if item.is_instance_of::<js_sys::ArrayBuffer>() {
-                images.push(ImageSource::Bytes {
-                    data: Uint8Array::new(&item).to_vec().into(),
-                    name: None,
-                });
-            } else {
-                let mut msg = String::from("images[");
-                msg.push_str(&reve_remix_core::error::num(i as u64));
-                msg.push_str("] is not a Uint8Array, an ArrayBuffer, a Blob or a URL string");
-                return Err(RemixError::new(ErrorCode::InvalidOption, msg));
-            }
-        }
-    }
-    Ok(RemixInput {
-        prompt,
-        images,
-        aspect_ratio: opt_string(v, "aspectRatio", "aspectRatio")?,
-        version: opt_string(v, "version", "version")?,
-        test_time_scaling: opt_u32(v, "testTimeScaling")?,
-        upscale_factor: opt_u32(v, "upscaleFactor")?,
-        remove_background: match get(v, "removeBackground") {
-            b if absent(&b) => None,
-            b => Some(
-                b.as_bool()
-                    .ok_or_else(|| wrong_type("removeBackground", "true or false"))?,
-            ),
-        },
-        output_format: opt_string(v, "outputFormat", "outputFormat")?,
-    })
-}
-
-/// Like [`input_from_js`], reading any Blob/File images first.
-async fn read_input(v: &JsValue) -> Result<RemixInput, Thrown> {
-    let mut blobs = Vec::new();
-    let list = get(v, "images");
-    if let Some(array) = list.dyn_ref::<Array>() {
-        for (i, item) in array.iter().enumerate() {
-            let Some(blob) = item.dyn_ref::<web_sys::Blob>() else {
-                continue;
-            };
-            let buffer = JsFuture::from(blob.array_buffer())
-                .await
-                .map_err(Thrown::Js)?;
-            let name = get(&item, "name").as_string();
-            blobs.push((i, Uint8Array::new(&buffer).to_vec().into(), name));
-        }
-    }
-    Ok(input_from_js(v, &blobs)?)
-}
-
-fn signal_of(opts: &JsValue) -> Option<AbortSignal> {
-    get(opts, "signal").dyn_into::<AbortSignal>().ok()
-}
-
 fn provider_info_to_js(info: &ProviderInfo) -> JsValue {
     let obj: JsValue = Object::new().into();
     set(&obj, "id", &JsValue::from_str(info.id));
@@ -636,39 +415,6 @@ fn provider_info_to_js(info: &ProviderInfo) -> JsValue {
     obj
 }
 
-fn job_from_js(v: &JsValue) -> Result<(Job, Option<RemixResult>), RemixError> {
-    let id = get(v, "provider").as_string().unwrap_or_default();
-    // An unknown provider is its own error, with the known ids.
-    let info = provider::provider(&id)?.info();
-    let text = js_sys::JSON::stringify(v)
-        .ok()
-        .and_then(|t| t.as_string())
-        .unwrap_or_default();
-    let job = Job::from_json(&text)
-        .filter(|j| !j.id.is_empty())
-        .ok_or_else(|| wrong_type("job.id", "the id of a submitted job"))?;
-    let result = result_from_js(&get(v, "result"), info.id);
-    Ok((job, result))
-}
-
-fn result_from_js(v: &JsValue, provider: &'static str) -> Option<RemixResult> {
-    let images: Array = get(v, "images").dyn_into().ok()?;
-    Some(RemixResult {
-        images: images
-            .iter()
-            .map(|i| reve_remix_core::job::ResultImage {
-                url: get(&i, "url").as_string(),
-                data_url: get(&i, "dataUrl").as_string(),
-                mime: get(&i, "mime").as_string(),
-            })
-            .collect(),
-        job_id: get(v, "jobId").as_string(),
-        provider,
-        credits_used: get(v, "creditsUsed").as_f64(),
-        cost: None,
-    })
-}
-
 pub(crate) fn image_info_to_js(info: &ImageInfo) -> JsValue {
     let obj: JsValue = Object::new().into();
     set(&obj, "format", &JsValue::from_str(info.format.as_str()));
@@ -683,7 +429,9 @@ pub(crate) fn image_info_to_js(info: &ImageInfo) -> JsValue {
 mod tests {
     use super::*;
     use js_sys::Error as JsError;
+    use js_sys::{Reflect, Uint8Array};
     use reve_remix_core::error::ErrorCode;
+    use wasm_bindgen_futures::JsFuture;
     use wasm_bindgen_test::*;
 
     wasm_bindgen_test_configure!(run_in_browser);
@@ -709,7 +457,7 @@ mod tests {
     }
 
     const MOCK: Option<&str> = option_env!("REVE_REMIX_TEST_MOCK");
-    const PNG: &[u8] = include_bytes!("../../core/tests/fixtures/png_rgb_64x48.png");
+    const PNG: &[u8] = include_bytes!("../../../core/tests/fixtures/png_rgb_64x48.png");
 
     fn object(pairs: &[(&str, JsValue)]) -> JsValue {
         let obj: JsValue = Object::new().into();
