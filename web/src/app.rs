@@ -16,7 +16,7 @@ use crate::components::{
 };
 use crate::model::settings::info_for;
 use crate::model::{
-    Accepts, Board, Connection, Finished, NamedFile, Options, Problems, Run, Settings,
+    Accepts, Board, Connection, Finished, NamedFile, Options, Phase, Problems, Settings,
 };
 use crate::model::{Compare, Lane, compare, cost};
 use crate::persist;
@@ -103,10 +103,14 @@ impl Store {
             .flatten()
     }
 
-    /// True while a comparison's run is in progress on any provider (not tracked).
+    /// True while a comparison's run is in progress on any provider
+    /// (tracked: the one answer, which the layouts' memo follows).
     pub fn comparing(&self) -> bool {
         self.lanes
-            .try_with_value(|l| l.iter().any(|(_, r)| r.running()))
+            .try_with_value(|l| {
+                l.iter()
+                    .any(|(_, r)| r.run.with(|run| run.phase == Phase::Running))
+            })
             .unwrap_or(false)
     }
 
@@ -122,7 +126,7 @@ impl Store {
             self.runner.start(input, settings.config());
             return;
         }
-        if self.comparing() {
+        if untrack(|| self.comparing()) {
             return;
         }
         let lanes = self
@@ -234,7 +238,7 @@ impl Wiring {
             board,
             settings,
             runner,
-            lanes: runners,
+            ..
         } = store;
         // With no comparison ticked, the one tick follows the picker.
         Effect::new(move |_| {
@@ -249,12 +253,7 @@ impl Wiring {
             let settings = settings.get();
             board.with(|b| compare::lanes(&compare, &settings, b))
         });
-        let comparing = Memo::new(move |_| {
-            runners.with_value(|l| {
-                l.iter()
-                    .any(|(_, r)| r.run.with(|run| run.phase == crate::model::Phase::Running))
-            })
-        });
+        let comparing = Memo::new(move |_| store.comparing());
         let provider = Signal::derive(move || settings.provider.with(|id| info_for(id)));
         let problems = Memo::new(move |_| {
             let settings = settings.get();
@@ -353,11 +352,13 @@ impl Wiring {
                     Vec::new()
                 }
             });
-            let runs: Vec<(&str, Run)> = ids
+            let cards: Vec<(&str, &str)> = ids
                 .into_iter()
-                .filter_map(|id| Some((info_for(id).name, store.lane(id)?.run.get())))
+                .filter_map(|id| {
+                    let state = store.lane(id)?.run.with(compare::card_state)?;
+                    Some((info_for(id).name, state))
+                })
                 .collect();
-            let cards: Vec<(&str, &Run)> = runs.iter().map(|(n, r)| (*n, r)).collect();
             compare::status_sentence(&cards)
         })
     }
