@@ -114,6 +114,16 @@ impl Store {
             .unwrap_or(false)
     }
 
+    /// Stop the run in progress, or every card's run of a comparison that
+    /// is still going (each provider asked to cancel where it can, as a
+    /// card's own "Cancel" does); finished cards keep their results.
+    pub fn cancel(&self) {
+        self.runner.cancel();
+        let _ = self
+            .lanes
+            .try_with_value(|l| l.iter().for_each(|(_, r)| r.cancel()));
+    }
+
     /// Start a run with what the page holds now (ignored while one is
     /// running): with two or more providers ticked, one on each that can
     /// take the input (the others' cards say why not).
@@ -224,7 +234,7 @@ struct Wiring {
     on_insert: Handler<usize>,
     /// Start a run.
     on_remix: Handler<()>,
-    /// Stop it.
+    /// Stop it, or every card's run of a comparison.
     on_cancel: Handler<()>,
     /// Put a result on the board.
     on_use: Handler<Finished>,
@@ -282,7 +292,7 @@ impl Wiring {
             area,
             on_insert,
             on_remix: handler(move |()| store.remix()),
-            on_cancel: handler(move |()| runner.cancel()),
+            on_cancel: handler(move |()| store.cancel()),
             on_use: handler(move |done: Finished| {
                 match &done.bytes {
                     Some(bytes) => store.add_bytes(&done.file_name, bytes.to_vec()),
@@ -480,6 +490,7 @@ fn site(store: Store) -> impl IntoView {
                     blocked=w.blocked()
                     estimate=w.estimate(store)
                     comparison=w.comparison_status(store)
+                    comparing=flag(move || w.comparing.get())
                     on_remix=w.on_remix.clone()
                     on_cancel=w.on_cancel.clone()
                 />
@@ -539,6 +550,7 @@ pub fn embed(store: Store) -> impl IntoView {
                     blocked=w.blocked()
                     estimate=w.estimate(store)
                     comparison=text(String::new)
+                    comparing=flag(|| false)
                     on_remix=w.on_remix.clone()
                     on_cancel=w.on_cancel.clone()
                     attr:part="run"
