@@ -128,3 +128,70 @@ test("a cancel touches only its own card", async () => {
   assert.deepEqual(problems, []);
   await page.close();
 });
+
+test("the page's Cancel stops every card still running, and the focus follows", async () => {
+  const { page, problems } = await openSite(browser);
+  const cancels = [];
+  page.on("request", (r) => {
+    if (r.url().startsWith(`${MOCK_URL}/`) && /\/cancel$/.test(r.url())) {
+      cancels.push(r.url().slice(MOCK_URL.length + 1).split("/")[0]);
+    }
+  });
+  await page.getByLabel("Add reference images", { exact: true }).setInputFiles([fixture("png_rgb_64x48.png")]);
+  const prompt = page.getByLabel("Prompt", { exact: true });
+  await prompt.fill("<img>0</img> under snow");
+  await page.getByRole("checkbox", { name: "Run on fal", exact: true }).check();
+  await page.getByRole("checkbox", { name: "Run on inference.sh", exact: true }).check();
+  // Reve answers at once; fal and inference.sh are slow, so both are
+  // still running (their jobs queued, so each can be cancelled on its
+  // provider) when the comparison is cancelled.
+  const provider = page.getByLabel("Provider", { exact: true });
+  const key = page.getByLabel("API key", { exact: true });
+  for (const id of ["fal", "inference-sh"]) {
+    await provider.selectOption(id);
+    await key.fill("mock-slow");
+  }
+  await provider.selectOption("reve");
+
+  const remix = page.getByRole("button", { name: "Remix", exact: true });
+  const cancel = page.getByRole("button", { name: "Cancel", exact: true });
+  assert.equal(await cancel.isVisible(), false, "no Cancel before a run");
+  await remix.click();
+  // Remix is disabled: the focus moves to the page's Cancel.
+  await page.waitForFunction(() => document.activeElement?.matches(".run .cancel:not([hidden])"), null, { timeout: 5000 });
+  assert.equal(await remix.isDisabled(), true);
+  assert.equal(await card(page, "fal").getByRole("button", { name: "Cancel on fal", exact: true }).isVisible(), true, "each card's own Cancel is named apart");
+
+  await card(page, "Reve").getByRole("img", { name: "Remix result from Reve" }).waitFor({ timeout: 20000 });
+  for (const name of ["fal", "inference.sh"]) {
+    assert.match(await card(page, name).locator(".status").textContent(), /^(Queued on|Running on|Sending to) /, `${name} still running`);
+  }
+  await cancel.click();
+
+  for (const name of ["fal", "inference.sh"]) {
+    await card(page, name).getByText(/^Cancelled\./).waitFor({ timeout: 10000 });
+    assert.equal(await card(page, name).getByRole("img", { name: `Remix result from ${name}` }).isVisible(), false);
+  }
+  // What had finished is kept, and so are the board and the prompt.
+  assert.doesNotMatch(await card(page, "Reve").textContent(), /Cancelled/);
+  assert.equal(await card(page, "Reve").getByRole("img", { name: "Remix result from Reve" }).isVisible(), true);
+  assert.equal(await card(page, "Reve").getByRole("link", { name: "Download", exact: true }).isVisible(), true);
+  assert.equal(await page.getByRole("img", { name: "Reference 0", exact: true }).count(), 1);
+  assert.equal(await prompt.inputValue(), "<img>0</img> under snow");
+  assert.equal(
+    await page.locator('[role="status"]').textContent(),
+    "Comparing: Reve done, fal cancelled, inference.sh cancelled.",
+  );
+  // Remix is back; Cancel hid, and the focus went to the result there is.
+  await page.waitForFunction(() => !document.querySelector("button.remix").disabled, null, { timeout: 5000 });
+  assert.equal(await cancel.isVisible(), false);
+  await page.waitForFunction(
+    () => document.activeElement?.matches('.card[aria-labelledby="card-reve"] a[download]'),
+    null,
+    { timeout: 5000 },
+  );
+  // Each provider still running was asked to cancel its job.
+  assert.deepEqual([...cancels].sort(), ["fal", "inference-sh"]);
+  assert.deepEqual(problems, []);
+  await page.close();
+});

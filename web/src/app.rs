@@ -16,7 +16,7 @@ use crate::components::{
 };
 use crate::model::settings::info_for;
 use crate::model::{
-    Accepts, Board, Connection, Finished, NamedFile, Options, Problems, Run, Settings,
+    Accepts, Board, Connection, Finished, NamedFile, Options, Phase, Problems, Settings,
 };
 use crate::model::{Compare, Lane, compare, cost};
 use crate::persist;
@@ -103,11 +103,25 @@ impl Store {
             .flatten()
     }
 
-    /// True while a comparison's run is in progress on any provider (not tracked).
+    /// True while a comparison's run is in progress on any provider
+    /// (tracked: the one answer, which the layouts' memo follows).
     pub fn comparing(&self) -> bool {
         self.lanes
-            .try_with_value(|l| l.iter().any(|(_, r)| r.running()))
+            .try_with_value(|l| {
+                l.iter()
+                    .any(|(_, r)| r.run.with(|run| run.phase == Phase::Running))
+            })
             .unwrap_or(false)
+    }
+
+    /// Stop the run in progress, or every card's run of a comparison that
+    /// is still going (each provider asked to cancel where it can, as a
+    /// card's own "Cancel" does); finished cards keep their results.
+    pub fn cancel(&self) {
+        self.runner.cancel();
+        let _ = self
+            .lanes
+            .try_with_value(|l| l.iter().for_each(|(_, r)| r.cancel()));
     }
 
     /// Start a run with what the page holds now (ignored while one is
@@ -122,7 +136,7 @@ impl Store {
             self.runner.start(input, settings.config());
             return;
         }
-        if self.comparing() {
+        if untrack(|| self.comparing()) {
             return;
         }
         let lanes = self
@@ -220,7 +234,7 @@ struct Wiring {
     on_insert: Handler<usize>,
     /// Start a run.
     on_remix: Handler<()>,
-    /// Stop it.
+    /// Stop it, or every card's run of a comparison.
     on_cancel: Handler<()>,
     /// Put a result on the board.
     on_use: Handler<Finished>,
@@ -234,7 +248,7 @@ impl Wiring {
             board,
             settings,
             runner,
-            lanes: runners,
+            ..
         } = store;
         // With no comparison ticked, the one tick follows the picker.
         Effect::new(move |_| {
@@ -249,12 +263,7 @@ impl Wiring {
             let settings = settings.get();
             board.with(|b| compare::lanes(&compare, &settings, b))
         });
-        let comparing = Memo::new(move |_| {
-            runners.with_value(|l| {
-                l.iter()
-                    .any(|(_, r)| r.run.with(|run| run.phase == crate::model::Phase::Running))
-            })
-        });
+        let comparing = Memo::new(move |_| store.comparing());
         let provider = Signal::derive(move || settings.provider.with(|id| info_for(id)));
         let problems = Memo::new(move |_| {
             let settings = settings.get();
@@ -283,7 +292,7 @@ impl Wiring {
             area,
             on_insert,
             on_remix: handler(move |()| store.remix()),
-            on_cancel: handler(move |()| runner.cancel()),
+            on_cancel: handler(move |()| store.cancel()),
             on_use: handler(move |done: Finished| {
                 match &done.bytes {
                     Some(bytes) => store.add_bytes(&done.file_name, bytes.to_vec()),
@@ -353,11 +362,13 @@ impl Wiring {
                     Vec::new()
                 }
             });
-            let runs: Vec<(&str, Run)> = ids
+            let cards: Vec<(&str, &str)> = ids
                 .into_iter()
-                .filter_map(|id| Some((info_for(id).name, store.lane(id)?.run.get())))
+                .filter_map(|id| {
+                    let state = store.lane(id)?.run.with(compare::card_state)?;
+                    Some((info_for(id).name, state))
+                })
                 .collect();
-            let cards: Vec<(&str, &Run)> = runs.iter().map(|(n, r)| (*n, r)).collect();
             compare::status_sentence(&cards)
         })
     }
@@ -479,6 +490,7 @@ fn site(store: Store) -> impl IntoView {
                     blocked=w.blocked()
                     estimate=w.estimate(store)
                     comparison=w.comparison_status(store)
+                    comparing=flag(move || w.comparing.get())
                     on_remix=w.on_remix.clone()
                     on_cancel=w.on_cancel.clone()
                 />
@@ -538,6 +550,7 @@ pub fn embed(store: Store) -> impl IntoView {
                     blocked=w.blocked()
                     estimate=w.estimate(store)
                     comparison=text(String::new)
+                    comparing=flag(|| false)
                     on_remix=w.on_remix.clone()
                     on_cancel=w.on_cancel.clone()
                     attr:part="run"

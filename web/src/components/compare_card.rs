@@ -1,9 +1,9 @@
 //! One provider's card in a comparison, named "Result from <provider>":
 //! before the run, why this provider cannot take the input (if it cannot)
-//! and what it should cost; during it, its own live status and "Cancel";
-//! then its image, the time it took and what the provider reported it cost,
-//! "Download" and "Use as reference", or its error in words. A failure or a
-//! cancel here touches no other card.
+//! and what it should cost; during it, its own live status and "Cancel"
+//! (named "Cancel on <provider>"); then its image, the time it took and
+//! what the provider reported it cost, "Download" and "Use as reference",
+//! or its error in words. A failure or a cancel here touches no other card.
 
 use leptos::prelude::*;
 use reve_remix_core::provider::ProviderInfo;
@@ -73,6 +73,8 @@ pub fn CompareCard(
             <button
                 type="button"
                 class="cancel"
+                // Apart from the page's "Cancel", which stops every card.
+                aria-label=format!("Cancel on {name}")
                 hidden=flag(move || !running())
                 on:click=click(move || on_cancel(()))
             >

@@ -1,6 +1,6 @@
 //! "Remix" (disabled, with the reason, while the input is invalid) and
 //! what a run would cost,
-//! "Cancel" while a job runs, and the `role="status"` line that names the
+//! "Cancel" while a job or a comparison runs, and the `role="status"` line that names the
 //! job's state: queued with the jobs ahead of it, running with the elapsed time
 //! and the provider's log lines, then completed, failed or cancelled.
 
@@ -10,7 +10,7 @@ use leptos::prelude::*;
 
 use super::dyn_view::{Dyn, Handler, click, flag, items, lines, text};
 use crate::browser::page;
-use crate::model::run::status_parts;
+use crate::model::run::{FocusTo, focus_after, status_parts};
 use crate::model::{Phase, Run};
 
 /// Move `now` on while `run` is in progress, so that its elapsed time
@@ -49,12 +49,18 @@ pub fn RunPanel(
     /// A comparison's state in one sentence ("" when there is none): said
     /// in the status line instead of the single run's.
     comparison: Dyn<String>,
+    /// True while a comparison runs on any provider: "Cancel" stops it.
+    comparing: Dyn<bool>,
     /// Start a run.
     on_remix: Handler<()>,
-    /// Stop the run in progress.
+    /// Stop the run or the comparison in progress.
     on_cancel: Handler<()>,
 ) -> impl IntoView {
     let running = move || run.with(|r| r.phase == Phase::Running);
+    let busy = {
+        let comparing = comparing.clone();
+        flag(move || running() || comparing())
+    };
     let reason = text(move || {
         if running() {
             "A remix is running.".to_string()
@@ -65,14 +71,15 @@ pub fn RunPanel(
 
     tick_while_running(run, now);
 
-    // The focus follows the run when the control that had it goes: "Remix"
-    // is disabled as the run starts (to "Cancel"), "Cancel" hides as it
-    // ends (to the result's "Download", or back to "Remix").
+    // The focus follows the run or the comparison when the control that
+    // had it goes: "Remix" is disabled as it starts (to "Cancel"),
+    // "Cancel" hides as it ends (to a result's "Download", or back to
+    // "Remix").
     let remix_button = NodeRef::<leptos::html::Button>::new();
     let cancel_button = NodeRef::<leptos::html::Button>::new();
-    Effect::new(move |was: Option<Phase>| {
-        let phase = run.with(|r| r.phase);
-        if was.is_some_and(|w| w != phase) {
+    Effect::new(move |was: Option<(Phase, bool)>| {
+        let now = (run.with(|r| r.phase), comparing());
+        if let Some(to) = was.and_then(|was| focus_after(was, now)) {
             request_animation_frame(move || {
                 let Some(remix) = remix_button.get_untracked() else {
                     return;
@@ -80,18 +87,20 @@ pub fn RunPanel(
                 if !page::focus_lost(&remix) {
                     return;
                 }
-                let target: Option<web_sys::Element> =
-                    match phase {
-                        Phase::Running => cancel_button.get_untracked().map(Into::into),
-                        Phase::Completed => remix.closest(".app").ok().flatten().and_then(|app| {
-                            app.query_selector(".result a[download]").ok().flatten()
-                        }),
-                        _ => None,
-                    };
+                let shown = |selector| {
+                    let app = remix.closest(".app").ok().flatten()?;
+                    app.query_selector(selector).ok().flatten()
+                };
+                let target: Option<web_sys::Element> = match to {
+                    FocusTo::Cancel => cancel_button.get_untracked().map(Into::into),
+                    FocusTo::Result => shown(".result a[download]"),
+                    FocusTo::CardResult => shown(".card-result:not([hidden]) a[download]"),
+                    FocusTo::Remix => None,
+                };
                 page::focus(target.or_else(|| Some(remix.into())));
             });
         }
-        phase
+        now
     });
 
     // A memo: the sentence reaches the page (and a screen reader) only
@@ -131,7 +140,7 @@ pub fn RunPanel(
                     type="button"
                     class="cancel"
                     node_ref=cancel_button
-                    hidden=flag(move || !running())
+                    hidden=flag(move || !busy())
                     on:click=click(move || on_cancel(()))
                 >
                     "Cancel"

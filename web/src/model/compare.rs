@@ -153,35 +153,35 @@ pub fn estimate_text(lanes: &[Lane]) -> String {
     text
 }
 
-/// A comparison's state in one sentence for the page's status line, which
-/// a screen reader announces: `Comparing: Reve done, fal queued, OneRouter
-/// failed.` It changes only when a card's state does (never with a clock).
-/// "" before the comparison's first run.
-pub fn status_sentence(cards: &[(&str, &super::Run)]) -> String {
+/// A card's state in a word for the status sentence (`None` before its
+/// first run).
+pub fn card_state(run: &super::Run) -> Option<&'static str> {
     use super::Phase;
     use reve_remix_core::job::JobStatus;
-    let said: Vec<String> = cards
-        .iter()
-        .filter_map(|(name, run)| {
-            let state = match run.phase {
-                Phase::Idle => return None,
-                Phase::Running => match run.status {
-                    Some(JobStatus::Queued) => "queued",
-                    Some(JobStatus::Running) => "running",
-                    _ => "sending",
-                },
-                Phase::Completed => "done",
-                Phase::Failed => "failed",
-                Phase::Cancelled => "cancelled",
-            };
-            Some(format!("{name} {state}"))
-        })
-        .collect();
-    if said.is_empty() {
-        String::new()
-    } else {
-        format!("Comparing: {}.", said.join(", "))
+    Some(match run.phase {
+        Phase::Idle => return None,
+        Phase::Running => match run.status {
+            Some(JobStatus::Queued) => "queued",
+            Some(JobStatus::Running) => "running",
+            _ => "sending",
+        },
+        Phase::Completed => "done",
+        Phase::Failed => "failed",
+        Phase::Cancelled => "cancelled",
+    })
+}
+
+/// A comparison's state in one sentence for the page's status line, which
+/// a screen reader announces: `Comparing: Reve done, fal queued, OneRouter
+/// failed.` from each card's name and [`card_state`]. It changes only when
+/// a card's state does (never with a clock). "" before the comparison's
+/// first run.
+pub fn status_sentence(cards: &[(&str, &str)]) -> String {
+    if cards.is_empty() {
+        return String::new();
     }
+    let said: Vec<String> = cards.iter().map(|(n, s)| format!("{n} {s}")).collect();
+    format!("Comparing: {}.", said.join(", "))
 }
 
 #[cfg(test)]
@@ -271,17 +271,29 @@ mod tests {
     #[test]
     fn the_status_sentence_names_each_cards_state() {
         use crate::model::{Phase, Run};
-        let idle = Run::idle();
-        assert_eq!(status_sentence(&[("Reve", &idle)]), "");
+        assert_eq!(card_state(&Run::idle()), None, "not run yet: not said");
+        assert_eq!(status_sentence(&[]), "");
         let mut done = Run::start("Reve", 0.0);
         done.end(Phase::Completed, 800.0, String::new());
         let mut queued = Run::start("fal", 0.0);
         queued.status = Some(reve_remix_core::job::JobStatus::Queued);
         let mut failed = Run::start("OneRouter", 0.0);
         failed.end(Phase::Failed, 100.0, "refused".into());
+        let mut cancelled = Run::start("Replicate", 0.0);
+        cancelled.end(Phase::Cancelled, 100.0, String::new());
+        let cards: Vec<(&str, &str)> = [
+            ("Reve", &done),
+            ("fal", &queued),
+            ("OneRouter", &failed),
+            ("Replicate", &cancelled),
+            ("Pixazo", &Run::idle()),
+        ]
+        .into_iter()
+        .filter_map(|(name, run)| Some((name, card_state(run)?)))
+        .collect();
         assert_eq!(
-            status_sentence(&[("Reve", &done), ("fal", &queued), ("OneRouter", &failed)]),
-            "Comparing: Reve done, fal queued, OneRouter failed."
+            status_sentence(&cards),
+            "Comparing: Reve done, fal queued, OneRouter failed, Replicate cancelled."
         );
     }
 

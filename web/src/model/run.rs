@@ -100,6 +100,32 @@ impl Run {
     }
 }
 
+/// Where the keyboard focus goes when the control that had it goes as a
+/// run or a comparison starts or ends (see [`focus_after`]).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum FocusTo {
+    /// "Cancel": "Remix" was disabled as the run or the comparison started.
+    Cancel,
+    /// The run's result ("Download"), else "Remix".
+    Result,
+    /// The first comparison card that shows a result ("Download"), else "Remix".
+    CardResult,
+    /// Back to "Remix".
+    Remix,
+}
+
+/// Where the focus goes as the page moves from `was` to `now`, each the
+/// single run's phase and whether a comparison runs (`None`: no change).
+pub fn focus_after(was: (Phase, bool), now: (Phase, bool)) -> Option<FocusTo> {
+    (was != now).then_some(match now {
+        (Phase::Running, _) | (_, true) => FocusTo::Cancel,
+        // The comparison ended: the single run's phase is an older run's.
+        _ if was.1 => FocusTo::CardResult,
+        (Phase::Completed, _) => FocusTo::Result,
+        _ => FocusTo::Remix,
+    })
+}
+
 /// The status sentence for `run` at time `now`: [`status_parts`] joined.
 pub fn status_text(run: &Run, now: f64) -> String {
     let (what, clock) = status_parts(run, now);
@@ -271,5 +297,40 @@ mod tests {
                 && count_b.starts_with("trying again in 1 s")
         );
         assert_eq!(status_text(&run, 9_200.0), retry_a + &count_a);
+    }
+
+    #[test]
+    fn the_focus_follows_a_run_and_a_comparison() {
+        use Phase::*;
+        assert_eq!(focus_after((Idle, false), (Idle, false)), None);
+        // A single run: Remix -> Cancel -> its Download, or back to Remix.
+        assert_eq!(
+            focus_after((Idle, false), (Running, false)),
+            Some(FocusTo::Cancel)
+        );
+        assert_eq!(
+            focus_after((Running, false), (Completed, false)),
+            Some(FocusTo::Result)
+        );
+        for end in [Failed, Cancelled] {
+            assert_eq!(
+                focus_after((Running, false), (end, false)),
+                Some(FocusTo::Remix)
+            );
+        }
+        // A comparison after a finished single run: Remix -> Cancel -> a
+        // card's Download (or Remix), never the older single result.
+        assert_eq!(
+            focus_after((Completed, false), (Completed, true)),
+            Some(FocusTo::Cancel)
+        );
+        assert_eq!(
+            focus_after((Completed, true), (Completed, false)),
+            Some(FocusTo::CardResult)
+        );
+        assert_eq!(
+            focus_after((Idle, true), (Idle, false)),
+            Some(FocusTo::CardResult)
+        );
     }
 }
