@@ -111,7 +111,7 @@ test("three providers side by side: two images, one error in words, costs, and a
   await page.close();
 });
 
-test("a cancel touches only its own card", async () => {
+test("a cancel touches only its own card, and the focus stays on that card", async () => {
   const { page, problems } = await openSite(browser);
   await page.getByLabel("Add reference images", { exact: true }).setInputFiles([fixture("png_rgb_64x48.png")]);
   await page.getByLabel("Prompt", { exact: true }).fill("<img>0</img> at dusk");
@@ -121,8 +121,16 @@ test("a cancel touches only its own card", async () => {
   await page.getByLabel("Provider", { exact: true }).selectOption("fal");
   await page.getByLabel("API key", { exact: true }).fill("mock-slow");
   await page.getByRole("button", { name: "Remix", exact: true }).click();
-  await card(page, "fal").getByRole("button", { name: "Cancel" }).click();
+  await card(page, "fal").getByRole("button", { name: "Cancel on fal", exact: true }).click();
   await card(page, "fal").getByText(/Cancelled/).waitFor({ timeout: 10000 });
+  // Its Cancel hid as it was used: the focus is on its card, not lost to the page.
+  assert.equal(
+    await page.evaluate(() => {
+      const a = document.activeElement;
+      return a?.matches("section.card") ? a.querySelector("h3").textContent : a?.tagName;
+    }),
+    "Result from fal",
+  );
   await card(page, "Replicate").getByRole("img", { name: "Remix result from Replicate" }).waitFor({ timeout: 30000 });
   assert.doesNotMatch(await card(page, "Replicate").textContent(), /Cancelled/);
   assert.deepEqual(problems, []);

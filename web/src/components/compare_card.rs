@@ -8,7 +8,7 @@
 use leptos::prelude::*;
 use reve_remix_core::provider::ProviderInfo;
 
-use super::dyn_view::{Dyn, Handler, click, flag, text};
+use super::dyn_view::{Dyn, Handler, click, click_keeping_focus, flag, text};
 use super::run_panel::tick_while_running;
 use crate::model::run::status_text;
 use crate::model::{Finished, Phase, Results, Run};
@@ -66,7 +66,9 @@ pub fn CompareCard(
     // of each would talk over the others; the page's own status speaks.
     let status = text(move || run.with(|r| status_text(r, now.get())));
     view! {
-        <section class="card" aria-labelledby=labelled_by>
+        // Focusable from script only: its "Cancel" hides as it is used,
+        // and the focus stays on the card rather than falling to the page.
+        <section class="card" aria-labelledby=labelled_by tabindex="-1">
             <h3 id=title>{format!("Result from {name}")}</h3>
             <p class="hint" class:problem=has_problem>{before}</p>
             <p class="status" class:failed=flag(move || phase() == Phase::Failed)>{status}</p>
@@ -76,7 +78,7 @@ pub fn CompareCard(
                 // Apart from the page's "Cancel", which stops every card.
                 aria-label=format!("Cancel on {name}")
                 hidden=flag(move || !running())
-                on:click=click(move || on_cancel(()))
+                on:click=click_keeping_focus(".card", move || on_cancel(()))
             >
                 "Cancel"
             </button>

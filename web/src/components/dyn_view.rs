@@ -7,6 +7,8 @@
 
 use std::sync::Arc;
 
+use wasm_bindgen::JsCast;
+
 /// A reactive value of type `T`, behind one type.
 pub type Dyn<T> = Arc<dyn Fn() -> T + Send + Sync>;
 
@@ -45,6 +47,23 @@ pub fn lines(
 /// A click handler.
 pub fn click(f: impl Fn() + 'static) -> Box<dyn FnMut(web_sys::MouseEvent)> {
     Box::new(move |_| f())
+}
+
+/// A click handler for a control that hides itself when used (a card's
+/// "Cancel"): after `f`, the focus moves to the control's closest ancestor
+/// matching `keeper` (focusable: `tabindex="-1"`) rather than falling to
+/// the page.
+pub fn click_keeping_focus(
+    keeper: &'static str,
+    f: impl Fn() + 'static,
+) -> Box<dyn FnMut(web_sys::MouseEvent)> {
+    Box::new(move |ev| {
+        f();
+        let control = ev
+            .current_target()
+            .and_then(|t| t.dyn_into::<web_sys::Element>().ok());
+        crate::browser::page::focus(control.and_then(|c| c.closest(keeper).ok().flatten()));
+    })
 }
 
 /// A handler of an event's target value (`input`, `change` on text and selects).
