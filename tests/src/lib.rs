@@ -51,6 +51,17 @@ pub struct Site {
     pub proxy_tls_url: String,
     /// Kept so the proxies live as long as the site (killed on drop).
     _proxies: [tokio::process::Child; 2],
+    /// The HTTPS proxy's certificate and key, removed with the site.
+    _certificate: TempDir,
+}
+
+/// A folder of this run's, removed on drop.
+struct TempDir(PathBuf);
+
+impl Drop for TempDir {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.0);
+    }
 }
 
 /// Serve `dist`, start the mock, and start the proxy binary `proxy_bin` in
@@ -73,7 +84,11 @@ pub async fn start(
     let site_url = format!("http://{site_addr}");
 
     let (plain, proxy_url) = start_proxy(proxy_bin, &site_url, &mock_url, &[]).await?;
-    let (cert, key) = loopback_certificate()?;
+    let certificate = loopback_certificate()?;
+    let (cert, key) = (
+        certificate.0.join("cert.pem"),
+        certificate.0.join("key.pem"),
+    );
     let tls = [
         OsStr::new("--tls-cert"),
         cert.as_os_str(),
@@ -87,6 +102,7 @@ pub async fn start(
         proxy_url,
         proxy_tls_url,
         _proxies: [plain, tls],
+        _certificate: certificate,
     })
 }
 
@@ -126,14 +142,14 @@ async fn start_proxy(
 }
 
 /// A self-signed certificate for 127.0.0.1 and its key, made for this run
-/// (nothing secret is committed), as PEM files in a fresh temporary folder.
-fn loopback_certificate() -> std::io::Result<(PathBuf, PathBuf)> {
+/// (nothing secret is committed), as `cert.pem` and `key.pem` in a fresh
+/// temporary folder.
+fn loopback_certificate() -> std::io::Result<TempDir> {
     let made = rcgen::generate_simple_self_signed(vec!["127.0.0.1".into(), "localhost".into()])
         .map_err(std::io::Error::other)?;
-    let dir = std::env::temp_dir().join(format!("reve-remix-tls-{}", std::process::id()));
-    std::fs::create_dir_all(&dir)?;
-    let (cert, key) = (dir.join("cert.pem"), dir.join("key.pem"));
-    std::fs::write(&cert, made.cert.pem())?;
-    std::fs::write(&key, made.signing_key.serialize_pem())?;
-    Ok((cert, key))
+    let dir = TempDir(std::env::temp_dir().join(format!("reve-remix-tls-{}", std::process::id())));
+    std::fs::create_dir_all(&dir.0)?;
+    std::fs::write(dir.0.join("cert.pem"), made.cert.pem())?;
+    std::fs::write(dir.0.join("key.pem"), made.signing_key.serialize_pem())?;
+    Ok(dir)
 }
