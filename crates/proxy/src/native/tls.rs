@@ -84,10 +84,12 @@ pub async fn serve(
                 req.extensions_mut().insert(ConnectInfo::<SocketAddr>(peer));
                 app.clone().oneshot(req)
             });
-            // A connection that ends badly (reset, a protocol error) ends
-            // only itself; each request was logged as it was answered.
+            // No protocol upgrades: the proxy forwards requests, never a
+            // tunnel. A connection that ends badly (reset, a protocol
+            // error) ends only itself; each request was logged as it was
+            // answered.
             let _ = auto::Builder::new(TokioExecutor::new())
-                .serve_connection_with_upgrades(TokioIo::new(tls), service)
+                .serve_connection(TokioIo::new(tls), service)
                 .await;
         });
     }
