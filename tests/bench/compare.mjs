@@ -128,7 +128,7 @@ if (ratio > BUDGET && protocol !== "h2") {
   console.log(
     "     (why: Chromium opens at most 6 HTTP/1.1 connections per origin, and every card's requests go to the one\n" +
       "      proxy origin; fal's SSE, inference.sh's stream and Replicate's Prefer: wait hold theirs for the whole job,\n" +
-      "      so the other submits queue behind them. Serve the proxy over HTTPS (--tls-cert, --tls-key) or behind a\n" +
+      "      so the other requests can wait for a free one. Serve the proxy over HTTPS (--tls-cert, --tls-key) or behind a\n" +
       "      front that speaks HTTP/2, as Workers do, and they share one connection.)",
   );
 }
