@@ -3,7 +3,7 @@
 //! HTTP/1.1 connections to one origin, and every request to the proxy has
 //! the proxy's origin: in a comparison, fal's event stream, inference.sh's
 //! stream and Replicate's `Prefer: wait` each hold one for the whole job,
-//! and the other providers' submits queue behind them. Over HTTP/2 they
+//! and the other providers' requests can wait behind them. Over HTTP/2 they
 //! all share one connection.
 
 use std::net::SocketAddr;
