@@ -8,11 +8,19 @@
 //! |---|---|---|
 //! | `reve` | `POST /reve/v1/image/remix` (sync) | |
 //! | `fal` | `POST /fal/fal-ai/reve/remix` | `GET /fal/fal-ai/reve/requests/{id}/status[?logs=1]`, `GET /fal/fal-ai/reve/requests/{id}`, `PUT …/{id}/cancel` |
+//! | `fal` (Reve 2.1) | `POST /fal/reve/2.1/remix` | `GET /fal/reve/2.1/requests/{id}/status[/stream]`, `GET /fal/reve/2.1/requests/{id}`, `PUT …/{id}/cancel` |
 //! | `inference-sh` | `POST /inference-sh/apps/run` (after `POST /inference-sh/files` + `PUT upload_url`) | `GET /inference-sh/tasks/{id}/status`, `GET /inference-sh/tasks/{id}`, `GET …/{id}/stream` (NDJSON), `POST …/{id}/cancel` |
 //! | `aimlapi` | `POST /aimlapi/v1/images/generations` (sync) | |
 //! | `onerouter` | `POST /onerouter/v1/images/edits` (sync) | |
 //! | `pixazo` / `pixazo-edit` | `POST /pixazo/reve-image/v1/image-edit-remix`, `POST /pixazo/reve-image/v1/image-edit` (or `…/reve-edit/generate`, [`PixazoEditPaths`]) | `GET /pixazo/v2/requests/status/{id}` |
-//! | `replicate` | `POST /replicate/v1/models/reve/remix/predictions` (`Prefer: wait`) | `GET /replicate/v1/predictions/{id}`, `POST …/{id}/cancel` |
+//! | `replicate` | `POST /replicate/v1/models/reve/remix/predictions`, `POST /replicate/v1/models/reve/reve-2.1/predictions` (`Prefer: wait`) | `GET /replicate/v1/predictions/{id}`, `POST …/{id}/cancel` |
+//! | `runware` | `POST /runware/v1` (task array; `imageInference`, `reve:2@1`, sync or async), or a WebSocket on `GET /runware/v1` | `POST /runware/v1` `[{taskType: "getResponse", taskUUID}]` |
+//! | `atlascloud` | `POST /atlascloud/api/v1/model/generateImage` (`reve-ai/reve-2.1/remix`) | `GET /atlascloud/api/v1/model/prediction/{id}` |
+//! | `wavespeed` | `POST /wavespeed/api/v3/reve/2.1/remix`, `POST /wavespeed/api/v3/reve/remix-fast` | `GET /wavespeed/api/v3/predictions/{id}/result`, `GET /wavespeed/api/v3/predictions/{id}` |
+//!
+//! What Reve 2.1 takes (8 references, `<frame>N</frame>`, 4000 characters,
+//! 17 ratios and `auto`), and which facts about its hosts are unverified,
+//! is in [`reve21`].
 //!
 //! Results are real images served at `GET /<provider>/results/{id}.png`.
 //! Fault scenarios are picked by the API key (see [`scenario::SCENARIOS`] or
@@ -33,8 +41,10 @@ use tower_http::cors::{AllowHeaders, AllowMethods, AllowOrigin, CorsLayer};
 pub mod common;
 pub mod images;
 pub mod judge;
+pub mod prompt;
 pub mod providers;
 pub mod render;
+pub mod reve21;
 pub mod scenario;
 pub mod state;
 
@@ -95,7 +105,7 @@ impl Default for Config {
 pub const MAX_BODY_BYTES: usize = 32 * 1024 * 1024;
 
 /// Provider ids and the base URL path each is served under.
-pub const PROVIDERS: [(&str, &str); 8] = [
+pub const PROVIDERS: [(&str, &str); 11] = [
     ("reve", "/reve"),
     ("fal", "/fal"),
     ("inference-sh", "/inference-sh"),
@@ -104,6 +114,9 @@ pub const PROVIDERS: [(&str, &str); 8] = [
     ("pixazo", "/pixazo"),
     ("pixazo-edit", "/pixazo"),
     ("replicate", "/replicate"),
+    ("runware", "/runware"),
+    ("atlascloud", "/atlascloud"),
+    ("wavespeed", "/wavespeed"),
 ];
 
 /// The mock's routes: every provider under `/<provider-id>/…`.
@@ -120,6 +133,9 @@ pub fn router(config: Config) -> Router {
         .nest("/pixazo", providers::pixazo::routes("/pixazo"))
         .nest("/pixazo-edit", providers::pixazo::routes("/pixazo-edit"))
         .nest("/replicate", providers::replicate::routes())
+        .nest("/runware", providers::runware::routes())
+        .nest("/atlascloud", providers::atlascloud::routes())
+        .nest("/wavespeed", providers::wavespeed::routes())
         .with_state(state)
         .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))
         .layer(cors())
@@ -220,6 +236,7 @@ async fn index(headers: HeaderMap) -> impl IntoResponse {
     for line in [
         "POST /reve/v1/image/remix                          Bearer; synchronous",
         "POST /fal/fal-ai/reve/remix                        Key; then status_url / response_url / cancel_url (PUT)",
+        "POST /fal/reve/2.1/remix                           Key; Reve 2.1 (1-8 image_urls, <frame>N</frame>); queue under /fal/reve/2.1/requests/{id}",
         "POST /inference-sh/files, PUT upload_url           Bearer (upload: none); then use the file uri",
         "POST /inference-sh/apps/run                        Bearer; GET /inference-sh/tasks/{id}[/status|/stream], POST …/cancel",
         "POST /aimlapi/v1/images/generations                Bearer; synchronous, 201",
@@ -228,6 +245,11 @@ async fn index(headers: HeaderMap) -> impl IntoResponse {
         "POST /pixazo/reve-image/v1/image-edit              Ocp-Apim-Subscription-Key; then polling_url",
         "POST /pixazo/reve-image/v1/reve-edit/generate      the same edit, on the path another Pixazo page gives",
         "POST /replicate/v1/models/reve/remix/predictions   Bearer; Prefer: wait; GET /replicate/v1/predictions/{id}",
+        "POST /replicate/v1/models/reve/reve-2.1/predictions  Bearer; Reve 2.1 (reference_images 0-8); same polling",
+        "POST /runware/v1                                   Bearer or an authentication task; [imageInference reve:2@1], getResponse",
+        "GET  /runware/v1 (Upgrade: websocket)              Runware's WebSocket API, as @runware/sdk-js speaks it",
+        "POST /atlascloud/api/v1/model/generateImage        Bearer; reve-ai/reve-2.1/remix; GET /atlascloud/api/v1/model/prediction/{id}",
+        "POST /wavespeed/api/v3/reve/2.1/remix              Bearer; also /api/v3/reve/remix-fast; GET /wavespeed/api/v3/predictions/{id}[/result]",
         "GET  /<provider>/results/{id}.png                  the result images",
     ] {
         out.push_str("  ");

@@ -1,4 +1,12 @@
-//! fal: the queue API, `POST /fal/fal-ai/reve/remix` with `Authorization: Key <key>`.
+//! fal: the queue API, `Authorization: Key <key>`, for two apps:
+//! `POST /fal/fal-ai/reve/remix` (Reve Remix, v1) and `POST /fal/reve/2.1/remix`
+//! (Reve 2.1: no `fal-ai/` prefix; `image_urls` 1–8 as URLs or data URIs,
+//! `<frame>N</frame>` in a prompt of up to 4000 characters, `aspect_ratio`
+//! one of [`crate::reve21::ASPECT_RATIOS`] or `auto`, `num_images` 1–4,
+//! `output_format` png|jpeg|webp, `sync_mode`; fal's `reve/2.1` llms.txt,
+//! the remix page's enums read from the 2.1 edit page: unverified). Each
+//! app follows its own queue URLs (`…/reve/2.1/requests/{id}/status`) and
+//! knows only its own requests.
 //!
 //! Submit answers `{status: "IN_QUEUE", request_id, status_url, response_url,
 //! cancel_url, queue_position}`; the URLs drop the `/remix` subpath as fal's
@@ -15,40 +23,75 @@
 //! Exhausted balance" (as fal words it; unverified). The result's
 //! `error_type` for a cancelled request is unverified.
 
-use std::collections::HashMap;
-use std::time::{Duration, Instant};
-
 use axum::Router;
-use axum::body::{Body, Bytes};
-use axum::extract::{Path, Query, State};
-use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
+use axum::body::Bytes;
+use axum::extract::State;
+use axum::http::{HeaderMap, StatusCode};
 use axum::response::Response;
 use axum::routing::{get, post, put};
 use serde_json::{Value, json};
 
 use super::{NewJob, results_routes, spec, start_job};
-
-/// The most `image_urls` fal takes.
-const MAX_IMAGES: usize = 6;
 use crate::common::{self, ApiError, Invalid};
 use crate::images::{self, Transports};
 use crate::render::OutFormat;
-use crate::scenario::{AuthError, AuthStyle, authenticate};
-use crate::state::{AppState, Job, Phase, rfc3339};
+use crate::reve21;
+use crate::scenario::{AuthError, AuthStyle};
+use crate::state::AppState;
 
-const PROVIDER: &str = "fal";
+mod queue;
+
+/// The most `image_urls` fal's v1 remix takes ("between 1 and 6 images").
+const MAX_IMAGES: usize = 6;
 const PREFIX: &str = "/fal";
+
+/// One of fal's Reve apps: where its requests are kept, and the path its
+/// queue URLs live under (the app's id without its subpath, as fal's are).
+#[derive(Clone, Copy, Debug)]
+pub struct App {
+    pub store: &'static str,
+    pub base: &'static str,
+}
+
+/// `fal-ai/reve/remix`
+pub const V1: App = App {
+    store: "fal",
+    base: "fal-ai/reve",
+};
+/// `reve/2.1/remix`
+pub const V21: App = App {
+    store: "fal-2.1",
+    base: "reve/2.1",
+};
+
+fn app<const IS_V21: bool>() -> App {
+    if IS_V21 { V21 } else { V1 }
+}
 
 pub fn routes() -> Router<AppState> {
     Router::new()
-        .route("/fal-ai/reve/remix", post(submit))
-        .route("/fal-ai/reve/requests/{id}/status", get(status))
+        .route("/fal-ai/reve/remix", post(submit::<false>))
+        .route("/reve/2.1/remix", post(submit::<true>))
+        .route(
+            "/fal-ai/reve/requests/{id}/status",
+            get(queue::status::<false>),
+        )
         .route(
             "/fal-ai/reve/requests/{id}/status/stream",
-            get(status_stream),
+            get(queue::status_stream::<false>),
         )
-        .route("/fal-ai/reve/requests/{id}", get(result))
-        .route("/fal-ai/reve/requests/{id}/cancel", put(cancel))
+        .route("/fal-ai/reve/requests/{id}", get(queue::result::<false>))
+        .route(
+            "/fal-ai/reve/requests/{id}/cancel",
+            put(queue::cancel::<false>),
+        )
+        .route("/reve/2.1/requests/{id}/status", get(queue::status::<true>))
+        .route(
+            "/reve/2.1/requests/{id}/status/stream",
+            get(queue::status_stream::<true>),
+        )
+        .route("/reve/2.1/requests/{id}", get(queue::result::<true>))
+        .route("/reve/2.1/requests/{id}/cancel", put(queue::cancel::<true>))
         .merge(results_routes())
         .fallback(|| async { error(ApiError::NotFound("Not Found".into())) })
 }
@@ -120,7 +163,12 @@ fn detail_item(inv: &Invalid) -> Value {
     json!({"loc": loc, "msg": inv.message, "type": inv.kind.slug()})
 }
 
-async fn submit(State(state): State<AppState>, headers: HeaderMap, body: Bytes) -> Response {
+async fn submit<const IS_V21: bool>(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Response {
+    let app = app::<IS_V21>();
     let config = state.config().clone();
     let scenario = match common::admit(
         &headers,
@@ -140,9 +188,20 @@ async fn submit(State(state): State<AppState>, headers: HeaderMap, body: Bytes) 
         let prompt = common::req_str(&obj, "prompt")?;
         // "between 1 and 6 images (inclusive)": fal's client types,
         // `@fal-ai/client` 1.8.0–1.9.5 `ReveRemixInput` (2025-12-17 on).
-        let urls = common::str_array(&obj, "image_urls", 1, MAX_IMAGES)?;
-        common::check_prompt(prompt, urls.len(), "prompt")?;
-        let aspect = common::check_aspect(&obj, "aspect_ratio")?;
+        // Reve 2.1: "1–8 images", `<frame>N</frame>`, 4000 characters.
+        let max = if IS_V21 {
+            reve21::MAX_REFERENCES
+        } else {
+            MAX_IMAGES
+        };
+        let urls = common::str_array(&obj, "image_urls", 1, max)?;
+        let aspect = if IS_V21 {
+            reve21::check_prompt(prompt, urls.len(), "prompt", reve21::MAX_PROMPT_CHARS)?;
+            reve21::check_aspect(&obj, "aspect_ratio")?
+        } else {
+            common::check_prompt(prompt, urls.len(), "prompt")?;
+            common::check_aspect(&obj, "aspect_ratio")?
+        };
         let copies = common::opt_int(&obj, "num_images", 1, 4)?.unwrap_or(1);
         let format = match common::check_enum(&obj, "output_format", &["png", "jpeg", "webp"])? {
             Some("jpeg") => OutFormat::Jpeg,
@@ -169,7 +228,7 @@ async fn submit(State(state): State<AppState>, headers: HeaderMap, body: Bytes) 
     let job = start_job(
         &state,
         NewJob {
-            provider: PROVIDER,
+            provider: app.store,
             id,
             prefix: PREFIX,
             origin: &origin,
@@ -182,242 +241,20 @@ async fn submit(State(state): State<AppState>, headers: HeaderMap, body: Bytes) 
         },
     )
     .await;
-    let mut body = urls(&origin, &job.id);
+    let mut body = urls(app, &origin, &job.id);
     body["status"] = json!("IN_QUEUE");
     body["queue_position"] = json!(crate::state::QUEUE_LENGTH - 1);
     common::json(StatusCode::OK, &body)
 }
 
-fn urls(origin: &str, id: &str) -> Value {
-    let base = format!("{origin}{PREFIX}/fal-ai/reve/requests/{id}");
+fn urls(app: App, origin: &str, id: &str) -> Value {
+    let base = format!("{origin}{PREFIX}/{}/requests/{id}", app.base);
     json!({
         "request_id": id,
         "response_url": base,
         "status_url": format!("{base}/status"),
         "cancel_url": format!("{base}/cancel"),
     })
-}
-
-// Reason: the error is the finished answer, handed straight back by the handler.
-#[allow(clippy::result_large_err)]
-fn find(state: &AppState, headers: &HeaderMap, id: &str) -> Result<Job, Response> {
-    authenticate(headers, AuthStyle::FalKey).map_err(|e| error(ApiError::Auth(e)))?;
-    state
-        .job(PROVIDER, id)
-        .ok_or_else(|| error(ApiError::NotFound(format!("Request {id} not found"))))
-}
-
-fn status_body(job: &Job, origin: &str, now: Instant, logs: Option<Vec<Value>>) -> Value {
-    let mut body = urls(origin, &job.id);
-    let logs = logs.map(Value::Array).unwrap_or(Value::Null);
-    match job.phase(now) {
-        Phase::Queued { position } => {
-            body["status"] = json!("IN_QUEUE");
-            body["queue_position"] = json!(position);
-        }
-        Phase::Running { .. } => {
-            body["status"] = json!("IN_PROGRESS");
-            body["logs"] = logs;
-        }
-        phase => {
-            body["status"] = json!("COMPLETED");
-            body["logs"] = logs;
-            body["metrics"] = json!({"inference_time": job.duration.as_secs_f64() * 0.7});
-            match phase {
-                Phase::Failed(m) => {
-                    body["error"] = json!(m);
-                    body["error_type"] = json!("internal_server_error");
-                }
-                Phase::Violation(m) => {
-                    body["error"] = json!(m);
-                    body["error_type"] = json!("content_policy_violation");
-                }
-                Phase::Cancelled => {
-                    body["error"] = json!("Request was cancelled");
-                    body["error_type"] = json!("request_cancelled");
-                }
-                _ => {}
-            }
-        }
-    }
-    body
-}
-
-fn log_items(job: &Job, now: Instant) -> Vec<Value> {
-    job.logs(now)
-        .into_iter()
-        .map(|(m, t)| json!({"message": m, "level": "INFO", "source": "user", "timestamp": rfc3339(t)}))
-        .collect()
-}
-
-fn wants_logs(q: &HashMap<String, String>) -> bool {
-    q.get("logs").is_some_and(|v| v == "1" || v == "true")
-}
-
-async fn status(
-    State(state): State<AppState>,
-    headers: HeaderMap,
-    Path(id): Path<String>,
-    Query(q): Query<HashMap<String, String>>,
-) -> Response {
-    let job = match find(&state, &headers, &id) {
-        Ok(j) => j,
-        Err(res) => return res,
-    };
-    let now = Instant::now();
-    let logs = wants_logs(&q).then(|| log_items(&job, now));
-    common::json(
-        StatusCode::OK,
-        &status_body(&job, &common::origin(&headers), now, logs),
-    )
-}
-
-/// Server-sent events: a `data:` event per change, then close after `COMPLETED`.
-async fn status_stream(
-    State(state): State<AppState>,
-    headers: HeaderMap,
-    Path(id): Path<String>,
-    Query(q): Query<HashMap<String, String>>,
-) -> Response {
-    let job = match find(&state, &headers, &id) {
-        Ok(j) => j,
-        Err(res) => return res,
-    };
-    let origin = common::origin(&headers);
-    let want_logs = wants_logs(&q);
-    let tick = (job.duration / 20).clamp(Duration::from_millis(20), Duration::from_millis(500));
-    let limit = state.config().hang_limit.max(job.duration * 2);
-    let started = Instant::now();
-    // (state, id, last event key, logs sent, done)
-    let init = (state, id, String::new(), 0usize, false);
-    let events = futures_util::stream::unfold(init, move |(state, id, last, sent, done)| {
-        let origin = origin.clone();
-        async move {
-            if done {
-                return None;
-            }
-            let mut first = last.is_empty();
-            loop {
-                if !first {
-                    tokio::time::sleep(tick).await;
-                }
-                first = false;
-                let job = state.job(PROVIDER, &id)?;
-                let now = Instant::now();
-                let all_logs = log_items(&job, now);
-                let body = status_body(&job, &origin, now, None);
-                let key = format!(
-                    "{}{}{}",
-                    body["status"],
-                    body["queue_position"],
-                    all_logs.len()
-                );
-                let terminal = job.phase(now).is_terminal();
-                if key != last || terminal {
-                    let mut body = body;
-                    if want_logs && body["status"] != "IN_QUEUE" {
-                        body["logs"] = Value::Array(all_logs.get(sent..).unwrap_or(&[]).to_vec());
-                    }
-                    let event = format!("data: {body}\n\n");
-                    let n = all_logs.len();
-                    return Some((
-                        Ok::<_, std::io::Error>(Bytes::from(event)),
-                        (state, id, key, n, terminal),
-                    ));
-                }
-                if started.elapsed() > limit {
-                    return None;
-                }
-            }
-        }
-    });
-    let mut res = Response::new(Body::from_stream(events));
-    let h = res.headers_mut();
-    h.insert(
-        header::CONTENT_TYPE,
-        HeaderValue::from_static("text/event-stream"),
-    );
-    h.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-cache"));
-    res
-}
-
-async fn result(
-    State(state): State<AppState>,
-    headers: HeaderMap,
-    Path(id): Path<String>,
-) -> Response {
-    let job = match find(&state, &headers, &id) {
-        Ok(j) => j,
-        Err(res) => return res,
-    };
-    match job.phase(Instant::now()) {
-        Phase::Queued { .. } | Phase::Running { .. } => {
-            let res = common::json(
-                StatusCode::BAD_REQUEST,
-                &json!({"detail": "Request is still in progress"}),
-            );
-            common::with_header(res, "x-fal-retryable", "false")
-        }
-        Phase::Completed => {
-            let images: Vec<Value> = job
-                .results
-                .iter()
-                .map(|r| {
-                    json!({
-                        "url": r.url,
-                        "content_type": r.mime,
-                        "file_name": r.url.rsplit('/').next().unwrap_or("result.png"),
-                        "file_size": r.size,
-                        "width": r.width,
-                        "height": r.height,
-                    })
-                })
-                .collect();
-            // fal names the request in a header too; fal's own client
-            // reads the result's `requestId` from it.
-            let res = common::json(StatusCode::OK, &json!({"images": images, "seed": 42}));
-            common::with_header(res, "x-fal-request-id", &id)
-        }
-        Phase::Violation(m) => {
-            let detail = json!([{
-                "loc": ["body", "prompt"],
-                "msg": m,
-                "type": "content_policy_violation",
-                "url": "https://docs.fal.ai/errors#content_policy_violation",
-            }]);
-            let res = common::json(StatusCode::UNPROCESSABLE_ENTITY, &json!({"detail": detail}));
-            common::with_header(res, "x-fal-retryable", "false")
-        }
-        Phase::Failed(m) => error(ApiError::Failed(m)),
-        Phase::Cancelled => {
-            let res = common::json(
-                StatusCode::BAD_REQUEST,
-                &json!({"detail": "Request was cancelled"}),
-            );
-            common::with_header(res, "x-fal-retryable", "false")
-        }
-    }
-}
-
-async fn cancel(
-    State(state): State<AppState>,
-    headers: HeaderMap,
-    Path(id): Path<String>,
-) -> Response {
-    if let Err(e) = authenticate(&headers, AuthStyle::FalKey) {
-        return error(ApiError::Auth(e));
-    }
-    match state.cancel_job(PROVIDER, &id) {
-        None => error(ApiError::NotFound(format!("Request {id} not found"))),
-        Some((_, true)) => common::json(
-            StatusCode::ACCEPTED,
-            &json!({"status": "CANCELLATION_REQUESTED"}),
-        ),
-        Some((_, false)) => common::json(
-            StatusCode::BAD_REQUEST,
-            &json!({"status": "ALREADY_COMPLETED"}),
-        ),
-    }
 }
 
 #[cfg(test)]

@@ -16,12 +16,15 @@ use crate::scenario::Scenario;
 use crate::state::{AppState, Job, Outcome, ResultRef, Stored};
 
 pub mod aimlapi;
+pub mod atlascloud;
 pub mod fal;
 pub mod inference;
 pub mod onerouter;
 pub mod pixazo;
 pub mod replicate;
 pub mod reve;
+pub mod runware;
+pub mod wavespeed;
 
 /// `GET /<provider>/results/{id}.png`: a rendered result (no auth, like a CDN link).
 pub fn results_routes() -> Router<AppState> {
@@ -165,4 +168,23 @@ pub fn spec(images: Vec<RefImage>, prompt: &str, aspect: Option<&str>) -> Spec {
         transparent: false,
         format: OutFormat::Png,
     }
+}
+
+/// Hold a synchronous answer until the job ends or `wait` passes; the job
+/// as it then stands.
+pub async fn wait_for(state: &AppState, mut job: Job, wait: std::time::Duration) -> Job {
+    let deadline = Instant::now() + wait;
+    let tick = (job.duration / 50).clamp(
+        std::time::Duration::from_millis(10),
+        std::time::Duration::from_millis(200),
+    );
+    while Instant::now() < deadline {
+        match state.job(job.provider, &job.id) {
+            Some(j) if j.phase(Instant::now()).is_terminal() => return j,
+            Some(j) => job = j,
+            None => break,
+        }
+        tokio::time::sleep(tick.min(deadline.saturating_duration_since(Instant::now()))).await;
+    }
+    job
 }

@@ -10,6 +10,12 @@
 //! `POST /replicate/v1/predictions/{id}/cancel`. Errors `{title, detail,
 //! status}` (422 adds `invalid_fields`): 401/402/404/422/429/5xx.
 //!
+//! Reve 2.1: `POST /replicate/v1/models/reve/reve-2.1/predictions`, input
+//! `{prompt (≤ 4000, `<frame>N</frame>`), reference_images? (0–8; omitted, not
+//! `null`: the API refuses an explicit null), aspect_ratio? (17 + `auto`)}`
+//! (replicate.com/reve/reve-2.1 readme); its predictions follow and cancel
+//! on the same `/v1/predictions/{id}` and show `model: "reve/reve-2.1"`.
+//!
 //! Real Replicate sends no CORS headers, so browsers need a proxy; the mock
 //! does send them (like everything it serves), standing in for that proxy.
 
@@ -26,16 +32,20 @@ use serde_json::{Value, json};
 use super::{NewJob, results_routes, spec, start_job};
 use crate::common::{self, ApiError, Invalid};
 use crate::images::{self, Transports};
+use crate::reve21;
 use crate::scenario::{AuthError, AuthStyle, authenticate};
 use crate::state::{AppState, Job, Phase, rfc3339};
 
 const PROVIDER: &str = "replicate";
+/// Where Reve 2.1's predictions are kept (followed on the same paths).
+const PROVIDER_21: &str = "replicate-2.1";
 const PREFIX: &str = "/replicate";
 const MAX_WAIT_SECS: u64 = 60;
 
 pub fn routes() -> Router<AppState> {
     Router::new()
-        .route("/v1/models/reve/remix/predictions", post(create))
+        .route("/v1/models/reve/remix/predictions", post(create::<false>))
+        .route("/v1/models/reve/reve-2.1/predictions", post(create::<true>))
         .route("/v1/predictions/{id}", get(fetch))
         .route("/v1/predictions/{id}/cancel", post(cancel))
         .merge(results_routes())
@@ -107,7 +117,7 @@ fn prediction(job: &Job, origin: &str, now: Instant) -> Value {
     let finished = job.finished_at(now);
     let mut p = json!({
         "id": job.id,
-        "model": "reve/remix",
+        "model": if job.provider == PROVIDER_21 { "reve/reve-2.1" } else { "reve/remix" },
         "version": "hidden",
         "input": job.input,
         "logs": logs,
@@ -143,7 +153,11 @@ fn prefer_wait(headers: &HeaderMap) -> Option<Duration> {
     })
 }
 
-async fn create(State(state): State<AppState>, headers: HeaderMap, body: Bytes) -> Response {
+async fn create<const V21: bool>(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Response {
     let config = state.config().clone();
     let scenario = match common::admit(
         &headers,
@@ -163,10 +177,29 @@ async fn create(State(state): State<AppState>, headers: HeaderMap, body: Bytes) 
             ..e
         };
         let prompt = common::req_str(input, "prompt").map_err(within)?;
-        let refs = common::str_array(input, "reference_images", 1, 4).map_err(within)?;
-        common::check_prompt(prompt, refs.len(), "prompt").map_err(within)?;
-        let aspect = common::check_aspect(input, "aspect_ratio").map_err(within)?;
-        common::opt_str(input, "version").map_err(within)?;
+        let (refs, aspect) = if V21 {
+            if input.get("reference_images") == Some(&Value::Null) {
+                return Err(within(Invalid::new(
+                    "reference_images",
+                    crate::common::Kind::Type,
+                    "reference_images: None is not of type 'array'",
+                )));
+            }
+            let refs = reve21::opt_str_array(input, "reference_images", reve21::MAX_REFERENCES)
+                .map_err(within)?;
+            reve21::check_prompt(prompt, refs.len(), "prompt", reve21::MAX_PROMPT_CHARS)
+                .map_err(within)?;
+            (
+                refs,
+                reve21::check_aspect(input, "aspect_ratio").map_err(within)?,
+            )
+        } else {
+            let refs = common::str_array(input, "reference_images", 1, 4).map_err(within)?;
+            common::check_prompt(prompt, refs.len(), "prompt").map_err(within)?;
+            let aspect = common::check_aspect(input, "aspect_ratio").map_err(within)?;
+            common::opt_str(input, "version").map_err(within)?;
+            (refs, aspect)
+        };
         let t = Transports {
             data_uri: true,
             url: true,
@@ -183,7 +216,7 @@ async fn create(State(state): State<AppState>, headers: HeaderMap, body: Bytes) 
     let job = start_job(
         &state,
         NewJob {
-            provider: PROVIDER,
+            provider: if V21 { PROVIDER_21 } else { PROVIDER },
             id: state.short_id(26),
             prefix: PREFIX,
             origin: &origin,
@@ -202,7 +235,7 @@ async fn create(State(state): State<AppState>, headers: HeaderMap, body: Bytes) 
         let deadline = Instant::now() + wait;
         let tick = (job.duration / 50).clamp(Duration::from_millis(10), Duration::from_millis(200));
         while Instant::now() < deadline {
-            match state.job(PROVIDER, &job.id) {
+            match state.job(job.provider, &job.id) {
                 Some(j) if j.phase(Instant::now()).is_terminal() => {
                     job = j;
                     break;
@@ -227,7 +260,10 @@ async fn fetch(
     if let Err(e) = authenticate(&headers, AuthStyle::Bearer) {
         return error(ApiError::Auth(e));
     }
-    shown(&headers, state.job(PROVIDER, &id))
+    let job = state
+        .job(PROVIDER, &id)
+        .or_else(|| state.job(PROVIDER_21, &id));
+    shown(&headers, job)
 }
 
 async fn cancel(
@@ -240,7 +276,10 @@ async fn cancel(
     }
     shown(
         &headers,
-        state.cancel_job(PROVIDER, &id).map(|(job, _)| job),
+        state
+            .cancel_job(PROVIDER, &id)
+            .or_else(|| state.cancel_job(PROVIDER_21, &id))
+            .map(|(job, _)| job),
     )
 }
 
