@@ -36,10 +36,14 @@ pub enum Scenario {
     EnvelopeBare,
     /// `mock-legacy`: inference.sh answers in the old `{success, data, error}` envelope.
     EnvelopeLegacy,
+    /// `mock-partner-closed`: a queued job is accepted, then fails with
+    /// `PARTNER_API_CLOSED`, as resold Reve jobs fail since Reve retired its
+    /// API on 2026-08-14 (seen on Replicate's `reve/reve-2.1`).
+    PartnerClosed,
 }
 
 /// Every scenario key with a one-line description, for `GET /`.
-pub const SCENARIOS: [(&str, &str); 13] = [
+pub const SCENARIOS: [(&str, &str); 14] = [
     (
         "mock-429",
         "every submit answers 429 with Retry-After: 2, in the provider's error shape (a retry gets 429 again)",
@@ -93,6 +97,10 @@ pub const SCENARIOS: [(&str, &str); 13] = [
         "mock-legacy",
         "inference.sh answers in the old {success, data, error} envelope",
     ),
+    (
+        "mock-partner-closed",
+        "queued jobs are accepted, then fail with PARTNER_API_CLOSED (Reve's API retired 2026-08-14); synchronous providers answer normally",
+    ),
 ];
 
 impl Scenario {
@@ -112,6 +120,7 @@ impl Scenario {
             "mock-fail" => Self::Fail,
             "mock-bare" => Self::EnvelopeBare,
             "mock-legacy" => Self::EnvelopeLegacy,
+            "mock-partner-closed" => Self::PartnerClosed,
             _ => Self::Normal,
         }
     }
@@ -133,6 +142,7 @@ impl Scenario {
             Self::Fail => "mock-fail",
             Self::EnvelopeBare => "mock-bare",
             Self::EnvelopeLegacy => "mock-legacy",
+            Self::PartnerClosed => "mock-partner-closed",
         })
     }
 }

@@ -164,3 +164,24 @@ async fn fault_keys_without_retry_after() {
         .await;
     assert_eq!(missing.status, 404);
 }
+
+#[tokio::test]
+async fn a_closed_partner_api_fails_the_job() {
+    let m = mock().await;
+    let body = json!({"model": MODEL, "prompt": "x", "images": images(1)});
+    let v = submit(&m, "mock-partner-closed", &body).await.json();
+    let seen = follow(
+        &m,
+        "mock-partner-closed",
+        v["data"]["id"].as_str().expect("id"),
+    )
+    .await;
+    let d = &seen.last().expect("last")["data"];
+    assert_eq!(d["status"], "failed");
+    assert!(
+        d["error"]
+            .as_str()
+            .unwrap_or("")
+            .contains("PARTNER_API_CLOSED")
+    );
+}

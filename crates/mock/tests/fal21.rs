@@ -163,3 +163,21 @@ async fn cancel_and_the_event_stream_on_21_paths() {
     let text = String::from_utf8_lossy(&res.body);
     assert!(text.contains("\"COMPLETED\""), "{text}");
 }
+
+#[tokio::test]
+async fn a_closed_partner_api_fails_the_request() {
+    let m = mock().await;
+    let sub = submit(&m, "mock-partner-closed", &body(1, "x"))
+        .await
+        .json();
+    let h = [("authorization", "Key mock-partner-closed")];
+    let seen = poll(&m, sub["status_url"].as_str().expect("url"), &h, done).await;
+    let last = seen.last().expect("last");
+    assert!(
+        last["error"]
+            .as_str()
+            .unwrap_or("")
+            .contains("PARTNER_API_CLOSED"),
+        "{last}"
+    );
+}

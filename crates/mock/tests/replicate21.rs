@@ -175,3 +175,18 @@ async fn faults_and_cancel() {
     assert_eq!(c.json()["status"], "canceled");
     assert_eq!(c.json()["model"], "reve/reve-2.1");
 }
+
+#[tokio::test]
+async fn a_closed_partner_api_fails_the_prediction() {
+    let m = mock().await;
+    let p = create(&m, "mock-partner-closed", json!({"prompt": "x"}), true).await;
+    assert_eq!(p.status, 201, "accepted first");
+    let p = p.json();
+    assert_eq!(p["status"], "failed");
+    assert!(
+        p["error"]
+            .as_str()
+            .unwrap_or("")
+            .contains("PARTNER_API_CLOSED")
+    );
+}

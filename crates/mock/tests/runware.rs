@@ -359,3 +359,18 @@ async fn websocket_faults() {
     let v = hear(&mut ws).await.expect("answer").expect("json");
     assert_eq!(v["errors"][0]["taskUUID"], uuid(4));
 }
+
+#[tokio::test]
+async fn a_closed_partner_api_fails_the_task() {
+    let m = mock().await;
+    let r = rest(&m, Some("mock-partner-closed"), json!([task(UUID, 1)])).await;
+    let e = &r.json()["errors"][0];
+    assert_eq!(e["taskUUID"], UUID);
+    assert!(
+        e["message"]
+            .as_str()
+            .unwrap_or("")
+            .contains("PARTNER_API_CLOSED"),
+        "{e}"
+    );
+}

@@ -207,3 +207,17 @@ async fn fault_keys_in_wavespeeds_envelope() {
         .await;
     assert_eq!(unknown.status, 404);
 }
+
+#[tokio::test]
+async fn a_closed_partner_api_fails_the_job() {
+    let m = mock().await;
+    let body = json!({"prompt": "x", "images": images(1), "enable_sync_mode": true});
+    let v = submit(&m, V21, "mock-partner-closed", &body).await.json();
+    assert_eq!(v["data"]["status"], "failed");
+    assert!(
+        v["data"]["error"]
+            .as_str()
+            .unwrap_or("")
+            .contains("PARTNER_API_CLOSED")
+    );
+}

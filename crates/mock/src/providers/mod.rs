@@ -119,11 +119,19 @@ pub struct NewJob<'a> {
     pub failure_message: &'a str,
 }
 
+/// How a resold Reve job fails since Reve retired its API: Reve's own
+/// error body `{error_code, message}` passed on in the host's error text
+/// (Replicate's failed predictions carry it; the wording around the code
+/// is the mock's).
+pub const PARTNER_CLOSED: &str =
+    r#"{"error_code":"PARTNER_API_CLOSED","message":"The Reve partner API is closed."}"#;
+
 /// Render (unless the job is doomed), then store the job; it runs by the clock.
 pub async fn start_job(state: &AppState, new: NewJob<'_>) -> Job {
     let outcome = match new.scenario {
         Scenario::Violation => Outcome::Violation(new.violation_message.to_string()),
         Scenario::Fail => Outcome::Fail(new.failure_message.to_string()),
+        Scenario::PartnerClosed => Outcome::Fail(PARTNER_CLOSED.to_string()),
         _ => Outcome::Success,
     };
     let image_count = new.spec.images.len();

@@ -24,8 +24,6 @@
 //! documentation}]}`; the codes besides `invalidApiKey` and
 //! `unsupportedParameter`, and the HTTP statuses, are unverified.
 
-use std::time::Instant;
-
 use axum::Router;
 use axum::body::Bytes;
 use axum::extract::State;
@@ -186,11 +184,10 @@ async fn rest(State(state): State<AppState>, headers: HeaderMap, body: Bytes) ->
         Err(res) => return res,
     };
     let origin = common::origin(&headers);
-    let started = Instant::now();
     let mut data = Vec::new();
     let mut errs = Vec::new();
     for t in tasks.iter().filter(|t| t["taskType"] != "authentication") {
-        match task::run(&state, &origin, scenario, t, started).await {
+        match task::run(&state, &origin, scenario, t).await {
             Ok(items) => data.extend(items),
             Err(e) => errs.push(e),
         }

@@ -121,7 +121,6 @@ pub async fn run(
     origin: &str,
     scenario: Scenario,
     task: &Value,
-    _started: Instant,
 ) -> Result<Vec<Value>, TaskError> {
     let result = match task["taskType"].as_str() {
         Some("imageInference") => infer(state, origin, scenario, task).await,

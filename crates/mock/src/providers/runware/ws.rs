@@ -20,8 +20,6 @@
 //! mock-stuck never answers a task; mock-slow, mock-fail and
 //! mock-violation act on the job as everywhere.
 
-use std::time::Instant;
-
 use axum::extract::ws::{Message, WebSocket};
 use serde_json::{Value, json};
 use tokio::sync::mpsc;
@@ -135,7 +133,7 @@ fn on_message(
                 }
                 let (state, origin, tx) = (state.clone(), origin.to_string(), tx.clone());
                 tokio::spawn(async move {
-                    let answer = match task::run(&state, &origin, s, &t, Instant::now()).await {
+                    let answer = match task::run(&state, &origin, s, &t).await {
                         Ok(items) => json!({ "data": items }).to_string(),
                         Err(e) if e.code == "timeoutProvider" && s == Scenario::Stuck => return,
                         Err(e) => errors(&[e]),
