@@ -46,7 +46,7 @@ pub enum Scenario {
 pub const SCENARIOS: [(&str, &str); 14] = [
     (
         "mock-429",
-        "every submit answers 429 with Retry-After: 2, in the provider's error shape (a retry gets 429 again)",
+        "every submit answers 429 with Retry-After: 2, in the provider's error shape (a retry gets 429 again; Atlas Cloud: no Retry-After, as it documents)",
     ),
     (
         "mock-429-hidden",
@@ -62,7 +62,7 @@ pub const SCENARIOS: [(&str, &str); 14] = [
     ),
     (
         "mock-402",
-        "out of credits: 402 (AIML API: 403; fal: 403 'Exhausted balance')",
+        "out of credits: 402 (AIML API: 403; fal: 403 'Exhausted balance'; Runware: insufficientCredits)",
     ),
     (
         "mock-malformed",
