@@ -186,10 +186,12 @@ impl Driver {
     /// Validate `input` and prepare the first request; nothing is sent.
     pub fn start(
         input: &RemixInput,
-        cfg: Config,
+        mut cfg: Config,
         opts: RunOptions,
         now_ms: u64,
     ) -> Result<Self, RemixError> {
+        // Ids the client picks (Runware's task) must differ run to run.
+        cfg.nonce ^= opts.seed ^ now_ms.rotate_left(32);
         let (p, job, req) = provider::start(input, &cfg)?;
         Ok(Self::with(
             p,

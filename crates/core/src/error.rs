@@ -5,11 +5,14 @@
 
 use std::fmt;
 
+use crate::id::ProviderId;
+
 /// The stable error codes of DESIGN.md, input errors first, then remote ones.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum ErrorCode {
     // input
     UnknownProvider,
+    UnknownModel,
     MissingApiKey,
     EmptyPrompt,
     PromptTooLong,
@@ -39,8 +42,9 @@ pub enum ErrorCode {
 
 impl ErrorCode {
     /// Every code, in DESIGN.md's order.
-    pub const ALL: [ErrorCode; 25] = [
+    pub const ALL: [ErrorCode; 26] = [
         Self::UnknownProvider,
+        Self::UnknownModel,
         Self::MissingApiKey,
         Self::EmptyPrompt,
         Self::PromptTooLong,
@@ -71,6 +75,7 @@ impl ErrorCode {
     pub const fn as_str(self) -> &'static str {
         match self {
             Self::UnknownProvider => "unknown_provider",
+            Self::UnknownModel => "unknown_model",
             Self::MissingApiKey => "missing_api_key",
             Self::EmptyPrompt => "empty_prompt",
             Self::PromptTooLong => "prompt_too_long",
@@ -167,7 +172,7 @@ pub struct RemixError {
     /// Whether the same call may succeed if tried again later.
     pub retryable: bool,
     /// Provider id, for remote errors.
-    pub provider: Option<&'static str>,
+    pub provider: Option<ProviderId>,
     /// The provider's request or job id, for support tickets.
     pub request_id: Option<String>,
     /// Seconds the provider asked us to wait (`Retry-After`).
@@ -201,7 +206,7 @@ impl RemixError {
         self
     }
 
-    pub fn with_provider(mut self, provider: &'static str) -> Self {
+    pub fn with_provider(mut self, provider: ProviderId) -> Self {
         self.provider = Some(provider);
         self
     }
@@ -244,7 +249,8 @@ mod tests {
         sorted.dedup();
         assert_eq!(sorted.len(), names.len(), "duplicate code in {names:?}");
         assert_eq!(names[0], "unknown_provider");
-        assert_eq!(names[24], "cancelled");
+        assert_eq!(names[1], "unknown_model");
+        assert_eq!(names[25], "cancelled");
         assert!(
             names
                 .iter()

@@ -11,6 +11,7 @@ use std::fmt;
 
 use crate::error::RemixError;
 use crate::http::RequestKind;
+use crate::id::{ModelId, ProviderId};
 use crate::json::JsonWriter;
 
 /// A job's state, normalised.
@@ -77,8 +78,10 @@ pub struct RemixResult {
     pub images: Vec<ResultImage>,
     /// The provider's job or request id.
     pub job_id: Option<String>,
-    /// Provider id.
-    pub provider: &'static str,
+    /// The provider.
+    pub provider: ProviderId,
+    /// The model that made it.
+    pub model: ModelId,
     /// Credits the provider says it charged (`cost.amount` in credits).
     pub credits_used: Option<f64>,
     /// What the provider reported this run cost, as it reported it.
@@ -90,7 +93,7 @@ pub struct RemixResult {
 pub struct Cost {
     /// The amount charged for this run.
     pub amount: f64,
-    /// Its unit, as the provider names it (`"credits"`).
+    /// Its unit: `"credits"` (Reve, AI/ML API) or `"usd"` (Runware).
     pub unit: &'static str,
     /// What is left on the account after it, when the provider says.
     pub remaining: Option<f64>,
@@ -122,8 +125,10 @@ pub struct Job {
     /// The provider's id for it (request id, task id, prediction id);
     /// empty until submitted.
     pub id: String,
-    /// Provider id.
-    pub provider: &'static str,
+    /// The provider.
+    pub provider: ProviderId,
+    /// The model it runs on: a kept job resumes on its own model.
+    pub model: ModelId,
     /// State.
     pub status: JobStatus,
     /// A request id for support, when different from `id`.
@@ -151,14 +156,15 @@ pub struct Job {
 impl Job {
     /// The package's `Job` as JSON, and what it takes to follow this job
     /// again later (after a page reload): `{provider, id, status,
-    /// requestId?, statusUrl?, resultUrl?, cancelUrl?, queuePosition?}`.
+    /// model, requestId?, statusUrl?, resultUrl?, cancelUrl?, queuePosition?}`.
     /// The one serialisation of a job: storage, the package and the
     /// widget's events all use it. No key and no images: it is safe to
     /// keep in storage.
     pub fn to_json(&self) -> String {
         let mut w = JsonWriter::new();
         w.begin_object();
-        w.key("provider").string(self.provider);
+        w.key("provider").string(self.provider.as_str());
+        w.key("model").string(self.model.as_str());
         w.key("id").string(&self.id);
         w.key("status").string(self.status.as_str());
         for (key, value) in [
@@ -179,10 +185,11 @@ impl Job {
     }
 
     /// A job not yet submitted.
-    pub fn new(provider: &'static str) -> Self {
+    pub fn new(provider: ProviderId, model: ModelId) -> Self {
         Self {
             id: String::new(),
             provider,
+            model,
             status: JobStatus::Queued,
             request_id: None,
             status_url: None,
@@ -270,7 +277,7 @@ mod tests {
 
     #[test]
     fn provider_state_is_carried_but_never_serialised_or_shown() {
-        let mut job = Job::new("inference-sh");
+        let mut job = Job::new(ProviderId::InferenceSh, ModelId::ReveRemix);
         job.id = "task_1".into();
         let plain = job.to_json();
         job.state.set(Pending("cat.png bytes".into()));

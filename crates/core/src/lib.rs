@@ -17,6 +17,7 @@
 pub mod driver;
 pub mod error;
 pub mod http;
+pub mod id;
 pub mod image;
 pub mod job;
 pub mod json;

@@ -1,13 +1,16 @@
 //! Prompts: length, `<img>N</img>` references, and their rewriting for
-//! providers that spell references differently.
+//! providers and models that spell references differently.
 //!
 //! # What counts as a reference
 //!
-//! Reve documents `<img>N</img>`, N counting from 0 in the order the images
-//! are sent. People type near misses (`<img> 1 </img>`, `<IMG>1</IMG>`),
+//! Reve Remix documents `<img>N</img>`, N counting from 0 in the order the
+//! images are sent; Reve 2.1 writes the same reference `<frame>N</frame>`.
+//! A caller writes either, for any model: one prompt serves every
+//! generation, and [`rewrite`] sends each model its own spelling. People type near misses (`<img> 1 </img>`, `<IMG>1</IMG>`),
 //! and a near miss that is not renumbered when an image is removed silently
 //! points at the wrong picture. So the parser also accepts ASCII spaces and
-//! tabs around the number and any case of `img`, and [`rewrite`] sends every
+//! tabs around the number and any case of `img` or `frame` (the closing tag
+//! names the same word as the opening one), and [`rewrite`] sends every
 //! reference in the exact documented form. N is ASCII decimal digits (leading
 //! zeros allowed); anything else (`<img>one</img>`, `<img>-1</img>`,
 //! `<img src=…>`) is plain text and is sent as written.
@@ -20,14 +23,18 @@ use std::ops::Range;
 use crate::error::{ErrorCode, RemixError};
 use crate::image::thousands;
 
-/// Reve's limit, in Unicode scalar values.
+/// Reve Remix's limit, in Unicode scalar values.
 pub const MAX_PROMPT_CHARS: usize = 2560;
+/// Reve 2.1's limit, in Unicode scalar values (its hosts' schemas).
+pub const MAX_PROMPT_CHARS_2_1: usize = 4000;
 
 /// How a provider wants references to images written in the prompt.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum ReferenceSyntax {
-    /// `<img>0</img>`: Reve's own syntax.
+    /// `<img>0</img>`: Reve Remix's syntax.
     ImgTag,
+    /// `<frame>0</frame>`: Reve 2.1's syntax.
+    FrameTag,
     /// A bare `0`, `1`: inference.sh's page says to refer to images so.
     PlainIndex,
 }
@@ -89,9 +96,13 @@ fn parse_tag(b: &[u8], start: usize) -> Option<Reference> {
         }
         ok
     };
-    if !eat(b"<img>") {
+    let close_tag: &[u8] = if eat(b"<img>") {
+        b"</img>"
+    } else if eat(b"<frame>") {
+        b"</frame>"
+    } else {
         return None;
-    }
+    };
     let skip_blanks = |mut at: usize| {
         while matches!(b.get(at), Some(b' ' | b'\t')) {
             at += 1;
@@ -109,8 +120,8 @@ fn parse_tag(b: &[u8], start: usize) -> Option<Reference> {
     }
     let digits = digits_start..digits_start + digits_len;
     let close = skip_blanks(digits.end);
-    let end = close + b"</img>".len();
-    if !b.get(close..end)?.eq_ignore_ascii_case(b"</img>") {
+    let end = close + close_tag.len();
+    if !b.get(close..end)?.eq_ignore_ascii_case(close_tag) {
         return None;
     }
     let index = b.get(digits.clone())?.iter().try_fold(0usize, |n, d| {
@@ -123,15 +134,15 @@ fn parse_tag(b: &[u8], start: usize) -> Option<Reference> {
     })
 }
 
-/// The number of characters (Unicode scalar values) Reve counts against
-/// [`MAX_PROMPT_CHARS`]: what the editor's counter shows.
+/// The number of characters (Unicode scalar values) Reve counts against a
+/// model's limit ([`MAX_PROMPT_CHARS`]): what the editor's counter shows.
 pub fn char_count(prompt: &str) -> usize {
     prompt.chars().count()
 }
 
-/// Check a prompt for `image_count` images: not empty, not too long, and
-/// every reference names an image that is there.
-pub fn check(prompt: &str, image_count: usize) -> Result<(), RemixError> {
+/// Check a prompt for `image_count` images: not empty, at most `max_chars`
+/// characters, and every reference names an image that is there.
+pub fn check(prompt: &str, image_count: usize, max_chars: usize) -> Result<(), RemixError> {
     if prompt.trim().is_empty() {
         return Err(RemixError::new(
             ErrorCode::EmptyPrompt,
@@ -139,9 +150,9 @@ pub fn check(prompt: &str, image_count: usize) -> Result<(), RemixError> {
         ));
     }
     let count = char_count(prompt);
-    if count > MAX_PROMPT_CHARS {
-        let over = thousands((count - MAX_PROMPT_CHARS) as u64);
-        let (count, max) = (thousands(count as u64), thousands(MAX_PROMPT_CHARS as u64));
+    if count > max_chars {
+        let over = thousands((count - max_chars) as u64);
+        let (count, max) = (thousands(count as u64), thousands(max_chars as u64));
         return Err(RemixError::new(
             ErrorCode::PromptTooLong,
             format!(
@@ -159,7 +170,12 @@ pub fn check(prompt: &str, image_count: usize) -> Result<(), RemixError> {
 }
 
 fn unknown_reference(prompt: &str, bad: &Reference, image_count: usize) -> String {
-    let written = format!("<img>{}</img>", canonical_digits(prompt, bad));
+    let mut written = String::new();
+    push_tag(
+        &mut written,
+        written_syntax(prompt, bad),
+        canonical_digits(prompt, bad),
+    );
     let there = match image_count {
         0 => "there are no images; add one or remove the reference".to_string(),
         1 => "there is only 1 image (<img>0</img>)".to_string(),
@@ -181,7 +197,8 @@ fn canonical_digits<'a>(prompt: &'a str, r: &Reference) -> &'a str {
 
 /// The prompt as a provider with `syntax` wants it.
 ///
-/// `ImgTag` writes every reference in the documented form `<img>N</img>`.
+/// `ImgTag` writes every reference in the documented form `<img>N</img>`,
+/// `FrameTag` as `<frame>N</frame>`.
 /// `PlainIndex` writes the bare number, with a space added where it would
 /// otherwise run into a neighbouring letter or digit ("from<img>0</img>"
 /// becomes "from 0", not "from0").
@@ -192,7 +209,9 @@ pub fn rewrite(prompt: &str, syntax: ReferenceSyntax) -> String {
         out.push_str(prompt.get(copied..r.range.start).unwrap_or_default());
         let digits = canonical_digits(prompt, &r);
         match syntax {
-            ReferenceSyntax::ImgTag => push_tag(&mut out, digits),
+            ReferenceSyntax::ImgTag | ReferenceSyntax::FrameTag => {
+                push_tag(&mut out, syntax, digits)
+            }
             ReferenceSyntax::PlainIndex => {
                 let joins = |c: Option<char>| c.is_some_and(char::is_alphanumeric);
                 if joins(out.chars().next_back()) {
@@ -214,10 +233,27 @@ pub fn rewrite(prompt: &str, syntax: ReferenceSyntax) -> String {
     out
 }
 
-fn push_tag(out: &mut String, digits: &str) {
-    out.push_str("<img>");
+fn push_tag(out: &mut String, syntax: ReferenceSyntax, digits: &str) {
+    let word = if syntax == ReferenceSyntax::FrameTag {
+        "frame"
+    } else {
+        "img"
+    };
+    out.push('<');
+    out.push_str(word);
+    out.push('>');
     out.push_str(digits);
-    out.push_str("</img>");
+    out.push_str("</");
+    out.push_str(word);
+    out.push('>');
+}
+
+/// The tag `r` was written with: `<frame>` or `<img>`.
+fn written_syntax(prompt: &str, r: &Reference) -> ReferenceSyntax {
+    match prompt.as_bytes().get(r.range.start + 1) {
+        Some(b'f' | b'F') => ReferenceSyntax::FrameTag,
+        _ => ReferenceSyntax::ImgTag,
+    }
 }
 
 /// A prompt after its images were renumbered.
@@ -253,7 +289,9 @@ pub fn renumber(prompt: &str, mut map: impl FnMut(usize) -> Option<usize>) -> Re
             map(r.index)
         };
         match mapped {
-            Some(new) if new != r.index => push_tag(&mut out, &new.to_string()),
+            Some(new) if new != r.index => {
+                push_tag(&mut out, written_syntax(prompt, &r), &new.to_string())
+            }
             Some(_) => out.push_str(as_written),
             None => {
                 let start = out.len();

@@ -10,7 +10,9 @@ use reve_remix_core::prompt::{
 };
 
 fn code(prompt: &str, images: usize) -> Option<ErrorCode> {
-    check(prompt, images).err().map(|e| e.code)
+    check(prompt, images, MAX_PROMPT_CHARS)
+        .err()
+        .map(|e| e.code)
 }
 
 fn indices(prompt: &str) -> Vec<usize> {
@@ -32,7 +34,7 @@ fn prompt_length_counts_unicode_scalar_values() {
     assert_eq!(char_count(&at_limit), 2560);
     assert_eq!(code(&at_limit, 0), None);
     let over = format!("{at_limit}é");
-    let e = check(&over, 0).expect_err("too long");
+    let e = check(&over, 0, MAX_PROMPT_CHARS).expect_err("too long");
     assert_eq!(e.code, ErrorCode::PromptTooLong);
     assert_eq!(
         e.message,
@@ -86,18 +88,22 @@ fn near_misses_are_references_and_other_tags_are_text() {
 
 #[test]
 fn unknown_reference_names_n_and_the_images_there_are() {
-    let e = check("Mix <img>0</img> with <img>3</img>", 2).expect_err("3 of 2");
+    let e = check("Mix <img>0</img> with <img>3</img>", 2, MAX_PROMPT_CHARS).expect_err("3 of 2");
     assert_eq!(e.code, ErrorCode::UnknownReference);
     assert_eq!(
         e.message,
         "The prompt refers to <img>3</img>, but there are only 2 images (<img>0</img> to <img>1</img>)."
     );
     assert_eq!(
-        check("<img>1</img>", 1).expect_err("1 of 1").message,
+        check("<img>1</img>", 1, MAX_PROMPT_CHARS)
+            .expect_err("1 of 1")
+            .message,
         "The prompt refers to <img>1</img>, but there is only 1 image (<img>0</img>)."
     );
     assert_eq!(
-        check("<img>0</img>", 0).expect_err("0 of 0").message,
+        check("<img>0</img>", 0, MAX_PROMPT_CHARS)
+            .expect_err("0 of 0")
+            .message,
         "The prompt refers to <img>0</img>, but there are no images; add one or remove the reference."
     );
     assert_eq!(code("<img>0</img> <img>5</img>", 6), None);
@@ -109,7 +115,7 @@ fn huge_reference_numbers_do_not_overflow() {
     let digits = "99999999999999999999999999999999999999";
     let prompt = format!("<img>{digits}</img>");
     assert_eq!(indices(&prompt), [usize::MAX]);
-    let e = check(&prompt, 6).expect_err("huge");
+    let e = check(&prompt, 6, MAX_PROMPT_CHARS).expect_err("huge");
     assert_eq!(e.code, ErrorCode::UnknownReference);
     assert!(
         e.message.contains(&format!("<img>{digits}</img>")),
@@ -214,7 +220,7 @@ proptest! {
         images in 0usize..8,
         removed in 0usize..8,
     ) {
-        let _ = check(&prompt, images);
+        let _ = check(&prompt, images, MAX_PROMPT_CHARS);
         for r in references(&prompt) {
             // Ranges are char boundaries and cover a tag.
             let tag = prompt.get(r.range.clone()).expect("range on char boundaries");

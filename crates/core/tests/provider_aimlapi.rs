@@ -7,12 +7,13 @@ mod helpers;
 use helpers::*;
 use reve_remix_core::ErrorCode;
 use reve_remix_core::http::RequestKind;
+use reve_remix_core::id::ProviderId;
 use reve_remix_core::job::Job;
 use reve_remix_core::provider::{Config, Provider, Step};
 use serde_json::json;
 
 fn submitted() -> (&'static dyn Provider, Job, Config) {
-    let c = cfg("aimlapi");
+    let c = cfg(ProviderId::AimlApi);
     let (p, job, _) = start(&input("x", vec![url_src("https://e.com/a.png")]), &c);
     (p, job, c)
 }
@@ -30,7 +31,7 @@ fn aimlapi_request_has_its_model_and_data_urls() {
         ],
     );
     i.aspect_ratio = Some("4:3".into());
-    let (_, _, req) = start(&i, &cfg("aimlapi"));
+    let (_, _, req) = start(&i, &cfg(ProviderId::AimlApi));
     assert_eq!(req.url, "https://api.aimlapi.com/v1/images/generations");
     assert_eq!(
         req.header("Authorization"),

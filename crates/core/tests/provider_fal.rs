@@ -8,6 +8,7 @@ mod helpers;
 use helpers::*;
 use reve_remix_core::ErrorCode;
 use reve_remix_core::http::{Method, RequestKind};
+use reve_remix_core::id::ProviderId;
 use reve_remix_core::job::{Job, JobStatus};
 use reve_remix_core::provider::{Config, ImageSource, Provider, Step};
 use serde_json::json;
@@ -16,7 +17,7 @@ const ID: &str = "764cabcf-b745-4b3e-ae38-1200304cf45b";
 
 /// A job fal accepted with its recorded submit answer.
 fn submitted() -> (&'static dyn Provider, Job, Config) {
-    let c = cfg("fal");
+    let c = cfg(ProviderId::Fal);
     let (p, mut job, _) = start(&input("x", vec![url_src("https://e.com/a.png")]), &c);
     let step = feed(
         p,
@@ -39,7 +40,7 @@ fn fal_request_uses_key_scheme_and_data_urls() {
     );
     i.aspect_ratio = Some("1:1".into());
     i.output_format = Some("webp".into());
-    let (_, _, req) = start(&i, &cfg("fal"));
+    let (_, _, req) = start(&i, &cfg(ProviderId::Fal));
     assert_eq!(req.url, "https://queue.fal.run/fal-ai/reve/remix");
     assert_eq!(
         req.header("Authorization"),
@@ -60,11 +61,14 @@ fn fal_takes_six_references_and_refuses_a_seventh() {
     let six: Vec<_> = (0..6)
         .map(|i| url_src(&format!("https://e.com/{i}.png")))
         .collect();
-    let (_, _, req) = start(&input("<img>5</img> on top", six.clone()), &cfg("fal"));
+    let (_, _, req) = start(
+        &input("<img>5</img> on top", six.clone()),
+        &cfg(ProviderId::Fal),
+    );
     assert_eq!(body(&req)["image_urls"].as_array().map(Vec::len), Some(6));
     let mut seven = six;
     seven.push(url_src("https://e.com/6.png"));
-    let e = start_err(&input("x", seven), &cfg("fal"));
+    let e = start_err(&input("x", seven), &cfg(ProviderId::Fal));
     assert_eq!(e.code, ErrorCode::TooManyImages);
     assert!(
         e.message.contains("at most 6") && e.message.contains("remove 1"),
@@ -79,7 +83,7 @@ fn a_data_url_has_the_sniffed_mime_type_never_the_names() {
         data: jpeg().into(),
         name: Some("photo.png".into()),
     };
-    let (_, _, req) = start(&input("x", vec![jpg]), &cfg("fal"));
+    let (_, _, req) = start(&input("x", vec![jpg]), &cfg(ProviderId::Fal));
     assert!(
         body(&req)["image_urls"][0]
             .as_str()
@@ -253,7 +257,7 @@ fn fals_403_is_the_key() {
 /// balance": the account is out of money, not the key wrong.
 #[test]
 fn fals_locked_account_is_insufficient_credits() {
-    let c = cfg("fal");
+    let c = cfg(ProviderId::Fal);
     let (p, mut job, _) = start(&input("x", vec![url_src("https://e.com/a.png")]), &c);
     let locked = r#"{"detail":"User is locked. Reason: Exhausted balance. Top up your balance at fal.ai/dashboard/billing."}"#;
     let e = feed_err(

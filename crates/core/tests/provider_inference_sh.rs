@@ -9,17 +9,18 @@ mod helpers;
 use helpers::*;
 use reve_remix_core::ErrorCode;
 use reve_remix_core::http::{Body, HttpResponse, Method, RequestKind};
+use reve_remix_core::id::{ModelId, ProviderId};
 use reve_remix_core::job::{Job, JobStatus};
 use reve_remix_core::provider::{self, Config, Provider, Step};
 use serde_json::json;
 
 fn inference() -> &'static dyn Provider {
-    provider::provider("inference-sh").expect("known")
+    provider::provider(ProviderId::InferenceSh)
 }
 
 /// A job for task `task_abc123`, as a status read finds it.
 fn task() -> Job {
-    let mut j = Job::new("inference-sh");
+    let mut j = Job::new(ProviderId::InferenceSh, ModelId::ReveRemix);
     j.id = "task_abc123".into();
     j
 }
@@ -38,7 +39,7 @@ fn inference_sh_run_body_with_urls_and_plain_index_prompt() {
     i.test_time_scaling = Some(5);
     i.upscale_factor = Some(4);
     i.remove_background = Some(true);
-    let (_, _, req) = start(&i, &cfg("inference-sh"));
+    let (_, _, req) = start(&i, &cfg(ProviderId::InferenceSh));
     assert_eq!(req.url, "https://api.inference.sh/apps/run");
     assert_eq!(
         req.header("Authorization"),
@@ -61,7 +62,7 @@ fn inference_sh_run_body_with_urls_and_plain_index_prompt() {
 /// A local file and a URL: the job after its file records are created,
 /// with the PUT of the file's bytes it asks for next.
 fn files_created() -> (&'static dyn Provider, Job, Config, Step) {
-    let c = cfg("inference-sh");
+    let c = cfg(ProviderId::InferenceSh);
     let i = input(
         "<img>0</img> with <img>1</img>",
         vec![png_src("cat.png"), url_src("https://e.com/b.png")],
@@ -83,7 +84,7 @@ fn files_created() -> (&'static dyn Provider, Job, Config, Step) {
 
 #[test]
 fn inference_sh_first_asks_for_an_upload_slot_per_local_file() {
-    let c = cfg("inference-sh");
+    let c = cfg(ProviderId::InferenceSh);
     let i = input(
         "<img>0</img> with <img>1</img>",
         vec![png_src("cat.png"), url_src("https://e.com/b.png")],
@@ -196,7 +197,7 @@ fn inference_sh_reads_the_run_answer_bare_wrapped_or_in_the_old_envelope() {
 
 #[test]
 fn inference_sh_follows_the_task_by_its_id() {
-    let c = cfg("inference-sh");
+    let c = cfg(ProviderId::InferenceSh);
     let (p, mut job, _) = start(&input("x", vec![url_src("https://e.com/a.png")]), &c);
     feed(
         p,
@@ -230,7 +231,7 @@ fn inference_sh_follows_the_task_by_its_id() {
 
 #[test]
 fn status_numbers_and_names_below_10_are_not_done_9_included() {
-    let (p, c, mut job) = (inference(), cfg("inference-sh"), task());
+    let (p, c, mut job) = (inference(), cfg(ProviderId::InferenceSh), task());
     // 9 = uploading: not done.
     for (st, want) in [
         ("2", JobStatus::Queued),
@@ -254,7 +255,7 @@ fn status_numbers_and_names_below_10_are_not_done_9_included() {
 
 #[test]
 fn status_10_fetches_the_full_task_for_its_output() {
-    let (p, c, mut job) = (inference(), cfg("inference-sh"), task());
+    let (p, c, mut job) = (inference(), cfg(ProviderId::InferenceSh), task());
     for st in ["10", "\"completed\""] {
         let r = res(
             200,
@@ -275,7 +276,7 @@ fn status_10_fetches_the_full_task_for_its_output() {
 
 #[test]
 fn the_output_image_is_a_file_object_or_a_url() {
-    let (p, c) = (inference(), cfg("inference-sh"));
+    let (p, c) = (inference(), cfg(ProviderId::InferenceSh));
     let full = r#"{"id":"task_abc123","status":10,"output":{"image":{"uri":"https://cloud.inference.sh/u/o.png","content_type":"image/png"}}}"#;
     let Step::Done(r) =
         feed(p, &mut task(), &c, RequestKind::Result, res(200, full)).expect("full")
@@ -299,7 +300,7 @@ fn the_output_image_is_a_file_object_or_a_url() {
 
 #[test]
 fn status_11_is_job_failed_and_12_cancelled() {
-    let (p, c) = (inference(), cfg("inference-sh"));
+    let (p, c) = (inference(), cfg(ProviderId::InferenceSh));
     let e = feed_err(
         p,
         &mut task(),
@@ -335,7 +336,7 @@ fn status_11_is_job_failed_and_12_cancelled() {
 /// as a failure: no more status reads, and the message says what to do.
 #[test]
 fn status_13_rejected_is_a_terminal_failure() {
-    let (p, c) = (inference(), cfg("inference-sh"));
+    let (p, c) = (inference(), cfg(ProviderId::InferenceSh));
     for answer in [
         r#"{"id":"task_abc123","status":13,"error":"input rejected"}"#,
         r#"{"data":{"id":"task_abc123","status":"rejected","error":"input rejected"},"messages":[]}"#,
@@ -360,7 +361,7 @@ fn status_13_rejected_is_a_terminal_failure() {
 #[test]
 fn every_api_request_says_x_api_version_2_but_the_upload_does_not() {
     let (p, mut job, c) = {
-        let c = cfg("inference-sh");
+        let c = cfg(ProviderId::InferenceSh);
         let (p, job, files) = start(&input("<img>0</img>", vec![png_src("cat.png")]), &c);
         assert_eq!(files.header("X-API-Version"), Some("2"), "POST /files");
         (p, job, c)
@@ -417,7 +418,7 @@ fn a_failed_status_without_a_reason_fetches_the_task_for_it() {
     let s = feed(
         inference(),
         &mut task(),
-        &cfg("inference-sh"),
+        &cfg(ProviderId::InferenceSh),
         RequestKind::Status,
         res(200, r#"{"id":"task_abc123","status":11}"#),
     )
@@ -427,7 +428,7 @@ fn a_failed_status_without_a_reason_fetches_the_task_for_it() {
 
 #[test]
 fn the_ndjson_stream_skips_heartbeats_and_deltas_and_ends_with_the_output() {
-    let (p, c) = (inference(), cfg("inference-sh"));
+    let (p, c) = (inference(), cfg(ProviderId::InferenceSh));
     // Heartbeats, wrapped records, deltas, 9, then 10 with output.
     let mut j = task();
     j.phase = RequestKind::Stream;
@@ -453,7 +454,7 @@ fn the_ndjson_stream_skips_heartbeats_and_deltas_and_ends_with_the_output() {
 
 #[test]
 fn problem_json_errors_map_to_codes_with_title_and_detail() {
-    let (p, c) = (inference(), cfg("inference-sh"));
+    let (p, c) = (inference(), cfg(ProviderId::InferenceSh));
     // RFC 9457 problem+json.
     let prob = HttpResponse::new(400, br#"{"type":"https://inference.sh/problems/validation","title":"Invalid input","status":400,"detail":"prompt is required"}"#.to_vec())
         .with_header("content-type", "application/problem+json");

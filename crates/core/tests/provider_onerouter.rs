@@ -8,12 +8,13 @@ mod helpers;
 use helpers::*;
 use reve_remix_core::ErrorCode;
 use reve_remix_core::http::RequestKind;
+use reve_remix_core::id::ProviderId;
 use reve_remix_core::job::Job;
 use reve_remix_core::provider::{Config, Provider, Step};
 use serde_json::json;
 
 fn submitted() -> (&'static dyn Provider, Job, Config) {
-    let c = cfg("onerouter");
+    let c = cfg(ProviderId::OneRouter);
     let (p, job, _) = start(&input("x", vec![url_src("https://e.com/a.png")]), &c);
     (p, job, c)
 }
@@ -28,7 +29,7 @@ fn onerouter_sends_the_raw_key_and_its_spec_body() {
     let mut i = input("x", vec![url_src("https://e.com/a.png")]);
     i.output_format = Some("b64_json".into());
     i.aspect_ratio = Some("9:16".into());
-    let (_, _, req) = start(&i, &cfg("onerouter"));
+    let (_, _, req) = start(&i, &cfg(ProviderId::OneRouter));
     assert_eq!(req.url, "https://image.onerouter.pro/v1/images/edits");
     assert_eq!(req.header("Authorization"), Some(KEY), "raw key, no Bearer");
     assert_eq!(

@@ -8,13 +8,14 @@ mod helpers;
 use helpers::*;
 use reve_remix_core::ErrorCode;
 use reve_remix_core::http::RequestKind;
+use reve_remix_core::id::ProviderId;
 use reve_remix_core::job::{Job, JobStatus};
 use reve_remix_core::provider::{Config, Provider, Step};
 use serde_json::json;
 
 /// A remix Pixazo accepted with its recorded submit answer.
 fn submitted() -> (&'static dyn Provider, Job, Config) {
-    let c = cfg("pixazo");
+    let c = cfg(ProviderId::Pixazo);
     let (p, mut job, _) = start(
         &input("x", vec![url_src("https://example.com/city-photo.jpg")]),
         &c,
@@ -35,7 +36,7 @@ fn submitted() -> (&'static dyn Provider, Job, Config) {
 
 #[test]
 fn pixazo_refuses_local_files_and_plain_http_before_any_request() {
-    for id in ["pixazo", "pixazo-edit"] {
+    for id in [ProviderId::Pixazo, ProviderId::PixazoEdit] {
         let e = start_err(&input("x", vec![png_src("cat.png")]), &cfg(id));
         assert_eq!(e.code, ErrorCode::InvalidOption);
         assert!(e.message.contains("public https URL"), "{}", e.message);
@@ -48,7 +49,7 @@ fn pixazo_refuses_local_files_and_plain_http_before_any_request() {
         url_src("https://e.com/b.png"),
     ];
     assert_eq!(
-        start_err(&input("x", two), &cfg("pixazo-edit")).code,
+        start_err(&input("x", two), &cfg(ProviderId::PixazoEdit)).code,
         ErrorCode::TooManyImages
     );
 }
@@ -60,7 +61,7 @@ fn pixazo_remix_request_has_the_subscription_key_and_no_cache() {
         vec![url_src("https://example.com/city-photo.jpg")],
     );
     i.aspect_ratio = Some("16:9".into());
-    let (_, _, req) = start(&i, &cfg("pixazo"));
+    let (_, _, req) = start(&i, &cfg(ProviderId::Pixazo));
     assert_eq!(
         req.url,
         "https://gateway.pixazo.ai/reve-image/v1/image-edit-remix"
@@ -190,7 +191,7 @@ fn pixazo_edit_sends_one_image_to_its_endpoint() {
         vec![url_src("https://example.com/photo.jpg")],
     );
     i.version = Some("reve-edit@20250915".into());
-    let (_, _, req) = start(&i, &cfg("pixazo-edit"));
+    let (_, _, req) = start(&i, &cfg(ProviderId::PixazoEdit));
     assert_eq!(
         req.url,
         "https://gateway.pixazo.ai/reve-image/v1/image-edit"
@@ -207,7 +208,7 @@ fn pixazo_edit_sends_one_image_to_its_endpoint() {
 /// A second 404 is the error; remix has no alternate.
 #[test]
 fn a_404_on_the_edit_path_tries_the_other_pixazo_page_once() {
-    let c = cfg("pixazo-edit");
+    let c = cfg(ProviderId::PixazoEdit);
     let (p, mut job, first) = start(
         &input("Add a hat", vec![url_src("https://example.com/photo.jpg")]),
         &c,
@@ -272,7 +273,7 @@ fn a_404_on_the_edit_path_tries_the_other_pixazo_page_once() {
     );
     assert_eq!(e.code, ErrorCode::ProviderRejected);
     // Remix has one path.
-    let c = cfg("pixazo");
+    let c = cfg(ProviderId::Pixazo);
     let (p, mut job, _) = start(&input("x", vec![url_src("https://e.com/a.png")]), &c);
     assert_eq!(p.info().fallback_submit, None);
     let e = feed_err(p, &mut job, &c, RequestKind::Submit, not_found());

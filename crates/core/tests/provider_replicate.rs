@@ -8,24 +8,25 @@ mod helpers;
 use helpers::*;
 use reve_remix_core::ErrorCode;
 use reve_remix_core::http::{Method, RequestKind};
+use reve_remix_core::id::{ModelId, ProviderId};
 use reve_remix_core::job::{Job, JobStatus};
 use reve_remix_core::provider::{self, Config, Provider, Step};
 use serde_json::json;
 
 fn replicate() -> &'static dyn Provider {
-    provider::provider("replicate").expect("known")
+    provider::provider(ProviderId::Replicate)
 }
 
 /// Prediction `p9` as Replicate first answers it: starting, with its URLs.
 fn starting() -> Job {
-    let mut job = Job::new("replicate");
+    let mut job = Job::new(ProviderId::Replicate, ModelId::ReveRemix);
     job.phase = RequestKind::Submit;
     let starting = r#"{"id":"p9","status":"starting","output":null,"urls":{"get":"https://api.replicate.com/v1/predictions/p9","cancel":"https://api.replicate.com/v1/predictions/p9/cancel"}}"#;
     assert_eq!(
         feed(
             replicate(),
             &mut job,
-            &cfg("replicate"),
+            &cfg(ProviderId::Replicate),
             RequestKind::Submit,
             res(201, starting)
         )
@@ -40,7 +41,7 @@ fn replicate_request_prefers_wait_and_the_answer_may_be_the_result() {
     let png = png_1x1();
     let mut i = input("<img>0</img> as a watercolor", vec![png_src("a.png")]);
     i.version = Some("latest".into());
-    let c = cfg("replicate");
+    let c = cfg(ProviderId::Replicate);
     let (p, mut job, req) = start(&i, &c);
     assert_eq!(
         req.url,
@@ -75,7 +76,7 @@ fn replicate_request_prefers_wait_and_the_answer_may_be_the_result() {
 
 #[test]
 fn a_starting_prediction_is_read_and_cancelled_at_its_urls() {
-    let (p, c, job) = (replicate(), cfg("replicate"), starting());
+    let (p, c, job) = (replicate(), cfg(ProviderId::Replicate), starting());
     assert_eq!((job.id.as_str(), job.status), ("p9", JobStatus::Queued));
     assert_eq!(
         p.poll(&job, &c).expect("p").url,
@@ -93,7 +94,7 @@ fn a_starting_prediction_is_read_and_cancelled_at_its_urls() {
 
 #[test]
 fn processing_then_succeeded_with_a_list_of_urls() {
-    let (p, c, mut job) = (replicate(), cfg("replicate"), starting());
+    let (p, c, mut job) = (replicate(), cfg(ProviderId::Replicate), starting());
     assert_eq!(
         feed(
             p,
@@ -115,7 +116,7 @@ fn processing_then_succeeded_with_a_list_of_urls() {
 
 #[test]
 fn failed_predictions_are_violations_or_job_failed_and_canceled_is_cancelled() {
-    let (p, c, mut job) = (replicate(), cfg("replicate"), starting());
+    let (p, c, mut job) = (replicate(), cfg(ProviderId::Replicate), starting());
     let e = feed_err(
         p,
         &mut job,
@@ -147,7 +148,7 @@ fn failed_predictions_are_violations_or_job_failed_and_canceled_is_cancelled() {
 
 #[test]
 fn replicate_error_statuses_map_to_codes_with_its_detail() {
-    let (p, c, mut job) = (replicate(), cfg("replicate"), starting());
+    let (p, c, mut job) = (replicate(), cfg(ProviderId::Replicate), starting());
     for (s, code) in [
         (401, ErrorCode::Unauthorized),
         (402, ErrorCode::InsufficientCredits),
@@ -169,20 +170,24 @@ fn replicate_error_statuses_map_to_codes_with_its_detail() {
 #[test]
 fn a_cors_like_failure_on_replicate_says_to_use_a_proxy() {
     let info = replicate().info();
-    let e = provider::network_error(info, &cfg("replicate"), "TypeError: Failed to fetch");
+    let e = provider::network_error(
+        info,
+        &cfg(ProviderId::Replicate),
+        "TypeError: Failed to fetch",
+    );
     assert_eq!(e.code, ErrorCode::Network);
     assert!(
         e.message.contains("proxyUrl") && e.message.contains("CORS") && e.message.contains("mock"),
         "{}",
         e.message
     );
-    let mut c: Config = cfg("replicate");
+    let mut c: Config = cfg(ProviderId::Replicate);
     c.proxy_url = Some("https://proxy.example".into());
     let e = provider::network_error(info, &c, "TypeError: Failed to fetch");
     assert!(!e.message.contains("CORS"), "{}", e.message);
-    let fal = provider::provider("fal").expect("f").info();
+    let fal = provider::provider(ProviderId::Fal).info();
     assert!(
-        !provider::network_error(fal, &cfg("fal"), "x")
+        !provider::network_error(fal, &cfg(ProviderId::Fal), "x")
             .message
             .contains("CORS")
     );

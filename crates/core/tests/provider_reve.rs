@@ -7,13 +7,14 @@ mod helpers;
 use helpers::*;
 use reve_remix_core::ErrorCode;
 use reve_remix_core::http::{Method, RequestKind};
+use reve_remix_core::id::ProviderId;
 use reve_remix_core::image::ImageFormat;
 use reve_remix_core::job::Job;
 use reve_remix_core::provider::{self, Config, Field, ImageSource, ImageTransport, Provider, Step};
 use serde_json::json;
 
 fn submitted() -> (&'static dyn Provider, Job, Config) {
-    let c = cfg("reve");
+    let c = cfg(ProviderId::Reve);
     let (p, job, _) = start(&input("x", vec![png_src("a.png")]), &c);
     (p, job, c)
 }
@@ -27,7 +28,7 @@ fn reve_request_is_raw_base64_with_postprocessing() {
     i.test_time_scaling = Some(3);
     i.upscale_factor = Some(2);
     i.remove_background = Some(true);
-    let (_, _, req) = start(&i, &cfg("reve"));
+    let (_, _, req) = start(&i, &cfg(ProviderId::Reve));
     assert_eq!(req.method, Method::Post);
     assert_eq!(req.url, "https://api.reve.com/v1/image/remix");
     assert_eq!(
@@ -50,7 +51,7 @@ fn reve_request_is_raw_base64_with_postprocessing() {
 
 #[test]
 fn reve_minimal_request_has_no_optional_keys() {
-    let (_, _, req) = start(&input("x", vec![png_src("a.png")]), &cfg("reve"));
+    let (_, _, req) = start(&input("x", vec![png_src("a.png")]), &cfg(ProviderId::Reve));
     assert_eq!(
         body(&req),
         json!({"prompt": "x", "reference_images": [b64(&png_1x1())]})
@@ -61,7 +62,7 @@ fn reve_minimal_request_has_no_optional_keys() {
 fn reve_takes_no_urls() {
     let e = start_err(
         &input("x", vec![url_src("https://e.com/a.png")]),
-        &cfg("reve"),
+        &cfg(ProviderId::Reve),
     );
     assert_eq!(e.code, ErrorCode::InvalidOption);
 }
@@ -82,7 +83,7 @@ fn reve_answers_with_the_image_inline() {
     .expect("ok") else {
         panic!("synchronous provider must finish at once")
     };
-    assert_eq!(r.provider, "reve");
+    assert_eq!(r.provider, ProviderId::Reve);
     assert_eq!(r.job_id.as_deref(), Some("rsid-1"));
     assert_eq!(r.credits_used, Some(30.0));
     let cost = r.cost.as_ref().expect("Reve reports its credits");
@@ -140,7 +141,7 @@ fn reve_error_statuses_map_to_codes_with_its_words() {
             "{}",
             e.message
         );
-        assert_eq!(e.provider, Some("reve"));
+        assert_eq!(e.provider, Some(ProviderId::Reve));
         assert_eq!(e.request_id.as_deref(), Some("req-9"));
         assert_no_key(&e.message);
         if status == 429 {
@@ -211,7 +212,7 @@ fn reve_gets_img_tags_as_its_newest_sdk_writes_them() {
         "<img>0</img> wearing the hat of <img>1</img>",
         vec![png_src("a.png"), png_src("b.png")],
     );
-    let (_, _, req) = start(&i, &cfg("reve"));
+    let (_, _, req) = start(&i, &cfg(ProviderId::Reve));
     assert_eq!(
         body(&req)["prompt"],
         "<img>0</img> wearing the hat of <img>1</img>"
@@ -240,14 +241,14 @@ fn a_heic_reference_on_reve_is_refused_before_any_request_naming_who_takes_it() 
         "<img>0</img> and <img>1</img>",
         vec![png_src("a.png"), heic("IMG_0042.heic")],
     );
-    let c = cfg("reve");
-    let reve = provider::provider("reve").expect("reve").info();
+    let c = cfg(ProviderId::Reve);
+    let reve = provider::provider(ProviderId::Reve).info();
     let found = provider::problems(reve, &i, &c);
     assert_eq!(found.len(), 1, "{found:?}");
     assert_eq!(found[0].field, Field::Image(1));
     let e = &found[0].error;
     assert_eq!(e.code, ErrorCode::UnsupportedFormat);
-    assert_eq!(e.provider, Some("reve"));
+    assert_eq!(e.provider, Some(ProviderId::Reve));
     assert!(
         e.message
             .starts_with("IMG_0042.heic is HEIF; Reve does not take HEIF images: convert it to PNG, JPEG, WebP or AVIF"),
@@ -256,7 +257,9 @@ fn a_heic_reference_on_reve_is_refused_before_any_request_naming_who_takes_it() 
     );
     let takers: Vec<&str> = provider::providers()
         .iter()
-        .filter(|p| p.formats.contains(&ImageFormat::Heif) && p.transport != ImageTransport::Url)
+        .filter(|p| {
+            p.model.formats.contains(&ImageFormat::Heif) && p.transport != ImageTransport::Url
+        })
         .map(|p| p.name)
         .collect();
     assert!(
@@ -280,7 +283,7 @@ fn a_heic_reference_on_reve_is_refused_before_any_request_naming_who_takes_it() 
     // so no request is built.
     assert_eq!(start_err(&i, &c), found[0].error);
     // The same file goes to fal.
-    let (_, _, req) = start(&i, &cfg("fal"));
+    let (_, _, req) = start(&i, &cfg(ProviderId::Fal));
     assert!(
         body(&req)["image_urls"][1]
             .as_str()

@@ -11,6 +11,7 @@ use reve_remix_core::ErrorCode;
 use reve_remix_core::RemixError;
 use reve_remix_core::driver::{Action, Driver, RunOptions};
 use reve_remix_core::http::{HttpRequest, HttpResponse, Method, RequestKind};
+use reve_remix_core::id::ProviderId;
 use reve_remix_core::job::{Job, JobStatus, JobUpdate, RemixResult};
 use reve_remix_core::provider::Config;
 
@@ -42,9 +43,7 @@ fn assert_on_routes(d: &Driver, req: &HttpRequest) {
     if req.kind == RequestKind::Upload {
         return; // presigned storage URLs, sent directly and without a key
     }
-    let info = reve_remix_core::provider::provider(d.job().provider)
-        .expect("known provider")
-        .info();
+    let info = reve_remix_core::provider::info(d.job().provider);
     let Some(rest) = req.url.strip_prefix(info.base_url) else {
         return; // a URL the provider returned on another host: the proxy tests cover it
     };
@@ -138,7 +137,7 @@ fn opts(timeout_ms: u64, seed: u64) -> RunOptions {
 }
 
 fn driver(
-    provider: &str,
+    provider: ProviderId,
     images: Vec<reve_remix_core::provider::ImageSource>,
     timeout_ms: u64,
 ) -> Driver {
@@ -344,49 +343,49 @@ fn a_30_s_queued_job_is_followed_within_budget() {
 
     let mut learned = None;
     let r = run(
-        &mut driver("fal", url(), 300_000),
+        &mut driver(ProviderId::Fal, url(), 300_000),
         fal_server(true, &mut learned),
     );
     check("fal (SSE stream)", r, learned, 999);
 
     let mut learned = None;
     let r = run(
-        &mut driver("fal", url(), 300_000),
+        &mut driver(ProviderId::Fal, url(), 300_000),
         fal_server(false, &mut learned),
     );
     check("fal (stream 404 -> polling)", r, learned, 5_600);
 
     let mut learned = None;
     let r = run(
-        &mut driver("inference-sh", url(), 300_000),
+        &mut driver(ProviderId::InferenceSh, url(), 300_000),
         inference_server(true, &mut learned),
     );
     check("inference.sh (NDJSON stream)", r, learned, 999);
 
     let mut learned = None;
     let r = run(
-        &mut driver("inference-sh", url(), 300_000),
+        &mut driver(ProviderId::InferenceSh, url(), 300_000),
         inference_server(false, &mut learned),
     );
     check("inference.sh (stream fails -> poll)", r, learned, 5_600);
 
     let mut learned = None;
     let r = run(
-        &mut driver("replicate", vec![png_src("a.png")], 300_000),
+        &mut driver(ProviderId::Replicate, vec![png_src("a.png")], 300_000),
         replicate_server(true, &mut learned),
     );
     check("replicate (Prefer: wait)", r, learned, 999);
 
     let mut learned = None;
     let r = run(
-        &mut driver("replicate", vec![png_src("a.png")], 300_000),
+        &mut driver(ProviderId::Replicate, vec![png_src("a.png")], 300_000),
         replicate_server(false, &mut learned),
     );
     check("replicate (wait ignored -> poll)", r, learned, 5_600);
 
     let mut learned = None;
     let r = run(
-        &mut driver("pixazo", url(), 300_000),
+        &mut driver(ProviderId::Pixazo, url(), 300_000),
         pixazo_server(&mut learned),
     );
     check("pixazo (polling, 5-10 s advice)", r, learned, 8_900);
@@ -396,7 +395,11 @@ fn a_30_s_queued_job_is_followed_within_budget() {
 #[test]
 fn updates_report_queue_progress_then_the_result() {
     let mut learned = None;
-    let mut d = driver("fal", vec![url_src("https://e.com/a.png")], 300_000);
+    let mut d = driver(
+        ProviderId::Fal,
+        vec![url_src("https://e.com/a.png")],
+        300_000,
+    );
     let r = run(&mut d, fal_server(true, &mut learned));
     let seen: Vec<(JobStatus, Option<u32>)> = r
         .updates
@@ -423,7 +426,7 @@ fn jitter_is_deterministic_per_seed() {
     let times = |seed: u64| {
         let mut d = Driver::start(
             &input("x", vec![url_src("https://e.com/a.png")]),
-            cfg("pixazo"),
+            cfg(ProviderId::Pixazo),
             opts(300_000, seed),
             0,
         )
@@ -442,7 +445,7 @@ fn jitter_is_deterministic_per_seed() {
 fn retry_after_is_honoured_on_a_429_submit() {
     let ok = format!(r#"{{"image":"{}","request_id":"r1"}}"#, b64(&png_1x1()));
     let mut calls = 0;
-    let mut d = driver("reve", vec![png_src("a.png")], 60_000);
+    let mut d = driver(ProviderId::Reve, vec![png_src("a.png")], 60_000);
     let r = run(&mut d, |req, _| {
         assert_eq!(req.kind, RequestKind::Submit);
         calls += 1;
@@ -487,7 +490,7 @@ fn retry_after_is_honoured_on_a_429_submit() {
 #[test]
 fn a_429_without_a_readable_retry_after_backs_off_then_gives_up() {
     for retry_after in [None, Some("soon"), Some("")] {
-        let mut d = driver("reve", vec![png_src("a.png")], 600_000);
+        let mut d = driver(ProviderId::Reve, vec![png_src("a.png")], 600_000);
         let limited = || {
             let r = res(
                 429,
@@ -529,7 +532,11 @@ fn a_429_without_a_readable_retry_after_backs_off_then_gives_up() {
         assert_eq!(announced, waits, "each wait is announced");
     }
     // A status read is given more room, and its waits grow the same way, capped.
-    let mut d = driver("pixazo", vec![url_src("https://e.com/a.png")], 600_000);
+    let mut d = driver(
+        ProviderId::Pixazo,
+        vec![url_src("https://e.com/a.png")],
+        600_000,
+    );
     let r = run(&mut d, |req, _| {
         if req.kind == RequestKind::Submit {
             Reply::Res(res(202, &recorded("pixazo_submit.json")))
@@ -556,7 +563,11 @@ fn a_429_without_a_readable_retry_after_backs_off_then_gives_up() {
 /// and the job is followed to its result.
 #[test]
 fn pixazo_edit_moves_to_its_other_path_after_a_404_submit() {
-    let mut d = driver("pixazo-edit", vec![url_src("https://e.com/a.png")], 120_000);
+    let mut d = driver(
+        ProviderId::PixazoEdit,
+        vec![url_src("https://e.com/a.png")],
+        120_000,
+    );
     let mut l = None;
     let mut server = pixazo_server(&mut l);
     let r = run(&mut d, |req, now| {
@@ -587,7 +598,11 @@ fn pixazo_edit_moves_to_its_other_path_after_a_404_submit() {
 
 #[test]
 fn a_submitted_job_survives_a_round_trip_through_json() {
-    let mut d = driver("fal", vec![url_src("https://e.com/a.png")], 60_000);
+    let mut d = driver(
+        ProviderId::Fal,
+        vec![url_src("https://e.com/a.png")],
+        60_000,
+    );
     let Action::Send(submit) = d.next(0) else {
         panic!("a submit first")
     };
@@ -603,12 +618,12 @@ fn a_submitted_job_survives_a_round_trip_through_json() {
     assert!(!text.contains(KEY), "no key in {text}");
     let job = Job::from_json(&text).expect("reads back");
     assert_eq!(job.id, "req-1");
-    assert_eq!(job.provider, "fal");
+    assert_eq!(job.provider, ProviderId::Fal);
     assert_eq!(job.status_url, d.job().status_url);
     assert_eq!(job.result_url, d.job().result_url);
     assert_eq!(job.cancel_url, d.job().cancel_url);
     // Followed again, its first request reads the status where fal said.
-    let mut again = Driver::resume(job, cfg("fal"), opts(60_000, 1), 0).expect("resumes");
+    let mut again = Driver::resume(job, cfg(ProviderId::Fal), opts(60_000, 1), 0).expect("resumes");
     match again.next(0) {
         Action::Send(req) | Action::Stream { request: req, .. } => {
             assert!(
@@ -634,7 +649,11 @@ fn a_submitted_job_survives_a_round_trip_through_json() {
 #[test]
 fn retry_after_as_an_http_date_is_honoured() {
     let mut calls = 0;
-    let mut d = driver("aimlapi", vec![url_src("https://e.com/a.png")], 60_000);
+    let mut d = driver(
+        ProviderId::AimlApi,
+        vec![url_src("https://e.com/a.png")],
+        60_000,
+    );
     let r = run(&mut d, |_, _| {
         calls += 1;
         if calls == 1 {
@@ -654,7 +673,7 @@ fn retry_after_as_an_http_date_is_honoured() {
 #[test]
 fn a_submit_is_never_retried_after_a_server_error() {
     for status in [500, 502, 503, 504] {
-        let mut d = driver("reve", vec![png_src("a.png")], 60_000);
+        let mut d = driver(ProviderId::Reve, vec![png_src("a.png")], 60_000);
         let r = run(&mut d, |_, _| {
             Reply::Res(res(status, r#"{"error_code":"X","message":"down"}"#))
         });
@@ -670,7 +689,11 @@ fn a_submit_is_never_retried_after_a_server_error() {
 
 #[test]
 fn a_submit_is_retried_on_429_a_few_times_only() {
-    let mut d = driver("onerouter", vec![url_src("https://e.com/a.png")], 600_000);
+    let mut d = driver(
+        ProviderId::OneRouter,
+        vec![url_src("https://e.com/a.png")],
+        600_000,
+    );
     let r = run(&mut d, |_, _| {
         Reply::Res(res(
             429,
@@ -688,7 +711,11 @@ fn a_submit_is_retried_on_429_a_few_times_only() {
 /// fal's header is judged by its status only.
 #[test]
 fn a_providers_retry_header_can_forbid_a_retry_and_is_its_own() {
-    let mut d = driver("fal", vec![url_src("https://e.com/a.png")], 60_000);
+    let mut d = driver(
+        ProviderId::Fal,
+        vec![url_src("https://e.com/a.png")],
+        60_000,
+    );
     let r = run(&mut d, |_, _| {
         Reply::Res(res(429, "{}").with_header("X-Fal-Retryable", "false"))
     });
@@ -696,7 +723,11 @@ fn a_providers_retry_header_can_forbid_a_retry_and_is_its_own() {
     assert_eq!((e.code, e.retryable), (ErrorCode::RateLimited, false));
     assert_eq!(r.sent.len(), 1, "fal said not to retry");
 
-    let mut d = driver("onerouter", vec![url_src("https://e.com/a.png")], 600_000);
+    let mut d = driver(
+        ProviderId::OneRouter,
+        vec![url_src("https://e.com/a.png")],
+        600_000,
+    );
     let r = run(&mut d, |_, _| {
         Reply::Res(res(429, "{}").with_header("X-Fal-Retryable", "false"))
     });
@@ -711,7 +742,7 @@ fn a_providers_retry_header_can_forbid_a_retry_and_is_its_own() {
 
 #[test]
 fn a_submit_that_gets_no_answer_is_not_retried_and_replicate_says_proxy() {
-    let mut d = driver("replicate", vec![png_src("a.png")], 60_000);
+    let mut d = driver(ProviderId::Replicate, vec![png_src("a.png")], 60_000);
     let r = run(&mut d, |_, _| Reply::Net("TypeError: Failed to fetch"));
     let e = r.outcome.expect_err("fails");
     assert_eq!(e.code, ErrorCode::Network);
@@ -722,7 +753,11 @@ fn a_submit_that_gets_no_answer_is_not_retried_and_replicate_says_proxy() {
 #[test]
 fn status_reads_are_retried_on_503_and_network_failures() {
     let mut n = 0;
-    let mut d = driver("pixazo", vec![url_src("https://e.com/a.png")], 120_000);
+    let mut d = driver(
+        ProviderId::Pixazo,
+        vec![url_src("https://e.com/a.png")],
+        120_000,
+    );
     let r = run(&mut d, |req, now| {
         if req.kind == RequestKind::Submit {
             return Reply::Res(res(202, &recorded("pixazo_submit.json")));
@@ -742,7 +777,11 @@ fn status_reads_are_retried_on_503_and_network_failures() {
 
 #[test]
 fn status_reads_give_up_after_repeated_failures() {
-    let mut d = driver("pixazo", vec![url_src("https://e.com/a.png")], 600_000);
+    let mut d = driver(
+        ProviderId::Pixazo,
+        vec![url_src("https://e.com/a.png")],
+        600_000,
+    );
     let r = run(&mut d, |req, _| {
         if req.kind == RequestKind::Submit {
             Reply::Res(res(202, &recorded("pixazo_submit.json")))
@@ -757,7 +796,7 @@ fn status_reads_give_up_after_repeated_failures() {
 
 #[test]
 fn uploads_are_retried_but_file_records_are_not_after_5xx() {
-    let c = cfg("inference-sh");
+    let c = cfg(ProviderId::InferenceSh);
     let files = r#"[{"uri":"https://cloud.inference.sh/u/f1.png","upload_url":"https://storage.example/put1"}]"#;
     let mut puts = 0;
     let mut d = Driver::start(
@@ -808,7 +847,11 @@ fn uploads_are_retried_but_file_records_are_not_after_5xx() {
 
 #[test]
 fn the_deadline_fails_with_timeout_after_cancelling_the_job() {
-    let mut d = driver("fal", vec![url_src("https://e.com/a.png")], 20_000);
+    let mut d = driver(
+        ProviderId::Fal,
+        vec![url_src("https://e.com/a.png")],
+        20_000,
+    );
     let r = run(&mut d, |req, _| match req.kind {
         RequestKind::Submit => Reply::Res(res(200, &recorded("fal_submit.json"))),
         RequestKind::Stream => Reply::Res(res(404, "{}")),
@@ -826,7 +869,11 @@ fn the_deadline_fails_with_timeout_after_cancelling_the_job() {
 
 #[test]
 fn a_stream_that_never_ends_still_meets_the_deadline() {
-    let mut d = driver("inference-sh", vec![url_src("https://e.com/a.png")], 30_000);
+    let mut d = driver(
+        ProviderId::InferenceSh,
+        vec![url_src("https://e.com/a.png")],
+        30_000,
+    );
     let r = run(&mut d, |req, now| match req.kind {
         RequestKind::Submit => Reply::Res(res(200, r#"{"id":"task_1","status":1}"#)),
         RequestKind::Stream => Reply::Lines(
@@ -847,7 +894,7 @@ fn a_stream_that_never_ends_still_meets_the_deadline() {
 
 #[test]
 fn cancel_sends_the_providers_cancel_and_ends_cancelled() {
-    let c = cfg("fal");
+    let c = cfg(ProviderId::Fal);
     let mut d = Driver::start(
         &input("x", vec![url_src("https://e.com/a.png")]),
         c,
@@ -885,7 +932,7 @@ fn cancel_sends_the_providers_cancel_and_ends_cancelled() {
     // Before submit there is nothing to cancel remotely.
     let mut d = Driver::start(
         &input("x", vec![url_src("https://e.com/a.png")]),
-        cfg("fal"),
+        cfg(ProviderId::Fal),
         opts(60_000, 3),
         0,
     )
@@ -896,7 +943,7 @@ fn cancel_sends_the_providers_cancel_and_ends_cancelled() {
 
 #[test]
 fn resume_follows_a_job_submitted_earlier() {
-    let c = cfg("pixazo");
+    let c = cfg(ProviderId::Pixazo);
     let mut d = Driver::start(
         &input("x", vec![url_src("https://e.com/a.png")]),
         c.clone(),
@@ -931,7 +978,7 @@ fn a_synchronous_provider_finishes_in_one_request() {
         r#"{{"image":"{}","request_id":"r1","credits_used":12}}"#,
         b64(&png_1x1())
     );
-    let mut d = driver("reve", vec![png_src("a.png")], 60_000);
+    let mut d = driver(ProviderId::Reve, vec![png_src("a.png")], 60_000);
     let r = run(&mut d, |_, _| Reply::Res(res(200, &ok)));
     let result = r.outcome.expect("ok");
     assert_eq!(result.credits_used, Some(12.0));
@@ -942,7 +989,7 @@ fn a_synchronous_provider_finishes_in_one_request() {
 
 #[test]
 fn the_key_is_scrubbed_from_messages_a_provider_echoes() {
-    let mut d = driver("reve", vec![png_src("a.png")], 60_000);
+    let mut d = driver(ProviderId::Reve, vec![png_src("a.png")], 60_000);
     let echo = format!(r#"{{"error_code":"INVALID_API_KEY","message":"key {KEY} is not valid"}}"#);
     let r = run(&mut d, |_, _| Reply::Res(res(401, &echo)));
     let e = r.outcome.expect_err("fails");

@@ -8,6 +8,7 @@
 mod helpers;
 
 use helpers::*;
+use reve_remix_core::id::ProviderId;
 use reve_remix_core::provider;
 use serde_json::{Value, json};
 
@@ -84,7 +85,7 @@ fn request_schema(file: &str, path: &str) -> Value {
     spec["paths"][path]["post"]["requestBody"]["content"]["application/json"]["schema"].clone()
 }
 
-fn check(provider_id: &str, file: &str, path: &str) {
+fn check(provider_id: ProviderId, file: &str, path: &str) {
     let schema = request_schema(file, path);
     assert!(schema.is_object(), "schema found in {file}");
     let full = |images| {
@@ -101,7 +102,7 @@ fn check(provider_id: &str, file: &str, path: &str) {
             url_src("https://e.com/d.png"),
         ]),
     ];
-    if provider_id == "onerouter" {
+    if provider_id == ProviderId::OneRouter {
         let mut i = full(vec![url_src("https://e.com/a.png")]);
         i.output_format = Some("b64_json".into());
         inputs.push(i);
@@ -126,12 +127,20 @@ fn check(provider_id: &str, file: &str, path: &str) {
 
 #[test]
 fn aimlapi_requests_match_its_openapi_schema() {
-    check("aimlapi", "aimlapi.openapi.json", "/v1/images/generations");
+    check(
+        ProviderId::AimlApi,
+        "aimlapi.openapi.json",
+        "/v1/images/generations",
+    );
 }
 
 #[test]
 fn onerouter_requests_match_its_openapi_schema() {
-    check("onerouter", "onerouter.openapi.json", "/v1/images/edits");
+    check(
+        ProviderId::OneRouter,
+        "onerouter.openapi.json",
+        "/v1/images/edits",
+    );
 }
 
 /// The committed copies are what every test reads (the core's here, the

@@ -8,14 +8,15 @@ mod helpers;
 use helpers::*;
 use reve_remix_core::ErrorCode;
 use reve_remix_core::http::{HttpResponse, Method, RequestKind};
+use reve_remix_core::id::ProviderId;
 use reve_remix_core::provider::{self, Config, PROXY_ERROR_HEADER};
 
-fn proxied(provider: &str) -> Config {
+fn proxied(provider: ProviderId) -> Config {
     Config {
-        provider: provider.into(),
+        provider,
         api_key: None,
-        base_url: None,
         proxy_url: Some("https://proxy.example.test/remix".into()),
+        ..Config::default()
     }
 }
 
@@ -30,7 +31,7 @@ fn refusal(status: u16, code: &str, message: &str) -> HttpResponse {
 
 #[test]
 fn each_refusal_becomes_the_error_a_caller_already_handles() {
-    let fal = provider::provider("fal").expect("fal").info();
+    let fal = provider::provider(ProviderId::Fal).info();
     for (status, code, want, retryable) in [
         (503, "no_key", ErrorCode::MissingApiKey, false),
         (
@@ -59,7 +60,7 @@ fn each_refusal_becomes_the_error_a_caller_already_handles() {
 
 #[test]
 fn no_key_names_the_variable_to_set() {
-    let fal = provider::provider("fal").expect("fal").info();
+    let fal = provider::provider(ProviderId::Fal).info();
     let e = provider::http_error(
         fal,
         &refusal(
@@ -78,7 +79,7 @@ fn no_key_names_the_variable_to_set() {
 
 #[test]
 fn the_proxys_429_is_waited_for() {
-    let info = provider::provider("reve").expect("reve").info();
+    let info = provider::provider(ProviderId::Reve).info();
     let e = provider::http_error(
         info,
         &refusal(429, "rate_limited", "slow down").with_header("retry-after", "12"),
@@ -88,7 +89,7 @@ fn the_proxys_429_is_waited_for() {
 
 #[test]
 fn a_provider_error_through_the_proxy_is_still_the_providers() {
-    let info = provider::provider("reve").expect("reve").info();
+    let info = provider::provider(ProviderId::Reve).info();
     let e = provider::http_error(
         info,
         &res(401, r#"{"error_code":"UNAUTHORIZED","message":"bad key"}"#),
@@ -100,7 +101,7 @@ fn a_provider_error_through_the_proxy_is_still_the_providers() {
 fn through_a_proxy_no_key_is_needed_or_sent() {
     let (_, _, req) = provider::start(
         &input("make <img>0</img> pop", vec![png_src("a.png")]),
-        &proxied("reve"),
+        &proxied(ProviderId::Reve),
     )
     .expect("valid without a key");
     assert_eq!(req.url, "https://proxy.example.test/remix");
@@ -114,8 +115,8 @@ fn through_a_proxy_no_key_is_needed_or_sent() {
 
 #[test]
 fn a_result_image_goes_through_the_proxy_without_a_key() {
-    let info = provider::provider("replicate").expect("replicate").info();
-    let mut cfg = proxied("replicate");
+    let info = provider::provider(ProviderId::Replicate).info();
+    let mut cfg = proxied(ProviderId::Replicate);
     cfg.api_key = Some(reve_remix_core::http::Secret::new(KEY));
     let req = provider::result_image_request(&cfg, info, "https://replicate.delivery/x.webp");
     assert_eq!(req.method, Method::Get);
@@ -136,13 +137,13 @@ fn a_result_image_goes_through_the_proxy_without_a_key() {
 }
 
 fn cfg_direct() -> Config {
-    cfg("replicate")
+    cfg(ProviderId::Replicate)
 }
 
 #[test]
 fn a_network_failure_through_the_proxy_says_to_check_the_proxy() {
-    let info = provider::provider("fal").expect("fal").info();
-    let e = provider::network_error(info, &proxied("fal"), "Failed to fetch");
+    let info = provider::provider(ProviderId::Fal).info();
+    let e = provider::network_error(info, &proxied(ProviderId::Fal), "Failed to fetch");
     assert!(e.message.contains("through the proxy"), "{}", e.message);
     assert!(e.message.contains("--allow-origin"), "{}", e.message);
 }

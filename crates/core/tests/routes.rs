@@ -3,6 +3,7 @@
 #![cfg(not(target_arch = "wasm32"))]
 
 use reve_remix_core::http::Method;
+use reve_remix_core::id::ProviderId;
 use reve_remix_core::provider::{Route, providers};
 
 #[test]
@@ -50,9 +51,7 @@ fn literal_segments_match_exactly() {
 
 #[test]
 fn a_route_needs_its_method() {
-    let fal = reve_remix_core::provider::provider("fal")
-        .expect("fal")
-        .info();
+    let fal = reve_remix_core::provider::provider(ProviderId::Fal).info();
     assert!(
         fal.route(Method::Put, "/fal-ai/reve/requests/r1/cancel")
             .is_some()

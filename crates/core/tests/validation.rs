@@ -8,12 +8,13 @@ mod helpers;
 use helpers::*;
 use proptest::prelude::*;
 use reve_remix_core::ErrorCode;
+use reve_remix_core::id::ProviderId;
 use reve_remix_core::provider::{
     self, Config, Field, ImageSource, Problem, RemixInput, RemixOption, problems, validate,
 };
 
-fn info(id: &str) -> &'static provider::ProviderInfo {
-    provider::provider(id).expect("known provider").info()
+fn info(id: ProviderId) -> &'static provider::ProviderInfo {
+    provider::info(id)
 }
 
 fn bytes(data: &[u8], name: &str) -> ImageSource {
@@ -29,7 +30,7 @@ fn fields(found: &[Problem]) -> Vec<(Field, ErrorCode)> {
 
 #[test]
 fn every_problem_is_listed_at_once_on_its_field_in_field_order() {
-    let mut c = cfg("reve");
+    let mut c = cfg(ProviderId::Reve);
     c.api_key = None;
     let mut i = input(
         "<img>0</img> beside <img>7</img>",
@@ -43,7 +44,7 @@ fn every_problem_is_listed_at_once_on_its_field_in_field_order() {
     i.aspect_ratio = Some("5:4".into());
     i.test_time_scaling = Some(16);
     i.output_format = Some("png".into());
-    let found = problems(info("reve"), &i, &c);
+    let found = problems(info(ProviderId::Reve), &i, &c);
     assert_eq!(
         fields(&found),
         [
@@ -73,14 +74,21 @@ fn every_problem_is_listed_at_once_on_its_field_in_field_order() {
     assert!(found[6].error.message.contains("1 to 5"), "{found:?}");
     assert!(found[7].error.message.contains("fal"), "{found:?}");
     // validate fails with the first.
-    assert_eq!(validate(info("reve"), &i, &c), Err(found[0].error.clone()));
+    assert_eq!(
+        validate(info(ProviderId::Reve), &i, &c),
+        Err(found[0].error.clone())
+    );
 }
 
 #[test]
 fn the_number_of_images_is_its_own_field() {
     let none = input("the cat in <img>0</img>", vec![]);
     assert_eq!(
-        fields(&problems(info("fal"), &none, &cfg("fal"))),
+        fields(&problems(
+            info(ProviderId::Fal),
+            &none,
+            &cfg(ProviderId::Fal)
+        )),
         [
             (Field::Images, ErrorCode::NoImages),
             (Field::Prompt, ErrorCode::UnknownReference),
@@ -89,7 +97,11 @@ fn the_number_of_images_is_its_own_field() {
     let seven: Vec<_> = (0..7)
         .map(|i| url_src(&format!("https://e.com/{i}.png")))
         .collect();
-    let found = problems(info("fal"), &input("<img>6</img>", seven), &cfg("fal"));
+    let found = problems(
+        info(ProviderId::Fal),
+        &input("<img>6</img>", seven),
+        &cfg(ProviderId::Fal),
+    );
     assert_eq!(fields(&found), [(Field::Images, ErrorCode::TooManyImages)]);
     assert!(found[0].error.message.contains("remove 1"), "{found:?}");
 }
@@ -102,8 +114,11 @@ fn a_valid_input_has_no_problems_and_validate_reads_its_files() {
     );
     i.aspect_ratio = Some("1:1".into());
     i.output_format = Some("webp".into());
-    assert_eq!(problems(info("fal"), &i, &cfg("fal")), []);
-    let found = validate(info("fal"), &i, &cfg("fal")).expect("valid");
+    assert_eq!(
+        problems(info(ProviderId::Fal), &i, &cfg(ProviderId::Fal)),
+        []
+    );
+    let found = validate(info(ProviderId::Fal), &i, &cfg(ProviderId::Fal)).expect("valid");
     assert_eq!(found.len(), 2);
     assert_eq!(found[0].as_ref().map(|f| (f.width, f.height)), Some((1, 1)));
     assert_eq!(found[1], None, "a URL is not read");
@@ -111,14 +126,14 @@ fn a_valid_input_has_no_problems_and_validate_reads_its_files() {
 
 #[test]
 fn with_a_proxy_no_key_is_needed() {
-    let mut c = cfg("reve");
+    let mut c = cfg(ProviderId::Reve);
     c.api_key = None;
     c.proxy_url = Some("https://proxy.example/remix".into());
     let i = input("x", vec![png_src("a.png")]);
-    assert_eq!(problems(info("reve"), &i, &c), []);
+    assert_eq!(problems(info(ProviderId::Reve), &i, &c), []);
     c.proxy_url = Some("   ".into());
     assert_eq!(
-        fields(&problems(info("reve"), &i, &c)),
+        fields(&problems(info(ProviderId::Reve), &i, &c)),
         [(Field::ApiKey, ErrorCode::MissingApiKey)]
     );
 }
@@ -128,7 +143,7 @@ fn with_a_proxy_no_key_is_needed() {
 #[test]
 fn a_key_is_needed_unless_a_proxy_adds_it() {
     let one = || vec![png_src("a.png")];
-    let mut c = cfg("reve");
+    let mut c = cfg(ProviderId::Reve);
     c.api_key = None;
     assert_eq!(
         start_err(&input("x", one()), &c).code,
@@ -142,22 +157,22 @@ fn a_key_is_needed_unless_a_proxy_adds_it() {
 fn prompt_and_image_count_are_checked_before_any_request() {
     let one = || vec![png_src("a.png")];
     assert_eq!(
-        start_err(&input("   ", one()), &cfg("reve")).code,
+        start_err(&input("   ", one()), &cfg(ProviderId::Reve)).code,
         ErrorCode::EmptyPrompt
     );
     assert_eq!(
-        start_err(&input("x", vec![]), &cfg("reve")).code,
+        start_err(&input("x", vec![]), &cfg(ProviderId::Reve)).code,
         ErrorCode::NoImages
     );
     let long = "a".repeat(2561);
     assert_eq!(
-        start_err(&input(&long, one()), &cfg("reve")).code,
+        start_err(&input(&long, one()), &cfg(ProviderId::Reve)).code,
         ErrorCode::PromptTooLong
     );
     let five: Vec<_> = (0..5)
         .map(|i| url_src(&format!("https://e.com/{i}.png")))
         .collect();
-    let e = start_err(&input("x", five), &cfg("onerouter"));
+    let e = start_err(&input("x", five), &cfg(ProviderId::OneRouter));
     assert_eq!(e.code, ErrorCode::TooManyImages);
     assert!(
         e.message.contains("OneRouter") && e.message.contains('4'),
@@ -165,7 +180,7 @@ fn prompt_and_image_count_are_checked_before_any_request() {
         e.message
     );
     let seven: Vec<_> = (0..7).map(|_| png_src("a.png")).collect();
-    let e = start_err(&input("x", seven), &cfg("reve"));
+    let e = start_err(&input("x", seven), &cfg(ProviderId::Reve));
     assert!(
         e.message.contains("Reve") && e.message.contains('6'),
         "{}",
@@ -173,7 +188,7 @@ fn prompt_and_image_count_are_checked_before_any_request() {
     );
     // A reference to an image that is not there.
     assert_eq!(
-        start_err(&input("<img>3</img>", one()), &cfg("reve")).code,
+        start_err(&input("<img>3</img>", one()), &cfg(ProviderId::Reve)).code,
         ErrorCode::UnknownReference
     );
 }
@@ -187,7 +202,7 @@ fn image_bytes_are_inspected_before_any_request() {
         name: None,
     };
     assert_eq!(
-        start_err(&input("x", vec![empty]), &cfg("fal")).code,
+        start_err(&input("x", vec![empty]), &cfg(ProviderId::Fal)).code,
         ErrorCode::EmptyImage
     );
 }
@@ -196,7 +211,7 @@ fn image_bytes_are_inspected_before_any_request() {
 fn an_option_a_provider_does_not_take_names_those_that_do() {
     let mut i = input("x", vec![url_src("https://e.com/a.png")]);
     i.test_time_scaling = Some(2);
-    let e = start_err(&i, &cfg("fal"));
+    let e = start_err(&i, &cfg(ProviderId::Fal));
     assert_eq!(e.code, ErrorCode::InvalidOption);
     assert!(
         e.message.contains("testTimeScaling") && e.message.contains("fal"),
@@ -217,21 +232,21 @@ fn option_ranges_are_each_providers_own() {
     // before any request, saying the range.
     let mut i = input("x", vec![png_src("a.png")]);
     i.test_time_scaling = Some(5);
-    assert!(provider::start(&i, &cfg("reve")).is_ok());
+    assert!(provider::start(&i, &cfg(ProviderId::Reve)).is_ok());
     i.test_time_scaling = Some(6);
-    let e = start_err(&i, &cfg("reve"));
+    let e = start_err(&i, &cfg(ProviderId::Reve));
     assert_eq!(e.code, ErrorCode::InvalidOption);
     assert!(e.message.contains("1 to 5 on Reve"), "{}", e.message);
     let mut i = base();
     i.test_time_scaling = Some(6);
     assert_eq!(
-        start_err(&i, &cfg("inference-sh")).code,
+        start_err(&i, &cfg(ProviderId::InferenceSh)).code,
         ErrorCode::InvalidOption
     );
     let mut i = base();
     i.upscale_factor = Some(5);
     assert_eq!(
-        start_err(&i, &cfg("inference-sh")).code,
+        start_err(&i, &cfg(ProviderId::InferenceSh)).code,
         ErrorCode::InvalidOption
     );
 }
@@ -241,21 +256,24 @@ fn option_values_outside_a_providers_list_are_invalid() {
     let base = || input("x", vec![url_src("https://e.com/a.png")]);
     let mut i = base();
     i.aspect_ratio = Some("5:4".into());
-    let e = start_err(&i, &cfg("fal"));
+    let e = start_err(&i, &cfg(ProviderId::Fal));
     assert!(e.code == ErrorCode::InvalidOption && e.message.contains("16:9"));
     let mut i = base();
     i.output_format = Some("gif".into());
-    assert_eq!(start_err(&i, &cfg("fal")).code, ErrorCode::InvalidOption);
+    assert_eq!(
+        start_err(&i, &cfg(ProviderId::Fal)).code,
+        ErrorCode::InvalidOption
+    );
     let mut i = base();
     i.output_format = Some("png".into());
     assert_eq!(
-        start_err(&i, &cfg("aimlapi")).code,
+        start_err(&i, &cfg(ProviderId::AimlApi)).code,
         ErrorCode::InvalidOption
     );
     let mut i = base();
     i.aspect_ratio = Some("1:1".into());
     assert_eq!(
-        start_err(&i, &cfg("pixazo-edit")).code,
+        start_err(&i, &cfg(ProviderId::PixazoEdit)).code,
         ErrorCode::InvalidOption
     );
 }
@@ -265,16 +283,16 @@ fn remove_background_false_is_the_default_and_harmless_anywhere() {
     let mut i = input("x", vec![url_src("https://e.com/a.png")]);
     i.remove_background = Some(true);
     assert_eq!(
-        start_err(&i, &cfg("replicate")).code,
+        start_err(&i, &cfg(ProviderId::Replicate)).code,
         ErrorCode::InvalidOption
     );
     i.remove_background = Some(false); // the default: harmless anywhere
-    assert!(provider::start(&i, &cfg("replicate")).is_ok());
+    assert!(provider::start(&i, &cfg(ProviderId::Replicate)).is_ok());
 }
 
 // ------------------------------------------------------------------ validate == first problem
 
-fn any_input() -> impl Strategy<Value = (String, RemixInput, Config)> {
+fn any_input() -> impl Strategy<Value = (ProviderId, RemixInput, Config)> {
     let ids = provider::providers()
         .iter()
         .map(|p| p.id)
@@ -293,6 +311,7 @@ fn any_input() -> impl Strategy<Value = (String, RemixInput, Config)> {
         Just("x".to_string()),
         Just("<img>0</img> and <img>3</img>".to_string()),
         Just("é".repeat(2561)),
+        Just("é".repeat(4001)),
     ];
     let text = |v: &'static [&'static str]| {
         prop::option::of(prop::sample::select(v).prop_map(str::to_string))
@@ -324,7 +343,7 @@ fn any_input() -> impl Strategy<Value = (String, RemixInput, Config)> {
                 remove_background: bg,
                 output_format: out,
             };
-            (id.to_string(), i, c)
+            (id, i, c)
         })
 }
 
@@ -333,7 +352,7 @@ proptest! {
     fn validate_fails_with_the_first_problem_or_accepts_when_there_is_none(
         (id, i, c) in any_input()
     ) {
-        let info = info(&id);
+        let info = info(id);
         let found = problems(info, &i, &c);
         match validate(info, &i, &c) {
             Ok(images) => {

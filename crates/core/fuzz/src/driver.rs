@@ -4,8 +4,9 @@
 use arbitrary::{Result, Unstructured};
 use reve_remix_core::driver::{Action, Driver, RunOptions};
 use reve_remix_core::http::{HttpRequest, HttpResponse, RequestKind};
+use reve_remix_core::id::ProviderId;
 use reve_remix_core::job::{Job, JobStatus};
-use reve_remix_core::provider::Config;
+use reve_remix_core::provider::{self, Config};
 
 use super::provider::{HEADERS, check_outcome, input_for};
 use super::{KEY, ids};
@@ -102,7 +103,7 @@ fn line(u: &mut Unstructured<'_>) -> Result<Vec<u8>> {
 
 /// A run as the fuzzer tells it; the checks of [`driver`].
 struct Run {
-    id: &'static str,
+    id: ProviderId,
     d: Driver,
     now: u64,
     actions: u32,
@@ -271,7 +272,7 @@ fn run(u: &mut Unstructured<'_>) -> Result<()> {
         seed: u.arbitrary()?,
     };
     let d = if u.ratio(1, 4)? {
-        let mut job = Job::new(id);
+        let mut job = Job::new(id, provider::info(id).model.id);
         job.id = "job-1".to_string();
         Driver::resume(job, cfg, opts, 0).expect("a known provider resumes")
     } else {

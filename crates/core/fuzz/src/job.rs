@@ -2,6 +2,7 @@
 
 use arbitrary::Unstructured;
 use reve_remix_core::job::Job;
+use reve_remix_core::provider;
 
 use super::ids;
 
@@ -16,17 +17,19 @@ pub fn job(data: &[u8]) {
     }
 }
 
-/// Any job's `to_json` reads back as the same job (provider, id and the
-/// four optional fields, whatever characters they hold). An empty string
-/// is no value when read (`str_at`): an empty optional field reads back as
-/// `None`, and a job with an empty id (not submitted) does not read back.
+/// Any job's `to_json` reads back as the same job (provider, any model it
+/// sells, id and the four optional fields, whatever characters they hold).
+/// An empty string is no value when read (`str_at`): an empty optional
+/// field reads back as `None`, and a job with an empty id (not submitted)
+/// does not read back.
 pub fn roundtrip(data: &[u8]) {
     let mut u = Unstructured::new(data);
     let ids = ids();
     let Ok(which) = u.choose_index(ids.len()) else {
         return;
     };
-    let mut job = Job::new(ids[which]);
+    let info = provider::info(ids[which]);
+    let mut job = Job::new(info.id, info.model.id);
     let text = |u: &mut Unstructured<'_>| {
         u.arbitrary::<Option<String>>()
             .ok()
@@ -38,6 +41,10 @@ pub fn roundtrip(data: &[u8]) {
     job.status_url = text(&mut u);
     job.result_url = text(&mut u);
     job.cancel_url = text(&mut u);
+    // Last, so the seeds written before models existed read as they did.
+    if let Ok(m) = u.choose_index(info.models.len()) {
+        job.model = info.models[m].id;
+    }
     let json = job.to_json();
     if job.id.is_empty() {
         assert_eq!(Job::from_json(&json), None, "{json}");

@@ -16,12 +16,14 @@ pub mod json;
 pub mod prompt;
 pub mod provider;
 
+use reve_remix_core::id::ProviderId;
+
 /// The key every check runs with: no error message may ever show it.
 pub const KEY: &str = "sk-fuzz-SECRET-0123456789";
 
 /// Every provider id, in the table's order (an input byte picks one): the
 /// core's own table, so a provider added there is fuzzed without a change here.
-pub fn ids() -> Vec<&'static str> {
+pub fn ids() -> Vec<ProviderId> {
     reve_remix_core::provider::providers()
         .iter()
         .map(|p| p.id)

@@ -13,7 +13,7 @@ pub fn prompt(data: &[u8]) {
         return;
     };
     let (a, b) = (usize::from(a % 8), usize::from(b % 8));
-    let _ = check(prompt, a);
+    let _ = check(prompt, a, reve_remix_core::prompt::MAX_PROMPT_CHARS);
     let _ = rewrite(prompt, ReferenceSyntax::PlainIndex);
     let count = references(prompt).count();
     assert_eq!(

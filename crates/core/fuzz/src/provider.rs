@@ -1,6 +1,7 @@
 //! Each provider's reading of answers and stream lines, one at a time.
 
 use reve_remix_core::http::{HttpResponse, RequestKind};
+use reve_remix_core::id::ProviderId;
 use reve_remix_core::job::{Job, RemixResult};
 use reve_remix_core::provider::{self, Config, ImageSource, Provider, RemixInput, Step};
 use reve_remix_core::{ErrorCode, RemixError};
@@ -35,7 +36,7 @@ pub const HEADERS: [&str; 8] = [
 
 /// A valid input for provider `id`: one image, as bytes where the
 /// provider takes bytes, else as a URL.
-pub fn input_for(id: &str) -> RemixInput {
+pub fn input_for(id: ProviderId) -> RemixInput {
     let cfg = Config::new(id, KEY);
     let with = |image: ImageSource| RemixInput {
         prompt: "Put <img>0</img> on a beach".to_string(),
@@ -53,7 +54,7 @@ pub fn input_for(id: &str) -> RemixInput {
 }
 
 /// The job and provider right after a submit of [`input_for`].
-pub fn submitted(id: &str) -> (&'static dyn Provider, Job, Config) {
+pub fn submitted(id: ProviderId) -> (&'static dyn Provider, Job, Config) {
     let cfg = Config::new(id, KEY);
     let (p, job, _) = provider::start(&input_for(id), &cfg).expect("a valid input starts");
     (p, job, cfg)
@@ -63,7 +64,7 @@ pub fn submitted(id: &str) -> (&'static dyn Provider, Job, Config) {
 /// (a URL or the bytes) and says whose it is. (That no error shows the key
 /// is the driver's promise, which masks it: a provider quotes the server's
 /// message as sent, and a server may echo the key; see `driver`.)
-pub fn check_outcome(id: &str, r: &Result<RemixResult, RemixError>) {
+pub fn check_outcome(id: ProviderId, r: &Result<RemixResult, RemixError>) {
     match r {
         Ok(res) => {
             assert!(!res.images.is_empty(), "{id}: Done without an image");
@@ -86,7 +87,7 @@ pub fn check_outcome(id: &str, r: &Result<RemixResult, RemixError>) {
 }
 
 /// Checks a provider's step.
-pub fn check_step(id: &str, step: &Result<Step, RemixError>) {
+pub fn check_step(id: ProviderId, step: &Result<Step, RemixError>) {
     match step {
         Ok(Step::Done(r)) => check_outcome(id, &Ok(r.clone())),
         Err(e) => check_outcome(id, &Err(e.clone())),

@@ -3,6 +3,7 @@
 
 use super::{Driver, RunOptions, State};
 use crate::error::RemixError;
+use crate::id::{ModelId, ProviderId};
 use crate::job::{Job, JobStatus};
 use crate::provider::{self, Config};
 
@@ -15,7 +16,7 @@ impl Driver {
         opts: RunOptions,
         now_ms: u64,
     ) -> Result<Self, RemixError> {
-        let p = provider::provider(job.provider)?;
+        let p = provider::provider(job.provider);
         Ok(Self::with(p, cfg, job, State::PollAt(now_ms), opts, now_ms))
     }
 }
@@ -27,8 +28,13 @@ impl Job {
     /// `None` when `text` is not one (an unknown provider, no id).
     pub fn from_json(text: &str) -> Option<Self> {
         let v = crate::json::parse(text.as_bytes()).ok()?;
-        let info = provider::provider(v.str_at("provider")?).ok()?.info();
-        let mut job = Job::new(info.id);
+        let info = provider::info(ProviderId::parse(v.str_at("provider")?)?);
+        // A job kept before models existed ran on its provider's default.
+        let model = match v.str_at("model") {
+            Some(m) => info.for_model(ModelId::parse(m)?)?.model.id,
+            None => info.model.id,
+        };
+        let mut job = Job::new(info.id, model);
         job.id = v.str_at("id")?.to_string();
         if let Some(status) = v.str_at("status").and_then(JobStatus::parse) {
             job.status = status;
@@ -51,7 +57,7 @@ mod tests {
 
     #[test]
     fn a_job_read_back_from_its_json_is_the_job_that_was_written() {
-        let mut job = Job::new("fal");
+        let mut job = Job::new(ProviderId::Fal, ModelId::Reve21);
         job.id = "req \"1\"".into();
         job.status = JobStatus::Running;
         job.queue_position = Some(3);

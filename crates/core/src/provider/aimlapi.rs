@@ -8,18 +8,28 @@
 //!
 //! *Unverified*: CORS.
 
-use super::{Config, Provider, ProviderInfo, RemixInput, Route, Step};
+use super::{Config, ModelInfo, Provider, ProviderInfo, RemixInput, Route, Step};
 use crate::error::{ErrorCode, RemixError};
 use crate::http::{HttpRequest, HttpResponse};
+use crate::id::ProviderId;
 use crate::image::ImageInfo;
 use crate::job::{Cost, Job};
 use crate::json::Value;
 
 /// AI/ML API's table entry. `cors` is *unverified*.
+/// Reve Remix on AI/ML API (`reve/remix-edit-image`).
+const REMIX: ModelInfo = ModelInfo {
+    slug: "reve/remix-edit-image",
+    ..super::REVE_REMIX
+};
+
+/// AI/ML API's table entry.
 pub const INFO: ProviderInfo = ProviderInfo {
-    id: "aimlapi",
+    id: ProviderId::AimlApi,
     name: "AI/ML API",
     base_url: "https://api.aimlapi.com",
+    model: REMIX,
+    models: &[REMIX],
     forbidden: ErrorCode::InsufficientCredits,
     cors: super::Cors::Unknown,
     routes: &[Route::post("/v1/images/generations")],
@@ -83,19 +93,18 @@ impl Provider for AimlApi {
 
     fn submit(
         &self,
+        info: &ProviderInfo,
         input: &RemixInput,
         cfg: &Config,
         images: &[Option<ImageInfo>],
     ) -> Result<(Job, HttpRequest), RemixError> {
         let mut w = super::body_writer(input);
-        w.begin_object()
-            .key("model")
-            .string("reve/remix-edit-image");
-        super::write_prompt_and_images(&mut w, &INFO, input, images, "image_urls");
+        w.begin_object().key("model").string(info.model.slug);
+        super::write_prompt_and_images(&mut w, info, input, images, "image_urls");
         super::opt_str(&mut w, "aspect_ratio", input.aspect_ratio.as_ref());
         w.end_object();
         let req = super::json_submit(cfg, &INFO, "/v1/images/generations", w.finish());
-        Ok((Job::new(INFO.id), req))
+        Ok((Job::new(info.id, info.model.id), req))
     }
 
     fn on_response(

@@ -68,6 +68,21 @@ pub fn error_message(v: &Value) -> Option<String> {
                     .unwrap_or("invalid"),
             );
         }
+    } else if let Some(items) = v.get("errors").and_then(Value::as_array) {
+        // Runware: `{errors: [{code, message, parameter, …}]}`.
+        for item in items.iter().take(5) {
+            if let Some(m) = item.str_at("message").or_else(|| item.str_at("code")) {
+                if !msg.is_empty() {
+                    msg.push_str("; ");
+                }
+                msg.push_str(m);
+                if let Some(code) = item.str_at("code").filter(|c| *c != m) {
+                    msg.push_str(" (");
+                    msg.push_str(code);
+                    msg.push(')');
+                }
+            }
+        }
     } else if let Some(m) = v.get("error").and_then(|e| e.str_at("message")) {
         msg.push_str(m);
     } else if let Some(e) = v.str_at("error") {

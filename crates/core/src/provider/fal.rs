@@ -1,4 +1,5 @@
-//! fal's queue: `POST {base}/fal-ai/reve/remix` with `Authorization: Key`.
+//! fal's queue: `POST {base}/fal-ai/reve/remix` (Reve Remix) or
+//! `POST {base}/reve/2.1/remix` (Reve 2.1), with `Authorization: Key`.
 //!
 //! The submit answers `{request_id, status_url, response_url, cancel_url}`;
 //! those URLs are followed exactly as returned (they drop the `/remix`
@@ -13,28 +14,49 @@
 //! mapping and the driver).
 
 use super::{
-    AuthScheme, Config, Cors, Provider, ProviderInfo, RemixInput, RemixOption, Route, Step,
+    AuthScheme, Config, Cors, ModelInfo, Provider, ProviderInfo, RemixInput, RemixOption, Route,
+    Step,
 };
 use crate::error::RemixError;
 use crate::http::{HttpRequest, HttpResponse, Method, RequestKind};
+use crate::id::ProviderId;
 use crate::image::ImageInfo;
 use crate::job::{Job, JobStatus};
 use crate::json::{self, Value};
 
+/// Reve Remix on fal. fal's own client types (`@fal-ai/client` 1.8.0,
+/// 2025-12-17, to 1.9.5, `endpoints.d.ts` `ReveRemixInput.image_urls`):
+/// "between 1 and 6 images (inclusive)". Older ones (1.7.x) and fal's
+/// llms.txt said 1-4; the client's own types win. Its "less than 10 MB" per
+/// image is not taken: the product keeps 1.5 MB for every provider.
+const REMIX: ModelInfo = ModelInfo {
+    slug: "/fal-ai/reve/remix",
+    max_images: 6,
+    options: &[RemixOption::AspectRatio, RemixOption::OutputFormat],
+    output_formats: OUTPUT_FORMATS,
+    ..super::REVE_REMIX
+};
+
+/// Reve 2.1 on fal (`reve/2.1/remix`, fal.ai/models/reve/2.1/remix/llms.txt:
+/// `image_urls` 1–8, `<frame>N</frame>` "the Nth entry in `image_urls`").
+/// Note the app id has no `fal-ai/` owner.
+const REVE_2_1: ModelInfo = ModelInfo {
+    slug: "/reve/2.1/remix",
+    options: &[RemixOption::AspectRatio, RemixOption::OutputFormat],
+    output_formats: OUTPUT_FORMATS,
+    ..super::REVE_2_1
+};
+
+const OUTPUT_FORMATS: &[&str] = &["png", "jpeg", "webp"];
+
 /// fal's table entry (CORS documented).
 pub const INFO: ProviderInfo = ProviderInfo {
-    id: "fal",
+    id: ProviderId::Fal,
     name: "fal",
     base_url: "https://queue.fal.run",
-    // fal's own client types (`@fal-ai/client` 1.8.0, 2025-12-17, to 1.9.5,
-    // `endpoints.d.ts` `ReveRemixInput.image_urls`): "between 1 and 6
-    // images (inclusive)". Older ones (1.7.x) and fal's llms.txt said 1-4;
-    // the client's own types win. Its "less than 10 MB" per image is not
-    // taken: the product keeps 1.5 MB for every provider (`limits`).
-    max_images: 6,
+    model: REMIX,
+    models: &[REMIX, REVE_2_1],
     asynchronous: true,
-    options: &[RemixOption::AspectRatio, RemixOption::OutputFormat],
-    output_formats: &["png", "jpeg", "webp"],
     auth: AuthScheme::Key,
     cors: Cors::Yes,
     // `X-Fal-Retryable` says whether a failed request may be sent again:
@@ -42,22 +64,32 @@ pub const INFO: ProviderInfo = ProviderInfo {
     // `retryable` follows the header either way.
     retry_header: Some("x-fal-retryable"),
     // The status, stream, result and cancel URLs fal returns drop the
-    // `/remix` subpath (fal-js `queue.ts`).
+    // `/remix` subpath (fal-js `queue.ts`), for either app.
     routes: &[
         Route::post("/fal-ai/reve/remix"),
         Route::get("/fal-ai/reve/requests/*/status"),
         Route::get("/fal-ai/reve/requests/*/status/stream"),
         Route::get("/fal-ai/reve/requests/*"),
         Route::put("/fal-ai/reve/requests/*/cancel"),
+        Route::post("/reve/2.1/remix"),
+        Route::get("/reve/2.1/requests/*/status"),
+        Route::get("/reve/2.1/requests/*/status/stream"),
+        Route::get("/reve/2.1/requests/*"),
+        Route::put("/reve/2.1/requests/*/cancel"),
     ],
     ..super::COMMON
 };
 
-/// The app's path on the queue.
-const SUBMIT_PATH: &str = "/fal-ai/reve/remix";
-/// Where request URLs live when fal's answer lacks them: fal builds them
-/// from owner/alias without the `/remix` subpath (fal-js `queue.ts`).
-const REQUESTS_PATH: &str = "/fal-ai/reve/requests/";
+/// Where a job's request URLs live when fal's answer lacks them: fal builds
+/// them from owner/alias without the `/remix` subpath (fal-js `queue.ts`),
+/// so `/fal-ai/reve/remix` → `/fal-ai/reve/requests/`.
+fn requests_path(job: &Job) -> String {
+    let slug = INFO
+        .for_model(job.model)
+        .map_or(REMIX.slug, |i| i.model.slug);
+    let app = slug.rsplit_once('/').map_or(slug, |(app, _)| app);
+    [app, "/requests/"].concat()
+}
 
 /// fal.
 #[derive(Clone, Copy, Debug)]
@@ -71,7 +103,7 @@ fn with_query(url: &str, q: &str) -> String {
 fn status_url(job: &Job, cfg: &Config) -> String {
     job.status_url.clone().unwrap_or_else(|| {
         [
-            super::endpoint(cfg, &INFO, REQUESTS_PATH).as_str(),
+            super::endpoint(cfg, &INFO, &requests_path(job)).as_str(),
             &job.id,
             "/status",
         ]
@@ -82,7 +114,11 @@ fn status_url(job: &Job, cfg: &Config) -> String {
 impl Fal {
     fn result_request(job: &Job, cfg: &Config) -> HttpRequest {
         let url = job.result_url.clone().unwrap_or_else(|| {
-            [super::endpoint(cfg, &INFO, REQUESTS_PATH).as_str(), &job.id].concat()
+            [
+                super::endpoint(cfg, &INFO, &requests_path(job)).as_str(),
+                &job.id,
+            ]
+            .concat()
         });
         super::request(cfg, &INFO, RequestKind::Result, Method::Get, url)
             .with_header("Accept", "application/json")
@@ -150,18 +186,19 @@ impl Provider for Fal {
 
     fn submit(
         &self,
+        info: &ProviderInfo,
         input: &RemixInput,
         cfg: &Config,
         images: &[Option<ImageInfo>],
     ) -> Result<(Job, HttpRequest), RemixError> {
         let mut w = super::body_writer(input);
         w.begin_object();
-        super::write_prompt_and_images(&mut w, &INFO, input, images, "image_urls");
+        super::write_prompt_and_images(&mut w, info, input, images, "image_urls");
         super::opt_str(&mut w, "aspect_ratio", input.aspect_ratio.as_ref());
         super::opt_str(&mut w, "output_format", input.output_format.as_ref());
         w.end_object();
-        let req = super::json_submit(cfg, &INFO, SUBMIT_PATH, w.finish());
-        Ok((Job::new(INFO.id), req))
+        let req = super::json_submit(cfg, info, info.model.slug, w.finish());
+        Ok((Job::new(info.id, info.model.id), req))
     }
 
     fn on_response(
@@ -251,7 +288,7 @@ impl Provider for Fal {
     fn cancel(&self, job: &Job, cfg: &Config) -> Option<HttpRequest> {
         let url = job.cancel_url.clone().unwrap_or_else(|| {
             [
-                super::endpoint(cfg, &INFO, REQUESTS_PATH).as_str(),
+                super::endpoint(cfg, &INFO, &requests_path(job)).as_str(),
                 &job.id,
                 "/cancel",
             ]

@@ -26,25 +26,22 @@
 //! ([`OUTPUT_KEYS`]), and CORS.
 
 use super::{
-    Config, ImageSource, ImageTransport, Provider, ProviderInfo, RemixInput, RemixOption, Route,
-    Step,
+    Config, ImageSource, ImageTransport, ModelInfo, Provider, ProviderInfo, RemixInput,
+    RemixOption, Route, Step,
 };
 use crate::error::{ErrorCode, RemixError};
 use crate::http::{Body, HttpRequest, HttpResponse, Method, RequestKind};
+use crate::id::ProviderId;
 use crate::image::ImageInfo;
 use crate::job::{Job, JobStatus};
 use crate::json::{self, JsonWriter, Value};
 use crate::prompt::ReferenceSyntax;
 
-/// inference.sh's table entry. `cors` is *unverified*.
-pub const INFO: ProviderInfo = ProviderInfo {
-    id: "inference-sh",
-    name: "inference.sh",
-    base_url: "https://api.inference.sh",
+/// Reve Remix on inference.sh (app `reve/remix`).
+const REMIX: ModelInfo = ModelInfo {
+    slug: "reve/remix",
     max_images: 6,
     reference_syntax: ReferenceSyntax::PlainIndex,
-    transport: ImageTransport::Upload,
-    asynchronous: true,
     options: &[
         RemixOption::AspectRatio,
         RemixOption::Version,
@@ -53,6 +50,18 @@ pub const INFO: ProviderInfo = ProviderInfo {
         RemixOption::RemoveBackground,
     ],
     test_time_scaling: Some((1, 5)),
+    ..super::REVE_REMIX
+};
+
+/// inference.sh's table entry. `cors` is *unverified*.
+pub const INFO: ProviderInfo = ProviderInfo {
+    id: ProviderId::InferenceSh,
+    name: "inference.sh",
+    base_url: "https://api.inference.sh",
+    model: REMIX,
+    models: &[REMIX],
+    transport: ImageTransport::Upload,
+    asynchronous: true,
     cors: super::Cors::Unknown,
     // The presigned `upload_url` is not here: it is sent directly, as
     // inference.sh's own SDK does (`putToSignedUrl`), never with the key.
@@ -301,11 +310,12 @@ impl Provider for InferenceSh {
 
     fn submit(
         &self,
+        info: &ProviderInfo,
         input: &RemixInput,
         cfg: &Config,
         images: &[Option<ImageInfo>],
     ) -> Result<(Job, HttpRequest), RemixError> {
-        let mut job = Job::new(INFO.id);
+        let mut job = Job::new(info.id, info.model.id);
         let local: Vec<usize> = (0..input.images.len())
             .filter(|&i| matches!(input.images[i], ImageSource::Bytes { .. }))
             .collect();

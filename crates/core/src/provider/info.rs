@@ -1,10 +1,12 @@
 //! A provider's table entry, [`ProviderInfo`], and the small types it is
-//! made of: what a provider takes (images, formats, options), how it is
-//! reached (auth, CORS, routes) and how it is followed (poll policy, retry
-//! header). [`COMMON`] holds what the providers share.
+//! made of: the models it sells ([`ModelInfo`]: images, formats, prompt,
+//! options), how it is reached (auth, CORS, routes) and how it is followed
+//! (poll policy, retry header). [`COMMON`] holds what the providers share;
+//! [`REVE_REMIX`] and [`REVE_2_1`] what every host of a model shares.
 
 use crate::error::ErrorCode;
 use crate::http::Method;
+use crate::id::{ModelId, ProviderId};
 use crate::image::{ImageFormat, ImageLimits};
 use crate::prompt::ReferenceSyntax;
 
@@ -216,24 +218,57 @@ pub const ALL_FORMATS: &[ImageFormat] = &[
     ImageFormat::Heif,
 ];
 
-/// What the README's "Common to all" says, and what most providers share:
-/// each provider's `INFO` names its own id, name and origin and only what
-/// differs from this (`..COMMON`), so a difference stands out.
-pub const COMMON: ProviderInfo = ProviderInfo {
-    id: "",
-    name: "",
-    base_url: "",
+/// Reve 2.1's aspect ratios: 17 and `auto` (Reve's v2 SDK, `types.ts`;
+/// fal's, Replicate's and Runware's schemas list the same).
+pub const ASPECT_RATIOS_2_1: &[&str] = &[
+    "auto", "4:1", "3:1", "21:9", "2:1", "17:9", "16:9", "3:2", "4:3", "5:4", "1:1", "4:5", "3:4",
+    "2:3", "9:16", "1:2", "1:3", "1:4",
+];
+
+/// What the README's "Common to all" says of Reve Remix, and what most of
+/// its hosts share: each host's model entry names only what differs
+/// (`..REVE_REMIX`), so a difference stands out.
+pub const REVE_REMIX: ModelInfo = ModelInfo {
+    id: ModelId::ReveRemix,
+    slug: "",
     max_images: 4,
-    limits: ImageLimits::REVE,
     formats: ALL_FORMATS,
     prompt_max_chars: crate::prompt::MAX_PROMPT_CHARS,
     reference_syntax: ReferenceSyntax::ImgTag,
     aspect_ratios: ASPECT_RATIOS,
-    transport: ImageTransport::DataUrl,
-    asynchronous: false,
     options: &[RemixOption::AspectRatio],
     test_time_scaling: None,
     output_formats: &[],
+};
+
+/// What every host of Reve 2.1 documents: up to 8 references written
+/// `<frame>N</frame>`, a prompt of up to 4,000 characters, 17 aspect ratios
+/// and `auto`. A host that differs says so in its own entry.
+pub const REVE_2_1: ModelInfo = ModelInfo {
+    id: ModelId::Reve21,
+    slug: "",
+    max_images: 8,
+    formats: ALL_FORMATS,
+    prompt_max_chars: crate::prompt::MAX_PROMPT_CHARS_2_1,
+    reference_syntax: ReferenceSyntax::FrameTag,
+    aspect_ratios: ASPECT_RATIOS_2_1,
+    options: &[RemixOption::AspectRatio],
+    test_time_scaling: None,
+    output_formats: &[],
+};
+
+/// What most providers share: each provider's `INFO` names its own id,
+/// name, origin and models and only what differs from this (`..COMMON`).
+pub const COMMON: ProviderInfo = ProviderInfo {
+    id: ProviderId::Reve,
+    name: "",
+    base_url: "",
+    model: REVE_REMIX,
+    models: &[],
+    notice: None,
+    limits: ImageLimits::REVE,
+    transport: ImageTransport::DataUrl,
+    asynchronous: false,
     auth: AuthScheme::Bearer,
     cors: Cors::Unknown,
     forbidden: ErrorCode::Unauthorized,
@@ -243,19 +278,16 @@ pub const COMMON: ProviderInfo = ProviderInfo {
     retry_header: None,
 };
 
-/// A provider's table entry: its limits, options and protocol facts.
+/// One model as one host sells it: what it takes there.
 #[derive(Clone, Copy, Debug, PartialEq)]
-pub struct ProviderInfo {
-    /// Stable id (`reve`, `fal`, …).
-    pub id: &'static str,
-    /// Display name.
-    pub name: &'static str,
-    /// Default origin; `Config::base_url` replaces it.
-    pub base_url: &'static str,
+pub struct ModelInfo {
+    /// Which model.
+    pub id: ModelId,
+    /// The host's own name for it (a path, a model field, an AIR id); each
+    /// provider module reads it where its protocol names the model.
+    pub slug: &'static str,
     /// Most reference images per request.
     pub max_images: usize,
-    /// Limits on each reference image.
-    pub limits: ImageLimits,
     /// Accepted formats.
     pub formats: &'static [ImageFormat],
     /// Longest prompt, in Unicode scalar values.
@@ -264,16 +296,38 @@ pub struct ProviderInfo {
     pub reference_syntax: ReferenceSyntax,
     /// Accepted aspect ratios (empty: the option is not supported).
     pub aspect_ratios: &'static [&'static str],
-    /// How images are sent.
-    pub transport: ImageTransport,
-    /// True when the job is queued and followed after the submit.
-    pub asynchronous: bool,
-    /// Options the provider takes.
+    /// Options the model takes there.
     pub options: &'static [RemixOption],
     /// Inclusive range of `testTimeScaling`, when supported.
     pub test_time_scaling: Option<(u32, u32)>,
     /// Values of `outputFormat`, when supported.
     pub output_formats: &'static [&'static str],
+}
+
+/// A provider's table entry: its limits, options and protocol facts.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct ProviderInfo {
+    /// Stable id.
+    pub id: ProviderId,
+    /// Display name.
+    pub name: &'static str,
+    /// Default origin; `Config::base_url` replaces it.
+    pub base_url: &'static str,
+    /// The model the entry describes: the provider's default (`models[0]`)
+    /// in the table, the model picked in what [`with_model`](Self::with_model)
+    /// returns. Limits, prompt syntax and options are the model's.
+    pub model: ModelInfo,
+    /// Every model the provider sells, its default first.
+    pub models: &'static [ModelInfo],
+    /// What a person should know before picking it (Reve's reported
+    /// retirement), with its sources; `None` for most.
+    pub notice: Option<&'static str>,
+    /// Limits on each reference image.
+    pub limits: ImageLimits,
+    /// How images are sent.
+    pub transport: ImageTransport,
+    /// True when the job is queued and followed after the submit.
+    pub asynchronous: bool,
     /// How the key is sent.
     pub auth: AuthScheme,
     /// Whether browsers may call it directly.
@@ -296,9 +350,27 @@ pub struct ProviderInfo {
 }
 
 impl ProviderInfo {
-    /// True if the provider takes `opt`.
+    /// True if the model described takes `opt`.
     pub fn supports(&self, opt: RemixOption) -> bool {
-        self.options.contains(&opt)
+        self.model.options.contains(&opt)
+    }
+
+    /// This entry describing `model` instead of the default.
+    pub const fn with_model(&self, model: ModelInfo) -> Self {
+        Self { model, ..*self }
+    }
+
+    /// The entry for the model `id`, if the provider sells it.
+    pub fn for_model(&self, id: ModelId) -> Option<Self> {
+        self.models
+            .iter()
+            .find(|m| m.id == id)
+            .map(|m| self.with_model(*m))
+    }
+
+    /// The ids of the models it sells, default first.
+    pub fn model_ids(&self) -> impl Iterator<Item = ModelId> + '_ {
+        self.models.iter().map(|m| m.id)
     }
 
     /// The route `method path` is on, if any.

@@ -5,6 +5,7 @@ use std::fmt;
 use std::sync::Arc;
 
 use crate::http::Secret;
+use crate::id::{ModelId, ProviderId};
 
 /// One reference image.
 #[derive(Clone, PartialEq, Eq)]
@@ -54,10 +55,12 @@ pub struct RemixInput {
 }
 
 /// Where and how to reach a provider.
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Config {
-    /// Provider id.
-    pub provider: String,
+    /// The provider.
+    pub provider: ProviderId,
+    /// The model; `None`: the provider's default (`models[0]`).
+    pub model: Option<ModelId>,
     /// The key (not needed with `proxy_url`: the proxy adds it).
     pub api_key: Option<Secret>,
     /// Replaces the provider's origin; may carry a path prefix.
@@ -65,13 +68,16 @@ pub struct Config {
     /// Send every request here, the real URL in [`PROXY_TARGET_HEADER`](super::PROXY_TARGET_HEADER),
     /// without the key.
     pub proxy_url: Option<String>,
+    /// Randomness for ids the client picks itself (Runware's `taskUUID`).
+    /// The driver mixes its seed in; `0` is fine for a request only built.
+    pub nonce: u64,
 }
 
 impl Config {
     /// A config for `provider` with a key.
-    pub fn new(provider: &str, api_key: &str) -> Self {
+    pub fn new(provider: ProviderId, api_key: &str) -> Self {
         Self {
-            provider: provider.to_string(),
+            provider,
             api_key: Some(Secret::new(api_key)),
             ..Self::default()
         }
@@ -83,5 +89,19 @@ impl Config {
             .as_deref()
             .map(str::trim)
             .filter(|p| !p.is_empty())
+    }
+}
+
+impl Default for Config {
+    /// Reve's own API with no key: a starting point for `..Config::default()`.
+    fn default() -> Self {
+        Self {
+            provider: ProviderId::Reve,
+            model: None,
+            api_key: None,
+            base_url: None,
+            proxy_url: None,
+            nonce: 0,
+        }
     }
 }

@@ -16,34 +16,39 @@
 
 use crate::error::{ErrorCode, RemixError};
 use crate::http::{HttpRequest, HttpResponse};
+pub use crate::id::{ModelId, ProviderId};
 use crate::image::ImageInfo;
 use crate::job::{Job, RemixResult};
 
 mod errors;
 mod info;
 mod input;
+mod prediction;
 mod price;
 mod request;
 mod result;
 mod validate;
 
 pub mod aimlapi;
+pub mod atlascloud;
 pub mod fal;
 pub mod inference_sh;
 pub mod onerouter;
 pub mod pixazo;
 pub mod replicate;
 pub mod reve;
+pub mod runware;
+pub mod wavespeed;
 
 pub use errors::{
     error_message, http_error, looks_like_no_credits, looks_like_violation, network_error,
 };
 pub use info::{
-    ALL_FORMATS, ASPECT_RATIOS, AuthScheme, COMMON, Cors, ImageTransport, PollPolicy, ProviderInfo,
-    RemixOption, Route,
+    ALL_FORMATS, ASPECT_RATIOS, ASPECT_RATIOS_2_1, AuthScheme, COMMON, Cors, ImageTransport,
+    ModelInfo, PollPolicy, ProviderInfo, REVE_2_1, REVE_REMIX, RemixOption, Route,
 };
 pub use input::{Config, ImageSource, RemixInput};
-pub use price::{Estimate, PRICES, Price, estimate, price_of};
+pub use price::{Estimate, PRICES, Price, dearest, estimate, price_of};
 pub use request::{
     PROXY_ERROR_HEADER, PROXY_PROVIDER_HEADER, PROXY_TARGET_HEADER, result_image_request,
 };
@@ -55,8 +60,8 @@ pub(crate) use request::{
     write_prompt_and_images,
 };
 pub(crate) use result::{
-    CREDITS, first_url, image_from_base64, image_from_url, parse_json, result, success_json,
-    unwrap_data,
+    CREDITS, USD, first_url, image_from_base64, image_from_output, image_from_url, parse_json,
+    result, success_json, unwrap_data,
 };
 
 /// What a provider wants next after a response.
@@ -78,10 +83,13 @@ pub trait Provider: Sync {
     /// The table entry.
     fn info(&self) -> &'static ProviderInfo;
 
-    /// The job and its first request, from an input [`validate`] accepted;
-    /// `images[i]` is what `image::inspect` found for a `Bytes` image.
+    /// The job and its first request, from an input [`validate`] accepted
+    /// for `info`, the provider's entry for the model picked
+    /// ([`ProviderInfo::with_model`]); `images[i]` is what `image::inspect`
+    /// found for a `Bytes` image.
     fn submit(
         &self,
+        info: &ProviderInfo,
         input: &RemixInput,
         cfg: &Config,
         images: &[Option<ImageInfo>],
@@ -125,7 +133,7 @@ pub trait Provider: Sync {
     }
 }
 
-static PROVIDERS: [ProviderInfo; 8] = [
+static PROVIDERS: [ProviderInfo; ProviderId::ALL.len()] = [
     reve::INFO,
     fal::INFO,
     inference_sh::INFO,
@@ -134,38 +142,98 @@ static PROVIDERS: [ProviderInfo; 8] = [
     pixazo::INFO,
     pixazo::EDIT_INFO,
     replicate::INFO,
+    runware::INFO,
+    atlascloud::INFO,
+    wavespeed::INFO,
 ];
 
-/// Every provider's table entry, in DESIGN.md's order.
+/// Every provider's table entry, in [`ProviderId::ALL`]'s order.
 pub fn providers() -> &'static [ProviderInfo] {
     &PROVIDERS
 }
 
-/// The provider with this id; `unknown_provider` otherwise.
-pub fn provider(id: &str) -> Result<&'static dyn Provider, RemixError> {
-    Ok(match id {
-        "reve" => &reve::Reve,
-        "fal" => &fal::Fal,
-        "inference-sh" => &inference_sh::InferenceSh,
-        "aimlapi" => &aimlapi::AimlApi,
-        "onerouter" => &onerouter::OneRouter,
-        "pixazo" => &pixazo::Pixazo { edit: false },
-        "pixazo-edit" => &pixazo::Pixazo { edit: true },
-        "replicate" => &replicate::Replicate,
-        _ => {
-            let ids: Vec<&str> = PROVIDERS.iter().map(|p| p.id).collect();
-            return Err(RemixError::new(
-                ErrorCode::UnknownProvider,
-                [
-                    "Unknown provider \"",
-                    id,
-                    "\"; use one of: ",
-                    &ids.join(", "),
-                    ".",
-                ]
-                .concat(),
-            ));
-        }
+/// The provider `id`'s protocol.
+pub fn provider(id: ProviderId) -> &'static dyn Provider {
+    match id {
+        ProviderId::Reve => &reve::Reve,
+        ProviderId::Fal => &fal::Fal,
+        ProviderId::InferenceSh => &inference_sh::InferenceSh,
+        ProviderId::AimlApi => &aimlapi::AimlApi,
+        ProviderId::OneRouter => &onerouter::OneRouter,
+        ProviderId::Pixazo => &pixazo::Pixazo { edit: false },
+        ProviderId::PixazoEdit => &pixazo::Pixazo { edit: true },
+        ProviderId::Replicate => &replicate::Replicate,
+        ProviderId::Runware => &runware::Runware,
+        ProviderId::AtlasCloud => &atlascloud::AtlasCloud,
+        ProviderId::WaveSpeed => &wavespeed::WaveSpeed,
+    }
+}
+
+/// The table entry of `id`.
+pub fn info(id: ProviderId) -> &'static ProviderInfo {
+    provider(id).info()
+}
+
+/// The provider id `id` names, or `unknown_provider` saying which exist:
+/// how the JS and storage boundaries read one.
+pub fn parse_provider(id: &str) -> Result<ProviderId, RemixError> {
+    ProviderId::parse(id).ok_or_else(|| {
+        let ids: Vec<&str> = ProviderId::ALL.iter().map(|p| p.as_str()).collect();
+        RemixError::new(
+            ErrorCode::UnknownProvider,
+            [
+                "Unknown provider \"",
+                id,
+                "\"; use one of: ",
+                &ids.join(", "),
+                ".",
+            ]
+            .concat(),
+        )
+    })
+}
+
+/// The model `id` names, or `unknown_model` saying which exist.
+pub fn parse_model(id: &str) -> Result<ModelId, RemixError> {
+    ModelId::parse(id).ok_or_else(|| {
+        let ids: Vec<&str> = ModelId::ALL.iter().map(|m| m.as_str()).collect();
+        RemixError::new(
+            ErrorCode::UnknownModel,
+            [
+                "Unknown model \"",
+                id,
+                "\"; use one of: ",
+                &ids.join(", "),
+                ".",
+            ]
+            .concat(),
+        )
+    })
+}
+
+/// `info` for `model` (its default for `None`), or `unknown_model` naming
+/// the models it sells: checked before any request.
+pub fn offer(info: &ProviderInfo, model: Option<ModelId>) -> Result<ProviderInfo, RemixError> {
+    let Some(model) = model else {
+        return Ok(*info);
+    };
+    info.for_model(model).ok_or_else(|| {
+        let sold: Vec<&str> = info.models.iter().map(|m| m.id.as_str()).collect();
+        RemixError::new(
+            ErrorCode::UnknownModel,
+            [
+                info.name,
+                " does not sell ",
+                model.name(),
+                " (",
+                model.as_str(),
+                "); it sells ",
+                &sold.join(", "),
+                ". Pick one of those, or another provider.",
+            ]
+            .concat(),
+        )
+        .with_provider(info.id)
     })
 }
 
@@ -175,8 +243,9 @@ pub fn start(
     input: &RemixInput,
     cfg: &Config,
 ) -> Result<(&'static dyn Provider, Job, HttpRequest), RemixError> {
-    let p = provider(&cfg.provider)?;
-    let images = validate(p.info(), input, cfg)?;
-    let (job, req) = p.submit(input, cfg, &images)?;
+    let p = provider(cfg.provider);
+    let info = offer(p.info(), cfg.model)?;
+    let images = validate(&info, input, cfg)?;
+    let (job, req) = p.submit(&info, input, cfg, &images)?;
     Ok((p, job, req))
 }

@@ -10,21 +10,33 @@
 //! (the docs' example; `Bearer` is not confirmed), whether `data:` URIs are
 //! accepted in `image_urls` (the spec says "URLs"), and CORS.
 
-use super::{AuthScheme, Config, Provider, ProviderInfo, RemixInput, RemixOption, Route, Step};
+use super::{
+    AuthScheme, Config, ModelInfo, Provider, ProviderInfo, RemixInput, RemixOption, Route, Step,
+};
 use crate::error::{ErrorCode, RemixError};
 use crate::http::{HttpRequest, HttpResponse};
+use crate::id::ProviderId;
 use crate::image::ImageInfo;
 use crate::job::Job;
 
 /// OneRouter's table entry. *Unverified*: `auth` (raw key, per the docs;
 /// switch to `AuthScheme::Bearer` here if it turns out otherwise),
 /// `transport` (data URIs accepted?), `cors`.
-pub const INFO: ProviderInfo = ProviderInfo {
-    id: "onerouter",
-    name: "OneRouter",
-    base_url: "https://image.onerouter.pro",
+/// Reve Remix on OneRouter (`reve-remix-image-to-image`).
+const REMIX: ModelInfo = ModelInfo {
+    slug: "reve-remix-image-to-image",
     options: &[RemixOption::AspectRatio, RemixOption::OutputFormat],
     output_formats: &["url", "b64_json"],
+    ..super::REVE_REMIX
+};
+
+/// OneRouter's table entry.
+pub const INFO: ProviderInfo = ProviderInfo {
+    id: ProviderId::OneRouter,
+    name: "OneRouter",
+    base_url: "https://image.onerouter.pro",
+    model: REMIX,
+    models: &[REMIX],
     auth: AuthScheme::Raw,
     forbidden: ErrorCode::ContentViolation,
     transport: super::ImageTransport::DataUrl,
@@ -44,21 +56,20 @@ impl Provider for OneRouter {
 
     fn submit(
         &self,
+        info: &ProviderInfo,
         input: &RemixInput,
         cfg: &Config,
         images: &[Option<ImageInfo>],
     ) -> Result<(Job, HttpRequest), RemixError> {
         let mut w = super::body_writer(input);
-        w.begin_object()
-            .key("model")
-            .string("reve-remix-image-to-image");
-        super::write_prompt_and_images(&mut w, &INFO, input, images, "image_urls");
+        w.begin_object().key("model").string(info.model.slug);
+        super::write_prompt_and_images(&mut w, info, input, images, "image_urls");
         super::opt_str(&mut w, "aspect_ratio", input.aspect_ratio.as_ref());
         w.key("n").uint(1);
         super::opt_str(&mut w, "output_format", input.output_format.as_ref());
         w.end_object();
         let req = super::json_submit(cfg, &INFO, "/v1/images/edits", w.finish());
-        Ok((Job::new(INFO.id), req))
+        Ok((Job::new(info.id, info.model.id), req))
     }
 
     fn on_response(

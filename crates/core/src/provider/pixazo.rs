@@ -26,11 +26,12 @@
 //! takes the same body.
 
 use super::{
-    AuthScheme, Config, ImageTransport, PollPolicy, Provider, ProviderInfo, RemixInput,
+    AuthScheme, Config, ImageTransport, ModelInfo, PollPolicy, Provider, ProviderInfo, RemixInput,
     RemixOption, Route, Step,
 };
 use crate::error::RemixError;
 use crate::http::{HttpRequest, HttpResponse, Method, RequestKind};
+use crate::id::ProviderId;
 use crate::image::ImageInfo;
 use crate::job::{Job, JobStatus};
 use crate::json::Value;
@@ -44,13 +45,31 @@ pub const POLL: PollPolicy = PollPolicy {
 };
 
 /// Pixazo remix's table entry. `cors` is *unverified*.
+/// Reve Remix on Pixazo.
+const REMIX: ModelInfo = ModelInfo {
+    slug: REMIX_PATH,
+    options: &[RemixOption::AspectRatio, RemixOption::Version],
+    ..super::REVE_REMIX
+};
+
+/// Reve's single-image edit on Pixazo, sold as Reve Remix with one image.
+const EDIT: ModelInfo = ModelInfo {
+    slug: EDIT_PATH,
+    max_images: 1,
+    aspect_ratios: &[],
+    options: &[RemixOption::Version],
+    ..super::REVE_REMIX
+};
+
+/// Pixazo's remix table entry.
 pub const INFO: ProviderInfo = ProviderInfo {
-    id: "pixazo",
+    id: ProviderId::Pixazo,
     name: "Pixazo",
     base_url: "https://gateway.pixazo.ai",
+    model: REMIX,
+    models: &[REMIX],
     transport: ImageTransport::Url,
     asynchronous: true,
-    options: &[RemixOption::AspectRatio, RemixOption::Version],
     auth: AuthScheme::SubscriptionKey,
     poll: POLL,
     cors: super::Cors::Unknown,
@@ -60,11 +79,10 @@ pub const INFO: ProviderInfo = ProviderInfo {
 
 /// Pixazo single-image edit's table entry. `cors` is *unverified*.
 pub const EDIT_INFO: ProviderInfo = ProviderInfo {
-    id: "pixazo-edit",
+    id: ProviderId::PixazoEdit,
     name: "Pixazo (edit)",
-    max_images: 1,
-    aspect_ratios: &[],
-    options: &[RemixOption::Version],
+    model: EDIT,
+    models: &[EDIT],
     routes: &[
         Route::post(EDIT_PATH),
         Route::post(EDIT_ALT_PATH),
@@ -117,11 +135,11 @@ impl Provider for Pixazo {
 
     fn submit(
         &self,
+        info: &ProviderInfo,
         input: &RemixInput,
         cfg: &Config,
         images: &[Option<ImageInfo>],
     ) -> Result<(Job, HttpRequest), RemixError> {
-        let info = self.table();
         let mut w = super::body_writer(input);
         w.begin_object();
         let path = if self.edit {
@@ -145,7 +163,7 @@ impl Provider for Pixazo {
         super::opt_str(&mut w, "version", input.version.as_ref());
         w.end_object();
         let body = w.finish();
-        let mut job = Job::new(info.id);
+        let mut job = Job::new(info.id, info.model.id);
         if let Some(alt) = info.fallback_submit {
             job.state
                 .set(Fallback(submit_request(cfg, info, alt, body.clone())));

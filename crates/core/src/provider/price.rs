@@ -8,6 +8,7 @@
 //! ([`RemixResult::cost`](crate::job::RemixResult::cost)).
 
 use super::{ProviderInfo, RemixInput};
+use crate::id::{ModelId, ProviderId};
 
 /// One remix's list price on a host.
 #[derive(Clone, Copy, Debug, PartialEq)]
@@ -40,13 +41,14 @@ pub struct Estimate {
     pub at_least: bool,
 }
 
-/// The table: `(provider id, price)`. Reve's credits convert at 524.48
+/// The table: `(provider, model, price)`. Reve's credits convert at 524.48
 /// credits per dollar (Comfy's Reve nodes, `nodes_reve.py`, 2026-03); a
 /// remix is 30 credits, and the same file prices the fast model's remix at
 /// $0.01001 (5 credits) whatever the upscaling.
-pub const PRICES: &[(&str, Price)] = &[
+pub const PRICES: &[(ProviderId, ModelId, Price)] = &[
     (
-        "reve",
+        ProviderId::Reve,
+        ModelId::ReveRemix,
         Price {
             usd: 30.0 / 524.48,
             per: "image",
@@ -58,7 +60,8 @@ pub const PRICES: &[(&str, Price)] = &[
         },
     ),
     (
-        "pixazo",
+        ProviderId::Pixazo,
+        ModelId::ReveRemix,
         Price {
             usd: 0.06,
             per: "image",
@@ -70,7 +73,8 @@ pub const PRICES: &[(&str, Price)] = &[
         },
     ),
     (
-        "pixazo-edit",
+        ProviderId::PixazoEdit,
+        ModelId::ReveRemix,
         Price {
             usd: 0.06,
             per: "image",
@@ -81,19 +85,82 @@ pub const PRICES: &[(&str, Price)] = &[
             fast_usd: None,
         },
     ),
+    (
+        ProviderId::Fal,
+        ModelId::Reve21,
+        Price {
+            usd: 0.25,
+            per: "image",
+            source: "fal.ai/models/reve/2.1 (llms.txt: \"$0.25 per images\")",
+            checked: "2026-12",
+            raised_by: "",
+            upscaled_usd: None,
+            fast_usd: None,
+        },
+    ),
+    (
+        ProviderId::Runware,
+        ModelId::Reve21,
+        Price {
+            usd: 0.20,
+            per: "image",
+            source: "runware.ai/docs/models/reve-2-1 (schema.json x-pricing: \"from $0.2 per image\", a 4K render)",
+            checked: "2026-12",
+            raised_by: "",
+            upscaled_usd: None,
+            fast_usd: None,
+        },
+    ),
+    (
+        ProviderId::AtlasCloud,
+        ModelId::Reve21,
+        Price {
+            usd: 0.24,
+            per: "image",
+            source: "atlascloud.ai/models/reve-ai/reve-2.1/remix ($0.24 per image, t2i, edit and remix alike)",
+            checked: "2026-12",
+            raised_by: "",
+            upscaled_usd: None,
+            fast_usd: None,
+        },
+    ),
+    (
+        ProviderId::WaveSpeed,
+        ModelId::Reve21,
+        Price {
+            usd: 0.28,
+            per: "image",
+            source: "wavespeed.ai/models/reve/2.1/remix ($0.28 per run)",
+            checked: "2026-12",
+            raised_by: "",
+            upscaled_usd: None,
+            fast_usd: None,
+        },
+    ),
 ];
 
-/// The list price of the provider `id`, if it publishes one.
-pub fn price_of(id: &str) -> Option<&'static Price> {
+/// The list price of `model` on `provider`, if it publishes one.
+pub fn price_of(provider: ProviderId, model: ModelId) -> Option<&'static Price> {
     PRICES
         .iter()
-        .find(|(p, _)| *p == id)
-        .map(|(_, price)| price)
+        .find(|(p, m, _)| *p == provider && *m == model)
+        .map(|(_, _, price)| price)
 }
 
-/// What `input` should cost on `info`'s host, if it publishes a price.
+/// The most expensive priced model of the table: what a run with no
+/// published price is counted as where a figure must be had (the proxy's
+/// daily budget).
+pub fn dearest() -> &'static Price {
+    PRICES
+        .iter()
+        .map(|(_, _, p)| p)
+        .fold(&PRICES[0].2, |a, b| if b.usd > a.usd { b } else { a })
+}
+
+/// What `input` should cost on `info`'s host with the model `info`
+/// describes, if it publishes a price.
 pub fn estimate(info: &ProviderInfo, input: &RemixInput) -> Option<Estimate> {
-    let price = price_of(info.id)?;
+    let price = price_of(info.id, info.model.id)?;
     let upscale = input.upscale_factor.is_some_and(|f| f > 1);
     let more_thinking = input.test_time_scaling.is_some_and(|t| t > 1);
     let fast = input.version.as_deref().is_some_and(|v| v.contains("fast"));
@@ -123,8 +190,13 @@ mod tests {
 
     #[test]
     fn every_price_names_a_provider_a_source_and_a_month() {
-        for (id, price) in PRICES {
-            assert!(providers().iter().any(|p| p.id == *id), "{id}");
+        for (id, model, price) in PRICES {
+            assert!(
+                providers()
+                    .iter()
+                    .any(|p| p.id == *id && p.for_model(*model).is_some()),
+                "{id} sells {model}"
+            );
             assert!(price.usd > 0.0 && !price.source.is_empty(), "{id}");
             let month = price.checked.as_bytes();
             assert!(
@@ -184,12 +256,24 @@ mod tests {
 
     #[test]
     fn a_provider_without_a_public_price_has_no_estimate() {
-        for p in providers().iter().filter(|p| price_of(p.id).is_none()) {
+        for p in providers()
+            .iter()
+            .filter(|p| price_of(p.id, p.model.id).is_none())
+        {
             assert_eq!(estimate(p, &RemixInput::default()), None, "{}", p.id);
         }
         assert!(
-            price_of("fal").is_none(),
+            price_of(ProviderId::Fal, ModelId::ReveRemix).is_none(),
             "no public figure for fal's remix was found"
         );
+        let fal_2_1 = crate::provider::fal::INFO.for_model(ModelId::Reve21);
+        assert_eq!(
+            fal_2_1
+                .and_then(|i| estimate(&i, &RemixInput::default()))
+                .map(|e| e.usd),
+            Some(0.25),
+            "but fal publishes one for Reve 2.1"
+        );
+        assert_eq!(dearest().usd, 0.28);
     }
 }

@@ -1,4 +1,5 @@
-//! Replicate: `POST {base}/v1/models/reve/remix/predictions`, Bearer.
+//! Replicate: `POST {base}/v1/models/reve/remix/predictions` (Reve Remix)
+//! or `…/reve/reve-2.1/predictions` (Reve 2.1), Bearer.
 //!
 //! Body `{input: {prompt, reference_images: [URL or data: URI],
 //! aspect_ratio?, version?}}`, sent with `Prefer: wait` so the answer
@@ -12,23 +13,43 @@
 //! `No`): a call that fails like a CORS block gets a `network` error
 //! saying to use `proxyUrl` (see [`super::network_error`]).
 
-use super::{Config, Cors, Provider, ProviderInfo, RemixInput, RemixOption, Route, Step};
+use super::{
+    Config, Cors, ModelInfo, Provider, ProviderInfo, RemixInput, RemixOption, Route, Step,
+};
 use crate::error::RemixError;
 use crate::http::{HttpRequest, HttpResponse, Method, RequestKind};
+use crate::id::ProviderId;
 use crate::image::ImageInfo;
 use crate::job::{Job, JobStatus};
 use crate::json::Value;
 
+/// Reve Remix on Replicate (`reve/remix`).
+const REMIX: ModelInfo = ModelInfo {
+    slug: "/v1/models/reve/remix/predictions",
+    options: &[RemixOption::AspectRatio, RemixOption::Version],
+    ..super::REVE_REMIX
+};
+
+/// Reve 2.1 on Replicate (`reve/reve-2.1`, replicate.com/reve/reve-2.1:
+/// `reference_images` up to 8, `<frame>N</frame>`, `aspect_ratio` with
+/// `auto`). "Uses Reve's v2 API": there is no `version` input.
+const REVE_2_1: ModelInfo = ModelInfo {
+    slug: "/v1/models/reve/reve-2.1/predictions",
+    ..super::REVE_2_1
+};
+
 /// Replicate's table entry.
 pub const INFO: ProviderInfo = ProviderInfo {
-    id: "replicate",
+    id: ProviderId::Replicate,
     name: "Replicate",
     base_url: "https://api.replicate.com",
+    model: REMIX,
+    models: &[REMIX, REVE_2_1],
     asynchronous: true,
-    options: &[RemixOption::AspectRatio, RemixOption::Version],
     cors: Cors::No,
     routes: &[
         Route::post("/v1/models/reve/remix/predictions"),
+        Route::post("/v1/models/reve/reve-2.1/predictions"),
         Route::get("/v1/predictions/*"),
         Route::post("/v1/predictions/*/cancel"),
     ],
@@ -46,19 +67,20 @@ impl Provider for Replicate {
 
     fn submit(
         &self,
+        info: &ProviderInfo,
         input: &RemixInput,
         cfg: &Config,
         images: &[Option<ImageInfo>],
     ) -> Result<(Job, HttpRequest), RemixError> {
         let mut w = super::body_writer(input);
         w.begin_object().key("input").begin_object();
-        super::write_prompt_and_images(&mut w, &INFO, input, images, "reference_images");
+        super::write_prompt_and_images(&mut w, info, input, images, "reference_images");
         super::opt_str(&mut w, "aspect_ratio", input.aspect_ratio.as_ref());
         super::opt_str(&mut w, "version", input.version.as_ref());
         w.end_object().end_object();
-        let req = super::json_submit(cfg, &INFO, "/v1/models/reve/remix/predictions", w.finish())
+        let req = super::json_submit(cfg, info, info.model.slug, w.finish())
             .with_header("Prefer", "wait");
-        Ok((Job::new(INFO.id), req))
+        Ok((Job::new(info.id, info.model.id), req))
     }
 
     fn on_response(

@@ -90,7 +90,7 @@ pub(crate) fn route(
     match cfg.proxy() {
         Some(proxy) => HttpRequest::new(kind, method, proxy)
             .with_header(PROXY_TARGET_HEADER, url)
-            .with_header(PROXY_PROVIDER_HEADER, info.id),
+            .with_header(PROXY_PROVIDER_HEADER, info.id.as_str()),
         None => HttpRequest::new(kind, method, url),
     }
 }
@@ -176,7 +176,7 @@ pub(crate) fn json_submit(
 
 /// The prompt with references spelled as `info` wants.
 pub(crate) fn prompt_for(info: &ProviderInfo, prompt: &str) -> String {
-    prompt::rewrite(prompt, info.reference_syntax)
+    prompt::rewrite(prompt, info.model.reference_syntax)
 }
 
 /// Append `"key": value` for the common optional options.
@@ -194,10 +194,9 @@ mod tests {
 
     fn cfg(base_url: Option<&str>) -> Config {
         Config {
-            provider: "fal".into(),
             api_key: Some(Secret::new("fal-secret")),
             base_url: base_url.map(str::to_string),
-            proxy_url: None,
+            ..Config::new(crate::id::ProviderId::Fal, "")
         }
     }
 

@@ -104,8 +104,22 @@ pub(crate) fn image_from_url(url: &str, mime: Option<&str>) -> ResultImage {
     }
 }
 
+/// A result image given as an output string: a URL, a data URL, or bare
+/// base64 (Atlas Cloud's `enable_base64_output`).
+pub(crate) fn image_from_output(out: &str) -> ResultImage {
+    let t = out.trim();
+    let has = |p: &str| t.get(..p.len()).is_some_and(|h| h.eq_ignore_ascii_case(p));
+    if has("http://") || has("https://") || has("data:") {
+        image_from_url(t, None)
+    } else {
+        image_from_base64(t)
+    }
+}
+
 /// The unit the providers that report a cost count in.
 pub(crate) const CREDITS: &str = "credits";
+/// The unit of a cost reported in US dollars (Runware's `cost`).
+pub(crate) const USD: &str = "usd";
 
 /// A finished job's result.
 pub(crate) fn result(
@@ -120,6 +134,7 @@ pub(crate) fn result(
             .filter(|s| !s.is_empty())
             .or_else(|| job.request_id.clone()),
         provider: info.id,
+        model: job.model,
         credits_used: cost
             .as_ref()
             .filter(|c| c.unit == CREDITS)

@@ -15,19 +15,19 @@
 //! *Unverified*: whether Reve answers browsers' CORS requests (`cors`), and
 //! the `test_time_scaling` range (1–5 by its SDK, 1–15 by ComfyUI's node).
 
-use super::{Config, ImageTransport, Provider, ProviderInfo, RemixInput, RemixOption, Route, Step};
+use super::{
+    Config, ImageTransport, ModelInfo, Provider, ProviderInfo, RemixInput, RemixOption, Route, Step,
+};
 use crate::error::RemixError;
 use crate::http::{HttpRequest, HttpResponse};
+use crate::id::ProviderId;
 use crate::image::{ImageFormat, ImageInfo};
 use crate::job::{Cost, Job};
 use crate::json::Value;
 use crate::prompt::ReferenceSyntax;
 
-/// Reve's table entry. `cors` and `test_time_scaling` are *unverified*.
-pub const INFO: ProviderInfo = ProviderInfo {
-    id: "reve",
-    name: "Reve",
-    base_url: "https://api.reve.com",
+/// Reve Remix on Reve's own API. `test_time_scaling` is *unverified*.
+const REMIX: ModelInfo = ModelInfo {
     max_images: 6,
     // `<img>N</img>`, decided by Reve's own SDK at its newest: `reve` 0.1.9
     // on PyPI (`python/reve/v1/image.py`, 2026-07-16, the `remix`
@@ -42,7 +42,6 @@ pub const INFO: ProviderInfo = ProviderInfo {
     // API documents as supported input") has no HEIF: a HEIC reference is
     // refused before any request, naming the providers that take it.
     formats: FORMATS,
-    transport: ImageTransport::Base64,
     options: &[
         RemixOption::AspectRatio,
         RemixOption::Version,
@@ -55,6 +54,26 @@ pub const INFO: ProviderInfo = ProviderInfo {
     // 1–15 but its widget stops at 5, and inference.sh's page says 1–5.
     // The SDK wins: 1–5 (the server may take up to 15).
     test_time_scaling: Some((1, 5)),
+    slug: "/v1/image/remix",
+    ..super::REVE_REMIX
+};
+
+/// What was reported of Reve's own API, and by whom: shown where Reve is
+/// picked. No notice from Reve itself was found.
+pub const NOTICE: &str = "Reve's public API was reported to wind down on 2026-08-14 \
+(ComfyUI PR #15331, 2026-08-05; Comfy's docs, PR #1624, 2026-09-07: \"the provider discontinued \
+the Reve service\"; pixeltable PR #1516). Requests to it may be refused: Reve 2.1 is sold by fal, \
+Replicate, Runware, Atlas Cloud and WaveSpeedAI.";
+
+/// Reve's table entry. `cors` is *unverified*.
+pub const INFO: ProviderInfo = ProviderInfo {
+    id: ProviderId::Reve,
+    name: "Reve",
+    base_url: "https://api.reve.com",
+    model: REMIX,
+    models: &[REMIX],
+    notice: Some(NOTICE),
+    transport: ImageTransport::Base64,
     cors: super::Cors::Unknown,
     routes: &[Route::post("/v1/image/remix")],
     ..super::COMMON
@@ -79,13 +98,14 @@ impl Provider for Reve {
 
     fn submit(
         &self,
+        info: &ProviderInfo,
         input: &RemixInput,
         cfg: &Config,
         images: &[Option<ImageInfo>],
     ) -> Result<(Job, HttpRequest), RemixError> {
         let mut w = super::body_writer(input);
         w.begin_object();
-        super::write_prompt_and_images(&mut w, &INFO, input, images, "reference_images");
+        super::write_prompt_and_images(&mut w, info, input, images, "reference_images");
         super::opt_str(&mut w, "aspect_ratio", input.aspect_ratio.as_ref());
         super::opt_str(&mut w, "version", input.version.as_ref());
         if let Some(t) = input.test_time_scaling {
@@ -111,8 +131,8 @@ impl Provider for Reve {
             w.end_array();
         }
         w.end_object();
-        let req = super::json_submit(cfg, &INFO, "/v1/image/remix", w.finish());
-        Ok((Job::new(INFO.id), req))
+        let req = super::json_submit(cfg, info, info.model.slug, w.finish());
+        Ok((Job::new(info.id, info.model.id), req))
     }
 
     fn on_response(

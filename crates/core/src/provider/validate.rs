@@ -128,21 +128,21 @@ fn image_count(info: &ProviderInfo, n: usize) -> Result<(), RemixError> {
                 "Add at least one reference image (",
                 info.name,
                 " takes 1 to ",
-                &num(info.max_images as u64),
+                &num(info.model.max_images as u64),
                 ").",
             ]
             .concat(),
         ));
     }
-    if n > info.max_images {
+    if n > info.model.max_images {
         return Err(RemixError::new(
             ErrorCode::TooManyImages,
             [
                 info.name,
                 " takes at most ",
-                &num(info.max_images as u64),
+                &num(info.model.max_images as u64),
                 " reference images; remove ",
-                &num((n - info.max_images) as u64),
+                &num((n - info.model.max_images) as u64),
                 ".",
             ]
             .concat(),
@@ -152,27 +152,10 @@ fn image_count(info: &ProviderInfo, n: usize) -> Result<(), RemixError> {
     Ok(())
 }
 
-/// The prompt for `n` images: [`prompt::check`], then the provider's own
-/// length limit.
+/// The prompt for `n` images, within the model's length:
+/// [`prompt::check`].
 fn prompt_text(info: &ProviderInfo, text: &str, n: usize) -> Result<(), RemixError> {
-    prompt::check(text, n)?;
-    let chars = text.chars().count();
-    if chars > info.prompt_max_chars {
-        return Err(RemixError::new(
-            ErrorCode::PromptTooLong,
-            [
-                "The prompt is ",
-                &num(chars as u64),
-                " characters; ",
-                info.name,
-                " takes at most ",
-                &num(info.prompt_max_chars as u64),
-                ".",
-            ]
-            .concat(),
-        ));
-    }
-    Ok(())
+    prompt::check(text, n, info.model.prompt_max_chars)
 }
 
 /// Reference image `i`: a file the provider can be sent (its bytes judged
@@ -258,7 +241,7 @@ pub fn check_format(
     format: ImageFormat,
     name: Option<&str>,
 ) -> Result<(), RemixError> {
-    if info.formats.contains(&format) {
+    if info.model.formats.contains(&format) {
         return Ok(());
     }
     let mut msg = [
@@ -272,12 +255,12 @@ pub fn check_format(
         " images: convert it to ",
     ]
     .concat();
-    let labels: Vec<&str> = info.formats.iter().map(|f| f.label()).collect();
+    let labels: Vec<&str> = info.model.formats.iter().map(|f| f.label()).collect();
     msg.push_str(&or_list(&labels));
     let mut takers: Vec<&str> = Vec::new();
     for p in providers() {
         if p.transport != ImageTransport::Url
-            && p.formats.contains(&format)
+            && p.models.iter().any(|m| m.formats.contains(&format))
             && !takers.contains(&p.name)
         {
             takers.push(p.name);
@@ -311,8 +294,13 @@ fn options(
         if !info.supports(RemixOption::AspectRatio) {
             return Err(unsupported(info, RemixOption::AspectRatio));
         }
-        if !info.aspect_ratios.contains(&ar.as_str()) {
-            return Err(not_one_of("aspectRatio", ar, info.aspect_ratios, info));
+        if !info.model.aspect_ratios.contains(&ar.as_str()) {
+            return Err(not_one_of(
+                "aspectRatio",
+                ar,
+                info.model.aspect_ratios,
+                info,
+            ));
         }
         Ok(())
     });
@@ -329,7 +317,7 @@ fn options(
     });
     let test_time_scaling = input
         .test_time_scaling
-        .map(|t| match info.test_time_scaling {
+        .map(|t| match info.model.test_time_scaling {
             None => Err(unsupported(info, RemixOption::TestTimeScaling)),
             Some((lo, hi)) if t < lo || t > hi => Err(invalid(
                 [
@@ -369,8 +357,13 @@ fn options(
         if !info.supports(RemixOption::OutputFormat) {
             return Err(unsupported(info, RemixOption::OutputFormat));
         }
-        if !info.output_formats.contains(&f.as_str()) {
-            return Err(not_one_of("outputFormat", f, info.output_formats, info));
+        if !info.model.output_formats.contains(&f.as_str()) {
+            return Err(not_one_of(
+                "outputFormat",
+                f,
+                info.model.output_formats,
+                info,
+            ));
         }
         Ok(())
     });
@@ -393,8 +386,8 @@ fn invalid(msg: String) -> RemixError {
 fn unsupported(info: &ProviderInfo, opt: RemixOption) -> RemixError {
     let others: Vec<&str> = providers()
         .iter()
-        .filter(|p| p.supports(opt))
-        .map(|p| p.id)
+        .filter(|p| p.models.iter().any(|m| m.options.contains(&opt)))
+        .map(|p| p.id.as_str())
         .collect();
     let mut msg = [info.name, " does not take ", opt.as_str()].concat();
     if !others.is_empty() {

@@ -5,6 +5,7 @@
 
 use reve_remix_core::RemixError;
 use reve_remix_core::http::{HttpRequest, HttpResponse, RequestKind};
+use reve_remix_core::id::ProviderId;
 use reve_remix_core::job::Job;
 use reve_remix_core::provider::{self, Config, ImageSource, Provider, RemixInput, Step};
 
@@ -77,7 +78,7 @@ pub fn url_src(u: &str) -> ImageSource {
     ImageSource::Url(u.to_string())
 }
 
-pub fn cfg(provider: &str) -> Config {
+pub fn cfg(provider: ProviderId) -> Config {
     Config::new(provider, KEY)
 }
 
