@@ -26,7 +26,7 @@ pub fn logs_to_js(obj: &JsValue, logs: &[String]) {
     }
 }
 
-/// The package's `RemixResult`: `{images: [{url?, dataUrl?, mime?}], jobId?, provider, creditsUsed?, cost?}`.
+/// The package's `RemixResult`: `{images: [{url?, dataUrl?, mime?}], jobId?, provider, model, creditsUsed?, cost?}`.
 pub fn result_to_js(r: &RemixResult) -> JsValue {
     let obj: JsValue = Object::new().into();
     let images: Array = r
@@ -42,7 +42,8 @@ pub fn result_to_js(r: &RemixResult) -> JsValue {
         .collect();
     set(&obj, "images", &images);
     set_opt_str(&obj, "jobId", r.job_id.as_deref());
-    set(&obj, "provider", &JsValue::from_str(r.provider));
+    set(&obj, "provider", &JsValue::from_str(r.provider.as_str()));
+    set(&obj, "model", &JsValue::from_str(r.model.as_str()));
     if let Some(c) = r.credits_used {
         set(&obj, "creditsUsed", &JsValue::from_f64(c));
     }
@@ -90,7 +91,7 @@ pub fn to_js_error(err: &RemixError) -> JsValue {
         set(obj, "status", &JsValue::from(status));
     }
     if let Some(provider) = err.provider {
-        set(obj, "provider", &JsValue::from_str(provider));
+        set(obj, "provider", &JsValue::from_str(provider.as_str()));
     }
     if let Some(id) = &err.request_id {
         set(obj, "requestId", &JsValue::from_str(id));

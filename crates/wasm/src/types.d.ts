@@ -35,12 +35,34 @@ export interface ProviderInfo {
   formats: ImageInfo["format"][];
   promptMaxChars: number;
   aspectRatios: AspectRatio[];
+  /** How the default model's prompts refer to images. */
+  referenceSyntax: "img" | "frame";
   imageTransport: "base64" | "data-url" | "url" | "upload";
   asynchronous: boolean;
   options: ("aspectRatio" | "version" | "testTimeScaling" | "upscaleFactor" | "removeBackground" | "outputFormat")[];
   /** Whether browsers may call it directly ("no": use proxyUrl). */
   cors: "yes" | "no" | "unknown";
   /** The list price of one remix on this host, or null where none is published. */
+  price: Price | null;
+  /** The models it sells, its default first (the fields above describe the default). */
+  models: ModelInfo[];
+  /** What a person should know before picking it (Reve's reported retirement). */
+  notice?: string;
+}
+
+export type ModelId = "reve-remix" | "reve-remix-fast" | "reve-2.1";
+
+/** One model as one provider sells it. */
+export interface ModelInfo {
+  id: ModelId;
+  name: "Reve Remix" | "Reve Remix Fast" | "Reve 2.1";
+  maxImages: number;
+  maxImageBytes: number;
+  promptMaxChars: number;
+  aspectRatios: AspectRatio[];
+  /** How this model's prompts refer to images; the package rewrites `<img>N</img>` for it. */
+  referenceSyntax: "img" | "frame";
+  /** The list price of one image of it here, or null where none is published. */
   price: Price | null;
 }
 
@@ -59,16 +81,19 @@ export interface Price {
 /** What the provider reported a run cost, as it reported it. */
 export interface Cost {
   amount: number;
-  unit: "credits";
+  unit: "credits" | "usd";
   /** Left on the account after the run, when the provider says. */
   remaining?: number;
 }
 
 export type ProviderId =
-  | "reve" | "fal" | "inference-sh" | "aimlapi" | "onerouter" | "pixazo" | "pixazo-edit" | "replicate";
-export type AspectRatio = "16:9" | "9:16" | "3:2" | "2:3" | "4:3" | "3:4" | "1:1";
+  | "reve" | "fal" | "inference-sh" | "aimlapi" | "onerouter" | "pixazo" | "pixazo-edit" | "replicate"
+  | "runware" | "atlascloud" | "wavespeed";
+export type AspectRatio =
+  | "16:9" | "9:16" | "3:2" | "2:3" | "4:3" | "3:4" | "1:1"
+  | "auto" | "4:1" | "3:1" | "21:9" | "2:1" | "17:9" | "5:4" | "4:5" | "1:2" | "1:3" | "1:4";
 
-/** What to make. `<img>N</img>` in the prompt refers to `images[N]`. */
+/** What to make. `<img>N</img>` (or `<frame>N</frame>`) in the prompt refers to `images[N]`; each model is sent its own syntax. */
 export interface RemixInput {
   prompt: string;
   /** Bytes of a local file (Blob/File too in submit/run), or a public https URL. */
@@ -83,6 +108,8 @@ export interface RemixInput {
 
 export interface ClientConfig {
   provider: ProviderId;
+  /** One of `providers()[i].models`; omitted: the provider's default. Another is `unknown_model`. */
+  model?: ModelId;
   /** Kept in memory only; never sent anywhere but the provider. Not needed with proxyUrl. */
   apiKey?: string;
   /** Replaces the provider's origin (may carry a path prefix). */
@@ -109,6 +136,8 @@ export type JobStatus = "queued" | "running" | "completed" | "failed" | "cancell
 export interface Job {
   id: string;
   provider: ProviderId;
+  /** The model it runs on; a kept job resumes on it. */
+  model: ModelId;
   status: JobStatus;
   requestId?: string;
   statusUrl?: string;
@@ -135,15 +164,16 @@ export interface RemixResult {
   images: { url?: string; dataUrl?: string; mime?: string }[];
   jobId?: string;
   provider: ProviderId;
+  model: ModelId;
   creditsUsed?: number;
-  /** What the provider reported this run cost (Reve, AI/ML API). */
+  /** What the provider reported this run cost (Reve, AI/ML API, Runware). */
   cost?: Cost;
 }
 
 /** One provider's outcome in `runAll`, in the order of the configs. */
 export type RunAllEntry =
-  | { provider: ProviderId; ok: true; result: RemixResult; ms: number }
-  | { provider: ProviderId; ok: false; error: RemixError; ms: number };
+  | { provider: ProviderId; model: ModelId; ok: true; result: RemixResult; ms: number }
+  | { provider: ProviderId; model?: ModelId; ok: false; error: RemixError; ms: number };
 
 export interface RunAllOptions {
   /** Cancels every run (each provider is asked to cancel where it can). */
@@ -159,7 +189,7 @@ export interface RunOptions {
 }
 
 export type RemixErrorCode =
-  | "unknown_provider" | "missing_api_key" | "empty_prompt" | "prompt_too_long" | "no_images"
+  | "unknown_provider" | "unknown_model" | "missing_api_key" | "empty_prompt" | "prompt_too_long" | "no_images"
   | "too_many_images" | "empty_image" | "unsupported_format" | "truncated_image" | "corrupt_image"
   | "image_too_large" | "image_dimensions" | "unknown_reference" | "invalid_option"
   | "unauthorized" | "insufficient_credits" | "rate_limited" | "content_violation"

@@ -20,10 +20,10 @@ const JPEG: &[u8] = include_bytes!("../../core/tests/fixtures/jpeg_baseline_80x6
 fn config(provider: &str, key: &str) -> Config {
     let mock = MOCK.expect("run through `cargo xtask test`, which starts the mock");
     Config {
-        provider: provider.into(),
+        provider: reve_remix_core::provider::ProviderId::parse(provider).expect("a provider id"),
         api_key: Some(Secret::new(key)),
         base_url: Some(format!("{mock}/{provider}")),
-        proxy_url: None,
+        ..Config::default()
     }
 }
 

@@ -16,6 +16,7 @@ use read::{ClientSettings, get, input_from_js, job_from_js, read_input, signal_o
 use reve_remix_core::error::{ErrorCode, RemixError};
 use reve_remix_core::image::{self, ImageInfo, ImageLimits};
 use reve_remix_core::job::{JobStatus, JobUpdate};
+use reve_remix_core::prompt::ReferenceSyntax;
 use reve_remix_core::provider::{self, ProviderInfo};
 
 // The data types of the package's API, appended to the .d.ts wasm-bindgen
@@ -339,7 +340,14 @@ pub fn run_all(
             }
             match ClientSettings::from_js(&cfg) {
                 // The same future as `run`'s: no second copy of its glue.
-                Ok(settings) => RemixClient { settings }.spawn(Op::Entry, input.clone(), mine),
+                Ok(settings) => {
+                    let model = settings
+                        .cfg
+                        .model
+                        .unwrap_or(provider::info(settings.cfg.provider).model.id);
+                    set(&mine, "model", &JsValue::from_str(model.as_str()));
+                    RemixClient { settings }.spawn(Op::Entry, input.clone(), mine)
+                }
                 Err(e) => Promise::resolve(&entry(&mine, Err(e.into()), fetch::now_ms())),
             }
         })
@@ -347,10 +355,14 @@ pub fn run_all(
     Ok(Promise::all(&runs))
 }
 
-/// One entry of `runAll`: `{provider, ok, result | error, ms}`.
+/// One entry of `runAll`: `{provider, model, ok, result | error, ms}`.
 fn entry(opts: &JsValue, outcome: Result<JsValue, Thrown>, started: u64) -> JsValue {
     let entry: JsValue = Object::new().into();
     set(&entry, "provider", &get(opts, "provider"));
+    let model = get(opts, "model");
+    if !model.is_undefined() {
+        set(&entry, "model", &model);
+    }
     set(&entry, "ok", &JsValue::from_bool(outcome.is_ok()));
     match outcome {
         Ok(result) => set(&entry, "result", &result),
@@ -362,17 +374,12 @@ fn entry(opts: &JsValue, outcome: Result<JsValue, Thrown>, started: u64) -> JsVa
 }
 
 fn provider_info_to_js(info: &ProviderInfo) -> JsValue {
-    let obj: JsValue = Object::new().into();
-    set(&obj, "id", &JsValue::from_str(info.id));
+    let obj = model_info_to_js(info);
+    set(&obj, "id", &JsValue::from_str(info.id.as_str()));
     set(&obj, "name", &JsValue::from_str(info.name));
     set(&obj, "baseUrl", &JsValue::from_str(info.base_url));
-    set(&obj, "maxImages", &JsValue::from(info.max_images as u32));
-    set(
-        &obj,
-        "maxImageBytes",
-        &JsValue::from(info.limits.max_bytes as f64),
-    );
     let formats: Array = info
+        .model
         .formats
         .iter()
         .map(|f| JsValue::from_str(f.as_str()))
@@ -380,29 +387,63 @@ fn provider_info_to_js(info: &ProviderInfo) -> JsValue {
     set(&obj, "formats", &formats);
     set(
         &obj,
-        "promptMaxChars",
-        &JsValue::from(info.prompt_max_chars as u32),
-    );
-    let ratios: Array = info
-        .aspect_ratios
-        .iter()
-        .map(|r| JsValue::from_str(r))
-        .collect();
-    set(&obj, "aspectRatios", &ratios);
-    set(
-        &obj,
         "imageTransport",
         &JsValue::from_str(info.transport.as_str()),
     );
     set(&obj, "asynchronous", &JsValue::from_bool(info.asynchronous));
     let options: Array = info
+        .model
         .options
         .iter()
         .map(|o| JsValue::from_str(o.as_str()))
         .collect();
     set(&obj, "options", &options);
     set(&obj, "cors", &JsValue::from_str(info.cors.as_str()));
-    let price = provider::price_of(info.id).map_or(JsValue::NULL, |p| {
+    let models: Array = info
+        .models
+        .iter()
+        .map(|m| {
+            let entry = model_info_to_js(&info.with_model(*m));
+            set(&entry, "id", &JsValue::from_str(m.id.as_str()));
+            set(&entry, "name", &JsValue::from_str(m.id.name()));
+            entry
+        })
+        .collect();
+    set(&obj, "models", &models);
+    if let Some(notice) = info.notice {
+        set(&obj, "notice", &JsValue::from_str(notice));
+    }
+    obj
+}
+
+/// What a provider's entry and each of its `models` share: the limits,
+/// the prompt's syntax and the price of the model `info` describes.
+fn model_info_to_js(info: &ProviderInfo) -> JsValue {
+    let obj: JsValue = Object::new().into();
+    let m = &info.model;
+    set(&obj, "maxImages", &JsValue::from(m.max_images as u32));
+    set(
+        &obj,
+        "maxImageBytes",
+        &JsValue::from(info.limits.max_bytes as f64),
+    );
+    set(
+        &obj,
+        "promptMaxChars",
+        &JsValue::from(m.prompt_max_chars as u32),
+    );
+    let ratios: Array = m
+        .aspect_ratios
+        .iter()
+        .map(|r| JsValue::from_str(r))
+        .collect();
+    set(&obj, "aspectRatios", &ratios);
+    let syntax = match m.reference_syntax {
+        ReferenceSyntax::FrameTag => "frame",
+        _ => "img",
+    };
+    set(&obj, "referenceSyntax", &JsValue::from_str(syntax));
+    let price = provider::price_of(info.id, m.id).map_or(JsValue::NULL, |p| {
         let price: JsValue = Object::new().into();
         set(&price, "usd", &JsValue::from_f64(p.usd));
         set(&price, "per", &JsValue::from_str(p.per));
@@ -440,7 +481,7 @@ mod tests {
     fn remix_errors_reach_js_as_real_errors_with_their_code() {
         let err = RemixError::new(ErrorCode::RateLimited, "wait 3 s and try again")
             .with_status(429)
-            .with_provider("fal")
+            .with_provider(reve_remix_core::provider::ProviderId::Fal)
             .with_retry_after(3);
         let js = to_js_error(&err);
         assert!(js.is_instance_of::<JsError>());

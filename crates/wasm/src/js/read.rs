@@ -35,9 +35,17 @@ impl ClientSettings {
             ));
         }
         let id = get(v, "provider").as_string().unwrap_or_default();
-        let info = provider::provider(&id)?.info();
+        let info = provider::info(provider::parse_provider(&id)?);
+        let model = match opt_string(v, "model", "model")? {
+            Some(m) => Some(provider::parse_model(&m)?),
+            None => None,
+        };
+        // A model the provider does not sell is refused here, before any request.
+        provider::offer(info, model)?;
         let cfg = Config {
-            provider: info.id.to_string(),
+            provider: info.id,
+            model,
+            nonce: fetch::now_ms() ^ js_sys::Math::random().to_bits(),
             api_key: opt_string(v, "apiKey", "apiKey")?
                 .filter(|k| !k.trim().is_empty())
                 .map(Secret::new),
@@ -248,7 +256,10 @@ pub(super) fn signal_of(opts: &JsValue) -> Option<AbortSignal> {
 pub(super) fn job_from_js(v: &JsValue) -> Result<(Job, Option<RemixResult>), RemixError> {
     let id = get(v, "provider").as_string().unwrap_or_default();
     // An unknown provider is its own error, with the known ids.
-    let info = provider::provider(&id)?.info();
+    let info = provider::info(provider::parse_provider(&id)?);
+    if let Some(m) = get(v, "model").as_string() {
+        provider::offer(info, Some(provider::parse_model(&m)?))?;
+    }
     let text = js_sys::JSON::stringify(v)
         .ok()
         .and_then(|t| t.as_string())
@@ -256,11 +267,11 @@ pub(super) fn job_from_js(v: &JsValue) -> Result<(Job, Option<RemixResult>), Rem
     let job = Job::from_json(&text)
         .filter(|j| !j.id.is_empty())
         .ok_or_else(|| wrong_type("job.id", "the id of a submitted job"))?;
-    let result = result_from_js(&get(v, "result"), info.id);
+    let result = result_from_js(&get(v, "result"), &job);
     Ok((job, result))
 }
 
-pub(super) fn result_from_js(v: &JsValue, provider: &'static str) -> Option<RemixResult> {
+pub(super) fn result_from_js(v: &JsValue, job: &Job) -> Option<RemixResult> {
     let images: Array = get(v, "images").dyn_into().ok()?;
     Some(RemixResult {
         images: images
@@ -272,7 +283,8 @@ pub(super) fn result_from_js(v: &JsValue, provider: &'static str) -> Option<Remi
             })
             .collect(),
         job_id: get(v, "jobId").as_string(),
-        provider,
+        provider: job.provider,
+        model: job.model,
         credits_used: get(v, "creditsUsed").as_f64(),
         cost: None,
     })

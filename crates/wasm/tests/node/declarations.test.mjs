@@ -104,7 +104,7 @@ test("every value the package returns matches its declared type", async () => {
 // The check above can fail: values the declarations do not allow are
 // refused, each on its own line, and the one that fits is not.
 test("a value off its declared type fails the check", () => {
-  const job = { id: "j", provider: "fal", status: "queued" };
+  const job = { id: "j", provider: "fal", model: "reve-remix", status: "queued" };
   const values = [
     ["Job", job],
     ["Job", { ...job, status: "done" }],

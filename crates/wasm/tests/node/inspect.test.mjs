@@ -39,7 +39,7 @@ test("providers() lists every provider with its limits", () => {
   const list = remix.providers();
   assert.deepEqual(
     list.map((p) => p.id),
-    ["reve", "fal", "inference-sh", "aimlapi", "onerouter", "pixazo", "pixazo-edit", "replicate"],
+    ["reve", "fal", "inference-sh", "aimlapi", "onerouter", "pixazo", "pixazo-edit", "replicate", "runware", "atlascloud", "wavespeed"],
   );
   const reve = list.find((p) => p.id === "reve");
   assert.equal(reve.maxImages, 6);
