@@ -19,7 +19,7 @@ pub fn repo_root() -> PathBuf {
 }
 
 /// Every provider id, each served by the mock under `/<id>`.
-pub const PROVIDERS: [&str; 8] = [
+pub const PROVIDERS: [&str; 11] = [
     "reve",
     "fal",
     "inference-sh",
@@ -28,10 +28,13 @@ pub const PROVIDERS: [&str; 8] = [
     "pixazo",
     "pixazo-edit",
     "replicate",
+    "runware",
+    "atlascloud",
+    "wavespeed",
 ];
 
 /// Every key variable the proxy reads.
-pub const KEY_VARS: [&str; 7] = [
+pub const KEY_VARS: [&str; 10] = [
     "REVE_API_KEY",
     "FAL_KEY",
     "INFERENCE_API_KEY",
@@ -39,6 +42,9 @@ pub const KEY_VARS: [&str; 7] = [
     "ONEROUTER_API_KEY",
     "PIXAZO_API_KEY",
     "REPLICATE_API_TOKEN",
+    "RUNWARE_API_KEY",
+    "ATLASCLOUD_API_KEY",
+    "WAVESPEED_API_KEY",
 ];
 
 /// A running site, mock and proxy.

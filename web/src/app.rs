@@ -90,7 +90,7 @@ impl Store {
             lanes: StoredValue::new(
                 provider::providers()
                     .iter()
-                    .map(|p| (p.id, Runner::new()))
+                    .map(|p| (p.id.as_str(), Runner::new()))
                     .collect(),
             ),
         }
@@ -143,8 +143,8 @@ impl Store {
             .board
             .with_untracked(|b| compare::lanes(&compare, &settings, b));
         for lane in lanes.iter().filter(|l| l.problem.is_none()) {
-            let on = settings.for_provider(lane.info.id);
-            if let Some(runner) = self.lane(lane.info.id) {
+            let on = settings.for_provider(lane.info.id.as_str());
+            if let Some(runner) = self.lane(lane.info.id.as_str()) {
                 let input = self.board.with_untracked(|b| on.input(b));
                 runner.advise_when_blocked(on.blocked_advice());
                 runner.start(input, on.config());
@@ -155,10 +155,13 @@ impl Store {
     /// Follow again a comparison's job submitted before the page reloaded,
     /// on its provider's card.
     pub fn resume_lane(&self, job: Job, started_ms: f64, prompt: String) {
-        let Some(runner) = self.lane(job.provider) else {
+        let Some(runner) = self.lane(job.provider.as_str()) else {
             return;
         };
-        let on = self.settings.get_untracked().for_provider(job.provider);
+        let on = self
+            .settings
+            .get_untracked()
+            .for_provider(job.provider.as_str());
         runner.advise_when_blocked(on.blocked_advice());
         runner.resume(job, on.config(), started_ms, prompt);
     }
@@ -376,7 +379,7 @@ impl Wiring {
     /// The most characters the provider takes in a prompt.
     fn max_chars(&self) -> Dyn<usize> {
         let provider = self.provider;
-        read(move || provider.get().prompt_max_chars)
+        read(move || provider.get().model.prompt_max_chars)
     }
 }
 
@@ -400,7 +403,7 @@ fn comparison(store: Store, w: &Wiring) -> impl IntoView + use<> {
                     text(move || {
                         lanes.with(|l| {
                             l.iter()
-                                .find(|l| l.info.id == id)
+                                .find(|l| l.info.id.as_str() == id)
                                 .map(f)
                                 .unwrap_or_default()
                         })

@@ -137,7 +137,7 @@ impl Runner {
     }
 
     fn launch(self, plan: Plan, cfg: Config, started: f64, prompt: String) {
-        let info = info_for(&cfg.provider);
+        let info = info_for(cfg.provider.as_str());
         self.now.set(page::now_ms());
         let mut run = Run::start(info.name, started);
         run.resumed = matches!(plan, Plan::Resume(_));
@@ -296,11 +296,11 @@ enum Plan {
 /// reference"), else the provider's URL. Through a proxy the bytes come
 /// through it, so a paid result is kept even when its CDN sends no CORS.
 async fn collect(cfg: &Config, started: f64, prompt: String, result: RemixResult) -> Finished {
-    let provider = info_for(result.provider).name;
+    let provider = info_for(result.provider.as_str()).name;
     let image = result.images.into_iter().next().unwrap_or_default();
     let bytes = match (&image.data_url, &image.url) {
         (Some(data), _) => blob::data_url_bytes(data),
-        (None, Some(url)) => image_bytes(cfg, result.provider, url).await,
+        (None, Some(url)) => image_bytes(cfg, result.provider.as_str(), url).await,
         (None, None) => None,
     };
     let mime = bytes
@@ -318,7 +318,7 @@ async fn collect(cfg: &Config, started: f64, prompt: String, result: RemixResult
     Finished {
         src,
         bytes: bytes.map(Arc::from),
-        file_name: format::download_name(result.provider, now, format::extension(&mime)),
+        file_name: format::download_name(result.provider.as_str(), now, format::extension(&mime)),
         prompt,
         provider,
         elapsed_ms: now - started,

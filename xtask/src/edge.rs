@@ -29,7 +29,7 @@ pub const ESBUILD_VERSION: &str = "0.28.2";
 const COMPATIBILITY_DATE: &str = "2025-09-01";
 
 /// The key variables, read by the Worker as secrets of the same names.
-const KEY_VARS: [&str; 7] = crate::proxy::KEY_VARS;
+const KEY_VARS: [&str; 10] = crate::proxy::KEY_VARS;
 
 fn workerd() -> PathBuf {
     tools_dir().join("node_modules/@cloudflare/workerd-linux-64/bin/workerd")

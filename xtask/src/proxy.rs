@@ -12,7 +12,7 @@ use crate::util::{Result, cmd, exec, root, step};
 pub const SERVE_ADDR: &str = "127.0.0.1:8788";
 
 /// Each provider's key variable, as the proxy reads them.
-pub const KEY_VARS: [&str; 7] = [
+pub const KEY_VARS: [&str; 10] = [
     "REVE_API_KEY",
     "FAL_KEY",
     "INFERENCE_API_KEY",
@@ -20,10 +20,13 @@ pub const KEY_VARS: [&str; 7] = [
     "ONEROUTER_API_KEY",
     "PIXAZO_API_KEY",
     "REPLICATE_API_TOKEN",
+    "RUNWARE_API_KEY",
+    "ATLASCLOUD_API_KEY",
+    "WAVESPEED_API_KEY",
 ];
 
 /// The provider ids, each served by the mock under `/<id>`.
-pub const PROVIDERS: [&str; 8] = [
+pub const PROVIDERS: [&str; 11] = [
     "reve",
     "fal",
     "inference-sh",
@@ -32,6 +35,9 @@ pub const PROVIDERS: [&str; 8] = [
     "pixazo",
     "pixazo-edit",
     "replicate",
+    "runware",
+    "atlascloud",
+    "wavespeed",
 ];
 
 fn cargo() -> String {

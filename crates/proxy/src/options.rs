@@ -4,6 +4,7 @@
 use std::path::PathBuf;
 use std::time::Duration;
 
+use reve_remix_core::provider::ProviderId;
 use url::Url;
 
 use crate::rules::table;
@@ -54,8 +55,8 @@ impl AllowOrigins {
 /// A provider sent somewhere else than its real host (`--upstream`).
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Upstream {
-    /// The provider id.
-    pub provider: &'static str,
+    /// The provider.
+    pub provider: ProviderId,
     /// Origin and path prefix, without a trailing `/`.
     pub base: Url,
 }
@@ -238,7 +239,7 @@ impl Options {
     }
 
     /// The upstream `provider` is sent to, if any.
-    pub fn upstream(&self, provider: &str) -> Option<&Upstream> {
+    pub fn upstream(&self, provider: ProviderId) -> Option<&Upstream> {
         self.upstreams.iter().find(|u| u.provider == provider)
     }
 }
@@ -343,9 +344,14 @@ mod tests {
                 "https://app.example.com".into()
             ])
         );
-        let fal = o.upstream("fal").expect("fal upstream");
+        let fal = o.upstream(ProviderId::Fal).expect("fal upstream");
         assert_eq!(fal.prefix(), "/fal");
-        assert_eq!(o.upstream("reve").expect("reve upstream").prefix(), "/reve");
+        assert_eq!(
+            o.upstream(ProviderId::Reve)
+                .expect("reve upstream")
+                .prefix(),
+            "/reve"
+        );
         assert_eq!(o.rate_limit, 0);
         assert_eq!(o.max_body, 100);
         assert_eq!(o.upstream_timeout, Duration::from_secs(3));

@@ -95,7 +95,7 @@ pub async fn shrink(
         )
     };
     let blob = blob::blob(bytes, info.format.mime()).ok_or_else(cannot_decode)?;
-    let mut format = if provider.formats.contains(&ImageFormat::Webp) {
+    let mut format = if provider.model.formats.contains(&ImageFormat::Webp) {
         ImageFormat::Webp
     } else {
         ImageFormat::Jpeg

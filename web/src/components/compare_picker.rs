@@ -23,7 +23,7 @@ pub fn ComparePicker(
             {providers()
                 .iter()
                 .map(|p| {
-                    let id = p.id;
+                    let id = p.id.as_str();
                     view! {
                         <label class="check">
                             <input

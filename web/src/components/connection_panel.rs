@@ -87,11 +87,11 @@ pub fn ConnectionPanel(
                         aria-describedby="key-hint key-problem"
                         placeholder=text(move || if mock() { "mock".to_string() } else { String::new() })
                         prop:value=text(move || {
-                            let id = provider.get().id;
+                            let id = provider.get().id.as_str();
                             connection.with(|c| c.typed_key(id).to_string())
                         })
                         on:input=on_value(move |v| {
-                            let id = provider.get_untracked().id;
+                            let id = provider.get_untracked().id.as_str();
                             connection.update(|c| c.set_key(id, v));
                         })
                     />

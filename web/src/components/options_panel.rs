@@ -89,7 +89,7 @@ pub fn OptionsPanel(
                 RemixOption::AspectRatio,
                 "aspect-ratio",
                 "Aspect ratio",
-                |i| i.aspect_ratios,
+                |i| i.model.aspect_ratios,
                 |o| &mut o.aspect_ratio,
             )}
             {choice_select(
@@ -98,7 +98,7 @@ pub fn OptionsPanel(
                 RemixOption::OutputFormat,
                 "output-format",
                 "Output format",
-                |i| i.output_formats,
+                |i| i.model.output_formats,
                 |o| &mut o.output_format,
             )}
             {choice_select(
@@ -126,7 +126,7 @@ pub fn OptionsPanel(
                 "tts",
                 "Test-time scaling",
                 |i| {
-                    let (lo, hi) = i.test_time_scaling.unwrap_or((1, 1));
+                    let (lo, hi) = i.model.test_time_scaling.unwrap_or((1, 1));
                     format!("{lo} to {hi}")
                 },
                 |o| &mut o.test_time_scaling,

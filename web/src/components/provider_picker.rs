@@ -26,7 +26,10 @@ pub fn ProviderPicker(
             ImageTransport::DataUrl => "image files or URLs",
             ImageTransport::Upload => "image files (uploaded first) or URLs",
         };
-        format!("Up to {} references ({images}); {how}.", info.max_images)
+        format!(
+            "Up to {} references ({images}); {how}.",
+            info.model.max_images
+        )
     });
     view! {
         <div class="field">
@@ -35,7 +38,7 @@ pub fn ProviderPicker(
                 {providers()
                     .iter()
                     .map(|p| {
-                        let id = p.id;
+                        let id = p.id.as_str();
                         view! {
                             <option value=id selected=flag(move || provider.with(|s| s == id))>
                                 {p.name}

@@ -90,7 +90,9 @@ pub struct Accepts {
 impl Accepts {
     /// What `provider` takes, capped at `cap` when given.
     pub fn new(provider: &'static ProviderInfo, cap: Option<usize>) -> Self {
-        let max = cap.map_or(provider.max_images, |m| m.min(provider.max_images));
+        let max = cap.map_or(provider.model.max_images, |m| {
+            m.min(provider.model.max_images)
+        });
         Self { provider, max }
     }
 
@@ -103,7 +105,7 @@ impl Accepts {
             k => format!("{k} more can be added"),
         };
         // A widget's `max-images` may be lower than the provider's limit.
-        let who = if max < self.provider.max_images {
+        let who = if max < self.provider.model.max_images {
             "this board"
         } else {
             self.provider.name
@@ -116,14 +118,14 @@ impl Accepts {
         let (max, info) = (self.max, self.provider);
         if count < max {
             None
-        } else if max < info.max_images {
+        } else if max < info.model.max_images {
             Some(format!(
                 "{name} was not added: this board takes at most {max} reference images; remove one first."
             ))
         } else {
             Some(format!(
                 "{name} was not added: {} takes at most {} reference images; remove one first or choose another provider.",
-                info.name, info.max_images
+                info.name, info.model.max_images
             ))
         }
     }

@@ -28,7 +28,7 @@ impl Compare {
         Self {
             ticked: provider::providers()
                 .iter()
-                .map(|p| p.id)
+                .map(|p| p.id.as_str())
                 .filter(|id| wanted.contains(id))
                 .collect(),
         }

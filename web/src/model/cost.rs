@@ -9,7 +9,7 @@ use super::format;
 /// `Estimated cost: $0.057 (Reve's list price, 2026-03)`, `at least` when
 /// an option the provider charges more for is set, or why there is none.
 pub fn estimate_text(info: &ProviderInfo, input: &RemixInput) -> String {
-    match provider::estimate(info, input).zip(provider::price_of(info.id)) {
+    match provider::estimate(info, input).zip(provider::price_of(info.id, info.model.id)) {
         Some((e, price)) => format!(
             "Estimated cost: {}{} per image ({}'s list price, {}).",
             if e.at_least { "at least " } else { "" },

@@ -25,7 +25,7 @@ pub const MOCK_KEY: &str = "mock";
 pub fn info_for(id: &str) -> &'static ProviderInfo {
     let all = provider::providers();
     all.iter()
-        .find(|p| p.id == id)
+        .find(|p| p.id.as_str() == id)
         .or_else(|| all.first())
         .unwrap_or(&provider::reve::INFO)
 }
@@ -54,7 +54,7 @@ impl Options {
         let typed = self.test_time_scaling.trim();
         let readable = typed.is_empty() || typed.parse::<u32>().is_ok();
         (info.supports(RemixOption::TestTimeScaling) && !readable).then(|| {
-            let (lo, hi) = info.test_time_scaling.unwrap_or((1, 1));
+            let (lo, hi) = info.model.test_time_scaling.unwrap_or((1, 1));
             format!(
                 "Test-time scaling must be a whole number from {lo} to {hi} on {}.",
                 info.name
@@ -69,7 +69,7 @@ impl Options {
             (info.supports(opt) && !value.is_empty()).then(|| value.to_string())
         };
         input.aspect_ratio = set(RemixOption::AspectRatio, &self.aspect_ratio)
-            .filter(|a| info.aspect_ratios.contains(&a.as_str()));
+            .filter(|a| info.model.aspect_ratios.contains(&a.as_str()));
         input.version = set(RemixOption::Version, &self.version);
         input.test_time_scaling =
             set(RemixOption::TestTimeScaling, &self.test_time_scaling).and_then(|t| t.parse().ok());
@@ -79,7 +79,7 @@ impl Options {
             && self.remove_background)
             .then_some(true);
         input.output_format = set(RemixOption::OutputFormat, &self.output_format)
-            .filter(|f| info.output_formats.contains(&f.as_str()));
+            .filter(|f| info.model.output_formats.contains(&f.as_str()));
     }
 }
 
@@ -249,13 +249,14 @@ impl Settings {
         let c = &self.connection;
         let proxy_url = Some(c.proxy_url.trim().to_string()).filter(|p| !p.is_empty());
         Config {
-            provider: self.provider.clone(),
+            provider: self.info().id,
             api_key: c
                 .key_for(&self.provider)
                 .filter(|_| proxy_url.is_none())
                 .map(Secret::new),
             base_url: Some(c.base_url(self.info())),
             proxy_url,
+            ..Config::default()
         }
     }
 

@@ -108,7 +108,7 @@ pub fn check(ask: &Ask<'_>, opts: &Options, keys: &Keys) {
         Protocol::Inference => "inference-sh",
         Protocol::Remix => ask.provider.map(str::trim).unwrap_or_default(),
     };
-    assert_eq!(f.entry.provider, expected, "{ask:?}");
+    assert_eq!(f.entry.provider.as_str(), expected, "{ask:?}");
     if let Some(origin) = ask.origin {
         assert!(opts.allow_origins.allows(origin), "{ask:?}");
     }

@@ -8,13 +8,13 @@
 //! Result hosts come from the providers' pages (`../shared/providers/`)
 //! where those show a result URL; the rest are *unverified* and say so.
 
-use reve_remix_core::provider::{self, ProviderInfo};
+use reve_remix_core::provider::{self, ProviderId, ProviderInfo};
 
 /// What the proxy knows of one provider, beyond the core's table entry.
 #[derive(Debug, PartialEq, Eq)]
 pub struct ProxyEntry {
-    /// The provider id (`reve`, `fal`, …).
-    pub provider: &'static str,
+    /// The provider.
+    pub provider: ProviderId,
     /// The environment variable (or Worker secret) holding its key.
     pub key_env: &'static str,
     /// Hosts its result images are served from (https, default port,
@@ -28,10 +28,7 @@ pub struct ProxyEntry {
 impl ProxyEntry {
     /// The core's table entry.
     pub fn info(&self) -> &'static ProviderInfo {
-        provider::providers()
-            .iter()
-            .find(|p| p.id == self.provider)
-            .unwrap_or(&provider::COMMON)
+        provider::info(self.provider)
     }
 
     /// The host of its API (the core's `base_url` is `https://host`).
@@ -54,16 +51,16 @@ impl ProxyEntry {
 }
 
 /// Every provider, in DESIGN.md's order.
-pub static TABLE: [ProxyEntry; 8] = [
+pub static TABLE: [ProxyEntry; ProviderId::ALL.len()] = [
     ProxyEntry {
-        provider: "reve",
+        provider: ProviderId::Reve,
         key_env: "REVE_API_KEY",
         // Reve answers with the image itself (base64 in the JSON).
         result_hosts: &[],
         page_headers: &[],
     },
     ProxyEntry {
-        provider: "fal",
+        provider: ProviderId::Fal,
         key_env: "FAL_KEY",
         // *Unverified*: fal's result URLs seen in its docs are on
         // fal.media and its subdomains (v3.fal.media).
@@ -73,7 +70,7 @@ pub static TABLE: [ProxyEntry; 8] = [
         page_headers: &["x-fal-*"],
     },
     ProxyEntry {
-        provider: "inference-sh",
+        provider: ProviderId::InferenceSh,
         key_env: "INFERENCE_API_KEY",
         // Its page: uploaded and produced files are `https://cloud.inference.sh/…`.
         result_hosts: &["cloud.inference.sh"],
@@ -82,38 +79,59 @@ pub static TABLE: [ProxyEntry; 8] = [
         page_headers: &["x-api-version", "x-client-source", "x-inf-*"],
     },
     ProxyEntry {
-        provider: "aimlapi",
+        provider: ProviderId::AimlApi,
         key_env: "AIMLAPI_KEY",
         // Its page shows results on cdn.aimlapi.com.
         result_hosts: &["cdn.aimlapi.com"],
         page_headers: &[],
     },
     ProxyEntry {
-        provider: "onerouter",
+        provider: ProviderId::OneRouter,
         key_env: "ONEROUTER_API_KEY",
         // *Unverified*: its page shows no result URL (b64_json is inline).
         result_hosts: &[],
         page_headers: &[],
     },
     ProxyEntry {
-        provider: "pixazo",
+        provider: ProviderId::Pixazo,
         key_env: "PIXAZO_API_KEY",
         // Its page shows `output.media_url` on this R2 bucket.
         result_hosts: &[PIXAZO_RESULTS],
         page_headers: &[],
     },
     ProxyEntry {
-        provider: "pixazo-edit",
+        provider: ProviderId::PixazoEdit,
         key_env: "PIXAZO_API_KEY",
         result_hosts: &[PIXAZO_RESULTS],
         page_headers: &[],
     },
     ProxyEntry {
-        provider: "replicate",
+        provider: ProviderId::Replicate,
         key_env: "REPLICATE_API_TOKEN",
         // Replicate serves prediction outputs from replicate.delivery
         // (pbxt.replicate.delivery and the like).
         result_hosts: &["replicate.delivery", "*.replicate.delivery"],
+        page_headers: &[],
+    },
+    ProxyEntry {
+        provider: ProviderId::Runware,
+        key_env: "RUNWARE_API_KEY",
+        // *Unverified*: Runware's docs show `imageURL`s on im.runware.ai.
+        result_hosts: &["im.runware.ai"],
+        page_headers: &[],
+    },
+    ProxyEntry {
+        provider: ProviderId::AtlasCloud,
+        key_env: "ATLASCLOUD_API_KEY",
+        // *Unverified*: no page read shows where `outputs` are served from.
+        result_hosts: &[],
+        page_headers: &[],
+    },
+    ProxyEntry {
+        provider: ProviderId::WaveSpeed,
+        key_env: "WAVESPEED_API_KEY",
+        // *Unverified*: no page read shows where `outputs` are served from.
+        result_hosts: &[],
         page_headers: &[],
     },
 ];
@@ -121,14 +139,16 @@ pub static TABLE: [ProxyEntry; 8] = [
 /// Pixazo's result bucket, from its page.
 const PIXAZO_RESULTS: &str = "pub-582b7213209642b9b995c96c95a30381.r2.dev";
 
-/// The entry of provider `id`.
+/// The entry of the provider named `id` (a header's value); `None` for
+/// a name that is not a provider's.
 pub fn entry(id: &str) -> Option<&'static ProxyEntry> {
+    let id = ProviderId::parse(id)?;
     TABLE.iter().find(|e| e.provider == id)
 }
 
 /// Every provider id.
 pub fn ids() -> Vec<&'static str> {
-    TABLE.iter().map(|e| e.provider).collect()
+    TABLE.iter().map(|e| e.provider.as_str()).collect()
 }
 
 #[cfg(test)]
@@ -137,7 +157,10 @@ mod tests {
 
     #[test]
     fn the_table_covers_the_cores_providers_in_order() {
-        let core: Vec<&str> = provider::providers().iter().map(|p| p.id).collect();
+        let core: Vec<&str> = provider::providers()
+            .iter()
+            .map(|p| p.id.as_str())
+            .collect();
         assert_eq!(ids(), core);
         for e in &TABLE {
             assert_eq!(e.info().id, e.provider);
