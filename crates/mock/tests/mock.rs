@@ -1648,7 +1648,8 @@ async fn the_clients_pixazo_edit_finds_whichever_path_is_served() {
         ),
     ] {
         let m = mock_with(|c| c.pixazo_edit_paths = paths).await;
-        let mut cfg = ClientConfig::new("pixazo-edit", "pz-key");
+        let mut cfg =
+            ClientConfig::new(reve_remix_core::provider::ProviderId::PixazoEdit, "pz-key");
         cfg.base_url = Some(format!("{}/pixazo-edit", m.base));
         let (outcome, sent) = drive(&m, &input, cfg).await;
         let result = outcome.unwrap_or_else(|e| panic!("{paths:?}: {e:?}"));
