@@ -124,7 +124,103 @@ const ALLOWED: &[(&str, &str, &str)] = &[
         "POST",
         "https://api.replicate.com/v1/predictions/gm3q/cancel",
     ),
+    // Reve 2.1 on the hosts that sell it (issue 23).
+    ("fal", "POST", "https://queue.fal.run/reve/2.1/remix"),
+    (
+        "fal",
+        "GET",
+        "https://queue.fal.run/reve/2.1/requests/0b7e-11/status?logs=1",
+    ),
+    (
+        "fal",
+        "GET",
+        "https://queue.fal.run/reve/2.1/requests/0b7e-11/status/stream?logs=1",
+    ),
+    (
+        "fal",
+        "GET",
+        "https://queue.fal.run/reve/2.1/requests/0b7e-11",
+    ),
+    (
+        "fal",
+        "PUT",
+        "https://queue.fal.run/reve/2.1/requests/0b7e-11/cancel",
+    ),
+    (
+        "replicate",
+        "POST",
+        "https://api.replicate.com/v1/models/reve/reve-2.1/predictions",
+    ),
+    ("runware", "POST", "https://api.runware.ai/v1"),
+    (
+        "atlascloud",
+        "POST",
+        "https://api.atlascloud.ai/api/v1/model/generateImage",
+    ),
+    (
+        "atlascloud",
+        "GET",
+        "https://api.atlascloud.ai/api/v1/model/prediction/pred_abc123",
+    ),
+    (
+        "wavespeed",
+        "POST",
+        "https://api.wavespeed.ai/api/v3/reve/2.1/remix",
+    ),
+    (
+        "wavespeed",
+        "POST",
+        "https://api.wavespeed.ai/api/v3/reve/remix-fast",
+    ),
+    (
+        "wavespeed",
+        "GET",
+        "https://api.wavespeed.ai/api/v3/predictions/5f2a/result",
+    ),
+    (
+        "wavespeed",
+        "GET",
+        "https://api.wavespeed.ai/api/v3/predictions/5f2a",
+    ),
 ];
+
+#[test]
+fn the_new_hosts_take_their_own_keys_as_bearer_tokens() {
+    for (provider, target, var) in [
+        ("runware", "https://api.runware.ai/v1", "RUNWARE_API_KEY"),
+        (
+            "atlascloud",
+            "https://api.atlascloud.ai/api/v1/model/generateImage",
+            "ATLASCLOUD_API_KEY",
+        ),
+        (
+            "wavespeed",
+            "https://api.wavespeed.ai/api/v3/reve/2.1/remix",
+            "WAVESPEED_API_KEY",
+        ),
+    ] {
+        let f = forward("POST", target, provider);
+        let want = format!("Bearer key-of-{var}");
+        assert_eq!(header_value(&f), ("Authorization", want.as_str()));
+    }
+    // Off their routes: refused before any connection.
+    for (provider, target) in [
+        ("runware", "https://api.runware.ai/v2"),
+        (
+            "wavespeed",
+            "https://api.wavespeed.ai/api/v3/openai/gpt-image",
+        ),
+        (
+            "atlascloud",
+            "https://api.atlascloud.ai/api/v1/model/generateVideo",
+        ),
+    ] {
+        assert_eq!(
+            refused("POST", target, provider).code,
+            Code::TargetNotAllowed
+        );
+    }
+}
 
 #[test]
 fn every_providers_api_calls_go_through_with_its_own_key_in_its_own_header() {
