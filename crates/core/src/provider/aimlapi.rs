@@ -83,7 +83,7 @@ pub(crate) fn images_answer(
             unit: super::CREDITS,
             remaining: None,
         });
-    Ok(Step::Done(super::result(info, job, images, cost)))
+    Ok(Step::Done(super::result(info, job, images, cost)?))
 }
 
 impl Provider for AimlApi {

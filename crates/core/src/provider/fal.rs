@@ -241,7 +241,7 @@ impl Provider for Fal {
                     }
                     return Err(super::malformed(&INFO, res, "images"));
                 }
-                Ok(Step::Done(super::result(&INFO, job, images, None)))
+                Ok(Step::Done(super::result(&INFO, job, images, None)?))
             }
             _ => Ok(Self::on_status(job, cfg, &v, false)?.unwrap_or(Step::Poll)),
         }

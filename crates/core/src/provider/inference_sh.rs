@@ -250,7 +250,12 @@ impl InferenceSh {
         match status {
             JobStatus::Completed => {
                 if let Some(img) = job.output.clone() {
-                    return Ok(Some(Step::Done(super::result(&INFO, job, vec![img], None))));
+                    return Ok(Some(Step::Done(super::result(
+                        &INFO,
+                        job,
+                        vec![img],
+                        None,
+                    )?)));
                 }
                 if full {
                     return Err(RemixError::new(

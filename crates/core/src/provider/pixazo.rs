@@ -214,7 +214,7 @@ impl Provider for Pixazo {
                     .into_iter()
                     .map(|u| super::image_from_url(u, mime))
                     .collect();
-                return Ok(Step::Done(super::result(info, job, images, None)));
+                return Ok(Step::Done(super::result(info, job, images, None)?));
             }
             "FAILED" => return Err(super::job_failed(info, job, v.str_at("error"), "")),
             "ERROR" => return Err(super::job_failed(info, job, v.str_at("error"), NOT_CHARGED)),

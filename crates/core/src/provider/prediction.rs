@@ -47,7 +47,7 @@ pub(crate) fn step(
             if images.is_empty() {
                 return Err(super::malformed(info, res, "data.outputs"));
             }
-            return Ok(Step::Done(super::result(info, job, images, None)));
+            return Ok(Step::Done(super::result(info, job, images, None)?));
         }
         "failed" | "timeout" | "deleted" | "error" => {
             let detail = data

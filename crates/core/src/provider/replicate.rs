@@ -128,7 +128,7 @@ impl Provider for Replicate {
                     .into_iter()
                     .map(|u| super::image_from_url(u, None))
                     .collect();
-                return Ok(Step::Done(super::result(&INFO, job, images, None)));
+                return Ok(Step::Done(super::result(&INFO, job, images, None)?));
             }
             "failed" => {
                 let detail = v

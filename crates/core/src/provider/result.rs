@@ -121,14 +121,20 @@ pub(crate) const CREDITS: &str = "credits";
 /// The unit of a cost reported in US dollars (Runware's `cost`).
 pub(crate) const USD: &str = "usd";
 
-/// A finished job's result.
+/// A finished job's result, every image checked by [`trusted`]: the one
+/// place every provider's answer (synchronous, queued, streamed) becomes a
+/// result, so no provider string reaches a page's `href` or `src` unchecked.
 pub(crate) fn result(
     info: &ProviderInfo,
     job: &Job,
     images: Vec<ResultImage>,
     cost: Option<Cost>,
-) -> RemixResult {
-    RemixResult {
+) -> Result<RemixResult, RemixError> {
+    let images = images
+        .into_iter()
+        .map(|i| trusted(info, i))
+        .collect::<Result<Vec<_>, _>>()?;
+    Ok(RemixResult {
         images,
         job_id: Some(job.id.clone())
             .filter(|s| !s.is_empty())
@@ -140,7 +146,128 @@ pub(crate) fn result(
             .filter(|c| c.unit == CREDITS)
             .map(|c| c.amount),
         cost,
+    })
+}
+
+/// A result image a page can put in an `<a href>`, an `<img src>` or
+/// `window.open`: an `https:` URL (plain `http:` only on loopback, for the
+/// mock and local tests), or a base64 data URL whose bytes sniff as an
+/// image, its MIME the sniffed one. Anything else (`javascript:`,
+/// `data:text/html`, a look-alike scheme, a remote `http:` URL) is
+/// `malformed_response`, naming the provider and quoting the value only in
+/// part.
+pub(crate) fn trusted(
+    info: &ProviderInfo,
+    mut image: ResultImage,
+) -> Result<ResultImage, RemixError> {
+    if let Some(url) = image.url.as_deref() {
+        if !is_trusted_url(url) {
+            return Err(untrusted(info, url, "is not an https URL"));
+        }
+        image.url = Some(url.trim().to_string());
     }
+    if let Some(data) = image.data_url.as_deref() {
+        let sniffed = data_url_format(data).ok_or_else(|| {
+            untrusted(
+                info,
+                data,
+                "is not a base64 data URL of a PNG, JPEG, WebP, AVIF or HEIF image",
+            )
+        })?;
+        image.mime = Some(sniffed.mime().to_string());
+        let payload = data.find(',').map_or("", |i| &data[i + 1..]);
+        image.data_url = Some(["data:", sniffed.mime(), ";base64,", payload.trim()].concat());
+    }
+    if image.url.is_none() && image.data_url.is_none() {
+        return Err(untrusted(
+            info,
+            "",
+            "has neither a URL nor the image's bytes",
+        ));
+    }
+    Ok(image)
+}
+
+/// `https://host…`, or `http://` to a loopback host, with no userinfo,
+/// whitespace or control characters anywhere.
+fn is_trusted_url(url: &str) -> bool {
+    let url = url.trim();
+    if url.bytes().any(|b| b <= b' ' || b == 0x7f || b == b'\\') {
+        return false;
+    }
+    let lower = url.to_ascii_lowercase();
+    let (rest, https) = if let Some(r) = lower.strip_prefix("https://") {
+        (r, true)
+    } else if let Some(r) = lower.strip_prefix("http://") {
+        (r, false)
+    } else {
+        return false;
+    };
+    let authority = rest.split(['/', '?', '#']).next().unwrap_or_default();
+    if authority.is_empty() || authority.contains('@') {
+        return false;
+    }
+    if https {
+        return true;
+    }
+    let host = match authority.strip_prefix('[') {
+        Some(v6) => v6.split(']').next().unwrap_or_default(),
+        None => authority.split(':').next().unwrap_or_default(),
+    };
+    host == "localhost" || host == "::1" || is_loopback_v4(host)
+}
+
+fn is_loopback_v4(host: &str) -> bool {
+    let parts: Vec<&str> = host.split('.').collect();
+    parts.len() == 4
+        && parts[0] == "127"
+        && parts
+            .iter()
+            .all(|p| !p.is_empty() && p.len() <= 3 && p.bytes().all(|b| b.is_ascii_digit()))
+}
+
+/// The format a `data:<mime>;base64,<bytes>` URL's bytes sniff as, when
+/// its declared MIME is that format's.
+fn data_url_format(data: &str) -> Option<crate::image::ImageFormat> {
+    let rest = data.trim().strip_prefix("data:").or_else(|| {
+        data.trim()
+            .get(..5)
+            .filter(|p| p.eq_ignore_ascii_case("data:"))
+            .map(|_| &data.trim()[5..])
+    })?;
+    let (meta, payload) = rest.split_once(',')?;
+    let mime = meta.strip_suffix(";base64")?.trim();
+    // Enough of the payload for every signature (HEIF's brands sit past
+    // byte 8), decoded whole quads only.
+    let head: String = payload
+        .bytes()
+        .filter(|b| !b.is_ascii_whitespace())
+        .take(64)
+        .map(char::from)
+        .collect();
+    let whole = head.len() - head.len() % 4;
+    let bytes = base64_simd::STANDARD
+        .decode_to_vec(head.get(..whole)?)
+        .ok()?;
+    let format = crate::image::sniff_format(&bytes)?;
+    mime.eq_ignore_ascii_case(format.mime()).then_some(format)
+}
+
+fn untrusted(info: &ProviderInfo, value: &str, why: &str) -> RemixError {
+    let mut shown: String = value.trim().chars().take(24).collect();
+    if value.trim().chars().count() > 24 {
+        shown.push('…');
+    }
+    let mut msg = [
+        info.name,
+        " answered a result image that a page cannot safely show: \"",
+    ]
+    .concat();
+    msg.push_str(&shown);
+    msg.push_str("\" ");
+    msg.push_str(why);
+    msg.push_str(". Nothing was shown; try again or choose another provider.");
+    RemixError::new(ErrorCode::MalformedResponse, msg).with_provider(info.id)
 }
 
 /// The first http(s) or data URL anywhere inside `v` (depth-first, keys in

@@ -162,7 +162,7 @@ impl Provider for Reve {
             job,
             vec![img],
             cost(&v, res),
-        )))
+        )?))
     }
 }
 

@@ -166,7 +166,7 @@ impl Provider for Runware {
             return Err(super::violation(&INFO, None).with_request_id(job.id.clone()));
         }
         if !images.is_empty() {
-            return Ok(Step::Done(super::result(&INFO, job, images, cost)));
+            return Ok(Step::Done(super::result(&INFO, job, images, cost)?));
         }
         Ok(Step::Poll)
     }
