@@ -19,9 +19,15 @@ pub fn run(args: &[String]) -> Result {
             proxy::setup()?;
             return proxy::run();
         }
+        // The size guard's figures for what is already built (seconds).
+        [one] if one == "sizes" => {
+            size::package()?.print();
+            size::app()?.print();
+            return Ok(());
+        }
         _ => {
             return Err(format!(
-                "`cargo xtask bench` takes nothing, or `proxy` for the proxy's figures only (got {args:?})"
+                "`cargo xtask bench` takes nothing, `proxy` for the proxy's figures only, or `sizes` for the built package's and app's (got {args:?})"
             ));
         }
     }
