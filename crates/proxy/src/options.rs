@@ -20,14 +20,16 @@ usage: reve-remix-proxy [options]
                             prefix) instead of its real host, and accept targets under URL
                             for ID (repeatable; for the mock and tests)
   --rate-limit N            requests per minute per client address (default 120; 0: no limit)
-  --max-body BYTES          largest request body (default 16777216, 16 MiB)
+  --max-body BYTES          largest request body (default 25165824, 24 MiB: eight 1.5 MB
+                            references in base64 always pass)
   --upstream-timeout SECS   how long a provider may take to start answering (default 90)
   --tls-cert PEM --tls-key PEM
                             serve HTTPS with this certificate chain and private key (PEM
                             files), HTTP/2 and HTTP/1.1; a browser then multiplexes every
                             request over one connection instead of queueing behind six
 keys come from the environment: REVE_API_KEY FAL_KEY INFERENCE_API_KEY AIMLAPI_KEY
-ONEROUTER_API_KEY PIXAZO_API_KEY REPLICATE_API_TOKEN";
+ONEROUTER_API_KEY PIXAZO_API_KEY REPLICATE_API_TOKEN RUNWARE_API_KEY ATLASCLOUD_API_KEY
+WAVESPEED_API_KEY";
 
 /// Which browser origins may call the proxy.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
@@ -98,8 +100,11 @@ pub struct TlsFiles {
 
 /// The default `--addr`.
 pub const DEFAULT_ADDR: &str = "127.0.0.1:8788";
-/// The default `--max-body`: six 1.5 MB references in base64 are ~12 MB.
-pub const DEFAULT_MAX_BODY: u64 = 16 * 1024 * 1024;
+/// The default `--max-body`, 24 MiB: eight references under 1.5 MB (Reve
+/// 2.1's most) are at most 16,000,000 bytes in base64, and the rest of a
+/// body (data-URL prefixes, a 4,000-character prompt escaped, Runware's task
+/// wrapper) is kilobytes; 16 MiB would leave under 0.8 MB of room.
+pub const DEFAULT_MAX_BODY: u64 = 24 * 1024 * 1024;
 /// The default `--rate-limit`.
 pub const DEFAULT_RATE_LIMIT: u32 = 120;
 /// The default `--upstream-timeout`: Replicate holds a `Prefer: wait`
@@ -310,7 +315,7 @@ mod tests {
         assert_eq!(o.addr, "127.0.0.1:8788");
         assert_eq!(o.allow_origins, AllowOrigins::None);
         assert_eq!(o.rate_limit, 120);
-        assert_eq!(o.max_body, 16 * 1024 * 1024);
+        assert_eq!(o.max_body, 24 * 1024 * 1024);
         assert_eq!(o.tls, None, "plain HTTP unless a certificate is given");
     }
 
