@@ -62,3 +62,39 @@ fn a_route_needs_its_method() {
     );
     assert!(fal.route(Method::Get, "/fal-ai/reve/remix").is_none());
 }
+
+#[test]
+fn every_models_submit_path_is_a_post_route_a_proxy_can_count() {
+    use reve_remix_core::http::Method;
+    for info in reve_remix_core::provider::providers() {
+        for m in info.models {
+            assert!(
+                info.route(Method::Post, m.submit).is_some(),
+                "{}: {} submits to {} off its routes",
+                info.id,
+                m.id,
+                m.submit
+            );
+            let body = br#"[{"taskType":"imageInference"}]"#;
+            assert_eq!(
+                info.submission(m.submit, Some(body)),
+                Some(m.id),
+                "{}",
+                info.id
+            );
+        }
+    }
+    let runware = reve_remix_core::provider::runware::INFO;
+    let poll = br#"[{"taskType":"getResponse","taskUUID":"x"}]"#;
+    assert_eq!(
+        runware.submission("/v1", Some(poll)),
+        None,
+        "a status read is no submission"
+    );
+    let fal = reve_remix_core::provider::fal::INFO;
+    assert_eq!(fal.submission("/fal-ai/reve/requests/1/status", None), None);
+    assert_eq!(
+        fal.submission("/reve/2.1/remix", None),
+        Some(reve_remix_core::id::ModelId::Reve21)
+    );
+}

@@ -20,6 +20,7 @@ use crate::json::Value;
 /// Reve Remix on AI/ML API (`reve/remix-edit-image`).
 const REMIX: ModelInfo = ModelInfo {
     slug: "reve/remix-edit-image",
+    submit: "/v1/images/generations",
     ..super::REVE_REMIX
 };
 
@@ -103,7 +104,7 @@ impl Provider for AimlApi {
         super::write_prompt_and_images(&mut w, info, input, images, "image_urls");
         super::opt_str(&mut w, "aspect_ratio", input.aspect_ratio.as_ref());
         w.end_object();
-        let req = super::json_submit(cfg, &INFO, "/v1/images/generations", w.finish());
+        let req = super::json_submit(cfg, info, info.model.submit, w.finish());
         Ok((Job::new(info.id, info.model.id), req))
     }
 

@@ -36,6 +36,7 @@ use crate::job::Job;
 /// Reve 2.1 on Atlas Cloud (`reve-ai/reve-2.1/remix`, $0.24).
 const REVE_2_1: ModelInfo = ModelInfo {
     slug: "reve-ai/reve-2.1/remix",
+    submit: SUBMIT_PATH,
     max_images: 6,
     prompt_max_chars: crate::prompt::MAX_PROMPT_CHARS,
     options: &[RemixOption::AspectRatio, RemixOption::OutputFormat],
@@ -83,7 +84,7 @@ impl Provider for AtlasCloud {
         super::opt_str(&mut w, "aspect_ratio", input.aspect_ratio.as_ref());
         super::opt_str(&mut w, "output_format", input.output_format.as_ref());
         w.end_object();
-        let req = super::json_submit(cfg, info, SUBMIT_PATH, w.finish());
+        let req = super::json_submit(cfg, info, info.model.submit, w.finish());
         Ok((Job::new(info.id, info.model.id), req))
     }
 

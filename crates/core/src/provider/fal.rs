@@ -30,7 +30,8 @@ use crate::json::{self, Value};
 /// llms.txt said 1-4; the client's own types win. Its "less than 10 MB" per
 /// image is not taken: the product keeps 1.5 MB for every provider.
 const REMIX: ModelInfo = ModelInfo {
-    slug: "/fal-ai/reve/remix",
+    slug: "fal-ai/reve/remix",
+    submit: "/fal-ai/reve/remix",
     max_images: 6,
     options: &[RemixOption::AspectRatio, RemixOption::OutputFormat],
     output_formats: OUTPUT_FORMATS,
@@ -41,7 +42,8 @@ const REMIX: ModelInfo = ModelInfo {
 /// `image_urls` 1–8, `<frame>N</frame>` "the Nth entry in `image_urls`").
 /// Note the app id has no `fal-ai/` owner.
 const REVE_2_1: ModelInfo = ModelInfo {
-    slug: "/reve/2.1/remix",
+    slug: "reve/2.1/remix",
+    submit: "/reve/2.1/remix",
     options: &[RemixOption::AspectRatio, RemixOption::OutputFormat],
     output_formats: OUTPUT_FORMATS,
     ..super::REVE_2_1
@@ -84,10 +86,10 @@ pub const INFO: ProviderInfo = ProviderInfo {
 /// them from owner/alias without the `/remix` subpath (fal-js `queue.ts`),
 /// so `/fal-ai/reve/remix` → `/fal-ai/reve/requests/`.
 fn requests_path(job: &Job) -> String {
-    let slug = INFO
+    let submit = INFO
         .for_model(job.model)
-        .map_or(REMIX.slug, |i| i.model.slug);
-    let app = slug.rsplit_once('/').map_or(slug, |(app, _)| app);
+        .map_or(REMIX.submit, |i| i.model.submit);
+    let app = submit.rsplit_once('/').map_or(submit, |(app, _)| app);
     [app, "/requests/"].concat()
 }
 
@@ -197,7 +199,7 @@ impl Provider for Fal {
         super::opt_str(&mut w, "aspect_ratio", input.aspect_ratio.as_ref());
         super::opt_str(&mut w, "output_format", input.output_format.as_ref());
         w.end_object();
-        let req = super::json_submit(cfg, info, info.model.slug, w.finish());
+        let req = super::json_submit(cfg, info, info.model.submit, w.finish());
         Ok((Job::new(info.id, info.model.id), req))
     }
 

@@ -40,6 +40,7 @@ use crate::prompt::ReferenceSyntax;
 /// Reve Remix on inference.sh (app `reve/remix`).
 const REMIX: ModelInfo = ModelInfo {
     slug: "reve/remix",
+    submit: "/apps/run",
     max_images: 6,
     reference_syntax: ReferenceSyntax::PlainIndex,
     options: &[

@@ -231,6 +231,7 @@ pub const ASPECT_RATIOS_2_1: &[&str] = &[
 pub const REVE_REMIX: ModelInfo = ModelInfo {
     id: ModelId::ReveRemix,
     slug: "",
+    submit: "",
     max_images: 4,
     formats: ALL_FORMATS,
     prompt_max_chars: crate::prompt::MAX_PROMPT_CHARS,
@@ -247,6 +248,7 @@ pub const REVE_REMIX: ModelInfo = ModelInfo {
 pub const REVE_2_1: ModelInfo = ModelInfo {
     id: ModelId::Reve21,
     slug: "",
+    submit: "",
     max_images: 8,
     formats: ALL_FORMATS,
     prompt_max_chars: crate::prompt::MAX_PROMPT_CHARS_2_1,
@@ -275,6 +277,7 @@ pub const COMMON: ProviderInfo = ProviderInfo {
     poll: PollPolicy::DEFAULT,
     routes: &[],
     fallback_submit: None,
+    submit_marker: None,
     retry_header: None,
 };
 
@@ -286,6 +289,9 @@ pub struct ModelInfo {
     /// The host's own name for it (a path, a model field, an AIR id); each
     /// provider module reads it where its protocol names the model.
     pub slug: &'static str,
+    /// The path (relative to `base_url`) a job of this model is submitted
+    /// to with a POST: what a proxy counts and prices as one submission.
+    pub submit: &'static str,
     /// Most reference images per request.
     pub max_images: usize,
     /// Accepted formats.
@@ -343,6 +349,10 @@ pub struct ProviderInfo {
     /// provider's own pages disagree on the path (Pixazo's edit). A 404
     /// means the job was not accepted, so nothing is paid twice.
     pub fallback_submit: Option<&'static str>,
+    /// Where one path takes both submissions and status reads (Runware's
+    /// task array), a text only a submission's body holds; `None`: every
+    /// POST on a model's `submit` path is a submission.
+    pub submit_marker: Option<&'static str>,
     /// A response header in which the provider says whether a failure is
     /// worth retrying (`true` / `false`), over what its status would mean
     /// (fal's `X-Fal-Retryable`); `None` where there is no such header.
@@ -366,6 +376,25 @@ impl ProviderInfo {
             .iter()
             .find(|m| m.id == id)
             .map(|m| self.with_model(*m))
+    }
+
+    /// The model a `POST path` (no query) submits a job of, if it is a
+    /// submission: a model's `submit` path or the `fallback_submit`. Where
+    /// the provider has a [`submit_marker`](Self::submit_marker), `body`
+    /// must hold it (a body not read counts as a submission).
+    pub fn submission(&self, path: &str, body: Option<&[u8]>) -> Option<ModelId> {
+        let model = self
+            .models
+            .iter()
+            .find(|m| m.submit == path)
+            .or_else(|| (self.fallback_submit == Some(path)).then_some(&self.model))?;
+        let marked = match (self.submit_marker, body) {
+            (Some(marker), Some(body)) => {
+                body.windows(marker.len()).any(|w| w == marker.as_bytes())
+            }
+            _ => true,
+        };
+        marked.then_some(model.id)
     }
 
     /// The ids of the models it sells, default first.

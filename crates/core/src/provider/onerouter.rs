@@ -25,6 +25,7 @@ use crate::job::Job;
 /// Reve Remix on OneRouter (`reve-remix-image-to-image`).
 const REMIX: ModelInfo = ModelInfo {
     slug: "reve-remix-image-to-image",
+    submit: "/v1/images/edits",
     options: &[RemixOption::AspectRatio, RemixOption::OutputFormat],
     output_formats: &["url", "b64_json"],
     ..super::REVE_REMIX
@@ -68,7 +69,7 @@ impl Provider for OneRouter {
         w.key("n").uint(1);
         super::opt_str(&mut w, "output_format", input.output_format.as_ref());
         w.end_object();
-        let req = super::json_submit(cfg, &INFO, "/v1/images/edits", w.finish());
+        let req = super::json_submit(cfg, info, info.model.submit, w.finish());
         Ok((Job::new(info.id, info.model.id), req))
     }
 

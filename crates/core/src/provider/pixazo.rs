@@ -47,14 +47,16 @@ pub const POLL: PollPolicy = PollPolicy {
 /// Pixazo remix's table entry. `cors` is *unverified*.
 /// Reve Remix on Pixazo.
 const REMIX: ModelInfo = ModelInfo {
-    slug: REMIX_PATH,
+    slug: "reve-image/remix",
+    submit: REMIX_PATH,
     options: &[RemixOption::AspectRatio, RemixOption::Version],
     ..super::REVE_REMIX
 };
 
 /// Reve's single-image edit on Pixazo, sold as Reve Remix with one image.
 const EDIT: ModelInfo = ModelInfo {
-    slug: EDIT_PATH,
+    slug: "reve-image/edit",
+    submit: EDIT_PATH,
     max_images: 1,
     aspect_ratios: &[],
     options: &[RemixOption::Version],

@@ -25,7 +25,8 @@ use crate::json::Value;
 
 /// Reve Remix on Replicate (`reve/remix`).
 const REMIX: ModelInfo = ModelInfo {
-    slug: "/v1/models/reve/remix/predictions",
+    slug: "reve/remix",
+    submit: "/v1/models/reve/remix/predictions",
     options: &[RemixOption::AspectRatio, RemixOption::Version],
     ..super::REVE_REMIX
 };
@@ -34,7 +35,8 @@ const REMIX: ModelInfo = ModelInfo {
 /// `reference_images` up to 8, `<frame>N</frame>`, `aspect_ratio` with
 /// `auto`). "Uses Reve's v2 API": there is no `version` input.
 const REVE_2_1: ModelInfo = ModelInfo {
-    slug: "/v1/models/reve/reve-2.1/predictions",
+    slug: "reve/reve-2.1",
+    submit: "/v1/models/reve/reve-2.1/predictions",
     ..super::REVE_2_1
 };
 
@@ -78,7 +80,7 @@ impl Provider for Replicate {
         super::opt_str(&mut w, "aspect_ratio", input.aspect_ratio.as_ref());
         super::opt_str(&mut w, "version", input.version.as_ref());
         w.end_object().end_object();
-        let req = super::json_submit(cfg, info, info.model.slug, w.finish())
+        let req = super::json_submit(cfg, info, info.model.submit, w.finish())
             .with_header("Prefer", "wait");
         Ok((Job::new(info.id, info.model.id), req))
     }

@@ -54,7 +54,8 @@ const REMIX: ModelInfo = ModelInfo {
     // 1–15 but its widget stops at 5, and inference.sh's page says 1–5.
     // The SDK wins: 1–5 (the server may take up to 15).
     test_time_scaling: Some((1, 5)),
-    slug: "/v1/image/remix",
+    slug: "reve-remix",
+    submit: "/v1/image/remix",
     ..super::REVE_REMIX
 };
 
@@ -131,7 +132,7 @@ impl Provider for Reve {
             w.end_array();
         }
         w.end_object();
-        let req = super::json_submit(cfg, info, info.model.slug, w.finish());
+        let req = super::json_submit(cfg, info, info.model.submit, w.finish());
         Ok((Job::new(info.id, info.model.id), req))
     }
 

@@ -34,6 +34,7 @@ use crate::json::{JsonWriter, Value};
 /// Reve 2.1 on Runware (AIR `reve:2@1`, from $0.20 per image).
 const REVE_2_1: ModelInfo = ModelInfo {
     slug: "reve:2@1",
+    submit: PATH,
     aspect_ratios: &[],
     options: &[],
     ..super::REVE_2_1
@@ -50,6 +51,8 @@ pub const INFO: ProviderInfo = ProviderInfo {
     models: &[REVE_2_1],
     asynchronous: true,
     routes: &[Route::post(PATH)],
+    // One path takes both the submit and `getResponse`.
+    submit_marker: Some("\"imageInference\""),
     ..super::COMMON
 };
 

@@ -31,6 +31,7 @@ const OUTPUT_FORMATS: &[&str] = &["jpeg", "png", "webp"];
 /// Reve 2.1 on WaveSpeedAI (`reve/2.1/remix`, wavespeed.ai/models/reve/2.1/remix).
 const REVE_2_1: ModelInfo = ModelInfo {
     slug: "reve/2.1/remix",
+    submit: "/api/v3/reve/2.1/remix",
     options: &[RemixOption::AspectRatio, RemixOption::OutputFormat],
     output_formats: OUTPUT_FORMATS,
     ..super::REVE_2_1
@@ -42,6 +43,7 @@ const REVE_2_1: ModelInfo = ModelInfo {
 const REMIX_FAST: ModelInfo = ModelInfo {
     id: ModelId::ReveRemixFast,
     slug: "reve/remix-fast",
+    submit: "/api/v3/reve/remix-fast",
     max_images: 4,
     formats: &[ImageFormat::Png, ImageFormat::Jpeg, ImageFormat::Webp],
     options: &[RemixOption::AspectRatio, RemixOption::OutputFormat],
@@ -93,8 +95,7 @@ impl Provider for WaveSpeed {
         super::opt_str(&mut w, "aspect_ratio", input.aspect_ratio.as_ref());
         super::opt_str(&mut w, "output_format", input.output_format.as_ref());
         w.end_object();
-        let path = ["/api/v3/", info.model.slug].concat();
-        let req = super::json_submit(cfg, info, &path, w.finish());
+        let req = super::json_submit(cfg, info, info.model.submit, w.finish());
         Ok((Job::new(info.id, info.model.id), req))
     }
 
