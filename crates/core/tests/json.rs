@@ -261,3 +261,24 @@ fn deep_nesting_is_an_error_not_a_stack_overflow() {
     let deep = "{\"a\":".repeat(100_000);
     assert!(json::parse(deep.as_bytes()).is_err());
 }
+
+#[test]
+fn fixed_writes_millionths_as_decimals() {
+    use reve_remix_core::json::JsonWriter;
+    for (n, want) in [
+        (0, "0"),
+        (60_000, "0.06"),
+        (1_500_000, "1.5"),
+        (10_010, "0.01001"),
+        (7_000_000, "7"),
+        (1, "0.000001"),
+    ] {
+        let mut w = JsonWriter::new();
+        w.fixed(n, 6);
+        assert_eq!(String::from_utf8(w.finish()).expect("utf-8"), want);
+        assert_eq!(
+            serde_json::from_str::<f64>(want).expect("a JSON number"),
+            n as f64 / 1e6
+        );
+    }
+}

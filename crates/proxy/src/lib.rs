@@ -21,6 +21,8 @@ pub mod options;
 pub mod rate_limit;
 pub mod refusal;
 pub mod rules;
+pub mod spend;
+pub mod token;
 
 #[cfg(feature = "native")]
 pub mod native;

@@ -37,6 +37,18 @@ pub fn line(
     line
 }
 
+/// What a job submission adds to its line: its estimated cost and the
+/// day's total with it, e.g. ` cost=$0.25 day=$1.75`.
+pub fn spend_note(cost_micros: u64, day_micros: u64) -> String {
+    [
+        " cost=",
+        &crate::spend::usd(cost_micros),
+        " day=",
+        &crate::spend::usd(day_micros),
+    ]
+    .concat()
+}
+
 /// A target header as the log shows it: scheme, host and path, or `-`.
 pub fn target(raw: Option<&str>) -> String {
     raw.map_or_else(

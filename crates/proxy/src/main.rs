@@ -4,9 +4,14 @@ use std::process::ExitCode;
 
 use reve_remix_proxy::options::{AllowOrigins, Options, USAGE};
 use reve_remix_proxy::rules::Keys;
+use reve_remix_proxy::token;
 
 fn main() -> ExitCode {
-    let opts = match Options::parse(std::env::args().skip(1)) {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    if args.first().map(String::as_str) == Some("token") {
+        return token(&args[1..]);
+    }
+    let opts = match Options::parse(args) {
         Ok(o) => o,
         Err(msg) if msg == USAGE => {
             println!("{msg}");
@@ -35,6 +40,50 @@ fn main() -> ExitCode {
     }
 }
 
+/// `reve-remix-proxy token --ttl SECONDS [--sub ID]`: print a token signed
+/// with `REMIX_PROXY_SECRET`, as the site's backend would mint one.
+fn token(args: &[String]) -> ExitCode {
+    const HOW: &str = "usage: reve-remix-proxy token --ttl SECONDS [--sub ID]   (REMIX_PROXY_SECRET from the environment)";
+    let (mut ttl, mut sub) = (None, None);
+    let mut it = args.iter();
+    while let Some(a) = it.next() {
+        match a.as_str() {
+            "--ttl" => ttl = it.next().and_then(|v| v.trim().parse::<u64>().ok()),
+            "--sub" => sub = it.next().cloned(),
+            "-h" | "--help" => {
+                println!("{HOW}");
+                return ExitCode::SUCCESS;
+            }
+            _ => {
+                eprintln!("unknown argument {a}\n{HOW}");
+                return ExitCode::from(2);
+            }
+        }
+    }
+    let Some(ttl) = ttl.filter(|t| *t > 0) else {
+        eprintln!("--ttl takes a number of seconds above 0\n{HOW}");
+        return ExitCode::from(2);
+    };
+    let Some(secret) = std::env::var(token::SECRET_ENV)
+        .ok()
+        .filter(|s| !s.trim().is_empty())
+    else {
+        eprintln!(
+            "set {} to the proxy's secret first\n{HOW}",
+            token::SECRET_ENV
+        );
+        return ExitCode::from(2);
+    };
+    let now = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.as_secs());
+    println!(
+        "{}",
+        token::mint(secret.trim().as_bytes(), now + ttl, sub.as_deref())
+    );
+    ExitCode::SUCCESS
+}
+
 /// What it runs with, for the operator: key names (never values),
 /// upstreams, the pages allowed.
 fn summary(opts: &Options, keys: &Keys) -> String {
@@ -49,6 +98,18 @@ fn summary(opts: &Options, keys: &Keys) -> String {
     );
     for up in &opts.upstreams {
         s.push_str(&format!("\nupstream: {} -> {}", up.provider, up.base));
+    }
+    if let Some(b) = opts.limits.budget_micros {
+        s.push_str(&format!(
+            "\ndaily budget: {} (UTC days)",
+            reve_remix_proxy::spend::usd(b)
+        ));
+    }
+    if let Some(n) = opts.limits.client_daily {
+        s.push_str(&format!("\nsubmissions per client per day: {n}"));
+    }
+    if keys.proxy_secret().is_some() {
+        s.push_str("\ntokens: required (x-remix-proxy-token)");
     }
     s.push_str("\nbrowser pages allowed: ");
     s.push_str(&match &opts.allow_origins {

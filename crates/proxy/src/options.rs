@@ -27,6 +27,16 @@ usage: reve-remix-proxy [options]
                             serve HTTPS with this certificate chain and private key (PEM
                             files), HTTP/2 and HTTP/1.1; a browser then multiplexes every
                             request over one connection instead of queueing behind six
+  --daily-budget USD        the most one UTC day's job submissions may cost, estimated from
+                            the price table (a model without a price counts as the dearest);
+                            past it a submission is refused (budget_exhausted, 429)
+  --client-daily N          job submissions per client per UTC day (client_quota_exhausted)
+  --trust-forwarded         take the client from X-Forwarded-For's first entry or
+                            CF-Connecting-IP (only behind a CDN that sets them; off: ignored)
+  --state FILE              keep the day's spend and quotas across restarts (written
+                            atomically; a corrupt file refuses submissions until fixed)
+with REMIX_PROXY_SECRET in the environment, every request needs x-remix-proxy-token;
+`reve-remix-proxy token --ttl SECONDS [--sub ID]` prints one
 keys come from the environment: REVE_API_KEY FAL_KEY INFERENCE_API_KEY AIMLAPI_KEY
 ONEROUTER_API_KEY PIXAZO_API_KEY REPLICATE_API_TOKEN RUNWARE_API_KEY ATLASCLOUD_API_KEY
 WAVESPEED_API_KEY";
@@ -87,6 +97,12 @@ pub struct Options {
     pub upstream_timeout: Duration,
     /// Serve HTTPS (the native server); `None`: plain HTTP/1.1.
     pub tls: Option<TlsFiles>,
+    /// `--daily-budget` and `--client-daily`.
+    pub limits: crate::spend::Limits,
+    /// `--trust-forwarded`: read the client from the CDN's headers.
+    pub trust_forwarded: bool,
+    /// `--state FILE` (native).
+    pub state: Option<PathBuf>,
 }
 
 /// `--tls-cert` and `--tls-key`: PEM files, read when the server starts.
@@ -121,6 +137,9 @@ impl Default for Options {
             max_body: DEFAULT_MAX_BODY,
             upstream_timeout: DEFAULT_UPSTREAM_TIMEOUT,
             tls: None,
+            limits: crate::spend::Limits::default(),
+            trust_forwarded: false,
+            state: None,
         }
     }
 }
@@ -189,6 +208,27 @@ impl Options {
                     }
                     opts.upstream_timeout = Duration::from_secs(secs);
                 }
+                "--daily-budget" => {
+                    let usd: f64 =
+                        value()?
+                            .trim()
+                            .trim_start_matches('$')
+                            .parse()
+                            .map_err(|_| {
+                                "--daily-budget takes US dollars, e.g. 25 or 0.10".to_string()
+                            })?;
+                    if !(usd.is_finite() && usd >= 0.0) {
+                        return Err("--daily-budget must be 0 or more US dollars".into());
+                    }
+                    opts.limits.budget_micros = Some((usd * 1_000_000.0).round() as u64);
+                }
+                "--client-daily" => {
+                    opts.limits.client_daily = Some(value()?.trim().parse().map_err(|_| {
+                        "--client-daily takes a whole number of submissions".to_string()
+                    })?)
+                }
+                "--trust-forwarded" => opts.trust_forwarded = true,
+                "--state" => opts.state = Some(PathBuf::from(value()?)),
                 "--tls-cert" => cert = Some(PathBuf::from(value()?)),
                 "--tls-key" => key = Some(PathBuf::from(value()?)),
                 other => return Err(format!("unknown option {other}\n\n{USAGE}")),

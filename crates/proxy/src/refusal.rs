@@ -26,6 +26,16 @@ pub enum Code {
     UpstreamUnreachable,
     /// The provider did not answer in time.
     UpstreamTimeout,
+    /// A submission past `--daily-budget`.
+    BudgetExhausted,
+    /// A submission past `--client-daily` for this client.
+    ClientQuotaExhausted,
+    /// `REMIX_PROXY_SECRET` is set and no token came.
+    TokenMissing,
+    /// The token's signature is wrong, it is malformed, or it expired.
+    TokenInvalid,
+    /// The `--state` file cannot be read: submissions wait until it is fixed.
+    StateUnreadable,
 }
 
 impl Code {
@@ -40,6 +50,11 @@ impl Code {
             Self::RateLimited => "rate_limited",
             Self::UpstreamUnreachable => "upstream_unreachable",
             Self::UpstreamTimeout => "upstream_timeout",
+            Self::BudgetExhausted => "budget_exhausted",
+            Self::ClientQuotaExhausted => "client_quota_exhausted",
+            Self::TokenMissing => "token_missing",
+            Self::TokenInvalid => "token_invalid",
+            Self::StateUnreadable => "state_unreadable",
         }
     }
 
@@ -48,9 +63,10 @@ impl Code {
         match self {
             Self::TargetMissing => 400,
             Self::TargetNotAllowed | Self::OriginNotAllowed => 403,
-            Self::NoKey => 503,
+            Self::NoKey | Self::StateUnreadable => 503,
             Self::BodyTooLarge => 413,
-            Self::RateLimited => 429,
+            Self::RateLimited | Self::BudgetExhausted | Self::ClientQuotaExhausted => 429,
+            Self::TokenMissing | Self::TokenInvalid => 401,
             Self::UpstreamUnreachable => 502,
             Self::UpstreamTimeout => 504,
         }

@@ -140,6 +140,29 @@ impl JsonWriter {
         self
     }
 
+    /// `n / 10^decimals` as a decimal number, without trailing zeros:
+    /// `fixed(60_000, 6)` is `0.06` (money kept in millionths).
+    pub fn fixed(&mut self, n: u64, decimals: u32) -> &mut Self {
+        self.sep();
+        let scale = 10u64.pow(decimals.min(19));
+        write_u64(&mut self.buf, n / scale);
+        let mut frac = n % scale;
+        if frac != 0 {
+            self.buf.push(b'.');
+            let mut digits = decimals.min(19);
+            while frac.is_multiple_of(10) {
+                frac /= 10;
+                digits -= 1;
+            }
+            let mut text = Vec::new();
+            write_u64(&mut text, frac);
+            self.buf
+                .extend(std::iter::repeat_n(b'0', digits as usize - text.len()));
+            self.buf.extend_from_slice(&text);
+        }
+        self
+    }
+
     /// `true` / `false`.
     pub fn bool(&mut self, b: bool) -> &mut Self {
         self.sep();

@@ -17,6 +17,10 @@ use crate::headers::{forwards_request_header, passes_response_header};
 use crate::log;
 use crate::refusal::{Code, Refusal};
 use crate::rules::{self, Ask, Decision, Forward};
+use crate::{spend, token};
+
+/// Where the owner reads the day's spend (with the token secret as bearer).
+pub const USAGE_PATH: &str = "/_remix/usage";
 
 /// One thread's proxy: the shared state and this thread's client.
 pub struct Proxy {
@@ -63,15 +67,20 @@ async fn handle(
         rules::Protocol::Inference => Some("inference-sh"),
         rules::Protocol::Remix => ask.provider,
     };
-    let logged = |target: &str, status: u16, refusal: Option<Code>| {
-        proxy.log.line(&log::line(
+    let logged_with = |target: &str, status: u16, refusal: Option<Code>, note: &str| {
+        let mut line = log::line(
             parts.method.as_str(),
             provider,
             target,
             status,
             started.elapsed().as_millis(),
             refusal.map(Code::as_str),
-        ));
+        );
+        line.push_str(note);
+        proxy.log.line(&line);
+    };
+    let logged = |target: &str, status: u16, refusal: Option<Code>| {
+        logged_with(target, status, refusal, "");
     };
     let allowed = cors::allow_origin(origin, &proxy.opts);
     let refuse = |r: Refusal| {
@@ -95,6 +104,28 @@ async fn handle(
             }
             Err(r) => refuse(r),
         };
+    }
+    let now = unix_now();
+    if parts.uri.path() == USAGE_PATH {
+        logged(USAGE_PATH, 200, None);
+        return usage(proxy, headers, now);
+    }
+    // Who counts against `--client-daily`: the token's subject, else the
+    // address (the CDN's, with `--trust-forwarded`).
+    let mut client = client_of(peer, headers, proxy.opts.trust_forwarded);
+    if let Some(secret) = proxy.keys.proxy_secret() {
+        match token::verify(
+            secret.expose().as_bytes(),
+            header(headers, token::TOKEN_HEADER),
+            now,
+        ) {
+            Ok(claims) => {
+                if let Some(sub) = claims.subject {
+                    client = ["sub:", &sub].concat();
+                }
+            }
+            Err(r) => return refuse(r),
+        }
     }
     if let Some(limiter) = &proxy.limiter {
         let now = proxy.epoch.elapsed().as_millis() as u64;
@@ -121,6 +152,34 @@ async fn handle(
         Ok(b) => b,
         Err(r) => return refuse(r),
     };
+    // A job submission is priced and counted before anything is sent.
+    let (body, submission) = if forward.needs_body() {
+        let limit = usize::try_from(proxy.opts.max_body).unwrap_or(usize::MAX);
+        match Limited::new(body, limit).collect().await {
+            Ok(collected) => {
+                let bytes = collected.to_bytes();
+                let model = forward.submission(Some(&bytes));
+                (Body::from(bytes), model)
+            }
+            Err(_) => {
+                return refuse(Refusal::new(
+                    Code::BodyTooLarge,
+                    "The request body could not be read whole within the proxy's limit (--max-body).",
+                ));
+            }
+        }
+    } else {
+        let model = forward.submission(None);
+        (body, model)
+    };
+    let mut note = String::new();
+    if let Some(model) = submission {
+        let cost = spend::cost_micros(forward.entry.provider, model);
+        match proxy.spend.admit(now, &client, cost) {
+            Ok(a) => note = log::spend_note(a.cost_micros, a.day_micros),
+            Err(r) => return refuse(r),
+        }
+    }
     let upstream = upstream_request(&parts.method, headers, &forward, body);
     let answer = tokio::time::timeout(proxy.opts.upstream_timeout, this.client.request(upstream));
     let res = match answer.await {
@@ -148,7 +207,7 @@ async fn handle(
         Ok(Ok(res)) => res,
     };
     let (up, incoming) = res.into_parts();
-    logged(&forward.shown, up.status.as_u16(), None);
+    logged_with(&forward.shown, up.status.as_u16(), None, &note);
     let mut out = Response::new(Body::new(incoming));
     *out.status_mut() = up.status;
     let out_headers = out.headers_mut();
@@ -227,6 +286,63 @@ fn upstream_request(
         out.insert(name, value);
     }
     req
+}
+
+fn unix_now() -> u64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.as_secs())
+}
+
+/// The client a request counts for: its address, or with
+/// `--trust-forwarded` the first `X-Forwarded-For` entry or
+/// `CF-Connecting-IP` (which anyone can write, so only behind a CDN that
+/// sets them).
+fn client_of(peer: SocketAddr, headers: &HeaderMap, trust_forwarded: bool) -> String {
+    let forwarded = trust_forwarded
+        .then(|| {
+            header(headers, "cf-connecting-ip")
+                .or_else(|| header(headers, "x-forwarded-for").and_then(|f| f.split(',').next()))
+                .map(str::trim)
+                .filter(|c| !c.is_empty() && c.len() <= 64)
+        })
+        .flatten();
+    forwarded.map_or_else(|| peer.ip().to_string(), str::to_string)
+}
+
+/// `GET /_remix/usage`: the day's spend as JSON, for the owner only (the
+/// token secret as bearer; compared in constant time).
+fn usage(proxy: &super::Shared, headers: &HeaderMap, now: u64) -> Response<Body> {
+    let given = header(headers, "authorization")
+        .and_then(|a| a.strip_prefix("Bearer "))
+        .unwrap_or_default();
+    let allowed = proxy
+        .keys
+        .proxy_secret()
+        .is_some_and(|s| constant_time_eq(s.expose().as_bytes(), given.trim().as_bytes()));
+    if !allowed {
+        return refusal_response(
+            &Refusal::new(
+                Code::TokenInvalid,
+                "The usage is for the proxy's owner: send Authorization: Bearer <REMIX_PROXY_SECRET> (set that variable where the proxy runs).",
+            ),
+            None,
+        );
+    }
+    let mut res = Response::new(Body::from(proxy.spend.usage(now)));
+    add_headers(
+        res.headers_mut(),
+        vec![
+            ("content-type", "application/json".to_string()),
+            ("cache-control", "no-store".to_string()),
+        ],
+    );
+    res
+}
+
+/// Equal bytes, in time that depends only on the lengths.
+fn constant_time_eq(a: &[u8], b: &[u8]) -> bool {
+    a.len() == b.len() && a.iter().zip(b).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
 }
 
 fn add_headers(map: &mut HeaderMap, headers: Vec<(&'static str, String)>) {

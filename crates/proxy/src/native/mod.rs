@@ -13,6 +13,7 @@
 mod client;
 mod handler;
 mod log_writer;
+mod spend;
 mod tls;
 
 use std::net::SocketAddr;
@@ -30,6 +31,7 @@ struct Shared {
     limiter: Option<Mutex<RateLimiter>>,
     epoch: Instant,
     log: log_writer::Log,
+    spend: spend::Spend,
 }
 
 /// Listen on `opts.addr`, call `on_listening` with the bound address, then
@@ -45,7 +47,9 @@ pub fn run(
     let sockets = listen::sockets(&opts.addr, threads)?;
     let bound = sockets[0].local_addr()?;
     let limiter = (opts.rate_limit > 0).then(|| Mutex::new(RateLimiter::new(opts.rate_limit)));
+    let spend = spend::Spend::open(opts.limits, opts.state.clone());
     let shared = Arc::new(Shared {
+        spend,
         opts,
         keys,
         limiter,

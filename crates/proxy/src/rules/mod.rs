@@ -109,7 +109,16 @@ impl Keys {
                 keys.push((e.key_env, Secret::new(v.trim())));
             }
         }
+        let secret = crate::token::SECRET_ENV;
+        if let Some(v) = lookup(secret).filter(|v| !v.trim().is_empty()) {
+            keys.push((secret, Secret::new(v.trim())));
+        }
         Self(keys)
+    }
+
+    /// The secret tokens are signed with (`REMIX_PROXY_SECRET`), if set.
+    pub fn proxy_secret(&self) -> Option<&Secret> {
+        self.get(crate::token::SECRET_ENV)
     }
 
     /// The key named `env`.
@@ -156,6 +165,27 @@ pub struct Forward {
     pub purpose: Purpose,
     /// The target as asked, the way logs show it (no query).
     pub shown: String,
+}
+
+impl Forward {
+    /// The model this request submits a job of, when it is a job
+    /// submission (a POST on one of the provider's submit paths): what the
+    /// daily budget prices and the quotas count. `body` is read only where
+    /// [`needs_body`](Self::needs_body) says so.
+    pub fn submission(&self, body: Option<&[u8]>) -> Option<reve_remix_core::id::ModelId> {
+        match self.purpose {
+            Purpose::Api(route) if route.method == Method::Post => {
+                self.entry.info().submission(route.path, body)
+            }
+            _ => None,
+        }
+    }
+
+    /// True when only the body tells a submission from a status read
+    /// (Runware's one path): the server reads it before deciding.
+    pub fn needs_body(&self) -> bool {
+        self.entry.info().submit_marker.is_some() && self.submission(None).is_some()
+    }
 }
 
 /// The proxy's answer to a request.

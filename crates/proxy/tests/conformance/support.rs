@@ -207,6 +207,10 @@ const KEY_VARS: &[&str] = &[
     "ONEROUTER_API_KEY",
     "PIXAZO_API_KEY",
     "REPLICATE_API_TOKEN",
+    "RUNWARE_API_KEY",
+    "ATLASCLOUD_API_KEY",
+    "WAVESPEED_API_KEY",
+    "REMIX_PROXY_SECRET",
 ];
 
 /// The command that starts a proxy: `REVE_REMIX_PROXY_CMD` (words split on
