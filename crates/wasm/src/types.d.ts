@@ -194,4 +194,5 @@ export type RemixErrorCode =
   | "image_too_large" | "image_dimensions" | "unknown_reference" | "invalid_option"
   | "unauthorized" | "insufficient_credits" | "rate_limited" | "content_violation"
   | "provider_rejected" | "provider_error" | "malformed_response" | "job_failed" | "network"
-  | "timeout" | "cancelled";
+  | "timeout" | "cancelled"
+  | "unsupported_environment" | "undecodable_image";
