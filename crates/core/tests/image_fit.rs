@@ -198,4 +198,7 @@ fn messages_say_what_to_do() {
     assert!(heic.message.contains("HEIC/HEIF is not decodable here"));
     assert!(heic.message.contains("PNG, JPEG, WebP and AVIF"));
     assert_eq!(still_too_large(None).code, ErrorCode::ImageTooLarge);
+    let not = not_encoded(Some("a.png"));
+    assert_eq!(not.code, ErrorCode::UnsupportedEnvironment);
+    assert!(not.message.starts_with("a.png could not be re-encoded"));
 }

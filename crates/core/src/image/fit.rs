@@ -358,6 +358,20 @@ pub fn undecodable(name: Option<&str>, format: ImageFormat) -> RemixError {
     )
 }
 
+/// `unsupported_environment`: the browser would not draw or encode it (a
+/// canvas too large for its memory, or no 2D context).
+pub fn not_encoded(name: Option<&str>) -> RemixError {
+    RemixError::new(
+        ErrorCode::UnsupportedEnvironment,
+        [
+            super::display_name(name),
+            " could not be re-encoded: this browser would not draw or encode it; try another \
+             browser, or export a smaller copy",
+        ]
+        .concat(),
+    )
+}
+
 /// `image_too_large`: still too large after every attempt.
 pub fn still_too_large(name: Option<&str>) -> RemixError {
     RemixError::new(
