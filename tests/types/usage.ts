@@ -3,6 +3,7 @@
 // `any`. Never run, only checked.
 import init, {
   buildRequest,
+  fitImage,
   initSync,
   inspectImage,
   providers,
@@ -10,6 +11,7 @@ import init, {
   runAll,
   toDataUrl,
   type Cost,
+  type FitResult,
   type Price,
   type RunAllEntry,
   type AspectRatio,
@@ -145,4 +147,24 @@ export async function compare(input: RemixInput, configs: ClientConfig[]): Promi
   const usd: number | undefined = price?.usd;
   const checked: string | undefined = price?.checked;
   return [...lines, usd, checked].join("\n");
+}
+
+/** fitImage and run's `fit`, typed. */
+export async function fitted(file: File, client: RemixClient): Promise<string> {
+  const fit: FitResult = typed(await fitImage(file, { maxBytes: 1_400_000, provider: "fal", model: "reve-2.1" }));
+  const blob: Blob = fit.blob;
+  const resized: boolean = fit.resized;
+  const before: ImageInfo = fit.from;
+  const again: FitResult = await fitImage(new Uint8Array(await blob.arrayBuffer()), { format: "jpeg", maxSide: 4096 });
+  const result: RemixResult = await client.run(
+    { prompt: "<img>0</img> at dusk", images: [file] },
+    {
+      fit: true,
+      onUpdate: (u: JobUpdate) => {
+        for (const f of u.fitted ?? []) console.log(f.index, f.from, f.to);
+      },
+    },
+  );
+  const entries: RunAllEntry[] = await runAll({ prompt: "<img>0</img>", images: [file] }, [{ provider: "reve" }], { fit: true });
+  return [resized, before.bytes, again.info.width, result.provider, entries.length].join(" ");
 }

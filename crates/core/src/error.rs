@@ -7,7 +7,8 @@ use std::fmt;
 
 use crate::id::ProviderId;
 
-/// The stable error codes of DESIGN.md, input errors first, then remote ones.
+/// The stable error codes of DESIGN.md, input errors first, then remote
+/// ones, then those of the environment a call runs in (`fitImage`).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum ErrorCode {
     // input
@@ -38,11 +39,14 @@ pub enum ErrorCode {
     Network,
     Timeout,
     Cancelled,
+    // environment: where the call runs cannot do it
+    UnsupportedEnvironment,
+    UndecodableImage,
 }
 
 impl ErrorCode {
     /// Every code, in DESIGN.md's order.
-    pub const ALL: [ErrorCode; 26] = [
+    pub const ALL: [ErrorCode; 28] = [
         Self::UnknownProvider,
         Self::UnknownModel,
         Self::MissingApiKey,
@@ -69,6 +73,8 @@ impl ErrorCode {
         Self::Network,
         Self::Timeout,
         Self::Cancelled,
+        Self::UnsupportedEnvironment,
+        Self::UndecodableImage,
     ];
 
     /// The code as JS sees it in `error.code`.
@@ -100,6 +106,8 @@ impl ErrorCode {
             Self::Network => "network",
             Self::Timeout => "timeout",
             Self::Cancelled => "cancelled",
+            Self::UnsupportedEnvironment => "unsupported_environment",
+            Self::UndecodableImage => "undecodable_image",
         }
     }
 
@@ -251,6 +259,8 @@ mod tests {
         assert_eq!(names[0], "unknown_provider");
         assert_eq!(names[1], "unknown_model");
         assert_eq!(names[25], "cancelled");
+        assert_eq!(names[26], "unsupported_environment");
+        assert_eq!(names[27], "undecodable_image");
         assert!(
             names
                 .iter()
@@ -264,6 +274,8 @@ mod tests {
         assert!(ErrorCode::UnknownProvider.is_input());
         assert!(!ErrorCode::Unauthorized.is_input());
         assert!(!ErrorCode::Cancelled.is_input());
+        assert!(!ErrorCode::UnsupportedEnvironment.is_input());
+        assert!(!ErrorCode::UndecodableImage.is_input());
         assert!(ErrorCode::TruncatedImage.is_image());
         assert!(!ErrorCode::EmptyPrompt.is_image());
     }

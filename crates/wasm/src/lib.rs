@@ -1,11 +1,15 @@
 //! reve-remix, the npm package: the pure core (`reve-remix-core`) in a
 //! thin WebAssembly adapter, as ruffle keeps its core apart from its web
-//! crate. Three pieces: the transport that runs the core's driver with
-//! `fetch` ([`fetch`]), the core's types as JS values ([`js_values`]), and
-//! the `#[wasm_bindgen]` exports DESIGN.md names (`js`, feature `js`).
+//! crate. Four pieces: the transport that runs the core's driver with
+//! `fetch` ([`fetch`]), fitting images to a model's limits with the
+//! browser's codecs ([`fit`]), the core's types as JS values
+//! ([`js_values`]), and the `#[wasm_bindgen]` exports DESIGN.md names
+//! (`js`, feature `js`).
 
 #[cfg(target_arch = "wasm32")]
 pub mod fetch;
+#[cfg(target_arch = "wasm32")]
+pub mod fit;
 #[cfg(all(target_arch = "wasm32", feature = "js"))]
 mod js;
 pub mod js_values;

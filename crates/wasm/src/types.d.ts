@@ -158,6 +158,8 @@ export interface JobUpdate {
   error?: RemixError;
   /** Set when a request failed in a way worth retrying (429 with its Retry-After, 502–504, a dropped status read): it is sent again after this many ms. */
   retryInMs?: number;
+  /** With `fit: true`, once before the submit: the references that were fitted, their sizes in bytes before and after. */
+  fitted?: { index: number; from: number; to: number }[];
 }
 
 export interface RemixResult {
@@ -180,12 +182,43 @@ export interface RunAllOptions {
   signal?: AbortSignal;
   onUpdate?: (provider: ProviderId, update: JobUpdate) => void;
   timeoutMs?: number;
+  /** Fit each over-limit reference to each provider's model first (see `RunOptions.fit`). */
+  fit?: boolean;
 }
 
 export interface RunOptions {
   signal?: AbortSignal;
   onUpdate?: (update: JobUpdate) => void;
   timeoutMs?: number;
+  /**
+   * Fit every reference given as bytes (Uint8Array, ArrayBuffer, Blob) that
+   * is over the model's limits, as `fitImage` does, before the submit;
+   * `onUpdate` hears `{ status: "queued", fitted }` first. Without it such
+   * an image is refused (`image_too_large`, `image_dimensions`).
+   */
+  fit?: boolean;
+}
+
+/** What `fitImage` fits to: a provider's model's limits and formats (Reve's limits without one). */
+export interface FitOptions {
+  /** A file must be smaller than this many bytes (default: the model's, 1,500,000). */
+  maxBytes?: number;
+  /** Neither side may be longer (default: the model's, 8192). */
+  maxSide?: number;
+  /** The format to write (default: WebP, or JPEG for a model that refuses WebP; PNG or WebP keep transparency). */
+  format?: "webp" | "jpeg" | "png";
+  provider?: ProviderId;
+  /** Needs `provider`. */
+  model?: ModelId;
+}
+
+/** An image within the limits: the one given when it already was (`resized: false`). */
+export interface FitResult {
+  blob: Blob;
+  info: ImageInfo;
+  resized: boolean;
+  /** The image given. */
+  from: ImageInfo;
 }
 
 export type RemixErrorCode =
@@ -194,4 +227,5 @@ export type RemixErrorCode =
   | "image_too_large" | "image_dimensions" | "unknown_reference" | "invalid_option"
   | "unauthorized" | "insufficient_credits" | "rate_limited" | "content_violation"
   | "provider_rejected" | "provider_error" | "malformed_response" | "job_failed" | "network"
-  | "timeout" | "cancelled";
+  | "timeout" | "cancelled"
+  | "unsupported_environment" | "undecodable_image";

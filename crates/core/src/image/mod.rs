@@ -16,6 +16,7 @@
 //! makes it a free check, is held to its declared length): finding that out
 //! means decoding, which is the provider's job.
 
+pub mod fit;
 mod heif;
 mod jpeg;
 mod png;

@@ -8,6 +8,7 @@ use js_sys::{Array, Function, Object, Promise};
 use wasm_bindgen::prelude::*;
 use wasm_bindgen_futures::future_to_promise;
 
+mod fit;
 mod read;
 
 use crate::fetch::{self, Until};
@@ -132,8 +133,8 @@ impl RemixClient {
     }
 }
 
-/// The four async methods. They share one future type, so the promise
-/// glue of wasm-bindgen-futures is instantiated once, not four times.
+/// The four async methods and `fitImage`. They share one future type, so
+/// the promise glue of wasm-bindgen-futures is instantiated once.
 #[derive(Clone, Copy, PartialEq, Eq)]
 enum Op {
     Submit,
@@ -142,25 +143,31 @@ enum Op {
     Run,
     /// `run` as one entry of `runAll`: resolves to `{provider, ok, …}`.
     Entry,
+    /// `fitImage` (no client: default settings).
+    Fit,
 }
 
 impl RemixClient {
     fn spawn(&self, op: Op, arg: JsValue, opts: JsValue) -> Promise {
-        let settings = self.settings.clone();
-        future_to_promise(async move {
-            let started = fetch::now_ms();
-            let outcome = match op {
-                Op::Submit => submit(&settings, &arg, &opts).await,
-                Op::Status => status(&settings, &arg, &opts).await,
-                Op::Cancel => cancel(&settings, &arg).await,
-                Op::Run | Op::Entry => run(&settings, &arg, &opts).await,
-            };
-            if op == Op::Entry {
-                return Ok(entry(&opts, outcome, started));
-            }
-            outcome.map_err(|e| e.into_js())
-        })
+        spawn(op, self.settings.clone(), arg, opts)
     }
+}
+
+fn spawn(op: Op, settings: ClientSettings, arg: JsValue, opts: JsValue) -> Promise {
+    future_to_promise(async move {
+        let started = fetch::now_ms();
+        let outcome = match op {
+            Op::Submit => submit(&settings, &arg, &opts).await,
+            Op::Status => status(&settings, &arg, &opts).await,
+            Op::Cancel => cancel(&settings, &arg).await,
+            Op::Run | Op::Entry => run(&settings, &arg, &opts).await,
+            Op::Fit => fit::fit_js(&arg, &opts).await,
+        };
+        if op == Op::Entry {
+            return Ok(entry(&opts, outcome, started));
+        }
+        outcome.map_err(|e| e.into_js())
+    })
 }
 
 /// A failure on the way to JS: a `RemixError`, or a JS value thrown by
@@ -275,9 +282,12 @@ async fn run(
     input: &JsValue,
     opts: &JsValue,
 ) -> Result<JsValue, Thrown> {
-    let input = read_input(input).await?;
+    let mut input = read_input(input).await?;
     let signal = signal_of(opts);
     let on_update = get(opts, "onUpdate").dyn_into::<Function>().ok();
+    if get(opts, "fit").as_bool() == Some(true) {
+        fit::fit_input(settings, &mut input, on_update.as_ref()).await?;
+    }
     let timeout = get(opts, "timeoutMs").as_f64();
     let mut driver = settings.start(&input, timeout)?;
     let mut notify = |u: &JobUpdate| {
@@ -334,6 +344,7 @@ pub fn run_all(
             set(&mine, "provider", &provider);
             set(&mine, "signal", &get(&opts, "signal"));
             set(&mine, "timeoutMs", &get(&opts, "timeoutMs"));
+            set(&mine, "fit", &get(&opts, "fit"));
             if let Some(f) = &on_update {
                 // `onUpdate(provider, update)`.
                 set(&mine, "onUpdate", &f.bind1(&JsValue::NULL, &provider));

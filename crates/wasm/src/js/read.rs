@@ -18,8 +18,8 @@ use reve_remix_core::http::Secret;
 use reve_remix_core::job::{Job, RemixResult};
 use reve_remix_core::provider::{self, Config, ImageSource, RemixInput};
 
-/// A client's configuration, parsed once.
-#[derive(Clone)]
+/// A client's configuration, parsed once (the default: none, for `fitImage`).
+#[derive(Clone, Default)]
 pub(super) struct ClientSettings {
     pub(super) cfg: Config,
     timeout_ms: Option<u64>,
