@@ -5,11 +5,10 @@
 // to change; the key is in no answer and no log line.
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
-import { spawn } from "node:child_process";
 import { readFileSync } from "node:fs";
-import { createInterface } from "node:readline";
 import { createFalClient } from "@fal-ai/client";
-import { launch, openApp, fixture, SITE_URL, MOCK_URL, PROXY_URL, PROXY_TLS_URL, PROXY_BIN } from "./browser.mjs";
+import { launch, openApp, fixture, SITE_URL, MOCK_URL, PROXY_URL, PROXY_TLS_URL } from "./browser.mjs";
+import { startProxy, KEY_VARS } from "./proxy_process.mjs";
 
 const PKG = new URL("../../target/pkg/", import.meta.url);
 const remix = await import(new URL("reve_remix.js", PKG));
@@ -18,37 +17,12 @@ remix.initSync({ module: readFileSync(new URL("reve_remix_bg.wasm", PKG)) });
 const png = new Uint8Array(readFileSync(fixture("png_rgb_64x48.png")));
 const jpeg = new Uint8Array(readFileSync(fixture("jpeg_baseline_80x60.jpg")));
 const PROVIDERS = ["reve", "fal", "inference-sh", "aimlapi", "onerouter", "pixazo", "pixazo-edit", "replicate"];
-const KEY_VARS = ["REVE_API_KEY", "FAL_KEY", "INFERENCE_API_KEY", "AIMLAPI_KEY", "ONEROUTER_API_KEY", "PIXAZO_API_KEY", "REPLICATE_API_TOKEN"];
 
 /** What each provider takes: Pixazo only https URLs, its edit one image. */
 function inputFor(provider) {
   if (provider === "pixazo") return { prompt: "remix <img>0</img>", images: ["https://example.com/cat.png"] };
   if (provider === "pixazo-edit") return { prompt: "make it snow", images: ["https://example.com/cat.png"] };
   return { prompt: "the cat from <img>0</img> wearing the hat from <img>1</img>", images: [png, jpeg] };
-}
-
-/**
- * A proxy of our own in front of the mock, with `keys` ({VAR: value}); its log lines are kept.
- * `command`: how to start it (the native binary, or the Worker under workerd), as words.
- */
-async function startProxy(keys = {}, extra = [], command = [PROXY_BIN]) {
-  const args = [...command.slice(1), "--addr", "127.0.0.1:0", "--allow-origin", SITE_URL, ...extra];
-  for (const id of PROVIDERS) args.push("--upstream", `${id}=${MOCK_URL}/${id}`);
-  const env = { ...process.env };
-  for (const v of KEY_VARS) delete env[v];
-  Object.assign(env, keys);
-  const child = spawn(command[0], args, { env, stdio: ["ignore", "pipe", "inherit"] });
-  const lines = [];
-  const rl = createInterface({ input: child.stdout });
-  const url = await new Promise((resolve, reject) => {
-    rl.once("line", (first) => {
-      const m = /^listening on (http:\/\/\S+)$/.exec(first);
-      m ? resolve(m[1]) : reject(new Error(`the proxy printed ${first}`));
-    });
-    child.once("exit", (code) => reject(new Error(`the proxy exited (${code})`)));
-  });
-  rl.on("line", (l) => lines.push(l));
-  return { url, lines, stop: () => child.kill() };
 }
 
 /** A fetch that records what the page side sends and gets. */

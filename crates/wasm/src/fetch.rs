@@ -17,21 +17,65 @@ use reve_remix_core::http::{HttpRequest, HttpResponse};
 use reve_remix_core::job::{JobUpdate, RemixResult};
 use reve_remix_core::provider::{Config, PROXY_TARGET_HEADER, RemixInput};
 
-/// Which `fetch` to call.
+/// Which `fetch` to call, and the token a proxy asks for.
 #[derive(Clone, Debug, Default)]
 pub struct Transport {
     fetch: Option<Function>,
+    token: Option<ProxyToken>,
 }
+
+/// `ClientConfig.proxyToken`: sent as `x-remix-proxy-token` with every
+/// request to the proxy. A function is asked when a token is first needed
+/// and once more after the proxy answers `token_invalid` (an expired
+/// token), and that request is sent again with the new one.
+#[derive(Clone, Debug)]
+pub enum ProxyToken {
+    /// The same token every time.
+    Fixed(String),
+    /// A function returning a token (or a promise of one), and the last it gave.
+    Source(Function, std::rc::Rc<std::cell::RefCell<Option<String>>>),
+}
+
+/// The header a proxy token rides in (the proxy's `token.rs`).
+const TOKEN_HEADER: &str = "x-remix-proxy-token";
 
 impl Transport {
     /// The environment's own `fetch`.
     pub fn global() -> Self {
-        Self { fetch: None }
+        Self::default()
     }
 
     /// A fetch-compatible function used instead of the global one.
     pub fn with_fetch(fetch: Function) -> Self {
-        Self { fetch: Some(fetch) }
+        Self {
+            fetch: Some(fetch),
+            token: None,
+        }
+    }
+
+    /// The same, sending `token` to the proxy.
+    pub fn with_token(mut self, token: Option<ProxyToken>) -> Self {
+        self.token = token;
+        self
+    }
+
+    /// The token to send now; `fresh` asks a function again.
+    async fn token(&self, fresh: bool) -> Option<String> {
+        match self.token.as_ref()? {
+            ProxyToken::Fixed(t) => Some(t.clone()),
+            ProxyToken::Source(f, last) => {
+                if !fresh && let Some(t) = last.borrow().clone() {
+                    return Some(t);
+                }
+                let given = f.call0(&JsValue::UNDEFINED).ok()?;
+                let t = JsFuture::from(Promise::resolve(&given))
+                    .await
+                    .ok()?
+                    .as_string()?;
+                *last.borrow_mut() = Some(t.clone());
+                Some(t)
+            }
+        }
     }
 }
 
@@ -201,17 +245,53 @@ async fn open(
     // header), and a browser's HTTP cache keys on the URL: concurrent GETs
     // (a comparison's status reads and streams) would wait on, and even be
     // answered with, each other's responses. None of these may be cached.
-    if req
+    let proxied = req
         .headers
         .iter()
-        .any(|(name, _)| name.eq_ignore_ascii_case(PROXY_TARGET_HEADER))
-    {
+        .any(|(name, _)| name.eq_ignore_ascii_case(PROXY_TARGET_HEADER));
+    if proxied {
         set(&init, "cache", &JsValue::from_str("no-store"));
+    }
+    let headers = Reflect::get(&init, &JsValue::from_str("headers")).unwrap_or(JsValue::UNDEFINED);
+    let token = if proxied {
+        transport.token(false).await
+    } else {
+        None
+    };
+    if let Some(t) = &token {
+        set(&headers, TOKEN_HEADER, &JsValue::from_str(t));
     }
     if let Some(combined) = combined_signal(signal, deadline_ms.saturating_sub(now_ms())) {
         set(&init, "signal", &combined);
     }
-    let promise = call_fetch(transport, &req.url, &init).map_err(|e| failure(e, signal))?;
+    let response = fetch_response(transport, &req.url, &init, signal).await?;
+    // An expired token: ask for a new one once, and send the request again.
+    let refused = response.status() == 401
+        && response
+            .headers()
+            .get("x-remix-proxy-error")
+            .ok()
+            .flatten()
+            .as_deref()
+            == Some("token_invalid");
+    if refused
+        && matches!(transport.token, Some(ProxyToken::Source(..)))
+        && let Some(fresh) = transport.token(true).await
+        && Some(&fresh) != token.as_ref()
+    {
+        set(&headers, TOKEN_HEADER, &JsValue::from_str(&fresh));
+        return fetch_response(transport, &req.url, &init, signal).await;
+    }
+    Ok(response)
+}
+
+async fn fetch_response(
+    transport: &Transport,
+    url: &str,
+    init: &Object,
+    signal: Option<&AbortSignal>,
+) -> Result<Response, Failure> {
+    let promise = call_fetch(transport, url, init).map_err(|e| failure(e, signal))?;
     let value = JsFuture::from(promise)
         .await
         .map_err(|e| failure(e, signal))?;

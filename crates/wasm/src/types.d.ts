@@ -116,6 +116,11 @@ export interface ClientConfig {
   baseUrl?: string;
   /** Send every request here, the real URL in `x-remix-target-url`, without the key. */
   proxyUrl?: string;
+  /**
+   * The token a proxy with REMIX_PROXY_SECRET asks for, sent as `x-remix-proxy-token` with every
+   * request to it; a function is asked again once after the proxy answers `token_invalid`.
+   */
+  proxyToken?: string | (() => string | Promise<string>);
   /** Overall deadline of run(), in ms (default 300000). */
   timeoutMs?: number;
   /** A fetch-compatible function used instead of the global fetch. */

@@ -321,6 +321,26 @@ fn proxy_refusal(info: &ProviderInfo, res: &HttpResponse, code: &str) -> RemixEr
             false,
             "the request is larger than the proxy takes (--max-body)",
         ),
+        "budget_exhausted" => (
+            ErrorCode::RateLimited,
+            false,
+            "the proxy's daily budget is spent; it resets at midnight UTC",
+        ),
+        "client_quota_exhausted" => (
+            ErrorCode::RateLimited,
+            false,
+            "this client's remixes for today through the proxy are used; more at midnight UTC",
+        ),
+        "token_missing" | "token_invalid" => (
+            ErrorCode::Unauthorized,
+            false,
+            "the proxy needs a valid token (proxyToken): ask the site's backend for a new one",
+        ),
+        "state_unreadable" => (
+            ErrorCode::ProviderError,
+            false,
+            "the proxy cannot read its state file; its owner must fix it",
+        ),
         _ => (
             ErrorCode::ProviderRejected,
             false,

@@ -11,7 +11,7 @@ use wasm_bindgen_futures::JsFuture;
 use web_sys::AbortSignal;
 
 use super::Thrown;
-use crate::fetch::{self, Transport};
+use crate::fetch::{self, ProxyToken, Transport};
 use reve_remix_core::driver::{Driver, RunOptions};
 use reve_remix_core::error::{ErrorCode, RemixError};
 use reve_remix_core::http::Secret;
@@ -64,6 +64,20 @@ impl ClientSettings {
                 )
             })?)
         };
+        let token = get(v, "proxyToken");
+        let token = if let Some(t) = token.as_string() {
+            Some(ProxyToken::Fixed(t))
+        } else if let Some(f) = token.dyn_ref::<Function>() {
+            Some(ProxyToken::Source(f.clone(), Default::default()))
+        } else if token.is_undefined() || token.is_null() {
+            None
+        } else {
+            return Err(RemixError::new(
+                ErrorCode::InvalidOption,
+                "config.proxyToken must be a token string, or a function returning one (or a promise of one)",
+            ));
+        };
+        let transport = transport.with_token(token);
         Ok(Self {
             cfg,
             timeout_ms,
