@@ -150,7 +150,12 @@ async fn handle(
     };
     let body = match measured_body(headers, body, proxy.opts.max_body).await {
         Ok(b) => b,
-        Err(r) => return refuse(r),
+        Err((r, unread)) => {
+            if let Some(unread) = unread {
+                tokio::spawn(linger(unread));
+            }
+            return refuse(r);
+        }
     };
     // A job submission is priced and counted before anything is sent.
     let (body, submission) = if forward.needs_body() {
@@ -226,10 +231,36 @@ async fn handle(
     out
 }
 
+/// How long, and how much, a refused request's body is still read after the
+/// refusal is answered.
+const LINGER_SECS: u64 = 10;
+const LINGER_BYTES: usize = 64 * 1024 * 1024;
+
+/// Read and discard what the client still sends of a body the proxy
+/// refused (a lingering close): the refusal is answered at once, but closing
+/// the connection with the body unread makes the kernel reset it, and the
+/// client then often sees a reset instead of the 413. Bounded in time and
+/// bytes.
+async fn linger(mut body: Body) {
+    let until = tokio::time::Instant::now() + std::time::Duration::from_secs(LINGER_SECS);
+    let mut read = 0usize;
+    while read < LINGER_BYTES {
+        match tokio::time::timeout_at(until, body.frame()).await {
+            Ok(Some(Ok(frame))) => read += frame.data_ref().map_or(0, |d| d.len()),
+            _ => break,
+        }
+    }
+}
+
 /// The page's body, checked against `--max-body` before anything is
 /// connected: by its `Content-Length` when it has one (then streamed),
-/// else read up to the limit.
-async fn measured_body(headers: &HeaderMap, body: Body, max: u64) -> Result<Body, Refusal> {
+/// else read up to the limit. A refusal hands back what is still unread,
+/// for [`linger`].
+async fn measured_body(
+    headers: &HeaderMap,
+    body: Body,
+    max: u64,
+) -> Result<Body, (Refusal, Option<Body>)> {
     let too_large = || {
         Refusal::new(
             Code::BodyTooLarge,
@@ -239,18 +270,21 @@ async fn measured_body(headers: &HeaderMap, body: Body, max: u64) -> Result<Body
         )
     };
     match header(headers, "content-length").map(|l| l.trim().parse::<u64>()) {
-        Some(Ok(len)) if len > max => Err(too_large()),
+        Some(Ok(len)) if len > max => Err((too_large(), Some(body))),
         Some(Ok(_)) => Ok(body),
-        Some(Err(_)) => Err(Refusal::new(
-            Code::TargetNotAllowed,
-            "The request's Content-Length is not a number.",
+        Some(Err(_)) => Err((
+            Refusal::new(
+                Code::TargetNotAllowed,
+                "The request's Content-Length is not a number.",
+            ),
+            None,
         )),
         None if !headers.contains_key("transfer-encoding") => Ok(body),
         None => {
             let limit = usize::try_from(max).unwrap_or(usize::MAX);
             match Limited::new(body, limit).collect().await {
                 Ok(collected) => Ok(Body::from(collected.to_bytes())),
-                Err(_) => Err(too_large()),
+                Err(_) => Err((too_large(), None)),
             }
         }
     }

@@ -324,6 +324,35 @@ async fn a_12_mb_body_passes_and_one_over_the_limit_does_not_leave() {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_refused_oversized_body_reaches_the_client_as_413_every_time() {
+    // Answered while the client still sends, then read and discarded (a
+    // lingering close): without it the client often saw a reset instead.
+    let up = upstream().await;
+    let proxy = start(
+        &args(&up, &["--max-body", "16777216", "--rate-limit", "0"]),
+        &[("REPLICATE_API_TOKEN", KEY)],
+    );
+    let c = client();
+    let big = vec![b'A'; 17 * 1024 * 1024];
+    for i in 0..20 {
+        let res = to(
+            &c,
+            &proxy,
+            Method::POST,
+            "replicate",
+            "https://api.replicate.com/v1/models/reve/remix/predictions",
+        )
+        .body(big.clone())
+        .send()
+        .await
+        .unwrap_or_else(|e| panic!("try {i}: no answer ({e})"));
+        assert_eq!(res.status(), 413, "try {i}");
+        assert_eq!(res.headers()["x-remix-proxy-error"], "body_too_large");
+    }
+    assert_eq!(up.hits().len(), 0, "nothing reached the provider");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn over_the_rate_limit_gets_429_with_retry_after() {
     let up = upstream().await;
     let proxy = start(
