@@ -175,3 +175,57 @@ async fn futures_join<A: std::future::Future, B: std::future::Future<Output = ()
     })
     .await
 }
+
+/// Reve 2.1 in Chromium on every host that sells it: as many references as
+/// the host takes (eight, Atlas Cloud six), a prompt written `<img>N</img>`
+/// sent as `<frame>N</frame>` (no `<img>` tag reaches a Reve 2.1 request),
+/// the mock answering with a result on that model.
+#[wasm_bindgen_test]
+async fn reve_2_1_runs_on_every_host_with_its_references_written_as_frames() {
+    use reve_remix_core::id::{ModelId, ProviderId};
+    for provider in [
+        ProviderId::Fal,
+        ProviderId::Replicate,
+        ProviderId::Runware,
+        ProviderId::AtlasCloud,
+        ProviderId::WaveSpeed,
+    ] {
+        let info = reve_remix_core::provider::info(provider)
+            .for_model(ModelId::Reve21)
+            .expect("sells Reve 2.1");
+        let n = info.model.max_images;
+        let images = (0..n)
+            .map(|i| ImageSource::Bytes {
+                data: if i % 2 == 0 { PNG.into() } else { JPEG.into() },
+                name: None,
+            })
+            .collect();
+        let last = n - 1;
+        let input = RemixInput {
+            prompt: format!("the cat from <img>0</img> in the hat from <img>{last}</img>"),
+            images,
+            ..RemixInput::default()
+        };
+        let mut cfg = config(provider.as_str(), "test-key");
+        cfg.model = Some(ModelId::Reve21);
+        let (_, _, req) = reve_remix_core::provider::start(&input, &cfg).expect("starts");
+        let body = String::from_utf8_lossy(req.body.bytes()).into_owned();
+        assert!(
+            body.contains(&format!("<frame>{last}</frame>")),
+            "{provider}"
+        );
+        let result = fetch::run(
+            &input,
+            cfg,
+            RunOptions::default(),
+            &Transport::global(),
+            None,
+            |_| {},
+        )
+        .await
+        .unwrap_or_else(|e| panic!("{provider}: {e:?}"));
+        assert_eq!(result.model, ModelId::Reve21, "{provider}");
+        assert_eq!(result.provider, provider);
+        assert_eq!(result.images.len(), 1, "{provider}");
+    }
+}
