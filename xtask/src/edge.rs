@@ -185,8 +185,10 @@ fn capnp_string(s: &str) -> String {
 /// the tests' fake providers) as well as the internet. Only this local
 /// run opens loopback; Cloudflare never does.
 fn config(addr: &str, vars: &[(&'static str, String)]) -> String {
+    // The keys and the token secret, each read from the environment.
     let mut bindings: Vec<String> = KEY_VARS
         .iter()
+        .chain(&["REMIX_PROXY_SECRET"])
         .map(|k| format!("    (name = \"{k}\", fromEnvironment = \"{k}\"),"))
         .collect();
     for (name, value) in vars {

@@ -9,7 +9,11 @@
 //! native proxy reads them (`REVE_API_KEY`, `FAL_KEY`, …); the options as
 //! vars (`ALLOW_ORIGINS`, `UPSTREAMS`, `RATE_LIMIT`, `MAX_BODY`,
 //! `UPSTREAM_TIMEOUT`); `RATE_LIMITER`, a rate limiting binding, when
-//! deployed (without it, requests are counted in the isolate's memory).
+//! deployed (without it, requests are counted in the isolate's memory);
+//! `REMIX_PROXY_SECRET`, a secret: then every request needs a token. The
+//! daily budget and quotas (`--daily-budget`, `--client-daily`) are the
+//! native server's only: they need one strongly consistent counter, a
+//! Durable Object, which this build does not have yet.
 #![cfg(target_arch = "wasm32")]
 
 mod bindings;
@@ -20,6 +24,7 @@ use reve_remix_proxy::cors;
 use reve_remix_proxy::log;
 use reve_remix_proxy::refusal::{Code, Refusal};
 use reve_remix_proxy::rules::{self, Ask, Decision, Protocol};
+use reve_remix_proxy::token;
 use worker::{Context, Env, Request, console_log, event};
 
 /// The request headers the rules read, fetched once.
@@ -104,6 +109,14 @@ async fn fetch(req: Request, env: Env, _ctx: Context) -> worker::Result<web_sys:
             Err(r) => refuse(r),
         };
     }
+    let keys = bindings::keys(&env);
+    if let Some(secret) = keys.proxy_secret() {
+        let given = headers.get(token::TOKEN_HEADER).ok().flatten();
+        let now = (js_sys::Date::now() / 1000.0) as u64;
+        if let Err(r) = token::verify(secret.expose().as_bytes(), given.as_deref(), now) {
+            return refuse(r);
+        }
+    }
     if let Err(secs) = bindings::rate_limit(&env, &opts, &headers).await {
         let mut r = Refusal::new(
             Code::RateLimited,
@@ -112,7 +125,6 @@ async fn fetch(req: Request, env: Env, _ctx: Context) -> worker::Result<web_sys:
         r.retry_after_secs = Some(secs);
         return refuse(r);
     }
-    let keys = bindings::keys(&env);
     let forward = match rules::decide(&ask, &opts, &keys) {
         Decision::Forward(f) => f,
         Decision::Refuse(r) => return refuse(r),

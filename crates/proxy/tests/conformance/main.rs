@@ -353,6 +353,49 @@ async fn a_refused_oversized_body_reaches_the_client_as_413_every_time() {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn with_a_secret_every_request_needs_a_token_the_site_minted() {
+    let up = upstream().await;
+    let secret = "conformance-secret";
+    let proxy = start(
+        &args(&up, &[]),
+        &[("REPLICATE_API_TOKEN", KEY), ("REMIX_PROXY_SECRET", secret)],
+    );
+    let c = client();
+    let target = "https://api.replicate.com/v1/predictions/p1";
+    let now = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .expect("clock")
+        .as_secs();
+    let res = to(&c, &proxy, Method::GET, "replicate", target)
+        .send()
+        .await
+        .expect("answer");
+    assert_eq!(res.status(), 401);
+    assert_eq!(res.headers()["x-remix-proxy-error"], "token_missing");
+    let stale = reve_remix_proxy::token::mint(secret.as_bytes(), now - 1, None);
+    let res = to(&c, &proxy, Method::GET, "replicate", target)
+        .header("x-remix-proxy-token", stale)
+        .send()
+        .await
+        .expect("answer");
+    assert_eq!(res.headers()["x-remix-proxy-error"], "token_invalid");
+    assert_eq!(up.hits().len(), 0);
+    let fresh = reve_remix_proxy::token::mint(secret.as_bytes(), now + 60, Some("a"));
+    let res = to(&c, &proxy, Method::GET, "replicate", target)
+        .header("x-remix-proxy-token", fresh)
+        .send()
+        .await
+        .expect("answer");
+    assert_eq!(res.status(), 200);
+    let hits = up.hits();
+    assert_eq!(hits.len(), 1);
+    assert!(
+        hits[0].header("x-remix-proxy-token").is_none(),
+        "the token stays at the proxy"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn over_the_rate_limit_gets_429_with_retry_after() {
     let up = upstream().await;
     let proxy = start(
