@@ -18,6 +18,30 @@ pub enum Body {
     Bytes(Vec<u8>),
 }
 
+/// Read and discard a refused body before answering, up to 64 MiB: a
+/// connection closed with the body unread can reach the client as a reset
+/// instead of the 413 (the native server's lingering close, done here by
+/// reading first).
+async fn drain(stream: web_sys::ReadableStream) {
+    const MOST: usize = 64 * 1024 * 1024;
+    let reader: web_sys::ReadableStreamDefaultReader = stream.get_reader().unchecked_into();
+    let mut read = 0usize;
+    while read < MOST {
+        let Ok(chunk) = JsFuture::from(reader.read()).await else {
+            break;
+        };
+        if Reflect::get(&chunk, &"done".into())
+            .ok()
+            .and_then(|d| d.as_bool())
+            .unwrap_or(true)
+        {
+            break;
+        }
+        read += Reflect::get(&chunk, &"value".into())
+            .map_or(0, |v| Uint8Array::new(&v).length() as usize);
+    }
+}
+
 /// The page's body, checked against `--max-body` (`MAX_BODY`) before
 /// anything is connected: by its `Content-Length` when it has one, else
 /// read up to the limit.
@@ -35,7 +59,10 @@ pub async fn measured_body(req: &web_sys::Request, max: u64) -> Result<Body, Ref
     };
     let length = req.headers().get("content-length").ok().flatten();
     match length.map(|l| l.trim().parse::<u64>()) {
-        Some(Ok(len)) if len > max => Err(too_large()),
+        Some(Ok(len)) if len > max => {
+            drain(stream).await;
+            Err(too_large())
+        }
         Some(Ok(_)) => Ok(Body::Stream(stream)),
         Some(Err(_)) => Err(Refusal::new(
             Code::TargetNotAllowed,
