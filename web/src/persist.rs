@@ -15,12 +15,13 @@ use leptos::prelude::*;
 use reve_remix_core::ErrorCode;
 use reve_remix_core::image::sniff_format;
 use reve_remix_core::job::Job;
-use reve_remix_core::provider;
+use reve_remix_core::provider::{self, ModelId};
 use serde::Serialize;
 use wasm_bindgen::{JsCast, JsValue};
 
 use crate::app::Store;
 use crate::browser::{blob, idb, page};
+use crate::model::models::{lane_key, sold_or_default};
 use crate::model::{Compare, Finished, ImageUrl, Options, Phase, RefImage, Results, Run, Source};
 use crate::runner::{RunEvent, RunListener, Runner};
 
@@ -60,7 +61,10 @@ struct StoredSettings {
     base_url: String,
     proxy_url: String,
     options: Options,
-    /// The providers ticked under "Compare providers".
+    /// The model picked on each provider, `[provider id, model id]`.
+    models: Vec<[String; 2]>,
+    /// The runs ticked under "Compare providers": `<provider id>` (its
+    /// opening model, as earlier versions wrote) or `<provider id> <model id>`.
     compare: Vec<String>,
 }
 
@@ -81,6 +85,13 @@ impl StoredSettings {
                 remove_background: field(&o, "remove_background").as_bool().unwrap_or_default(),
                 output_format: string_field(&o, "output_format"),
             },
+            models: js_sys::Array::from(&field(&v, "models"))
+                .iter()
+                .filter_map(|pair| {
+                    let pair = js_sys::Array::from(&pair);
+                    Some([pair.get(0).as_string()?, pair.get(1).as_string()?])
+                })
+                .collect(),
             compare: js_sys::Array::from(&field(&v, "compare"))
                 .iter()
                 .filter_map(|id| id.as_string())
@@ -204,10 +215,26 @@ fn restore_options(store: Store, text: &str) {
         c.proxy_url = kept.proxy_url;
     });
     settings.options.set(kept.options);
-    if !kept.compare.is_empty() {
-        settings
-            .compare
-            .set(Compare::of(kept.compare.iter().map(String::as_str)));
+    // Storage is a boundary: a provider or a model this version does not
+    // know (an older or newer version wrote it, or a hand) is not picked;
+    // the provider opens on its default model instead.
+    let models: Vec<(String, ModelId)> = kept
+        .models
+        .iter()
+        .filter_map(|[p, m]| Some((p.clone(), ModelId::parse(m)?)))
+        .filter(|(p, m)| sold_or_default(p, Some(*m)) == *m)
+        .collect();
+    settings.models.set(models);
+    let runs: Vec<(&str, ModelId)> = kept
+        .compare
+        .iter()
+        .map(|run| match run.split_once(' ') {
+            Some((p, m)) => (p, sold_or_default(p, ModelId::parse(m))),
+            None => (run.as_str(), sold_or_default(run, None)),
+        })
+        .collect();
+    if !runs.is_empty() {
+        settings.compare.set(Compare::of(runs));
     }
 }
 
@@ -228,9 +255,14 @@ pub fn keep(store: Store) {
             base_url: c.base_url.clone(),
             proxy_url: c.proxy_url.clone(),
             options: o,
+            models: settings.models.with(|m| {
+                m.iter()
+                    .map(|(p, m)| [p.clone(), m.as_str().to_string()])
+                    .collect()
+            }),
             compare: settings
                 .compare
-                .with(|c| c.ticked().iter().map(|id| id.to_string()).collect()),
+                .with(|c| c.ticked().iter().map(|(p, m)| format!("{p} {m}")).collect()),
         };
         let text = to_json(&kept).unwrap_or_default();
         set(session(), OPTIONS, &text);
@@ -266,8 +298,9 @@ pub fn keep(store: Store) {
             records.iter().filter_map(|v| finished_from(&v)).collect()
         });
         restore_results(store.runner, shown, earlier);
-        for (provider, runner) in store.lanes.with_value(Clone::clone) {
-            let shown = idb::get(&db, &format!("{id}.lane.{provider}"))
+        for ((provider, model), runner) in store.lanes.with_value(Clone::clone) {
+            let lane = lane_key(provider, model);
+            let shown = idb::get(&db, &format!("{id}.lane.{lane}"))
                 .await
                 .and_then(|v| finished_from(&v));
             if shown.is_some() {
@@ -284,9 +317,9 @@ pub fn keep(store: Store) {
                     idb::put(&images_db, &images_key, &value);
                 }
             });
-            for (provider, runner) in store.lanes.with_value(Clone::clone) {
+            for ((provider, model), runner) in store.lanes.with_value(Clone::clone) {
                 let lane_db = db.clone();
-                let key = format!("{id}.lane.{provider}");
+                let key = format!("{id}.lane.{}", lane_key(provider, model));
                 Effect::new(move |_| {
                     match runner.results.try_with(|r| r.shown().map(result_value)) {
                         Some(Some(value)) => idb::put(&lane_db, &key, &value),
@@ -330,10 +363,10 @@ fn keep_jobs(store: Store) {
             store.resume(job, started, prompt);
         },
     );
-    for (provider, runner) in store.lanes.with_value(Clone::clone) {
+    for ((provider, model), runner) in store.lanes.with_value(Clone::clone) {
         keep_job_of(
             runner,
-            format!("{JOB}.{provider}"),
+            format!("{JOB}.{}", lane_key(provider, model)),
             move |job, started, prompt| {
                 store.resume_lane(job, started, prompt);
             },

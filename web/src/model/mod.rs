@@ -8,6 +8,7 @@ pub mod cost;
 pub mod format;
 mod image_url;
 pub mod messages;
+pub mod models;
 pub mod problems;
 pub mod results;
 pub mod run;
