@@ -5,6 +5,7 @@
 
 use leptos::html::Textarea;
 use leptos::prelude::*;
+use reve_remix_core::prompt::{self, ReferenceSyntax};
 use reve_remix_core::provider::ProviderInfo;
 
 use crate::components::dyn_view::{Dyn, Handler, flag, handler, on_drag, read, text};
@@ -12,7 +13,7 @@ use crate::components::{
     BoardPanel, CompareCard, ComparePicker, ConnectionPanel, ModelPicker, OptionsPanel,
     PromptEditor, ProviderPicker, ResultView, RunPanel,
 };
-use crate::model::models::{entry, run_name};
+use crate::model::models::{entry, run_name, tag_syntax};
 use crate::model::{Accepts, Connection, Finished, NamedFile, Problems, Settings};
 use crate::model::{Lane, compare, cost};
 use crate::persist;
@@ -84,6 +85,10 @@ impl Wiring {
             board.with(|b| compare::lanes(&compare, &settings, b))
         });
         let comparing = Memo::new(move |_| store.comparing());
+        let problems = Memo::new(move |_| {
+            let settings = settings.get();
+            board.with(|b| Problems::of(&settings, b))
+        });
         let provider = Signal::derive(move || {
             let (id, models) = (settings.provider.get(), settings.models.get());
             Settings {
@@ -93,9 +98,15 @@ impl Wiring {
             }
             .info()
         });
-        let problems = Memo::new(move |_| {
-            let settings = settings.get();
-            board.with(|b| Problems::of(&settings, b))
+        // A model that writes references otherwise rewrites the prompt's.
+        Effect::new(move |_| {
+            let syntax = tag_syntax(provider.get());
+            let stale = board.with_untracked(|b| b.prompt() != prompt::rewrite(b.prompt(), syntax));
+            if stale {
+                board.update(|b| {
+                    b.use_syntax(syntax);
+                });
+            }
         });
         let area = NodeRef::new();
         let on_insert = handler(move |index: usize| {
@@ -103,7 +114,9 @@ impl Wiring {
             let selection = el.as_ref().and_then(|a: &web_sys::HtmlTextAreaElement| {
                 Some((a.selection_start().ok()??, a.selection_end().ok()??))
             });
-            let Some(caret) = board.try_update(|b| b.insert_reference(index, selection)) else {
+            let syntax = tag_syntax(provider.get_untracked());
+            let Some(caret) = board.try_update(|b| b.insert_reference(index, selection, syntax))
+            else {
                 return;
             };
             if let Some(a) = el {
@@ -201,6 +214,12 @@ impl Wiring {
         })
     }
 
+    /// How the model picked writes references.
+    fn syntax(&self) -> Dyn<ReferenceSyntax> {
+        let provider = self.provider;
+        read(move || tag_syntax(provider.get()))
+    }
+
     /// The most characters the provider takes in a prompt.
     fn max_chars(&self) -> Dyn<usize> {
         let provider = self.provider;
@@ -293,6 +312,7 @@ fn site(store: Store) -> impl IntoView {
                 <PromptEditor
                     board
                     max_chars=w.max_chars()
+                    syntax=w.syntax()
                     problem=w.about(|p| &p.prompt)
                     blocked=w.blocked()
                     area=w.area
@@ -360,6 +380,7 @@ pub fn embed(store: Store) -> impl IntoView {
                 <PromptEditor
                     board
                     max_chars=w.max_chars()
+                    syntax=w.syntax()
                     problem=w.about(|p| &p.prompt)
                     blocked=w.blocked()
                     area=w.area

@@ -59,6 +59,16 @@ fn page() -> Mounted {
     mount(|| view! { <Page /> })
 }
 
+/// The page with Reve picked (it opens on fal with Reve 2.1): for what
+/// Reve Remix's limits and `<img>N</img>` show.
+async fn on_reve() -> Mounted {
+    let page = page();
+    settle().await;
+    choose(&page.root, "provider", "reve");
+    settle().await;
+    page
+}
+
 /// Let Leptos run what the last change woke: the effects, then the views.
 async fn settle() {
     tick().await;
@@ -278,7 +288,7 @@ async fn the_board_stops_at_the_chosen_providers_limit() {
 
 #[wasm_bindgen_test]
 async fn the_count_is_live_and_problems_show_before_remix() {
-    let page = page();
+    let page = on_reve().await;
     let root = &page.root;
     settle().await;
     assert_eq!(text_of(root, "#prompt-count"), "0 / 2560");
@@ -310,7 +320,7 @@ async fn the_count_is_live_and_problems_show_before_remix() {
 
 #[wasm_bindgen_test]
 async fn a_reference_shows_as_a_chip_naming_its_image() {
-    let page = page();
+    let page = on_reve().await;
     let root = &page.root;
     pick(root, &[("cat.png", PNG)]);
     tiles(root, 1).await;
@@ -325,7 +335,7 @@ async fn a_reference_shows_as_a_chip_naming_its_image() {
 
 #[wasm_bindgen_test]
 async fn insert_into_prompt_writes_the_tag_at_the_cursor() {
-    let page = page();
+    let page = on_reve().await;
     let root = &page.root;
     pick(root, &[("cat.png", PNG), ("dog.jpg", JPEG)]);
     tiles(root, 2).await;
@@ -338,9 +348,49 @@ async fn insert_into_prompt_writes_the_tag_at_the_cursor() {
     assert_eq!(prompt_value(root), "A <img>1</img> in the snow");
 }
 
+#[wasm_bindgen_test]
+async fn the_app_opens_on_fal_with_reve_2_1_which_writes_frames() {
+    let page = page();
+    let root = &page.root;
+    settle().await;
+    let value = |id: &str| {
+        find(root, &format!("select#{id}"))
+            .unchecked_into::<web_sys::HtmlSelectElement>()
+            .value()
+    };
+    assert_eq!(
+        (value("provider"), value("model")),
+        ("fal".into(), "reve-2.1".into())
+    );
+    assert_eq!(
+        texts(root, "select#model option"),
+        ["Reve Remix", "Reve 2.1, $0.25 per image"]
+    );
+    assert!(
+        text_of(root, "#model-why")
+            .starts_with("Reve 2.1 (the newest model) takes up to 8 references")
+    );
+    assert_eq!(text_of(root, "#prompt-count"), "0 / 4000");
+    pick(root, &[("cat.png", PNG), ("dog.jpg", JPEG)]);
+    tiles(root, 2).await;
+    click(root, "Insert reference 1 into prompt: <frame>1</frame>");
+    settle().await;
+    assert_eq!(prompt_value(root), "<frame>1</frame>");
+    // Reve Remix writes <img>N</img>: the prompt follows the model.
+    choose(root, "model", "reve-remix");
+    settle().await;
+    assert_eq!(prompt_value(root), "<img>1</img>");
+    assert_eq!(text_of(root, "#prompt-count"), "12 / 2560");
+    // Reve's notice is a note, not an alert.
+    assert!(find(root, ".notice").has_attribute("hidden"));
+    choose(root, "provider", "reve");
+    settle().await;
+    assert!(!find(root, "[role=note]").has_attribute("hidden"));
+}
+
 /// a.png, b.jpg and c.webp on the board; the prompt refers to all three.
 async fn three_tiles_and_a_prompt() -> Mounted {
-    let page = page();
+    let page = on_reve().await;
     let root = &page.root;
     pick(root, &[("a.png", PNG), ("b.jpg", JPEG), ("c.webp", WEBP)]);
     tiles(root, 3).await;
@@ -396,7 +446,7 @@ async fn moving_a_tile_renumbers_the_prompt() {
 
 #[wasm_bindgen_test]
 async fn options_follow_the_provider() {
-    let page = page();
+    let page = on_reve().await;
     let root = &page.root;
     settle().await;
     let hidden = |id: &str| {

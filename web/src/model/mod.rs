@@ -2,6 +2,7 @@
 //! APIs. The app holds these in signals and changes them only through
 //! their methods.
 
+mod accepts;
 pub mod board;
 pub mod compare;
 pub mod cost;

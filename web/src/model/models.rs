@@ -5,6 +5,7 @@
 
 use std::sync::OnceLock;
 
+use reve_remix_core::prompt::ReferenceSyntax;
 use reve_remix_core::provider::{self, ModelId, ProviderInfo, price_of};
 
 use super::format;
@@ -81,10 +82,7 @@ pub fn option_label(provider: &ProviderInfo, model: ModelId) -> String {
 /// Why the model picked is the one it opens on, and what it takes.
 pub fn why(info: &ProviderInfo) -> String {
     let m = &info.model;
-    let tag = match m.reference_syntax {
-        reve_remix_core::prompt::ReferenceSyntax::FrameTag => "<frame>N</frame>",
-        _ => "<img>N</img>",
-    };
+    let tag = tag(tag_syntax(info), "N");
     let newest = if m.id == ModelId::Reve21 {
         " (the newest model)"
     } else {
@@ -96,6 +94,24 @@ pub fn why(info: &ProviderInfo) -> String {
         m.max_images,
         m.prompt_max_chars
     )
+}
+
+/// How the page writes a reference for `info`'s model: `<frame>N</frame>`
+/// for Reve 2.1, else `<img>N</img>` (the core turns it into a host's own
+/// spelling, such as inference.sh's bare number, when it sends).
+pub fn tag_syntax(info: &ProviderInfo) -> ReferenceSyntax {
+    match info.model.reference_syntax {
+        ReferenceSyntax::FrameTag => ReferenceSyntax::FrameTag,
+        _ => ReferenceSyntax::ImgTag,
+    }
+}
+
+/// Reference `n` as `syntax` writes it: `<frame>2</frame>`, `<img>2</img>`.
+pub fn tag(syntax: ReferenceSyntax, n: impl std::fmt::Display) -> String {
+    match syntax {
+        ReferenceSyntax::FrameTag => format!("<frame>{n}</frame>"),
+        _ => format!("<img>{n}</img>"),
+    }
 }
 
 /// Where a comparison card's job and result are kept: the provider's id
@@ -150,6 +166,18 @@ mod tests {
             "Reve 2.1 (the newest model) takes up to 8 references, written <frame>N</frame>"
         ));
         assert_eq!(pairs().filter(|(p, _)| *p == "fal").count(), 2);
+    }
+
+    #[test]
+    fn references_are_written_in_the_models_syntax() {
+        let frame = tag_syntax(entry("fal", ModelId::Reve21));
+        assert_eq!(tag(frame, 3), "<frame>3</frame>");
+        assert_eq!(tag(tag_syntax(info_for("fal")), 3), "<img>3</img>");
+        assert_eq!(
+            tag_syntax(info_for("inference-sh")),
+            ReferenceSyntax::ImgTag,
+            "written as tags on the page; the core sends bare numbers"
+        );
     }
 
     #[test]
