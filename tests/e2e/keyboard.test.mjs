@@ -47,6 +47,9 @@ test("from load to a result used as a reference, with the keyboard alone", async
     new MutationObserver(() => window.said.push(region.textContent)).observe(region, { childList: true, characterData: true, subtree: true });
   });
 
+  // The app opens on fal with Reve 2.1; this test starts from Reve (<img>N</img>).
+  await page.getByLabel("Provider", { exact: true }).selectOption("reve");
+
   // The picker, from the keyboard.
   await tabTo(page, "Add reference images");
   const [chooser] = await Promise.all([page.waitForEvent("filechooser"), page.keyboard.press("Space")]);

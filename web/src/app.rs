@@ -284,6 +284,11 @@ fn comparison(store: Store, w: &Wiring) -> impl IntoView + use<> {
 /// connection, the run and the result, laid out as one page.
 fn site(store: Store) -> impl IntoView {
     let w = Wiring::new(store);
+    // Until the person tries to run or leaves a field, what stands in the
+    // way is guidance, not an error: shown in a neutral colour, and no
+    // field is marked invalid (a first visit sees no red on a form it has
+    // not touched).
+    let tried = RwSignal::new(false);
     let Store {
         board,
         settings,
@@ -294,8 +299,19 @@ fn site(store: Store) -> impl IntoView {
         // A file dropped beside the board must not replace the page.
         <main
             class="app"
+            class:tried=tried
             on:dragover=on_drag(|e| e.prevent_default())
             on:drop=on_drag(|e| e.prevent_default())
+            on:focusout=move |e: web_sys::FocusEvent| {
+                if is_field(e.target()) {
+                    tried.set(true);
+                }
+            }
+            on:pointerdown=move |e: web_sys::PointerEvent| {
+                if is_remix(e.target()) {
+                    tried.set(true);
+                }
+            }
         >
             <header class="app-header">
                 <h1>"Reve Remix"</h1>
@@ -314,6 +330,7 @@ fn site(store: Store) -> impl IntoView {
                     max_chars=w.max_chars()
                     syntax=w.syntax()
                     problem=w.about(|p| &p.prompt)
+                    tried=flag(move || tried.get())
                     blocked=w.blocked()
                     area=w.area
                     on_remix=w.on_remix.clone()
@@ -350,6 +367,23 @@ fn site(store: Store) -> impl IntoView {
     }
 }
 
+/// The event came from a field a person fills in (leaving it is a try).
+fn is_field(target: Option<web_sys::EventTarget>) -> bool {
+    use wasm_bindgen::JsCast;
+    target
+        .and_then(|t| t.dyn_into::<web_sys::Element>().ok())
+        .is_some_and(|el| matches!(el.tag_name().as_str(), "INPUT" | "TEXTAREA" | "SELECT"))
+}
+
+/// The event came from "Remix" (disabled or not: a press is a try).
+fn is_remix(target: Option<web_sys::EventTarget>) -> bool {
+    use wasm_bindgen::JsCast;
+    target
+        .and_then(|t| t.dyn_into::<web_sys::Element>().ok())
+        .and_then(|el| el.closest("button.remix").ok().flatten())
+        .is_some()
+}
+
 /// The widget's page: the board, the prompt, the options, the run and the
 /// result; the provider and the connection come from the element's
 /// attributes. `part` names the pieces a host page may style with `::part()`.
@@ -382,6 +416,7 @@ pub fn embed(store: Store) -> impl IntoView {
                     max_chars=w.max_chars()
                     syntax=w.syntax()
                     problem=w.about(|p| &p.prompt)
+                    tried=flag(|| true)
                     blocked=w.blocked()
                     area=w.area
                     on_remix=w.on_remix.clone()

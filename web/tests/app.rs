@@ -234,7 +234,10 @@ async fn picked_files_join_the_board_and_a_gif_is_turned_away_with_its_reason() 
         "{tile}"
     );
     assert_eq!(count(root, "button[aria-label=\"Remove reference 0\"]"), 1);
-    assert!(text_of(root, "#board-limit").starts_with("1 of 6 images"));
+    assert!(
+        text_of(root, "#board-limit").starts_with("1 of 8 images"),
+        "fal with Reve 2.1 takes eight"
+    );
 }
 
 #[wasm_bindgen_test]

@@ -10,7 +10,7 @@ use reve_remix_core::provider::ProviderInfo;
 
 use super::dyn_view::{Dyn, Handler, click, click_keeping_focus, flag, text};
 use super::run_panel::tick_while_running;
-use crate::model::models::run_name;
+use crate::model::models::{lane_key, run_name};
 use crate::model::run::status_text;
 use crate::model::{Finished, Phase, Results, Run};
 
@@ -36,7 +36,7 @@ pub fn CompareCard(
 ) -> impl IntoView {
     tick_while_running(run, now);
     let name = run_name(info);
-    let title = format!("card-{}-{}", info.id, info.model.id).replace('.', "-");
+    let title = format!("card-{}", lane_key(info.id.as_str(), info.model.id)).replace('.', "-");
     let labelled_by = title.clone();
     let phase = move || run.with(|r| r.phase);
     let running = move || phase() == Phase::Running;

@@ -25,6 +25,9 @@ pub fn PromptEditor(
     syntax: Dyn<ReferenceSyntax>,
     /// What is wrong with the prompt for a run ("" when nothing is).
     problem: Dyn<String>,
+    /// The person tried to run or left a field: a problem marks the
+    /// prompt invalid only from then on.
+    tried: Dyn<bool>,
     /// Why a run cannot start now ("" when it can: Ctrl+Enter waits for that).
     blocked: Dyn<String>,
     /// The textarea, for whoever writes a reference at its cursor.
@@ -48,7 +51,7 @@ pub fn PromptEditor(
     };
     let invalid = {
         let problem = problem.clone();
-        text(move || (!problem().is_empty()).to_string())
+        text(move || (tried() && !problem().is_empty()).to_string())
     };
 
     view! {
