@@ -14,7 +14,7 @@ use crate::components::{
     PromptEditor, ProviderPicker, ResultView, RunPanel,
 };
 use crate::model::models::{entry, run_name, tag_syntax};
-use crate::model::{Accepts, Connection, Finished, NamedFile, Problems, Settings};
+use crate::model::{Accepts, Board, Connection, Finished, NamedFile, Problems, Settings};
 use crate::model::{Lane, compare, cost};
 use crate::persist;
 pub use crate::store::{SettingsSignals, Store};
@@ -97,16 +97,6 @@ impl Wiring {
                 ..Settings::default()
             }
             .info()
-        });
-        // A model that writes references otherwise rewrites the prompt's.
-        Effect::new(move |_| {
-            let syntax = tag_syntax(provider.get());
-            let stale = board.with_untracked(|b| b.prompt() != prompt::rewrite(b.prompt(), syntax));
-            if stale {
-                board.update(|b| {
-                    b.use_syntax(syntax);
-                });
-            }
         });
         let area = NodeRef::new();
         let on_insert = handler(move |index: usize| {
@@ -214,6 +204,22 @@ impl Wiring {
         })
     }
 
+    /// Switching to a model that writes references otherwise rewrites the
+    /// prompt's (the site only: a widget's prompt stays as its host page
+    /// set it, and the core writes it the model's way when it sends).
+    fn follow_syntax(&self, board: RwSignal<Board>) {
+        let provider = self.provider;
+        Effect::new(move |_| {
+            let syntax = tag_syntax(provider.get());
+            let stale = board.with_untracked(|b| b.prompt() != prompt::rewrite(b.prompt(), syntax));
+            if stale {
+                board.update(|b| {
+                    b.use_syntax(syntax);
+                });
+            }
+        });
+    }
+
     /// How the model picked writes references.
     fn syntax(&self) -> Dyn<ReferenceSyntax> {
         let provider = self.provider;
@@ -289,6 +295,7 @@ fn site(store: Store) -> impl IntoView {
     // field is marked invalid (a first visit sees no red on a form it has
     // not touched).
     let tried = RwSignal::new(false);
+    w.follow_syntax(store.board);
     let Store {
         board,
         settings,
