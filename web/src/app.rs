@@ -322,7 +322,7 @@ fn site(store: Store) -> impl IntoView {
         >
             <header class="app-header">
                 <h1>"Reve Remix"</h1>
-                <p class="tagline">"One image from a prompt and up to six references."</p>
+                <p class="tagline">"One image from a prompt and up to eight references."</p>
             </header>
             <div class="layout">
                 <BoardPanel
@@ -343,7 +343,7 @@ fn site(store: Store) -> impl IntoView {
                     on_remix=w.on_remix.clone()
                 />
                 <aside class="panel settings" aria-label="Provider and options">
-                    <ProviderPicker provider=settings.provider />
+                    <ProviderPicker provider=settings.provider info=w.provider />
                     <ModelPicker provider=w.provider models=settings.models />
                     <ComparePicker compare=settings.compare />
                     <OptionsPanel
