@@ -5,7 +5,7 @@
 
 use leptos::html::Textarea;
 use leptos::prelude::*;
-use reve_remix_core::prompt::{self, ReferenceSyntax};
+use reve_remix_core::prompt::ReferenceSyntax;
 use reve_remix_core::provider::ProviderInfo;
 
 use crate::components::dyn_view::{Dyn, Handler, flag, handler, on_drag, read, text};
@@ -209,14 +209,16 @@ impl Wiring {
     /// set it, and the core writes it the model's way when it sends).
     fn follow_syntax(&self, board: RwSignal<Board>) {
         let provider = self.provider;
-        Effect::new(move |_| {
+        // Only on a change of syntax: a prompt restored or typed as it is
+        // stays so until the person picks a model that writes otherwise.
+        Effect::new(move |was: Option<ReferenceSyntax>| {
             let syntax = tag_syntax(provider.get());
-            let stale = board.with_untracked(|b| b.prompt() != prompt::rewrite(b.prompt(), syntax));
-            if stale {
+            if was.is_some_and(|w| w != syntax) {
                 board.update(|b| {
                     b.use_syntax(syntax);
                 });
             }
+            syntax
         });
     }
 
