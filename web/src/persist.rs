@@ -21,6 +21,7 @@ use wasm_bindgen::{JsCast, JsValue};
 use crate::app::Store;
 use crate::browser::{idb, page};
 use crate::model::models::{lane_key, sold_or_default};
+use crate::model::settings::info_for;
 use crate::model::{Compare, Options};
 use crate::runner::{RunEvent, RunListener, Runner};
 
@@ -232,7 +233,9 @@ fn restore_options(store: Store, text: &str) {
         .iter()
         .map(|run| match run.split_once(' ') {
             Some((p, m)) => (p, sold_or_default(p, ModelId::parse(m))),
-            None => (run.as_str(), sold_or_default(run, None)),
+            // An earlier version's tick: the model it ran, the table's
+            // default (its card's job is kept under the same key).
+            None => (run.as_str(), info_for(run).model.id),
         })
         .collect();
     if !runs.is_empty() {
