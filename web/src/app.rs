@@ -14,7 +14,8 @@ use crate::components::{
     PromptEditor, ProviderPicker, ResultView, RunPanel,
 };
 use crate::model::models::{entry, run_name, tag_syntax};
-use crate::model::{Accepts, Board, Connection, Finished, NamedFile, Problems, Settings};
+use crate::model::settings::model_in;
+use crate::model::{Accepts, Board, Connection, Finished, NamedFile, Problems};
 use crate::model::{Lane, compare, cost};
 use crate::persist;
 pub use crate::store::{SettingsSignals, Store};
@@ -90,13 +91,9 @@ impl Wiring {
             board.with(|b| Problems::of(&settings, b))
         });
         let provider = Signal::derive(move || {
-            let (id, models) = (settings.provider.get(), settings.models.get());
-            Settings {
-                provider: id,
-                models,
-                ..Settings::default()
-            }
-            .info()
+            let id = settings.provider.get();
+            let model = settings.models.with(|m| model_in(m, &id));
+            entry(&id, model)
         });
         let area = NodeRef::new();
         let on_insert = handler(move |index: usize| {

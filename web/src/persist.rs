@@ -239,7 +239,7 @@ fn restore_options(store: Store, text: &str) {
         })
         .collect();
     if !runs.is_empty() {
-        settings.compare.set(Compare::of(runs));
+        settings.compare.set(Compare::of(&runs));
     }
 }
 

@@ -85,7 +85,12 @@ impl Store {
                 ..Settings::default()
             }),
             runner: Runner::new(),
-            lanes: StoredValue::new(models::pairs().map(|p| (p, Runner::new())).collect()),
+            lanes: StoredValue::new(
+                models::pairs()
+                    .iter()
+                    .map(|p| (*p, Runner::new()))
+                    .collect(),
+            ),
         }
     }
 

@@ -21,7 +21,8 @@ pub fn ComparePicker(
                 "Tick two or more: one Remix runs on each, side by side, each with its own status and cost."
             </p>
             {pairs()
-                .map(|(id, model)| {
+                .iter()
+                .map(|&(id, model)| {
                     view! {
                         <label class="check">
                             <input

@@ -42,7 +42,7 @@ pub fn PromptEditor(
         lines(move || board.with(|b| b.references(syntax())))
     };
     let placeholder = text(move || {
-        let (a, b) = (tag(syntax(), 0), tag(syntax(), 1));
+        let (a, b) = (tag(syntax(), "0"), tag(syntax(), "1"));
         format!("Say what to make. Refer to images as {a}, {b}… (the tiles' numbers).")
     });
     let over = {

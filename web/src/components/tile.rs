@@ -59,6 +59,7 @@ pub fn Tile(
     let broken = RwSignal::new(false);
     let drop_here = RwSignal::new(false);
     let named = |what: &str| format!("{what} {index}");
+    let written = tag(syntax, &index.to_string());
 
     let (kind, size) = match (&image.source, image.info) {
         (Source::Bytes(_), Some(info)) => (
@@ -137,11 +138,11 @@ pub fn Tile(
                     class="insert"
                     // The name holds the text the button shows (WCAG 2.5.3), which is
                     // what a person using speech says.
-                    aria-label=format!("Insert reference {index} into prompt: {}", tag(syntax, index))
+                    aria-label=format!("Insert reference {index} into prompt: {written}")
                     title="Insert into prompt"
                     on:click=click(move || on_insert(index))
                 >
-                    {format!("+ {}", tag(syntax, index))}
+                    {format!("+ {written}")}
                 </button>
                 <button
                     type="button"

@@ -377,7 +377,7 @@ impl Board {
         selection: Option<(u32, u32)>,
         syntax: ReferenceSyntax,
     ) -> u32 {
-        let tag = super::models::tag(syntax, index);
+        let tag = super::models::tag(syntax, &index.to_string());
         let text = &self.prompt;
         let end16 = text.encode_utf16().count() as u32;
         let (start, end) = selection.map_or((end16, end16), |(s, e)| (s.min(end16), e.min(end16)));

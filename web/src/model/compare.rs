@@ -19,17 +19,20 @@ pub struct Compare {
 impl Default for Compare {
     /// The provider chosen on a first visit, with its model, alone: no comparison.
     fn default() -> Self {
-        Self::of([(DEFAULT_PROVIDER, default_model(info_for(DEFAULT_PROVIDER)))])
+        Self::of(&[(DEFAULT_PROVIDER, default_model(info_for(DEFAULT_PROVIDER)))])
     }
 }
 
 impl Compare {
     /// These runs ticked (a provider unknown, or a model it does not sell,
     /// is left out).
-    pub fn of<'a>(runs: impl IntoIterator<Item = (&'a str, ModelId)>) -> Self {
-        let wanted: Vec<(&str, ModelId)> = runs.into_iter().collect();
+    pub fn of(wanted: &[(&str, ModelId)]) -> Self {
         Self {
-            ticked: models::pairs().filter(|p| wanted.contains(p)).collect(),
+            ticked: models::pairs()
+                .iter()
+                .copied()
+                .filter(|p| wanted.contains(p))
+                .collect(),
         }
     }
 
@@ -49,7 +52,7 @@ impl Compare {
         if on {
             runs.push((id, model));
         }
-        *self = Self::of(runs);
+        *self = Self::of(&runs);
     }
 
     /// The "Provider" and "Model" pickers chose `model` on `current`: with
@@ -57,7 +60,7 @@ impl Compare {
     /// its ticks).
     pub fn follow(&mut self, current: &str, model: ModelId) {
         if !self.active() {
-            *self = Self::of([(current, model)]);
+            *self = Self::of(&[(current, model)]);
         }
     }
 
@@ -249,7 +252,8 @@ mod tests {
 
     /// `ids` each with Reve Remix, where they sell it.
     fn on_remix(ids: &[&str]) -> Compare {
-        Compare::of(ids.iter().map(|id| (*id, ModelId::ReveRemix)))
+        let runs: Vec<(&str, ModelId)> = ids.iter().map(|id| (*id, ModelId::ReveRemix)).collect();
+        Compare::of(&runs)
     }
 
     #[test]
@@ -275,7 +279,7 @@ mod tests {
     #[test]
     fn each_model_of_a_provider_is_a_run_with_its_own_limits_and_price() {
         let board = board_with_png();
-        let compare = Compare::of([
+        let compare = Compare::of(&[
             ("fal", ModelId::Reve21),
             ("inference-sh", ModelId::ReveRemix),
         ]);

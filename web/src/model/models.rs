@@ -53,11 +53,15 @@ pub fn entry(id: &str, model: ModelId) -> &'static ProviderInfo {
 }
 
 /// Every (provider, model) pair, in the table's order, each provider's
-/// models default first: a comparison's possible cards.
-pub fn pairs() -> impl Iterator<Item = (&'static str, ModelId)> {
-    provider::providers()
-        .iter()
-        .flat_map(|p| p.models.iter().map(|m| (p.id.as_str(), m.id)))
+/// models default first: a comparison's possible cards (built once).
+pub fn pairs() -> &'static [(&'static str, ModelId)] {
+    static PAIRS: OnceLock<Vec<(&'static str, ModelId)>> = OnceLock::new();
+    PAIRS.get_or_init(|| {
+        provider::providers()
+            .iter()
+            .flat_map(|p| p.models.iter().map(|m| (p.id.as_str(), m.id)))
+            .collect()
+    })
 }
 
 /// What a card and its checkbox call a run: `fal (Reve 2.1)` where the
@@ -107,7 +111,7 @@ pub fn tag_syntax(info: &ProviderInfo) -> ReferenceSyntax {
 }
 
 /// Reference `n` as `syntax` writes it: `<frame>2</frame>`, `<img>2</img>`.
-pub fn tag(syntax: ReferenceSyntax, n: impl std::fmt::Display) -> String {
+pub fn tag(syntax: ReferenceSyntax, n: &str) -> String {
     match syntax {
         ReferenceSyntax::FrameTag => format!("<frame>{n}</frame>"),
         _ => format!("<img>{n}</img>"),
@@ -165,14 +169,14 @@ mod tests {
         assert!(why(entry("fal", ModelId::Reve21)).starts_with(
             "Reve 2.1 (the newest model) takes up to 8 references, written <frame>N</frame>"
         ));
-        assert_eq!(pairs().filter(|(p, _)| *p == "fal").count(), 2);
+        assert_eq!(pairs().iter().filter(|(p, _)| *p == "fal").count(), 2);
     }
 
     #[test]
     fn references_are_written_in_the_models_syntax() {
         let frame = tag_syntax(entry("fal", ModelId::Reve21));
-        assert_eq!(tag(frame, 3), "<frame>3</frame>");
-        assert_eq!(tag(tag_syntax(info_for("fal")), 3), "<img>3</img>");
+        assert_eq!(tag(frame, "3"), "<frame>3</frame>");
+        assert_eq!(tag(tag_syntax(info_for("fal")), "3"), "<img>3</img>");
         assert_eq!(
             tag_syntax(info_for("inference-sh")),
             ReferenceSyntax::ImgTag,

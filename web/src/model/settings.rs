@@ -244,8 +244,7 @@ impl Settings {
     /// The model a run on provider `id` uses: the one picked there if it
     /// sells it, else the one it opens on.
     pub fn model_of(&self, id: &str) -> ModelId {
-        let picked = self.models.iter().find(|(p, _)| p == id).map(|(_, m)| *m);
-        sold_or_default(id, picked)
+        model_in(&self.models, id)
     }
 
     /// The model picked on the chosen provider.
@@ -331,6 +330,13 @@ impl Settings {
         self.options.fill(self.info(), &mut input);
         input
     }
+}
+
+/// The model picked on provider `id` in `models`, if it sells it, else the
+/// one it opens on.
+pub fn model_in(models: &[(String, ModelId)], id: &str) -> ModelId {
+    let picked = models.iter().find(|(p, _)| p == id).map(|(_, m)| *m);
+    sold_or_default(id, picked)
 }
 
 /// Keep `model` as the one picked on provider `id` in `models`.
