@@ -40,6 +40,11 @@ test("from load to a result used as a reference, with the keyboard alone", async
   page.on("pageerror", (e) => problems.push(e.message));
   await page.goto(`${SITE_URL}/${MOCK_QUERY}`);
   await page.getByRole("button", { name: "Remix", exact: true }).waitFor({ timeout: 15000 });
+  // The app opens on fal with Reve 2.1; this test starts from Reve
+  // (<img>N</img>), picked before a reload so the keyboard starts afresh.
+  await page.getByLabel("Provider", { exact: true }).selectOption("reve");
+  await page.reload();
+  await page.getByRole("button", { name: "Remix", exact: true }).waitFor({ timeout: 15000 });
   // What the live region says, each time it changes.
   await page.evaluate(() => {
     window.said = [];
