@@ -60,7 +60,10 @@ test("a spent budget and a used quota reach the caller in words, before anything
     // fal's Reve 2.1 costs $0.25: past the budget from the start.
     const fal = await new remix.RemixClient({ provider: "fal", model: "reve-2.1", proxyUrl: proxy.url }).submit(input).catch((e) => e);
     assert.match(fal.message, /budget_exhausted/);
-    assert.ok(proxy.lines.some((l) => l.includes("cost=$0.06 day=$0.06")), proxy.lines.join("\n"));
+    // The proxy writes its log beside serving: wait for the submission's line.
+    const logged = () => proxy.lines.some((l) => l.includes("cost=$0.06 day=$0.06"));
+    for (let i = 0; i < 100 && !logged(); i++) await new Promise((r) => setTimeout(r, 50));
+    assert.ok(logged(), proxy.lines.join("\n"));
   } finally {
     proxy.stop();
   }

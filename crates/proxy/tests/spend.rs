@@ -92,7 +92,15 @@ async fn a_budget_lets_one_submission_through_and_refuses_the_next_until_midnigh
         4,
         "one submission and three status reads reached Pixazo"
     );
-    let log = proxy.log().join("\n");
+    // The log writer runs beside the server: wait for the submission's line.
+    let mut log = String::new();
+    for _ in 0..100 {
+        log = proxy.log().join("\n");
+        if log.contains("cost=$0.06 day=$0.06") {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    }
     assert!(log.contains("cost=$0.06 day=$0.06"), "{log}");
 }
 
