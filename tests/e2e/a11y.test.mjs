@@ -83,7 +83,7 @@ for (const scheme of ["light", "dark"]) {
     await page.getByRole("img", { name: "Remix result", exact: true }).waitFor({ timeout: 20000 });
     await expectClean(page, "a result", seen);
 
-    for (const name of ["fal", "OneRouter"]) await page.getByRole("checkbox", { name: `Run on ${name}`, exact: true }).check();
+    for (const name of ["fal (Reve Remix)", "OneRouter"]) await page.getByRole("checkbox", { name: `Run on ${name}`, exact: true }).check();
     await page.getByRole("button", { name: "Remix", exact: true }).click();
     await page.getByRole("img", { name: "Remix result from OneRouter" }).waitFor({ timeout: 20000 });
     await expectClean(page, "a comparison of three providers", seen);

@@ -25,6 +25,7 @@ test("beside Remix, what a run would cost on the chosen provider, from its list 
   await page.getByLabel("Provider", { exact: true }).selectOption("pixazo");
   assert.match(await cost.textContent(), /^Estimated cost: \$0\.06 per image \(Pixazo's list price/);
   await page.getByLabel("Provider", { exact: true }).selectOption("fal");
+  await page.getByLabel("Model", { exact: true }).selectOption("reve-remix");
   assert.equal(await cost.textContent(), "fal publishes no price per remix: see its pricing page.");
   assert.deepEqual(problems, []);
   await page.close();

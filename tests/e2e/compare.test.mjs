@@ -31,11 +31,12 @@ test("three providers side by side: two images, one error in words, costs, and a
   await page.getByLabel("Prompt", { exact: true }).fill("the cat from <img>0</img> in ink");
 
   // The picked provider is ticked; ticking two more makes it a comparison.
+  await page.getByLabel("Provider", { exact: true }).selectOption("reve");
   assert.equal(await page.getByRole("checkbox", { name: "Run on Reve", exact: true }).isChecked(), true);
   assert.equal(await page.getByRole("region", { name: /^Result from / }).count(), 0, "no cards for one provider");
-  await page.getByRole("checkbox", { name: "Run on fal", exact: true }).check();
+  await page.getByRole("checkbox", { name: "Run on fal (Reve Remix)", exact: true }).check();
   await page.getByRole("checkbox", { name: "Run on OneRouter", exact: true }).check();
-  for (const name of ["Reve", "fal", "OneRouter"]) await card(page, name).waitFor();
+  for (const name of ["Reve", "fal (Reve Remix)", "OneRouter"]) await card(page, name).waitFor();
   assert.equal(await page.getByRole("region", { name: /^Result from / }).count(), 3);
 
   // A key for each provider, typed with that provider picked: fal's job is
@@ -48,15 +49,15 @@ test("three providers side by side: two images, one error in words, costs, and a
   await key.fill("mock-401");
   await provider.selectOption("reve");
   assert.equal(await key.inputValue(), "", "each provider has its own key");
-  assert.equal(await page.getByRole("checkbox", { name: "Run on fal", exact: true }).isChecked(), true, "the ticks stay");
+  assert.equal(await page.getByRole("checkbox", { name: "Run on fal (Reve Remix)", exact: true }).isChecked(), true, "the ticks stay");
 
   // Before: what the whole comparison and each card should cost.
   assert.equal(
     await page.locator("#remix-cost").textContent(),
-    "Estimated cost of this comparison: at least $0.057 (Reve $0.057); fal, OneRouter publish no price.",
+    "Estimated cost of this comparison: at least $0.057 (Reve $0.057); fal (Reve Remix), OneRouter publish no price.",
   );
   assert.equal(await card(page, "Reve").getByText("Estimated cost: $0.057.").count(), 1);
-  assert.equal(await card(page, "fal").getByText("fal publishes no price per remix.").count(), 1);
+  assert.equal(await card(page, "fal (Reve Remix)").getByText("fal publishes no price per remix.").count(), 1);
 
   await page.getByRole("button", { name: "Remix", exact: true }).click();
   // Reve answers at once; OneRouter refuses the key; fal is still queued.
@@ -66,13 +67,13 @@ test("three providers side by side: two images, one error in words, costs, and a
   const oneRouterText = await card(page, "OneRouter").textContent();
   assert.match(oneRouterText, /Failed/);
   assert.doesNotMatch(oneRouterText, /unauthorized\b|provider_/, "words, not codes");
-  assert.match(await card(page, "fal").textContent(), /Queued on fal|Running on fal|Sending to fal/);
+  assert.match(await card(page, "fal (Reve Remix)").textContent(), /Queued on fal|Running on fal|Sending to fal/);
   // The page's status line (the live region) says the whole comparison's state.
   assert.match(
     await page.locator('[role="status"]').textContent(),
-    /^Comparing: Reve done, fal (queued|running|sending), OneRouter failed\.$/,
+    /^Comparing: Reve done, fal \(Reve Remix\) (queued|running|sending), OneRouter failed\.$/,
   );
-  assert.equal(await card(page, "fal").getByRole("button", { name: "Cancel" }).isVisible(), true);
+  assert.equal(await card(page, "fal (Reve Remix)").getByRole("button", { name: "Cancel" }).isVisible(), true);
   assert.match(await card(page, "Reve").locator(".details").textContent(), /^Reve · \d/);
   assert.match(await card(page, "Reve").locator(".details").textContent(), /credits/, "what Reve reported it cost");
   // Reve's result is kept before the reload.
@@ -95,15 +96,15 @@ test("three providers side by side: two images, one error in words, costs, and a
 
   // A reload in the middle: fal's job is followed again, not sent again.
   await page.reload();
-  await card(page, "fal").waitFor({ timeout: 15000 });
-  await card(page, "fal").getByRole("img", { name: "Remix result from fal" }).waitFor({ timeout: 40000 });
+  await card(page, "fal (Reve Remix)").waitFor({ timeout: 15000 });
+  await card(page, "fal (Reve Remix)").getByRole("img", { name: "Remix result from fal (Reve Remix)" }).waitFor({ timeout: 40000 });
   await card(page, "Reve").getByRole("img", { name: "Remix result from Reve" }).waitFor({ timeout: 10000 });
-  assert.match(await card(page, "fal").locator(".details").textContent(), /^fal · \d/);
-  await page.waitForFunction(() => /Comparing: .*fal done/.test(document.querySelector('[role="status"]').textContent));
+  assert.match(await card(page, "fal (Reve Remix)").locator(".details").textContent(), /^fal · \d/);
+  await page.waitForFunction(() => /Comparing: .*fal \(Reve Remix\) done/.test(document.querySelector('[role="status"]').textContent));
   // Download and "Use as reference" from a card.
-  const download = card(page, "fal").getByRole("link", { name: "Download", exact: true });
+  const download = card(page, "fal (Reve Remix)").getByRole("link", { name: "Download", exact: true });
   assert.match(await download.getAttribute("download"), /^reve-remix-fal-\d{8}-\d{6}\.(png|jpg|webp)$/);
-  await card(page, "fal").getByRole("button", { name: "Use as reference", exact: true }).click();
+  await card(page, "fal (Reve Remix)").getByRole("button", { name: "Use as reference", exact: true }).click();
   await page.getByRole("img", { name: "Reference 1", exact: true }).waitFor();
 
   assert.deepEqual(sent, { reve: 1, fal: 1, onerouter: 1 }, "one submit per provider, the reload included");
@@ -115,24 +116,26 @@ test("a cancel touches only its own card, and the focus stays on that card", asy
   const { page, problems } = await openSite(browser);
   await page.getByLabel("Add reference images", { exact: true }).setInputFiles([fixture("png_rgb_64x48.png")]);
   await page.getByLabel("Prompt", { exact: true }).fill("<img>0</img> at dusk");
-  await page.getByRole("checkbox", { name: "Run on fal", exact: true }).check();
-  await page.getByRole("checkbox", { name: "Run on Replicate", exact: true }).check();
+  // The app opens on fal with Reve 2.1; this test compares from Reve.
+  await page.getByLabel("Provider", { exact: true }).selectOption("reve");
+  await page.getByRole("checkbox", { name: "Run on fal (Reve Remix)", exact: true }).check();
+  await page.getByRole("checkbox", { name: "Run on Replicate (Reve Remix)", exact: true }).check();
   await page.getByRole("checkbox", { name: "Run on Reve", exact: true }).uncheck();
   await page.getByLabel("Provider", { exact: true }).selectOption("fal");
   await page.getByLabel("API key", { exact: true }).fill("mock-slow");
   await page.getByRole("button", { name: "Remix", exact: true }).click();
-  await card(page, "fal").getByRole("button", { name: "Cancel on fal", exact: true }).click();
-  await card(page, "fal").getByText(/Cancelled/).waitFor({ timeout: 10000 });
+  await card(page, "fal (Reve Remix)").getByRole("button", { name: "Cancel on fal (Reve Remix)", exact: true }).click();
+  await card(page, "fal (Reve Remix)").getByText(/Cancelled/).waitFor({ timeout: 10000 });
   // Its Cancel hid as it was used: the focus is on its card, not lost to the page.
   assert.equal(
     await page.evaluate(() => {
       const a = document.activeElement;
       return a?.matches("section.card") ? a.querySelector("h3").textContent : a?.tagName;
     }),
-    "Result from fal",
+    "Result from fal (Reve Remix)",
   );
-  await card(page, "Replicate").getByRole("img", { name: "Remix result from Replicate" }).waitFor({ timeout: 30000 });
-  assert.doesNotMatch(await card(page, "Replicate").textContent(), /Cancelled/);
+  await card(page, "Replicate (Reve Remix)").getByRole("img", { name: "Remix result from Replicate (Reve Remix)" }).waitFor({ timeout: 30000 });
+  assert.doesNotMatch(await card(page, "Replicate (Reve Remix)").textContent(), /Cancelled/);
   assert.deepEqual(problems, []);
   await page.close();
 });
@@ -148,7 +151,9 @@ test("the page's Cancel stops every card still running, and the focus follows", 
   await page.getByLabel("Add reference images", { exact: true }).setInputFiles([fixture("png_rgb_64x48.png")]);
   const prompt = page.getByLabel("Prompt", { exact: true });
   await prompt.fill("<img>0</img> under snow");
-  await page.getByRole("checkbox", { name: "Run on fal", exact: true }).check();
+  // The app opens on fal with Reve 2.1; this test compares from Reve.
+  await page.getByLabel("Provider", { exact: true }).selectOption("reve");
+  await page.getByRole("checkbox", { name: "Run on fal (Reve Remix)", exact: true }).check();
   await page.getByRole("checkbox", { name: "Run on inference.sh", exact: true }).check();
   // Reve answers at once; fal and inference.sh are slow, so both are
   // still running (their jobs queued, so each can be cancelled on its
@@ -168,15 +173,15 @@ test("the page's Cancel stops every card still running, and the focus follows", 
   // Remix is disabled: the focus moves to the page's Cancel.
   await page.waitForFunction(() => document.activeElement?.matches(".run .cancel:not([hidden])"), null, { timeout: 5000 });
   assert.equal(await remix.isDisabled(), true);
-  assert.equal(await card(page, "fal").getByRole("button", { name: "Cancel on fal", exact: true }).isVisible(), true, "each card's own Cancel is named apart");
+  assert.equal(await card(page, "fal (Reve Remix)").getByRole("button", { name: "Cancel on fal (Reve Remix)", exact: true }).isVisible(), true, "each card's own Cancel is named apart");
 
   await card(page, "Reve").getByRole("img", { name: "Remix result from Reve" }).waitFor({ timeout: 20000 });
-  for (const name of ["fal", "inference.sh"]) {
+  for (const name of ["fal (Reve Remix)", "inference.sh"]) {
     assert.match(await card(page, name).locator(".status").textContent(), /^(Queued on|Running on|Sending to) /, `${name} still running`);
   }
   await cancel.click();
 
-  for (const name of ["fal", "inference.sh"]) {
+  for (const name of ["fal (Reve Remix)", "inference.sh"]) {
     await card(page, name).getByText(/^Cancelled\./).waitFor({ timeout: 10000 });
     assert.equal(await card(page, name).getByRole("img", { name: `Remix result from ${name}` }).isVisible(), false);
   }
@@ -188,7 +193,7 @@ test("the page's Cancel stops every card still running, and the focus follows", 
   assert.equal(await prompt.inputValue(), "<img>0</img> under snow");
   assert.equal(
     await page.locator('[role="status"]').textContent(),
-    "Comparing: Reve done, fal cancelled, inference.sh cancelled.",
+    "Comparing: Reve done, fal (Reve Remix) cancelled, inference.sh cancelled.",
   );
   // Remix is back; Cancel hid, and the focus went to the result there is.
   await page.waitForFunction(() => !document.querySelector("button.remix").disabled, null, { timeout: 5000 });

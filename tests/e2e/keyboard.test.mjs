@@ -40,6 +40,11 @@ test("from load to a result used as a reference, with the keyboard alone", async
   page.on("pageerror", (e) => problems.push(e.message));
   await page.goto(`${SITE_URL}/${MOCK_QUERY}`);
   await page.getByRole("button", { name: "Remix", exact: true }).waitFor({ timeout: 15000 });
+  // The app opens on fal with Reve 2.1; this test starts from Reve
+  // (<img>N</img>), picked before a reload so the keyboard starts afresh.
+  await page.getByLabel("Provider", { exact: true }).selectOption("reve");
+  await page.reload();
+  await page.getByRole("button", { name: "Remix", exact: true }).waitFor({ timeout: 15000 });
   // What the live region says, each time it changes.
   await page.evaluate(() => {
     window.said = [];
@@ -73,6 +78,11 @@ test("from load to a result used as a reference, with the keyboard alone", async
   await tabTo(page, "Move reference 1 left");
   await page.keyboard.press("Enter");
   await page.waitForFunction((n) => document.querySelector(".tile-name")?.textContent === n, second);
+  // The app moves the focus in the frame after the board re-renders: wait
+  // for it (a loaded machine can read the focus before that frame runs).
+  await page
+    .waitForFunction(() => /^Move reference 0 (left|right)$/.test(document.activeElement?.getAttribute("aria-label") ?? ""), null, { timeout: 5000 })
+    .catch(() => {});
   assert.match(await focused(page), /^Move reference 0 (left|right)$/);
 
   // Insert a reference: the prompt gets it and the focus.

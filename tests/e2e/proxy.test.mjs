@@ -321,14 +321,17 @@ test("the site compares providers through the proxy with no key in the page", as
   await page.getByRole("checkbox", { name: "Through the proxy" }).check();
   await page.getByLabel("Add reference images", { exact: true }).setInputFiles([fixture("png_rgb_64x48.png")]);
   await page.getByLabel("Prompt", { exact: true }).fill("paint <img>0</img> in ink");
-  for (const name of ["fal", "Replicate"]) await page.getByRole("checkbox", { name: `Run on ${name}`, exact: true }).check();
+  // The app opens on fal with Reve 2.1; this comparison starts from Reve.
+  await page.getByLabel("Provider", { exact: true }).selectOption("reve");
+  for (const name of ["fal", "Replicate"]) await page.getByRole("checkbox", { name: `Run on ${name} (Reve Remix)`, exact: true }).check();
   await page.getByRole("button", { name: "Remix", exact: true }).click();
   for (const name of ["Reve", "fal", "Replicate"]) {
-    const card = page.getByRole("region", { name: `Result from ${name}`, exact: true });
-    await card.getByRole("img", { name: `Remix result from ${name}` }).waitFor({ timeout: 30000 });
+    const run = name === "Reve" ? name : `${name} (Reve Remix)`;
+    const card = page.getByRole("region", { name: `Result from ${run}`, exact: true });
+    await card.getByRole("img", { name: `Remix result from ${run}` }).waitFor({ timeout: 30000 });
     assert.match(await card.locator(".details").textContent(), new RegExp(`^${name} · \\d`));
   }
-  assert.match(await page.getByRole("status").textContent(), /^Comparing: Reve done, fal done, Replicate done\.$/);
+  assert.match(await page.getByRole("status").textContent(), /^Comparing: Reve done, fal \(Reve Remix\) done, Replicate \(Reve Remix\) done\.$/);
   assert.deepEqual(sentKeys, [], "the page sent a key");
   assert.deepEqual(problems, []);
   await page.close();
@@ -349,7 +352,9 @@ test("over HTTPS the site speaks HTTP/2 to the proxy: a comparison of every prov
   await page.getByRole("checkbox", { name: "Through the proxy" }).check();
   await page.getByLabel("Add reference images", { exact: true }).setInputFiles([fixture("png_rgb_64x48.png")]);
   await page.getByLabel("Prompt", { exact: true }).fill("paint <img>0</img> in ink");
-  const runs = ["Reve", "fal", "inference.sh", "AI/ML API", "OneRouter", "Replicate"];
+  // The app opens on fal with Reve 2.1; this comparison starts from Reve.
+  await page.getByLabel("Provider", { exact: true }).selectOption("reve");
+  const runs = ["Reve", "fal (Reve Remix)", "inference.sh", "AI/ML API", "OneRouter", "Replicate (Reve Remix)"];
   for (const name of [...runs, "Pixazo"]) {
     await page.getByRole("checkbox", { name: `Run on ${name}`, exact: true }).check();
   }

@@ -62,6 +62,8 @@ async function expectResult(page) {
 
 test("the board takes three files and rejects a GIF with its reason", async () => {
   const { page, problems } = await open();
+  // The app opens on fal with Reve 2.1; Reve's limits are the ones shown here.
+  await page.getByLabel("Provider", { exact: true }).selectOption("reve");
   await addImages(page, ["png_rgb_64x48.png", "notes.gif", "jpeg_baseline_80x60.jpg"]);
   await tile(page, 1).waitFor();
   await tile(page, 0).waitFor();
@@ -89,6 +91,8 @@ test("the board takes three files and rejects a GIF with its reason", async () =
 
 test("a remix on Reve (synchronous) shows the result and a Download link", async () => {
   const { page, problems } = await open();
+  // The app opens on fal with Reve 2.1; this run is on Reve (<img>N</img>, 2,560 characters).
+  await page.getByLabel("Provider", { exact: true }).selectOption("reve");
   await addImages(page, ["png_rgb_64x48.png", "jpeg_baseline_80x60.jpg"]);
   await tile(page, 1).waitFor();
   const prompt = page.getByLabel("Prompt", { exact: true });

@@ -5,203 +5,20 @@
 
 use leptos::html::Textarea;
 use leptos::prelude::*;
-use reve_remix_core::job::Job;
-use reve_remix_core::provider::{self, ProviderInfo};
+use reve_remix_core::prompt::ReferenceSyntax;
+use reve_remix_core::provider::ProviderInfo;
 
-use crate::browser::blob;
 use crate::components::dyn_view::{Dyn, Handler, flag, handler, on_drag, read, text};
 use crate::components::{
-    BoardPanel, CompareCard, ComparePicker, ConnectionPanel, OptionsPanel, PromptEditor,
-    ProviderPicker, ResultView, RunPanel,
+    BoardPanel, CompareCard, ComparePicker, ConnectionPanel, ModelPicker, OptionsPanel,
+    PromptEditor, ProviderPicker, ResultView, RunPanel,
 };
-use crate::model::settings::info_for;
-use crate::model::{
-    Accepts, Board, Connection, Finished, NamedFile, Options, Phase, Problems, Settings,
-};
-use crate::model::{Compare, Lane, compare, cost};
+use crate::model::models::{entry, run_name, tag_syntax};
+use crate::model::settings::model_in;
+use crate::model::{Accepts, Board, Connection, Finished, NamedFile, Problems};
+use crate::model::{Lane, compare, cost};
 use crate::persist;
-use crate::runner::Runner;
-
-/// The settings as the app holds them: one signal per panel that edits them.
-#[derive(Clone, Copy)]
-pub struct SettingsSignals {
-    /// Provider id ("Provider").
-    pub provider: RwSignal<String>,
-    /// Options beyond prompt and images ("Options").
-    pub options: RwSignal<Options>,
-    /// How requests reach the provider ("Connection").
-    pub connection: RwSignal<Connection>,
-    /// A lower cap on the board than the provider's (the widget's `max-images`).
-    pub max_images: RwSignal<Option<usize>>,
-    /// The providers ticked under "Compare providers".
-    pub compare: RwSignal<Compare>,
-}
-
-impl SettingsSignals {
-    fn new(settings: Settings) -> Self {
-        Self {
-            provider: RwSignal::new(settings.provider),
-            options: RwSignal::new(settings.options),
-            connection: RwSignal::new(settings.connection),
-            max_images: RwSignal::new(settings.max_images),
-            compare: RwSignal::new(Compare::default()),
-        }
-    }
-
-    /// The settings now (tracked).
-    pub fn get(&self) -> Settings {
-        Settings {
-            provider: self.provider.get(),
-            options: self.options.get(),
-            connection: self.connection.get(),
-            max_images: self.max_images.get(),
-        }
-    }
-
-    /// The settings now (not tracked).
-    pub fn get_untracked(&self) -> Settings {
-        untrack(|| self.get())
-    }
-}
-
-/// One board's state: the board, the settings and the runs.
-#[derive(Clone, Copy)]
-pub struct Store {
-    /// The images, the prompt and what follows from them.
-    pub board: RwSignal<Board>,
-    /// Provider, options, connection.
-    pub settings: SettingsSignals,
-    /// The run, the results, and the handles that steer a run.
-    pub runner: Runner,
-    /// A comparison's runs: one runner per provider, by id.
-    pub lanes: StoredValue<Vec<(&'static str, Runner)>>,
-}
-
-impl Store {
-    /// A fresh store: empty board and prompt, the default provider over `connection`.
-    pub fn new(connection: Connection) -> Self {
-        Self {
-            board: RwSignal::new(Board::new(blob::image_url)),
-            settings: SettingsSignals::new(Settings {
-                connection,
-                ..Settings::default()
-            }),
-            runner: Runner::new(),
-            lanes: StoredValue::new(
-                provider::providers()
-                    .iter()
-                    .map(|p| (p.id.as_str(), Runner::new()))
-                    .collect(),
-            ),
-        }
-    }
-
-    /// The runner of provider `id`'s card in a comparison.
-    pub fn lane(&self, id: &str) -> Option<Runner> {
-        self.lanes
-            .try_with_value(|l| l.iter().find(|(p, _)| *p == id).map(|(_, r)| *r))
-            .flatten()
-    }
-
-    /// True while a comparison's run is in progress on any provider
-    /// (tracked: the one answer, which the layouts' memo follows).
-    pub fn comparing(&self) -> bool {
-        self.lanes
-            .try_with_value(|l| {
-                l.iter()
-                    .any(|(_, r)| r.run.with(|run| run.phase == Phase::Running))
-            })
-            .unwrap_or(false)
-    }
-
-    /// Stop the run in progress, or every card's run of a comparison that
-    /// is still going (each provider asked to cancel where it can, as a
-    /// card's own "Cancel" does); finished cards keep their results.
-    pub fn cancel(&self) {
-        self.runner.cancel();
-        let _ = self
-            .lanes
-            .try_with_value(|l| l.iter().for_each(|(_, r)| r.cancel()));
-    }
-
-    /// Start a run with what the page holds now (ignored while one is
-    /// running): with two or more providers ticked, one on each that can
-    /// take the input (the others' cards say why not).
-    pub fn remix(&self) {
-        let settings = self.settings.get_untracked();
-        let compare = self.settings.compare.get_untracked();
-        if !compare.active() {
-            let input = self.board.with_untracked(|b| settings.input(b));
-            self.runner.advise_when_blocked(settings.blocked_advice());
-            self.runner.start(input, settings.config());
-            return;
-        }
-        if untrack(|| self.comparing()) {
-            return;
-        }
-        let lanes = self
-            .board
-            .with_untracked(|b| compare::lanes(&compare, &settings, b));
-        for lane in lanes.iter().filter(|l| l.problem.is_none()) {
-            let on = settings.for_provider(lane.info.id.as_str());
-            if let Some(runner) = self.lane(lane.info.id.as_str()) {
-                let input = self.board.with_untracked(|b| on.input(b));
-                runner.advise_when_blocked(on.blocked_advice());
-                runner.start(input, on.config());
-            }
-        }
-    }
-
-    /// Follow again a comparison's job submitted before the page reloaded,
-    /// on its provider's card.
-    pub fn resume_lane(&self, job: Job, started_ms: f64, prompt: String) {
-        let Some(runner) = self.lane(job.provider.as_str()) else {
-            return;
-        };
-        let on = self
-            .settings
-            .get_untracked()
-            .for_provider(job.provider.as_str());
-        runner.advise_when_blocked(on.blocked_advice());
-        runner.resume(job, on.config(), started_ms, prompt);
-    }
-
-    /// Follow again a job submitted before the page reloaded (see
-    /// [`Runner::resume`]), with its own provider whatever the picker said.
-    pub fn resume(&self, job: Job, started_ms: f64, prompt: String) {
-        if self.runner.running() {
-            return;
-        }
-        self.settings.provider.set(job.provider.to_string());
-        let settings = self.settings.get_untracked();
-        self.runner.advise_when_blocked(settings.blocked_advice());
-        self.runner
-            .resume(job, settings.config(), started_ms, prompt);
-    }
-
-    /// Add a file's bytes to the board, as an add of its own (the last
-    /// add's rejections are cleared). Returns whether it was added.
-    pub fn add_bytes(&self, name: &str, bytes: Vec<u8>) -> bool {
-        let accepts = self.settings.get_untracked().accepts();
-        self.board
-            .try_update(|b| {
-                b.begin_adding();
-                b.add_bytes(name, bytes, &accepts)
-            })
-            .unwrap_or(false)
-    }
-
-    /// Add a public image URL to the board, as an add of its own.
-    pub fn add_url(&self, url: &str) -> bool {
-        let accepts = self.settings.get_untracked().accepts();
-        self.board
-            .try_update(|b| {
-                b.begin_adding();
-                b.add_url(url, &accepts)
-            })
-            .unwrap_or(false)
-    }
-}
+pub use crate::store::{SettingsSignals, Store};
 
 /// The app with its state restored from this session (and kept there).
 #[component]
@@ -253,10 +70,12 @@ impl Wiring {
             runner,
             ..
         } = store;
-        // With no comparison ticked, the one tick follows the picker.
+        // With no comparison ticked, the one tick follows the pickers.
         Effect::new(move |_| {
-            let picked = settings.provider.get();
-            settings.compare.update(|c| c.follow(&picked));
+            let picked = settings.get();
+            settings
+                .compare
+                .update(|c| c.follow(&picked.provider, picked.model()));
         });
         let lanes = Memo::new(move |_| {
             let compare = settings.compare.get();
@@ -267,10 +86,14 @@ impl Wiring {
             board.with(|b| compare::lanes(&compare, &settings, b))
         });
         let comparing = Memo::new(move |_| store.comparing());
-        let provider = Signal::derive(move || settings.provider.with(|id| info_for(id)));
         let problems = Memo::new(move |_| {
             let settings = settings.get();
             board.with(|b| Problems::of(&settings, b))
+        });
+        let provider = Signal::derive(move || {
+            let id = settings.provider.get();
+            let model = settings.models.with(|m| model_in(m, &id));
+            entry(&id, model)
         });
         let area = NodeRef::new();
         let on_insert = handler(move |index: usize| {
@@ -278,7 +101,9 @@ impl Wiring {
             let selection = el.as_ref().and_then(|a: &web_sys::HtmlTextAreaElement| {
                 Some((a.selection_start().ok()??, a.selection_end().ok()??))
             });
-            let Some(caret) = board.try_update(|b| b.insert_reference(index, selection)) else {
+            let syntax = tag_syntax(provider.get_untracked());
+            let Some(caret) = board.try_update(|b| b.insert_reference(index, selection, syntax))
+            else {
                 return;
             };
             if let Some(a) = el {
@@ -365,15 +190,39 @@ impl Wiring {
                     Vec::new()
                 }
             });
-            let cards: Vec<(&str, &str)> = ids
+            let cards: Vec<(String, &str)> = ids
                 .into_iter()
-                .filter_map(|id| {
-                    let state = store.lane(id)?.run.with(compare::card_state)?;
-                    Some((info_for(id).name, state))
+                .filter_map(|(id, model)| {
+                    let state = store.lane(id, model)?.run.with(compare::card_state)?;
+                    Some((run_name(entry(id, model)), state))
                 })
                 .collect();
             compare::status_sentence(&cards)
         })
+    }
+
+    /// Switching to a model that writes references otherwise rewrites the
+    /// prompt's (the site only: a widget's prompt stays as its host page
+    /// set it, and the core writes it the model's way when it sends).
+    fn follow_syntax(&self, board: RwSignal<Board>) {
+        let provider = self.provider;
+        // Only on a change of syntax: a prompt restored or typed as it is
+        // stays so until the person picks a model that writes otherwise.
+        Effect::new(move |was: Option<ReferenceSyntax>| {
+            let syntax = tag_syntax(provider.get());
+            if was.is_some_and(|w| w != syntax) {
+                board.update(|b| {
+                    b.use_syntax(syntax);
+                });
+            }
+            syntax
+        });
+    }
+
+    /// How the model picked writes references.
+    fn syntax(&self) -> Dyn<ReferenceSyntax> {
+        let provider = self.provider;
+        read(move || tag_syntax(provider.get()))
     }
 
     /// The most characters the provider takes in a prompt.
@@ -397,13 +246,13 @@ fn comparison(store: Store, w: &Wiring) -> impl IntoView + use<> {
             }
         });
         ids.into_iter()
-            .filter_map(|id| Some((id, store.lane(id)?)))
-            .map(|(id, runner)| {
+            .filter_map(|(id, model)| Some((id, model, store.lane(id, model)?)))
+            .map(|(id, model, runner)| {
                 let lane = move |f: fn(&Lane) -> String| {
                     text(move || {
                         lanes.with(|l| {
                             l.iter()
-                                .find(|l| l.info.id.as_str() == id)
+                                .find(|l| l.info.id.as_str() == id && l.info.model.id == model)
                                 .map(f)
                                 .unwrap_or_default()
                         })
@@ -411,7 +260,7 @@ fn comparison(store: Store, w: &Wiring) -> impl IntoView + use<> {
                 };
                 view! {
                     <CompareCard
-                        info=info_for(id)
+                        info=entry(id, model)
                         problem=lane(|l| l.problem.clone().unwrap_or_default())
                         estimate=lane(cost::lane_text)
                         run=runner.run.read_only()
@@ -440,6 +289,12 @@ fn comparison(store: Store, w: &Wiring) -> impl IntoView + use<> {
 /// connection, the run and the result, laid out as one page.
 fn site(store: Store) -> impl IntoView {
     let w = Wiring::new(store);
+    // Until the person tries to run or leaves a field, what stands in the
+    // way is guidance, not an error: shown in a neutral colour, and no
+    // field is marked invalid (a first visit sees no red on a form it has
+    // not touched).
+    let tried = RwSignal::new(false);
+    w.follow_syntax(store.board);
     let Store {
         board,
         settings,
@@ -450,12 +305,23 @@ fn site(store: Store) -> impl IntoView {
         // A file dropped beside the board must not replace the page.
         <main
             class="app"
+            class:tried=tried
             on:dragover=on_drag(|e| e.prevent_default())
             on:drop=on_drag(|e| e.prevent_default())
+            on:focusout=move |e: web_sys::FocusEvent| {
+                if is_field(e.target()) {
+                    tried.set(true);
+                }
+            }
+            on:pointerdown=move |e: web_sys::PointerEvent| {
+                if is_remix(e.target()) {
+                    tried.set(true);
+                }
+            }
         >
             <header class="app-header">
                 <h1>"Reve Remix"</h1>
-                <p class="tagline">"One image from a prompt and up to six references."</p>
+                <p class="tagline">"One image from a prompt and up to eight references."</p>
             </header>
             <div class="layout">
                 <BoardPanel
@@ -468,13 +334,16 @@ fn site(store: Store) -> impl IntoView {
                 <PromptEditor
                     board
                     max_chars=w.max_chars()
+                    syntax=w.syntax()
                     problem=w.about(|p| &p.prompt)
+                    tried=flag(move || tried.get())
                     blocked=w.blocked()
                     area=w.area
                     on_remix=w.on_remix.clone()
                 />
                 <aside class="panel settings" aria-label="Provider and options">
-                    <ProviderPicker provider=settings.provider />
+                    <ProviderPicker provider=settings.provider info=w.provider />
+                    <ModelPicker provider=w.provider models=settings.models />
                     <ComparePicker compare=settings.compare />
                     <OptionsPanel
                         provider=w.provider
@@ -502,6 +371,23 @@ fn site(store: Store) -> impl IntoView {
             </div>
         </main>
     }
+}
+
+/// The event came from a field a person fills in (leaving it is a try).
+fn is_field(target: Option<web_sys::EventTarget>) -> bool {
+    use wasm_bindgen::JsCast;
+    target
+        .and_then(|t| t.dyn_into::<web_sys::Element>().ok())
+        .is_some_and(|el| matches!(el.tag_name().as_str(), "INPUT" | "TEXTAREA" | "SELECT"))
+}
+
+/// The event came from "Remix" (disabled or not: a press is a try).
+fn is_remix(target: Option<web_sys::EventTarget>) -> bool {
+    use wasm_bindgen::JsCast;
+    target
+        .and_then(|t| t.dyn_into::<web_sys::Element>().ok())
+        .and_then(|el| el.closest("button.remix").ok().flatten())
+        .is_some()
 }
 
 /// The widget's page: the board, the prompt, the options, the run and the
@@ -534,7 +420,9 @@ pub fn embed(store: Store) -> impl IntoView {
                 <PromptEditor
                     board
                     max_chars=w.max_chars()
+                    syntax=w.syntax()
                     problem=w.about(|p| &p.prompt)
+                    tried=flag(|| true)
                     blocked=w.blocked()
                     area=w.area
                     on_remix=w.on_remix.clone()

@@ -15,6 +15,7 @@ pub mod components;
 pub mod model;
 mod persist;
 mod runner;
+mod store;
 mod widget;
 
 pub use app::{App, Page};

@@ -13,16 +13,20 @@ use std::rc::Rc;
 
 use leptos::prelude::*;
 use reve_remix_core::ErrorCode;
-use reve_remix_core::image::sniff_format;
 use reve_remix_core::job::Job;
-use reve_remix_core::provider;
+use reve_remix_core::provider::ModelId;
 use serde::Serialize;
 use wasm_bindgen::{JsCast, JsValue};
 
 use crate::app::Store;
-use crate::browser::{blob, idb, page};
-use crate::model::{Compare, Finished, ImageUrl, Options, Phase, RefImage, Results, Run, Source};
+use crate::browser::{idb, page};
+use crate::model::models::{lane_key, sold_or_default};
+use crate::model::settings::info_for;
+use crate::model::{Compare, Options};
 use crate::runner::{RunEvent, RunListener, Runner};
+
+mod records;
+use records::{finished_from, images_value, restore_images, restore_results, result_value};
 
 const PROMPT: &str = "reve-remix.prompt";
 const OPTIONS: &str = "reve-remix.options";
@@ -60,7 +64,10 @@ struct StoredSettings {
     base_url: String,
     proxy_url: String,
     options: Options,
-    /// The providers ticked under "Compare providers".
+    /// The model picked on each provider, `[provider id, model id]`.
+    models: Vec<[String; 2]>,
+    /// The runs ticked under "Compare providers": `<provider id>` (its
+    /// opening model, as earlier versions wrote) or `<provider id> <model id>`.
     compare: Vec<String>,
 }
 
@@ -81,6 +88,13 @@ impl StoredSettings {
                 remove_background: field(&o, "remove_background").as_bool().unwrap_or_default(),
                 output_format: string_field(&o, "output_format"),
             },
+            models: js_sys::Array::from(&field(&v, "models"))
+                .iter()
+                .filter_map(|pair| {
+                    let pair = js_sys::Array::from(&pair);
+                    Some([pair.get(0).as_string()?, pair.get(1).as_string()?])
+                })
+                .collect(),
             compare: js_sys::Array::from(&field(&v, "compare"))
                 .iter()
                 .filter_map(|id| id.as_string())
@@ -204,10 +218,28 @@ fn restore_options(store: Store, text: &str) {
         c.proxy_url = kept.proxy_url;
     });
     settings.options.set(kept.options);
-    if !kept.compare.is_empty() {
-        settings
-            .compare
-            .set(Compare::of(kept.compare.iter().map(String::as_str)));
+    // Storage is a boundary: a provider or a model this version does not
+    // know (an older or newer version wrote it, or a hand) is not picked;
+    // the provider opens on its default model instead.
+    let models: Vec<(String, ModelId)> = kept
+        .models
+        .iter()
+        .filter_map(|[p, m]| Some((p.clone(), ModelId::parse(m)?)))
+        .filter(|(p, m)| sold_or_default(p, Some(*m)) == *m)
+        .collect();
+    settings.models.set(models);
+    let runs: Vec<(&str, ModelId)> = kept
+        .compare
+        .iter()
+        .map(|run| match run.split_once(' ') {
+            Some((p, m)) => (p, sold_or_default(p, ModelId::parse(m))),
+            // An earlier version's tick: the model it ran, the table's
+            // default (its card's job is kept under the same key).
+            None => (run.as_str(), info_for(run).model.id),
+        })
+        .collect();
+    if !runs.is_empty() {
+        settings.compare.set(Compare::of(&runs));
     }
 }
 
@@ -228,9 +260,14 @@ pub fn keep(store: Store) {
             base_url: c.base_url.clone(),
             proxy_url: c.proxy_url.clone(),
             options: o,
+            models: settings.models.with(|m| {
+                m.iter()
+                    .map(|(p, m)| [p.clone(), m.as_str().to_string()])
+                    .collect()
+            }),
             compare: settings
                 .compare
-                .with(|c| c.ticked().iter().map(|id| id.to_string()).collect()),
+                .with(|c| c.ticked().iter().map(|(p, m)| format!("{p} {m}")).collect()),
         };
         let text = to_json(&kept).unwrap_or_default();
         set(session(), OPTIONS, &text);
@@ -266,8 +303,9 @@ pub fn keep(store: Store) {
             records.iter().filter_map(|v| finished_from(&v)).collect()
         });
         restore_results(store.runner, shown, earlier);
-        for (provider, runner) in store.lanes.with_value(Clone::clone) {
-            let shown = idb::get(&db, &format!("{id}.lane.{provider}"))
+        for ((provider, model), runner) in store.lanes.with_value(Clone::clone) {
+            let lane = lane_key(provider, model);
+            let shown = idb::get(&db, &format!("{id}.lane.{lane}"))
                 .await
                 .and_then(|v| finished_from(&v));
             if shown.is_some() {
@@ -284,9 +322,9 @@ pub fn keep(store: Store) {
                     idb::put(&images_db, &images_key, &value);
                 }
             });
-            for (provider, runner) in store.lanes.with_value(Clone::clone) {
+            for ((provider, model), runner) in store.lanes.with_value(Clone::clone) {
                 let lane_db = db.clone();
-                let key = format!("{id}.lane.{provider}");
+                let key = format!("{id}.lane.{}", lane_key(provider, model));
                 Effect::new(move |_| {
                     match runner.results.try_with(|r| r.shown().map(result_value)) {
                         Some(Some(value)) => idb::put(&lane_db, &key, &value),
@@ -330,10 +368,10 @@ fn keep_jobs(store: Store) {
             store.resume(job, started, prompt);
         },
     );
-    for (provider, runner) in store.lanes.with_value(Clone::clone) {
+    for ((provider, model), runner) in store.lanes.with_value(Clone::clone) {
         keep_job_of(
             runner,
-            format!("{JOB}.{provider}"),
+            format!("{JOB}.{}", lane_key(provider, model)),
             move |job, started, prompt| {
                 store.resume_lane(job, started, prompt);
             },
@@ -415,128 +453,17 @@ async fn forget_old_sessions(db: &web_sys::IdbDatabase, id: &str) {
     }
 }
 
-fn field(value: &JsValue, name: &str) -> JsValue {
+pub(crate) fn field(value: &JsValue, name: &str) -> JsValue {
     js_sys::Reflect::get(value, &JsValue::from_str(name)).unwrap_or(JsValue::UNDEFINED)
 }
 
-fn set_field(object: &js_sys::Object, name: &str, value: &JsValue) {
+pub(crate) fn set_field(object: &js_sys::Object, name: &str, value: &JsValue) {
     let _ = js_sys::Reflect::set(object, &JsValue::from_str(name), value);
 }
 
-fn bytes_field(value: &JsValue, name: &str) -> Option<Vec<u8>> {
+pub(crate) fn bytes_field(value: &JsValue, name: &str) -> Option<Vec<u8>> {
     field(value, name)
         .dyn_into::<js_sys::Uint8Array>()
         .ok()
         .map(|a| a.to_vec())
-}
-
-/// The board as a record: `[{name, bytes: Uint8Array} | {name, url}]`, in order.
-fn images_value(images: &[RefImage]) -> JsValue {
-    let list = js_sys::Array::new();
-    for img in images {
-        let entry = js_sys::Object::new();
-        set_field(&entry, "name", &JsValue::from_str(&img.name));
-        match &img.source {
-            Source::Bytes(bytes) => {
-                set_field(&entry, "bytes", &js_sys::Uint8Array::from(&bytes[..]))
-            }
-            Source::Url(url) => set_field(&entry, "url", &JsValue::from_str(url)),
-        }
-        list.push(&entry);
-    }
-    list.into()
-}
-
-fn restore_images(store: Store, value: &JsValue) {
-    let Ok(list) = value.clone().dyn_into::<js_sys::Array>() else {
-        return;
-    };
-    let accepts = store.settings.get_untracked().accepts();
-    store.board.update(|b| {
-        for entry in list.iter() {
-            let name = field(&entry, "name").as_string().unwrap_or_default();
-            if let Some(bytes) = bytes_field(&entry, "bytes") {
-                b.add_bytes(&name, bytes, &accepts);
-            } else if let Some(url) = field(&entry, "url").as_string() {
-                b.add_url(&url, &accepts);
-            }
-        }
-        // A restored board never shows the alert of a former visit.
-        b.dismiss_rejections();
-    });
-}
-
-/// The result as a record: its bytes when the page had them (an object URL
-/// does not outlive the page), else its URL; and what the result view shows.
-fn result_value(done: &Finished) -> JsValue {
-    let entry = js_sys::Object::new();
-    match &done.bytes {
-        Some(bytes) => set_field(&entry, "bytes", &js_sys::Uint8Array::from(&bytes[..])),
-        None => set_field(&entry, "src", &JsValue::from_str(done.src.as_str())),
-    }
-    set_field(&entry, "file_name", &JsValue::from_str(&done.file_name));
-    set_field(&entry, "prompt", &JsValue::from_str(&done.prompt));
-    set_field(&entry, "provider", &JsValue::from_str(done.provider));
-    set_field(&entry, "elapsed_ms", &JsValue::from_f64(done.elapsed_ms));
-    if let Some(c) = done.credits {
-        set_field(&entry, "credits", &JsValue::from_f64(c));
-    }
-    if let Some(id) = &done.job_id {
-        set_field(&entry, "job_id", &JsValue::from_str(id));
-    }
-    entry.into()
-}
-
-fn restore_results(runner: Runner, shown: Option<Finished>, earlier: Option<Vec<Finished>>) {
-    // The status line says where the result came from, as before the reload
-    // (unless a resumed job is already running).
-    if let Some(done) = &shown
-        && runner.run.with_untracked(|r| r.phase == Phase::Idle)
-        && !done.provider.is_empty()
-    {
-        let mut run = Run::start(done.provider, 0.0);
-        run.end(Phase::Completed, done.elapsed_ms, String::new());
-        runner.run.set(run);
-    }
-    runner.results.update(|r| {
-        let shown = shown.or_else(|| r.shown().cloned());
-        let earlier = earlier.unwrap_or_else(|| r.earlier().to_vec());
-        *r = Results::restored(shown, earlier);
-    });
-}
-
-/// A result back from its record (see [`result_value`]).
-fn finished_from(value: &JsValue) -> Option<Finished> {
-    let bytes = bytes_field(value, "bytes");
-    let src = match &bytes {
-        Some(b) => {
-            let mime = sniff_format(b).map_or("image/png", |f| f.mime());
-            blob::image_url(b, mime)
-        }
-        // An object URL died with its page.
-        None => ImageUrl::new(
-            field(value, "src")
-                .as_string()
-                .filter(|s| !s.starts_with("blob:"))
-                .unwrap_or_default(),
-        ),
-    };
-    if src.is_empty() {
-        return None;
-    }
-    let name = field(value, "provider").as_string().unwrap_or_default();
-    let provider = provider::providers()
-        .iter()
-        .find(|p| p.name == name)
-        .map_or("", |p| p.name);
-    Some(Finished {
-        src,
-        bytes: bytes.map(Into::into),
-        file_name: field(value, "file_name").as_string().unwrap_or_default(),
-        prompt: field(value, "prompt").as_string().unwrap_or_default(),
-        provider,
-        elapsed_ms: field(value, "elapsed_ms").as_f64().unwrap_or(0.0),
-        credits: field(value, "credits").as_f64(),
-        job_id: field(value, "job_id").as_string(),
-    })
 }

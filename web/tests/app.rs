@@ -6,199 +6,17 @@
 #![cfg(target_arch = "wasm32")]
 
 use leptos::prelude::*;
-use leptos::task::tick;
+use reve_remix_web::App;
 use reve_remix_web::components::ResultView;
 use reve_remix_web::model::{Finished, ImageUrl, Results};
-use reve_remix_web::{App, Page};
 use wasm_bindgen::JsCast;
-use wasm_bindgen::prelude::*;
-use wasm_bindgen_futures::JsFuture;
 use wasm_bindgen_test::*;
 use web_sys::HtmlElement;
 
 wasm_bindgen_test_configure!(run_in_browser);
 
-const PNG: &[u8] = include_bytes!("../../crates/core/tests/fixtures/png_rgb_64x48.png");
-const JPEG: &[u8] = include_bytes!("../../crates/core/tests/fixtures/jpeg_baseline_80x60.jpg");
-const WEBP: &[u8] = include_bytes!("../../crates/core/tests/fixtures/webp_lossy_70x50.webp");
-const GIF: &[u8] = include_bytes!("../../crates/core/tests/fixtures/notes.gif");
-
-/// A view mounted into a fresh element of the page; unmounted (its window
-/// listeners removed) and taken out of the page when dropped.
-struct Mounted {
-    root: HtmlElement,
-    _handle: Box<dyn std::any::Any>,
-}
-
-impl Drop for Mounted {
-    fn drop(&mut self) {
-        self.root.remove();
-    }
-}
-
-fn mount<V: IntoView + 'static>(view: impl FnOnce() -> V + 'static) -> Mounted {
-    let document = leptos::prelude::document();
-    let root: HtmlElement = document
-        .create_element("div")
-        .expect("div")
-        .unchecked_into();
-    document
-        .body()
-        .expect("body")
-        .append_child(&root)
-        .expect("append");
-    let handle = leptos::mount::mount_to(root.clone(), view);
-    Mounted {
-        root,
-        _handle: Box::new(handle),
-    }
-}
-
-/// The site's page with a fresh state and no storage.
-fn page() -> Mounted {
-    mount(|| view! { <Page /> })
-}
-
-/// Let Leptos run what the last change woke: the effects, then the views.
-async fn settle() {
-    tick().await;
-    tick().await;
-}
-
-/// Wait until `done` holds, looking again each time the DOM under `root`
-/// changes: for what the browser finishes in its own time (reading a file,
-/// encoding an image).
-async fn until(root: &HtmlElement, done: impl Fn() -> bool + 'static) {
-    if done() {
-        return;
-    }
-    let mut done = Some(done);
-    let promise = js_sys::Promise::new(&mut |resolve, _| {
-        let done = done.take().expect("the promise runs its executor once");
-        let changed = Closure::<dyn FnMut(js_sys::Array, web_sys::MutationObserver)>::new(
-            move |_, observer: web_sys::MutationObserver| {
-                if done() {
-                    observer.disconnect();
-                    let _ = resolve.call0(&JsValue::NULL);
-                }
-            },
-        );
-        let observer =
-            web_sys::MutationObserver::new(changed.as_ref().unchecked_ref()).expect("observer");
-        let options = web_sys::MutationObserverInit::new();
-        options.set_subtree(true);
-        options.set_child_list(true);
-        options.set_attributes(true);
-        options.set_character_data(true);
-        observer
-            .observe_with_options(root, &options)
-            .expect("observe");
-        changed.forget();
-    });
-    JsFuture::from(promise).await.expect("resolved");
-}
-
-fn find(root: &HtmlElement, selector: &str) -> web_sys::Element {
-    root.query_selector(selector)
-        .expect("query")
-        .unwrap_or_else(|| panic!("nothing matches {selector}"))
-}
-
-fn count(root: &HtmlElement, selector: &str) -> u32 {
-    root.query_selector_all(selector).expect("query").length()
-}
-
-fn text_of(root: &HtmlElement, selector: &str) -> String {
-    find(root, selector).text_content().unwrap_or_default()
-}
-
-fn texts(root: &HtmlElement, selector: &str) -> Vec<String> {
-    let all = root.query_selector_all(selector).expect("query");
-    (0..all.length())
-        .filter_map(|i| all.get(i)?.text_content())
-        .collect()
-}
-
-fn prompt_value(root: &HtmlElement) -> String {
-    find(root, "textarea#prompt")
-        .unchecked_into::<web_sys::HtmlTextAreaElement>()
-        .value()
-}
-
-fn fire(target: &web_sys::Element, kind: &str) {
-    let init = web_sys::EventInit::new();
-    init.set_bubbles(true);
-    let event = web_sys::Event::new_with_event_init_dict(kind, &init).expect("event");
-    target.dispatch_event(&event).expect("dispatch");
-}
-
-/// Type into the prompt the way a person does: set the value, fire `input`.
-fn type_prompt(root: &HtmlElement, text: &str) {
-    let area = find(root, "textarea#prompt");
-    area.unchecked_ref::<web_sys::HtmlTextAreaElement>()
-        .set_value(text);
-    fire(&area, "input");
-}
-
-/// Choose `value` in the select `#id`.
-fn choose(root: &HtmlElement, id: &str, value: &str) {
-    let select = find(root, &format!("select#{id}"));
-    select
-        .unchecked_ref::<web_sys::HtmlSelectElement>()
-        .set_value(value);
-    fire(&select, "change");
-}
-
-fn click(root: &HtmlElement, label: &str) {
-    find(root, &format!("button[aria-label=\"{label}\"]"))
-        .unchecked_into::<HtmlElement>()
-        .click();
-}
-
-/// A `DataTransfer` holding `files` (name, bytes), as a drag or a picker makes.
-fn transfer(files: &[(&str, &[u8])]) -> web_sys::DataTransfer {
-    let dt = web_sys::DataTransfer::new().expect("DataTransfer");
-    for (name, bytes) in files {
-        let parts = js_sys::Array::of1(&js_sys::Uint8Array::from(*bytes));
-        let file = web_sys::File::new_with_u8_array_sequence(&parts, name).expect("file");
-        dt.items().add_with_file(&file).expect("add");
-    }
-    dt
-}
-
-/// Pick `files` in "Add reference images", as the browser's file dialog does.
-fn pick(root: &HtmlElement, files: &[(&str, &[u8])]) {
-    let input = find(root, "input[type=file]");
-    input
-        .unchecked_ref::<web_sys::HtmlInputElement>()
-        .set_files(transfer(files).files().as_ref());
-    fire(&input, "change");
-}
-
-/// Drag `files` over `target` and drop them there.
-fn drop_files(target: &web_sys::Element, files: &[(&str, &[u8])]) {
-    let dt = transfer(files);
-    for kind in ["dragenter", "dragover", "drop"] {
-        let init = web_sys::DragEventInit::new();
-        init.set_bubbles(true);
-        init.set_cancelable(true);
-        init.set_data_transfer(Some(&dt));
-        let event = web_sys::DragEvent::new_with_event_init_dict(kind, &init).expect("drag");
-        target.dispatch_event(&event).expect("dispatch");
-    }
-}
-
-/// Wait until the board shows `n` tiles.
-async fn tiles(root: &HtmlElement, n: u32) {
-    let r = root.clone();
-    until(root, move || count(&r, ".tile") == n).await;
-}
-
-/// Wait until the "Not added" alert mentions `what`.
-async fn alert_says(root: &HtmlElement, what: &'static str) {
-    let r = root.clone();
-    until(root, move || text_of(&r, "[role=alert]").contains(what)).await;
-}
+mod support;
+use support::*;
 
 #[wasm_bindgen_test]
 async fn app_shell_shows_the_remix_button() {
@@ -224,7 +42,10 @@ async fn picked_files_join_the_board_and_a_gif_is_turned_away_with_its_reason() 
         "{tile}"
     );
     assert_eq!(count(root, "button[aria-label=\"Remove reference 0\"]"), 1);
-    assert!(text_of(root, "#board-limit").starts_with("1 of 6 images"));
+    assert!(
+        text_of(root, "#board-limit").starts_with("1 of 8 images"),
+        "fal with Reve 2.1 takes eight"
+    );
 }
 
 #[wasm_bindgen_test]
@@ -278,7 +99,7 @@ async fn the_board_stops_at_the_chosen_providers_limit() {
 
 #[wasm_bindgen_test]
 async fn the_count_is_live_and_problems_show_before_remix() {
-    let page = page();
+    let page = on_reve().await;
     let root = &page.root;
     settle().await;
     assert_eq!(text_of(root, "#prompt-count"), "0 / 2560");
@@ -310,7 +131,7 @@ async fn the_count_is_live_and_problems_show_before_remix() {
 
 #[wasm_bindgen_test]
 async fn a_reference_shows_as_a_chip_naming_its_image() {
-    let page = page();
+    let page = on_reve().await;
     let root = &page.root;
     pick(root, &[("cat.png", PNG)]);
     tiles(root, 1).await;
@@ -325,7 +146,7 @@ async fn a_reference_shows_as_a_chip_naming_its_image() {
 
 #[wasm_bindgen_test]
 async fn insert_into_prompt_writes_the_tag_at_the_cursor() {
-    let page = page();
+    let page = on_reve().await;
     let root = &page.root;
     pick(root, &[("cat.png", PNG), ("dog.jpg", JPEG)]);
     tiles(root, 2).await;
@@ -338,9 +159,49 @@ async fn insert_into_prompt_writes_the_tag_at_the_cursor() {
     assert_eq!(prompt_value(root), "A <img>1</img> in the snow");
 }
 
+#[wasm_bindgen_test]
+async fn the_app_opens_on_fal_with_reve_2_1_which_writes_frames() {
+    let page = page();
+    let root = &page.root;
+    settle().await;
+    let value = |id: &str| {
+        find(root, &format!("select#{id}"))
+            .unchecked_into::<web_sys::HtmlSelectElement>()
+            .value()
+    };
+    assert_eq!(
+        (value("provider"), value("model")),
+        ("fal".into(), "reve-2.1".into())
+    );
+    assert_eq!(
+        texts(root, "select#model option"),
+        ["Reve Remix", "Reve 2.1, $0.25 per image"]
+    );
+    assert!(
+        text_of(root, "#model-why")
+            .starts_with("Reve 2.1 (the newest model) takes up to 8 references")
+    );
+    assert_eq!(text_of(root, "#prompt-count"), "0 / 4000");
+    pick(root, &[("cat.png", PNG), ("dog.jpg", JPEG)]);
+    tiles(root, 2).await;
+    click(root, "Insert reference 1 into prompt: <frame>1</frame>");
+    settle().await;
+    assert_eq!(prompt_value(root), "<frame>1</frame>");
+    // Reve Remix writes <img>N</img>: the prompt follows the model.
+    choose(root, "model", "reve-remix");
+    settle().await;
+    assert_eq!(prompt_value(root), "<img>1</img>");
+    assert_eq!(text_of(root, "#prompt-count"), "12 / 2560");
+    // Reve's notice is a note, not an alert.
+    assert!(find(root, ".notice").has_attribute("hidden"));
+    choose(root, "provider", "reve");
+    settle().await;
+    assert!(!find(root, "[role=note]").has_attribute("hidden"));
+}
+
 /// a.png, b.jpg and c.webp on the board; the prompt refers to all three.
 async fn three_tiles_and_a_prompt() -> Mounted {
-    let page = page();
+    let page = on_reve().await;
     let root = &page.root;
     pick(root, &[("a.png", PNG), ("b.jpg", JPEG), ("c.webp", WEBP)]);
     tiles(root, 3).await;
@@ -396,7 +257,7 @@ async fn moving_a_tile_renumbers_the_prompt() {
 
 #[wasm_bindgen_test]
 async fn options_follow_the_provider() {
-    let page = page();
+    let page = on_reve().await;
     let root = &page.root;
     settle().await;
     let hidden = |id: &str| {

@@ -14,6 +14,7 @@ use super::rejected_list::RejectedList;
 use super::tile::{TILE_DRAG_TYPE, Tile};
 use super::url_adder::UrlAdder;
 use crate::browser::{blob, canvas, page};
+use crate::model::models::tag_syntax;
 use crate::model::shrink::shrunk_name;
 use crate::model::{Accepts, Board, NamedFile};
 
@@ -128,6 +129,10 @@ pub fn BoardPanel(
     /// result dragged back onto the board joins it as a file.
     result_file: Handler<String, Option<NamedFile>>,
 ) -> impl IntoView {
+    let syntax_of = {
+        let accepts = accepts.clone();
+        move || tag_syntax(accepts().provider)
+    };
     let over = RwSignal::new(false);
     let section = NodeRef::<leptos::html::Section>::new();
 
@@ -284,6 +289,7 @@ pub fn BoardPanel(
                 {move || {
                     let images = images();
                     let count = images.len();
+                    let syntax = syntax_of();
                     images
                         .into_iter()
                         .enumerate()
@@ -293,6 +299,7 @@ pub fn BoardPanel(
                                     image
                                     index
                                     count
+                                    syntax
                                     on_insert=on_insert.clone()
                                     on_move=on_move.clone()
                                     on_remove=on_remove.clone()

@@ -10,6 +10,7 @@ use reve_remix_core::provider::ProviderInfo;
 
 use super::dyn_view::{Dyn, Handler, click, click_keeping_focus, flag, text};
 use super::run_panel::tick_while_running;
+use crate::model::models::{lane_key, run_name};
 use crate::model::run::status_text;
 use crate::model::{Finished, Phase, Results, Run};
 
@@ -34,9 +35,8 @@ pub fn CompareCard(
     on_use: Handler<Finished>,
 ) -> impl IntoView {
     tick_while_running(run, now);
-    let id = info.id;
-    let name = info.name;
-    let title = format!("card-{id}");
+    let name = run_name(info);
+    let title = format!("card-{}", lane_key(info.id.as_str(), info.model.id)).replace('.', "-");
     let labelled_by = title.clone();
     let phase = move || run.with(|r| r.phase);
     let running = move || phase() == Phase::Running;
@@ -70,6 +70,7 @@ pub fn CompareCard(
         // and the focus stays on the card rather than falling to the page.
         <section class="card" aria-labelledby=labelled_by tabindex="-1">
             <h3 id=title>{format!("Result from {name}")}</h3>
+            <p class="hint">{format!("Model: {}", info.model.id.name())}</p>
             <p class="hint" class:problem=has_problem>{before}</p>
             <p class="status" class:failed=flag(move || phase() == Phase::Failed)>{status}</p>
             <button

@@ -1,12 +1,12 @@
-//! "Compare providers": one "Run on <provider>" checkbox per provider (the
-//! one picked is ticked); with two or more ticked, "Remix" runs the board
-//! on each, one card per provider.
-
-use leptos::prelude::*;
-use reve_remix_core::provider::providers;
+//! "Compare providers": one "Run on <provider>" checkbox per provider, or
+//! one "Run on <provider> (<model>)" per model where it sells several (the
+//! pair picked is ticked); with two or more ticked, "Remix" runs the board
+//! on each, one card per run.
 
 use super::dyn_view::{flag, on_checked};
 use crate::model::Compare;
+use crate::model::models::{entry, pairs, run_name};
+use leptos::prelude::*;
 
 /// The group of "Run on <provider>" checkboxes.
 #[component]
@@ -20,19 +20,20 @@ pub fn ComparePicker(
             <p class="hint" id="compare-hint">
                 "Tick two or more: one Remix runs on each, side by side, each with its own status and cost."
             </p>
-            {providers()
+            {pairs()
                 .iter()
-                .map(|p| {
-                    let id = p.id.as_str();
+                .map(|&(id, model)| {
                     view! {
                         <label class="check">
                             <input
                                 type="checkbox"
                                 aria-describedby="compare-hint"
-                                prop:checked=flag(move || compare.with(|c| c.is_ticked(id)))
-                                on:change=on_checked(move |on| compare.update(|c| c.tick(id, on)))
+                                prop:checked=flag(move || compare.with(|c| c.is_ticked(id, model)))
+                                on:change=on_checked(move |on| {
+                                    compare.update(|c| c.tick(id, model, on))
+                                })
                             />
-                            {format!("Run on {}", p.name)}
+                            {format!("Run on {}", run_name(entry(id, model)))}
                         </label>
                     }
                 })

@@ -4,11 +4,12 @@
 
 use leptos::html::Textarea;
 use leptos::prelude::*;
-use reve_remix_core::prompt;
+use reve_remix_core::prompt::{self, ReferenceSyntax};
 
 use super::dyn_view::{Dyn, Handler, click, flag, lines, on_key, on_value, text};
 use super::reference_chips::ReferenceChips;
 use crate::model::Board;
+use crate::model::models::tag;
 
 /// The id of the "Prompt" textarea.
 pub const PROMPT_ID: &str = "prompt";
@@ -20,8 +21,13 @@ pub fn PromptEditor(
     board: RwSignal<Board>,
     /// The most characters the provider takes.
     max_chars: Dyn<usize>,
+    /// How the model picked writes references (`<img>N</img>`, `<frame>N</frame>`).
+    syntax: Dyn<ReferenceSyntax>,
     /// What is wrong with the prompt for a run ("" when nothing is).
     problem: Dyn<String>,
+    /// The person tried to run or left a field: a problem marks the
+    /// prompt invalid only from then on.
+    tried: Dyn<bool>,
     /// Why a run cannot start now ("" when it can: Ctrl+Enter waits for that).
     blocked: Dyn<String>,
     /// The textarea, for whoever writes a reference at its cursor.
@@ -31,14 +37,21 @@ pub fn PromptEditor(
 ) -> impl IntoView {
     let count = move || board.with(|b| prompt::char_count(b.prompt()));
     let warning = move || board.with(Board::orphan_warning);
-    let references = lines(move || board.with(Board::references));
+    let references = {
+        let syntax = syntax.clone();
+        lines(move || board.with(|b| b.references(syntax())))
+    };
+    let placeholder = text(move || {
+        let (a, b) = (tag(syntax(), "0"), tag(syntax(), "1"));
+        format!("Say what to make. Refer to images as {a}, {b}… (the tiles' numbers).")
+    });
     let over = {
         let max_chars = max_chars.clone();
         flag(move || count() > max_chars())
     };
     let invalid = {
         let problem = problem.clone();
-        text(move || (!problem().is_empty()).to_string())
+        text(move || (tried() && !problem().is_empty()).to_string())
     };
 
     view! {
@@ -55,7 +68,7 @@ pub fn PromptEditor(
                 id=PROMPT_ID
                 node_ref=area
                 rows="5"
-                placeholder="Say what to make. Refer to images as <img>0</img>, <img>1</img>… (the tiles' numbers)."
+                placeholder=placeholder
                 aria-describedby="prompt-count prompt-problem"
                 aria-invalid=invalid
                 prop:value=text(move || board.with(|b| b.prompt().to_string()))

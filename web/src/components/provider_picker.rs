@@ -2,19 +2,20 @@
 //! the chosen provider takes (images, how it runs).
 
 use leptos::prelude::*;
-use reve_remix_core::provider::{ImageTransport, providers};
+use reve_remix_core::provider::{ImageTransport, ProviderInfo, providers};
 
 use super::dyn_view::{flag, on_value, text};
-use crate::model::settings::info_for;
 
 /// The provider select and its summary.
 #[component]
 pub fn ProviderPicker(
     /// The chosen provider's id.
     provider: RwSignal<String>,
+    /// Its entry for the model picked (what it takes).
+    info: Signal<&'static ProviderInfo>,
 ) -> impl IntoView {
     let summary = text(move || {
-        let info = provider.with(|id| info_for(id));
+        let info = info.get();
         let how = if info.asynchronous {
             "queued: the job is followed until it finishes"
         } else {

@@ -8,7 +8,9 @@ use leptos::prelude::*;
 use super::dyn_view::{Handler, click, flag, on_drag};
 use crate::browser;
 use crate::model::format;
+use crate::model::models::tag;
 use crate::model::{RefImage, Source};
+use reve_remix_core::prompt::ReferenceSyntax;
 
 /// The drag data type of a tile being moved (its index).
 pub const TILE_DRAG_TYPE: &str = "application/x-reve-remix-tile";
@@ -44,6 +46,8 @@ pub fn Tile(
     index: usize,
     /// How many images the board holds.
     count: usize,
+    /// How the model picked writes a reference.
+    syntax: ReferenceSyntax,
     /// Write `<img>N</img>` for image N into the prompt, at its cursor.
     on_insert: Handler<usize>,
     /// Move the image at the first place to the second (the prompt follows).
@@ -55,6 +59,7 @@ pub fn Tile(
     let broken = RwSignal::new(false);
     let drop_here = RwSignal::new(false);
     let named = |what: &str| format!("{what} {index}");
+    let written = tag(syntax, &index.to_string());
 
     let (kind, size) = match (&image.source, image.info) {
         (Source::Bytes(_), Some(info)) => (
@@ -133,11 +138,11 @@ pub fn Tile(
                     class="insert"
                     // The name holds the text the button shows (WCAG 2.5.3), which is
                     // what a person using speech says.
-                    aria-label=format!("Insert reference {index} into prompt: <img>{index}</img>")
+                    aria-label=format!("Insert reference {index} into prompt: {written}")
                     title="Insert into prompt"
                     on:click=click(move || on_insert(index))
                 >
-                    {format!("+ <img>{index}</img>")}
+                    {format!("+ {written}")}
                 </button>
                 <button
                     type="button"

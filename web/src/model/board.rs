@@ -10,10 +10,11 @@ use std::sync::Arc;
 
 use reve_remix_core::ErrorCode;
 use reve_remix_core::image::{self, ImageInfo};
-use reve_remix_core::prompt;
-use reve_remix_core::provider::{self, ImageSource, ProviderInfo};
+use reve_remix_core::prompt::{self, ReferenceSyntax};
+use reve_remix_core::provider::{self, ImageSource};
 
 use super::ImageUrl;
+pub use super::accepts::Accepts;
 
 /// A reference image's content.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -75,60 +76,6 @@ struct Removal {
     orphaned: Vec<usize>,
     /// The prompt right after: restored only if nobody edited it since.
     prompt_after: String,
-}
-
-/// What the board takes: the chosen provider's limits, and a cap that may
-/// be lower than its own (a widget's `max-images`).
-#[derive(Clone, Copy, Debug, PartialEq)]
-pub struct Accepts {
-    /// The chosen provider.
-    pub provider: &'static ProviderInfo,
-    /// The most images the board takes.
-    pub max: usize,
-}
-
-impl Accepts {
-    /// What `provider` takes, capped at `cap` when given.
-    pub fn new(provider: &'static ProviderInfo, cap: Option<usize>) -> Self {
-        let max = cap.map_or(provider.model.max_images, |m| {
-            m.min(provider.model.max_images)
-        });
-        Self { provider, max }
-    }
-
-    /// "2 of 6 images (Reve takes up to 6): 4 more can be added."
-    pub fn summary(&self, count: usize) -> String {
-        let max = self.max;
-        let more = match max.saturating_sub(count) {
-            0 => "the board is full".to_string(),
-            1 => "1 more can be added".to_string(),
-            k => format!("{k} more can be added"),
-        };
-        // A widget's `max-images` may be lower than the provider's limit.
-        let who = if max < self.provider.model.max_images {
-            "this board"
-        } else {
-            self.provider.name
-        };
-        format!("{count} of {max} images ({who} takes up to {max}): {more}.")
-    }
-
-    /// Why `name` cannot join a board of `count` images, if it is full.
-    fn full(&self, name: &str, count: usize) -> Option<String> {
-        let (max, info) = (self.max, self.provider);
-        if count < max {
-            None
-        } else if max < info.model.max_images {
-            Some(format!(
-                "{name} was not added: this board takes at most {max} reference images; remove one first."
-            ))
-        } else {
-            Some(format!(
-                "{name} was not added: {} takes at most {} reference images; remove one first or choose another provider.",
-                info.name, info.model.max_images
-            ))
-        }
-    }
 }
 
 /// Makes what a tile shows for an image's bytes of a MIME type.
@@ -209,7 +156,7 @@ impl Board {
 
     /// One line per reference in the prompt, naming the image it points
     /// at, and whether it is wrong (no such image, or its image was removed).
-    pub fn references(&self) -> Vec<(String, bool)> {
+    pub fn references(&self, syntax: ReferenceSyntax) -> Vec<(String, bool)> {
         let p = &self.prompt;
         prompt::references(p)
             .enumerate()
@@ -223,7 +170,10 @@ impl Board {
                         None => (format!("no image {digits}"), true),
                     }
                 };
-                (format!("<img>{digits}</img> → {target}"), bad)
+                (
+                    format!("{} → {target}", super::models::tag(syntax, digits)),
+                    bad,
+                )
             })
             .collect()
     }
@@ -407,11 +357,27 @@ impl Board {
         self.orphaned.clear();
     }
 
-    /// Write `<img>N</img>` into the prompt over `selection` (a textarea's,
+    /// The model picked writes references with `syntax`: the prompt's are
+    /// rewritten so (`<img>0</img>` ↔ `<frame>0</frame>`), the flags on
+    /// references to removed images kept (they count references, which a
+    /// rewrite keeps in order). True if the prompt changed.
+    pub fn use_syntax(&mut self, syntax: ReferenceSyntax) -> bool {
+        let next = prompt::rewrite(&self.prompt, syntax);
+        let changed = next != self.prompt;
+        self.prompt = next;
+        changed
+    }
+
+    /// Write `<img>N</img>` (or `<frame>N</frame>`) into the prompt over `selection` (a textarea's,
     /// in UTF-16 units; `None`: at the end). Returns where the cursor goes:
     /// after the tag, in UTF-16 units.
-    pub fn insert_reference(&mut self, index: usize, selection: Option<(u32, u32)>) -> u32 {
-        let tag = format!("<img>{index}</img>");
+    pub fn insert_reference(
+        &mut self,
+        index: usize,
+        selection: Option<(u32, u32)>,
+        syntax: ReferenceSyntax,
+    ) -> u32 {
+        let tag = super::models::tag(syntax, &index.to_string());
         let text = &self.prompt;
         let end16 = text.encode_utf16().count() as u32;
         let (start, end) = selection.map_or((end16, end16), |(s, e)| (s.min(end16), e.min(end16)));

@@ -3,56 +3,64 @@
 //! provider cannot take is that provider's problem alone, said on its card
 //! before anything is sent), and what the whole comparison should cost.
 
-use reve_remix_core::provider::{self, Estimate, ProviderInfo};
+use reve_remix_core::provider::{self, Estimate, ModelId, ProviderInfo};
 
+use super::models::{self, default_model, run_name};
 use super::settings::{DEFAULT_PROVIDER, info_for};
 use super::{Board, Problems, Settings, format};
 
-/// The providers ticked under "Compare providers", in the table's order.
+/// The runs ticked under "Compare providers": each a provider and one of
+/// the models it sells, in the table's order.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Compare {
-    ticked: Vec<&'static str>,
+    ticked: Vec<(&'static str, ModelId)>,
 }
 
 impl Default for Compare {
-    /// The provider chosen on a first visit, alone: no comparison.
+    /// The provider chosen on a first visit, with its model, alone: no comparison.
     fn default() -> Self {
-        Self::of([DEFAULT_PROVIDER])
+        Self::of(&[(DEFAULT_PROVIDER, default_model(info_for(DEFAULT_PROVIDER)))])
     }
 }
 
 impl Compare {
-    /// These providers ticked (unknown ids are left out).
-    pub fn of<'a>(ids: impl IntoIterator<Item = &'a str>) -> Self {
-        let wanted: Vec<&str> = ids.into_iter().collect();
+    /// These runs ticked (a provider unknown, or a model it does not sell,
+    /// is left out).
+    pub fn of(wanted: &[(&str, ModelId)]) -> Self {
         Self {
-            ticked: provider::providers()
+            ticked: models::pairs()
                 .iter()
-                .map(|p| p.id.as_str())
-                .filter(|id| wanted.contains(id))
+                .copied()
+                .filter(|p| wanted.contains(p))
                 .collect(),
         }
     }
 
-    /// Whether "Run on <provider>" is ticked.
-    pub fn is_ticked(&self, id: &str) -> bool {
-        self.ticked.contains(&id)
+    /// Whether "Run on <provider> (<model>)" is ticked.
+    pub fn is_ticked(&self, id: &str, model: ModelId) -> bool {
+        self.ticked.contains(&(id, model))
     }
 
-    /// Tick or untick "Run on <provider>".
-    pub fn tick(&mut self, id: &str, on: bool) {
-        let mut ids: Vec<&str> = self.ticked.iter().copied().filter(|t| *t != id).collect();
+    /// Tick or untick "Run on <provider> (<model>)".
+    pub fn tick(&mut self, id: &str, model: ModelId, on: bool) {
+        let mut runs: Vec<(&str, ModelId)> = self
+            .ticked
+            .iter()
+            .copied()
+            .filter(|t| *t != (id, model))
+            .collect();
         if on {
-            ids.push(id);
+            runs.push((id, model));
         }
-        *self = Self::of(ids);
+        *self = Self::of(&runs);
     }
 
-    /// The "Provider" picker chose `current`: with no comparison ticked,
-    /// the one tick follows it (a comparison keeps its ticks).
-    pub fn follow(&mut self, current: &str) {
+    /// The "Provider" and "Model" pickers chose `model` on `current`: with
+    /// no comparison ticked, the one tick follows them (a comparison keeps
+    /// its ticks).
+    pub fn follow(&mut self, current: &str, model: ModelId) {
         if !self.active() {
-            *self = Self::of([current]);
+            *self = Self::of(&[(current, model)]);
         }
     }
 
@@ -61,16 +69,16 @@ impl Compare {
         self.ticked.len() >= 2
     }
 
-    /// The ticked providers' ids, in the table's order.
-    pub fn ticked(&self) -> &[&'static str] {
+    /// The ticked runs, in the table's order.
+    pub fn ticked(&self) -> &[(&'static str, ModelId)] {
         &self.ticked
     }
 }
 
-/// One provider of a comparison, before it runs.
+/// One run of a comparison, before it runs.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Lane {
-    /// The provider.
+    /// The provider, described for the model it runs.
     pub info: &'static ProviderInfo,
     /// Why it cannot take this input (nothing is sent to it), if it cannot.
     pub problem: Option<String>,
@@ -78,14 +86,14 @@ pub struct Lane {
     pub estimate: Option<Estimate>,
 }
 
-/// Each ticked provider with what it can make of `board` under `settings`.
+/// Each ticked run with what it can make of `board` under `settings`.
 pub fn lanes(compare: &Compare, settings: &Settings, board: &Board) -> Vec<Lane> {
     compare
         .ticked()
         .iter()
-        .map(|id| {
-            let on = settings.for_provider(id);
-            let info = info_for(id);
+        .map(|&(id, model)| {
+            let on = settings.for_run(id, model);
+            let info = on.info();
             Lane {
                 info,
                 problem: Problems::of(&on, board).first().map(str::to_string),
@@ -112,14 +120,14 @@ pub fn blocked(lanes: &[Lane]) -> String {
 /// counted: nothing is sent to them.
 pub fn estimate_text(lanes: &[Lane]) -> String {
     let runs: Vec<&Lane> = lanes.iter().filter(|l| l.problem.is_none()).collect();
-    let priced: Vec<(&str, Estimate)> = runs
+    let priced: Vec<(String, Estimate)> = runs
         .iter()
-        .filter_map(|l| Some((l.info.name, l.estimate?)))
+        .filter_map(|l| Some((run_name(l.info), l.estimate?)))
         .collect();
-    let unpriced: Vec<&str> = runs
+    let unpriced: Vec<String> = runs
         .iter()
         .filter(|l| l.estimate.is_none())
-        .map(|l| l.info.name)
+        .map(|l| run_name(l.info))
         .collect();
     // Tenths of a cent, added as integers: no float drift in a total.
     let total: u64 = priced
@@ -176,11 +184,14 @@ pub fn card_state(run: &super::Run) -> Option<&'static str> {
 /// failed.` from each card's name and [`card_state`]. It changes only when
 /// a card's state does (never with a clock). "" before the comparison's
 /// first run.
-pub fn status_sentence(cards: &[(&str, &str)]) -> String {
+pub fn status_sentence<N: AsRef<str>>(cards: &[(N, &str)]) -> String {
     if cards.is_empty() {
         return String::new();
     }
-    let said: Vec<String> = cards.iter().map(|(n, s)| format!("{n} {s}")).collect();
+    let said: Vec<String> = cards
+        .iter()
+        .map(|(n, s)| format!("{} {s}", n.as_ref()))
+        .collect();
     format!("Comparing: {}.", said.join(", "))
 }
 
@@ -204,36 +215,52 @@ mod tests {
     }
 
     #[test]
-    fn the_tick_follows_the_picker_until_two_are_ticked() {
+    fn the_tick_follows_the_pickers_until_two_are_ticked() {
+        use ModelId::{Reve21, ReveRemix};
         let mut c = Compare::default();
-        assert_eq!(c.ticked(), ["reve"]);
+        assert_eq!(c.ticked(), [("fal", Reve21)], "fal with Reve 2.1 at first");
         assert!(!c.active());
-        c.follow("fal");
-        assert_eq!(c.ticked(), ["fal"]);
-        c.tick("replicate", true);
-        c.tick("reve", true);
+        c.follow("reve", ReveRemix);
+        assert_eq!(c.ticked(), [("reve", ReveRemix)]);
+        c.tick("replicate", ReveRemix, true);
+        c.tick("fal", Reve21, true);
         assert!(c.active());
         assert_eq!(
             c.ticked(),
-            ["reve", "fal", "replicate"],
+            [
+                ("reve", ReveRemix),
+                ("fal", Reve21),
+                ("replicate", ReveRemix)
+            ],
             "the table's order"
         );
-        c.follow("aimlapi");
+        c.follow("aimlapi", ReveRemix);
+        assert_eq!(c.ticked().len(), 3, "a comparison keeps its ticks");
+        // Two models of one provider are two runs side by side.
+        c.tick("fal", ReveRemix, true);
+        assert!(c.is_ticked("fal", ReveRemix) && c.is_ticked("fal", Reve21));
+        c.tick("fal", Reve21, false);
+        c.tick("fal", ReveRemix, false);
+        c.tick("nope", ReveRemix, true);
+        c.tick("runware", ReveRemix, true);
         assert_eq!(
             c.ticked(),
-            ["reve", "fal", "replicate"],
-            "a comparison keeps its ticks"
+            [("reve", ReveRemix), ("replicate", ReveRemix)],
+            "an unknown provider, or a model it does not sell, is not ticked"
         );
-        c.tick("fal", false);
-        c.tick("nope", true);
-        assert_eq!(c.ticked(), ["reve", "replicate"]);
+    }
+
+    /// `ids` each with Reve Remix, where they sell it.
+    fn on_remix(ids: &[&str]) -> Compare {
+        let runs: Vec<(&str, ModelId)> = ids.iter().map(|id| (*id, ModelId::ReveRemix)).collect();
+        Compare::of(&runs)
     }
 
     #[test]
     fn a_provider_that_cannot_take_the_input_says_why_and_is_not_counted() {
         let board = board_with_png();
         let settings = Settings::default();
-        let compare = Compare::of(["reve", "fal", "pixazo"]);
+        let compare = on_remix(&["reve", "fal", "pixazo"]);
         let lanes = lanes(&compare, &settings, &board);
         assert_eq!(lanes.len(), 3);
         assert_eq!(lanes[0].problem, None);
@@ -245,7 +272,23 @@ mod tests {
         let text = estimate_text(&lanes);
         assert_eq!(
             text,
-            "Estimated cost of this comparison: at least $0.057 (Reve $0.057); fal publishes no price."
+            "Estimated cost of this comparison: at least $0.057 (Reve $0.057); fal (Reve Remix) publishes no price."
+        );
+    }
+
+    #[test]
+    fn each_model_of_a_provider_is_a_run_with_its_own_limits_and_price() {
+        let board = board_with_png();
+        let compare = Compare::of(&[
+            ("fal", ModelId::Reve21),
+            ("inference-sh", ModelId::ReveRemix),
+        ]);
+        let lanes = lanes(&compare, &Settings::default(), &board);
+        assert_eq!(lanes[0].info.model.max_images, 8);
+        assert_eq!(lanes[0].info.model.id, ModelId::Reve21);
+        assert_eq!(
+            estimate_text(&lanes),
+            "Estimated cost of this comparison: at least $0.25 (fal (Reve 2.1) $0.25); inference.sh publishes no price."
         );
     }
 
@@ -257,7 +300,7 @@ mod tests {
         assert!(board.add_url("https://example.com/cat.png", &accepts));
         board.edit_prompt("remix <img>0</img>".into());
         let lanes = lanes(
-            &Compare::of(["pixazo", "pixazo-edit"]),
+            &on_remix(&["pixazo", "pixazo-edit"]),
             &Settings::default(),
             &board,
         );
@@ -272,7 +315,7 @@ mod tests {
     fn the_status_sentence_names_each_cards_state() {
         use crate::model::{Phase, Run};
         assert_eq!(card_state(&Run::idle()), None, "not run yet: not said");
-        assert_eq!(status_sentence(&[]), "");
+        assert_eq!(status_sentence::<&str>(&[]), "");
         let mut done = Run::start("Reve", 0.0);
         done.end(Phase::Completed, 800.0, String::new());
         let mut queued = Run::start("fal", 0.0);
@@ -300,7 +343,7 @@ mod tests {
     #[test]
     fn with_no_provider_able_the_comparison_cannot_run() {
         let board = Board::new(|_, _| crate::model::ImageUrl::new("blob:x"));
-        let lanes = lanes(&Compare::of(["reve", "fal"]), &Settings::default(), &board);
+        let lanes = lanes(&on_remix(&["reve", "fal"]), &Settings::default(), &board);
         let why = blocked(&lanes);
         assert!(
             why.starts_with("None of the ticked providers can take this input."),

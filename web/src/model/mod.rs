@@ -2,12 +2,14 @@
 //! APIs. The app holds these in signals and changes them only through
 //! their methods.
 
+mod accepts;
 pub mod board;
 pub mod compare;
 pub mod cost;
 pub mod format;
 mod image_url;
 pub mod messages;
+pub mod models;
 pub mod problems;
 pub mod results;
 pub mod run;

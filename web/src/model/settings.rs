@@ -6,9 +6,12 @@
 //! into an error.
 
 use reve_remix_core::http::Secret;
-use reve_remix_core::provider::{self, Config, Cors, ProviderInfo, RemixInput, RemixOption};
+use reve_remix_core::provider::{
+    self, Config, Cors, ModelId, ProviderInfo, RemixInput, RemixOption,
+};
 use serde::Serialize;
 
+use super::models::{entry, sold_or_default};
 use super::{Accepts, Board};
 
 /// Where the mock provider listens unless the page says `?mock=<origin>`.
@@ -16,8 +19,9 @@ pub const DEFAULT_MOCK_ORIGIN: &str = "http://127.0.0.1:8787";
 /// Where "Through the proxy" sends requests unless the page says
 /// `?proxy=<url>`: the proxy `cargo xtask serve` starts.
 pub const DEFAULT_PROXY_URL: &str = "http://127.0.0.1:8788";
-/// The provider chosen on a first visit (synchronous, fast with the mock).
-pub const DEFAULT_PROVIDER: &str = "reve";
+/// The provider chosen on a first visit: fal, with Reve 2.1 (Reve's own
+/// API was reported retired).
+pub const DEFAULT_PROVIDER: &str = "fal";
 /// The key the mock accepts when the "API key" field is empty.
 pub const MOCK_KEY: &str = "mock";
 
@@ -213,6 +217,9 @@ impl Connection {
 pub struct Settings {
     /// Provider id.
     pub provider: String,
+    /// The model picked on each provider where it is not the one it opens
+    /// on ("Model"): one per provider id.
+    pub models: Vec<(String, ModelId)>,
     /// Options beyond prompt and images.
     pub options: Options,
     /// How requests reach it.
@@ -225,6 +232,7 @@ impl Default for Settings {
     fn default() -> Self {
         Self {
             provider: DEFAULT_PROVIDER.to_string(),
+            models: Vec::new(),
             options: Options::default(),
             connection: Connection::default(),
             max_images: None,
@@ -233,9 +241,25 @@ impl Default for Settings {
 }
 
 impl Settings {
-    /// The chosen provider's table entry.
+    /// The model a run on provider `id` uses: the one picked there if it
+    /// sells it, else the one it opens on.
+    pub fn model_of(&self, id: &str) -> ModelId {
+        model_in(&self.models, id)
+    }
+
+    /// The model picked on the chosen provider.
+    pub fn model(&self) -> ModelId {
+        self.model_of(&self.provider)
+    }
+
+    /// "Model": pick `model` on the chosen provider.
+    pub fn set_model(&mut self, model: ModelId) {
+        pick_model(&mut self.models, &self.provider, model);
+    }
+
+    /// The chosen provider's entry for the model picked: its limits.
     pub fn info(&self) -> &'static ProviderInfo {
-        info_for(&self.provider)
+        entry(&self.provider, self.model())
     }
 
     /// What the board takes.
@@ -250,6 +274,7 @@ impl Settings {
         let proxy_url = Some(c.proxy_url.trim().to_string()).filter(|p| !p.is_empty());
         Config {
             provider: self.info().id,
+            model: Some(self.model()),
             api_key: c
                 .key_for(&self.provider)
                 .filter(|_| proxy_url.is_none())
@@ -281,15 +306,17 @@ impl Settings {
         })
     }
 
-    /// These settings for a run on provider `id` (a lane of a comparison):
-    /// the same options and connection, with `id`'s own key. A typed base
-    /// URL belongs to the provider picked; the others keep their own.
-    pub fn for_provider(&self, id: &str) -> Settings {
+    /// These settings for a run of `model` on provider `id` (a card of a
+    /// comparison): the same options and connection, with `id`'s own key.
+    /// A typed base URL belongs to the provider picked; the others keep
+    /// their own.
+    pub fn for_run(&self, id: &str, model: ModelId) -> Settings {
         let mut on = self.clone();
         if id != self.provider {
             on.provider = id.to_string();
             on.connection.base_url.clear();
         }
+        on.set_model(model);
         on
     }
 
@@ -305,180 +332,19 @@ impl Settings {
     }
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    fn on(provider: &str) -> Settings {
-        Settings {
-            provider: provider.to_string(),
-            ..Settings::default()
-        }
-    }
-
-    #[test]
-    fn the_mock_serves_each_provider_under_its_id_with_the_mock_key() {
-        let s = on("fal");
-        let cfg = s.config();
-        assert_eq!(cfg.base_url.as_deref(), Some("http://127.0.0.1:8787/fal"));
-        assert_eq!(
-            cfg.api_key.map(|k| k.expose().to_string()).as_deref(),
-            Some(MOCK_KEY)
-        );
-        assert_eq!(cfg.proxy_url, None);
-    }
-
-    #[test]
-    fn a_typed_base_url_and_key_win_and_a_real_provider_needs_a_key() {
-        let mut s = on("reve");
-        s.connection.set_mock(false);
-        assert_eq!(s.connection.key_for("reve"), None);
-        assert_eq!(
-            s.config().base_url.as_deref(),
-            Some(provider::reve::INFO.base_url)
-        );
-        s.connection.set_key("reve", "  sk-1 ".into());
-        s.connection.base_url = " https://eu.example.com/reve ".into();
-        let cfg = s.config();
-        assert_eq!(
-            cfg.api_key.map(|k| k.expose().to_string()).as_deref(),
-            Some("sk-1")
-        );
-        assert_eq!(cfg.base_url.as_deref(), Some("https://eu.example.com/reve"));
-    }
-
-    #[test]
-    fn each_provider_is_sent_its_own_key_and_no_other() {
-        let mut s = on("reve");
-        s.connection.set_mock(false);
-        s.connection.set_key("reve", "reve-key".into());
-        s.connection.set_key("fal", "fal-key".into());
-        let key = |s: &Settings| s.config().api_key.map(|k| k.expose().to_string());
-        assert_eq!(key(&s).as_deref(), Some("reve-key"));
-        s.provider = "fal".into();
-        assert_eq!(key(&s).as_deref(), Some("fal-key"));
-        s.provider = "replicate".into();
-        assert_eq!(key(&s), None, "no key typed for Replicate");
-        s.connection.set_key("fal", String::new());
-        assert_eq!(s.connection.typed_key("fal"), "");
-    }
-
-    #[test]
-    fn through_the_proxy_no_key_is_sent_and_the_mock_is_left() {
-        let mut s = on("replicate");
-        s.connection.set_key("replicate", "sk-1".into());
-        s.connection.set_through_proxy(true);
-        assert!(!s.connection.mock);
-        let cfg = s.config();
-        assert_eq!(cfg.proxy_url.as_deref(), Some(DEFAULT_PROXY_URL));
-        assert_eq!(cfg.api_key, None);
-        // A proxy typed before is kept; the mock turns it off again.
-        s.connection.proxy_url = "https://proxy.example.com".into();
-        s.connection.set_through_proxy(true);
-        assert_eq!(s.connection.proxy_url, "https://proxy.example.com");
-        s.connection.set_mock(true);
-        assert!(!s.connection.proxied());
-    }
-
-    #[test]
-    fn a_provider_browsers_cannot_reach_asks_for_a_proxy_until_one_is_set() {
-        let mut s = on("replicate");
-        assert!(
-            !s.connection.needs_proxy(s.info()),
-            "the mock answers browsers"
-        );
-        s.connection.set_mock(false);
-        assert!(s.connection.needs_proxy(s.info()));
-        s.connection.proxy_url = "https://proxy.example.com/remix".into();
-        assert!(!s.connection.needs_proxy(s.info()));
-        assert!(!on("reve").connection.needs_proxy(&provider::reve::INFO));
-    }
-
-    #[test]
-    fn forget_drops_the_key_and_the_wish_to_remember_it() {
-        let mut c = Connection {
-            remember_key: true,
-            ..Connection::default()
-        };
-        c.set_key("reve", "sk-1".into());
-        c.set_key("fal", "fal-1".into());
-        c.forget_key();
-        assert!(c.keys.is_empty() && !c.remember_key);
-    }
-
-    #[test]
-    fn options_the_provider_does_not_take_are_left_out_of_the_input() {
-        let mut s = on("reve");
-        s.options = Options {
-            aspect_ratio: "16:9".into(),
-            output_format: "jpeg".into(),
-            test_time_scaling: " 3 ".into(),
-            upscale_factor: "2".into(),
-            ..Options::default()
-        };
-        let mut board = Board::default();
-        board.edit_prompt("a cat".into());
-        let input = s.input(&board);
-        assert_eq!(input.prompt, "a cat");
-        assert_eq!(input.aspect_ratio.as_deref(), Some("16:9"));
-        assert_eq!(input.test_time_scaling, Some(3));
-        assert_eq!(input.upscale_factor, Some(2));
-        assert_eq!(input.output_format, None, "Reve has no output format");
-        s.provider = "fal".into();
-        let input = s.input(&board);
-        assert_eq!(input.output_format.as_deref(), Some("jpeg"));
-        assert_eq!(
-            input.test_time_scaling, None,
-            "fal has no test-time scaling"
-        );
-    }
-
-    #[test]
-    fn test_time_scaling_that_is_no_number_is_said_at_once() {
-        let mut o = Options {
-            test_time_scaling: "lots".into(),
-            ..Options::default()
-        };
-        let said = o.unreadable(&provider::reve::INFO).expect("unreadable");
-        assert!(
-            said.starts_with("Test-time scaling must be a whole number from"),
-            "{said}"
-        );
-        assert_eq!(
-            o.unreadable(&provider::fal::INFO),
-            None,
-            "fal does not take it"
-        );
-        o.test_time_scaling = "4".into();
-        assert_eq!(o.unreadable(&provider::reve::INFO), None);
-    }
-
-    #[test]
-    fn an_unknown_provider_reads_as_the_first() {
-        assert_eq!(info_for("nope").id, provider::providers()[0].id);
-        assert_eq!(on("fal").accepts().max, 6);
-    }
-
-    #[test]
-    fn a_direct_call_that_may_be_blocked_says_so_and_points_to_the_proxy() {
-        let mut s = on("reve");
-        assert_eq!(s.blocked_advice(), None, "the mock answers browsers");
-        s.connection.set_mock(false);
-        let advice = s.blocked_advice().expect("Reve direct, CORS unknown");
-        assert!(
-            advice.contains("Reve may not answer calls from web pages (CORS)"),
-            "{advice}"
-        );
-        assert!(advice.contains("\"Through the proxy\""), "{advice}");
-        s.provider = "replicate".into();
-        assert!(
-            s.blocked_advice()
-                .is_some_and(|a| a.contains("Replicate does not answer calls from web pages"))
-        );
-        s.provider = "fal".into();
-        assert_eq!(s.blocked_advice(), None, "fal answers browsers");
-        s.provider = "reve".into();
-        s.connection.set_through_proxy(true);
-        assert_eq!(s.blocked_advice(), None, "through the proxy");
-    }
+/// The model picked on provider `id` in `models`, if it sells it, else the
+/// one it opens on.
+pub fn model_in(models: &[(String, ModelId)], id: &str) -> ModelId {
+    let picked = models.iter().find(|(p, _)| p == id).map(|(_, m)| *m);
+    sold_or_default(id, picked)
 }
+
+/// Keep `model` as the one picked on provider `id` in `models`.
+pub fn pick_model(models: &mut Vec<(String, ModelId)>, id: &str, model: ModelId) {
+    models.retain(|(p, _)| p != id);
+    models.push((id.to_string(), model));
+}
+
+#[cfg(test)]
+#[path = "settings_tests.rs"]
+mod tests;

@@ -1,6 +1,7 @@
 use reve_remix_core::provider::{fal, reve};
 
 use super::*;
+use reve_remix_core::prompt::ReferenceSyntax;
 
 const PNG: &[u8] = include_bytes!("../../../../crates/core/tests/fixtures/png_rgb_64x48.png");
 const JPEG: &[u8] =
@@ -132,7 +133,7 @@ fn removing_an_image_renumbers_the_prompt_and_flags_its_references() {
         "<img>0</img> with <img>1</img> and <img>1</img>"
     );
     assert_eq!(board.orphaned(), [2]);
-    let refs = board.references();
+    let refs = board.references(ReferenceSyntax::ImgTag);
     assert_eq!(refs[1], ("<img>1</img> → c.webp".to_string(), false));
     assert_eq!(
         refs[2],
@@ -221,7 +222,7 @@ fn a_reference_names_its_image_or_says_there_is_none() {
     board.add_bytes("cat.png", PNG.to_vec(), &reve());
     board.edit_prompt("Put <img>0</img> on <img>1</img>".into());
     assert_eq!(
-        board.references(),
+        board.references(ReferenceSyntax::ImgTag),
         [
             ("<img>0</img> → cat.png".to_string(), false),
             ("<img>1</img> → no image 1".to_string(), true)
@@ -234,14 +235,45 @@ fn a_reference_is_written_over_the_selection_counted_in_utf16() {
     let mut board = Board::default();
     board.edit_prompt("A ✨ 🐱 in the snow".into());
     // After "A ✨ 🐱" (the cat is two UTF-16 units), over nothing.
-    let caret = board.insert_reference(1, Some((6, 6)));
+    let caret = board.insert_reference(1, Some((6, 6)), ReferenceSyntax::ImgTag);
     assert_eq!(board.prompt(), "A ✨ 🐱<img>1</img> in the snow");
     assert_eq!(caret, 6 + 12);
     // Over a selection; and at the end when there is no cursor.
-    board.insert_reference(0, Some((0, 1)));
+    board.insert_reference(0, Some((0, 1)), ReferenceSyntax::ImgTag);
     assert!(board.prompt().starts_with("<img>0</img> ✨"));
-    board.insert_reference(2, None);
+    board.insert_reference(2, None, ReferenceSyntax::ImgTag);
     assert!(board.prompt().ends_with("snow<img>2</img>"));
+}
+
+#[test]
+fn reve_2_1_writes_frames_and_a_switch_of_model_rewrites_the_prompt() {
+    let mut board = three_and_a_prompt();
+    board.edit_prompt("A ".into());
+    let caret = board.insert_reference(7, None, ReferenceSyntax::FrameTag);
+    assert_eq!(board.prompt(), "A <frame>7</frame>");
+    assert_eq!(caret, 18);
+    board.edit_prompt("<img>0</img> with <frame>2</frame> and <img>1</img>".into());
+    assert_eq!(
+        board.references(ReferenceSyntax::FrameTag)[1],
+        ("<frame>2</frame> → c.webp".to_string(), false)
+    );
+    assert!(board.use_syntax(ReferenceSyntax::FrameTag));
+    assert_eq!(
+        board.prompt(),
+        "<frame>0</frame> with <frame>2</frame> and <frame>1</frame>"
+    );
+    assert!(
+        !board.use_syntax(ReferenceSyntax::FrameTag),
+        "nothing left to rewrite"
+    );
+    // A removed image's flag survives the rewrite.
+    board.remove(1);
+    assert!(board.use_syntax(ReferenceSyntax::ImgTag));
+    assert_eq!(
+        board.prompt(),
+        "<img>0</img> with <img>1</img> and <img>1</img>"
+    );
+    assert!(board.orphan_warning().is_some());
 }
 
 #[test]
