@@ -16,15 +16,6 @@ pub fn now_ms() -> f64 {
     js_sys::Date::now()
 }
 
-/// An element of the page by id, as the type wanted.
-pub fn element_by_id<T: JsCast>(id: &str) -> Option<T> {
-    web_sys::window()?
-        .document()?
-        .get_element_by_id(id)?
-        .dyn_into()
-        .ok()
-}
-
 /// The files of a `FileList`, in order.
 pub fn files(list: Option<web_sys::FileList>) -> Vec<web_sys::File> {
     let Some(list) = list else { return Vec::new() };

@@ -15,26 +15,58 @@ use reve_remix_core::prompt::ReferenceSyntax;
 /// The drag data type of a tile being moved (its index).
 pub const TILE_DRAG_TYPE: &str = "application/x-reve-remix-tile";
 
-/// Move tile `id` by `delta` and keep the keyboard focus on its button.
-fn move_tile(on_move: &Handler<(usize, usize)>, id: u32, from: usize, delta: isize) {
+/// Move the tile at `from` by `delta` and keep the keyboard focus on its
+/// arrow at the new place. The button is found by its name among the
+/// list's (`tiles`, which outlives the re-render), not by a node kept from
+/// before: the list may be rebuilt in place or anew, and in either order
+/// with the next frame, so the focus is checked again a frame later.
+fn move_tile(
+    on_move: &Handler<(usize, usize)>,
+    tiles: Option<web_sys::Element>,
+    from: usize,
+    delta: isize,
+) {
     let Some(to) = from.checked_add_signed(delta) else {
         return;
     };
     on_move((from, to));
-    request_animation_frame(move || {
+    let Some(tiles) = tiles else { return };
+    let (same, other) = if delta < 0 {
+        ("left", "right")
+    } else {
+        ("right", "left")
+    };
+    let arrow = move || {
         let button = |dir: &str| {
-            browser::page::element_by_id::<web_sys::HtmlButtonElement>(&format!("tile-{id}-{dir}"))
-                .filter(|b| !b.disabled())
+            tiles
+                .query_selector(&format!(
+                    "button[aria-label=\"Move reference {to} {dir}\"]:enabled"
+                ))
+                .ok()
+                .flatten()
         };
-        let (same, other) = if delta < 0 {
-            ("left", "right")
-        } else {
-            ("right", "left")
-        };
-        if let Some(b) = button(same).or_else(|| button(other)) {
-            let _ = b.focus();
-        }
+        button(same).or_else(|| button(other))
+    };
+    let again = arrow.clone();
+    request_animation_frame(move || {
+        browser::page::focus(arrow());
+        request_animation_frame(move || {
+            if again().is_some_and(|b| browser::page::focus_lost(&b)) {
+                browser::page::focus(again());
+            }
+        });
     });
+}
+
+/// The list of tiles a clicked arrow is in.
+fn tiles_of(ev: &web_sys::MouseEvent) -> Option<web_sys::Element> {
+    use wasm_bindgen::JsCast;
+    ev.current_target()?
+        .dyn_into::<web_sys::Element>()
+        .ok()?
+        .closest(".tiles")
+        .ok()
+        .flatten()
 }
 
 /// A tile of the board.
@@ -55,7 +87,6 @@ pub fn Tile(
     /// Remove image N from the board (the prompt follows; "Undo" can bring it back).
     on_remove: Handler<usize>,
 ) -> impl IntoView {
-    let id = image.id;
     let broken = RwSignal::new(false);
     let drop_here = RwSignal::new(false);
     let named = |what: &str| format!("{what} {index}");
@@ -146,21 +177,19 @@ pub fn Tile(
                 </button>
                 <button
                     type="button"
-                    id=format!("tile-{id}-left")
                     aria-label=format!("Move reference {index} left")
                     title="Move left"
                     disabled=index == 0
-                    on:click=click(move || move_tile(&move_left, id, index, -1))
+                    on:click=move |ev: web_sys::MouseEvent| move_tile(&move_left, tiles_of(&ev), index, -1)
                 >
                     "←"
                 </button>
                 <button
                     type="button"
-                    id=format!("tile-{id}-right")
                     aria-label=format!("Move reference {index} right")
                     title="Move right"
                     disabled=index + 1 == count
-                    on:click=click(move || move_tile(&on_move, id, index, 1))
+                    on:click=move |ev: web_sys::MouseEvent| move_tile(&on_move, tiles_of(&ev), index, 1)
                 >
                     "→"
                 </button>
