@@ -22,7 +22,13 @@ export const fixture = (name) => join(FIXTURES, name);
 /** Reference image `n` on the board, by its accessible name. */
 export const tile = (page, n) => page.getByRole("img", { name: `Reference ${n}`, exact: true });
 
-export async function launch() {
+/**
+ * Debian's Chromium. Every page it opens is watched for the site's
+ * Content-Security-Policy: a violation on any state a suite visits fails
+ * that suite's file when it closes the browser (`watchPolicy: false` for a
+ * test that provokes one on purpose).
+ */
+export async function launch({ watchPolicy = true } = {}) {
   const browser = await chromium.launch({
     executablePath: process.env.CHROMIUM ?? "/usr/bin/chromium",
     headless: true,
@@ -36,7 +42,33 @@ export async function launch() {
       "--disable-sync",
     ],
   });
+  if (watchPolicy) watchForPolicyViolations(browser);
   return browser;
+}
+
+function watchForPolicyViolations(browser) {
+  const violations = [];
+  const watch = (page) =>
+    page.on("console", (m) => {
+      if (m.text().includes("Content Security Policy")) violations.push(`${page.url()}: ${m.text()}`);
+    });
+  const newContext = browser.newContext.bind(browser);
+  browser.newContext = async (options) => {
+    const context = await newContext(options);
+    context.on("page", watch);
+    return context;
+  };
+  const newPage = browser.newPage.bind(browser);
+  browser.newPage = async (options) => {
+    const page = await newPage(options);
+    watch(page);
+    return page;
+  };
+  const close = browser.close.bind(browser);
+  browser.close = async () => {
+    await close();
+    if (violations.length) throw new Error(`Content-Security-Policy violations:\n${violations.join("\n")}`);
+  };
 }
 
 // A page whose console errors and uncaught exceptions fail the test.

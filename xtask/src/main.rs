@@ -2,6 +2,7 @@
 //! machine needs nothing but Rust and Node to build, test and serve.
 
 mod bench;
+mod csp;
 mod edge;
 mod fuzz;
 mod harness;

@@ -2,13 +2,13 @@
 //! (`web/widget/reve-remix-widget.js` → `dist/reve-remix-widget.js`, with the
 //! names of the app's hashed files filled in) and the examples
 //! (`web/examples/` → `dist/examples/`, with the package they import in
-//! `dist/examples/pkg/`).
+//! `dist/examples/pkg/`), and the page's Content-Security-Policy.
 
 use std::path::Path;
 use std::time::SystemTime;
 
-use crate::package;
 use crate::util::{Result, root};
+use crate::{csp, package};
 
 /// The package files the examples import (`./pkg/reve_remix.js`).
 const PKG_FILES: [&str; 3] = ["reve_remix.js", "reve_remix_bg.wasm", "reve_remix.d.ts"];
@@ -28,7 +28,8 @@ pub fn add_to_dist() -> Result {
 /// The widget and the examples, into a `dist` trunk has built.
 pub fn add_extras(dist: &Path) -> Result {
     write_widget(dist)?;
-    copy_examples(dist)
+    copy_examples(dist)?;
+    csp::apply(&dist.join("index.html"))
 }
 
 /// `web/widget/reve-remix-widget.js` with the app's file names (trunk

@@ -1,5 +1,6 @@
 //! `cargo run -p reve-remix-e2e --bin bench`: the benches that drive the
-//! built site in Chromium (`tests/bench/compare.mjs`), against the mock
+//! built site in Chromium (`tests/bench/compare.mjs`; `fit.mjs`, fitting a
+//! phone photo with the package in a page), against the mock
 //! (jobs of 2 s) and the proxy in front of it, over HTTPS (HTTP/2) and
 //! over plain HTTP/1.1. `cargo xtask bench` builds the site and the proxy
 //! first and runs this.
@@ -42,6 +43,17 @@ async fn main() -> ExitCode {
         if !matches!(status, Ok(s) if s.success()) {
             return ExitCode::FAILURE;
         }
+    }
+    // Issue 27: fitting a phone photo in the page, with the package.
+    println!("\n== fitting a 12-megapixel photo in the page (issue 27) ==");
+    let status = tokio::process::Command::new("node")
+        .arg("bench/fit.mjs")
+        .current_dir(root.join("tests"))
+        .env("SITE_URL", &site.site_url)
+        .status()
+        .await;
+    if !matches!(status, Ok(s) if s.success()) {
+        return ExitCode::FAILURE;
     }
     ExitCode::SUCCESS
 }
