@@ -35,6 +35,8 @@ const WARMUP_SECONDS: u32 = 2;
 /// at most nginx's.
 const GOAL_VS_NGINX: f64 = 0.5;
 const GOAL_VS_FAL: f64 = 10.0;
+/// Issue 26: with a budget, quotas and tokens on.
+const GOAL_BUDGETED_VS_NGINX: f64 = 0.9;
 
 const KEY: &str = "bench-key";
 const GET_PATH: &str = "/v1/predictions/abc";
@@ -225,6 +227,18 @@ pub(super) fn run() -> Result {
         }
         _ => println!("  -> reve-remix-proxy / nginx req/s: not measured"),
     }
+    match (rate(BUDGETED), rate("nginx")) {
+        (Some(o), Some(n)) => {
+            let ratio = o.rps / n.rps;
+            goal(
+                "…with budget + token / nginx req/s",
+                &format!("{ratio:.2} ({:.0} / {:.0})", o.rps, n.rps),
+                &format!("≥ {GOAL_BUDGETED_VS_NGINX}"),
+                ratio >= GOAL_BUDGETED_VS_NGINX,
+            );
+        }
+        _ => println!("  -> …with budget + token / nginx req/s: not measured"),
+    }
     match (ours, rate("fal's proxy")) {
         (Some(o), Some(f)) => {
             let ratio = o.rps / f.rps;
@@ -329,49 +343,115 @@ fn start_targets(procs: &mut Procs, dir: &Path) -> Result<Vec<Target>> {
         )),
     });
 
-    let mut ours = cmd(&crate::proxy::binary());
-    ours.args(["--addr", "127.0.0.1:0", "--rate-limit", "0"])
+    targets.push(ours(
+        procs,
+        dir,
+        "reve-remix-proxy",
+        &up_url,
+        &closed_url,
+        None,
+    )?);
+    // The same with what a public deployment turns on (issue 26): a daily
+    // budget and per-client quotas (never reached here: wrk's GETs are
+    // status reads, which always pass, and the big POSTs are a handful of
+    // submissions), and a token checked on every request.
+    let token = mint_token()?;
+    targets.push(ours(
+        procs,
+        dir,
+        BUDGETED,
+        &up_url,
+        &closed_url,
+        Some(&token),
+    )?);
+    Ok(targets)
+}
+
+/// The name of our proxy's run with a budget, quotas and tokens.
+const BUDGETED: &str = "…budget + token";
+/// The token secret of that run.
+const SECRET: &str = "bench-secret-0123456789abcdef";
+
+/// Our proxy in front of the upstream as Replicate (and Reve on a closed
+/// port); with `token`, also with a budget, quotas and that token's secret.
+fn ours(
+    procs: &mut Procs,
+    dir: &Path,
+    name: &'static str,
+    up_url: &str,
+    closed_url: &str,
+    token: Option<&str>,
+) -> Result<Target> {
+    let mut command = cmd(&crate::proxy::binary());
+    command
+        .args(["--addr", "127.0.0.1:0", "--rate-limit", "0"])
         .arg("--upstream")
         .arg(format!("replicate={up_url}"))
         .arg("--upstream")
         .arg(format!("reve={closed_url}"))
         .env("REPLICATE_API_TOKEN", KEY)
         .env("REVE_API_KEY", KEY);
-    let (ours_proc, ours_addr) =
-        start_printing(procs, "reve-remix-proxy", ours, &dir.join("proxy.log"))?;
-    targets.push(Target {
-        name: "reve-remix-proxy",
-        proc: ours_proc,
-        addr: ours_addr,
-        get: Req::new(
-            OURS_PATH,
-            &[
-                ("x-remix-target-url", &format!("{REPLICATE}{GET_PATH}")),
-                ("x-remix-provider", "replicate"),
-            ],
-        ),
-        post: Req::new(
-            OURS_PATH,
-            &[
-                ("x-remix-target-url", &format!("{REPLICATE}{POST_PATH}")),
-                ("x-remix-provider", "replicate"),
-                ("content-type", "application/json"),
-            ],
-        ),
+    if token.is_some() {
+        command
+            .args(["--daily-budget", "1000000", "--client-daily", "1000000"])
+            .env("REMIX_PROXY_SECRET", SECRET);
+    }
+    let log = dir.join(format!(
+        "proxy{}.log",
+        if token.is_some() { "-budget" } else { "" }
+    ));
+    let (proc, addr) = start_printing(procs, name, command, &log)?;
+    let headers = |target: &str, json: bool| {
+        let mut h = vec![
+            ("x-remix-target-url", target.to_string()),
+            ("x-remix-provider", "replicate".to_string()),
+        ];
+        if json {
+            h.push(("content-type", "application/json".to_string()));
+        }
+        if let Some(t) = token {
+            h.push(("x-remix-proxy-token", t.to_string()));
+        }
+        h
+    };
+    let req = |target: &str, json: bool| {
+        let h = headers(target, json);
+        let h: Vec<(&str, &str)> = h.iter().map(|(k, v)| (*k, v.as_str())).collect();
+        Req::new(OURS_PATH, &h)
+    };
+    let mut unreachable = headers(REVE_REMIX, true);
+    unreachable[1].1 = "reve".to_string();
+    let unreachable: Vec<(&str, &str)> =
+        unreachable.iter().map(|(k, v)| (*k, v.as_str())).collect();
+    Ok(Target {
+        name,
+        proc,
+        addr,
+        get: req(&format!("{REPLICATE}{GET_PATH}"), false),
+        post: req(&format!("{REPLICATE}{POST_PATH}"), true),
         unreachable: Some((
             "POST to reve, whose upstream is a closed port",
             "POST",
-            Req::new(
-                OURS_PATH,
-                &[
-                    ("x-remix-target-url", REVE_REMIX),
-                    ("x-remix-provider", "reve"),
-                    ("content-type", "application/json"),
-                ],
-            ),
+            Req::new(OURS_PATH, &unreachable),
         )),
-    });
-    Ok(targets)
+    })
+}
+
+/// A token for [`SECRET`], an hour long, from the proxy's own `token` command.
+fn mint_token() -> Result<String> {
+    let out = cmd(&crate::proxy::binary())
+        .args(["token", "--ttl", "3600"])
+        .env("REMIX_PROXY_SECRET", SECRET)
+        .output()
+        .map_err(|e| format!("cannot run the proxy's token command: {e}"))?;
+    let token = String::from_utf8_lossy(&out.stdout).trim().to_string();
+    if !out.status.success() || token.is_empty() {
+        return Err(format!(
+            "the proxy's token command failed: {}",
+            String::from_utf8_lossy(&out.stderr)
+        ));
+    }
+    Ok(token)
 }
 
 /// Whether each forwarder survives a request it cannot forward: one such
