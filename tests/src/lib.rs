@@ -7,6 +7,7 @@ use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
 use std::process::Stdio;
 
+use reve_remix_proxy::rules::table::TABLE;
 use tokio::io::{AsyncBufReadExt, BufReader};
 use tower_http::services::ServeDir;
 
@@ -17,35 +18,6 @@ pub fn repo_root() -> PathBuf {
         .expect("tests/ has a parent")
         .to_path_buf()
 }
-
-/// Every provider id, each served by the mock under `/<id>`.
-pub const PROVIDERS: [&str; 11] = [
-    "reve",
-    "fal",
-    "inference-sh",
-    "aimlapi",
-    "onerouter",
-    "pixazo",
-    "pixazo-edit",
-    "replicate",
-    "runware",
-    "atlascloud",
-    "wavespeed",
-];
-
-/// Every key variable the proxy reads.
-pub const KEY_VARS: [&str; 10] = [
-    "REVE_API_KEY",
-    "FAL_KEY",
-    "INFERENCE_API_KEY",
-    "AIMLAPI_KEY",
-    "ONEROUTER_API_KEY",
-    "PIXAZO_API_KEY",
-    "REPLICATE_API_TOKEN",
-    "RUNWARE_API_KEY",
-    "ATLASCLOUD_API_KEY",
-    "WAVESPEED_API_KEY",
-];
 
 /// A running site, mock and proxy.
 pub struct Site {
@@ -125,11 +97,12 @@ async fn start_proxy(
         .args(extra)
         .kill_on_drop(true)
         .stdout(Stdio::piped());
-    for id in PROVIDERS {
+    // Every provider of the proxy's table, each served by the mock under
+    // `/<id>`, with its key variable set (the mock takes any key).
+    for entry in &TABLE {
+        let id = entry.provider.as_str();
         cmd.arg("--upstream").arg(format!("{id}={mock_url}/{id}"));
-    }
-    for var in KEY_VARS {
-        cmd.env(var, "mock");
+        cmd.env(entry.key_env, "mock");
     }
     let mut proxy = cmd.spawn()?;
     let stdout = proxy

@@ -28,9 +28,6 @@ pub const ESBUILD_VERSION: &str = "0.28.2";
 /// The Worker's compatibility date (wrangler.toml says the same).
 const COMPATIBILITY_DATE: &str = "2025-09-01";
 
-/// The key variables, read by the Worker as secrets of the same names.
-const KEY_VARS: [&str; 10] = crate::proxy::KEY_VARS;
-
 fn workerd() -> PathBuf {
     tools_dir().join("node_modules/@cloudflare/workerd-linux-64/bin/workerd")
 }
@@ -186,9 +183,8 @@ fn capnp_string(s: &str) -> String {
 /// run opens loopback; Cloudflare never does.
 fn config(addr: &str, vars: &[(&'static str, String)]) -> String {
     // The keys and the token secret, each read from the environment.
-    let mut bindings: Vec<String> = KEY_VARS
-        .iter()
-        .chain(&["REMIX_PROXY_SECRET"])
+    let mut bindings: Vec<String> = crate::proxy::key_vars()
+        .chain(["REMIX_PROXY_SECRET"])
         .map(|k| format!("    (name = \"{k}\", fromEnvironment = \"{k}\"),"))
         .collect();
     for (name, value) in vars {

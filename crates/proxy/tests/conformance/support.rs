@@ -197,21 +197,15 @@ impl Proxy {
     }
 }
 
-/// Every key variable the proxy reads: cleared for the child, so a
-/// developer's real keys never take part in a test.
-const KEY_VARS: &[&str] = &[
-    "REVE_API_KEY",
-    "FAL_KEY",
-    "INFERENCE_API_KEY",
-    "AIMLAPI_KEY",
-    "ONEROUTER_API_KEY",
-    "PIXAZO_API_KEY",
-    "REPLICATE_API_TOKEN",
-    "RUNWARE_API_KEY",
-    "ATLASCLOUD_API_KEY",
-    "WAVESPEED_API_KEY",
-    "REMIX_PROXY_SECRET",
-];
+/// Every key variable the proxy reads (its table's) and its token secret:
+/// cleared for the child, so a developer's real keys never take part in a
+/// test.
+fn secret_vars() -> impl Iterator<Item = &'static str> {
+    reve_remix_proxy::rules::table::TABLE
+        .iter()
+        .map(|e| e.key_env)
+        .chain(["REMIX_PROXY_SECRET"])
+}
 
 /// The command that starts a proxy: `REVE_REMIX_PROXY_CMD` (words split on
 /// spaces), else the native binary cargo built for these tests.
@@ -231,7 +225,7 @@ fn command() -> Command {
 pub fn start(args: &[String], keys: &[(&str, &str)]) -> Proxy {
     let mut c = command();
     c.args(["--addr", "127.0.0.1:0"]).args(args);
-    for var in KEY_VARS {
+    for var in secret_vars() {
         c.env_remove(var);
     }
     for (k, v) in keys {
