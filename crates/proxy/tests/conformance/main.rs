@@ -3,6 +3,7 @@
 //! the way a page or a script asks it. The same tests run against the
 //! native server and the Cloudflare Worker (`REVE_REMIX_PROXY_CMD`).
 
+mod budget;
 mod support;
 
 use std::time::{Duration, Instant};
