@@ -37,7 +37,6 @@ use reve_remix_proxy::refusal::{Code, Refusal};
 use reve_remix_proxy::rules::{self, Ask, Decision, Protocol};
 use reve_remix_proxy::spend::{USAGE_PATH, client_of, cost_micros};
 use reve_remix_proxy::token;
-use wasm_bindgen::JsValue;
 use worker::{Context, Env, Request, console_error, console_log, event};
 
 /// The request headers the rules read, fetched once.
@@ -148,8 +147,9 @@ async fn fetch(req: Request, env: Env, _ctx: Context) -> worker::Result<web_sys:
             }
         };
     }
+    let peer = bindings::peer(incoming);
     let mut client = client_of(
-        &peer(incoming),
+        &peer,
         headers.get("cf-connecting-ip").ok().flatten().as_deref(),
         headers.get("x-forwarded-for").ok().flatten().as_deref(),
         opts.trust_forwarded,
@@ -165,7 +165,7 @@ async fn fetch(req: Request, env: Env, _ctx: Context) -> worker::Result<web_sys:
             Err(r) => return refuse(r),
         }
     }
-    if let Err(secs) = bindings::rate_limit(&env, &opts, &headers).await {
+    if let Err(secs) = bindings::rate_limit(&env, &opts, &peer).await {
         let mut r = Refusal::new(
             Code::RateLimited,
             format!("Too many requests from this address: wait {secs} s."),
@@ -214,32 +214,4 @@ async fn fetch(req: Request, env: Env, _ctx: Context) -> worker::Result<web_sys:
 /// The request URL's path (`/` when it cannot be parsed).
 fn url_path(req: &web_sys::Request) -> String {
     url::Url::parse(&req.url()).map_or_else(|_| "/".to_string(), |u| u.path().to_string())
-}
-
-/// The address the request came from, as the runtime saw it, never as a
-/// client wrote it: a local workerd puts the peer in `request.cf.clientIp`
-/// (`127.0.0.1:49780`; the port is dropped); on Cloudflare `request.cf`
-/// has no such field and `CF-Connecting-IP` is Cloudflare's own (it
-/// replaces one a client sent). Without either, every client is `local`.
-fn peer(req: &web_sys::Request) -> String {
-    let cf = js_sys::Reflect::get(req, &"cf".into())
-        .ok()
-        .filter(JsValue::is_object);
-    let Some(cf) = cf else {
-        return "local".to_string();
-    };
-    if let Some(seen) = js_sys::Reflect::get(&cf, &"clientIp".into())
-        .ok()
-        .and_then(|v| v.as_string())
-    {
-        return match seen.parse::<std::net::SocketAddr>() {
-            Ok(addr) => addr.ip().to_string(),
-            Err(_) => seen,
-        };
-    }
-    req.headers()
-        .get("cf-connecting-ip")
-        .ok()
-        .flatten()
-        .unwrap_or_else(|| "local".to_string())
 }

@@ -91,6 +91,8 @@ impl DurableObject for SpendLedger {
             let saved = answer.is_ok().then(|| ledger.to_json());
             (answer, saved)
         };
+        // Should the write fail, the answer is an error and the Worker
+        // refuses; the memory keeps the count (overcounting is the safe side).
         if let Some(json) = saved {
             let text = String::from_utf8_lossy(&json).into_owned();
             self.state.storage().put(KEY, text).await?;
