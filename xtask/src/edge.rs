@@ -28,6 +28,11 @@ pub const ESBUILD_VERSION: &str = "0.28.2";
 /// The Worker's compatibility date (wrangler.toml says the same).
 const COMPATIBILITY_DATE: &str = "2025-09-01";
 
+/// The spend ledger's Durable Object: its binding and class
+/// (crates/proxy-worker/src/spend.rs; wrangler.toml says the same).
+const SPEND_BINDING: &str = "SPEND";
+const SPEND_CLASS: &str = "SpendLedger";
+
 fn workerd() -> PathBuf {
     tools_dir().join("node_modules/@cloudflare/workerd-linux-64/bin/workerd")
 }
@@ -122,7 +127,9 @@ pub fn build() -> Result {
 
 /// The native proxy's options as the Worker's vars (DESIGN.md names the
 /// options; the Worker reads them back with the same parser), and the
-/// listening address.
+/// listening address. `--state` has no counterpart: the Worker keeps the
+/// day in its Durable Object, and each local run starts with it empty, as
+/// a native start without `--state` does.
 fn vars_of(args: &[String]) -> Result<(String, Vec<(&'static str, String)>)> {
     let mut addr = "127.0.0.1:8788".to_string();
     let (mut origins, mut upstreams) = (Vec::new(), Vec::new());
@@ -146,9 +153,17 @@ fn vars_of(args: &[String]) -> Result<(String, Vec<(&'static str, String)>)> {
             "--rate-limit" => single.push(("RATE_LIMIT", value()?)),
             "--max-body" => single.push(("MAX_BODY", value()?)),
             "--upstream-timeout" => single.push(("UPSTREAM_TIMEOUT", value()?)),
+            "--daily-budget" => single.push(("DAILY_BUDGET", value()?)),
+            "--client-daily" => single.push(("CLIENT_DAILY", value()?)),
+            "--trust-forwarded" => single.push(("TRUST_FORWARDED", "true".to_string())),
+            "--state" => {
+                return Err(
+                    "--state is the native proxy's: the Worker keeps the day's spend in its Durable Object (SPEND), empty at each local start".into(),
+                );
+            }
             other => {
                 return Err(format!(
-                    "unknown option {other} (the proxy's options: --addr --allow-origin --upstream --rate-limit --max-body --upstream-timeout)"
+                    "unknown option {other} (the proxy's options: --addr --allow-origin --upstream --rate-limit --max-body --upstream-timeout --daily-budget --client-daily --trust-forwarded)"
                 ));
             }
         }
@@ -180,7 +195,9 @@ fn capnp_string(s: &str) -> String {
 /// workerd's configuration for one local run: the Worker, its bindings,
 /// one socket, and an outbound network that reaches loopback (the mock,
 /// the tests' fake providers) as well as the internet. Only this local
-/// run opens loopback; Cloudflare never does.
+/// run opens loopback; Cloudflare never does. The spend ledger's Durable
+/// Object (`SPEND`, class `SpendLedger`, as wrangler.toml binds it) keeps
+/// its storage in workerd's memory: each start begins with an empty day.
 fn config(addr: &str, vars: &[(&'static str, String)]) -> String {
     // The keys and the token secret, each read from the environment.
     let mut bindings: Vec<String> = crate::proxy::key_vars()
@@ -193,6 +210,9 @@ fn config(addr: &str, vars: &[(&'static str, String)]) -> String {
             capnp_string(value)
         ));
     }
+    bindings.push(format!(
+        "    (name = \"{SPEND_BINDING}\", durableObjectNamespace = \"{SPEND_CLASS}\"),"
+    ));
     format!(
         r#"# Written by `cargo xtask proxy --edge` (xtask/src/edge.rs); not for deploys.
 using Workerd = import "/workerd/workerd.capnp";
@@ -214,6 +234,10 @@ const proxy :Workerd.Worker = (
   bindings = [
 {bindings}
   ],
+  durableObjectNamespaces = [
+    (className = "{SPEND_CLASS}", uniqueKey = "reve-remix-proxy-{SPEND_CLASS}"),
+  ],
+  durableObjectStorage = (inMemory = void),
   globalOutbound = "outbound",
 );
 "#,
@@ -357,6 +381,10 @@ mod tests {
             "reve=http://127.0.0.1:8787/reve",
             "--upstream=fal=http://127.0.0.1:8787/fal",
             "--rate-limit=5",
+            "--daily-budget",
+            "0.10",
+            "--client-daily=2",
+            "--trust-forwarded",
         ]
         .map(String::from)
         .to_vec();
@@ -371,9 +399,14 @@ mod tests {
                     "reve=http://127.0.0.1:8787/reve fal=http://127.0.0.1:8787/fal".to_string()
                 ),
                 ("RATE_LIMIT", "5".to_string()),
+                ("DAILY_BUDGET", "0.10".to_string()),
+                ("CLIENT_DAILY", "2".to_string()),
+                ("TRUST_FORWARDED", "true".to_string()),
             ]
         );
         assert!(vars_of(&["--bogus".to_string()]).is_err());
+        let state = vars_of(&["--state".to_string(), "s.json".to_string()]);
+        assert!(state.expect_err("refused").contains("Durable Object"));
     }
 
     #[test]
@@ -383,5 +416,7 @@ mod tests {
         assert!(c.contains(r#"(name = "FAL_KEY", fromEnvironment = "FAL_KEY"),"#));
         assert!(c.contains(r#"(name = "ALLOW_ORIGINS", text = "https://a.test"),"#));
         assert!(c.contains(r#"address = "127.0.0.1:0""#));
+        assert!(c.contains(r#"(name = "SPEND", durableObjectNamespace = "SpendLedger"),"#));
+        assert!(c.contains("durableObjectStorage = (inMemory = void)"));
     }
 }

@@ -53,6 +53,19 @@ pub fn text(status: u16, text: &str) -> worker::Result<web_sys::Response> {
     )?)
 }
 
+/// A JSON answer of the proxy's own (`GET /_remix/usage`), never cached.
+pub fn json(body: &[u8]) -> worker::Result<web_sys::Response> {
+    let pairs = [
+        ("content-type", "application/json".to_string()),
+        ("cache-control", "no-store".to_string()),
+    ];
+    let mut body = body.to_vec();
+    Ok(web_sys::Response::new_with_opt_u8_array_and_init(
+        Some(&mut body),
+        &init(200, &headers_of(&pairs)?),
+    )?)
+}
+
 /// The provider's answer, its body streamed through untouched (a
 /// compressed one stays compressed, with its `Content-Encoding`).
 pub fn forwarded(

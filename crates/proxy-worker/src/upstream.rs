@@ -68,31 +68,52 @@ pub async fn measured_body(req: &web_sys::Request, max: u64) -> Result<Body, Ref
             Code::TargetNotAllowed,
             "The request's Content-Length is not a number.",
         )),
-        None => {
-            let reader: web_sys::ReadableStreamDefaultReader = stream.get_reader().unchecked_into();
-            let mut bytes = Vec::new();
-            loop {
-                let Ok(chunk) = JsFuture::from(reader.read()).await else {
-                    break;
-                };
-                if Reflect::get(&chunk, &"done".into())
-                    .ok()
-                    .and_then(|d| d.as_bool())
-                    .unwrap_or(true)
-                {
-                    break;
-                }
-                if let Ok(value) = Reflect::get(&chunk, &"value".into()) {
-                    bytes.extend_from_slice(&Uint8Array::new(&value).to_vec());
-                }
-                if bytes.len() as u64 > max {
-                    let _ = reader.cancel();
-                    return Err(too_large());
-                }
-            }
-            Ok(Body::Bytes(bytes))
+        None => read_up_to(stream, max)
+            .await
+            .map(Body::Bytes)
+            .map_err(|()| too_large()),
+    }
+}
+
+/// The whole body, for a submission only its body tells apart (Runware's
+/// one path): read up to `max` bytes.
+pub async fn whole(body: Body, max: u64) -> Result<Vec<u8>, Refusal> {
+    match body {
+        Body::None => Ok(Vec::new()),
+        Body::Bytes(b) => Ok(b),
+        Body::Stream(stream) => read_up_to(stream, max).await.map_err(|()| {
+            Refusal::new(
+                Code::BodyTooLarge,
+                "The request body could not be read whole within the proxy's limit (MAX_BODY).",
+            )
+        }),
+    }
+}
+
+/// Read `stream` to its end; `Err` once it is over `max` bytes.
+async fn read_up_to(stream: web_sys::ReadableStream, max: u64) -> Result<Vec<u8>, ()> {
+    let reader: web_sys::ReadableStreamDefaultReader = stream.get_reader().unchecked_into();
+    let mut bytes = Vec::new();
+    loop {
+        let Ok(chunk) = JsFuture::from(reader.read()).await else {
+            break;
+        };
+        if Reflect::get(&chunk, &"done".into())
+            .ok()
+            .and_then(|d| d.as_bool())
+            .unwrap_or(true)
+        {
+            break;
+        }
+        if let Ok(value) = Reflect::get(&chunk, &"value".into()) {
+            bytes.extend_from_slice(&Uint8Array::new(&value).to_vec());
+        }
+        if bytes.len() as u64 > max {
+            let _ = reader.cancel();
+            return Err(());
         }
     }
+    Ok(bytes)
 }
 
 /// What the page accepts as encodings: on Cloudflare the runtime rewrites

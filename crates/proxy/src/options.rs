@@ -255,8 +255,10 @@ impl Options {
 
     /// The options from a Worker's vars, each named like its option:
     /// `ALLOW_ORIGINS` and `UPSTREAMS` (space- or comma-separated lists),
-    /// `RATE_LIMIT`, `MAX_BODY`, `UPSTREAM_TIMEOUT`. Read through
-    /// [`Options::parse`], so both builds take and check the same values.
+    /// `RATE_LIMIT`, `MAX_BODY`, `UPSTREAM_TIMEOUT`, `DAILY_BUDGET`,
+    /// `CLIENT_DAILY`, and `TRUST_FORWARDED` (`true` or `false`). Read
+    /// through [`Options::parse`], so both builds take and check the same
+    /// values.
     pub fn from_vars(var: impl Fn(&str) -> Option<String>) -> Result<Self, String> {
         let mut args = Vec::new();
         for (name, flag) in [
@@ -274,10 +276,19 @@ impl Options {
             ("RATE_LIMIT", "--rate-limit"),
             ("MAX_BODY", "--max-body"),
             ("UPSTREAM_TIMEOUT", "--upstream-timeout"),
+            ("DAILY_BUDGET", "--daily-budget"),
+            ("CLIENT_DAILY", "--client-daily"),
         ] {
             if let Some(v) = var(name).filter(|v| !v.trim().is_empty()) {
                 args.push(flag.to_string());
                 args.push(v);
+            }
+        }
+        match var("TRUST_FORWARDED").as_deref().map(str::trim) {
+            None | Some("" | "false" | "0") => {}
+            Some("true" | "1") => args.push("--trust-forwarded".to_string()),
+            Some(other) => {
+                return Err(format!("TRUST_FORWARDED is {other:?}: give true or false"));
             }
         }
         Self::parse(args)
@@ -342,133 +353,4 @@ fn parse_upstream(text: &str) -> Result<Upstream, String> {
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    fn parse(args: &[&str]) -> Result<Options, String> {
-        Options::parse(args.iter().copied())
-    }
-
-    #[test]
-    fn defaults_are_the_documented_ones() {
-        let o = parse(&[]).expect("no options");
-        assert_eq!(o.addr, "127.0.0.1:8788");
-        assert_eq!(o.allow_origins, AllowOrigins::None);
-        assert_eq!(o.rate_limit, 120);
-        assert_eq!(o.max_body, 24 * 1024 * 1024);
-        assert_eq!(o.tls, None, "plain HTTP unless a certificate is given");
-    }
-
-    #[test]
-    fn every_option_is_read() {
-        let o = parse(&[
-            "--addr",
-            "127.0.0.1:0",
-            "--allow-origin",
-            "http://127.0.0.1:8080/",
-            "--allow-origin=https://App.Example.com",
-            "--upstream",
-            "fal=http://127.0.0.1:8787/fal/",
-            "--upstream=reve=http://127.0.0.1:8787/reve",
-            "--rate-limit",
-            "0",
-            "--max-body",
-            "100",
-            "--upstream-timeout",
-            "3",
-            "--tls-cert",
-            "/etc/proxy/chain.pem",
-            "--tls-key=/etc/proxy/key.pem",
-        ])
-        .expect("valid");
-        assert_eq!(o.addr, "127.0.0.1:0");
-        assert_eq!(
-            o.allow_origins,
-            AllowOrigins::List(vec![
-                "http://127.0.0.1:8080".into(),
-                "https://app.example.com".into()
-            ])
-        );
-        let fal = o.upstream(ProviderId::Fal).expect("fal upstream");
-        assert_eq!(fal.prefix(), "/fal");
-        assert_eq!(
-            o.upstream(ProviderId::Reve)
-                .expect("reve upstream")
-                .prefix(),
-            "/reve"
-        );
-        assert_eq!(o.rate_limit, 0);
-        assert_eq!(o.max_body, 100);
-        assert_eq!(o.upstream_timeout, Duration::from_secs(3));
-        assert_eq!(
-            o.tls,
-            Some(TlsFiles {
-                cert: "/etc/proxy/chain.pem".into(),
-                key: "/etc/proxy/key.pem".into()
-            })
-        );
-    }
-
-    #[test]
-    fn a_workers_vars_are_read_as_the_same_options() {
-        let vars = |name: &str| {
-            match name {
-                "ALLOW_ORIGINS" => Some("https://a.test, https://b.test"),
-                "UPSTREAMS" => {
-                    Some("reve=http://127.0.0.1:8787/reve fal=http://127.0.0.1:8787/fal")
-                }
-                "RATE_LIMIT" => Some("5"),
-                "MAX_BODY" => Some(""),
-                _ => None,
-            }
-            .map(str::to_string)
-        };
-        let o = Options::from_vars(vars).expect("valid");
-        assert_eq!(
-            o,
-            parse(&[
-                "--allow-origin",
-                "https://a.test",
-                "--allow-origin",
-                "https://b.test",
-                "--upstream",
-                "reve=http://127.0.0.1:8787/reve",
-                "--upstream",
-                "fal=http://127.0.0.1:8787/fal",
-                "--rate-limit",
-                "5",
-            ])
-            .expect("valid")
-        );
-        let bad =
-            Options::from_vars(|n| (n == "UPSTREAMS").then(|| "nobody=http://x.test".to_string()));
-        assert!(bad.expect_err("refused").contains("unknown provider"));
-    }
-
-    #[test]
-    fn a_star_must_be_explicit_and_means_any() {
-        let o = parse(&["--allow-origin", "*"]).expect("valid");
-        assert!(o.allow_origins.allows("https://anyone.test"));
-        assert!(!AllowOrigins::None.allows("https://anyone.test"));
-    }
-
-    #[test]
-    fn bad_options_say_what_to_do() {
-        for (args, says) in [
-            (&["--allow-origin", "example.com"][..], "scheme://host"),
-            (&["--allow-origin", "https://a.test/path"], "scheme://host"),
-            (&["--upstream", "nope=http://x.test"], "unknown provider"),
-            (&["--upstream", "fal"], "ID=URL"),
-            (&["--upstream", "fal=ftp://x.test"], "http(s) origin"),
-            (&["--tls-cert", "chain.pem"], "go together"),
-            (&["--tls-key", "key.pem"], "go together"),
-            (&["--upstream", "fal=http://u:p@x.test"], "http(s) origin"),
-            (&["--rate-limit", "-1"], "whole number"),
-            (&["--bogus"], "unknown option"),
-            (&["--addr"], "needs a value"),
-        ] {
-            let err = parse(args).expect_err("must refuse");
-            assert!(err.contains(says), "{args:?}: {err}");
-        }
-    }
-}
+mod tests;

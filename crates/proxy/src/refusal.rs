@@ -39,6 +39,29 @@ pub enum Code {
 }
 
 impl Code {
+    /// Every code, for [`Code::from_name`].
+    pub const ALL: [Self; 13] = [
+        Self::TargetMissing,
+        Self::TargetNotAllowed,
+        Self::OriginNotAllowed,
+        Self::NoKey,
+        Self::BodyTooLarge,
+        Self::RateLimited,
+        Self::UpstreamUnreachable,
+        Self::UpstreamTimeout,
+        Self::BudgetExhausted,
+        Self::ClientQuotaExhausted,
+        Self::TokenMissing,
+        Self::TokenInvalid,
+        Self::StateUnreadable,
+    ];
+
+    /// The code [`as_str`](Self::as_str) names `name`: how the Worker reads
+    /// back a refusal its Durable Object sent.
+    pub fn from_name(name: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|c| c.as_str() == name)
+    }
+
     /// The code as DESIGN.md names it.
     pub const fn as_str(self) -> &'static str {
         match self {
@@ -130,5 +153,13 @@ mod tests {
             r#"{"error":{"code":"no_key","message":"set \"FAL_KEY\""}}"#
         );
         assert_eq!(r.code.status(), 503);
+    }
+
+    #[test]
+    fn every_code_reads_back_from_its_name() {
+        for code in Code::ALL {
+            assert_eq!(Code::from_name(code.as_str()), Some(code));
+        }
+        assert_eq!(Code::from_name("no_such_code"), None);
     }
 }

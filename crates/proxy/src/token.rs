@@ -111,6 +111,28 @@ pub fn verify(secret: &[u8], token: Option<&str>, now: u64) -> Result<Claims, Re
     Ok(Claims { expiry, subject })
 }
 
+/// Let the owner in (`GET /_remix/usage`): `authorization` must be
+/// `Bearer <secret>`, compared in time that depends only on the lengths.
+/// Without a secret nobody is the owner.
+pub fn check_owner(secret: Option<&[u8]>, authorization: Option<&str>) -> Result<(), Refusal> {
+    let given = authorization
+        .and_then(|a| a.strip_prefix("Bearer "))
+        .unwrap_or_default()
+        .trim();
+    if secret.is_some_and(|s| constant_time_eq(s, given.as_bytes())) {
+        return Ok(());
+    }
+    Err(Refusal::new(
+        Code::TokenInvalid,
+        "The usage is for the proxy's owner: send Authorization: Bearer <REMIX_PROXY_SECRET> (set that variable where the proxy runs).",
+    ))
+}
+
+/// Equal bytes, in time that depends only on the lengths.
+fn constant_time_eq(a: &[u8], b: &[u8]) -> bool {
+    a.len() == b.len() && a.iter().zip(b).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -128,6 +150,19 @@ mod tests {
         );
         let anon = mint(SECRET, 1_000, None);
         assert_eq!(verify(SECRET, Some(&anon), 1).expect("valid").subject, None);
+    }
+
+    #[test]
+    fn only_the_secret_as_bearer_is_the_owner() {
+        assert!(check_owner(Some(SECRET), Some("Bearer s3cret-of-the-site")).is_ok());
+        for bad in [None, Some("Bearer guess"), Some("s3cret-of-the-site")] {
+            let r = check_owner(Some(SECRET), bad).expect_err("not the owner");
+            assert_eq!(r.code, Code::TokenInvalid);
+        }
+        assert!(
+            check_owner(None, Some("Bearer ")).is_err(),
+            "no secret, no owner"
+        );
     }
 
     #[test]

@@ -17,10 +17,8 @@ use crate::headers::{forwards_request_header, passes_response_header};
 use crate::log;
 use crate::refusal::{Code, Refusal};
 use crate::rules::{self, Ask, Decision, Forward};
-use crate::{spend, token};
-
-/// Where the owner reads the day's spend (with the token secret as bearer).
-pub const USAGE_PATH: &str = "/_remix/usage";
+use crate::spend::{self, USAGE_PATH};
+use crate::token;
 
 /// One thread's proxy: the shared state and this thread's client.
 pub struct Proxy {
@@ -112,7 +110,12 @@ async fn handle(
     }
     // Who counts against `--client-daily`: the token's subject, else the
     // address (the CDN's, with `--trust-forwarded`).
-    let mut client = client_of(peer, headers, proxy.opts.trust_forwarded);
+    let mut client = spend::client_of(
+        &peer.ip().to_string(),
+        header(headers, "cf-connecting-ip"),
+        header(headers, "x-forwarded-for"),
+        proxy.opts.trust_forwarded,
+    );
     if let Some(secret) = proxy.keys.proxy_secret() {
         match token::verify(
             secret.expose().as_bytes(),
@@ -328,40 +331,12 @@ fn unix_now() -> u64 {
         .map_or(0, |d| d.as_secs())
 }
 
-/// The client a request counts for: its address, or with
-/// `--trust-forwarded` the first `X-Forwarded-For` entry or
-/// `CF-Connecting-IP` (which anyone can write, so only behind a CDN that
-/// sets them).
-fn client_of(peer: SocketAddr, headers: &HeaderMap, trust_forwarded: bool) -> String {
-    let forwarded = trust_forwarded
-        .then(|| {
-            header(headers, "cf-connecting-ip")
-                .or_else(|| header(headers, "x-forwarded-for").and_then(|f| f.split(',').next()))
-                .map(str::trim)
-                .filter(|c| !c.is_empty() && c.len() <= 64)
-        })
-        .flatten();
-    forwarded.map_or_else(|| peer.ip().to_string(), str::to_string)
-}
-
 /// `GET /_remix/usage`: the day's spend as JSON, for the owner only (the
 /// token secret as bearer; compared in constant time).
 fn usage(proxy: &super::Shared, headers: &HeaderMap, now: u64) -> Response<Body> {
-    let given = header(headers, "authorization")
-        .and_then(|a| a.strip_prefix("Bearer "))
-        .unwrap_or_default();
-    let allowed = proxy
-        .keys
-        .proxy_secret()
-        .is_some_and(|s| constant_time_eq(s.expose().as_bytes(), given.trim().as_bytes()));
-    if !allowed {
-        return refusal_response(
-            &Refusal::new(
-                Code::TokenInvalid,
-                "The usage is for the proxy's owner: send Authorization: Bearer <REMIX_PROXY_SECRET> (set that variable where the proxy runs).",
-            ),
-            None,
-        );
+    let secret = proxy.keys.proxy_secret().map(|s| s.expose().as_bytes());
+    if let Err(r) = token::check_owner(secret, header(headers, "authorization")) {
+        return refusal_response(&r, None);
     }
     let mut res = Response::new(Body::from(proxy.spend.usage(now)));
     add_headers(
@@ -372,11 +347,6 @@ fn usage(proxy: &super::Shared, headers: &HeaderMap, now: u64) -> Response<Body>
         ],
     );
     res
-}
-
-/// Equal bytes, in time that depends only on the lengths.
-fn constant_time_eq(a: &[u8], b: &[u8]) -> bool {
-    a.len() == b.len() && a.iter().zip(b).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
 }
 
 fn add_headers(map: &mut HeaderMap, headers: Vec<(&'static str, String)>) {

@@ -4,7 +4,8 @@
 //!
 //! Pure: [`Ledger::admit`] takes the time and the client; the native server
 //! keeps one ledger behind a mutex (and in `--state FILE`), the Worker in
-//! one Durable Object. A refusal says when the day resets. Status reads,
+//! one Durable Object, asked in the words of [`wire`]. A refusal says when
+//! the day resets. Status reads,
 //! results and cancels never come here: nothing already paid for is
 //! stranded.
 
@@ -17,8 +18,33 @@ use reve_remix_core::provider;
 use crate::refusal::{Code, Refusal};
 
 mod day;
+pub mod wire;
 
 pub use day::{date, seconds_to_midnight, utc_day};
+
+/// Where the owner reads the day's spend (with the token secret as bearer).
+pub const USAGE_PATH: &str = "/_remix/usage";
+
+/// The client a request counts for, before a token's subject overrides
+/// it: `peer` (the address the server saw), or with `trust_forwarded`
+/// `CF-Connecting-IP` or the first `X-Forwarded-For` entry, which anyone
+/// can write, so only behind a CDN that sets them.
+pub fn client_of(
+    peer: &str,
+    cf_connecting_ip: Option<&str>,
+    x_forwarded_for: Option<&str>,
+    trust_forwarded: bool,
+) -> String {
+    let forwarded = trust_forwarded
+        .then(|| {
+            cf_connecting_ip
+                .or_else(|| x_forwarded_for.and_then(|f| f.split(',').next()))
+                .map(str::trim)
+                .filter(|c| !c.is_empty() && c.len() <= 64)
+        })
+        .flatten();
+    forwarded.unwrap_or(peer).to_string()
+}
 
 /// The limits the owner set.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]

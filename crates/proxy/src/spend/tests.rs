@@ -92,3 +92,18 @@ fn days_and_dates() {
     assert_eq!(date(utc_day(951_782_400)), "2000-02-29");
     assert_eq!(seconds_to_midnight(NOW - NOW % 86_400), 86_400);
 }
+
+#[test]
+fn forwarding_headers_name_the_client_only_when_trusted() {
+    let xff = Some("203.0.113.9, 10.0.0.1");
+    assert_eq!(
+        client_of("127.0.0.1", Some("203.0.113.10"), xff, false),
+        "127.0.0.1"
+    );
+    assert_eq!(client_of("127.0.0.1", None, xff, true), "203.0.113.9");
+    assert_eq!(
+        client_of("127.0.0.1", Some("203.0.113.10"), xff, true),
+        "203.0.113.10"
+    );
+    assert_eq!(client_of("127.0.0.1", Some(" "), None, true), "127.0.0.1");
+}

@@ -3,6 +3,7 @@
 //! the way a page or a script asks it. The same tests run against the
 //! native server and the Cloudflare Worker (`REVE_REMIX_PROXY_CMD`).
 
+mod budget;
 mod support;
 
 use std::time::{Duration, Instant};
@@ -411,8 +412,10 @@ async fn over_the_rate_limit_gets_429_with_retry_after() {
             .expect("answer");
         assert_eq!(res.status(), 200);
     }
+    // A forged address buys no fresh allowance: the one that connects counts.
     let res = to(&c, &proxy, Method::GET, "replicate", target)
         .header("origin", PAGE)
+        .header("cf-connecting-ip", "203.0.113.77")
         .send()
         .await
         .expect("answer");

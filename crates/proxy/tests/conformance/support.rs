@@ -306,3 +306,52 @@ pub fn to(
 pub fn assert_no_key(what: &str, text: &str) {
     assert!(!text.contains(KEY), "the key is in {what}: {text}");
 }
+
+/// Pixazo's remix: priced at $0.06 a submission in the table.
+pub const SUBMIT: &str = "https://gateway.pixazo.ai/reve-image/v1/image-edit-remix";
+/// A status read of a Pixazo job: never priced, never refused for spend.
+pub const STATUS: &str = "https://gateway.pixazo.ai/v2/requests/status/reve-image_1";
+/// The token secret the budget tests give the proxy.
+pub const SECRET: &str = "the-site-secret";
+
+/// The time, in Unix seconds.
+pub fn now() -> u64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .expect("clock")
+        .as_secs()
+}
+
+/// A Pixazo job submission through `proxy`, with `extra` headers.
+pub async fn submit(
+    c: &reqwest::Client,
+    proxy: &Proxy,
+    extra: &[(&str, &str)],
+) -> reqwest::Response {
+    let mut req = to(c, proxy, reqwest::Method::POST, "pixazo", SUBMIT).body("{}");
+    for (k, v) in extra {
+        req = req.header(*k, *v);
+    }
+    req.send().await.expect("answer")
+}
+
+/// The proxy's refusal code on `res`, or `-`.
+pub fn code(res: &reqwest::Response) -> String {
+    res.headers()
+        .get("x-remix-proxy-error")
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("-")
+        .to_string()
+}
+
+/// A proxy for Pixazo with no rate limit and `extra` options, and with
+/// [`SECRET`] as its token secret when `secret`.
+pub fn start_with(up: &Upstream, extra: &[&str], secret: bool) -> Proxy {
+    let mut keys = vec![("PIXAZO_API_KEY", KEY)];
+    if secret {
+        keys.push(("REMIX_PROXY_SECRET", SECRET));
+    }
+    let mut a = vec!["--rate-limit", "0"];
+    a.extend_from_slice(extra);
+    start(&args(up, &a), &keys)
+}
