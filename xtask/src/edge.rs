@@ -61,9 +61,7 @@ pub fn setup() -> Result {
             }
             None => crate::say!("    not found: installing {want} (about 8 minutes on 2 cores)"),
         }
-        let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
-        exec(cmd(&cargo).args([
-            "install",
+        exec(crate::setup::cargo_install().args([
             "--locked",
             "worker-build",
             "--version",

@@ -40,7 +40,7 @@ pub fn run(args: &[String]) -> Result {
             }
         }
     }
-    setup::run()?;
+    setup::site()?;
     let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
     step("build the mock provider", || {
         exec(cmd(&cargo).args(["build", "--package", "reve-remix-mock"]))

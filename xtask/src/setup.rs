@@ -13,11 +13,10 @@ pub const TYPESCRIPT_VERSION: &str = "5.9.3";
 pub const CHROMIUM: &str = "/usr/bin/chromium";
 pub const CHROMEDRIVER: &str = "/usr/bin/chromedriver";
 
+/// Everything: what the site needs, then what the tests need (tsc,
+/// Chromium, the browser tests' npm packages, the Worker's tools).
 pub fn run() -> Result {
-    step("setup: wasm32 target", wasm_target)?;
-    step("setup: trunk", trunk)?;
-    step("setup: wasm-bindgen CLI", wasm_bindgen)?;
-    step("setup: wasm-opt (binaryen from npm)", wasm_opt)?;
+    site()?;
     step("setup: tsc (typescript from npm)", typescript)?;
     step("setup: Chromium and chromedriver", chromium)?;
     step("setup: npm packages of the browser tests", || {
@@ -27,8 +26,33 @@ pub fn run() -> Result {
     crate::edge::setup()
 }
 
+/// What building and serving the site and the package need, and no more:
+/// a newcomer's first `cargo xtask serve` waits for nothing else.
+pub fn site() -> Result {
+    step("setup: wasm32 target", wasm_target)?;
+    step("setup: trunk", trunk)?;
+    step("setup: wasm-bindgen CLI", wasm_bindgen)?;
+    step("setup: wasm-opt (binaryen from npm)", wasm_opt)
+}
+
 fn cargo() -> String {
     std::env::var("CARGO").unwrap_or_else(|_| "cargo".into())
+}
+
+/// `cargo install` of a tool, built for building quickly rather than for
+/// its own speed: these tools spend their time waiting on cargo, rustc and
+/// wasm-opt, not running their own code, while their crates' own release
+/// profiles (trunk's fat LTO) made a first setup take most of its time
+/// compiling them.
+pub fn cargo_install() -> std::process::Command {
+    let mut c = cmd(&cargo());
+    c.arg("install")
+        .env("CARGO_PROFILE_RELEASE_LTO", "false")
+        .env("CARGO_PROFILE_RELEASE_CODEGEN_UNITS", "16")
+        .env("CARGO_PROFILE_RELEASE_OPT_LEVEL", "1")
+        .env("CARGO_PROFILE_RELEASE_DEBUG", "false")
+        .env("CARGO_PROFILE_RELEASE_INCREMENTAL", "false");
+    c
 }
 
 fn wasm_target() -> Result {
@@ -52,18 +76,11 @@ fn trunk() -> Result {
             return Ok(());
         }
         Some(v) => {
-            crate::say!("    found `{v}`, need {want}: installing (about 10 minutes on 2 cores)")
+            crate::say!("    found `{v}`, need {want}: installing (a few minutes)")
         }
         None => crate::say!("    not found: installing {want} (about 10 minutes on 2 cores)"),
     }
-    exec(cmd(&cargo()).args([
-        "install",
-        "--locked",
-        "trunk",
-        "--version",
-        TRUNK_VERSION,
-        "--force",
-    ]))
+    exec(cargo_install().args(["--locked", "trunk", "--version", TRUNK_VERSION, "--force"]))
 }
 
 fn wasm_bindgen() -> Result {
@@ -77,18 +94,12 @@ fn wasm_bindgen() -> Result {
         return Ok(());
     }
     crate::say!(
-        "    found {}, need {want} (Cargo.lock): installing (about 4 minutes)",
+        "    found {}, need {want} (Cargo.lock): installing (a few minutes)",
         have.as_deref().unwrap_or("none")
     );
     // No `--locked`: its lock file names a webpki-roots release the
     // registry here does not serve (TOOLCHAIN.md).
-    exec(cmd(&cargo()).args([
-        "install",
-        "wasm-bindgen-cli",
-        "--version",
-        &version,
-        "--force",
-    ]))
+    exec(cargo_install().args(["wasm-bindgen-cli", "--version", &version, "--force"]))
 }
 
 /// The version of `package` installed under `node_modules`, if any.
