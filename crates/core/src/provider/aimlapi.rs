@@ -13,8 +13,7 @@ use crate::error::{ErrorCode, RemixError};
 use crate::http::{HttpRequest, HttpResponse};
 use crate::id::ProviderId;
 use crate::image::ImageInfo;
-use crate::job::{Cost, Job};
-use crate::json::Value;
+use crate::job::Job;
 
 /// AI/ML API's table entry. `cors` is *unverified*.
 /// Reve Remix on AI/ML API (`reve/remix-edit-image`).
@@ -40,52 +39,6 @@ pub const INFO: ProviderInfo = ProviderInfo {
 /// AI/ML API.
 #[derive(Clone, Copy, Debug)]
 pub struct AimlApi;
-
-/// Read an OpenAI-style `{data: [{url, b64_json, content_violation?}]}`
-/// image answer (AI/ML API and OneRouter).
-pub(crate) fn images_answer(
-    info: &ProviderInfo,
-    job: &mut Job,
-    res: &HttpResponse,
-    v: &Value,
-) -> Result<Step, RemixError> {
-    let items = v.get("data").and_then(Value::as_array).unwrap_or(&[]);
-    if let Some(id) = items
-        .first()
-        .and_then(|i| i.str_at("request_id"))
-        .or_else(|| res.request_id_header())
-    {
-        job.request_id = Some(id.to_string());
-    }
-    if items
-        .iter()
-        .any(|i| i.get("content_violation").and_then(Value::as_bool) == Some(true))
-    {
-        return Err(super::violation(info, None).with_status(res.status));
-    }
-    let images: Vec<_> = items
-        .iter()
-        .filter_map(|i| {
-            i.str_at("url")
-                .map(|u| super::image_from_url(u, None))
-                .or_else(|| i.str_at("b64_json").map(super::image_from_base64))
-        })
-        .collect();
-    if images.is_empty() {
-        return Err(super::malformed(info, res, "image url or b64_json"));
-    }
-    // Older answers call the same figure `tokens_used`.
-    let usage = v.get_path(&["meta", "usage"]);
-    let cost = usage
-        .and_then(|u| u.get("credits_used").or_else(|| u.get("tokens_used")))
-        .and_then(Value::as_f64)
-        .map(|amount| Cost {
-            amount,
-            unit: super::CREDITS,
-            remaining: None,
-        });
-    Ok(Step::Done(super::result(info, job, images, cost)?))
-}
 
 impl Provider for AimlApi {
     fn info(&self) -> &'static ProviderInfo {
@@ -115,6 +68,6 @@ impl Provider for AimlApi {
         res: &HttpResponse,
     ) -> Result<Step, RemixError> {
         let v = super::success_json(&INFO, res)?;
-        images_answer(&INFO, job, res, &v)
+        super::openai_images::answer(&INFO, job, res, &v)
     }
 }

@@ -23,6 +23,7 @@ use crate::job::{Job, RemixResult};
 mod errors;
 mod info;
 mod input;
+mod openai_images;
 mod prediction;
 mod price;
 mod request;

@@ -80,6 +80,6 @@ impl Provider for OneRouter {
         res: &HttpResponse,
     ) -> Result<Step, RemixError> {
         let v = super::success_json(&INFO, res)?;
-        super::aimlapi::images_answer(&INFO, job, res, &v)
+        super::openai_images::answer(&INFO, job, res, &v)
     }
 }
