@@ -144,20 +144,20 @@ fn onerouter_requests_match_its_openapi_schema() {
 }
 
 /// The committed copies are what every test reads (the core's here, the
-/// mock's too); this checks them against the originals in the shared
-/// folder, which only a machine of the project has, so it is not run by
-/// default: `cargo test -p reve-remix-core --test providers_spec -- --ignored`.
-/// It fails when the originals are missing.
+/// mock's too); where the shared folder with the originals sits beside the
+/// repository (a machine of the project's), they must match it. A clone
+/// elsewhere has only the copies, and says so.
 #[test]
-#[ignore = "needs the shared folder (../shared/providers beside the repository)"]
-fn recorded_specs_match_the_shared_originals() {
+fn recorded_specs_match_the_shared_originals_where_they_are() {
     for f in ["aimlapi.openapi.json", "onerouter.openapi.json"] {
         let shared = format!(
             "{}/../../../shared/providers/{f}",
             env!("CARGO_MANIFEST_DIR")
         );
-        let orig = std::fs::read_to_string(&shared)
-            .unwrap_or_else(|e| panic!("{shared}: {e}: run this where the shared folder is"));
+        let Ok(orig) = std::fs::read_to_string(&shared) else {
+            eprintln!("{shared}: not here; the committed copy stands alone");
+            continue;
+        };
         let a: Value = serde_json::from_str(&orig).expect("shared spec");
         let b: Value = serde_json::from_str(&recorded(f)).expect("recorded spec");
         assert_eq!(a, b, "{f} drifted from {shared}");
