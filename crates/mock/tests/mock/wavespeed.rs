@@ -2,10 +2,7 @@
 //! message, data}` envelope, polling on both result paths, failures as
 //! HTTP 200 with `data.status: "failed"`, sync mode, the fault keys.
 
-mod support;
-
-use serde_json::{Value, json};
-use support::*;
+use super::support::*;
 
 const V21: &str = "/wavespeed/api/v3/reve/2.1/remix";
 const FAST: &str = "/wavespeed/api/v3/reve/remix-fast";

@@ -2,10 +2,7 @@
 //! cancel, its inputs (0–8 `reference_images`, never `null`), Replicate's
 //! error shapes.
 
-mod support;
-
-use serde_json::{Value, json};
-use support::*;
+use super::support::*;
 
 const PATH: &str = "/replicate/v1/models/reve/reve-2.1/predictions";
 

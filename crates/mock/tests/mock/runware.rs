@@ -2,13 +2,8 @@
 //! key, sync and async with `getResponse`) and over the WebSocket as its
 //! SDK speaks it (authentication, ping, tasks, faults).
 
-mod support;
-
-use std::time::Duration;
-
+use super::support::*;
 use futures_util::{SinkExt as _, StreamExt as _};
-use serde_json::{Value, json};
-use support::*;
 use tokio_tungstenite::tungstenite::Message;
 
 const UUID: &str = "a770f077-f413-47de-9dac-be0b26a35da6";

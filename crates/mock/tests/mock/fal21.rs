@@ -2,10 +2,7 @@
 //! its own queue URLs, its limits (8 images, `<frame>N</frame>`, 4000
 //! characters, 17 ratios + `auto`), its faults in fal's shapes.
 
-mod support;
-
-use serde_json::{Value, json};
-use support::*;
+use super::support::*;
 
 const AUTH: [(&str, &str); 1] = [("authorization", "Key fal-key")];
 

@@ -2,10 +2,7 @@
 //! `{code, msg, data}` envelope, failures as HTTP 200, its limits (6
 //! images, 2560 characters), no `Retry-After`.
 
-mod support;
-
-use serde_json::{Value, json};
-use support::*;
+use super::support::*;
 
 const SUBMIT: &str = "/atlascloud/api/v1/model/generateImage";
 const MODEL: &str = "reve-ai/reve-2.1/remix";
