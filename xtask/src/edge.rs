@@ -61,7 +61,7 @@ pub fn setup() -> Result {
             }
             None => crate::say!("    not found: installing {want} (about 8 minutes on 2 cores)"),
         }
-        exec(crate::setup::cargo_install().args([
+        exec(crate::util::cargo_install().args([
             "--locked",
             "worker-build",
             "--version",
@@ -71,7 +71,7 @@ pub fn setup() -> Result {
     })?;
     step("setup: workerd and esbuild (npm)", || {
         let have =
-            |pkg: &str| crate::setup::installed_npm_version(&tools_dir().join("node_modules"), pkg);
+            |pkg: &str| crate::util::installed_npm_version(&tools_dir().join("node_modules"), pkg);
         if have("workerd").as_deref() == Some(WORKERD_VERSION)
             && have("esbuild").as_deref() == Some(ESBUILD_VERSION)
             && workerd().is_file()
@@ -198,7 +198,7 @@ fn capnp_string(s: &str) -> String {
 /// its storage in workerd's memory: each start begins with an empty day.
 fn config(addr: &str, vars: &[(&'static str, String)]) -> String {
     // The keys and the token secret, each read from the environment.
-    let mut bindings: Vec<String> = crate::proxy::key_vars()
+    let mut bindings: Vec<String> = crate::table::key_vars()
         .chain(["REMIX_PROXY_SECRET"])
         .map(|k| format!("    (name = \"{k}\", fromEnvironment = \"{k}\"),"))
         .collect();

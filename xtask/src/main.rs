@@ -13,6 +13,7 @@ mod serve;
 mod setup;
 mod site;
 mod size;
+mod table;
 mod test;
 mod util;
 

@@ -5,18 +5,11 @@
 use std::io::{BufRead, BufReader};
 use std::process::{Child, Stdio};
 
-use reve_remix_proxy::rules::table::TABLE;
-
 use crate::util::{Result, cmd, exec, root, step};
 
 /// Where `cargo xtask serve` runs the proxy (the site's default "Through
 /// the proxy" URL).
 pub const SERVE_ADDR: &str = "127.0.0.1:8788";
-
-/// Each provider's key variable, from the proxy's own table.
-pub fn key_vars() -> impl Iterator<Item = &'static str> {
-    TABLE.iter().map(|e| e.key_env)
-}
 
 fn cargo() -> String {
     std::env::var("CARGO").unwrap_or_else(|_| "cargo".into())
@@ -63,16 +56,6 @@ pub fn run(args: &[String]) -> Result {
     }
 }
 
-/// `--upstream <id>=<mock>/<id>` for every provider.
-pub fn mock_upstreams(mock_url: &str) -> Vec<String> {
-    let mut a = Vec::new();
-    for id in TABLE.iter().map(|e| e.provider.as_str()) {
-        a.push("--upstream".to_string());
-        a.push(format!("{id}={}/{id}", mock_url.trim_end_matches('/')));
-    }
-    a
-}
-
 /// A running proxy; stopped when dropped.
 pub struct Proxy {
     child: Child,
@@ -99,7 +82,7 @@ impl Drop for Proxy {
 pub fn start(args: &[String], key: &str) -> Result<Proxy> {
     let mut c = cmd(&binary());
     c.args(args).stdout(Stdio::piped());
-    for var in key_vars() {
+    for var in crate::table::key_vars() {
         c.env(var, key);
     }
     let mut child = c

@@ -70,7 +70,7 @@ pub fn run(args: &[String]) -> Result {
         "--allow-origin".to_string(),
         SITE_ORIGIN.to_string(),
     ];
-    proxy_args.extend(proxy::mock_upstreams(&format!("http://{MOCK_ADDR}")));
+    proxy_args.extend(crate::table::mock_upstreams(&format!("http://{MOCK_ADDR}")));
     // The mock takes any key: the proxy holds a demo one for every provider.
     let proxy = proxy::start(&proxy_args, "mock");
     let dist = if dev { dev_dist() } else { root().join("dist") };

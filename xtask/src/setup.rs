@@ -35,26 +35,6 @@ pub fn site() -> Result {
     step("setup: wasm-opt (binaryen from npm)", wasm_opt)
 }
 
-fn cargo() -> String {
-    std::env::var("CARGO").unwrap_or_else(|_| "cargo".into())
-}
-
-/// `cargo install` of a tool, built for building quickly rather than for
-/// its own speed: these tools spend their time waiting on cargo, rustc and
-/// wasm-opt, not running their own code, while their crates' own release
-/// profiles (trunk's fat LTO) made a first setup take most of its time
-/// compiling them.
-pub fn cargo_install() -> std::process::Command {
-    let mut c = cmd(&cargo());
-    c.arg("install")
-        .env("CARGO_PROFILE_RELEASE_LTO", "false")
-        .env("CARGO_PROFILE_RELEASE_CODEGEN_UNITS", "16")
-        .env("CARGO_PROFILE_RELEASE_OPT_LEVEL", "1")
-        .env("CARGO_PROFILE_RELEASE_DEBUG", "false")
-        .env("CARGO_PROFILE_RELEASE_INCREMENTAL", "false");
-    c
-}
-
 fn wasm_target() -> Result {
     let installed =
         output(cmd("rustup").args(["target", "list", "--installed"])).unwrap_or_default();
@@ -80,7 +60,13 @@ fn trunk() -> Result {
         }
         None => crate::say!("    not found: installing {want} (about 10 minutes on 2 cores)"),
     }
-    exec(cargo_install().args(["--locked", "trunk", "--version", TRUNK_VERSION, "--force"]))
+    exec(crate::util::cargo_install().args([
+        "--locked",
+        "trunk",
+        "--version",
+        TRUNK_VERSION,
+        "--force",
+    ]))
 }
 
 fn wasm_bindgen() -> Result {
@@ -99,16 +85,7 @@ fn wasm_bindgen() -> Result {
     );
     // No `--locked`: its lock file names a webpki-roots release the
     // registry here does not serve (TOOLCHAIN.md).
-    exec(cargo_install().args(["wasm-bindgen-cli", "--version", &version, "--force"]))
-}
-
-/// The version of `package` installed under `node_modules`, if any.
-pub fn installed_npm_version(node_modules: &Path, package: &str) -> Option<String> {
-    let manifest = std::fs::read_to_string(node_modules.join(package).join("package.json")).ok()?;
-    let key = "\"version\": \"";
-    let start = manifest.find(key)? + key.len();
-    let len = manifest[start..].find('"')?;
-    Some(manifest[start..start + len].to_string())
+    exec(crate::util::cargo_install().args(["wasm-bindgen-cli", "--version", &version, "--force"]))
 }
 
 fn need_npm() -> Result {
@@ -163,7 +140,7 @@ fn npm_tool(tool: &NpmTool) -> Result {
         tool.why,
         node_modules.join(tool.package).join(tool.script).display()
     );
-    let have = installed_npm_version(&node_modules, tool.package);
+    let have = crate::util::installed_npm_version(&node_modules, tool.package);
     if have.as_deref() == Some(tool.version)
         && std::fs::read_to_string(&wrapper).ok().as_deref() == Some(script.as_str())
     {

@@ -142,6 +142,32 @@ pub fn gzip_len(bytes: &[u8]) -> usize {
     enc.finish().expect("writing to a Vec cannot fail").len()
 }
 
+/// `cargo install` of a tool, built for building quickly rather than for
+/// its own speed: these tools spend their time waiting on cargo, rustc and
+/// wasm-opt, not running their own code, while their crates' own release
+/// profiles (trunk's fat LTO) made a first setup take most of its time
+/// compiling them.
+pub fn cargo_install() -> std::process::Command {
+    let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
+    let mut c = cmd(&cargo);
+    c.arg("install")
+        .env("CARGO_PROFILE_RELEASE_LTO", "false")
+        .env("CARGO_PROFILE_RELEASE_CODEGEN_UNITS", "16")
+        .env("CARGO_PROFILE_RELEASE_OPT_LEVEL", "1")
+        .env("CARGO_PROFILE_RELEASE_DEBUG", "false")
+        .env("CARGO_PROFILE_RELEASE_INCREMENTAL", "false");
+    c
+}
+
+/// The version of `package` installed under `node_modules`, if any.
+pub fn installed_npm_version(node_modules: &Path, package: &str) -> Option<String> {
+    let manifest = std::fs::read_to_string(node_modules.join(package).join("package.json")).ok()?;
+    let key = "\"version\": \"";
+    let start = manifest.find(key)? + key.len();
+    let len = manifest[start..].find('"')?;
+    Some(manifest[start..start + len].to_string())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
