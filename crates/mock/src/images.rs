@@ -6,7 +6,7 @@
 use base64::Engine as _;
 use base64::engine::{DecodePaddingMode, GeneralPurpose, GeneralPurposeConfig};
 
-use crate::common::{Invalid, Kind};
+use crate::check::{Invalid, Kind};
 use crate::judge::{self, Format, Problem};
 use crate::state::{AppState, FileRecord};
 

@@ -38,7 +38,9 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use tower_http::cors::{AllowHeaders, AllowMethods, AllowOrigin, CorsLayer};
 
-pub mod common;
+pub mod answer;
+pub mod check;
+pub mod faults;
 pub mod images;
 pub mod judge;
 pub mod prompt;
@@ -224,7 +226,7 @@ async fn log_request(req: Request, next: Next) -> Response {
 }
 
 async fn index(headers: HeaderMap) -> impl IntoResponse {
-    let origin = common::origin(&headers);
+    let origin = answer::origin(&headers);
     let mut out = String::from(
         "reve-remix-mock: every hosted Reve Remix provider, simulated on loopback\n\n",
     );

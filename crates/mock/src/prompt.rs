@@ -2,7 +2,7 @@
 //! Reve Remix (and, through [`tagged`], Reve 2.1's `<frame>N</frame>`),
 //! and the v1 prompt's limits.
 
-use crate::common::{Invalid, Kind, MAX_PROMPT_CHARS};
+use crate::check::{Invalid, Kind, MAX_PROMPT_CHARS};
 
 /// A prompt: present, not blank, at most 2560 characters, every
 /// `<img>N</img>` naming one of the `image_count` images.

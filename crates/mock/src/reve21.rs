@@ -32,7 +32,7 @@
 
 use serde_json::{Map, Value};
 
-use crate::common::{self, Invalid, Kind};
+use crate::check::{self, Invalid, Kind};
 
 /// Reve 2.1's aspect ratios, in the order Reve's SDK lists them.
 pub const ASPECT_RATIOS: [&str; 17] = [
@@ -48,7 +48,7 @@ pub const MAX_REFERENCES: usize = 8;
 
 /// The image numbers a prompt refers to with `<frame>N</frame>`, in order.
 pub fn frames(prompt: &str) -> Vec<usize> {
-    common::tagged(prompt, "frame")
+    check::tagged(prompt, "frame")
 }
 
 /// A Reve 2.1 prompt: not blank, at most `max_chars` characters, every
@@ -92,7 +92,7 @@ pub fn check_aspect<'a>(
     obj: &'a Map<String, Value>,
     field: &str,
 ) -> Result<Option<&'a str>, Invalid> {
-    match common::opt_str(obj, field)? {
+    match check::opt_str(obj, field)? {
         None => Ok(None),
         Some(AUTO) => Ok(None),
         Some(v) if ASPECT_RATIOS.contains(&v) => Ok(Some(v)),
@@ -115,7 +115,7 @@ pub fn opt_str_array<'a>(
 ) -> Result<Vec<&'a str>, Invalid> {
     match obj.get(field) {
         None => Ok(Vec::new()),
-        Some(_) => common::str_array(obj, field, 0, max),
+        Some(_) => check::str_array(obj, field, 0, max),
     }
 }
 

@@ -20,7 +20,9 @@ use base64::Engine as _;
 use serde_json::{Value, json};
 
 use super::{draw, results_routes, spec, store};
-use crate::common::{self, ApiError, Invalid, hang, sync_delay};
+use crate::answer::{self, ApiError};
+use crate::check::{self, Invalid};
+use crate::faults::{self, hang, sync_delay};
 use crate::images::{self, Transports};
 use crate::scenario::{AuthError, AuthStyle, Scenario};
 use crate::state::AppState;
@@ -85,7 +87,7 @@ pub fn error(e: ApiError) -> Response {
     if let Some(meta) = meta {
         body["meta"] = meta;
     }
-    common::json(status, &body)
+    answer::json(status, &body)
 }
 
 /// `image_urls[2]` → `["image_urls", 2]`
@@ -102,7 +104,7 @@ fn path(field: &str) -> Value {
 
 async fn generate(State(state): State<AppState>, headers: HeaderMap, body: Bytes) -> Response {
     let config = state.config().clone();
-    let scenario = match common::admit(
+    let scenario = match faults::admit(
         &headers,
         AuthStyle::Bearer,
         &config,
@@ -113,20 +115,20 @@ async fn generate(State(state): State<AppState>, headers: HeaderMap, body: Bytes
         Err(res) => return res,
     };
     let checked = (|| {
-        let obj = common::parse_object(&body)?;
-        let model = common::req_str(&obj, "model")?;
+        let obj = check::parse_object(&body)?;
+        let model = check::req_str(&obj, "model")?;
         if model != MODEL {
             return Err(Invalid::new(
                 "model",
-                common::Kind::Enum,
+                check::Kind::Enum,
                 format!("model must be '{MODEL}', got '{model}'"),
             ));
         }
-        let prompt = common::req_str(&obj, "prompt")?;
-        let urls = common::str_array(&obj, "image_urls", 1, 4)?;
-        common::check_prompt(prompt, urls.len(), "prompt")?;
-        let aspect = common::check_aspect(&obj, "aspect_ratio")?.unwrap_or("3:2");
-        let to_url = common::opt_bool(&obj, "convert_base64_to_url")?.unwrap_or(true);
+        let prompt = check::req_str(&obj, "prompt")?;
+        let urls = check::str_array(&obj, "image_urls", 1, 4)?;
+        check::check_prompt(prompt, urls.len(), "prompt")?;
+        let aspect = check::check_aspect(&obj, "aspect_ratio")?.unwrap_or("3:2");
+        let to_url = check::opt_bool(&obj, "convert_base64_to_url")?.unwrap_or(true);
         let t = Transports {
             data_uri: true,
             url: true,
@@ -156,7 +158,7 @@ async fn generate(State(state): State<AppState>, headers: HeaderMap, body: Bytes
                 "data": [{ "url": null, "b64_json": null, "request_id": request_id, "content_violation": true }],
                 "meta": { "usage": { "credits_used": 0 } },
             });
-            return common::json(StatusCode::CREATED, &body);
+            return answer::json(StatusCode::CREATED, &body);
         }
         _ => {}
     }
@@ -164,7 +166,7 @@ async fn generate(State(state): State<AppState>, headers: HeaderMap, body: Bytes
     let (url, b64) = if to_url {
         let id = state.uuid();
         (
-            json!(store(&state, &common::origin(&headers), PREFIX, &id, &rendered).url),
+            json!(store(&state, &answer::origin(&headers), PREFIX, &id, &rendered).url),
             Value::Null,
         )
     } else {
@@ -177,5 +179,5 @@ async fn generate(State(state): State<AppState>, headers: HeaderMap, body: Bytes
         "data": [{ "url": url, "b64_json": b64, "request_id": request_id, "content_violation": false }],
         "meta": { "usage": { "credits_used": 210_000 } },
     });
-    common::json(StatusCode::CREATED, &body)
+    answer::json(StatusCode::CREATED, &body)
 }

@@ -29,7 +29,9 @@ use axum::routing::{get, post};
 use serde_json::{Map, Value, json};
 
 use super::{NewJob, results_routes, spec, start_job, wait_for};
-use crate::common::{self, ApiError, Invalid, Kind};
+use crate::answer::{self, ApiError};
+use crate::check::{self, Invalid, Kind};
+use crate::faults;
 use crate::images::{self, Transports};
 use crate::render::OutFormat;
 use crate::reve21;
@@ -99,11 +101,11 @@ pub fn error(e: ApiError) -> Response {
     };
     let n = REQUESTS.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
     let request_id = format!("req_{:016x}", n.wrapping_mul(0x9e37_79b9_7f4a_7c15));
-    let res = common::json(
+    let res = answer::json(
         status,
         &json!({"code": status.as_u16(), "msg": msg, "request_id": request_id, "data": null}),
     );
-    common::with_header(res, "x-request-id", &request_id)
+    answer::with_header(res, "x-request-id", &request_id)
 }
 
 fn data(job: &Job, now: Instant) -> Value {
@@ -137,7 +139,7 @@ fn data(job: &Job, now: Instant) -> Value {
 }
 
 fn envelope(data: Value) -> Response {
-    common::json(
+    answer::json(
         StatusCode::OK,
         &json!({"code": 200, "msg": "success", "data": data}),
     )
@@ -154,7 +156,7 @@ fn fields(obj: &Map<String, Value>) -> Result<(&Map<String, Value>, &'static str
 
 async fn submit(State(state): State<AppState>, headers: HeaderMap, body: Bytes) -> Response {
     let config = state.config().clone();
-    let admitted = common::admit(
+    let admitted = faults::admit(
         &headers,
         AuthStyle::Bearer,
         &config,
@@ -170,8 +172,8 @@ async fn submit(State(state): State<AppState>, headers: HeaderMap, body: Bytes) 
         }
     };
     let checked = (|| {
-        let obj = common::parse_object(&body)?;
-        let model = common::req_str(&obj, "model")?;
+        let obj = check::parse_object(&body)?;
+        let model = check::req_str(&obj, "model")?;
         if model != MODEL {
             return Err(Invalid::new(
                 "model",
@@ -184,17 +186,17 @@ async fn submit(State(state): State<AppState>, headers: HeaderMap, body: Bytes) 
             field: format!("{at}{}", e.field),
             ..e
         };
-        let prompt = common::req_str(f, "prompt").map_err(within)?;
-        let refs = common::str_array(f, "images", 1, MAX_IMAGES).map_err(within)?;
+        let prompt = check::req_str(f, "prompt").map_err(within)?;
+        let refs = check::str_array(f, "images", 1, MAX_IMAGES).map_err(within)?;
         reve21::check_prompt(prompt, refs.len(), "prompt", MAX_PROMPT_CHARS).map_err(within)?;
         let aspect = reve21::check_aspect(f, "aspect_ratio").map_err(within)?;
-        common::opt_str(f, "resolution").map_err(within)?;
-        common::opt_bool(f, "remove_background").map_err(within)?;
-        common::opt_bool(f, "enable_base64_output").map_err(within)?;
-        let sync = common::opt_bool(f, "enable_sync_mode")
+        check::opt_str(f, "resolution").map_err(within)?;
+        check::opt_bool(f, "remove_background").map_err(within)?;
+        check::opt_bool(f, "enable_base64_output").map_err(within)?;
+        let sync = check::opt_bool(f, "enable_sync_mode")
             .map_err(within)?
             .unwrap_or(false);
-        let format = match common::check_enum(f, "output_format", &["png", "jpeg", "webp"])
+        let format = match check::check_enum(f, "output_format", &["png", "jpeg", "webp"])
             .map_err(within)?
         {
             Some("jpeg") => OutFormat::Jpeg,
@@ -228,7 +230,7 @@ async fn submit(State(state): State<AppState>, headers: HeaderMap, body: Bytes) 
         Ok(v) => v,
         Err(inv) => return error(ApiError::Invalid(inv)),
     };
-    let origin = common::origin(&headers);
+    let origin = answer::origin(&headers);
     let job = start_job(
         &state,
         NewJob {

@@ -32,7 +32,9 @@ use axum::routing::{get, post, put};
 use serde_json::{Value, json};
 
 use super::{NewJob, results_routes, spec, start_job};
-use crate::common::{self, ApiError, Invalid};
+use crate::answer::{self, ApiError};
+use crate::check::{self, Invalid};
+use crate::faults;
 use crate::images::{self, Transports};
 use crate::render::OutFormat;
 use crate::reve21;
@@ -138,8 +140,8 @@ pub fn error(e: ApiError) -> Response {
     // run, bad input or bad credentials will not.
     let retryable = matches!(status.as_u16(), 429 | 502 | 503 | 504)
         || body["detail"] == "Internal Server Error";
-    let res = common::json(status, &body);
-    common::with_header(
+    let res = answer::json(status, &body);
+    answer::with_header(
         res,
         "x-fal-retryable",
         if retryable { "true" } else { "false" },
@@ -170,7 +172,7 @@ async fn submit<const IS_V21: bool>(
 ) -> Response {
     let app = app::<IS_V21>();
     let config = state.config().clone();
-    let scenario = match common::admit(
+    let scenario = match faults::admit(
         &headers,
         AuthStyle::FalKey,
         &config,
@@ -180,12 +182,12 @@ async fn submit<const IS_V21: bool>(
         Ok(s) => s,
         Err(res) => return res,
     };
-    let obj = match common::parse_object(&body) {
+    let obj = match check::parse_object(&body) {
         Ok(o) => o,
         Err(inv) => return error(ApiError::Invalid(inv)),
     };
     let checked = (|| {
-        let prompt = common::req_str(&obj, "prompt")?;
+        let prompt = check::req_str(&obj, "prompt")?;
         // "between 1 and 6 images (inclusive)": fal's client types,
         // `@fal-ai/client` 1.8.0–1.9.5 `ReveRemixInput` (2025-12-17 on).
         // Reve 2.1: "1–8 images", `<frame>N</frame>`, 4000 characters.
@@ -194,21 +196,21 @@ async fn submit<const IS_V21: bool>(
         } else {
             MAX_IMAGES
         };
-        let urls = common::str_array(&obj, "image_urls", 1, max)?;
+        let urls = check::str_array(&obj, "image_urls", 1, max)?;
         let aspect = if IS_V21 {
             reve21::check_prompt(prompt, urls.len(), "prompt", reve21::MAX_PROMPT_CHARS)?;
             reve21::check_aspect(&obj, "aspect_ratio")?
         } else {
-            common::check_prompt(prompt, urls.len(), "prompt")?;
-            common::check_aspect(&obj, "aspect_ratio")?
+            check::check_prompt(prompt, urls.len(), "prompt")?;
+            check::check_aspect(&obj, "aspect_ratio")?
         };
-        let copies = common::opt_int(&obj, "num_images", 1, 4)?.unwrap_or(1);
-        let format = match common::check_enum(&obj, "output_format", &["png", "jpeg", "webp"])? {
+        let copies = check::opt_int(&obj, "num_images", 1, 4)?.unwrap_or(1);
+        let format = match check::check_enum(&obj, "output_format", &["png", "jpeg", "webp"])? {
             Some("jpeg") => OutFormat::Jpeg,
             Some("webp") => OutFormat::Webp,
             _ => OutFormat::Png,
         };
-        common::opt_bool(&obj, "sync_mode")?;
+        check::opt_bool(&obj, "sync_mode")?;
         let t = Transports {
             data_uri: true,
             url: true,
@@ -223,7 +225,7 @@ async fn submit<const IS_V21: bool>(
         Ok(v) => v,
         Err(inv) => return error(ApiError::Invalid(inv)),
     };
-    let origin = common::origin(&headers);
+    let origin = answer::origin(&headers);
     let id = state.uuid();
     let job = start_job(
         &state,
@@ -244,7 +246,7 @@ async fn submit<const IS_V21: bool>(
     let mut body = urls(app, &origin, &job.id);
     body["status"] = json!("IN_QUEUE");
     body["queue_position"] = json!(crate::state::QUEUE_LENGTH - 1);
-    common::json(StatusCode::OK, &body)
+    answer::json(StatusCode::OK, &body)
 }
 
 fn urls(app: App, origin: &str, id: &str) -> Value {
@@ -260,7 +262,7 @@ fn urls(app: App, origin: &str, id: &str) -> Value {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::common::Kind;
+    use crate::check::Kind;
 
     #[test]
     fn loc_paths() {

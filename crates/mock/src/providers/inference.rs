@@ -40,7 +40,9 @@ use axum::routing::{get, post, put};
 use serde_json::{Map, Value, json};
 
 use super::{NewJob, results_routes, spec, start_job};
-use crate::common::{self, ApiError, Invalid, Kind};
+use crate::answer::{self, ApiError};
+use crate::check::{self, Invalid, Kind};
+use crate::faults;
 use crate::images::{self, Transports};
 use crate::scenario::{AuthError, AuthStyle, Scenario, authenticate};
 use crate::state::{AppState, FileRecord, Job, Phase, Upload, rfc3339};
@@ -134,7 +136,7 @@ fn ok(env: Envelope, status: StatusCode, value: Value) -> Response {
         Envelope::Bare => value,
         Envelope::Legacy => json!({ "success": true, "data": value, "error": null }),
     };
-    common::json(status, &body)
+    answer::json(status, &body)
 }
 
 /// An inference.sh error, problem+json (or the legacy envelope).
@@ -219,7 +221,7 @@ pub fn error(env: Envelope, e: ApiError) -> Response {
             "data": null,
             "error": { "code": slug.replace('-', "_"), "message": detail },
         });
-        return common::json(status, &body);
+        return answer::json(status, &body);
     }
     let mut body = json!({
         "type": format!("https://api.inference.sh/problems/{slug}"),
@@ -230,7 +232,7 @@ pub fn error(env: Envelope, e: ApiError) -> Response {
     if let Some(errors) = errors {
         body["errors"] = errors;
     }
-    common::json_typed(status, &body, "application/problem+json")
+    answer::json_typed(status, &body, "application/problem+json")
 }
 
 fn status_of(job: &Job, now: Instant) -> (u8, SystemTime) {
@@ -285,7 +287,7 @@ async fn run(
 ) -> Response {
     let config = state.config().clone();
     // The scenarios admit answers never choose an envelope of their own.
-    let admitted = common::admit(
+    let admitted = faults::admit(
         &headers,
         AuthStyle::Bearer,
         &config,
@@ -297,16 +299,16 @@ async fn run(
         Err(res) => return res,
     };
     let env = envelope(&q, Some(scenario));
-    let obj = match common::parse_object(&body) {
+    let obj = match check::parse_object(&body) {
         Ok(o) => o,
         Err(inv) => return error(env, ApiError::Invalid(inv)),
     };
-    match common::req_str(&obj, "app") {
+    match check::req_str(&obj, "app") {
         Ok(app) if app == APP || app.starts_with("reve/remix@") => {}
         Ok(app) => return error(env, ApiError::NotFound(format!("App '{app}' not found"))),
         Err(inv) => return error(env, ApiError::Invalid(inv)),
     }
-    let input = match common::object(&obj, "input") {
+    let input = match check::object(&obj, "input") {
         Ok(i) => i,
         Err(inv) => return error(env, ApiError::Invalid(inv)),
     };
@@ -314,7 +316,7 @@ async fn run(
         Ok(s) => s,
         Err(inv) => return error(env, ApiError::Invalid(inv)),
     };
-    let origin = common::origin(&headers);
+    let origin = answer::origin(&headers);
     let job = start_job(
         &state,
         NewJob {
@@ -339,14 +341,14 @@ fn validate(state: &AppState, input: &Map<String, Value>) -> Result<crate::rende
         field: format!("input.{}", e.field),
         ..e
     };
-    let prompt = common::req_str(input, "prompt").map_err(within)?;
-    let refs = common::str_array(input, "images", 1, 6).map_err(within)?;
-    common::check_prompt(prompt, refs.len(), "prompt").map_err(within)?;
-    let aspect = common::check_aspect(input, "aspect_ratio").map_err(within)?;
-    common::opt_str(input, "version").map_err(within)?;
-    common::opt_int(input, "test_time_scaling", 1, 5).map_err(within)?;
-    common::opt_int(input, "upscale_factor", 2, 4).map_err(within)?;
-    let transparent = common::opt_bool(input, "remove_background")
+    let prompt = check::req_str(input, "prompt").map_err(within)?;
+    let refs = check::str_array(input, "images", 1, 6).map_err(within)?;
+    check::check_prompt(prompt, refs.len(), "prompt").map_err(within)?;
+    let aspect = check::check_aspect(input, "aspect_ratio").map_err(within)?;
+    check::opt_str(input, "version").map_err(within)?;
+    check::opt_int(input, "test_time_scaling", 1, 5).map_err(within)?;
+    check::opt_int(input, "upscale_factor", 2, 4).map_err(within)?;
+    let transparent = check::opt_bool(input, "remove_background")
         .map_err(within)?
         .unwrap_or(false);
     let t = Transports {

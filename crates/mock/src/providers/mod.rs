@@ -153,7 +153,7 @@ pub async fn start_job(state: &AppState, new: NewJob<'_>) -> Job {
         provider: new.provider,
         created: Instant::now(),
         created_at: SystemTime::now(),
-        duration: crate::common::job_duration(config, new.scenario),
+        duration: crate::faults::job_duration(config, new.scenario),
         stuck: new.scenario == Scenario::Stuck,
         outcome,
         cancelled: None,

@@ -19,7 +19,9 @@ use base64::Engine as _;
 use serde_json::{Value, json};
 
 use super::{draw, results_routes, spec, store};
-use crate::common::{self, ApiError, Invalid, Kind, hang, sync_delay};
+use crate::answer::{self, ApiError};
+use crate::check::{self, Invalid, Kind};
+use crate::faults::{self, hang, sync_delay};
 use crate::images::{self, Transports};
 use crate::scenario::{AuthError, AuthStyle, Scenario};
 use crate::state::{AppState, unix_secs};
@@ -122,12 +124,12 @@ pub fn error(e: ApiError) -> Response {
             )
         }
     };
-    common::json(status, &b)
+    answer::json(status, &b)
 }
 
 async fn edits(State(state): State<AppState>, headers: HeaderMap, body_bytes: Bytes) -> Response {
     let config = state.config().clone();
-    let scenario = match common::admit(
+    let scenario = match faults::admit(
         &headers,
         AuthStyle::RawOrBearer,
         &config,
@@ -138,8 +140,8 @@ async fn edits(State(state): State<AppState>, headers: HeaderMap, body_bytes: By
         Err(res) => return res,
     };
     let checked = (|| {
-        let obj = common::parse_object(&body_bytes)?;
-        let model = common::req_str(&obj, "model")?;
+        let obj = check::parse_object(&body_bytes)?;
+        let model = check::req_str(&obj, "model")?;
         if model != MODEL {
             return Err(Invalid::new(
                 "model",
@@ -147,13 +149,13 @@ async fn edits(State(state): State<AppState>, headers: HeaderMap, body_bytes: By
                 format!("model must be '{MODEL}', got '{model}'"),
             ));
         }
-        let prompt = common::req_str(&obj, "prompt")?;
-        let urls = common::str_array(&obj, "image_urls", 1, 4)?;
-        common::check_prompt(prompt, urls.len(), "prompt")?;
-        let aspect = common::check_aspect(&obj, "aspect_ratio")?;
-        common::opt_int(&obj, "n", 1, 1)?;
+        let prompt = check::req_str(&obj, "prompt")?;
+        let urls = check::str_array(&obj, "image_urls", 1, 4)?;
+        check::check_prompt(prompt, urls.len(), "prompt")?;
+        let aspect = check::check_aspect(&obj, "aspect_ratio")?;
+        check::opt_int(&obj, "n", 1, 1)?;
         let b64 =
-            common::check_enum(&obj, "output_format", &["url", "b64_json"])? == Some("b64_json");
+            check::check_enum(&obj, "output_format", &["url", "b64_json"])? == Some("b64_json");
         let t = Transports {
             data_uri: true,
             url: true,
@@ -184,7 +186,7 @@ async fn edits(State(state): State<AppState>, headers: HeaderMap, body_bytes: By
                 "moderation",
                 Some("prompt"),
             );
-            return common::json(StatusCode::FORBIDDEN, &b);
+            return answer::json(StatusCode::FORBIDDEN, &b);
         }
         _ => {}
     }
@@ -193,10 +195,10 @@ async fn edits(State(state): State<AppState>, headers: HeaderMap, body_bytes: By
         json!({ "b64_json": base64::engine::general_purpose::STANDARD.encode(&rendered.bytes), "revised_prompt": prompt })
     } else {
         let id = state.uuid();
-        let url = store(&state, &common::origin(&headers), PREFIX, &id, &rendered).url;
+        let url = store(&state, &answer::origin(&headers), PREFIX, &id, &rendered).url;
         json!({ "url": url, "revised_prompt": prompt })
     };
-    common::json(
+    answer::json(
         StatusCode::OK,
         &json!({ "created": unix_secs(std::time::SystemTime::now()), "data": [item] }),
     )

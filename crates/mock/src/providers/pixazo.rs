@@ -28,7 +28,9 @@ use serde_json::{Map, Value, json};
 
 use super::{NewJob, results_routes, spec, start_job};
 use crate::PixazoEditPaths;
-use crate::common::{self, ApiError, Invalid, Kind};
+use crate::answer::{self, ApiError};
+use crate::check::{self, Invalid, Kind};
+use crate::faults;
 use crate::images::{self, Transports};
 use crate::render::Spec;
 use crate::scenario::{AuthError, AuthStyle, authenticate};
@@ -69,7 +71,7 @@ pub fn error(e: ApiError) -> Response {
                 "error": "Unauthorized",
                 "message": "Access denied due to missing subscription key. Make sure to include subscription key when making requests to an API.",
             });
-            return common::json(StatusCode::UNAUTHORIZED, &body);
+            return answer::json(StatusCode::UNAUTHORIZED, &body);
         }
         ApiError::Auth(_) => {
             let body = json!({
@@ -77,7 +79,7 @@ pub fn error(e: ApiError) -> Response {
                 "error": "Unauthorized",
                 "message": "Access denied due to invalid subscription key. Make sure to provide a valid key for an active subscription.",
             });
-            return common::json(StatusCode::UNAUTHORIZED, &body);
+            return answer::json(StatusCode::UNAUTHORIZED, &body);
         }
         ApiError::Payment => (
             StatusCode::PAYMENT_REQUIRED,
@@ -107,7 +109,7 @@ pub fn error(e: ApiError) -> Response {
         ApiError::NotFound(m) => (StatusCode::NOT_FOUND, "Not Found", m),
         ApiError::Invalid(inv) => (StatusCode::BAD_REQUEST, "Bad Request", inv.message),
     };
-    common::json(status, &json!({ "error": err, "message": message }))
+    answer::json(status, &json!({ "error": err, "message": message }))
 }
 
 fn validate(state: &AppState, obj: &Map<String, Value>, edit: bool) -> Result<Spec, Invalid> {
@@ -115,7 +117,7 @@ fn validate(state: &AppState, obj: &Map<String, Value>, edit: bool) -> Result<Sp
         url: true,
         ..Default::default()
     };
-    let prompt = common::req_str(obj, "prompt")?;
+    let prompt = check::req_str(obj, "prompt")?;
     if edit {
         let image = match obj.get("image") {
             None | Some(Value::Null) => {
@@ -140,16 +142,16 @@ fn validate(state: &AppState, obj: &Map<String, Value>, edit: bool) -> Result<Sp
                 ));
             }
         };
-        common::check_prompt(prompt, 1, "prompt")?;
-        common::check_enum(obj, "version", &["latest", "reve-edit@20250915"])?;
+        check::check_prompt(prompt, 1, "prompt")?;
+        check::check_enum(obj, "version", &["latest", "reve-edit@20250915"])?;
         let img = images::load(state, "image", image, t)?;
         Ok(spec(vec![img], prompt, None))
     } else {
-        let refs = common::str_array(obj, "reference_images", 1, 4)?;
-        common::check_prompt(prompt, refs.len(), "prompt")?;
-        let aspect = common::check_aspect(obj, "aspect_ratio")?;
-        common::check_enum(obj, "version", &["latest", "reve-remix@20250915"])?;
-        common::opt_str(obj, "webhook")?;
+        let refs = check::str_array(obj, "reference_images", 1, 4)?;
+        check::check_prompt(prompt, refs.len(), "prompt")?;
+        let aspect = check::check_aspect(obj, "aspect_ratio")?;
+        check::check_enum(obj, "version", &["latest", "reve-remix@20250915"])?;
+        check::opt_str(obj, "webhook")?;
         let images = images::load_all(state, "reference_images", &refs, t)?;
         Ok(spec(images, prompt, aspect))
     }
@@ -190,7 +192,7 @@ async fn submit(
     edit: bool,
 ) -> Response {
     let config = state.config().clone();
-    let scenario = match common::admit(
+    let scenario = match faults::admit(
         &headers,
         AuthStyle::ApimKey,
         &config,
@@ -200,7 +202,7 @@ async fn submit(
         Ok(s) => s,
         Err(res) => return res,
     };
-    let obj = match common::parse_object(&body) {
+    let obj = match check::parse_object(&body) {
         Ok(o) => o,
         Err(inv) => return error(ApiError::Invalid(inv)),
     };
@@ -208,7 +210,7 @@ async fn submit(
         Ok(s) => s,
         Err(inv) => return error(ApiError::Invalid(inv)),
     };
-    let origin = common::origin(&headers);
+    let origin = answer::origin(&headers);
     let job = start_job(
         &state,
         NewJob {
@@ -230,7 +232,7 @@ async fn submit(
         "status": "QUEUED",
         "polling_url": format!("{origin}{prefix}/v2/requests/status/{}", job.id),
     });
-    common::json(StatusCode::ACCEPTED, &body)
+    answer::json(StatusCode::ACCEPTED, &body)
 }
 
 fn status_json(job: &Job, now: Instant) -> Value {
@@ -275,7 +277,7 @@ async fn status(
         return error(ApiError::Auth(e));
     }
     match state.job(PROVIDER, &id) {
-        Some(job) => common::json(StatusCode::OK, &status_json(&job, Instant::now())),
+        Some(job) => answer::json(StatusCode::OK, &status_json(&job, Instant::now())),
         None => error(ApiError::NotFound(format!("Request '{id}' not found"))),
     }
 }

@@ -30,7 +30,9 @@ use axum::routing::{get, post};
 use serde_json::{Value, json};
 
 use super::{NewJob, results_routes, spec, start_job};
-use crate::common::{self, ApiError, Invalid};
+use crate::answer::{self, ApiError};
+use crate::check::{self, Invalid};
+use crate::faults;
 use crate::images::{self, Transports};
 use crate::reve21;
 use crate::scenario::{AuthError, AuthStyle, authenticate};
@@ -87,10 +89,10 @@ pub fn error(e: ApiError) -> Response {
                 "status": 422,
                 "invalid_fields": [{ "type": inv.kind.slug(), "field": field, "description": inv.message }],
             });
-            return common::json(StatusCode::UNPROCESSABLE_ENTITY, &body);
+            return answer::json(StatusCode::UNPROCESSABLE_ENTITY, &body);
         }
     };
-    common::json(
+    answer::json(
         status,
         &json!({ "title": title, "detail": detail, "status": status.as_u16() }),
     )
@@ -159,7 +161,7 @@ async fn create<const V21: bool>(
     body: Bytes,
 ) -> Response {
     let config = state.config().clone();
-    let scenario = match common::admit(
+    let scenario = match faults::admit(
         &headers,
         AuthStyle::Bearer,
         &config,
@@ -170,18 +172,18 @@ async fn create<const V21: bool>(
         Err(res) => return res,
     };
     let checked = (|| {
-        let obj = common::parse_object(&body)?;
-        let input = common::object(&obj, "input")?;
+        let obj = check::parse_object(&body)?;
+        let input = check::object(&obj, "input")?;
         let within = |e: Invalid| Invalid {
             field: format!("input.{}", e.field),
             ..e
         };
-        let prompt = common::req_str(input, "prompt").map_err(within)?;
+        let prompt = check::req_str(input, "prompt").map_err(within)?;
         let (refs, aspect) = if V21 {
             if input.get("reference_images") == Some(&Value::Null) {
                 return Err(within(Invalid::new(
                     "reference_images",
-                    crate::common::Kind::Type,
+                    crate::check::Kind::Type,
                     "reference_images: None is not of type 'array'",
                 )));
             }
@@ -194,10 +196,10 @@ async fn create<const V21: bool>(
                 reve21::check_aspect(input, "aspect_ratio").map_err(within)?,
             )
         } else {
-            let refs = common::str_array(input, "reference_images", 1, 4).map_err(within)?;
-            common::check_prompt(prompt, refs.len(), "prompt").map_err(within)?;
-            let aspect = common::check_aspect(input, "aspect_ratio").map_err(within)?;
-            common::opt_str(input, "version").map_err(within)?;
+            let refs = check::str_array(input, "reference_images", 1, 4).map_err(within)?;
+            check::check_prompt(prompt, refs.len(), "prompt").map_err(within)?;
+            let aspect = check::check_aspect(input, "aspect_ratio").map_err(within)?;
+            check::opt_str(input, "version").map_err(within)?;
             (refs, aspect)
         };
         let t = Transports {
@@ -212,7 +214,7 @@ async fn create<const V21: bool>(
         Ok(v) => v,
         Err(inv) => return error(ApiError::Invalid(inv)),
     };
-    let origin = common::origin(&headers);
+    let origin = answer::origin(&headers);
     let job = start_job(
         &state,
         NewJob {
@@ -246,7 +248,7 @@ async fn create<const V21: bool>(
             tokio::time::sleep(tick.min(deadline.saturating_duration_since(Instant::now()))).await;
         }
     }
-    common::json(
+    answer::json(
         StatusCode::CREATED,
         &prediction(&job, &origin, Instant::now()),
     )
@@ -286,9 +288,9 @@ async fn cancel(
 /// The prediction as Replicate shows it, or Replicate's 404.
 fn shown(headers: &HeaderMap, job: Option<Job>) -> Response {
     match job {
-        Some(job) => common::json(
+        Some(job) => answer::json(
             StatusCode::OK,
-            &prediction(&job, &common::origin(headers), Instant::now()),
+            &prediction(&job, &answer::origin(headers), Instant::now()),
         ),
         None => error(ApiError::NotFound(
             "The requested resource could not be found.".into(),

@@ -21,7 +21,9 @@ use base64::Engine as _;
 use serde_json::{Value, json};
 
 use super::{draw, results_routes, spec};
-use crate::common::{self, ApiError, Invalid, Kind, hang, sync_delay};
+use crate::answer::{self, ApiError};
+use crate::check::{self, Invalid, Kind};
+use crate::faults::{self, hang, sync_delay};
 use crate::images::{self, RefImage, Transports};
 use crate::judge::{Format, Problem};
 use crate::scenario::{AuthError, AuthStyle, Scenario};
@@ -94,11 +96,11 @@ pub fn error(e: ApiError) -> Response {
     static ERRORS: AtomicU64 = AtomicU64::new(1);
     let n = ERRORS.fetch_add(1, Ordering::Relaxed);
     let instance = format!("inst-{:012x}", n.wrapping_mul(0x9e37_79b9_7f4a_7c15) >> 16);
-    let res = common::json(
+    let res = answer::json(
         status,
         &json!({ "error_code": code, "message": message, "instance_id": instance }),
     );
-    common::with_header(res, "x-reve-request-id", &instance)
+    answer::with_header(res, "x-reve-request-id", &instance)
 }
 
 fn invalid(inv: Invalid) -> (StatusCode, &'static str, String) {
@@ -128,13 +130,13 @@ struct Parsed {
 }
 
 fn validate(state: &AppState, body: &[u8]) -> Result<Parsed, Invalid> {
-    let obj = common::parse_object(body)?;
-    let prompt = common::req_str(&obj, "prompt")?;
-    let refs = common::str_array(&obj, "reference_images", 1, 6)?;
-    common::check_prompt(prompt, refs.len(), "prompt")?;
-    let aspect = common::check_aspect(&obj, "aspect_ratio")?;
-    let version = common::check_enum(&obj, "version", &VERSIONS)?.unwrap_or("latest");
-    let tts = common::opt_int(&obj, "test_time_scaling", 1, MAX_TEST_TIME_SCALING)?.unwrap_or(1);
+    let obj = check::parse_object(body)?;
+    let prompt = check::req_str(&obj, "prompt")?;
+    let refs = check::str_array(&obj, "reference_images", 1, 6)?;
+    check::check_prompt(prompt, refs.len(), "prompt")?;
+    let aspect = check::check_aspect(&obj, "aspect_ratio")?;
+    let version = check::check_enum(&obj, "version", &VERSIONS)?.unwrap_or("latest");
+    let tts = check::opt_int(&obj, "test_time_scaling", 1, MAX_TEST_TIME_SCALING)?.unwrap_or(1);
     let mut transparent = false;
     match obj.get("postprocessing") {
         None | Some(Value::Null) => {}
@@ -148,12 +150,12 @@ fn validate(state: &AppState, body: &[u8]) -> Result<Parsed, Invalid> {
                         format!("{field} must be an object"),
                     ));
                 };
-                match common::req_str(step, "process").map_err(|e| Invalid {
+                match check::req_str(step, "process").map_err(|e| Invalid {
                     field: format!("{field}.process"),
                     ..e
                 })? {
                     "upscale" => {
-                        if common::opt_int(step, "upscale_factor", 2, 4)?.is_none() {
+                        if check::opt_int(step, "upscale_factor", 2, 4)?.is_none() {
                             return Err(Invalid::new(
                                 format!("{field}.upscale_factor"),
                                 Kind::Missing,
@@ -228,7 +230,7 @@ fn refuse_heif(images: &[RefImage]) -> Result<(), Invalid> {
 
 async fn remix(State(state): State<AppState>, headers: HeaderMap, body: Bytes) -> Response {
     let config = state.config().clone();
-    let scenario = match common::admit(
+    let scenario = match faults::admit(
         &headers,
         AuthStyle::Bearer,
         &config,
@@ -256,7 +258,7 @@ async fn remix(State(state): State<AppState>, headers: HeaderMap, body: Bytes) -
             ));
         }
         Scenario::Violation => {
-            let res = common::json(
+            let res = answer::json(
                 StatusCode::OK,
                 &json!({
                     "version": parsed.version,
@@ -266,7 +268,7 @@ async fn remix(State(state): State<AppState>, headers: HeaderMap, body: Bytes) -
                     "credits_remaining": CREDITS_START,
                 }),
             );
-            return common::with_header(res, "x-reve-request-id", &request_id);
+            return answer::with_header(res, "x-reve-request-id", &request_id);
         }
         _ => {}
     }
@@ -274,7 +276,7 @@ async fn remix(State(state): State<AppState>, headers: HeaderMap, body: Bytes) -
     s.transparent = parsed.transparent;
     let rendered = draw(s).await;
     let image = base64::engine::general_purpose::STANDARD.encode(&rendered.bytes);
-    let res = common::json(
+    let res = answer::json(
         StatusCode::OK,
         &json!({
             "image": image,
@@ -285,5 +287,5 @@ async fn remix(State(state): State<AppState>, headers: HeaderMap, body: Bytes) -
             "credits_remaining": CREDITS_START - credits_used,
         }),
     );
-    common::with_header(res, "x-reve-request-id", &request_id)
+    answer::with_header(res, "x-reve-request-id", &request_id)
 }

@@ -34,7 +34,9 @@ use axum::routing::get;
 use serde_json::{Value, json};
 
 use super::results_routes;
-use crate::common::{self, ApiError, Kind};
+use crate::answer::{self, ApiError};
+use crate::check::Kind;
+use crate::faults;
 use crate::scenario::{AuthError, AuthStyle};
 use crate::state::AppState;
 
@@ -62,7 +64,7 @@ async fn upgrade(
     headers: HeaderMap,
     up: WebSocketUpgrade,
 ) -> Response {
-    let origin = common::origin(&headers);
+    let origin = answer::origin(&headers);
     up.on_upgrade(move |socket| ws::serve(socket, state, origin))
 }
 
@@ -72,7 +74,7 @@ pub fn errors(list: &[TaskError]) -> Response {
         .first()
         .map(|e| e.status)
         .unwrap_or(StatusCode::BAD_REQUEST);
-    common::json(
+    answer::json(
         status,
         &json!({"errors": list.iter().map(TaskError::to_json).collect::<Vec<_>>()}),
     )
@@ -155,7 +157,7 @@ async fn rest(State(state): State<AppState>, headers: HeaderMap, body: Bytes) ->
     let tasks = match serde_json::from_slice::<Value>(&body) {
         Ok(Value::Array(a)) => a,
         Ok(_) => {
-            let mut e = api_error(ApiError::Invalid(crate::common::Invalid::new(
+            let mut e = api_error(ApiError::Invalid(crate::check::Invalid::new(
                 "",
                 Kind::Json,
                 "The request body must be a JSON array of tasks.",
@@ -164,7 +166,7 @@ async fn rest(State(state): State<AppState>, headers: HeaderMap, body: Bytes) ->
             return errors(&[e]);
         }
         Err(err) => {
-            return errors(&[api_error(ApiError::Invalid(crate::common::Invalid::new(
+            return errors(&[api_error(ApiError::Invalid(crate::check::Invalid::new(
                 "",
                 Kind::Json,
                 format!("The request body is not valid JSON: {err}"),
@@ -173,7 +175,7 @@ async fn rest(State(state): State<AppState>, headers: HeaderMap, body: Bytes) ->
     };
     let config = state.config().clone();
     let auth = key_headers(&headers, &tasks);
-    let scenario = match common::admit(
+    let scenario = match faults::admit(
         &auth,
         AuthStyle::Bearer,
         &config,
@@ -183,7 +185,7 @@ async fn rest(State(state): State<AppState>, headers: HeaderMap, body: Bytes) ->
         Ok(s) => s,
         Err(res) => return res,
     };
-    let origin = common::origin(&headers);
+    let origin = answer::origin(&headers);
     let mut data = Vec::new();
     let mut errs = Vec::new();
     for t in tasks.iter().filter(|t| t["taskType"] != "authentication") {
@@ -199,5 +201,5 @@ async fn rest(State(state): State<AppState>, headers: HeaderMap, body: Bytes) ->
     if !errs.is_empty() {
         body["errors"] = Value::Array(errs.iter().map(TaskError::to_json).collect());
     }
-    common::json(StatusCode::OK, &body)
+    answer::json(StatusCode::OK, &body)
 }

@@ -31,7 +31,9 @@ use axum::routing::{get, post};
 use serde_json::{Value, json};
 
 use super::{NewJob, results_routes, spec, start_job, wait_for};
-use crate::common::{self, ApiError, Invalid};
+use crate::answer::{self, ApiError};
+use crate::check::{self, Invalid};
+use crate::faults;
 use crate::images::{self, Transports};
 use crate::render::OutFormat;
 use crate::reve21;
@@ -94,7 +96,7 @@ pub fn error(e: ApiError) -> Response {
             (StatusCode::BAD_REQUEST, format!("{field}: {}", inv.message))
         }
     };
-    common::json(
+    answer::json(
         status,
         &json!({"code": status.as_u16(), "message": message, "data": null}),
     )
@@ -133,7 +135,7 @@ fn data(job: &Job, origin: &str, now: Instant) -> Value {
 }
 
 fn envelope(data: Value) -> Response {
-    common::json(
+    answer::json(
         StatusCode::OK,
         &json!({"code": 200, "message": "success", "data": data}),
     )
@@ -145,7 +147,7 @@ async fn submit<const V21: bool>(
     body: Bytes,
 ) -> Response {
     let config = state.config().clone();
-    let scenario = match common::admit(
+    let scenario = match faults::admit(
         &headers,
         AuthStyle::Bearer,
         &config,
@@ -156,28 +158,28 @@ async fn submit<const V21: bool>(
         Err(res) => return res,
     };
     let checked = (|| {
-        let obj = common::parse_object(&body)?;
-        let prompt = common::req_str(&obj, "prompt")?;
+        let obj = check::parse_object(&body)?;
+        let prompt = check::req_str(&obj, "prompt")?;
         let (field, refs, aspect) = if V21 {
-            let refs = common::str_array(&obj, "images", 1, reve21::MAX_REFERENCES)?;
+            let refs = check::str_array(&obj, "images", 1, reve21::MAX_REFERENCES)?;
             reve21::check_prompt(prompt, refs.len(), "prompt", reve21::MAX_PROMPT_CHARS)?;
             ("images", refs, reve21::check_aspect(&obj, "aspect_ratio")?)
         } else {
-            let refs = common::str_array(&obj, "reference_images", 1, MAX_FAST_IMAGES)?;
-            common::check_prompt(prompt, refs.len(), "prompt")?;
+            let refs = check::str_array(&obj, "reference_images", 1, MAX_FAST_IMAGES)?;
+            check::check_prompt(prompt, refs.len(), "prompt")?;
             (
                 "reference_images",
                 refs,
-                common::check_aspect(&obj, "aspect_ratio")?,
+                check::check_aspect(&obj, "aspect_ratio")?,
             )
         };
-        let format = match common::check_enum(&obj, "output_format", &["jpeg", "png", "webp"])? {
+        let format = match check::check_enum(&obj, "output_format", &["jpeg", "png", "webp"])? {
             Some("jpeg") => OutFormat::Jpeg,
             Some("webp") => OutFormat::Webp,
             _ => OutFormat::Png,
         };
-        let sync = common::opt_bool(&obj, "enable_sync_mode")?.unwrap_or(false);
-        common::opt_bool(&obj, "enable_base64_output")?;
+        let sync = check::opt_bool(&obj, "enable_sync_mode")?.unwrap_or(false);
+        check::opt_bool(&obj, "enable_base64_output")?;
         let t = Transports {
             data_uri: true,
             url: true,
@@ -192,7 +194,7 @@ async fn submit<const V21: bool>(
         Ok(v) => v,
         Err(inv) => return error(ApiError::Invalid(inv)),
     };
-    let origin = common::origin(&headers);
+    let origin = answer::origin(&headers);
     let job = start_job(
         &state,
         NewJob {
@@ -233,7 +235,7 @@ async fn fetch(
         .job(PROVIDER, &id)
         .or_else(|| state.job(PROVIDER_FAST, &id))
     {
-        Some(job) => envelope(data(&job, &common::origin(&headers), Instant::now())),
+        Some(job) => envelope(data(&job, &answer::origin(&headers), Instant::now())),
         None => error(ApiError::NotFound(format!("prediction {id} not found"))),
     }
 }

@@ -11,7 +11,7 @@ use axum::response::Response;
 use serde_json::{Value, json};
 
 use super::{App, app, error, urls};
-use crate::common::{self, ApiError};
+use crate::answer::{self, ApiError};
 use crate::scenario::{AuthStyle, authenticate};
 use crate::state::{AppState, Job, Phase, rfc3339};
 
@@ -84,9 +84,9 @@ pub async fn status<const V21: bool>(
     };
     let now = Instant::now();
     let logs = wants_logs(&q).then(|| log_items(&job, now));
-    common::json(
+    answer::json(
         StatusCode::OK,
-        &status_body(app, &job, &common::origin(&headers), now, logs),
+        &status_body(app, &job, &answer::origin(&headers), now, logs),
     )
 }
 
@@ -102,7 +102,7 @@ pub async fn status_stream<const V21: bool>(
         Ok(j) => j,
         Err(res) => return res,
     };
-    let origin = common::origin(&headers);
+    let origin = answer::origin(&headers);
     let want_logs = wants_logs(&q);
     let tick = (job.duration / 20).clamp(Duration::from_millis(20), Duration::from_millis(500));
     let limit = state.config().hang_limit.max(job.duration * 2);
@@ -194,11 +194,11 @@ pub async fn result<const V21: bool>(
     };
     match job.phase(Instant::now()) {
         Phase::Queued { .. } | Phase::Running { .. } => {
-            let res = common::json(
+            let res = answer::json(
                 StatusCode::BAD_REQUEST,
                 &json!({"detail": "Request is still in progress"}),
             );
-            common::with_header(res, "x-fal-retryable", "false")
+            answer::with_header(res, "x-fal-retryable", "false")
         }
         Phase::Completed => {
             let images: Vec<Value> = job
@@ -217,8 +217,8 @@ pub async fn result<const V21: bool>(
                 .collect();
             // fal names the request in a header too; fal's own client
             // reads the result's `requestId` from it.
-            let res = common::json(StatusCode::OK, &json!({"images": images, "seed": 42}));
-            common::with_header(res, "x-fal-request-id", &id)
+            let res = answer::json(StatusCode::OK, &json!({"images": images, "seed": 42}));
+            answer::with_header(res, "x-fal-request-id", &id)
         }
         Phase::Violation(m) => {
             let detail = json!([{
@@ -227,16 +227,16 @@ pub async fn result<const V21: bool>(
                 "type": "content_policy_violation",
                 "url": "https://docs.fal.ai/errors#content_policy_violation",
             }]);
-            let res = common::json(StatusCode::UNPROCESSABLE_ENTITY, &json!({"detail": detail}));
-            common::with_header(res, "x-fal-retryable", "false")
+            let res = answer::json(StatusCode::UNPROCESSABLE_ENTITY, &json!({"detail": detail}));
+            answer::with_header(res, "x-fal-retryable", "false")
         }
         Phase::Failed(m) => error(ApiError::Failed(m)),
         Phase::Cancelled => {
-            let res = common::json(
+            let res = answer::json(
                 StatusCode::BAD_REQUEST,
                 &json!({"detail": "Request was cancelled"}),
             );
-            common::with_header(res, "x-fal-retryable", "false")
+            answer::with_header(res, "x-fal-retryable", "false")
         }
     }
 }
@@ -251,11 +251,11 @@ pub async fn cancel<const V21: bool>(
     }
     match state.cancel_job(app::<V21>().store, &id) {
         None => error(ApiError::NotFound(format!("Request {id} not found"))),
-        Some((_, true)) => common::json(
+        Some((_, true)) => answer::json(
             StatusCode::ACCEPTED,
             &json!({"status": "CANCELLATION_REQUESTED"}),
         ),
-        Some((_, false)) => common::json(
+        Some((_, false)) => answer::json(
             StatusCode::BAD_REQUEST,
             &json!({"status": "ALREADY_COMPLETED"}),
         ),

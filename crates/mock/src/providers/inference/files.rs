@@ -17,7 +17,7 @@ pub(super) async fn create_files(
         Err(e) => return error(envelope(&q, None), ApiError::Auth(e)),
     };
     let env = envelope(&q, Some(scenario));
-    let obj = match common::parse_object(&body) {
+    let obj = match check::parse_object(&body) {
         Ok(o) => o,
         Err(inv) => return error(env, ApiError::Invalid(inv)),
     };
@@ -44,7 +44,7 @@ pub(super) async fn create_files(
             );
         }
     };
-    let origin = common::origin(&headers);
+    let origin = answer::origin(&headers);
     let mut out = Vec::new();
     for (i, f) in files.iter().enumerate() {
         let Value::Object(f) = f else {
@@ -61,11 +61,11 @@ pub(super) async fn create_files(
             field: format!("files[{i}].{}", e.field),
             ..e
         };
-        let filename = match common::opt_str(f, "filename").map_err(within) {
+        let filename = match check::opt_str(f, "filename").map_err(within) {
             Ok(n) => sanitize(n.unwrap_or("file")),
             Err(inv) => return error(env, ApiError::Invalid(inv)),
         };
-        let content_type = match common::opt_str(f, "content_type").map_err(within) {
+        let content_type = match check::opt_str(f, "content_type").map_err(within) {
             Ok(c) => c.unwrap_or("application/octet-stream").to_string(),
             Err(inv) => return error(env, ApiError::Invalid(inv)),
         };

@@ -7,7 +7,8 @@ use axum::http::StatusCode;
 use serde_json::{Map, Value, json};
 
 use super::{DOCS, PREFIX, api_error};
-use crate::common::{self, ApiError, Invalid, Kind};
+use crate::answer::ApiError;
+use crate::check::{self, Invalid, Kind};
 use crate::images::{self, RefImage, Transports};
 use crate::providers::{NewJob, spec, start_job, wait_for};
 use crate::render::OutFormat;
@@ -157,7 +158,7 @@ fn check(
         return Err(e);
     }
     let bad = |e: Invalid| api_error(ApiError::Invalid(e));
-    let uuid = common::req_str(t, "taskUUID").map_err(bad)?;
+    let uuid = check::req_str(t, "taskUUID").map_err(bad)?;
     if !is_uuid(uuid) {
         return Err(invalid(
             "taskUUID",
@@ -165,7 +166,7 @@ fn check(
             "taskUUID must be a UUID v4",
         ));
     }
-    let model = common::req_str(t, "model").map_err(bad)?;
+    let model = check::req_str(t, "model").map_err(bad)?;
     if model != MODEL {
         return Err(invalid(
             "model",
@@ -173,7 +174,7 @@ fn check(
             format!("The mock serves {MODEL} (Reve 2.1), not '{model}'."),
         ));
     }
-    let prompt = common::req_str(t, "positivePrompt").map_err(bad)?;
+    let prompt = check::req_str(t, "positivePrompt").map_err(bad)?;
     let refs: Vec<&str> = match t.get("inputs") {
         None => Vec::new(),
         Some(Value::Object(inputs)) => {
@@ -204,25 +205,24 @@ fn check(
         reve21::MAX_PROMPT_CHARS,
     )
     .map_err(bad)?;
-    let width = common::opt_int(t, "width", 128, 8192).map_err(bad)?;
-    let height = common::opt_int(t, "height", 128, 8192).map_err(bad)?;
-    common::check_enum(t, "outputType", &["URL", "dataURI", "base64Data"]).map_err(bad)?;
-    let format =
-        match common::check_enum(t, "outputFormat", &["JPG", "PNG", "WEBP"]).map_err(bad)? {
-            Some("PNG") => OutFormat::Png,
-            Some("WEBP") => OutFormat::Webp,
-            _ => OutFormat::Jpeg,
-        };
-    common::opt_int(t, "outputQuality", 20, 99).map_err(bad)?;
-    common::opt_int(t, "seed", 0, i64::MAX).map_err(bad)?;
-    let copies = common::opt_int(t, "numberResults", 1, 4)
+    let width = check::opt_int(t, "width", 128, 8192).map_err(bad)?;
+    let height = check::opt_int(t, "height", 128, 8192).map_err(bad)?;
+    check::check_enum(t, "outputType", &["URL", "dataURI", "base64Data"]).map_err(bad)?;
+    let format = match check::check_enum(t, "outputFormat", &["JPG", "PNG", "WEBP"]).map_err(bad)? {
+        Some("PNG") => OutFormat::Png,
+        Some("WEBP") => OutFormat::Webp,
+        _ => OutFormat::Jpeg,
+    };
+    check::opt_int(t, "outputQuality", 20, 99).map_err(bad)?;
+    check::opt_int(t, "seed", 0, i64::MAX).map_err(bad)?;
+    let copies = check::opt_int(t, "numberResults", 1, 4)
         .map_err(bad)?
         .unwrap_or(1) as usize;
-    common::opt_bool(t, "includeCost").map_err(bad)?;
+    check::opt_bool(t, "includeCost").map_err(bad)?;
     let sync =
-        common::check_enum(t, "deliveryMethod", &["sync", "async"]).map_err(bad)? != Some("async");
-    common::opt_str(t, "webhookURL").map_err(bad)?;
-    common::opt_str(t, "uploadEndpoint").map_err(bad)?;
+        check::check_enum(t, "deliveryMethod", &["sync", "async"]).map_err(bad)? != Some("async");
+    check::opt_str(t, "webhookURL").map_err(bad)?;
+    check::opt_str(t, "uploadEndpoint").map_err(bad)?;
     let images = refs
         .iter()
         .enumerate()

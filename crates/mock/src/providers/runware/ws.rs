@@ -25,7 +25,7 @@ use serde_json::{Value, json};
 use tokio::sync::mpsc;
 
 use super::{TaskError, api_error, task};
-use crate::common::ApiError;
+use crate::answer::ApiError;
 use crate::scenario::{AuthError, Scenario};
 use crate::state::AppState;
 
