@@ -6,6 +6,12 @@ use reve_remix_proxy::options::{AllowOrigins, Options, USAGE};
 use reve_remix_proxy::rules::Keys;
 use reve_remix_proxy::token;
 
+/// mimalloc rather than glibc's malloc: a request allocates its headers,
+/// URL and log line, and glibc's malloc and free took an eighth of the
+/// server's time under load.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
     if args.first().map(String::as_str) == Some("token") {

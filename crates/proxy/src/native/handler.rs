@@ -20,6 +20,12 @@ use crate::rules::{self, Ask, Decision, Forward};
 use crate::spend::{self, USAGE_PATH};
 use crate::token;
 
+thread_local! {
+    /// Each server thread's last verified token (one runtime per thread).
+    static LAST_VERIFIED: std::cell::RefCell<token::LastVerified> =
+        std::cell::RefCell::new(token::LastVerified::default());
+}
+
 /// One thread's proxy: the shared state and this thread's client.
 pub struct Proxy {
     pub shared: Arc<Shared>,
@@ -117,11 +123,14 @@ async fn handle(
         proxy.opts.trust_forwarded,
     );
     if let Some(secret) = proxy.keys.proxy_secret() {
-        match token::verify(
-            secret.expose().as_bytes(),
-            header(headers, token::TOKEN_HEADER),
-            now,
-        ) {
+        let verified = LAST_VERIFIED.with_borrow_mut(|last| {
+            last.verify(
+                secret.expose().as_bytes(),
+                header(headers, token::TOKEN_HEADER),
+                now,
+            )
+        });
+        match verified {
             Ok(claims) => {
                 if let Some(sub) = claims.subject {
                     client = ["sub:", &sub].concat();
