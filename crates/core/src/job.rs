@@ -6,13 +6,13 @@
 //! is a `ProviderState`, opaque to this module, and never part of
 //! [`Job::to_json`].
 
-use std::any::Any;
 use std::fmt;
 
 use crate::error::RemixError;
-use crate::http::RequestKind;
+use crate::http::{HttpRequest, RequestKind};
 use crate::id::{ModelId, ProviderId};
 use crate::json::JsonWriter;
+use crate::provider::inference_sh::Uploads;
 
 /// A job's state, normalised.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -204,67 +204,49 @@ impl Job {
     }
 }
 
-/// What a provider keeps on a job between two requests, e.g. the files
-/// inference.sh still has to upload before the run request. This module
-/// only carries it: the provider that put it there reads it back by its
-/// type. It is cloned and compared with the job, and shown by `Debug` only
-/// as present or not.
-#[derive(Default)]
-pub(crate) struct ProviderState(Option<Box<dyn StateValue>>);
-
-/// A value that can sit in a [`ProviderState`].
-trait StateValue: Any + Send + Sync {
-    fn clone_box(&self) -> Box<dyn StateValue>;
-    fn eq_dyn(&self, other: &dyn StateValue) -> bool;
-}
-
-impl<T: Any + Clone + PartialEq + Send + Sync> StateValue for T {
-    fn clone_box(&self) -> Box<dyn StateValue> {
-        Box::new(self.clone())
-    }
-
-    fn eq_dyn(&self, other: &dyn StateValue) -> bool {
-        (other as &dyn Any).downcast_ref::<T>() == Some(self)
-    }
+/// What a provider keeps on a job between two requests: one plain value per
+/// provider that needs one, read back by matching. Never in the job's JSON;
+/// `Debug` names only its kind (an upload's bytes and a request's key stay
+/// out of logs).
+#[derive(Clone, Default, PartialEq)]
+pub(crate) enum ProviderState {
+    /// Nothing kept.
+    #[default]
+    None,
+    /// inference.sh: the files still to upload before the run request.
+    Uploads(Box<Uploads>),
+    /// Pixazo: the submit to its other route, sent once if the first
+    /// answers 404.
+    Fallback(Box<HttpRequest>),
 }
 
 impl ProviderState {
-    /// The state, if there is one of type `T`.
-    pub(crate) fn get_mut<T: Any>(&mut self) -> Option<&mut T> {
-        let value: &mut dyn Any = self.0.as_deref_mut()?;
-        value.downcast_mut()
+    /// inference.sh's uploads in progress, if that is what is kept.
+    pub(crate) fn uploads_mut(&mut self) -> Option<&mut Uploads> {
+        match self {
+            Self::Uploads(up) => Some(up),
+            _ => None,
+        }
     }
 
-    /// Keep `value`, replacing whatever was there.
-    pub(crate) fn set<T: Any + Clone + PartialEq + Send + Sync>(&mut self, value: T) {
-        self.0 = Some(Box::new(value));
+    /// Take what is kept, leaving nothing.
+    pub(crate) fn take(&mut self) -> Self {
+        std::mem::take(self)
     }
 
     /// Forget the state.
     pub(crate) fn clear(&mut self) {
-        self.0 = None;
-    }
-}
-
-impl Clone for ProviderState {
-    fn clone(&self) -> Self {
-        Self(self.0.as_ref().map(|v| v.clone_box()))
-    }
-}
-
-impl PartialEq for ProviderState {
-    fn eq(&self, other: &Self) -> bool {
-        match (&self.0, &other.0) {
-            (None, None) => true,
-            (Some(a), Some(b)) => a.eq_dyn(b.as_ref()),
-            _ => false,
-        }
+        *self = Self::None;
     }
 }
 
 impl fmt::Debug for ProviderState {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(if self.0.is_some() { "Some(..)" } else { "None" })
+        f.write_str(match self {
+            Self::None => "None",
+            Self::Uploads(_) => "Uploads(..)",
+            Self::Fallback(_) => "Fallback(..)",
+        })
     }
 }
 
@@ -272,28 +254,24 @@ impl fmt::Debug for ProviderState {
 mod tests {
     use super::*;
 
-    #[derive(Clone, Debug, PartialEq)]
-    struct Pending(String);
+    use crate::http::{HttpRequest, Method};
 
     #[test]
     fn provider_state_is_carried_but_never_serialised_or_shown() {
-        let mut job = Job::new(ProviderId::InferenceSh, ModelId::ReveRemix);
+        let mut job = Job::new(ProviderId::Pixazo, ModelId::ReveRemix);
         job.id = "task_1".into();
         let plain = job.to_json();
-        job.state.set(Pending("cat.png bytes".into()));
+        let secret = HttpRequest::new(RequestKind::Submit, Method::Post, "https://x/")
+            .with_header("Ocp-Apim-Subscription-Key", "k3y-in-state");
+        job.state = ProviderState::Fallback(Box::new(secret.clone()));
         assert_eq!(job.to_json(), plain);
-        assert!(!format!("{job:?}").contains("cat.png"), "{job:?}");
+        assert!(!format!("{job:?}").contains("k3y"), "{job:?}");
 
         let mut copy = job.clone();
         assert_eq!(copy, job);
-        assert_eq!(
-            copy.state.get_mut::<Pending>(),
-            Some(&mut Pending("cat.png bytes".into()))
-        );
-        assert_eq!(copy.state.get_mut::<String>(), None, "read back by type");
-        copy.state.set(Pending("dog.png".into()));
-        assert_ne!(copy, job);
-        copy.state.clear();
+        assert_eq!(copy.state.uploads_mut(), None, "read back by its kind");
+        assert_eq!(copy.state.take(), ProviderState::Fallback(Box::new(secret)));
+        assert_eq!(copy.state, ProviderState::None);
         assert_ne!(copy, job);
         assert_eq!(copy.to_json(), plain);
     }

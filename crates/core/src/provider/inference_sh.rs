@@ -33,7 +33,7 @@ use crate::error::{ErrorCode, RemixError};
 use crate::http::{Body, HttpRequest, HttpResponse, Method, RequestKind};
 use crate::id::ProviderId;
 use crate::image::ImageInfo;
-use crate::job::{Job, JobStatus};
+use crate::job::{Job, JobStatus, ProviderState};
 use crate::json::{self, JsonWriter, Value};
 use crate::prompt::ReferenceSyntax;
 
@@ -105,7 +105,7 @@ pub const OUTPUT_KEYS: &[&str] = &["image", "images", "output"];
 pub struct InferenceSh;
 
 /// Uploads still to do before the run request: kept on the job as its
-/// provider state (opaque to the job and never in its JSON).
+/// provider state (never in its JSON).
 #[derive(Clone, Debug, PartialEq)]
 pub(crate) struct Uploads {
     input: RemixInput,
@@ -355,13 +355,13 @@ impl Provider for InferenceSh {
                 .end_object();
         }
         w.end_array().end_object();
-        job.state.set(Uploads {
+        job.state = ProviderState::Uploads(Box::new(Uploads {
             input: input.clone(),
             mimes,
             uris: vec![None; input.images.len()],
             targets: Vec::new(),
             next: 0,
-        });
+        }));
         let req = api(
             cfg,
             RequestKind::Files,
@@ -385,7 +385,7 @@ impl Provider for InferenceSh {
         if job.phase == RequestKind::Upload {
             let up = job
                 .state
-                .get_mut::<Uploads>()
+                .uploads_mut()
                 .ok_or_else(|| super::malformed(&INFO, res, "upload in progress"))?;
             up.next += 1;
             if let Some(req) = upload_request(up) {
@@ -408,7 +408,7 @@ impl Provider for InferenceSh {
                     .unwrap_or(&[]);
                 let up = job
                     .state
-                    .get_mut::<Uploads>()
+                    .uploads_mut()
                     .ok_or_else(|| super::malformed(&INFO, res, "upload in progress"))?;
                 let local: Vec<usize> = (0..up.input.images.len())
                     .filter(|&i| up.mimes[i].is_some())

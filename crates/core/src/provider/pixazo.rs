@@ -33,7 +33,7 @@ use crate::error::RemixError;
 use crate::http::{HttpRequest, HttpResponse, Method, RequestKind};
 use crate::id::ProviderId;
 use crate::image::ImageInfo;
-use crate::job::{Job, JobStatus};
+use crate::job::{Job, JobStatus, ProviderState};
 use crate::json::Value;
 
 /// Pixazo's advice is 5–10 s between status reads: start at 2 s, ×1.5, at
@@ -112,11 +112,6 @@ fn submit_request(cfg: &Config, info: &ProviderInfo, path: &str, body: Vec<u8>) 
     super::json_submit(cfg, info, path, body).with_header("Cache-Control", "no-cache")
 }
 
-/// The submit to the table's `fallback_submit`, kept on the job until the
-/// first submit is answered.
-#[derive(Clone, Debug, PartialEq)]
-struct Fallback(HttpRequest);
-
 /// Pixazo remix (`edit: false`) or single-image edit (`edit: true`).
 #[derive(Clone, Copy, Debug)]
 pub struct Pixazo {
@@ -167,8 +162,10 @@ impl Provider for Pixazo {
         let body = w.finish();
         let mut job = Job::new(info.id, info.model.id);
         if let Some(alt) = info.fallback_submit {
-            job.state
-                .set(Fallback(submit_request(cfg, info, alt, body.clone())));
+            // The submit to the table's `fallback_submit`, kept on the job
+            // until the first submit is answered.
+            job.state =
+                ProviderState::Fallback(Box::new(submit_request(cfg, info, alt, body.clone())));
         }
         Ok((job, submit_request(cfg, info, path, body)))
     }
@@ -182,8 +179,10 @@ impl Provider for Pixazo {
         let info = self.table();
         if job.phase == RequestKind::Submit {
             // The alternate path once, on a 404 only; never after.
-            let fallback = job.state.get_mut::<Fallback>().map(|f| f.0.clone());
-            job.state.clear();
+            let fallback = match job.state.take() {
+                ProviderState::Fallback(req) => Some(*req),
+                _ => None,
+            };
             if let (404, Some(req)) = (res.status, fallback) {
                 return Ok(Step::Send(req));
             }
