@@ -2,7 +2,8 @@
 //! at once), "Through the proxy" (a server that adds the key, so the page
 //! holds none: the way to go live), or the "API key" (this session only,
 //! unless "Remember on this device"; "Forget" removes it); under "Advanced"
-//! a "Base URL" and the "Proxy URL" that "Through the proxy" fills in.
+//! a "Base URL", the "Proxy URL" that "Through the proxy" fills in, and the
+//! "Proxy token" a proxy that mints tokens asks for (this session only).
 
 use leptos::prelude::*;
 use reve_remix_core::provider::ProviderInfo;
@@ -148,6 +149,22 @@ pub fn ConnectionPanel(
                         "Optional. Every request goes here instead, with the real address in the "
                         <code>"x-remix-target-url"</code>
                         " header and without the key: your proxy adds it."
+                    </p>
+                </div>
+                <div class="field">
+                    <label for="proxy-token">"Proxy token"</label>
+                    <input
+                        id="proxy-token"
+                        type="password"
+                        autocomplete="off"
+                        spellcheck="false"
+                        aria-describedby="proxy-token-hint"
+                        prop:value=text(move || connection.with(|c| c.typed_token().to_string()))
+                        on:input=on_value(move |v| connection.update(|c| c.set_token(&v)))
+                    />
+                    // One text node: every element a view adds costs wasm.
+                    <p class="hint" id="proxy-token-hint">
+                        "Only if your proxy asks for one (REMIX_PROXY_SECRET): sent to the proxy alone, in x-remix-proxy-token. Kept for this session only."
                     </p>
                 </div>
             </details>
