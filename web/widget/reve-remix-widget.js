@@ -3,7 +3,7 @@
 //   <script type="module" src="https://your-copy-of-the-site/reve-remix-widget.js"></script>
 //   <reve-remix-board provider="reve" proxy-url="https://your-proxy/remix"></reve-remix-board>
 //
-// Attributes (docs/widget.md): provider, model (e.g. "reve-2.1"; one the
+// Attributes (README, "Embed the widget"): provider, model (e.g. "reve-2.1"; one the
 // provider does not sell is an `unknown_model` problem and nothing is sent),
 // base-url, proxy-url, proxy-token (sent to the proxy only, as the package's
 // ClientConfig.proxyToken), api-key, prompt, aspect-ratio, max-images, and
