@@ -450,10 +450,8 @@ impl Board {
                 if let Some(i) = position {
                     self.rejected.remove(i);
                 }
-                if self.add_bytes(&name, bytes, accepts)
-                    && let Some(tile) = self.images.last_mut()
-                {
-                    tile.shrunk_from = Some(original.len());
+                if self.add_bytes(&name, bytes, accepts) {
+                    self.last_shrunk_from(original.len());
                 }
             }
             Err(why) => {
@@ -464,6 +462,13 @@ impl Board {
                     entry.quiet = false;
                 }
             }
+        }
+    }
+
+    /// The last tile added was shrunk from a file of `bytes` (a restored board).
+    pub fn last_shrunk_from(&mut self, bytes: usize) {
+        if let Some(tile) = self.images.last_mut() {
+            tile.shrunk_from = Some(bytes);
         }
     }
 
