@@ -6,7 +6,9 @@ import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
 import { readFile } from "node:fs/promises";
 import { join } from "node:path";
-import { launch, openApp, openSite, FIXTURES, MOCK_URL, MOCK_QUERY as MOCK } from "./browser.mjs";
+import { execFileSync } from "node:child_process";
+import { launch, openApp, openSite, FIXTURES, MOCK_URL, MOCK_QUERY as MOCK, PROXY_BIN } from "./browser.mjs";
+import { startProxy } from "./proxy_process.mjs";
 
 const KEY = "demo-key-do-not-ship";
 
@@ -346,4 +348,44 @@ test("the model attribute picks the provider's model; one it does not sell is un
   assert.deepEqual(posts, [], "nothing was sent");
   assert.deepEqual(problems, []);
   await page.close();
+});
+
+test("proxy-token rides to a proxy that asks for one, and nowhere else; without it the refusal is in words", async () => {
+  const SECRET = "the-site-secret";
+  const token = execFileSync(PROXY_BIN, ["token", "--ttl", "600"], { env: { ...process.env, REMIX_PROXY_SECRET: SECRET } })
+    .toString()
+    .trim();
+  const proxy = await startProxy({ FAL_KEY: "mock", REMIX_PROXY_SECRET: SECRET });
+  try {
+    const { page, problems } = await openEmbed();
+    const second = page.locator("#second");
+    const sent = [];
+    page.on("request", (r) => {
+      if (r.url().startsWith(proxy.url) && r.method() !== "OPTIONS") sent.push({ url: r.url(), token: r.headers()["x-remix-proxy-token"] });
+    });
+    await second.evaluate((el, [url, token]) => {
+      el.setAttribute("proxy-url", url);
+      el.setAttribute("proxy-token", token);
+      el.setAttribute("prompt", "<img>0</img> in ink");
+    }, [proxy.url, token]);
+    await second.getByLabel("Add reference images", { exact: true }).setInputFiles(join(FIXTURES, "png_rgb_64x48.png"));
+    await second.getByRole("img", { name: "Reference 0", exact: true }).waitFor();
+    await second.evaluate((el) => el.run());
+    await waitForEvent(page, "second", "remix-complete");
+    assert.ok(sent.length >= 2, JSON.stringify(sent));
+    assert.ok(sent.every((s) => s.token === token && !s.url.includes(token)), "in the header, never in a URL");
+    assert.equal(await second.evaluate((el, t) => el.shadowRoot.innerHTML.includes(t), token), false, "never rendered");
+
+    await second.evaluate((el) => el.removeAttribute("proxy-token"));
+    await second.evaluate((el) => el.run());
+    await page.waitForFunction(() => window.seen.some((e) => e.id === "second" && e.type === "remix-error"), null, { timeout: 20000 });
+    const error = (await events(page, "second")).find((e) => e.type === "remix-error").detail;
+    assert.equal(error.code, "unauthorized");
+    assert.match(error.message, /token_missing/);
+    assert.match(await second.getByRole("status").textContent(), /needs a token/);
+    assert.deepEqual(problems, []);
+    await page.close();
+  } finally {
+    proxy.stop();
+  }
 });
