@@ -6,7 +6,9 @@ import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
 import { readFile } from "node:fs/promises";
 import { join } from "node:path";
-import { launch, openApp, openSite, FIXTURES, MOCK_URL, MOCK_QUERY as MOCK } from "./browser.mjs";
+import { execFileSync } from "node:child_process";
+import { launch, openApp, openSite, FIXTURES, MOCK_URL, MOCK_QUERY as MOCK, PROXY_BIN } from "./browser.mjs";
+import { startProxy } from "./proxy_process.mjs";
 
 const KEY = "demo-key-do-not-ship";
 
@@ -251,5 +253,139 @@ test("the widget keeps the site's type scale under a page that restyles html and
     assert.ok(expected > 0, `${what} measured on the site: ${JSON.stringify(onSite)}`);
     const got = inWidget[what];
     assert.ok(got !== null && Math.abs(got - expected) / expected < 0.03, `${what}: ${got}px in the widget, ${expected}px on the site`);
+  }
+});
+
+/** `1.60 MB`: bytes as the app writes them (decimal units, two decimals for MB). */
+function mb(n) {
+  const hundredths = Math.floor(n / 10_000);
+  return `${Math.floor(hundredths / 100)}.${String(hundredths % 100).padStart(2, "0")} MB`;
+}
+
+/**
+ * Make a photo-sized PNG of noise in the page (the browser's own encoder;
+ * too large to carry over the DevTools protocol quickly) and hand it to the
+ * widget's addImage(). Its size and what addImage() answered.
+ */
+function addNoise(board, name, width = 1200, height = 900) {
+  return board.evaluate(async (el, { name, width, height }) => {
+    const canvas = new OffscreenCanvas(width, height);
+    const ctx = canvas.getContext("2d");
+    const pixels = ctx.createImageData(width, height);
+    for (let i = 0; i < pixels.data.length; i++) pixels.data[i] = i % 4 === 3 ? 255 : (Math.random() * 256) | 0;
+    ctx.putImageData(pixels, 0, 0);
+    const blob = await canvas.convertToBlob({ type: "image/png" });
+    const added = await el.addImage(new File([blob], name, { type: "image/png" }));
+    return { size: blob.size, added };
+  }, { name, width, height });
+}
+
+test("the widget offers \"Shrink and add\"; with auto-fit it shrinks a photo silently, says so, and runs it", async () => {
+  const { page, problems } = await openEmbed();
+  const first = page.locator("#first");
+  // Without auto-fit: refused, with the same button the site has.
+  const big = await addNoise(first, "IMG_0042.png");
+  assert.ok(big.size > 1_500_000, `${big.size}`);
+  assert.equal(big.added, false);
+  await first.getByRole("alert").getByText("IMG_0042.png is").waitFor();
+  await first.getByRole("button", { name: "Shrink and add IMG_0042.png" }).click();
+  await first.getByRole("img", { name: "Reference 0", exact: true }).waitFor({ timeout: 30000 });
+  assert.equal(await first.locator(".tile-note").textContent(), `shrunk from ${mb(big.size)}`);
+  // clear() empties the prompt too: the attribute writes it again.
+  await first.evaluate(async (el) => { await el.clear(); el.setAttribute("prompt", "<img>0</img> as a watercolour"); });
+
+  // auto-fit: no question, no alert; the tile says what it was.
+  await first.evaluate((el) => el.setAttribute("auto-fit", ""));
+  const photo = await addNoise(first, "IMG_0043.png", 1400, 1000);
+  assert.ok(photo.size > 1_500_000, `${photo.size}`);
+  await first.getByRole("img", { name: "Reference 0", exact: true }).waitFor({ timeout: 30000 });
+  assert.equal(await first.locator(".tile-note").textContent(), `shrunk from ${mb(photo.size)}`);
+  assert.equal(await first.locator(".tile-name").textContent(), "IMG_0043.webp");
+  assert.equal(await first.getByRole("alert").locator("li").count(), 0, "nothing was listed");
+  const meta = await first.locator(".tile-meta").textContent();
+  const [, size, unit] = meta.match(/· ([\d.]+) (KB|MB)$/) ?? [];
+  assert.ok(Number(size) * (unit === "MB" ? 1e6 : 1e3) < 1.5e6, meta);
+
+  // And it runs on the mock.
+  await first.evaluate((el) => el.run());
+  await waitForEvent(page, "first", "remix-complete", 30000);
+  await resultShown(first);
+  assert.deepEqual(problems, []);
+  await page.close();
+});
+
+test("the model attribute picks the provider's model; one it does not sell is unknown_model and nothing is sent", async () => {
+  const { page, problems } = await openEmbed();
+  const second = page.locator("#second");
+  const posts = [];
+  page.on("request", (r) => { if (r.method() === "POST" && r.url().startsWith(MOCK_URL)) posts.push(new URL(r.url()).pathname); });
+  // fal opens on Reve 2.1; the attribute picks its older Reve Remix.
+  await second.evaluate((el) => {
+    el.setAttribute("model", "reve-remix");
+    el.setAttribute("prompt", "<img>0</img> in the snow");
+  });
+  await second.getByLabel("Add reference images", { exact: true }).setInputFiles(join(FIXTURES, "png_rgb_64x48.png"));
+  await second.getByRole("img", { name: "Reference 0", exact: true }).waitFor();
+  await second.evaluate((el) => el.run());
+  const seen = await waitForEvent(page, "second", "remix-complete");
+  assert.equal(seen.find((e) => e.type === "remix-complete").detail.model, "reve-remix");
+  assert.deepEqual(posts, ["/fal/fal-ai/reve/remix"]);
+
+  // A model no provider sells: shown as the reason Remix waits, and run() fails with its code.
+  posts.length = 0;
+  await second.evaluate((el) => el.setAttribute("model", "reve-9"));
+  const reason = second.locator("#remix-reason");
+  await reason.getByText('Unknown model "reve-9"').waitFor();
+  assert.equal(await second.getByRole("button", { name: "Remix", exact: true }).isDisabled(), true);
+  await second.evaluate((el) => el.run());
+  await page.waitForFunction(() => window.seen.some((e) => e.id === "second" && e.type === "remix-error"));
+  const error = (await events(page, "second")).find((e) => e.type === "remix-error").detail;
+  assert.equal(error.code, "unknown_model");
+  // One fal sells, but not on Reve's own API: the same.
+  const first = page.locator("#first");
+  await first.evaluate((el) => el.setAttribute("model", "reve-2.1"));
+  await first.locator("#remix-reason").getByText("does not sell Reve 2.1").waitFor();
+  assert.deepEqual(posts, [], "nothing was sent");
+  assert.deepEqual(problems, []);
+  await page.close();
+});
+
+test("proxy-token rides to a proxy that asks for one, and nowhere else; without it the refusal is in words", async () => {
+  const SECRET = "the-site-secret";
+  const token = execFileSync(PROXY_BIN, ["token", "--ttl", "600"], { env: { ...process.env, REMIX_PROXY_SECRET: SECRET } })
+    .toString()
+    .trim();
+  const proxy = await startProxy({ FAL_KEY: "mock", REMIX_PROXY_SECRET: SECRET });
+  try {
+    const { page, problems } = await openEmbed();
+    const second = page.locator("#second");
+    const sent = [];
+    page.on("request", (r) => {
+      if (r.url().startsWith(proxy.url) && r.method() !== "OPTIONS") sent.push({ url: r.url(), token: r.headers()["x-remix-proxy-token"] });
+    });
+    await second.evaluate((el, [url, token]) => {
+      el.setAttribute("proxy-url", url);
+      el.setAttribute("proxy-token", token);
+      el.setAttribute("prompt", "<img>0</img> in ink");
+    }, [proxy.url, token]);
+    await second.getByLabel("Add reference images", { exact: true }).setInputFiles(join(FIXTURES, "png_rgb_64x48.png"));
+    await second.getByRole("img", { name: "Reference 0", exact: true }).waitFor();
+    await second.evaluate((el) => el.run());
+    await waitForEvent(page, "second", "remix-complete");
+    assert.ok(sent.length >= 2, JSON.stringify(sent));
+    assert.ok(sent.every((s) => s.token === token && !s.url.includes(token)), "in the header, never in a URL");
+    assert.equal(await second.evaluate((el, t) => el.shadowRoot.innerHTML.includes(t), token), false, "never rendered");
+
+    await second.evaluate((el) => el.removeAttribute("proxy-token"));
+    await second.evaluate((el) => el.run());
+    await page.waitForFunction(() => window.seen.some((e) => e.id === "second" && e.type === "remix-error"), null, { timeout: 20000 });
+    const error = (await events(page, "second")).find((e) => e.type === "remix-error").detail;
+    assert.equal(error.code, "unauthorized");
+    assert.match(error.message, /token_missing/);
+    assert.match(await second.getByRole("status").textContent(), /needs a token/);
+    assert.deepEqual(problems, []);
+    await page.close();
+  } finally {
+    proxy.stop();
   }
 });

@@ -136,7 +136,9 @@ impl Wiring {
     /// What the board takes.
     fn accepts(&self, settings: SettingsSignals) -> Dyn<Accepts> {
         let provider = self.provider;
-        read(move || Accepts::new(provider.get(), settings.max_images.get()))
+        read(move || {
+            Accepts::new(provider.get(), settings.max_images.get()).fitting(settings.auto_fit.get())
+        })
     }
 
     /// The problem about one control ("" when there is none).

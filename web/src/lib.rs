@@ -6,12 +6,14 @@
 //! `model/`; the page's pieces, one component per file, in `components/`;
 //! everything that touches a web API in `browser/`. `app.rs` holds one
 //! board's signals and hands each component its slice; `runner.rs` runs a
-//! remix; `persist.rs` keeps the site's work across reloads; `widget.rs`
-//! mounts the app into other pages. `main.rs` only mounts [`App`].
+//! remix; `fitting.rs` shrinks images through the package; `persist.rs`
+//! keeps the site's work across reloads; `widget.rs` mounts the app into
+//! other pages. `main.rs` only mounts [`App`].
 
 mod app;
 mod browser;
 pub mod components;
+mod fitting;
 pub mod model;
 mod persist;
 mod runner;

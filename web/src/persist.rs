@@ -30,6 +30,8 @@ use records::{finished_from, images_value, restore_images, restore_results, resu
 
 const PROMPT: &str = "reve-remix.prompt";
 const OPTIONS: &str = "reve-remix.options";
+/// The "Proxy token": sessionStorage only, like a key not remembered.
+const PROXY_TOKEN: &str = "reve-remix.proxy-token";
 /// This tab session's id: the key of its IndexedDB records.
 const SESSION: &str = "reve-remix.session";
 /// Where the key is kept (sessionStorage, or localStorage when remembered).
@@ -173,6 +175,9 @@ pub fn restore(store: Store) {
     } else if let Some(keys) = get(session(), KEY).as_deref().and_then(keys_from) {
         settings.connection.update(|c| c.keys = keys);
     }
+    if let Some(token) = get(session(), PROXY_TOKEN) {
+        settings.connection.update(|c| c.set_token(&token));
+    }
 }
 
 /// The keys as kept: `{"<provider id>": "<key>", …}` (anything else, such
@@ -271,6 +276,10 @@ pub fn keep(store: Store) {
         };
         let text = to_json(&kept).unwrap_or_default();
         set(session(), OPTIONS, &text);
+        match c.typed_token() {
+            "" => remove(session(), PROXY_TOKEN),
+            token => set(session(), PROXY_TOKEN, token),
+        }
         let keys = c.keys;
         let key = keys_json(&keys);
         if keys.is_empty() {

@@ -9,6 +9,7 @@ use std::rc::Rc;
 use std::sync::Arc;
 
 use leptos::prelude::*;
+use reve_remix_core::http::Secret;
 use reve_remix_core::image::sniff_format;
 use reve_remix_core::job::{Job, JobUpdate, RemixResult};
 use reve_remix_core::provider::{Config, RemixInput};
@@ -16,7 +17,7 @@ use reve_remix_core::{ErrorCode, RemixError};
 
 use crate::browser::{blob, page};
 use crate::model::settings::info_for;
-use crate::model::{Finished, ImageUrl, Phase, Results, Run, format, messages};
+use crate::model::{Finished, ImageUrl, Phase, Results, Run, Settings, format, messages};
 
 /// What a run reports to whoever embeds the app (the widget's events, the
 /// site's storage).
@@ -59,6 +60,9 @@ pub struct Runner {
     /// What to say instead of a bare network error for the run in
     /// progress: a direct call a browser may have blocked (CORS).
     blocked_advice: StoredValue<Option<String>>,
+    /// The token the next run sends to the proxy, if it goes through one
+    /// that asks for it ("Proxy token", the widget's `proxy-token`).
+    token: StoredValue<Option<Secret>>,
 }
 
 impl Default for Runner {
@@ -78,6 +82,7 @@ impl Runner {
             listener: StoredValue::new_local(None),
             keeps_jobs: StoredValue::new(false),
             blocked_advice: StoredValue::new(None),
+            token: StoredValue::new(None),
         }
     }
 
@@ -92,10 +97,25 @@ impl Runner {
         self.keeps_jobs.set_value(true);
     }
 
-    /// What the next run says if the provider cannot be reached (see
-    /// [`Settings::blocked_advice`](crate::model::Settings::blocked_advice)).
-    pub fn advise_when_blocked(&self, advice: Option<String>) {
-        let _ = self.blocked_advice.try_set_value(advice);
+    /// Ready the next run for `settings`: what it says if the provider
+    /// cannot be reached ([`Settings::blocked_advice`]) and the token it
+    /// sends to the proxy.
+    pub fn prepare(&self, settings: &Settings) {
+        let _ = self.blocked_advice.try_set_value(settings.blocked_advice());
+        let _ = self.token.try_set_value(settings.connection.token());
+    }
+
+    /// A run on `provider` that fails before anything is sent (the widget
+    /// asked for a model it does not sell): the status says why and the
+    /// listener hears the error, as from any run.
+    pub fn refuse(&self, provider: &'static str, e: RemixError) {
+        if self.running() {
+            return;
+        }
+        self.run.set(Run::start(provider, page::now_ms()));
+        self.emit(RunEvent::Start);
+        self.finish(Err(e.clone()));
+        self.emit(RunEvent::Error(&e));
     }
 
     /// True while a run is in progress (not tracked).
@@ -154,13 +174,15 @@ impl Runner {
         let signal = controller.signal();
         self.abort.set_value(Some(controller));
         let cfg_for_images = cfg.clone();
+        let token = self.token.try_get_value().flatten();
         leptos::task::spawn_local(async move {
-            let outcome = self.send(plan, cfg, signal).await;
+            let outcome = self.send(plan, cfg, token.clone(), signal).await;
             // A disposed runner (the widget was removed) has nothing to clear.
             let _ = self.abort.try_set_value(None);
             match outcome {
                 Ok(result) => {
-                    let finished = collect(&cfg_for_images, started, prompt, result.clone()).await;
+                    let finished =
+                        collect(&cfg_for_images, token, started, prompt, result.clone()).await;
                     self.finish(Ok(finished));
                     self.emit(RunEvent::Complete(&result));
                 }
@@ -179,16 +201,17 @@ impl Runner {
         self,
         plan: Plan,
         cfg: Config,
+        token: Option<Secret>,
         signal: web_sys::AbortSignal,
     ) -> Result<RemixResult, RemixError> {
-        use reve_remix::fetch::{self, Transport, Until};
+        use reve_remix::fetch::{self, Until};
         use reve_remix_core::driver::{Driver, RunOptions};
         let now = fetch::now_ms();
         let mut driver = match plan {
             Plan::Start(input) => Driver::start(&input, cfg, RunOptions::default(), now)?,
             Plan::Resume(job) => Driver::resume(job, cfg, RunOptions::default(), now)?,
         };
-        let transport = Transport::global();
+        let transport = transport(token);
         let mut on_update = |update: &JobUpdate| {
             let now = page::now_ms();
             let _ = self.run.try_update(|r| r.apply(update, now));
@@ -244,6 +267,7 @@ impl Runner {
         self,
         _plan: Plan,
         _cfg: Config,
+        _token: Option<Secret>,
         _signal: web_sys::AbortSignal,
     ) -> Result<RemixResult, RemixError> {
         Err(RemixError::new(
@@ -295,12 +319,18 @@ enum Plan {
 /// read them (an object URL for the preview, the download and "Use as
 /// reference"), else the provider's URL. Through a proxy the bytes come
 /// through it, so a paid result is kept even when its CDN sends no CORS.
-async fn collect(cfg: &Config, started: f64, prompt: String, result: RemixResult) -> Finished {
+async fn collect(
+    cfg: &Config,
+    token: Option<Secret>,
+    started: f64,
+    prompt: String,
+    result: RemixResult,
+) -> Finished {
     let provider = info_for(result.provider.as_str()).name;
     let image = result.images.into_iter().next().unwrap_or_default();
     let bytes = match (&image.data_url, &image.url) {
         (Some(data), _) => blob::data_url_bytes(data),
-        (None, Some(url)) => image_bytes(cfg, result.provider.as_str(), url).await,
+        (None, Some(url)) => image_bytes(cfg, token, result.provider.as_str(), url).await,
         (None, None) => None,
     };
     let mime = bytes
@@ -328,14 +358,33 @@ async fn collect(cfg: &Config, started: f64, prompt: String, result: RemixResult
 }
 
 #[cfg(target_arch = "wasm32")]
-async fn image_bytes(cfg: &Config, provider: &str, url: &str) -> Option<Vec<u8>> {
-    use reve_remix::fetch::{self, Transport};
+async fn image_bytes(
+    cfg: &Config,
+    token: Option<Secret>,
+    provider: &str,
+    url: &str,
+) -> Option<Vec<u8>> {
+    use reve_remix::fetch;
     let req = reve_remix_core::provider::result_image_request(cfg, info_for(provider), url);
-    let res = fetch::fetch_once(&Transport::global(), &req).await?;
+    let res = fetch::fetch_once(&transport(token), &req).await?;
     res.is_success().then_some(res.body)
 }
 
 #[cfg(not(target_arch = "wasm32"))]
-async fn image_bytes(_cfg: &Config, _provider: &str, _url: &str) -> Option<Vec<u8>> {
+async fn image_bytes(
+    _cfg: &Config,
+    _token: Option<Secret>,
+    _provider: &str,
+    _url: &str,
+) -> Option<Vec<u8>> {
     None
+}
+
+/// The page's `fetch`, sending `token` to a proxy as the package does
+/// (`ClientConfig.proxyToken`: the `x-remix-proxy-token` header, only on
+/// requests that go through the proxy).
+#[cfg(target_arch = "wasm32")]
+fn transport(token: Option<Secret>) -> reve_remix::fetch::Transport {
+    use reve_remix::fetch::{ProxyToken, Transport};
+    Transport::global().with_token(token.map(|t| ProxyToken::Fixed(t.expose().to_string())))
 }

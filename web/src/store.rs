@@ -7,6 +7,7 @@ use reve_remix_core::job::Job;
 use reve_remix_core::provider::ModelId;
 
 use crate::browser::blob;
+use crate::fitting;
 use crate::model::models;
 use crate::model::settings::pick_model as pick_model_in;
 use crate::model::{Board, Connection, Options, Phase, Settings};
@@ -31,6 +32,10 @@ pub struct SettingsSignals {
     pub max_images: RwSignal<Option<usize>>,
     /// The providers ticked under "Compare providers".
     pub compare: RwSignal<Compare>,
+    /// Shrink images over the limits without asking (the widget's `auto-fit`).
+    pub auto_fit: RwSignal<bool>,
+    /// A model named by the widget's `model` attribute.
+    pub model_asked: RwSignal<Option<String>>,
 }
 
 impl SettingsSignals {
@@ -42,6 +47,8 @@ impl SettingsSignals {
             connection: RwSignal::new(settings.connection),
             max_images: RwSignal::new(settings.max_images),
             compare: RwSignal::new(Compare::default()),
+            auto_fit: RwSignal::new(false),
+            model_asked: RwSignal::new(settings.model_asked),
         }
     }
 
@@ -53,6 +60,7 @@ impl SettingsSignals {
             options: self.options.get(),
             connection: self.connection.get(),
             max_images: self.max_images.get(),
+            model_asked: self.model_asked.get(),
         }
     }
 
@@ -128,9 +136,14 @@ impl Store {
     pub fn remix(&self) {
         let settings = self.settings.get_untracked();
         let compare = self.settings.compare.get_untracked();
+        if let Some(e) = settings.model_problem() {
+            // Nothing is sent: the run fails with `unknown_model` at once.
+            self.runner.refuse(settings.info().name, e);
+            return;
+        }
         if !compare.active() {
             let input = self.board.with_untracked(|b| settings.input(b));
-            self.runner.advise_when_blocked(settings.blocked_advice());
+            self.runner.prepare(&settings);
             self.runner.start(input, settings.config());
             return;
         }
@@ -145,7 +158,7 @@ impl Store {
             let on = settings.for_run(id, model);
             if let Some(runner) = self.lane(id, model) {
                 let input = self.board.with_untracked(|b| on.input(b));
-                runner.advise_when_blocked(on.blocked_advice());
+                runner.prepare(&on);
                 runner.start(input, on.config());
             }
         }
@@ -161,7 +174,7 @@ impl Store {
             .settings
             .get_untracked()
             .for_run(job.provider.as_str(), job.model);
-        runner.advise_when_blocked(on.blocked_advice());
+        runner.prepare(&on);
         runner.resume(job, on.config(), started_ms, prompt);
     }
 
@@ -178,21 +191,29 @@ impl Store {
             .models
             .update(|m| pick_model_in(m, id, job.model));
         let settings = self.settings.get_untracked();
-        self.runner.advise_when_blocked(settings.blocked_advice());
+        self.runner.prepare(&settings);
         self.runner
             .resume(job, settings.config(), started_ms, prompt);
     }
 
     /// Add a file's bytes to the board, as an add of its own (the last
-    /// add's rejections are cleared). Returns whether it was added.
+    /// add's rejections are cleared). Returns whether it was added (one
+    /// over the limits is not, yet: with `auto-fit` it joins once fitted).
     pub fn add_bytes(&self, name: &str, bytes: Vec<u8>) -> bool {
-        let accepts = self.settings.get_untracked().accepts();
-        self.board
+        let accepts = self
+            .settings
+            .get_untracked()
+            .accepts()
+            .fitting(self.settings.auto_fit.get_untracked());
+        let added = self
+            .board
             .try_update(|b| {
                 b.begin_adding();
                 b.add_bytes(name, bytes, &accepts)
             })
-            .unwrap_or(false)
+            .unwrap_or(false);
+        fitting::fit_quietly(self.board, accepts);
+        added
     }
 
     /// Add a public image URL to the board, as an add of its own.

@@ -72,6 +72,9 @@ impl BoardHandle {
         else {
             return;
         };
+        // A boolean attribute: on when present (`auto-fit`, `auto-fit=""`),
+        // unless it says "false".
+        let on = value.as_deref().is_some_and(|v| v.trim() != "false");
         let value = value.unwrap_or_default();
         let trimmed = value.trim().to_string();
         match name {
@@ -87,6 +90,14 @@ impl BoardHandle {
             }
             "base-url" => settings.connection.update(|c| c.base_url = trimmed),
             "proxy-url" => settings.connection.update(|c| c.proxy_url = trimmed),
+            // Sent to the proxy only (never shown, never in an event).
+            "proxy-token" => settings.connection.update(|c| c.set_token(&trimmed)),
+            // Checked against the provider at each run: one it does not
+            // sell is `unknown_model`, shown, and nothing is sent.
+            "model" => settings
+                .model_asked
+                .set(Some(trimmed).filter(|m| !m.is_empty())),
+            "auto-fit" => settings.auto_fit.set(on),
             "api-key" => {
                 let id = settings.provider.get_untracked();
                 settings.connection.update(|c| c.set_key(&id, trimmed));

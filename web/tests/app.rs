@@ -79,7 +79,33 @@ async fn a_file_too_large_is_shrunk_by_the_browser_and_joins_the_board() {
         tile.contains("big.webp") && tile.contains("WebP") && tile.contains("64 × 48"),
         "{tile}"
     );
+    // The tile says what it was, in the app's units.
+    assert_eq!(text_of(root, ".tile-note"), "shrunk from 1.60 MB");
     assert_eq!(count(root, "[role=alert] li"), 0);
+}
+
+#[wasm_bindgen_test]
+async fn an_heic_the_browser_cannot_draw_shows_a_drawn_placeholder_from_the_start() {
+    let page = page();
+    let root = &page.root;
+    // fal (the default) takes HEIF; Chromium cannot decode it.
+    pick(root, &[("IMG_0001.heic", HEIC)]);
+    tiles(root, 1).await;
+    // Before the browser has even tried: no broken-image icon, no alt text.
+    let img = find(root, ".tile .preview img");
+    assert!(img.has_attribute("hidden"), "the <img> waits hidden");
+    let placeholder = find(root, ".tile .no-preview");
+    assert!(!placeholder.has_attribute("hidden"));
+    assert_eq!(
+        placeholder.get_attribute("aria-label").as_deref(),
+        Some("Reference 0")
+    );
+    let said = placeholder.text_content().unwrap_or_default();
+    assert!(said.contains("HEIF") && said.contains("64 × 40"), "{said}");
+    // And after it failed to decode, still the placeholder.
+    settle().await;
+    settle().await;
+    assert!(find(root, ".tile .preview img").has_attribute("hidden"));
 }
 
 #[wasm_bindgen_test]

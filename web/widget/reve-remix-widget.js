@@ -3,6 +3,12 @@
 //   <script type="module" src="https://your-copy-of-the-site/reve-remix-widget.js"></script>
 //   <reve-remix-board provider="reve" proxy-url="https://your-proxy/remix"></reve-remix-board>
 //
+// Attributes (README, "Embed the widget"): provider, model (e.g. "reve-2.1"; one the
+// provider does not sell is an `unknown_model` problem and nothing is sent),
+// base-url, proxy-url, proxy-token (sent to the proxy only, as the package's
+// ClientConfig.proxyToken), api-key, prompt, aspect-ratio, max-images, and
+// auto-fit (images over the limits are shrunk without asking).
+//
 // `cargo xtask build` writes this file to the root of dist/, with the names of
 // the app's hashed files (next to it) filled in; they are found relative to
 // this script (import.meta.url), whatever page or path loads it.
@@ -10,7 +16,10 @@ const APP_JS = "%APP_JS%";
 const APP_WASM = "%APP_WASM%";
 const APP_CSS = "%APP_CSS%";
 const TAG = "reve-remix-board";
-const ATTRIBUTES = ["provider", "base-url", "proxy-url", "aspect-ratio", "prompt", "max-images", "api-key"];
+const ATTRIBUTES = [
+  "provider", "model", "base-url", "proxy-url", "proxy-token", "aspect-ratio", "prompt", "max-images", "api-key",
+  "auto-fit",
+];
 
 // Inside the shadow root: the app's stylesheet (its `:root` variables on the
 // host, so the page can override --accent, --radius, --font, --font-size,

@@ -1,29 +1,29 @@
 //! The clipboard: an image written as PNG (the image type every browser's
-//! clipboard takes; other formats are re-encoded by the browser, see
-//! `canvas.rs`).
+//! clipboard takes; other formats are re-encoded by the browser through the
+//! package's fitting, `reve_remix::fit`, the one canvas code we have).
 
 /// Start writing the image `bytes` to the clipboard as PNG. The PNG is
 /// handed over as a promise, at once, so that the click still counts as the
 /// user's gesture (Safari requires it) while the browser re-encodes.
 #[cfg(target_arch = "wasm32")]
 pub fn write_png(bytes: std::sync::Arc<[u8]>) -> Option<js_sys::Promise> {
-    use reve_remix_core::image::sniff_format;
+    use reve_remix::fit::{FitOptions, UNLIMITED, fit_image};
+    use reve_remix_core::image::ImageFormat;
     use wasm_bindgen::JsValue;
-
-    use super::{blob, canvas};
 
     let clipboard = web_sys::window()?.navigator().clipboard();
     let png = wasm_bindgen_futures::future_to_promise(async move {
-        let failed = || JsValue::from_str("the image could not be read");
-        let mime = sniff_format(&bytes).map_or("image/png", |f| f.mime());
-        let blob = blob::blob(&bytes, mime).ok_or_else(failed)?;
-        if mime == "image/png" {
-            return Ok(blob.into());
-        }
-        let png = canvas::reencode(&blob, None, "image/png", 1.0)
+        // No limits but the format: a PNG comes back as it is, anything
+        // else is re-encoded at its own size.
+        let as_png = FitOptions {
+            limits: UNLIMITED,
+            formats: &[ImageFormat::Png],
+            format: Some(ImageFormat::Png),
+        };
+        let fitted = fit_image(bytes, None, None, &as_png)
             .await
-            .map_err(|_| failed())?;
-        Ok(png.into())
+            .map_err(|e| JsValue::from_str(&e.message))?;
+        Ok(fitted.blob.into())
     });
     let record = js_sys::Object::new();
     js_sys::Reflect::set(&record, &JsValue::from_str("image/png"), &png).ok()?;

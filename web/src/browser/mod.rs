@@ -3,7 +3,6 @@
 //! keeps working from memory.
 
 pub mod blob;
-pub mod canvas;
 pub mod clipboard;
 pub mod idb;
 pub mod page;

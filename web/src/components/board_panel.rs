@@ -13,9 +13,9 @@ use super::dyn_view::{Dyn, Handler, click, handler, on_drag, read, text};
 use super::rejected_list::RejectedList;
 use super::tile::{TILE_DRAG_TYPE, Tile};
 use super::url_adder::UrlAdder;
-use crate::browser::{blob, canvas, page};
+use crate::browser::{blob, page};
+use crate::fitting;
 use crate::model::models::tag_syntax;
-use crate::model::shrink::shrunk_name;
 use crate::model::{Accepts, Board, NamedFile};
 
 /// What the file picker offers: the five formats, by extension and MIME type.
@@ -31,30 +31,17 @@ fn add_files(board: RwSignal<Board>, accepts: Dyn<Accepts>, files: Vec<web_sys::
         for file in files {
             let name = file.name();
             let bytes = blob::read_blob(&file).await;
+            let accepted = untrack(|| accepts());
             // The board may be gone (a widget removed meanwhile).
             let _ = board.try_update(|b| match bytes {
-                Some(bytes) => b.add_bytes(&name, bytes, &untrack(|| accepts())),
+                Some(bytes) => b.add_bytes(&name, bytes, &accepted),
                 None => {
                     b.reject(&name, format!("{name} could not be read; choose it again."));
                     false
                 }
             });
+            fitting::fit_quietly(board, accepted);
         }
-    });
-}
-
-/// "Shrink and add" rejected file `index`: the browser re-encodes it
-/// smaller, then the copy goes through the checks like any file.
-fn shrink_and_add(board: RwSignal<Board>, accepts: Dyn<Accepts>, index: usize) {
-    let Some((name, bytes)) = board.try_update(|b| b.start_shrinking(index)).flatten() else {
-        return;
-    };
-    let info = untrack(|| accepts()).provider;
-    leptos::task::spawn_local(async move {
-        let outcome = canvas::shrink(&name, &bytes, info)
-            .await
-            .map(|(format, out)| (shrunk_name(&name, format), out));
-        let _ = board.try_update(|b| b.shrunk(&bytes, outcome, &untrack(|| accepts())));
     });
 }
 
@@ -152,6 +139,7 @@ pub fn BoardPanel(
                     b.begin_adding();
                     b.add_bytes(&name, bytes.to_vec(), &accepted);
                 });
+                fitting::fit_quietly(board, accepted);
                 return;
             }
             match dragged(ev) {
@@ -250,7 +238,7 @@ pub fn BoardPanel(
     });
     let on_shrink = handler({
         let accepts = accepts.clone();
-        move |index| shrink_and_add(board, accepts.clone(), index)
+        move |index| fitting::shrink_and_add(board, untrack(|| accepts()), index)
     });
     let on_dismiss = handler(move |()| board.update(Board::dismiss_rejections));
     let on_change: Box<dyn FnMut(web_sys::Event)> = Box::new(move |ev| {

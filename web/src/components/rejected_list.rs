@@ -18,14 +18,16 @@ pub fn RejectedList(
     /// "Dismiss": forget the list.
     on_dismiss: Handler<()>,
 ) -> impl IntoView {
+    // A file the widget's `auto-fit` is shrinking is not news (yet).
     let some = {
         let rejected = rejected.clone();
-        flag(move || !rejected().is_empty())
+        flag(move || rejected().iter().any(|r| !r.quiet))
     };
     let entries = move || {
         rejected()
             .iter()
             .enumerate()
+            .filter(|(_, r)| !r.quiet)
             .map(|(i, r)| {
                 let line = format!("{}: {}", r.name, r.reason);
                 let offer = r.original.is_some();

@@ -87,7 +87,14 @@ pub fn Tile(
     /// Remove image N from the board (the prompt follows; "Undo" can bring it back).
     on_remove: Handler<usize>,
 ) -> impl IntoView {
-    let broken = RwSignal::new(false);
+    // HEIC/HEIF: only Safari draws it. Its tile starts as the drawn
+    // placeholder and shows the picture only once the browser has decoded
+    // it, so a browser that cannot never flashes a broken-image icon or its
+    // alt text. Other formats show at once, the placeholder if they fail.
+    let heif = image
+        .info
+        .is_some_and(|i| i.format == reve_remix_core::image::ImageFormat::Heif);
+    let broken = RwSignal::new(heif);
     let drop_here = RwSignal::new(false);
     let named = |what: &str| format!("{what} {index}");
     let written = tag(syntax, &index.to_string());
@@ -106,6 +113,9 @@ pub fn Tile(
         (Source::Url(_), _) => ("URL".to_string(), "checked by the provider".to_string()),
     };
     let meta = format!("{kind} · {size}");
+    let shrunk = image
+        .shrunk_from
+        .map(|n| format!("shrunk from {}", format::bytes(n)));
     let name = image.name;
     let (dropped_on, move_left) = (on_move.clone(), on_move.clone());
     let label = named("Reference");
@@ -152,6 +162,7 @@ pub fn Tile(
                     alt=label.clone()
                     draggable="false"
                     hidden=broken
+                    on:load=move |_| broken.set(false)
                     on:error=move |_| broken.set(true)
                 />
                 <div class="no-preview" role="img" aria-label=label hidden=flag(move || !broken.get())>
@@ -163,6 +174,7 @@ pub fn Tile(
             </div>
             <p class="tile-name" title=name.clone()>{name.clone()}</p>
             <p class="tile-meta">{meta}</p>
+            {shrunk.map(|note| view! { <p class="tile-note">{note}</p> })}
             <div class="tile-actions">
                 <button
                     type="button"

@@ -11,6 +11,9 @@ pub struct Accepts {
     pub provider: &'static ProviderInfo,
     /// The most images the board takes.
     pub max: usize,
+    /// An image over the limits is shrunk without asking (the widget's
+    /// `auto-fit`) instead of offered "Shrink and add".
+    pub auto_fit: bool,
 }
 
 impl Accepts {
@@ -19,7 +22,19 @@ impl Accepts {
         let max = cap.map_or(provider.model.max_images, |m| {
             m.min(provider.model.max_images)
         });
-        Self { provider, max }
+        Self {
+            provider,
+            max,
+            auto_fit: false,
+        }
+    }
+
+    /// The same, shrinking images over the limits without asking when `on`.
+    pub fn fitting(self, on: bool) -> Self {
+        Self {
+            auto_fit: on,
+            ..self
+        }
     }
 
     /// "2 of 6 images (Reve takes up to 6): 4 more can be added."

@@ -38,6 +38,8 @@ pub struct RefImage {
     pub info: Option<ImageInfo>,
     /// What the tile shows: an object URL of the bytes, or the URL itself.
     pub preview: ImageUrl,
+    /// The size in bytes of the file the browser shrank to this one.
+    pub shrunk_from: Option<usize>,
 }
 
 /// A file that was not added, and why.
@@ -51,6 +53,9 @@ pub struct Rejection {
     pub original: Option<Original>,
     /// "Shrink and add" is at work on it.
     pub shrinking: bool,
+    /// Fitted without asking (the widget's `auto-fit`): not listed unless
+    /// the fit fails.
+    pub quiet: bool,
 }
 
 /// A rejected file's bytes (shown in `Debug` by their length only).
@@ -203,6 +208,7 @@ impl Board {
             reason,
             original,
             shrinking: false,
+            quiet: false,
         });
     }
 
@@ -217,6 +223,7 @@ impl Board {
             source,
             info,
             preview,
+            shrunk_from: None,
         });
     }
 
@@ -238,6 +245,9 @@ impl Board {
                 ) =>
             {
                 self.reject_keeping(name, e.message, Some(Original(bytes.into())));
+                if let Some(entry) = self.rejected.last_mut() {
+                    entry.quiet = accepts.auto_fit;
+                }
                 return false;
             }
             Err(e) => {
@@ -408,8 +418,21 @@ impl Board {
         Some((entry.name.clone(), bytes))
     }
 
+    /// The files `auto-fit` is to shrink without asking, marked as being
+    /// shrunk: their names and bytes.
+    pub fn start_quiet_fits(&mut self) -> Vec<(String, Arc<[u8]>)> {
+        let waiting = self.rejected.iter_mut().filter(|r| r.quiet && !r.shrinking);
+        waiting
+            .filter_map(|r| {
+                r.shrinking = true;
+                Some((r.name.clone(), r.original.as_ref()?.0.clone()))
+            })
+            .collect()
+    }
+
     /// The shrink of `original` ended: its smaller copy (a name and bytes)
-    /// goes through the checks like any file, or its entry says why not.
+    /// goes through the checks like any file (its tile saying what it was
+    /// shrunk from), or its entry says why not (`Err`: the whole reason).
     pub fn shrunk(
         &mut self,
         original: &Arc<[u8]>,
@@ -427,15 +450,25 @@ impl Board {
                 if let Some(i) = position {
                     self.rejected.remove(i);
                 }
-                self.add_bytes(&name, bytes, accepts);
+                if self.add_bytes(&name, bytes, accepts) {
+                    self.last_shrunk_from(original.len());
+                }
             }
             Err(why) => {
                 if let Some(entry) = position.map(|i| &mut self.rejected[i]) {
-                    entry.reason = format!("{} could not be shrunk here: {why}", entry.name);
+                    entry.reason = why;
                     entry.original = None;
                     entry.shrinking = false;
+                    entry.quiet = false;
                 }
             }
+        }
+    }
+
+    /// The last tile added was shrunk from a file of `bytes` (a restored board).
+    pub fn last_shrunk_from(&mut self, bytes: usize) {
+        if let Some(tile) = self.images.last_mut() {
+            tile.shrunk_from = Some(bytes);
         }
     }
 

@@ -18,6 +18,16 @@ pub fn bytes(n: usize) -> String {
     }
 }
 
+/// A shrunk copy's file name: `photo.heic` → `photo.webp` (the stem kept,
+/// the extension of the format written).
+pub fn shrunk_name(name: &str, format: reve_remix_core::image::ImageFormat) -> String {
+    let stem = match name.rsplit_once('.') {
+        Some((stem, ext)) if !stem.is_empty() && !ext.contains(['/', '\\']) => stem,
+        _ => name,
+    };
+    format!("{stem}.{}", format.extension())
+}
+
 /// `0.8 s`, `12 s`, `2 min 5 s`.
 pub fn duration(ms: f64) -> String {
     let ms = if ms.is_finite() && ms > 0.0 {
@@ -107,6 +117,21 @@ fn js_date(ms: f64) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_shrunk_name_keeps_its_stem_and_takes_the_new_extension() {
+        use reve_remix_core::image::ImageFormat;
+        assert_eq!(
+            shrunk_name("IMG_0042.HEIC", ImageFormat::Webp),
+            "IMG_0042.webp"
+        );
+        assert_eq!(
+            shrunk_name("holiday.photo.jpg", ImageFormat::Jpeg),
+            "holiday.photo.jpg"
+        );
+        assert_eq!(shrunk_name("scan", ImageFormat::Jpeg), "scan.jpg");
+        assert_eq!(shrunk_name(".hidden", ImageFormat::Webp), ".hidden.webp");
+    }
 
     #[test]
     fn credits_read_as_people_write_them() {

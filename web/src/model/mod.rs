@@ -14,7 +14,6 @@ pub mod problems;
 pub mod results;
 pub mod run;
 pub mod settings;
-pub mod shrink;
 
 pub use board::{Accepts, Board, Original, RefImage, Rejection, Source};
 pub use compare::{Compare, Lane};

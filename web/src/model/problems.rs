@@ -10,6 +10,9 @@ use super::{Board, Settings};
 /// problem about each.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct Problems {
+    /// About the model asked for by name (the widget's `model`): one the
+    /// provider does not sell.
+    pub model: Option<String>,
     /// About the board: none, too many, or one the provider cannot take.
     pub images: Option<String>,
     /// About the prompt: empty, too long, an unknown reference.
@@ -29,6 +32,7 @@ impl Problems {
         let mut by_control = Self {
             orphaned: board.orphan_warning(),
             options: settings.options.unreadable(info),
+            model: settings.model_problem().map(|e| e.message),
             ..Self::default()
         };
         for p in problems(info, &settings.input(board), &settings.config()) {
@@ -56,6 +60,7 @@ impl Problems {
     /// The first problem, in the order of the page: why "Remix" is disabled.
     pub fn first(&self) -> Option<&str> {
         [
+            &self.model,
             &self.images,
             &self.prompt,
             &self.orphaned,

@@ -5,6 +5,7 @@
 //! out of the input, so switching providers never turns a stale choice
 //! into an error.
 
+use reve_remix_core::RemixError;
 use reve_remix_core::http::Secret;
 use reve_remix_core::provider::{
     self, Config, Cors, ModelId, ProviderInfo, RemixInput, RemixOption,
@@ -106,6 +107,10 @@ pub struct Connection {
     pub proxy_url: String,
     /// What "Through the proxy" fills in (`?proxy=` or [`DEFAULT_PROXY_URL`]).
     pub default_proxy: String,
+    /// "Proxy token": sent to the proxy (in `x-remix-proxy-token`, as the
+    /// package's `ClientConfig.proxyToken`) when it asks for one. This
+    /// session only; `Debug` shows `***`.
+    pub proxy_token: Option<Secret>,
 }
 
 impl Default for Connection {
@@ -119,6 +124,7 @@ impl Default for Connection {
             base_url: String::new(),
             proxy_url: String::new(),
             default_proxy: DEFAULT_PROXY_URL.to_string(),
+            proxy_token: None,
         }
     }
 }
@@ -205,6 +211,23 @@ impl Connection {
         }
     }
 
+    /// The "Proxy token" as typed ("" when none).
+    pub fn typed_token(&self) -> &str {
+        self.proxy_token.as_ref().map_or("", Secret::expose)
+    }
+
+    /// Type the proxy token ("" forgets it).
+    pub fn set_token(&mut self, token: &str) {
+        self.proxy_token = (!token.is_empty()).then(|| Secret::new(token));
+    }
+
+    /// The token a run sends to the proxy (spaces around it are not part
+    /// of it), if one is typed.
+    pub fn token(&self) -> Option<Secret> {
+        let token = self.typed_token().trim();
+        (!token.is_empty()).then(|| Secret::new(token))
+    }
+
     /// "Forget": no key for any provider, and none remembered.
     pub fn forget_key(&mut self) {
         self.keys.clear();
@@ -226,6 +249,9 @@ pub struct Settings {
     pub connection: Connection,
     /// A lower cap on the board than the provider's (the widget's `max-images`).
     pub max_images: Option<usize>,
+    /// A model named by the widget's `model` attribute: used where the
+    /// provider sells it, else a problem (`unknown_model`) and no run.
+    pub model_asked: Option<String>,
 }
 
 impl Default for Settings {
@@ -236,6 +262,7 @@ impl Default for Settings {
             options: Options::default(),
             connection: Connection::default(),
             max_images: None,
+            model_asked: None,
         }
     }
 }
@@ -247,9 +274,28 @@ impl Settings {
         model_in(&self.models, id)
     }
 
-    /// The model picked on the chosen provider.
+    /// The model picked on the chosen provider (the one asked for by name
+    /// where the provider sells it).
     pub fn model(&self) -> ModelId {
-        self.model_of(&self.provider)
+        match self.asked() {
+            Some(Ok(model)) => model,
+            _ => self.model_of(&self.provider),
+        }
+    }
+
+    /// The model asked for by name, if any, checked against the provider:
+    /// `unknown_model` when no provider sells it or this one does not.
+    fn asked(&self) -> Option<Result<ModelId, RemixError>> {
+        let name = self.model_asked.as_deref().map(str::trim)?;
+        (!name.is_empty()).then(|| {
+            let model = provider::parse_model(name)?;
+            provider::offer(info_for(&self.provider), Some(model)).map(|_| model)
+        })
+    }
+
+    /// Why the model asked for cannot run (`unknown_model`), if it cannot.
+    pub fn model_problem(&self) -> Option<RemixError> {
+        self.asked()?.err()
     }
 
     /// "Model": pick `model` on the chosen provider.
@@ -316,6 +362,8 @@ impl Settings {
             on.provider = id.to_string();
             on.connection.base_url.clear();
         }
+        // A card runs its own model, whatever a widget asked for.
+        on.model_asked = None;
         on.set_model(model);
         on
     }

@@ -203,3 +203,49 @@ fn a_direct_call_that_may_be_blocked_says_so_and_points_to_the_proxy() {
     s.connection.set_through_proxy(true);
     assert_eq!(s.blocked_advice(), None, "through the proxy");
 }
+
+#[test]
+fn a_model_asked_by_name_runs_where_sold_and_is_unknown_model_elsewhere() {
+    let mut s = on("fal");
+    assert_eq!(s.model(), ModelId::Reve21, "fal opens on Reve 2.1");
+    s.model_asked = Some(" reve-remix ".into());
+    assert_eq!(s.model(), ModelId::ReveRemix);
+    assert_eq!(s.config().model, Some(ModelId::ReveRemix));
+    assert!(s.model_problem().is_none());
+    // Reve's own API does not sell Reve 2.1.
+    s.provider = "reve".into();
+    s.model_asked = Some("reve-2.1".into());
+    let e = s.model_problem().expect("not sold here");
+    assert_eq!(e.code, reve_remix_core::ErrorCode::UnknownModel);
+    assert!(
+        e.message.contains("does not sell Reve 2.1"),
+        "{}",
+        e.message
+    );
+    // No provider sells it.
+    s.model_asked = Some("reve-9".into());
+    let e = s.model_problem().expect("unknown");
+    assert_eq!(e.code, reve_remix_core::ErrorCode::UnknownModel);
+    // A comparison's card runs its own model.
+    assert!(s.for_run("fal", ModelId::Reve21).model_problem().is_none());
+}
+
+#[test]
+fn the_proxy_token_is_sent_trimmed_and_never_shown_by_debug() {
+    let mut s = on("fal");
+    assert_eq!(s.connection.token(), None);
+    s.connection.set_token(" v1.123.abc.sig ");
+    assert_eq!(s.connection.typed_token(), " v1.123.abc.sig ", "as typed");
+    assert_eq!(
+        s.connection
+            .token()
+            .map(|t| t.expose().to_string())
+            .as_deref(),
+        Some("v1.123.abc.sig")
+    );
+    assert!(!format!("{s:?}").contains("v1.123"), "Debug masks it");
+    s.connection.set_token("   ");
+    assert_eq!(s.connection.token(), None);
+    s.connection.set_token("");
+    assert_eq!(s.connection.proxy_token, None);
+}

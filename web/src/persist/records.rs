@@ -11,7 +11,8 @@ use crate::browser::blob;
 use crate::model::{Finished, ImageUrl, Phase, RefImage, Results, Run, Source};
 use crate::runner::Runner;
 
-/// The board as a record: `[{name, bytes: Uint8Array} | {name, url}]`, in order.
+/// The board as a record: `[{name, bytes: Uint8Array, shrunk_from?} | {name, url}]`,
+/// in order.
 pub(super) fn images_value(images: &[RefImage]) -> JsValue {
     let list = js_sys::Array::new();
     for img in images {
@@ -22,6 +23,9 @@ pub(super) fn images_value(images: &[RefImage]) -> JsValue {
                 set_field(&entry, "bytes", &js_sys::Uint8Array::from(&bytes[..]))
             }
             Source::Url(url) => set_field(&entry, "url", &JsValue::from_str(url)),
+        }
+        if let Some(n) = img.shrunk_from {
+            set_field(&entry, "shrunk_from", &JsValue::from(n as f64));
         }
         list.push(&entry);
     }
@@ -37,7 +41,12 @@ pub(super) fn restore_images(store: Store, value: &JsValue) {
         for entry in list.iter() {
             let name = field(&entry, "name").as_string().unwrap_or_default();
             if let Some(bytes) = bytes_field(&entry, "bytes") {
-                b.add_bytes(&name, bytes, &accepts);
+                let shrunk = field(&entry, "shrunk_from").as_f64();
+                if b.add_bytes(&name, bytes, &accepts)
+                    && let Some(n) = shrunk.filter(|n| n.is_finite() && *n > 0.0)
+                {
+                    b.last_shrunk_from(n as usize);
+                }
             } else if let Some(url) = field(&entry, "url").as_string() {
                 b.add_url(&url, &accepts);
             }

@@ -15,6 +15,7 @@ pub const JPEG: &[u8] =
     include_bytes!("../../../crates/core/tests/fixtures/jpeg_baseline_80x60.jpg");
 pub const WEBP: &[u8] = include_bytes!("../../../crates/core/tests/fixtures/webp_lossy_70x50.webp");
 pub const GIF: &[u8] = include_bytes!("../../../crates/core/tests/fixtures/notes.gif");
+pub const HEIC: &[u8] = include_bytes!("../../../crates/core/tests/fixtures/heic_64x40.heic");
 
 /// A view mounted into a fresh element of the page; unmounted (its window
 /// listeners removed) and taken out of the page when dropped.

@@ -61,7 +61,29 @@ fn a_file_too_large_is_kept_for_shrink_and_add() {
     assert!(board.rejected()[0].shrinking);
     board.shrunk(&bytes, Ok(("big.webp".into(), WEBP.to_vec())), &reve());
     assert_eq!(names(&board), ["big.webp"]);
+    assert_eq!(board.images()[0].shrunk_from, Some(1_600_000));
     assert!(board.rejected().is_empty());
+}
+
+#[test]
+fn with_auto_fit_a_file_too_large_waits_unlisted_for_its_fit() {
+    let mut board = Board::default();
+    let mut big = PNG.to_vec();
+    big.resize(1_600_000, 0);
+    assert!(!board.add_bytes("big.png", big, &reve().fitting(true)));
+    assert!(board.rejected()[0].quiet, "not listed while it fits");
+    let waiting = board.start_quiet_fits();
+    assert_eq!(waiting.len(), 1);
+    assert!(board.start_quiet_fits().is_empty(), "started once");
+    // A fit that fails is listed with its reason.
+    board.shrunk(
+        &waiting[0].1,
+        Err("big.png could not be decoded.".into()),
+        &reve(),
+    );
+    let entry = &board.rejected()[0];
+    assert!(!entry.quiet && !entry.shrinking);
+    assert_eq!(entry.reason, "big.png could not be decoded.");
 }
 
 #[test]
@@ -71,12 +93,9 @@ fn a_shrink_that_fails_says_why_in_its_entry() {
     big.resize(1_600_000, 0);
     board.add_bytes("big.png", big, &reve());
     let (_, bytes) = board.start_shrinking(0).expect("offered");
-    board.shrunk(&bytes, Err("no decoder.".into()), &reve());
+    board.shrunk(&bytes, Err("big.png could not be decoded.".into()), &reve());
     let entry = &board.rejected()[0];
-    assert_eq!(
-        entry.reason,
-        "big.png could not be shrunk here: no decoder."
-    );
+    assert_eq!(entry.reason, "big.png could not be decoded.");
     assert!(!entry.shrinking && entry.original.is_none());
     assert!(board.start_shrinking(0).is_none(), "not offered again");
 }

@@ -1,0 +1,65 @@
+//! "Shrink and add" and the widget's `auto-fit`: an image over the model's
+//! limits is fitted by the package's own code (`reve_remix::fit`, the one
+//! `fitImage` runs), then joins the board like any file. The app has no
+//! canvas code of its own, so the app, the widget and the package shrink
+//! alike.
+
+use std::sync::Arc;
+
+use leptos::prelude::*;
+
+use crate::model::{Accepts, Board};
+
+/// "Shrink and add" rejected file `index`.
+pub fn shrink_and_add(board: RwSignal<Board>, accepts: Accepts, index: usize) {
+    if let Some((name, bytes)) = board.try_update(|b| b.start_shrinking(index)).flatten() {
+        fit_and_add(board, accepts, name, bytes);
+    }
+}
+
+/// Start fitting the files `auto-fit` turned away from the last add (none
+/// unless `accepts.auto_fit`).
+pub fn fit_quietly(board: RwSignal<Board>, accepts: Accepts) {
+    if !accepts.auto_fit {
+        return;
+    }
+    for (name, bytes) in board
+        .try_update(Board::start_quiet_fits)
+        .unwrap_or_default()
+    {
+        fit_and_add(board, accepts, name, bytes);
+    }
+}
+
+fn fit_and_add(board: RwSignal<Board>, accepts: Accepts, name: String, bytes: Arc<[u8]>) {
+    leptos::task::spawn_local(async move {
+        let outcome = fit(&name, bytes.clone(), accepts).await;
+        // The board may be gone (a widget removed meanwhile).
+        let _ = board.try_update(|b| b.shrunk(&bytes, outcome, &accepts));
+    });
+}
+
+/// The fitted copy's name and bytes, or the package's reason (which names
+/// the file and says what to do).
+#[cfg(target_arch = "wasm32")]
+async fn fit(name: &str, bytes: Arc<[u8]>, accepts: Accepts) -> Result<(String, Vec<u8>), String> {
+    use reve_remix::fit::{FitOptions, fit_image};
+    let info = accepts.provider;
+    let opts = FitOptions {
+        limits: info.limits,
+        formats: info.model.formats,
+        format: None,
+    };
+    let fitted = fit_image(bytes, None, Some(name), &opts)
+        .await
+        .map_err(|e| e.message)?;
+    Ok((
+        crate::model::format::shrunk_name(name, fitted.info.format),
+        fitted.bytes.to_vec(),
+    ))
+}
+
+#[cfg(not(target_arch = "wasm32"))]
+async fn fit(name: &str, _: Arc<[u8]>, _: Accepts) -> Result<(String, Vec<u8>), String> {
+    Err(format!("{name} can only be shrunk in a browser."))
+}
