@@ -128,6 +128,34 @@ fn a_plan_lowers_quality_when_close_and_scales_when_far() {
 }
 
 #[test]
+fn a_phone_photo_is_first_drawn_at_the_size_its_bytes_allow() {
+    let photo = |format, bytes| ImageInfo {
+        format,
+        width: 4000,
+        height: 3000,
+        bytes,
+    };
+    // A 5.8 MB JPEG: the first encode is already about half the side
+    // (sqrt(0.9 × 1.5 / 5.8) ≈ 0.48), not a full 12-megapixel one.
+    let plan = Plan::new(4000, 3000, LIMITS, ImageFormat::Webp)
+        .sized_for(&photo(ImageFormat::Jpeg, 5_800_000));
+    let first = plan.attempt();
+    assert!(first.width > 1800 && first.width < 2000, "{first:?}");
+    assert_eq!(first.quality, 0.9);
+    // Only a little over: every pixel kept, quality first.
+    let near = Plan::new(4000, 3000, LIMITS, ImageFormat::Webp)
+        .sized_for(&photo(ImageFormat::Jpeg, 1_700_000));
+    assert_eq!(near.attempt().width, 4000);
+    // A PNG's bytes say nothing of a lossy encode's, nor a PNG target's.
+    let png = Plan::new(4000, 3000, LIMITS, ImageFormat::Webp)
+        .sized_for(&photo(ImageFormat::Png, 30_000_000));
+    assert_eq!(png.attempt().width, 4000);
+    let to_png = Plan::new(4000, 3000, LIMITS, ImageFormat::Png)
+        .sized_for(&photo(ImageFormat::Jpeg, 5_800_000));
+    assert_eq!(to_png.attempt().width, 4000);
+}
+
+#[test]
 fn a_plan_starts_within_the_caps_and_ends() {
     let mut plan = Plan::new(12000, 600, LIMITS, ImageFormat::Png);
     let first = plan.attempt();

@@ -97,7 +97,7 @@ pub async fn fit_image(
         _ => 1,
     };
     let (width, height) = fit::oriented(&from, orientation);
-    let mut plan = Plan::new(width, height, opts.limits, format);
+    let mut plan = Plan::new(width, height, opts.limits, format).sized_for(&from);
     let mut attempt = plan.attempt();
     loop {
         let out = encode(&decode, &source, &attempt)

@@ -5,7 +5,8 @@
 //! is a native `cargo test` away.
 //!
 //! A plan starts at the largest size the limits allow (the image's own,
-//! when it is within them) and the best quality; after each encode that
+//! when it is within them; for a lossy source far over the byte limit,
+//! the size its bytes say will fit) and the best quality; after each encode that
 //! is still too large it either lowers the quality a notch (when the file
 //! was only a little over) or scales down by the square root of how far
 //! over it was (area goes with bytes), aiming 10 % under the limit.
@@ -175,6 +176,22 @@ impl Plan {
             quality: 0,
             tried: 0,
         }
+    }
+
+    /// Start from what the source's own bytes say. A lossy source far
+    /// over the byte limit (a phone's JPEG) re-encodes to about its own
+    /// size when drawn whole, so the first encode is drawn at the size the
+    /// bytes allow instead of spending a full-size encode (seconds for 12
+    /// megapixels) to learn that. A lossless source (PNG) says nothing of
+    /// what a lossy encode will weigh, and one only a little over keeps
+    /// every pixel and tries a notch less quality first, as before.
+    #[must_use]
+    pub fn sized_for(mut self, source: &ImageInfo) -> Self {
+        let far = source.bytes.saturating_mul(4) >= self.limits.max_bytes.saturating_mul(5);
+        if far && is_lossy(source.format) && is_lossy(self.format) {
+            self.scale = next_scale(1.0, source.bytes, self.limits.max_bytes);
+        }
+        self
     }
 
     /// The encode to try now.
