@@ -18,12 +18,12 @@ use reve_remix_core::provider::ModelId;
 use serde::Serialize;
 use wasm_bindgen::{JsCast, JsValue};
 
-use crate::app::Store;
 use crate::browser::{idb, page};
+use crate::model::models::info_for;
 use crate::model::models::{lane_key, sold_or_default};
-use crate::model::settings::info_for;
 use crate::model::{Compare, Options};
 use crate::runner::{RunEvent, RunListener, Runner};
+use crate::store::Store;
 
 mod records;
 use records::{finished_from, images_value, restore_images, restore_results, result_value};

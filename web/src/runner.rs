@@ -16,7 +16,7 @@ use reve_remix_core::provider::{Config, RemixInput};
 use reve_remix_core::{ErrorCode, RemixError};
 
 use crate::browser::{blob, page};
-use crate::model::settings::info_for;
+use crate::model::models::info_for;
 use crate::model::{Finished, ImageUrl, Phase, Results, Run, Settings, format, messages};
 
 /// What a run reports to whoever embeds the app (the widget's events, the

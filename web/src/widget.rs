@@ -13,9 +13,10 @@ use reve_remix::js_values::{job_to_js, result_to_js, set, update_to_js};
 use reve_remix_core::RemixError;
 use wasm_bindgen::prelude::*;
 
-use crate::app::{Store, embed};
+use crate::app::embed;
 use crate::model::{Board, Connection, Options, Results, Run};
 use crate::runner::{RunEvent, RunListener};
+use crate::store::Store;
 
 /// Set by the widget script before it loads this module: `main` then
 /// leaves the host page's body alone.

@@ -5,8 +5,9 @@
 
 use reve_remix_core::provider::{self, Estimate, ModelId, ProviderInfo};
 
+use super::models::info_for;
 use super::models::{self, default_model, run_name};
-use super::settings::{DEFAULT_PROVIDER, info_for};
+use super::settings::DEFAULT_PROVIDER;
 use super::{Board, Problems, Settings, format};
 
 /// The runs ticked under "Compare providers": each a provider and one of

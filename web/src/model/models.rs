@@ -9,7 +9,15 @@ use reve_remix_core::prompt::ReferenceSyntax;
 use reve_remix_core::provider::{self, ModelId, ProviderInfo, price_of};
 
 use super::format;
-use super::settings::info_for;
+
+/// The table entry of provider `id`, or the first provider's.
+pub fn info_for(id: &str) -> &'static ProviderInfo {
+    let all = provider::providers();
+    all.iter()
+        .find(|p| p.id.as_str() == id)
+        .or_else(|| all.first())
+        .unwrap_or(&provider::reve::INFO)
+}
 
 /// The model a provider opens on: Reve 2.1 where it sells it (eight
 /// references, the newer model), else the provider's own default.

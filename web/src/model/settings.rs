@@ -12,7 +12,7 @@ use reve_remix_core::provider::{
 };
 use serde::Serialize;
 
-use super::models::{entry, sold_or_default};
+use super::models::{entry, info_for, sold_or_default};
 use super::{Accepts, Board};
 
 /// Where the mock provider listens unless the page says `?mock=<origin>`.
@@ -25,15 +25,6 @@ pub const DEFAULT_PROXY_URL: &str = "http://127.0.0.1:8788";
 pub const DEFAULT_PROVIDER: &str = "fal";
 /// The key the mock accepts when the "API key" field is empty.
 pub const MOCK_KEY: &str = "mock";
-
-/// The table entry of provider `id`, or the first provider's.
-pub fn info_for(id: &str) -> &'static ProviderInfo {
-    let all = provider::providers();
-    all.iter()
-        .find(|p| p.id.as_str() == id)
-        .or_else(|| all.first())
-        .unwrap_or(&provider::reve::INFO)
-}
 
 /// The options beyond prompt and images, as the form holds them ("" = not set).
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]

@@ -6,10 +6,10 @@ use reve_remix_core::provider;
 use wasm_bindgen::{JsCast, JsValue};
 
 use super::{bytes_field, field, set_field};
-use crate::app::Store;
 use crate::browser::blob;
 use crate::model::{Finished, ImageUrl, Phase, RefImage, Results, Run, Source};
 use crate::runner::Runner;
+use crate::store::Store;
 
 /// The board as a record: `[{name, bytes: Uint8Array, shrunk_from?} | {name, url}]`,
 /// in order.
