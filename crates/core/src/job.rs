@@ -6,13 +6,11 @@
 //! is a `ProviderState`, opaque to this module, and never part of
 //! [`Job::to_json`].
 
-use std::fmt;
-
 use crate::error::RemixError;
-use crate::http::{HttpRequest, RequestKind};
+use crate::http::RequestKind;
 use crate::id::{ModelId, ProviderId};
 use crate::json::JsonWriter;
-use crate::provider::inference_sh::Uploads;
+use crate::provider::state::ProviderState;
 
 /// A job's state, normalised.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -201,52 +199,6 @@ impl Job {
             output: None,
             state: ProviderState::default(),
         }
-    }
-}
-
-/// What a provider keeps on a job between two requests: one plain value per
-/// provider that needs one, read back by matching. Never in the job's JSON;
-/// `Debug` names only its kind (an upload's bytes and a request's key stay
-/// out of logs).
-#[derive(Clone, Default, PartialEq)]
-pub(crate) enum ProviderState {
-    /// Nothing kept.
-    #[default]
-    None,
-    /// inference.sh: the files still to upload before the run request.
-    Uploads(Box<Uploads>),
-    /// Pixazo: the submit to its other route, sent once if the first
-    /// answers 404.
-    Fallback(Box<HttpRequest>),
-}
-
-impl ProviderState {
-    /// inference.sh's uploads in progress, if that is what is kept.
-    pub(crate) fn uploads_mut(&mut self) -> Option<&mut Uploads> {
-        match self {
-            Self::Uploads(up) => Some(up),
-            _ => None,
-        }
-    }
-
-    /// Take what is kept, leaving nothing.
-    pub(crate) fn take(&mut self) -> Self {
-        std::mem::take(self)
-    }
-
-    /// Forget the state.
-    pub(crate) fn clear(&mut self) {
-        *self = Self::None;
-    }
-}
-
-impl fmt::Debug for ProviderState {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(match self {
-            Self::None => "None",
-            Self::Uploads(_) => "Uploads(..)",
-            Self::Fallback(_) => "Fallback(..)",
-        })
     }
 }
 

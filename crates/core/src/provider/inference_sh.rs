@@ -25,6 +25,7 @@
 //! *Unverified*: the field of the app's output that holds the image
 //! ([`OUTPUT_KEYS`]), and CORS.
 
+use super::state::{ProviderState, Uploads};
 use super::{
     Config, ImageSource, ImageTransport, ModelInfo, Provider, ProviderInfo, RemixInput,
     RemixOption, Route, Step,
@@ -33,7 +34,7 @@ use crate::error::{ErrorCode, RemixError};
 use crate::http::{Body, HttpRequest, HttpResponse, Method, RequestKind};
 use crate::id::ProviderId;
 use crate::image::ImageInfo;
-use crate::job::{Job, JobStatus, ProviderState};
+use crate::job::{Job, JobStatus};
 use crate::json::{self, JsonWriter, Value};
 use crate::prompt::ReferenceSyntax;
 
@@ -103,21 +104,6 @@ pub const OUTPUT_KEYS: &[&str] = &["image", "images", "output"];
 /// inference.sh.
 #[derive(Clone, Copy, Debug)]
 pub struct InferenceSh;
-
-/// Uploads still to do before the run request: kept on the job as its
-/// provider state (never in its JSON).
-#[derive(Clone, Debug, PartialEq)]
-pub(crate) struct Uploads {
-    input: RemixInput,
-    /// MIME type per image (`None` for URLs).
-    mimes: Vec<Option<&'static str>>,
-    /// URI per image once known (URLs: the URL itself).
-    uris: Vec<Option<String>>,
-    /// `(image index, presigned URL)` in order.
-    targets: Vec<(usize, String)>,
-    /// Index into `targets` of the upload in flight.
-    next: usize,
-}
 
 /// A task status, number or name, normalised.
 pub fn parse_status(v: &Value) -> Option<JobStatus> {

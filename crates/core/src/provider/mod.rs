@@ -28,6 +28,7 @@ mod prediction;
 mod price;
 mod request;
 mod result;
+pub(crate) mod state;
 mod validate;
 
 pub mod aimlapi;

@@ -25,6 +25,7 @@
 //! parameter table ("1-4 image URLs"); the alternate edit path and that it
 //! takes the same body.
 
+use super::state::ProviderState;
 use super::{
     AuthScheme, Config, ImageTransport, ModelInfo, PollPolicy, Provider, ProviderInfo, RemixInput,
     RemixOption, Route, Step,
@@ -33,7 +34,7 @@ use crate::error::RemixError;
 use crate::http::{HttpRequest, HttpResponse, Method, RequestKind};
 use crate::id::ProviderId;
 use crate::image::ImageInfo;
-use crate::job::{Job, JobStatus, ProviderState};
+use crate::job::{Job, JobStatus};
 use crate::json::Value;
 
 /// Pixazo's advice is 5–10 s between status reads: start at 2 s, ×1.5, at
