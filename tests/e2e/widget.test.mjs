@@ -314,7 +314,7 @@ test("the widget offers \"Shrink and add\"; with auto-fit it shrinks a photo sil
   await page.close();
 });
 
-test("the model attribute picks the provider's model; one it does not sell is unknown_model and nothing is sent", async () => {
+test("the model attribute picks the provider's model; one it does not sell is unknown_model, an unknown provider unknown_provider, and nothing is sent", async () => {
   const { page, problems } = await openEmbed();
   const second = page.locator("#second");
   const posts = [];
@@ -345,6 +345,14 @@ test("the model attribute picks the provider's model; one it does not sell is un
   const first = page.locator("#first");
   await first.evaluate((el) => el.setAttribute("model", "reve-2.1"));
   await first.locator("#remix-reason").getByText("does not sell Reve 2.1").waitFor();
+  // A provider id that is not one (a capital letter): unknown_provider, never
+  // a run on some other provider.
+  await first.evaluate((el) => { el.removeAttribute("model"); el.setAttribute("provider", "Fal"); });
+  await first.locator("#remix-reason").getByText('Unknown provider "Fal"').waitFor();
+  await first.evaluate((el) => el.run());
+  await page.waitForFunction(() => window.seen.some((e) => e.id === "first" && e.type === "remix-error"));
+  const unknown = (await events(page, "first")).find((e) => e.type === "remix-error").detail;
+  assert.equal(unknown.code, "unknown_provider");
   assert.deepEqual(posts, [], "nothing was sent");
   assert.deepEqual(problems, []);
   await page.close();

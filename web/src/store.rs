@@ -3,6 +3,7 @@
 //! added image).
 
 use leptos::prelude::*;
+use reve_remix_core::ErrorCode;
 use reve_remix_core::job::Job;
 use reve_remix_core::provider::ModelId;
 
@@ -136,9 +137,14 @@ impl Store {
     pub fn remix(&self) {
         let settings = self.settings.get_untracked();
         let compare = self.settings.compare.get_untracked();
-        if let Some(e) = settings.model_problem() {
-            // Nothing is sent: the run fails with `unknown_model` at once.
-            self.runner.refuse(settings.info().name, e);
+        if let Some(e) = settings.choice_problem() {
+            // Nothing is sent: the run fails with `unknown_provider` or
+            // `unknown_model` at once, naming no provider it did not ask for.
+            let name = match e.code {
+                ErrorCode::UnknownProvider => "the provider asked for",
+                _ => settings.info().name,
+            };
+            self.runner.refuse(name, e);
             return;
         }
         if !compare.active() {

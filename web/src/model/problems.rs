@@ -32,7 +32,7 @@ impl Problems {
         let mut by_control = Self {
             orphaned: board.orphan_warning(),
             options: settings.options.unreadable(info),
-            model: settings.model_problem().map(|e| e.message),
+            model: settings.choice_problem().map(|e| e.message),
             ..Self::default()
         };
         for p in problems(info, &settings.input(board), &settings.config()) {

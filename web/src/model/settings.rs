@@ -284,8 +284,13 @@ impl Settings {
         })
     }
 
-    /// Why the model asked for cannot run (`unknown_model`), if it cannot.
-    pub fn model_problem(&self) -> Option<RemixError> {
+    /// Why the provider or the model asked for cannot run
+    /// (`unknown_provider`, `unknown_model`), if they cannot: a widget's
+    /// `provider="Fal"` is said to be unknown, never run on another one.
+    pub fn choice_problem(&self) -> Option<RemixError> {
+        if let Err(e) = provider::parse_provider(&self.provider) {
+            return Some(e);
+        }
         self.asked()?.err()
     }
 

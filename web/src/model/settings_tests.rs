@@ -147,8 +147,14 @@ fn test_time_scaling_that_is_no_number_is_said_at_once() {
 }
 
 #[test]
-fn an_unknown_provider_reads_as_the_first() {
+fn an_unknown_provider_is_said_to_be_unknown_and_never_run() {
+    // The entry shown meanwhile is the table's first; the run is refused.
     assert_eq!(info_for("nope").id, provider::providers()[0].id);
+    let nope = on("Fal");
+    let e = nope.choice_problem().expect("not a provider id");
+    assert_eq!(e.code, reve_remix_core::ErrorCode::UnknownProvider);
+    assert!(e.message.contains("\"Fal\""), "{}", e.message);
+    assert!(on("fal").choice_problem().is_none());
     let mut fal = on("fal");
     assert_eq!(fal.accepts().max, 8, "fal opens on Reve 2.1");
     fal.set_model(ModelId::ReveRemix);
@@ -211,11 +217,11 @@ fn a_model_asked_by_name_runs_where_sold_and_is_unknown_model_elsewhere() {
     s.model_asked = Some(" reve-remix ".into());
     assert_eq!(s.model(), ModelId::ReveRemix);
     assert_eq!(s.config().model, Some(ModelId::ReveRemix));
-    assert!(s.model_problem().is_none());
+    assert!(s.choice_problem().is_none());
     // Reve's own API does not sell Reve 2.1.
     s.provider = "reve".into();
     s.model_asked = Some("reve-2.1".into());
-    let e = s.model_problem().expect("not sold here");
+    let e = s.choice_problem().expect("not sold here");
     assert_eq!(e.code, reve_remix_core::ErrorCode::UnknownModel);
     assert!(
         e.message.contains("does not sell Reve 2.1"),
@@ -224,10 +230,10 @@ fn a_model_asked_by_name_runs_where_sold_and_is_unknown_model_elsewhere() {
     );
     // No provider sells it.
     s.model_asked = Some("reve-9".into());
-    let e = s.model_problem().expect("unknown");
+    let e = s.choice_problem().expect("unknown");
     assert_eq!(e.code, reve_remix_core::ErrorCode::UnknownModel);
     // A comparison's card runs its own model.
-    assert!(s.for_run("fal", ModelId::Reve21).model_problem().is_none());
+    assert!(s.for_run("fal", ModelId::Reve21).choice_problem().is_none());
 }
 
 #[test]
