@@ -194,7 +194,7 @@ fn prompt_and_image_count_are_checked_before_any_request() {
 }
 
 /// That a file's bytes are inspected before any request; what the
-/// inspection finds (a GIF, a cut-off header, …) is tests/images.rs's.
+/// inspection finds (a GIF, a cut-off header, …) is tests/images/'s.
 #[test]
 fn image_bytes_are_inspected_before_any_request() {
     let empty = ImageSource::Bytes {

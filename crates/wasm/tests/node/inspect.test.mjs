@@ -5,7 +5,7 @@ import assert from "node:assert/strict";
 import { remix, fixture, thrown } from "./pkg.mjs";
 
 // Which format and size each file has is the core's to prove
-// (tests/images.rs, every fixture); here, once, that what it finds reaches
+// (tests/images/, every fixture); here, once, that what it finds reaches
 // JS as DESIGN.md's ImageInfo.
 test("inspectImage answers with the ImageInfo of DESIGN.md", () => {
   const bytes = fixture("png_rgb_64x48.png");
@@ -16,7 +16,7 @@ test("inspectImage answers with the ImageInfo of DESIGN.md", () => {
   );
 });
 
-// Which files are refused, and why, is the core's to prove (tests/images.rs,
+// Which files are refused, and why, is the core's to prove (tests/images/,
 // every code, GIF included); here, once, that a refusal reaches JS as a real
 // Error with its code, naming the file.
 test("a refused file throws a RemixError with its code, naming the file", async () => {
