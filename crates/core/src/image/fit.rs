@@ -187,11 +187,16 @@ impl Plan {
     /// every pixel and tries a notch less quality first, as before.
     #[must_use]
     pub fn sized_for(mut self, source: &ImageInfo) -> Self {
-        let far = source.bytes.saturating_mul(4) >= self.limits.max_bytes.saturating_mul(5);
-        if far && is_lossy(source.format) && is_lossy(self.format) {
+        if !self.a_little_over(source.bytes) && is_lossy(source.format) && is_lossy(self.format) {
             self.scale = next_scale(1.0, source.bytes, self.limits.max_bytes);
         }
         self
+    }
+
+    /// Less than a quarter over the byte limit: a notch of quality rather
+    /// than pixels.
+    fn a_little_over(&self, bytes: usize) -> bool {
+        bytes.saturating_mul(4) < self.limits.max_bytes.saturating_mul(5)
     }
 
     /// The encode to try now.
@@ -219,8 +224,7 @@ impl Plan {
         }
         let before = self.attempt();
         // A little over: a notch less quality keeps every pixel.
-        let close = got.saturating_mul(4) < self.limits.max_bytes.saturating_mul(5);
-        if is_lossy(self.format) && close && self.quality + 1 < QUALITIES.len() {
+        if is_lossy(self.format) && self.a_little_over(got) && self.quality + 1 < QUALITIES.len() {
             self.quality += 1;
         } else {
             // From the scale actually drawn: the caps may have cut it.
