@@ -401,38 +401,29 @@ fn ours(
         if token.is_some() { "-budget" } else { "" }
     ));
     let (proc, addr) = start_printing(procs, name, command, &log)?;
-    let headers = |target: &str, json: bool| {
+    let req = |target: &str, provider: &str, json: bool| {
         let mut h = vec![
-            ("x-remix-target-url", target.to_string()),
-            ("x-remix-provider", "replicate".to_string()),
+            ("x-remix-target-url", target),
+            ("x-remix-provider", provider),
         ];
         if json {
-            h.push(("content-type", "application/json".to_string()));
+            h.push(("content-type", "application/json"));
         }
         if let Some(t) = token {
-            h.push(("x-remix-proxy-token", t.to_string()));
+            h.push(("x-remix-proxy-token", t));
         }
-        h
-    };
-    let req = |target: &str, json: bool| {
-        let h = headers(target, json);
-        let h: Vec<(&str, &str)> = h.iter().map(|(k, v)| (*k, v.as_str())).collect();
         Req::new(OURS_PATH, &h)
     };
-    let mut unreachable = headers(REVE_REMIX, true);
-    unreachable[1].1 = "reve".to_string();
-    let unreachable: Vec<(&str, &str)> =
-        unreachable.iter().map(|(k, v)| (*k, v.as_str())).collect();
     Ok(Target {
         name,
         proc,
         addr,
-        get: req(&format!("{REPLICATE}{GET_PATH}"), false),
-        post: req(&format!("{REPLICATE}{POST_PATH}"), true),
+        get: req(&format!("{REPLICATE}{GET_PATH}"), "replicate", false),
+        post: req(&format!("{REPLICATE}{POST_PATH}"), "replicate", true),
         unreachable: Some((
             "POST to reve, whose upstream is a closed port",
             "POST",
-            Req::new(OURS_PATH, &unreachable),
+            req(REVE_REMIX, "reve", true),
         )),
     })
 }
