@@ -1,4 +1,4 @@
-//! Running a remix: the core's driver over `fetch::drive`, with an
+//! Running a remix: the core's driver over `fetch::run`, with an
 //! `AbortController` that "Cancel" aborts. Job updates go to `run`; the
 //! job, once the provider has accepted it, to the listener (the site keeps
 //! it, so a reload follows it again instead of losing a paid result); the
@@ -9,9 +9,10 @@ use std::rc::Rc;
 use std::sync::Arc;
 
 use leptos::prelude::*;
+use reve_remix_core::driver::JobUpdate;
 use reve_remix_core::http::Secret;
 use reve_remix_core::image::sniff_format;
-use reve_remix_core::job::{Job, JobUpdate, RemixResult};
+use reve_remix_core::job::{Job, RemixResult};
 use reve_remix_core::provider::{Config, RemixInput};
 use reve_remix_core::{ErrorCode, RemixError};
 
@@ -194,8 +195,8 @@ impl Runner {
         });
     }
 
-    /// Submit (unless resuming), tell the listener the job the provider
-    /// accepted, then follow it to its end.
+    /// Submit (unless resuming) and follow the job to its end, telling the
+    /// listener the job once the provider accepted it.
     #[cfg(target_arch = "wasm32")]
     async fn send(
         self,
@@ -204,53 +205,27 @@ impl Runner {
         token: Option<Secret>,
         signal: web_sys::AbortSignal,
     ) -> Result<RemixResult, RemixError> {
-        use reve_remix::fetch::{self, Until};
-        use reve_remix_core::driver::{Driver, RunOptions};
+        use reve_remix::fetch;
+        use reve_remix_core::driver::{Driver, Event, RunOptions};
         let now = fetch::now_ms();
         let mut driver = match plan {
             Plan::Start(input) => Driver::start(&input, cfg, RunOptions::default(), now)?,
             Plan::Resume(job) => Driver::resume(job, cfg, RunOptions::default(), now)?,
         };
-        let transport = transport(token);
-        let mut on_update = |update: &JobUpdate| {
-            let now = page::now_ms();
-            let _ = self.run.try_update(|r| r.apply(update, now));
-            self.emit(RunEvent::Update(update));
-        };
-        if !driver.is_submitted() {
-            let submitted = fetch::drive(
-                &mut driver,
-                &transport,
-                Some(&signal),
-                Until::Submitted,
-                &mut on_update,
-            )
-            .await?;
-            if let Some(result) = submitted {
-                return Ok(result);
+        let mut on_event = |event: &Event| match event {
+            Event::Accepted(job) => self.emit(RunEvent::Submitted(job)),
+            Event::Update(update) => {
+                let now = page::now_ms();
+                let _ = self.run.try_update(|r| r.apply(update, now));
+                self.emit(RunEvent::Update(update));
             }
-            self.emit(RunEvent::Submitted(driver.job()));
-        }
-        let outcome = fetch::drive(
-            &mut driver,
-            &transport,
-            Some(&signal),
-            Until::Finished,
-            &mut on_update,
-        )
-        .await;
+        };
+        let outcome =
+            fetch::run(&mut driver, &transport(token), Some(&signal), &mut on_event).await;
         match outcome {
-            Ok(Some(result)) => Ok(result),
-            Ok(None) => Err(RemixError::new(
-                ErrorCode::ProviderError,
-                "The job ended without a result.",
-            )),
-            // The provider has the job (maybe paid for): say how to get it, so
-            // that nobody pays for a second one.
-            Err(mut e)
-                if e.code == ErrorCode::Network
-                    && self.keeps_jobs.try_get_value().unwrap_or(false) =>
-            {
+            // The provider has the job (maybe paid for) and the site keeps
+            // it: say how to get it, so that nobody pays for a second one.
+            Err(mut e) if e.job.is_some() && self.keeps_jobs.try_get_value().unwrap_or(false) => {
                 e.message.push_str(
                     " The job was accepted and may still finish: reload the page to look at it again.",
                 );
@@ -258,7 +233,7 @@ impl Runner {
                 e.retryable = false;
                 Err(e)
             }
-            Err(e) => Err(e),
+            other => other,
         }
     }
 

@@ -1,5 +1,6 @@
 //! The [`Driver`]: the pure policy that runs a provider to a result, over
-//! the [`Job`]s, updates and results of [`crate::job`].
+//! the [`Job`]s and results of [`crate::job`], telling its caller what
+//! happens as [`Event`]s.
 //!
 //! # The driver
 //!
@@ -25,11 +26,13 @@
 //!         },
 //!         Action::Wait(ms) => sleep(ms).await,
 //!         Action::Done(result) => return Ok(result),
-//!         Action::Fail(err) => return Err(err),
+//!         Action::Fail(err) => return Err(err),  // err.job: a job that may still finish
 //!     }
-//!     for u in d.updates() { on_update(u) }
+//!     for e in d.events() { on_event(e) }         // Accepted(job), Update(update)
 //! }
 //! ```
+//! That loop is written once, the package's `fetch::drive`, and serves
+//! the package and the app alike.
 //! On an `AbortSignal`, call [`Driver::cancel`], send the request it gives
 //! (if any, ignoring the answer) and then `next` answers `Fail(cancelled)`.
 //! A transport that cannot stream may answer a `Stream` action with
@@ -69,13 +72,16 @@
 
 use crate::error::{ErrorCode, RemixError};
 use crate::http::{HttpRequest, HttpResponse, RequestKind};
-use crate::job::{Job, JobStatus, JobUpdate, RemixResult};
-use crate::provider::{self, Config, Provider, RemixInput, Step};
+use crate::job::{Job, JobStatus, RemixResult};
+use crate::provider::{self, Config, Flight, Provider, RemixInput, Step};
 
+mod event;
 mod report;
 mod resume;
 mod schedule;
 mod stream;
+
+pub use event::{Event, JobUpdate};
 
 /// What the fetch loop should do next.
 #[derive(Clone, Debug, PartialEq)]
@@ -157,6 +163,8 @@ pub struct Driver {
     provider: &'static dyn Provider,
     cfg: Config,
     job: Job,
+    /// What the run keeps beside the job while it follows it.
+    flight: Flight,
     state: State,
     sent: Option<HttpRequest>,
     deadline: u64,
@@ -167,8 +175,12 @@ pub struct Driver {
     stream_lines: u32,
     cancel_sent: bool,
     stats: DriverStats,
-    updates: Vec<JobUpdate>,
+    events: Vec<Event>,
+    /// `Accepted` was said (or needs no saying: a resumed job).
+    told_accepted: bool,
     last: (JobStatus, Option<u32>, usize),
+    /// The last update said, for [`Driver::observed`].
+    last_update: Option<JobUpdate>,
 }
 
 impl std::fmt::Debug for Driver {
@@ -192,30 +204,28 @@ impl Driver {
     ) -> Result<Self, RemixError> {
         // Ids the client picks (Runware's task) must differ run to run.
         cfg.nonce ^= opts.seed ^ now_ms.rotate_left(32);
-        let (p, job, req) = provider::start(input, &cfg)?;
-        Ok(Self::with(
-            p,
-            cfg,
-            job,
-            State::Send(now_ms, req),
-            opts,
-            now_ms,
-        ))
+        let (p, job, flight, req) = provider::start(input, &cfg)?;
+        let state = State::Send(now_ms, req);
+        Ok(Self::with(p, cfg, job, flight, state, opts, now_ms))
     }
 
     fn with(
         provider: &'static dyn Provider,
         cfg: Config,
         job: Job,
+        flight: Flight,
         state: State,
         opts: RunOptions,
         now: u64,
     ) -> Self {
-        let last = (job.status, job.queue_position, job.logs.len());
+        let last = (job.status, job.queue_position, flight.logs.len());
         Self {
             provider,
             cfg,
+            // A job that has its id already (resumed) was accepted before.
+            told_accepted: !job.id.is_empty(),
             job,
+            flight,
             state,
             sent: None,
             deadline: now.saturating_add(opts.timeout_ms),
@@ -226,8 +236,9 @@ impl Driver {
             stream_lines: 0,
             cancel_sent: false,
             stats: DriverStats::default(),
-            updates: Vec::new(),
+            events: Vec::new(),
             last,
+            last_update: None,
         }
     }
 
@@ -253,9 +264,9 @@ impl Driver {
         self.stats
     }
 
-    /// Updates since the last call, oldest first.
-    pub fn updates(&mut self) -> Vec<JobUpdate> {
-        std::mem::take(&mut self.updates)
+    /// What happened since the last call, oldest first.
+    pub fn events(&mut self) -> Vec<Event> {
+        std::mem::take(&mut self.events)
     }
 
     /// How the run ended, once it has; `None` while it goes on. Unlike
@@ -327,7 +338,7 @@ impl Driver {
 
     fn dispatch(&mut self, req: HttpRequest, left: u64) -> Action {
         self.state = State::InFlight;
-        self.job.phase = req.kind;
+        self.flight.phase = req.kind;
         self.stats.requests += 1;
         if req.kind == RequestKind::Status {
             self.stats.status_requests += 1;
@@ -377,7 +388,7 @@ impl Driver {
         if !matches!(self.state, State::InFlight) {
             return; // a cancel's answer, or a report after the end
         }
-        let kind = self.sent.as_ref().map_or(self.job.phase, |r| r.kind);
+        let kind = self.sent.as_ref().map_or(self.flight.phase, |r| r.kind);
         let info = self.provider.info();
         if kind == RequestKind::Stream {
             if res.is_success() {
@@ -418,7 +429,9 @@ impl Driver {
             return;
         }
         self.failures = 0;
-        let step = self.provider.on_response(&mut self.job, &self.cfg, &res);
+        let step = self
+            .provider
+            .on_response(&mut self.job, &mut self.flight, &self.cfg, &res);
         self.sent = None;
         self.apply(now_ms, step);
     }
@@ -460,7 +473,7 @@ impl Driver {
         if !matches!(self.state, State::InFlight) {
             return;
         }
-        let kind = self.sent.as_ref().map_or(self.job.phase, |r| r.kind);
+        let kind = self.sent.as_ref().map_or(self.flight.phase, |r| r.kind);
         let err = provider::network_error(self.provider.info(), &self.cfg, message);
         match kind {
             RequestKind::Stream => {

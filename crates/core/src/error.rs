@@ -6,6 +6,7 @@
 use std::fmt;
 
 use crate::id::ProviderId;
+use crate::job::Job;
 
 /// The stable error codes of DESIGN.md, input errors first, then remote
 /// ones, then those of the environment a call runs in (`fitImage`).
@@ -185,6 +186,10 @@ pub struct RemixError {
     pub request_id: Option<String>,
     /// Seconds the provider asked us to wait (`Retry-After`).
     pub retry_after_secs: Option<u32>,
+    /// The job the provider had accepted when the run lost it (the network
+    /// went away): it may still finish, and may be paid for, so follow it
+    /// again with it rather than start a new one. Set by the driver.
+    pub job: Option<Box<Job>>,
 }
 
 impl RemixError {
@@ -201,6 +206,7 @@ impl RemixError {
             provider: None,
             request_id: None,
             retry_after_secs: None,
+            job: None,
         }
     }
 

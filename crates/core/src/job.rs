@@ -1,16 +1,15 @@
-//! Jobs, their updates and results, normalised across providers: plain
-//! data. The providers fill them in ([`crate::provider`]); the
-//! [`Driver`](crate::driver::Driver) runs a provider to a result.
+//! Jobs and their results, normalised across providers: plain data. The
+//! providers fill them in ([`crate::provider`]); the
+//! [`Driver`](crate::driver::Driver) runs a provider to a result and says
+//! what changed ([`crate::driver::JobUpdate`]).
 //!
-//! Nothing here knows a provider: what one keeps on a job between requests
-//! is a `ProviderState`, opaque to this module, and never part of
-//! [`Job::to_json`].
+//! A [`Job`] is exactly what its JSON holds, written and read here: what a
+//! run keeps only while it follows the job (the request awaited, log
+//! lines, a provider's uploads) is the driver's
+//! ([`crate::provider::Flight`]), so nothing here knows a provider.
 
-use crate::error::RemixError;
-use crate::http::RequestKind;
 use crate::id::{ModelId, ProviderId};
 use crate::json::JsonWriter;
-use crate::provider::state::ProviderState;
 
 /// A job's state, normalised.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -97,28 +96,9 @@ pub struct Cost {
     pub remaining: Option<f64>,
 }
 
-/// What changed in a job: the payload of `onUpdate`.
-#[derive(Clone, Debug, PartialEq)]
-pub struct JobUpdate {
-    /// The state now.
-    pub status: JobStatus,
-    /// Place in the provider's queue, when it says.
-    pub queue_position: Option<u32>,
-    /// The provider's log lines so far.
-    pub logs: Vec<String>,
-    /// The result, once completed.
-    pub result: Option<RemixResult>,
-    /// The error, once failed or cancelled; or, with `retry_in_ms`, the
-    /// failure that is about to be retried.
-    pub error: Option<RemixError>,
-    /// Set when a request failed in a way worth retrying (429, 502–504, a
-    /// dropped status read): it is sent again after this many ms.
-    pub retry_in_ms: Option<u64>,
-}
-
-/// A submitted job: what JS sees as `Job`, plus what each provider needs to
-/// follow it (the URLs it returned).
-#[derive(Clone, Debug, PartialEq)]
+/// A submitted job: what JS sees as `Job`, and all it takes to follow it
+/// again later (the URLs the provider returned), exactly its JSON.
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Job {
     /// The provider's id for it (request id, task id, prediction id);
     /// empty until submitted.
@@ -140,15 +120,6 @@ pub struct Job {
     pub cancel_url: Option<String>,
     /// Place in the queue.
     pub queue_position: Option<u32>,
-    /// Log lines so far.
-    pub logs: Vec<String>,
-    /// The kind of the request whose answer is awaited.
-    pub phase: RequestKind,
-    /// A result seen before the job reported completion (streams).
-    pub(crate) output: Option<ResultImage>,
-    /// What the provider keeps between requests (inference.sh: the
-    /// uploads still to send); opaque here.
-    pub(crate) state: ProviderState,
 }
 
 impl Job {
@@ -194,11 +165,35 @@ impl Job {
             result_url: None,
             cancel_url: None,
             queue_position: None,
-            logs: Vec::new(),
-            phase: RequestKind::Submit,
-            output: None,
-            state: ProviderState::default(),
         }
+    }
+
+    /// A job written by [`Job::to_json`]; `None` when `text` is not one
+    /// (an unknown provider or model, no id). Whether the provider sells
+    /// the model is the driver's to check when it resumes the job.
+    pub fn from_json(text: &str) -> Option<Self> {
+        let v = crate::json::parse(text.as_bytes()).ok()?;
+        let provider = ProviderId::parse(v.str_at("provider")?)?;
+        // A job kept before there were models ran on Reve Remix, then the
+        // only one.
+        let model = match v.str_at("model") {
+            Some(m) => ModelId::parse(m)?,
+            None => ModelId::ReveRemix,
+        };
+        let mut job = Job::new(provider, model);
+        job.id = v.str_at("id")?.to_string();
+        if let Some(status) = v.str_at("status").and_then(JobStatus::parse) {
+            job.status = status;
+        }
+        job.queue_position = v
+            .get("queuePosition")
+            .and_then(|p| p.as_u64())
+            .and_then(|p| u32::try_from(p).ok());
+        job.request_id = v.str_at("requestId").map(str::to_string);
+        job.status_url = v.str_at("statusUrl").map(str::to_string);
+        job.result_url = v.str_at("resultUrl").map(str::to_string);
+        job.cancel_url = v.str_at("cancelUrl").map(str::to_string);
+        Some(job)
     }
 }
 
@@ -206,25 +201,38 @@ impl Job {
 mod tests {
     use super::*;
 
-    use crate::http::{HttpRequest, Method};
+    #[test]
+    fn a_job_read_back_from_its_json_is_the_job_that_was_written() {
+        let mut job = Job::new(ProviderId::Fal, ModelId::Reve21);
+        job.id = "req \"1\"".into();
+        job.status = JobStatus::Running;
+        job.queue_position = Some(3);
+        job.request_id = Some("r-1".into());
+        job.status_url = Some("https://queue.fal.run/s".into());
+        job.result_url = Some("https://queue.fal.run/r".into());
+        job.cancel_url = Some("https://queue.fal.run/c".into());
+        let text = job.to_json();
+        assert!(text.contains(r#""status":"running""#), "{text}");
+        assert_eq!(Job::from_json(&text), Some(job));
+    }
 
     #[test]
-    fn provider_state_is_carried_but_never_serialised_or_shown() {
-        let mut job = Job::new(ProviderId::Pixazo, ModelId::ReveRemix);
-        job.id = "task_1".into();
-        let plain = job.to_json();
-        let secret = HttpRequest::new(RequestKind::Submit, Method::Post, "https://x/")
-            .with_header("Ocp-Apim-Subscription-Key", "k3y-in-state");
-        job.state = ProviderState::Fallback(Box::new(secret.clone()));
-        assert_eq!(job.to_json(), plain);
-        assert!(!format!("{job:?}").contains("k3y"), "{job:?}");
-
-        let mut copy = job.clone();
-        assert_eq!(copy, job);
-        assert_eq!(copy.state.uploads_mut(), None, "read back by its kind");
-        assert_eq!(copy.state.take(), ProviderState::Fallback(Box::new(secret)));
-        assert_eq!(copy.state, ProviderState::None);
-        assert_ne!(copy, job);
-        assert_eq!(copy.to_json(), plain);
+    fn text_that_is_not_a_job_is_none() {
+        for text in [
+            "",
+            "[]",
+            r#"{"provider":"fal"}"#,
+            r#"{"provider":"nope","id":"1"}"#,
+            r#"{"provider":"fal","model":"nope","id":"1"}"#,
+        ] {
+            assert_eq!(Job::from_json(text), None, "{text}");
+        }
+        let job = Job::from_json(r#"{"provider":"reve","id":"1","status":"??"}"#);
+        assert_eq!(job.as_ref().map(|j| j.status), Some(JobStatus::Queued));
+        assert_eq!(
+            job.map(|j| j.model),
+            Some(ModelId::ReveRemix),
+            "kept before models"
+        );
     }
 }

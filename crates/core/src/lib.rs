@@ -8,10 +8,12 @@
 //! The modules build on each other in one direction, with no cycle:
 //!
 //! ```text
-//! error, http, json, image, prompt     plain values and checks
-//!   ← job                              jobs, updates, results: data only
-//!     ← provider                       each provider's protocol, the table, validation
-//!       ← driver                       runs any provider to a result: schedule, retries
+//! id, json                             names and the JSON reader and writer
+//!   ← job                              jobs and results: data only, a job exactly its JSON
+//!     ← error                          RemixError (a job it may still finish rides on it)
+//!       ← http, image, prompt          plain values and checks
+//!         ← provider                   each provider's protocol, the table, validation
+//!           ← driver                   runs any provider to a result: schedule, retries, events
 //! ```
 
 pub mod driver;

@@ -8,11 +8,10 @@ use helpers::*;
 use reve_remix_core::ErrorCode;
 use reve_remix_core::http::RequestKind;
 use reve_remix_core::id::ProviderId;
-use reve_remix_core::job::Job;
 use reve_remix_core::provider::{Config, Provider, Step};
 use serde_json::json;
 
-fn submitted() -> (&'static dyn Provider, Job, Config) {
+fn submitted() -> (&'static dyn Provider, Followed, Config) {
     let c = cfg(ProviderId::AimlApi);
     let (p, job, _) = start(&input("x", vec![url_src("https://e.com/a.png")]), &c);
     (p, job, c)

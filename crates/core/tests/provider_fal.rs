@@ -9,14 +9,14 @@ use helpers::*;
 use reve_remix_core::ErrorCode;
 use reve_remix_core::http::{Method, RequestKind};
 use reve_remix_core::id::ProviderId;
-use reve_remix_core::job::{Job, JobStatus};
+use reve_remix_core::job::JobStatus;
 use reve_remix_core::provider::{Config, ImageSource, Provider, Step};
 use serde_json::json;
 
 const ID: &str = "764cabcf-b745-4b3e-ae38-1200304cf45b";
 
 /// A job fal accepted with its recorded submit answer.
-fn submitted() -> (&'static dyn Provider, Job, Config) {
+fn submitted() -> (&'static dyn Provider, Followed, Config) {
     let c = cfg(ProviderId::Fal);
     let (p, mut job, _) = start(&input("x", vec![url_src("https://e.com/a.png")]), &c);
     let step = feed(
@@ -148,7 +148,7 @@ fn fal_status_reads_queue_position_then_logs_then_fetches_the_result() {
         Step::Poll
     );
     assert_eq!(job.status, JobStatus::Running);
-    assert_eq!(job.logs, ["loading", "step 1"]);
+    assert_eq!(job.flight.logs, ["loading", "step 1"]);
     let done = res(200, r#"{"status":"COMPLETED","logs":[]}"#);
     let Step::Send(get) = feed(p, &mut job, &c, RequestKind::Status, done).expect("c") else {
         panic!("result fetch")
@@ -184,25 +184,30 @@ fn fal_result_is_the_image_url_with_its_type() {
 #[test]
 fn fal_stream_lines_accumulate_logs_and_end_in_the_result_fetch() {
     let (p, mut job, c) = submitted();
-    job.phase = RequestKind::Stream;
+    job.flight.phase = RequestKind::Stream;
     assert_eq!(
-        p.on_stream_line(&mut job, &c, b": keep-alive")
+        p.on_stream_line(&mut job.job, &mut job.flight, &c, b": keep-alive")
             .expect("comment"),
         None
     );
     assert_eq!(
-        p.on_stream_line(&mut job, &c, b"event: message")
+        p.on_stream_line(&mut job.job, &mut job.flight, &c, b"event: message")
             .expect("event"),
         None
     );
     let l = br#"data: {"status":"IN_PROGRESS","logs":[{"message":"a"}]}"#;
-    assert_eq!(p.on_stream_line(&mut job, &c, l).expect("line"), None);
+    assert_eq!(
+        p.on_stream_line(&mut job.job, &mut job.flight, &c, l)
+            .expect("line"),
+        None
+    );
     let l = br#"data: {"status":"IN_PROGRESS","logs":[{"message":"b"}]}"#;
-    p.on_stream_line(&mut job, &c, l).expect("line");
-    assert_eq!(job.logs, ["a", "b"], "stream logs accumulate");
+    p.on_stream_line(&mut job.job, &mut job.flight, &c, l)
+        .expect("line");
+    assert_eq!(job.flight.logs, ["a", "b"], "stream logs accumulate");
     let l = br#"data: {"status":"COMPLETED"}"#;
     assert!(
-        matches!(p.on_stream_line(&mut job, &c, l).expect("done"), Some(Step::Send(r)) if r.kind == RequestKind::Result)
+        matches!(p.on_stream_line(&mut job.job, &mut job.flight, &c, l).expect("done"), Some(Step::Send(r)) if r.kind == RequestKind::Result)
     );
 }
 
@@ -313,10 +318,10 @@ fn a_completed_status_with_a_content_policy_error_type_is_a_content_violation() 
 #[test]
 fn a_content_policy_error_type_over_the_stream_is_a_content_violation() {
     let (p, mut job, c) = submitted();
-    job.phase = RequestKind::Stream;
+    job.flight.phase = RequestKind::Stream;
     let line = ["data: ", &violation_status()].concat();
     let e = p
-        .on_stream_line(&mut job, &c, line.as_bytes())
+        .on_stream_line(&mut job.job, &mut job.flight, &c, line.as_bytes())
         .expect_err("violation");
     assert_eq!(e.code, ErrorCode::ContentViolation);
 }

@@ -19,10 +19,10 @@ fn inference() -> &'static dyn Provider {
 }
 
 /// A job for task `task_abc123`, as a status read finds it.
-fn task() -> Job {
+fn task() -> Followed {
     let mut j = Job::new(ProviderId::InferenceSh, ModelId::ReveRemix);
     j.id = "task_abc123".into();
-    j
+    j.into()
 }
 
 #[test]
@@ -61,7 +61,7 @@ fn inference_sh_run_body_with_urls_and_plain_index_prompt() {
 
 /// A local file and a URL: the job after its file records are created,
 /// with the PUT of the file's bytes it asks for next.
-fn files_created() -> (&'static dyn Provider, Job, Config, Step) {
+fn files_created() -> (&'static dyn Provider, Followed, Config, Step) {
     let c = cfg(ProviderId::InferenceSh);
     let i = input(
         "<img>0</img> with <img>1</img>",
@@ -132,7 +132,7 @@ fn inference_sh_puts_the_bytes_to_the_presigned_url_without_the_key() {
 }
 
 /// The job once every file is uploaded, with its run request.
-fn uploaded() -> (&'static dyn Provider, Job, Config, Step) {
+fn uploaded() -> (&'static dyn Provider, Followed, Config, Step) {
     let (p, mut job, c, _) = files_created();
     let step = feed(
         p,
@@ -431,10 +431,12 @@ fn the_ndjson_stream_skips_heartbeats_and_deltas_and_ends_with_the_output() {
     let (p, c) = (inference(), cfg(ProviderId::InferenceSh));
     // Heartbeats, wrapped records, deltas, 9, then 10 with output.
     let mut j = task();
-    j.phase = RequestKind::Stream;
+    j.flight.phase = RequestKind::Stream;
     let mut last = None;
     for line in recorded("inference_stream.ndjson").lines() {
-        last = p.on_stream_line(&mut j, &c, line.as_bytes()).expect(line);
+        last = p
+            .on_stream_line(&mut j.job, &mut j.flight, &c, line.as_bytes())
+            .expect(line);
         if line.contains("\"status\":9") {
             assert_eq!(
                 (last.clone(), j.status),

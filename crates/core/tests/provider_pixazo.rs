@@ -9,12 +9,12 @@ use helpers::*;
 use reve_remix_core::ErrorCode;
 use reve_remix_core::http::RequestKind;
 use reve_remix_core::id::ProviderId;
-use reve_remix_core::job::{Job, JobStatus};
+use reve_remix_core::job::JobStatus;
 use reve_remix_core::provider::{Config, Provider, Step};
 use serde_json::json;
 
 /// A remix Pixazo accepted with its recorded submit answer.
-fn submitted() -> (&'static dyn Provider, Job, Config) {
+fn submitted() -> (&'static dyn Provider, Followed, Config) {
     let c = cfg(ProviderId::Pixazo);
     let (p, mut job, _) = start(
         &input("x", vec![url_src("https://example.com/city-photo.jpg")]),

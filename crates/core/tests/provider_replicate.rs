@@ -18,9 +18,8 @@ fn replicate() -> &'static dyn Provider {
 }
 
 /// Prediction `p9` as Replicate first answers it: starting, with its URLs.
-fn starting() -> Job {
-    let mut job = Job::new(ProviderId::Replicate, ModelId::ReveRemix);
-    job.phase = RequestKind::Submit;
+fn starting() -> Followed {
+    let mut job: Followed = Job::new(ProviderId::Replicate, ModelId::ReveRemix).into();
     let starting = r#"{"id":"p9","status":"starting","output":null,"urls":{"get":"https://api.replicate.com/v1/predictions/p9","cancel":"https://api.replicate.com/v1/predictions/p9/cancel"}}"#;
     assert_eq!(
         feed(
@@ -71,7 +70,7 @@ fn replicate_request_prefers_wait_and_the_answer_may_be_the_result() {
         r.images[0].url.as_deref(),
         Some("https://replicate.delivery/xezq/abc/output.webp")
     );
-    assert_eq!(job.logs, ["Using seed: 1", "Generating..."]);
+    assert_eq!(job.flight.logs, ["Using seed: 1", "Generating..."]);
 }
 
 #[test]

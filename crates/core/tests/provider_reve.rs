@@ -9,11 +9,10 @@ use reve_remix_core::ErrorCode;
 use reve_remix_core::http::{Method, RequestKind};
 use reve_remix_core::id::ProviderId;
 use reve_remix_core::image::ImageFormat;
-use reve_remix_core::job::Job;
 use reve_remix_core::provider::{self, Config, Field, ImageSource, ImageTransport, Provider, Step};
 use serde_json::json;
 
-fn submitted() -> (&'static dyn Provider, Job, Config) {
+fn submitted() -> (&'static dyn Provider, Followed, Config) {
     let c = cfg(ProviderId::Reve);
     let (p, job, _) = start(&input("x", vec![png_src("a.png")]), &c);
     (p, job, c)

@@ -197,7 +197,7 @@ fn a_403_that_says_the_balance_is_gone_is_insufficient_credits() {
     ] {
         let c = cfg(provider);
         let p = provider::provider(provider);
-        let mut job = Job::new(p.info().id, p.info().model.id);
+        let mut job = Job::new(p.info().id, p.info().model.id).into();
         let e = feed_err(p, &mut job, &c, RequestKind::Submit, res(403, body));
         assert_eq!(
             e.code,

@@ -108,7 +108,7 @@ fn check(provider_id: ProviderId, file: &str, path: &str) {
         inputs.push(i);
     }
     for i in inputs {
-        let (_, _, req) = provider::start(&i, &cfg(provider_id)).expect("valid");
+        let (.., req) = provider::start(&i, &cfg(provider_id)).expect("valid");
         let b = body(&req);
         let mut errors = Vec::new();
         validate(&schema, &b, "$", &mut errors);

@@ -99,7 +99,7 @@ fn a_provider_error_through_the_proxy_is_still_the_providers() {
 
 #[test]
 fn through_a_proxy_no_key_is_needed_or_sent() {
-    let (_, _, req) = provider::start(
+    let (_, _, _, req) = provider::start(
         &input("make <img>0</img> pop", vec![png_src("a.png")]),
         &proxied(ProviderId::Reve),
     )

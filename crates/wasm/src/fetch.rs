@@ -11,11 +11,11 @@ use wasm_bindgen_futures::JsFuture;
 use web_sys::{AbortSignal, ReadableStreamDefaultReader, Response};
 
 use crate::js_values::{request_to_js, set};
-use reve_remix_core::driver::{Action, Driver, RunOptions};
+use reve_remix_core::driver::{Action, Driver, Event};
 use reve_remix_core::error::{ErrorCode, RemixError};
 use reve_remix_core::http::{HttpRequest, HttpResponse};
-use reve_remix_core::job::{JobUpdate, RemixResult};
-use reve_remix_core::provider::{Config, PROXY_TARGET_HEADER, RemixInput};
+use reve_remix_core::job::RemixResult;
+use reve_remix_core::provider::PROXY_TARGET_HEADER;
 
 /// Which `fetch` to call, and the token a proxy asks for.
 #[derive(Clone, Debug, Default)]
@@ -95,34 +95,21 @@ pub fn now_ms() -> u64 {
     js_sys::Date::now() as u64
 }
 
-/// Make one remix: validate, submit, follow the job, return the result.
-/// `on_update` hears every state change; `signal` aborts the run (and
-/// cancels the job where the provider can).
+/// Follow `driver` to the job's result: the run loop of the package's
+/// `run` and of the app, written once. `on_event` hears the job accepted
+/// and every state change; `signal` aborts the run (and cancels the job
+/// where the provider can). An error after the provider accepted the job
+/// carries it (`RemixError::job`) when it may still finish.
 pub async fn run(
-    input: &RemixInput,
-    cfg: Config,
-    opts: RunOptions,
+    driver: &mut Driver,
     transport: &Transport,
     signal: Option<&AbortSignal>,
-    mut on_update: impl FnMut(&JobUpdate),
+    on_event: &mut dyn FnMut(&Event),
 ) -> Result<RemixResult, RemixError> {
-    let mut driver = Driver::start(input, cfg, opts, now_ms())?;
-    match drive(
-        &mut driver,
-        transport,
-        signal,
-        Until::Finished,
-        &mut on_update,
-    )
-    .await?
-    {
-        Some(result) => Ok(result),
+    drive(driver, transport, signal, Until::Finished, on_event)
+        .await?
         // `Until::Finished` only returns on Done or Fail.
-        None => Err(RemixError::new(
-            ErrorCode::ProviderError,
-            "The job ended without a result.",
-        )),
-    }
+        .ok_or_else(|| RemixError::new(ErrorCode::ProviderError, "The job ended without a result."))
 }
 
 /// Run `driver` until `until`; `Some(result)` once the job is done.
@@ -131,7 +118,7 @@ pub async fn drive(
     transport: &Transport,
     signal: Option<&AbortSignal>,
     until: Until,
-    on_update: &mut dyn FnMut(&JobUpdate),
+    on_event: &mut dyn FnMut(&Event),
 ) -> Result<Option<RemixResult>, RemixError> {
     let mut cancelled = false;
     loop {
@@ -143,7 +130,7 @@ pub async fn drive(
             }
         }
         let action = driver.next(now_ms());
-        flush(driver, on_update);
+        flush(driver, on_event);
         match action {
             Action::Done(result) => return Ok(Some(result)),
             Action::Fail(err) => return Err(err),
@@ -157,7 +144,7 @@ pub async fn drive(
                     Err(Failure::Aborted) => {}
                     Err(Failure::Network(msg)) => driver.on_network_error(now_ms(), &msg),
                 }
-                flush(driver, on_update);
+                flush(driver, on_event);
                 // Without calling `next`: its action would be lost to a
                 // caller that goes on driving (the web app does).
                 if until == Until::Submitted && driver.is_submitted() {
@@ -175,7 +162,7 @@ pub async fn drive(
                 let until_ms = now_ms()
                     .saturating_add(timeout_ms)
                     .min(driver.deadline_ms());
-                stream(driver, transport, &request, signal, until_ms, on_update).await;
+                stream(driver, transport, &request, signal, until_ms, on_event).await;
             }
         }
     }
@@ -194,9 +181,9 @@ pub async fn send_best_effort(transport: &Transport, req: &HttpRequest, deadline
     let _ = send(transport, req, None, deadline_ms).await;
 }
 
-fn flush(driver: &mut Driver, on_update: &mut dyn FnMut(&JobUpdate)) {
-    for update in driver.updates() {
-        on_update(&update);
+fn flush(driver: &mut Driver, on_event: &mut dyn FnMut(&Event)) {
+    for event in driver.events() {
+        on_event(&event);
     }
 }
 
@@ -374,7 +361,7 @@ async fn stream(
     req: &HttpRequest,
     signal: Option<&AbortSignal>,
     until_ms: u64,
-    on_update: &mut dyn FnMut(&JobUpdate),
+    on_event: &mut dyn FnMut(&Event),
 ) {
     let response = match open(transport, req, signal, until_ms).await {
         Ok(r) => r,
@@ -415,7 +402,7 @@ async fn stream(
         while let Some(nl) = pending.iter().position(|b| *b == b'\n') {
             let line: Vec<u8> = pending.drain(..=nl).collect();
             let keep_going = driver.on_stream_line(now_ms(), &line);
-            flush(driver, on_update);
+            flush(driver, on_event);
             if !keep_going {
                 let _ = reader.cancel();
                 return;

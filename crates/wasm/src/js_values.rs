@@ -7,9 +7,10 @@
 use js_sys::{Array, Error as JsError, Object, Reflect, Uint8Array};
 use wasm_bindgen::JsValue;
 
+use reve_remix_core::driver::JobUpdate;
 use reve_remix_core::error::RemixError;
 use reve_remix_core::http::HttpRequest;
-use reve_remix_core::job::{Job, JobStatus, JobUpdate, RemixResult};
+use reve_remix_core::job::{Job, JobStatus, RemixResult};
 
 /// Set `key` on `obj` when there is a value.
 pub fn set_opt_str(obj: &JsValue, key: &str, value: Option<&str>) {
@@ -98,6 +99,10 @@ pub fn to_js_error(err: &RemixError) -> JsValue {
     }
     if let Some(secs) = err.retry_after_secs {
         set(obj, "retryAfter", &JsValue::from(secs));
+    }
+    if let Some(job) = &err.job {
+        // Accepted, maybe paid for: follow it with `status`, not a new run.
+        set(obj, "job", &job_to_js(job, None));
     }
     js.into()
 }

@@ -4,10 +4,12 @@
 #![cfg(target_arch = "wasm32")]
 
 use reve_remix::fetch::{self, Transport};
-use reve_remix_core::driver::RunOptions;
+use reve_remix_core::RemixError;
+use reve_remix_core::driver::JobUpdate;
+use reve_remix_core::driver::{Driver, Event, RunOptions};
 use reve_remix_core::error::ErrorCode;
 use reve_remix_core::http::Secret;
-use reve_remix_core::job::{JobStatus, JobUpdate};
+use reve_remix_core::job::{Job, JobStatus, RemixResult};
 use reve_remix_core::provider::{Config, ImageSource, RemixInput};
 use wasm_bindgen_test::*;
 
@@ -44,31 +46,45 @@ fn input() -> RemixInput {
     }
 }
 
+/// One remix through `fetch::run`, as the package and the app start one.
+async fn remix(
+    input: &RemixInput,
+    cfg: Config,
+    opts: RunOptions,
+    signal: Option<&web_sys::AbortSignal>,
+    on_event: &mut dyn FnMut(&Event),
+) -> Result<RemixResult, RemixError> {
+    let mut driver = Driver::start(input, cfg, opts, fetch::now_ms())?;
+    fetch::run(&mut driver, &Transport::global(), signal, on_event).await
+}
+
+/// A remix of [`input`] on `provider`: its result, its updates and the
+/// jobs it said were accepted.
 async fn run(
     provider: &str,
     key: &str,
     opts: RunOptions,
     signal: Option<&web_sys::AbortSignal>,
-) -> (
-    Result<reve_remix_core::job::RemixResult, reve_remix_core::RemixError>,
-    Vec<JobUpdate>,
-) {
-    let mut updates = Vec::new();
-    let result = fetch::run(
+) -> (Result<RemixResult, RemixError>, Vec<JobUpdate>, Vec<Job>) {
+    let (mut updates, mut accepted) = (Vec::new(), Vec::new());
+    let result = remix(
         &input(),
         config(provider, key),
         opts,
-        &Transport::global(),
         signal,
-        |u| updates.push(u.clone()),
+        &mut |event| match event {
+            Event::Update(u) => updates.push(u.clone()),
+            Event::Accepted(job) => accepted.push(job.clone()),
+        },
     )
     .await;
-    (result, updates)
+    (result, updates, accepted)
 }
 
 #[wasm_bindgen_test]
 async fn a_synchronous_provider_answers_with_the_image_in_one_round_trip() {
-    let (result, updates) = run("reve", "test-key", RunOptions::default(), None).await;
+    let (result, updates, accepted) = run("reve", "test-key", RunOptions::default(), None).await;
+    assert!(accepted.is_empty(), "nothing to follow: {accepted:?}");
     let result = result.expect("reve through the mock");
     let image = &result.images[0];
     assert!(
@@ -82,8 +98,10 @@ async fn a_synchronous_provider_answers_with_the_image_in_one_round_trip() {
 
 #[wasm_bindgen_test]
 async fn a_queued_provider_is_followed_through_its_states_to_a_result() {
-    let (result, updates) = run("fal", "test-key", RunOptions::default(), None).await;
+    let (result, updates, accepted) = run("fal", "test-key", RunOptions::default(), None).await;
     let result = result.expect("fal through the mock");
+    assert_eq!(accepted.len(), 1, "said accepted once: {accepted:?}");
+    assert_eq!(result.job_id.as_deref(), Some(accepted[0].id.as_str()));
     assert!(
         result.images[0]
             .url
@@ -100,7 +118,7 @@ async fn a_queued_provider_is_followed_through_its_states_to_a_result() {
 
 #[wasm_bindgen_test]
 async fn a_streaming_provider_uploads_the_files_and_streams_the_status() {
-    let (result, updates) = run("inference-sh", "test-key", RunOptions::default(), None).await;
+    let (result, updates, _) = run("inference-sh", "test-key", RunOptions::default(), None).await;
     let result = result.expect("inference.sh through the mock");
     assert!(result.images[0].url.is_some());
     assert_eq!(updates.last().map(|u| u.status), Some(JobStatus::Completed));
@@ -115,7 +133,7 @@ async fn aborting_the_signal_cancels_a_running_job() {
         controller.abort();
     };
     let started = fetch::now_ms();
-    let ((result, _), ()) = futures_join(
+    let ((result, _, _), ()) = futures_join(
         run("fal", "mock-stuck", RunOptions::default(), Some(&signal)),
         abort_later,
     )
@@ -131,7 +149,7 @@ async fn a_job_that_never_finishes_times_out() {
         timeout_ms: 1500,
         ..RunOptions::default()
     };
-    let (result, _) = run("fal", "mock-stuck", opts, None).await;
+    let (result, _, _) = run("fal", "mock-stuck", opts, None).await;
     assert_eq!(result.expect_err("times out").code, ErrorCode::Timeout);
 }
 
@@ -141,7 +159,7 @@ async fn a_rate_limit_is_reported_with_its_wait() {
         timeout_ms: 20_000,
         ..RunOptions::default()
     };
-    let (result, _) = run("reve", "mock-429", opts, None).await;
+    let (result, _, _) = run("reve", "mock-429", opts, None).await;
     let err = result.expect_err("rate limited");
     assert_eq!(err.code, ErrorCode::RateLimited);
     assert_eq!(err.retry_after_secs, Some(2));
@@ -208,22 +226,15 @@ async fn reve_2_1_runs_on_every_host_with_its_references_written_as_frames() {
         };
         let mut cfg = config(provider.as_str(), "test-key");
         cfg.model = Some(ModelId::Reve21);
-        let (_, _, req) = reve_remix_core::provider::start(&input, &cfg).expect("starts");
+        let (.., req) = reve_remix_core::provider::start(&input, &cfg).expect("starts");
         let body = String::from_utf8_lossy(req.body.bytes()).into_owned();
         assert!(
             body.contains(&format!("<frame>{last}</frame>")),
             "{provider}"
         );
-        let result = fetch::run(
-            &input,
-            cfg,
-            RunOptions::default(),
-            &Transport::global(),
-            None,
-            |_| {},
-        )
-        .await
-        .unwrap_or_else(|e| panic!("{provider}: {e:?}"));
+        let result = remix(&input, cfg, RunOptions::default(), None, &mut |_| {})
+            .await
+            .unwrap_or_else(|e| panic!("{provider}: {e:?}"));
         assert_eq!(result.model, ModelId::Reve21, "{provider}");
         assert_eq!(result.provider, provider);
         assert_eq!(result.images.len(), 1, "{provider}");

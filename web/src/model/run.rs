@@ -3,7 +3,8 @@
 //! ended, and the sentence the status line says about it.
 
 use reve_remix_core::ErrorCode;
-use reve_remix_core::job::{JobStatus, JobUpdate};
+use reve_remix_core::driver::JobUpdate;
+use reve_remix_core::job::JobStatus;
 
 use super::format;
 

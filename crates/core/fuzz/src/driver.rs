@@ -2,7 +2,7 @@
 //! errors, stream lines, clock jumps and cancels, in any order.
 
 use arbitrary::{Result, Unstructured};
-use reve_remix_core::driver::{Action, Driver, RunOptions};
+use reve_remix_core::driver::{Action, Driver, Event, RunOptions};
 use reve_remix_core::http::{HttpRequest, HttpResponse, RequestKind};
 use reve_remix_core::id::ProviderId;
 use reve_remix_core::job::{Job, JobStatus};
@@ -149,7 +149,7 @@ impl Run {
             self.still,
             self.d
         );
-        for update in self.d.updates() {
+        for update in self.d.events().iter().filter_map(Event::update) {
             if let Some(e) = &update.error {
                 assert!(!e.message.contains(KEY), "{}: key in {e:?}", self.id);
             }

@@ -3,7 +3,7 @@
 use reve_remix_core::http::{HttpResponse, RequestKind};
 use reve_remix_core::id::ProviderId;
 use reve_remix_core::job::{Job, RemixResult};
-use reve_remix_core::provider::{self, Config, ImageSource, Provider, RemixInput, Step};
+use reve_remix_core::provider::{self, Config, Flight, ImageSource, Provider, RemixInput, Step};
 use reve_remix_core::{ErrorCode, RemixError};
 
 use super::{KEY, ids};
@@ -54,10 +54,10 @@ pub fn input_for(id: ProviderId) -> RemixInput {
 }
 
 /// The job and provider right after a submit of [`input_for`].
-pub fn submitted(id: ProviderId) -> (&'static dyn Provider, Job, Config) {
+pub fn submitted(id: ProviderId) -> (&'static dyn Provider, Job, Flight, Config) {
     let cfg = Config::new(id, KEY);
-    let (p, job, _) = provider::start(&input_for(id), &cfg).expect("a valid input starts");
-    (p, job, cfg)
+    let (p, job, flight, _) = provider::start(&input_for(id), &cfg).expect("a valid input starts");
+    (p, job, flight, cfg)
 }
 
 /// What every answer the core gives must respect: a result has an image
@@ -140,12 +140,12 @@ pub fn response(data: &[u8]) {
     let kind_byte = b.u8();
     let kind = KINDS[usize::from(kind_byte & 0x7F) % KINDS.len()];
     let res = read_response(&mut b);
-    let (p, mut job, cfg) = submitted(id);
+    let (p, mut job, mut flight, cfg) = submitted(id);
     if kind_byte & 0x80 == 0 {
         job.id = "job-1".to_string();
     }
-    job.phase = kind;
-    let step = p.on_response(&mut job, &cfg, &res);
+    flight.phase = kind;
+    let step = p.on_response(&mut job, &mut flight, &cfg, &res);
     check_step(id, &step);
     // The job read from an answer can be kept and read back.
     if !job.id.is_empty() {
@@ -162,11 +162,11 @@ pub fn stream(data: &[u8]) {
     let mut b = Bytes(data);
     let ids = ids();
     let id = ids[usize::from(b.u8()) % ids.len()];
-    let (p, mut job, cfg) = submitted(id);
+    let (p, mut job, mut flight, cfg) = submitted(id);
     job.id = "job-1".to_string();
-    job.phase = RequestKind::Stream;
+    flight.phase = RequestKind::Stream;
     for line in b.0.split(|c| *c == b'\n') {
-        let step = p.on_stream_line(&mut job, &cfg, line);
+        let step = p.on_stream_line(&mut job, &mut flight, &cfg, line);
         match step {
             Ok(None) => {}
             Ok(Some(step)) => {

@@ -1,9 +1,10 @@
-//! What the driver tells its caller: the updates, and the run's end, each
-//! error completed with what is known of the job and cleared of the key.
+//! What the driver tells its caller: the job accepted, the updates, and
+//! the run's end, each error completed with what is known of the job and
+//! cleared of the key.
 
-use super::{Driver, State};
+use super::{Driver, Event, JobUpdate, State};
 use crate::error::{ErrorCode, RemixError};
-use crate::job::{JobStatus, JobUpdate, RemixResult};
+use crate::job::{JobStatus, RemixResult};
 
 /// `text` with every occurrence of `key` replaced by `***`.
 fn mask(text: &str, key: &str) -> String {
@@ -29,11 +30,11 @@ impl Driver {
             Err(e) => (JobStatus::Failed, None, Some(e.clone())),
         };
         self.job.status = status;
-        self.last = (status, self.job.queue_position, self.job.logs.len());
-        self.updates.push(JobUpdate {
+        self.last = (status, self.job.queue_position, self.flight.logs.len());
+        self.say(JobUpdate {
             status,
             queue_position: self.job.queue_position,
-            logs: self.job.logs.clone(),
+            logs: self.flight.logs.clone(),
             result,
             error,
             retry_in_ms: None,
@@ -42,8 +43,46 @@ impl Driver {
         self.sent = None;
     }
 
+    pub(super) fn say(&mut self, update: JobUpdate) {
+        self.last_update = Some(update.clone());
+        self.events.push(Event::Update(update));
+    }
+
+    /// The job's state as the answers so far showed it: what `status`
+    /// resolves with. A job that failed at the provider (or was refused for
+    /// its content) is a state, `failed` with its error; a read that could
+    /// not be made, or a cancelled one, is an error.
+    pub fn observed(&self) -> Result<JobUpdate, RemixError> {
+        if let State::Finished(Err(e)) = &self.state {
+            if !matches!(e.code, ErrorCode::JobFailed | ErrorCode::ContentViolation) {
+                return Err(e.clone());
+            }
+            return Ok(JobUpdate {
+                status: JobStatus::Failed,
+                queue_position: None,
+                logs: self.flight.logs.clone(),
+                result: None,
+                error: Some(e.clone()),
+                retry_in_ms: None,
+            });
+        }
+        Ok(self.last_update.clone().unwrap_or_else(|| JobUpdate {
+            status: self.job.status,
+            queue_position: self.job.queue_position,
+            logs: self.flight.logs.clone(),
+            result: None,
+            error: None,
+            retry_in_ms: None,
+        }))
+    }
+
     /// Add what is known of the job, and make sure the key is in no message.
+    /// A run that lost the network after the provider accepted the job
+    /// hands the job back on the error: it may still finish, paid for.
     pub(super) fn polish(&self, mut e: RemixError) -> RemixError {
+        if e.code == ErrorCode::Network && !self.job.id.is_empty() && e.job.is_none() {
+            e.job = Some(Box::new(self.job.clone()));
+        }
         if e.provider.is_none() {
             e.provider = Some(self.provider.info().id);
         }
@@ -63,22 +102,28 @@ impl Driver {
         e
     }
 
+    /// Say what changed since the last word, then, the first time the job
+    /// has its id while it goes on, that the provider accepted it.
     pub(super) fn emit(&mut self) {
         let now = (
             self.job.status,
             self.job.queue_position,
-            self.job.logs.len(),
+            self.flight.logs.len(),
         );
         if now != self.last && !self.job.status.is_terminal() {
             self.last = now;
-            self.updates.push(JobUpdate {
+            self.say(JobUpdate {
                 status: self.job.status,
                 queue_position: self.job.queue_position,
-                logs: self.job.logs.clone(),
+                logs: self.flight.logs.clone(),
                 result: None,
                 error: None,
                 retry_in_ms: None,
             });
+        }
+        if !self.told_accepted && !self.job.id.is_empty() {
+            self.told_accepted = true;
+            self.events.push(Event::Accepted(self.job.clone()));
         }
     }
 }

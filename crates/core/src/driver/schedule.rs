@@ -1,9 +1,8 @@
 //! When the driver sends next: the poll schedule, retries and their
 //! waits, with jitter from the run's seed.
 
-use super::{Driver, State};
+use super::{Driver, JobUpdate, State};
 use crate::error::RemixError;
-use crate::job::JobUpdate;
 
 impl Driver {
     pub(super) fn rand(&mut self) -> u64 {
@@ -43,10 +42,10 @@ impl Driver {
                 self.state = State::Send(at, req);
                 // Say so: a wait of seconds with no word looks like a hang.
                 let err = self.polish(err);
-                self.updates.push(JobUpdate {
+                self.say(JobUpdate {
                     status: self.job.status,
                     queue_position: self.job.queue_position,
-                    logs: self.job.logs.clone(),
+                    logs: self.flight.logs.clone(),
                     result: None,
                     error: Some(err),
                     retry_in_ms: Some(wait_ms),

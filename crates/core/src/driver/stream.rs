@@ -8,7 +8,7 @@ impl Driver {
     /// Feed one line of the open stream. Returns `false` when the stream
     /// should be closed (the driver has what it needs, or failed).
     pub fn on_stream_line(&mut self, now_ms: u64, line: &[u8]) -> bool {
-        if !matches!(self.state, State::InFlight) || self.job.phase != RequestKind::Stream {
+        if !matches!(self.state, State::InFlight) || self.flight.phase != RequestKind::Stream {
             return false;
         }
         let line = line.trim_ascii();
@@ -16,7 +16,10 @@ impl Driver {
             return true;
         }
         self.stream_lines += 1;
-        match self.provider.on_stream_line(&mut self.job, &self.cfg, line) {
+        match self
+            .provider
+            .on_stream_line(&mut self.job, &mut self.flight, &self.cfg, line)
+        {
             Ok(None) => {
                 self.emit();
                 true
@@ -37,7 +40,7 @@ impl Driver {
     /// Report that the open stream ended (closed, aborted after its
     /// timeout, or broken) without `on_stream_line` asking to stop.
     pub fn on_stream_end(&mut self, now_ms: u64) {
-        if !matches!(self.state, State::InFlight) || self.job.phase != RequestKind::Stream {
+        if !matches!(self.state, State::InFlight) || self.flight.phase != RequestKind::Stream {
             return;
         }
         if self.stream_lines == 0 {

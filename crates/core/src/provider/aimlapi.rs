@@ -8,7 +8,7 @@
 //!
 //! *Unverified*: CORS.
 
-use super::{Config, ModelInfo, Provider, ProviderInfo, RemixInput, Route, Step};
+use super::{Config, Flight, ModelInfo, Provider, ProviderInfo, RemixInput, Route, Step};
 use crate::error::{ErrorCode, RemixError};
 use crate::http::{HttpRequest, HttpResponse};
 use crate::id::ProviderId;
@@ -51,6 +51,7 @@ impl Provider for AimlApi {
         input: &RemixInput,
         cfg: &Config,
         images: &[Option<ImageInfo>],
+        _flight: &mut Flight,
     ) -> Result<(Job, HttpRequest), RemixError> {
         let mut w = super::body_writer(input);
         w.begin_object().key("model").string(info.model.slug);
@@ -64,6 +65,7 @@ impl Provider for AimlApi {
     fn on_response(
         &self,
         job: &mut Job,
+        _flight: &mut Flight,
         _cfg: &Config,
         res: &HttpResponse,
     ) -> Result<Step, RemixError> {

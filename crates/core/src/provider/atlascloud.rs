@@ -26,7 +26,9 @@
 //!
 //! *Unverified*: whether browsers may call it (`cors`).
 
-use super::{Config, ModelInfo, Provider, ProviderInfo, RemixInput, RemixOption, Route, Step};
+use super::{
+    Config, Flight, ModelInfo, Provider, ProviderInfo, RemixInput, RemixOption, Route, Step,
+};
 use crate::error::RemixError;
 use crate::http::{HttpRequest, HttpResponse, Method, RequestKind};
 use crate::id::ProviderId;
@@ -77,6 +79,7 @@ impl Provider for AtlasCloud {
         input: &RemixInput,
         cfg: &Config,
         images: &[Option<ImageInfo>],
+        _flight: &mut Flight,
     ) -> Result<(Job, HttpRequest), RemixError> {
         let mut w = super::body_writer(input);
         w.begin_object().key("model").string(info.model.slug);
@@ -91,10 +94,11 @@ impl Provider for AtlasCloud {
     fn on_response(
         &self,
         job: &mut Job,
+        flight: &mut Flight,
         _cfg: &Config,
         res: &HttpResponse,
     ) -> Result<Step, RemixError> {
-        if job.phase == RequestKind::Status && matches!(res.status, 400 | 404) {
+        if flight.phase == RequestKind::Status && matches!(res.status, 400 | 404) {
             return Ok(Step::Poll);
         }
         let v = super::success_json(&INFO, res)?;

@@ -14,8 +14,8 @@
 //! mapping and the driver).
 
 use super::{
-    AuthScheme, Config, Cors, ModelInfo, Provider, ProviderInfo, RemixInput, RemixOption, Route,
-    Step,
+    AuthScheme, Config, Cors, Flight, ModelInfo, Provider, ProviderInfo, RemixInput, RemixOption,
+    Route, Step,
 };
 use crate::error::RemixError;
 use crate::http::{HttpRequest, HttpResponse, Method, RequestKind};
@@ -129,6 +129,7 @@ impl Fal {
     /// Read a status record (from a poll or the stream).
     fn on_status(
         job: &mut Job,
+        flight: &mut Flight,
         cfg: &Config,
         v: &Value,
         append_logs: bool,
@@ -138,9 +139,9 @@ impl Fal {
         }
         if let Some(logs) = v.get("logs").and_then(Value::as_array) {
             if !append_logs {
-                job.logs.clear();
+                flight.logs.clear();
             }
-            job.logs.extend(
+            flight.logs.extend(
                 logs.iter()
                     .filter_map(|l| l.str_at("message").map(str::to_string)),
             );
@@ -192,6 +193,7 @@ impl Provider for Fal {
         input: &RemixInput,
         cfg: &Config,
         images: &[Option<ImageInfo>],
+        _flight: &mut Flight,
     ) -> Result<(Job, HttpRequest), RemixError> {
         let mut w = super::body_writer(input);
         w.begin_object();
@@ -206,11 +208,12 @@ impl Provider for Fal {
     fn on_response(
         &self,
         job: &mut Job,
+        flight: &mut Flight,
         cfg: &Config,
         res: &HttpResponse,
     ) -> Result<Step, RemixError> {
         let v = super::success_json(&INFO, res)?;
-        match job.phase {
+        match flight.phase {
             RequestKind::Submit => {
                 let id = v
                     .str_at("request_id")
@@ -245,13 +248,14 @@ impl Provider for Fal {
                 }
                 Ok(Step::Done(super::result(&INFO, job, images, None)?))
             }
-            _ => Ok(Self::on_status(job, cfg, &v, false)?.unwrap_or(Step::Poll)),
+            _ => Ok(Self::on_status(job, flight, cfg, &v, false)?.unwrap_or(Step::Poll)),
         }
     }
 
     fn on_stream_line(
         &self,
         job: &mut Job,
+        flight: &mut Flight,
         cfg: &Config,
         line: &[u8],
     ) -> Result<Option<Step>, RemixError> {
@@ -260,7 +264,7 @@ impl Provider for Fal {
             return Ok(None);
         };
         match json::parse(data) {
-            Ok(v) => Self::on_status(job, cfg, &v, true),
+            Ok(v) => Self::on_status(job, flight, cfg, &v, true),
             Err(_) => Ok(None),
         }
     }

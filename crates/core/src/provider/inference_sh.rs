@@ -25,9 +25,9 @@
 //! *Unverified*: the field of the app's output that holds the image
 //! ([`OUTPUT_KEYS`]), and CORS.
 
-use super::state::{ProviderState, Uploads};
+use super::flight::{ProviderState, Uploads};
 use super::{
-    Config, ImageSource, ImageTransport, ModelInfo, Provider, ProviderInfo, RemixInput,
+    Config, Flight, ImageSource, ImageTransport, ModelInfo, Provider, ProviderInfo, RemixInput,
     RemixOption, Route, Step,
 };
 use crate::error::{ErrorCode, RemixError};
@@ -221,6 +221,7 @@ impl InferenceSh {
     /// Read a task record (run answer, status, full task or stream line).
     fn on_task(
         job: &mut Job,
+        flight: &mut Flight,
         cfg: &Config,
         task: &Value,
         full: bool,
@@ -229,14 +230,14 @@ impl InferenceSh {
             job.id = id.to_string();
         }
         if let Some(img) = output_image(task) {
-            job.output = Some(img);
+            flight.output = Some(img);
         }
         let Some(status) = task.get("status").and_then(parse_status) else {
             return Ok(None);
         };
         match status {
             JobStatus::Completed => {
-                if let Some(img) = job.output.clone() {
+                if let Some(img) = flight.output.clone() {
                     return Ok(Some(Step::Done(super::result(
                         &INFO,
                         job,
@@ -306,8 +307,9 @@ impl Provider for InferenceSh {
         input: &RemixInput,
         cfg: &Config,
         images: &[Option<ImageInfo>],
+        flight: &mut Flight,
     ) -> Result<(Job, HttpRequest), RemixError> {
-        let mut job = Job::new(info.id, info.model.id);
+        let job = Job::new(info.id, info.model.id);
         let local: Vec<usize> = (0..input.images.len())
             .filter(|&i| matches!(input.images[i], ImageSource::Bytes { .. }))
             .collect();
@@ -341,7 +343,7 @@ impl Provider for InferenceSh {
                 .end_object();
         }
         w.end_array().end_object();
-        job.state = ProviderState::Uploads(Box::new(Uploads {
+        flight.kept = ProviderState::Uploads(Box::new(Uploads {
             input: input.clone(),
             mimes,
             uris: vec![None; input.images.len()],
@@ -362,15 +364,16 @@ impl Provider for InferenceSh {
     fn on_response(
         &self,
         job: &mut Job,
+        flight: &mut Flight,
         cfg: &Config,
         res: &HttpResponse,
     ) -> Result<Step, RemixError> {
         if !res.is_success() {
             return Err(super::http_error(&INFO, res));
         }
-        if job.phase == RequestKind::Upload {
-            let up = job
-                .state
+        if flight.phase == RequestKind::Upload {
+            let up = flight
+                .kept
                 .uploads_mut()
                 .ok_or_else(|| super::malformed(&INFO, res, "upload in progress"))?;
             up.next += 1;
@@ -378,7 +381,7 @@ impl Provider for InferenceSh {
                 return Ok(Step::Send(req));
             }
             let req = run_request(cfg, &up.input, &up.uris);
-            job.state.clear();
+            flight.kept.clear();
             return Ok(Step::Send(req));
         }
         let v = super::parse_json(&INFO, res)?;
@@ -386,14 +389,14 @@ impl Provider for InferenceSh {
             return Err(e);
         }
         let body = super::unwrap_data(&v);
-        match job.phase {
+        match flight.phase {
             RequestKind::Files => {
                 let records = body
                     .as_array()
                     .or_else(|| body.get("files").and_then(Value::as_array))
                     .unwrap_or(&[]);
-                let up = job
-                    .state
+                let up = flight
+                    .kept
                     .uploads_mut()
                     .ok_or_else(|| super::malformed(&INFO, res, "upload in progress"))?;
                 let local: Vec<usize> = (0..up.input.images.len())
@@ -419,16 +422,19 @@ impl Provider for InferenceSh {
                 if body.str_at("id").is_none() {
                     return Err(super::malformed(&INFO, res, "task id"));
                 }
-                Ok(Self::on_task(job, cfg, body, false)?.unwrap_or(Step::Poll))
+                Ok(Self::on_task(job, flight, cfg, body, false)?.unwrap_or(Step::Poll))
             }
-            RequestKind::Result => Ok(Self::on_task(job, cfg, body, true)?.unwrap_or(Step::Poll)),
-            _ => Ok(Self::on_task(job, cfg, body, false)?.unwrap_or(Step::Poll)),
+            RequestKind::Result => {
+                Ok(Self::on_task(job, flight, cfg, body, true)?.unwrap_or(Step::Poll))
+            }
+            _ => Ok(Self::on_task(job, flight, cfg, body, false)?.unwrap_or(Step::Poll)),
         }
     }
 
     fn on_stream_line(
         &self,
         job: &mut Job,
+        flight: &mut Flight,
         cfg: &Config,
         line: &[u8],
     ) -> Result<Option<Step>, RemixError> {
@@ -443,7 +449,7 @@ impl Provider for InferenceSh {
             Some(d) if !d.is_null() => d,
             _ => &v,
         };
-        Self::on_task(job, cfg, record, false)
+        Self::on_task(job, flight, cfg, record, false)
     }
 
     fn poll(&self, job: &Job, cfg: &Config) -> Option<HttpRequest> {

@@ -21,6 +21,7 @@ use crate::image::ImageInfo;
 use crate::job::{Job, RemixResult};
 
 mod errors;
+mod flight;
 mod info;
 mod input;
 mod openai_images;
@@ -28,7 +29,6 @@ mod prediction;
 mod price;
 mod request;
 mod result;
-pub(crate) mod state;
 mod validate;
 
 pub mod aimlapi;
@@ -45,6 +45,7 @@ pub mod wavespeed;
 pub use errors::{
     error_message, http_error, looks_like_no_credits, looks_like_violation, network_error,
 };
+pub use flight::Flight;
 pub use info::{
     ALL_FORMATS, ASPECT_RATIOS, ASPECT_RATIOS_2_1, AuthScheme, COMMON, Cors, ImageTransport,
     ModelInfo, PollPolicy, ProviderInfo, REVE_2_1, REVE_REMIX, RemixOption, Route,
@@ -88,19 +89,22 @@ pub trait Provider: Sync {
     /// The job and its first request, from an input [`validate`] accepted
     /// for `info`, the provider's entry for the model picked
     /// ([`ProviderInfo::with_model`]); `images[i]` is what `image::inspect`
-    /// found for a `Bytes` image.
+    /// found for a `Bytes` image. What the provider keeps for the next
+    /// requests goes in `flight`.
     fn submit(
         &self,
         info: &ProviderInfo,
         input: &RemixInput,
         cfg: &Config,
         images: &[Option<ImageInfo>],
+        flight: &mut Flight,
     ) -> Result<(Job, HttpRequest), RemixError>;
 
-    /// Read the answer to the request `job.phase` says was sent.
+    /// Read the answer to the request `flight.phase` says was sent.
     fn on_response(
         &self,
         job: &mut Job,
+        flight: &mut Flight,
         cfg: &Config,
         res: &HttpResponse,
     ) -> Result<Step, RemixError>;
@@ -109,10 +113,11 @@ pub trait Provider: Sync {
     fn on_stream_line(
         &self,
         job: &mut Job,
+        flight: &mut Flight,
         cfg: &Config,
         line: &[u8],
     ) -> Result<Option<Step>, RemixError> {
-        let _ = (job, cfg, line);
+        let _ = (job, flight, cfg, line);
         Ok(None)
     }
 
@@ -244,10 +249,12 @@ pub fn offer(info: &ProviderInfo, model: Option<ModelId>) -> Result<ProviderInfo
 pub fn start(
     input: &RemixInput,
     cfg: &Config,
-) -> Result<(&'static dyn Provider, Job, HttpRequest), RemixError> {
+) -> Result<(&'static dyn Provider, Job, Flight, HttpRequest), RemixError> {
     let p = provider(cfg.provider);
     let info = offer(p.info(), cfg.model)?;
     let images = validate(&info, input, cfg)?;
-    let (job, req) = p.submit(&info, input, cfg, &images)?;
-    Ok((p, job, req))
+    let mut flight = Flight::default();
+    let (job, req) = p.submit(&info, input, cfg, &images, &mut flight)?;
+    flight.phase = req.kind;
+    Ok((p, job, flight, req))
 }

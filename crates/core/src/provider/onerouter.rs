@@ -11,7 +11,8 @@
 //! accepted in `image_urls` (the spec says "URLs"), and CORS.
 
 use super::{
-    AuthScheme, Config, ModelInfo, Provider, ProviderInfo, RemixInput, RemixOption, Route, Step,
+    AuthScheme, Config, Flight, ModelInfo, Provider, ProviderInfo, RemixInput, RemixOption, Route,
+    Step,
 };
 use crate::error::{ErrorCode, RemixError};
 use crate::http::{HttpRequest, HttpResponse};
@@ -61,6 +62,7 @@ impl Provider for OneRouter {
         input: &RemixInput,
         cfg: &Config,
         images: &[Option<ImageInfo>],
+        _flight: &mut Flight,
     ) -> Result<(Job, HttpRequest), RemixError> {
         let mut w = super::body_writer(input);
         w.begin_object().key("model").string(info.model.slug);
@@ -76,6 +78,7 @@ impl Provider for OneRouter {
     fn on_response(
         &self,
         job: &mut Job,
+        _flight: &mut Flight,
         _cfg: &Config,
         res: &HttpResponse,
     ) -> Result<Step, RemixError> {

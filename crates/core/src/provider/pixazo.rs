@@ -25,10 +25,10 @@
 //! parameter table ("1-4 image URLs"); the alternate edit path and that it
 //! takes the same body.
 
-use super::state::ProviderState;
+use super::flight::ProviderState;
 use super::{
-    AuthScheme, Config, ImageTransport, ModelInfo, PollPolicy, Provider, ProviderInfo, RemixInput,
-    RemixOption, Route, Step,
+    AuthScheme, Config, Flight, ImageTransport, ModelInfo, PollPolicy, Provider, ProviderInfo,
+    RemixInput, RemixOption, Route, Step,
 };
 use crate::error::RemixError;
 use crate::http::{HttpRequest, HttpResponse, Method, RequestKind};
@@ -137,6 +137,7 @@ impl Provider for Pixazo {
         input: &RemixInput,
         cfg: &Config,
         images: &[Option<ImageInfo>],
+        flight: &mut Flight,
     ) -> Result<(Job, HttpRequest), RemixError> {
         let mut w = super::body_writer(input);
         w.begin_object();
@@ -161,11 +162,11 @@ impl Provider for Pixazo {
         super::opt_str(&mut w, "version", input.version.as_ref());
         w.end_object();
         let body = w.finish();
-        let mut job = Job::new(info.id, info.model.id);
+        let job = Job::new(info.id, info.model.id);
         if let Some(alt) = info.fallback_submit {
             // The submit to the table's `fallback_submit`, kept on the job
             // until the first submit is answered.
-            job.state =
+            flight.kept =
                 ProviderState::Fallback(Box::new(submit_request(cfg, info, alt, body.clone())));
         }
         Ok((job, submit_request(cfg, info, path, body)))
@@ -174,13 +175,14 @@ impl Provider for Pixazo {
     fn on_response(
         &self,
         job: &mut Job,
+        flight: &mut Flight,
         _cfg: &Config,
         res: &HttpResponse,
     ) -> Result<Step, RemixError> {
         let info = self.table();
-        if job.phase == RequestKind::Submit {
+        if flight.phase == RequestKind::Submit {
             // The alternate path once, on a 404 only; never after.
-            let fallback = match job.state.take() {
+            let fallback = match flight.kept.take() {
                 ProviderState::Fallback(req) => Some(*req),
                 _ => None,
             };
@@ -189,7 +191,7 @@ impl Provider for Pixazo {
             }
         }
         let v = super::success_json(info, res)?;
-        if job.phase == RequestKind::Submit {
+        if flight.phase == RequestKind::Submit {
             let id = v
                 .str_at("request_id")
                 .ok_or_else(|| super::malformed(info, res, "request_id"))?;

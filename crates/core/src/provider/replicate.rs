@@ -14,7 +14,7 @@
 //! saying to use `proxyUrl` (see [`super::network_error`]).
 
 use super::{
-    Config, Cors, ModelInfo, Provider, ProviderInfo, RemixInput, RemixOption, Route, Step,
+    Config, Cors, Flight, ModelInfo, Provider, ProviderInfo, RemixInput, RemixOption, Route, Step,
 };
 use crate::error::RemixError;
 use crate::http::{HttpRequest, HttpResponse, Method, RequestKind};
@@ -73,6 +73,7 @@ impl Provider for Replicate {
         input: &RemixInput,
         cfg: &Config,
         images: &[Option<ImageInfo>],
+        _flight: &mut Flight,
     ) -> Result<(Job, HttpRequest), RemixError> {
         let mut w = super::body_writer(input);
         w.begin_object().key("input").begin_object();
@@ -88,6 +89,7 @@ impl Provider for Replicate {
     fn on_response(
         &self,
         job: &mut Job,
+        flight: &mut Flight,
         _cfg: &Config,
         res: &HttpResponse,
     ) -> Result<Step, RemixError> {
@@ -107,7 +109,7 @@ impl Provider for Replicate {
             job.request_id = Some(id.to_string());
         }
         if let Some(logs) = v.str_at("logs") {
-            job.logs = logs
+            flight.logs = logs
                 .lines()
                 .filter(|l| !l.trim().is_empty())
                 .map(str::to_string)

@@ -16,7 +16,8 @@
 //! the `test_time_scaling` range (1–5 by its SDK, 1–15 by ComfyUI's node).
 
 use super::{
-    Config, ImageTransport, ModelInfo, Provider, ProviderInfo, RemixInput, RemixOption, Route, Step,
+    Config, Flight, ImageTransport, ModelInfo, Provider, ProviderInfo, RemixInput, RemixOption,
+    Route, Step,
 };
 use crate::error::RemixError;
 use crate::http::{HttpRequest, HttpResponse};
@@ -103,6 +104,7 @@ impl Provider for Reve {
         input: &RemixInput,
         cfg: &Config,
         images: &[Option<ImageInfo>],
+        _flight: &mut Flight,
     ) -> Result<(Job, HttpRequest), RemixError> {
         let mut w = super::body_writer(input);
         w.begin_object();
@@ -139,6 +141,7 @@ impl Provider for Reve {
     fn on_response(
         &self,
         job: &mut Job,
+        _flight: &mut Flight,
         _cfg: &Config,
         res: &HttpResponse,
     ) -> Result<Step, RemixError> {

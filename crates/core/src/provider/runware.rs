@@ -23,7 +23,7 @@
 //! and the pixel sizes of Reve 2.1's presets are not published, so the
 //! option is not offered here.
 
-use super::{Config, ModelInfo, Provider, ProviderInfo, RemixInput, Route, Step};
+use super::{Config, Flight, ModelInfo, Provider, ProviderInfo, RemixInput, Route, Step};
 use crate::error::RemixError;
 use crate::http::{HttpRequest, HttpResponse, Method, RequestKind};
 use crate::id::ProviderId;
@@ -98,6 +98,7 @@ impl Provider for Runware {
         input: &RemixInput,
         cfg: &Config,
         images: &[Option<ImageInfo>],
+        _flight: &mut Flight,
     ) -> Result<(Job, HttpRequest), RemixError> {
         let uuid = task_uuid(cfg.nonce);
         let mut w = super::body_writer(input);
@@ -129,6 +130,7 @@ impl Provider for Runware {
     fn on_response(
         &self,
         job: &mut Job,
+        _flight: &mut Flight,
         _cfg: &Config,
         res: &HttpResponse,
     ) -> Result<Step, RemixError> {

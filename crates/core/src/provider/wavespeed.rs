@@ -16,7 +16,9 @@
 //! that is what is sent ([`REVE_2_1_IMAGES`]). Also whether browsers may
 //! call it (`cors`).
 
-use super::{Config, ModelInfo, Provider, ProviderInfo, RemixInput, RemixOption, Route, Step};
+use super::{
+    Config, Flight, ModelInfo, Provider, ProviderInfo, RemixInput, RemixOption, Route, Step,
+};
 use crate::error::RemixError;
 use crate::http::{HttpRequest, HttpResponse, Method, RequestKind};
 use crate::id::{ModelId, ProviderId};
@@ -83,6 +85,7 @@ impl Provider for WaveSpeed {
         input: &RemixInput,
         cfg: &Config,
         images: &[Option<ImageInfo>],
+        _flight: &mut Flight,
     ) -> Result<(Job, HttpRequest), RemixError> {
         let images_key = if info.model.id == ModelId::Reve21 {
             REVE_2_1_IMAGES
@@ -102,6 +105,7 @@ impl Provider for WaveSpeed {
     fn on_response(
         &self,
         job: &mut Job,
+        _flight: &mut Flight,
         _cfg: &Config,
         res: &HttpResponse,
     ) -> Result<Step, RemixError> {

@@ -81,7 +81,7 @@ fn cancel_sends_the_providers_cancel_and_ends_cancelled() {
     };
     assert_eq!(e.code, ErrorCode::Cancelled);
     assert_eq!(
-        d.updates().last().map(|u| u.status),
+        updates_of(&mut d).last().map(|u| u.status),
         Some(JobStatus::Cancelled)
     );
     assert_eq!(d.job().status, JobStatus::Cancelled);
@@ -124,7 +124,7 @@ fn resume_follows_a_job_submitted_earlier() {
     );
     d.on_response(1_100, res(200, r#"{"status":"PROCESSING"}"#));
     assert_eq!(
-        d.updates().last().map(|u| u.status),
+        updates_of(&mut d).last().map(|u| u.status),
         Some(JobStatus::Running)
     );
 }

@@ -5,6 +5,7 @@
 
 mod budget;
 mod deadline;
+mod events;
 mod retries;
 
 #[path = "../recorded/helpers.rs"]
@@ -14,9 +15,10 @@ use helpers::*;
 use reve_remix_core::ErrorCode;
 use reve_remix_core::RemixError;
 use reve_remix_core::driver::{Action, Driver, RunOptions};
+use reve_remix_core::driver::{Event, JobUpdate};
 use reve_remix_core::http::{HttpRequest, HttpResponse, Method, RequestKind};
 use reve_remix_core::id::ProviderId;
-use reve_remix_core::job::{Job, JobStatus, JobUpdate, RemixResult};
+use reve_remix_core::job::{Job, JobStatus, RemixResult};
 use reve_remix_core::provider::Config;
 
 /// What the simulated server does with a request.
@@ -131,9 +133,20 @@ fn run(d: &mut Driver, mut server: impl FnMut(&HttpRequest, u64) -> Reply) -> Ru
                 };
             }
         }
-        updates.extend(d.updates());
+        updates.extend(updates_of(d));
     }
     panic!("the driver never finished");
+}
+
+/// The updates among what `d` said since it was last asked.
+fn updates_of(d: &mut Driver) -> Vec<JobUpdate> {
+    d.events()
+        .into_iter()
+        .filter_map(|e| match e {
+            Event::Update(u) => Some(u),
+            Event::Accepted(_) => None,
+        })
+        .collect()
 }
 
 fn opts(timeout_ms: u64, seed: u64) -> RunOptions {

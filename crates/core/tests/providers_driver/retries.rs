@@ -89,7 +89,10 @@ fn a_429_without_a_readable_retry_after_backs_off_then_gives_up() {
         assert_eq!(outcome.code, ErrorCode::RateLimited);
         assert!(outcome.retryable);
         assert_eq!(d.stats().requests, 4, "1 + 3 retries");
-        let announced: Vec<u64> = d.updates().iter().filter_map(|u| u.retry_in_ms).collect();
+        let announced: Vec<u64> = updates_of(&mut d)
+            .iter()
+            .filter_map(|u| u.retry_in_ms)
+            .collect();
         assert_eq!(announced, waits, "each wait is announced");
     }
     // A status read is given more room, and its waits grow the same way, capped.

@@ -7,7 +7,37 @@ use reve_remix_core::RemixError;
 use reve_remix_core::http::{HttpRequest, HttpResponse, RequestKind};
 use reve_remix_core::id::ProviderId;
 use reve_remix_core::job::Job;
-use reve_remix_core::provider::{self, Config, ImageSource, Provider, RemixInput, Step};
+use reve_remix_core::provider::{self, Config, Flight, ImageSource, Provider, RemixInput, Step};
+
+/// A job and what its run keeps beside it, as the driver holds them; reads
+/// as the job.
+#[derive(Clone, Debug)]
+pub struct Followed {
+    pub job: Job,
+    pub flight: Flight,
+}
+
+impl From<Job> for Followed {
+    fn from(job: Job) -> Self {
+        Self {
+            job,
+            flight: Flight::default(),
+        }
+    }
+}
+
+impl std::ops::Deref for Followed {
+    type Target = Job;
+    fn deref(&self) -> &Job {
+        &self.job
+    }
+}
+
+impl std::ops::DerefMut for Followed {
+    fn deref_mut(&mut self) -> &mut Job {
+        &mut self.job
+    }
+}
 
 pub const KEY: &str = "sk-test-SECRET-0123456789";
 
@@ -108,8 +138,9 @@ pub fn recorded(name: &str) -> String {
 }
 
 /// Validate `input` and build its first request; fails the test if refused.
-pub fn start(input: &RemixInput, cfg: &Config) -> (&'static dyn Provider, Job, HttpRequest) {
-    provider::start(input, cfg).expect("valid input")
+pub fn start(input: &RemixInput, cfg: &Config) -> (&'static dyn Provider, Followed, HttpRequest) {
+    let (p, job, flight, req) = provider::start(input, cfg).expect("valid input");
+    (p, Followed { job, flight }, req)
 }
 
 /// The error `input` is refused with before any request.
@@ -123,19 +154,19 @@ pub fn start_err(input: &RemixInput, cfg: &Config) -> RemixError {
 /// Give `p` the answer `r` to a request of `kind`.
 pub fn feed(
     p: &dyn Provider,
-    job: &mut Job,
+    job: &mut Followed,
     cfg: &Config,
     kind: RequestKind,
     r: HttpResponse,
 ) -> Result<Step, RemixError> {
-    job.phase = kind;
-    p.on_response(job, cfg, &r)
+    job.flight.phase = kind;
+    p.on_response(&mut job.job, &mut job.flight, cfg, &r)
 }
 
 /// The error `p` makes of the answer `r` to a request of `kind`.
 pub fn feed_err(
     p: &dyn Provider,
-    job: &mut Job,
+    job: &mut Followed,
     cfg: &Config,
     kind: RequestKind,
     r: HttpResponse,

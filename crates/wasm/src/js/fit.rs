@@ -8,9 +8,10 @@ use super::read::{ClientSettings, get, opt_number, opt_string, opt_u32, wrong_ty
 use super::{Op, Thrown, image_info_to_js, spawn};
 use crate::fit::{FitOptions, UNLIMITED, fit_image as fit_bytes};
 use crate::js_values::{set, update_to_js};
+use reve_remix_core::driver::JobUpdate;
 use reve_remix_core::error::{ErrorCode, RemixError};
 use reve_remix_core::image::{self, fit};
-use reve_remix_core::job::{JobStatus, JobUpdate};
+use reve_remix_core::job::JobStatus;
 use reve_remix_core::provider::{self, ImageSource, RemixInput};
 
 /// Fit an image to a model's limits: one that already fits comes back

@@ -15,9 +15,10 @@ mod read;
 use crate::fetch::{self, Until};
 use crate::js_values::{job_to_js, request_to_js, result_to_js, set, to_js_error, update_to_js};
 use read::{ClientSettings, get, input_from_js, job_from_js, read_input, signal_of};
+use reve_remix_core::driver::{Event, JobUpdate};
 use reve_remix_core::error::{ErrorCode, RemixError};
 use reve_remix_core::image::{self, ImageInfo, ImageLimits};
-use reve_remix_core::job::{JobStatus, JobUpdate};
+use reve_remix_core::job::JobStatus;
 use reve_remix_core::provider;
 
 // The data types of the package's API, appended to the .d.ts wasm-bindgen
@@ -62,7 +63,7 @@ pub fn build_request(
     let cfg = ClientSettings::from_js(&config)
         .map_err(|e| to_js_error(&e))?
         .cfg;
-    let (_, _, req) = provider::start(&input, &cfg).map_err(|e| to_js_error(&e))?;
+    let (.., req) = provider::start(&input, &cfg).map_err(|e| to_js_error(&e))?;
     Ok(request_to_js(&req))
 }
 
@@ -220,43 +221,16 @@ async fn status(
     }
     let signal = signal_of(opts);
     let mut driver = settings.resume(job)?;
-    let mut last: Option<JobUpdate> = None;
-    let outcome = fetch::drive(
+    // Whatever the read ended in, the driver says what it showed.
+    let _ = fetch::drive(
         &mut driver,
         &settings.transport,
         signal.as_ref(),
         Until::Observed,
-        &mut |u| {
-            last = Some(u.clone());
-        },
+        &mut |_| {},
     )
     .await;
-    let update = match (outcome, last) {
-        (Err(e), _) if e.code == ErrorCode::JobFailed || e.code == ErrorCode::ContentViolation => {
-            JobUpdate {
-                status: JobStatus::Failed,
-                queue_position: None,
-                logs: driver.job().logs.clone(),
-                result: None,
-                error: Some(e),
-                retry_in_ms: None,
-            }
-        }
-        (Err(e), _) => return Err(e.into()),
-        (Ok(_), Some(u)) => u,
-        (Ok(_), None) => {
-            let job = driver.job();
-            JobUpdate {
-                status: job.status,
-                queue_position: job.queue_position,
-                logs: job.logs.clone(),
-                result: None,
-                error: None,
-                retry_in_ms: None,
-            }
-        }
-    };
-    Ok(update_to_js(&update))
+    Ok(update_to_js(&driver.observed()?))
 }
 
 async fn cancel(settings: &ClientSettings, job: &JsValue) -> Result<JsValue, Thrown> {
@@ -281,33 +255,21 @@ async fn run(
     }
     let timeout = get(opts, "timeoutMs").as_f64();
     let mut driver = settings.start(&input, timeout)?;
-    let mut notify = |u: &JobUpdate| {
-        if let Some(f) = &on_update {
+    let mut notify = |event: &Event| {
+        if let (Event::Update(u), Some(f)) = (event, &on_update) {
             // A throwing callback must not stop the run.
             let _ = f.call1(&JsValue::UNDEFINED, &update_to_js(u));
         }
     };
-    let outcome = fetch::drive(
+    // An error after the provider took the job carries it (`e.job`).
+    let result = fetch::run(
         &mut driver,
         &settings.transport,
         signal.as_ref(),
-        Until::Finished,
         &mut notify,
     )
-    .await;
-    match outcome {
-        Ok(Some(result)) => Ok(result_to_js(&result)),
-        Ok(None) => {
-            Err(RemixError::new(ErrorCode::ProviderError, "The job ended without a result.").into())
-        }
-        // The provider has the job (maybe paid for): hand it back.
-        Err(e) if e.code == ErrorCode::Network && !driver.job().id.is_empty() => {
-            let err = to_js_error(&e);
-            set(&err, "job", &job_to_js(driver.job(), None));
-            Err(Thrown::Js(err))
-        }
-        Err(e) => Err(e.into()),
-    }
+    .await?;
+    Ok(result_to_js(&result))
 }
 
 /// Run one input on each of several providers at once. Resolves, never
