@@ -179,8 +179,10 @@ pub struct Driver {
     /// `Accepted` was said (or needs no saying: a resumed job).
     told_accepted: bool,
     last: (JobStatus, Option<u32>, usize),
-    /// The last update said, for [`Driver::observed`].
-    last_update: Option<JobUpdate>,
+    /// The failure of the last request and the wait before it is sent
+    /// again, while that retry is pending: part of what
+    /// [`Driver::observed`] says.
+    retrying: Option<(RemixError, u64)>,
 }
 
 impl std::fmt::Debug for Driver {
@@ -238,7 +240,7 @@ impl Driver {
             stats: DriverStats::default(),
             events: Vec::new(),
             last,
-            last_update: None,
+            retrying: None,
         }
     }
 
@@ -429,6 +431,7 @@ impl Driver {
             return;
         }
         self.failures = 0;
+        self.retrying = None;
         let step = self
             .provider
             .on_response(&mut self.job, &mut self.flight, &self.cfg, &res);

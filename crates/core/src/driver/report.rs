@@ -44,7 +44,6 @@ impl Driver {
     }
 
     pub(super) fn say(&mut self, update: JobUpdate) {
-        self.last_update = Some(update.clone());
         self.events.push(Event::Update(update));
     }
 
@@ -53,27 +52,33 @@ impl Driver {
     /// its content) is a state, `failed` with its error; a read that could
     /// not be made, or a cancelled one, is an error.
     pub fn observed(&self) -> Result<JobUpdate, RemixError> {
-        if let State::Finished(Err(e)) = &self.state {
-            if !matches!(e.code, ErrorCode::JobFailed | ErrorCode::ContentViolation) {
+        let (mut result, mut error) = (None, None);
+        let mut retry_in_ms = None;
+        match &self.state {
+            State::Finished(Ok(r)) => result = Some(r.clone()),
+            State::Finished(Err(e))
+                if !matches!(e.code, ErrorCode::JobFailed | ErrorCode::ContentViolation) =>
+            {
                 return Err(e.clone());
             }
-            return Ok(JobUpdate {
-                status: JobStatus::Failed,
-                queue_position: None,
-                logs: self.flight.logs.clone(),
-                result: None,
-                error: Some(e.clone()),
-                retry_in_ms: None,
-            });
+            State::Finished(Err(e)) => error = Some(e.clone()),
+            // A read that failed and waits to be sent again says so.
+            _ => {
+                if let Some((e, ms)) = &self.retrying {
+                    error = Some(e.clone());
+                    retry_in_ms = Some(*ms);
+                }
+            }
         }
-        Ok(self.last_update.clone().unwrap_or_else(|| JobUpdate {
-            status: self.job.status,
-            queue_position: self.job.queue_position,
+        let status = self.job.status;
+        Ok(JobUpdate {
+            status,
+            queue_position: self.job.queue_position.filter(|_| !status.is_terminal()),
             logs: self.flight.logs.clone(),
-            result: None,
-            error: None,
-            retry_in_ms: None,
-        }))
+            result,
+            error,
+            retry_in_ms,
+        })
     }
 
     /// Add what is known of the job, and make sure the key is in no message.

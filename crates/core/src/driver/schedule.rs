@@ -42,6 +42,7 @@ impl Driver {
                 self.state = State::Send(at, req);
                 // Say so: a wait of seconds with no word looks like a hang.
                 let err = self.polish(err);
+                self.retrying = Some((err.clone(), wait_ms));
                 self.say(JobUpdate {
                     status: self.job.status,
                     queue_position: self.job.queue_position,

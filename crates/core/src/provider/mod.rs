@@ -220,6 +220,8 @@ pub fn parse_model(id: &str) -> Result<ModelId, RemixError> {
 
 /// `info` for `model` (its default for `None`), or `unknown_model` naming
 /// the models it sells: checked before any request.
+// Called from several places; one copy of its message building.
+#[inline(never)]
 pub fn offer(info: &ProviderInfo, model: Option<ModelId>) -> Result<ProviderInfo, RemixError> {
     let Some(model) = model else {
         return Ok(*info);

@@ -159,6 +159,16 @@ fn observed_is_the_jobs_state_a_failed_job_included_and_an_unreadable_one_is_an_
     assert_eq!(why.code, ErrorCode::JobFailed);
     assert!(why.message.contains("out of memory"), "{}", why.message);
 
+    // A read that failed and will be sent again: the state as last known,
+    // with that failure and the wait.
+    let mut d = resumed(ProviderId::Replicate, "p9");
+    let busy = res(503, r#"{"detail":"busy"}"#);
+    step_until_wait(&mut d, &busy, &busy);
+    let seen = d.observed().expect("still a state");
+    assert_eq!(seen.status, JobStatus::Queued);
+    assert!(seen.retry_in_ms.is_some_and(|ms| ms > 0), "{seen:?}");
+    assert_eq!(seen.error.map(|e| e.status), Some(Some(503)));
+
     // A read the provider refused: an error, not a state of the job.
     let mut d = resumed(ProviderId::Replicate, "p9");
     let refused = res(401, r#"{"detail":"Invalid token."}"#);

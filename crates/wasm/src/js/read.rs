@@ -270,9 +270,11 @@ pub(super) fn signal_of(opts: &JsValue) -> Option<AbortSignal> {
 pub(super) fn job_from_js(v: &JsValue) -> Result<(Job, Option<RemixResult>), RemixError> {
     let id = get(v, "provider").as_string().unwrap_or_default();
     // An unknown provider is its own error, with the known ids.
-    let info = provider::info(provider::parse_provider(&id)?);
+    provider::parse_provider(&id)?;
+    // An unknown model is its own error, with the known ids; whether the
+    // provider sells it, `Driver::resume` checks.
     if let Some(m) = get(v, "model").as_string() {
-        provider::offer(info, Some(provider::parse_model(&m)?))?;
+        provider::parse_model(&m)?;
     }
     let text = js_sys::JSON::stringify(v)
         .ok()
