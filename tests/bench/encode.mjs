@@ -7,6 +7,7 @@
 import { readFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { launch } from "../e2e/browser.mjs";
+import { fixtureBytes } from "../../fixtures/fixtures.mjs";
 
 const pkg = resolve(process.argv[2] ?? "../../target/pkg");
 const ORIGIN = "http://bench.invalid";
@@ -26,7 +27,7 @@ await page.route(`${ORIGIN}/**`, (route) => {
 await page.goto(`${ORIGIN}/`);
 
 // A real PNG's header; the rest of each image is filler the checks never read.
-const png = [...readFileSync(new URL("../../crates/core/tests/fixtures/png_rgb_64x48.png", import.meta.url))];
+const png = [...fixtureBytes("png_rgb_64x48.png")];
 
 const result = await page.evaluate(async ([origin, png]) => {
   const remix = await import(`${origin}/reve_remix.js`);

@@ -4,13 +4,14 @@
 // Usage: MOCK_URL=http://127.0.0.1:PORT node polling.mjs <pkg dir>
 import { readFileSync } from "node:fs";
 import { join, resolve } from "node:path";
+import { fixtureBytes } from "../../fixtures/fixtures.mjs";
 
 const pkg = resolve(process.argv[2] ?? "../../target/pkg");
 const MOCK_URL = process.env.MOCK_URL ?? "http://127.0.0.1:8787";
 const JOB_MS = Number(process.env.JOB_SECONDS ?? 30) * 1000;
 const remix = await import(join(pkg, "reve_remix.js"));
 remix.initSync({ module: readFileSync(join(pkg, "reve_remix_bg.wasm")) });
-const png = new Uint8Array(readFileSync(new URL("../../crates/core/tests/fixtures/png_rgb_64x48.png", import.meta.url)));
+const png = fixtureBytes("png_rgb_64x48.png");
 
 // Which request is the submit (the job's clock starts there) and which are status reads.
 const cases = [

@@ -16,9 +16,8 @@ export const PROXY_BIN = process.env.PROXY_BIN ?? join(dirname(fileURLToPath(imp
 export const ARTIFACTS = process.env.ARTIFACTS ?? join(tmpdir(), "reve-remix-artifacts");
 /** The query that points a page at the mock. */
 export const MOCK_QUERY = `?mock=${encodeURIComponent(MOCK_URL)}`;
-/** The core's fixture images: real files from real encoders. */
-export const FIXTURES = join(dirname(fileURLToPath(import.meta.url)), "../../crates/core/tests/fixtures");
-export const fixture = (name) => join(FIXTURES, name);
+/** The fixture images (fixtures/images): the folder, and a fixture's path. */
+export { FIXTURES, fixture } from "../../fixtures/fixtures.mjs";
 /** Reference image `n` on the board, by its accessible name. */
 export const tile = (page, n) => page.getByRole("img", { name: `Reference ${n}`, exact: true });
 

@@ -13,10 +13,10 @@ import { createFalClient } from "@fal-ai/client";
 import Replicate from "replicate";
 import { Client as WaveSpeed } from "wavespeed";
 import { Runware } from "@runware/sdk-js";
+import { fixture } from "../../fixtures/fixtures.mjs";
 
 const MOCK_URL = (process.env.MOCK_URL ?? "http://127.0.0.1:8787").replace(/\/+$/, "");
-const FIXTURES = new URL("../../crates/core/tests/fixtures/", import.meta.url);
-const dataUri = (name, mime) => `data:${mime};base64,${readFileSync(new URL(name, FIXTURES)).toString("base64")}`;
+const dataUri = (name, mime) => `data:${mime};base64,${readFileSync(fixture(name)).toString("base64")}`;
 const PNG = dataUri("png_rgb_64x48.png", "image/png");
 const JPEG = dataUri("jpeg_baseline_80x60.jpg", "image/jpeg");
 const PROMPT = "the cat from <frame>0</frame> wearing the hat from <frame>1</frame>";

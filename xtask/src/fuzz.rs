@@ -10,7 +10,10 @@
 //! `cargo xtask test`, where the corpora are replayed on stable instead).
 //! New inputs go to `fuzz/corpus/<target>` (ignored by git); a crash is left
 //! in `fuzz/artifacts/<target>` and stops the run: once fixed, copy it into
-//! `fuzz/seeds/<target>` so `cargo test` keeps replaying it.
+//! `fuzz/seeds/<target>` so `cargo test` keeps replaying it. Seeds that are
+//! files the tests already keep (the image fixtures for `inspect`, the
+//! recorded answers for `json`: `crates/core/fuzz/src/shared.rs`) are
+//! copied into the corpus before a run rather than committed twice.
 
 use std::path::Path;
 use std::process::Stdio;
@@ -141,6 +144,11 @@ fn fuzz(dir: &str, target: &str, limit: Limit) -> Result<Stats> {
     let seeds = Path::new("fuzz/seeds").join(target);
     std::fs::create_dir_all(crate_dir.join(&corpus))
         .map_err(|e| format!("{}: {e}", corpus.display()))?;
+    for file in crate::fuzz_shared::shared_seeds(&root(), target) {
+        let name = file.file_name().unwrap_or_default();
+        std::fs::copy(&file, crate_dir.join(&corpus).join(name))
+            .map_err(|e| format!("{}: {e}", file.display()))?;
+    }
     let until = match limit {
         Limit {
             seconds: Some(s),

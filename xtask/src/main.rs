@@ -5,6 +5,10 @@ mod bench;
 mod csp;
 mod edge;
 mod fuzz;
+// The fuzz targets' seeds kept elsewhere in the repository (fixtures/images,
+// the recorded answers): the one table the stable replay reads too.
+#[path = "../../crates/core/fuzz/src/shared.rs"]
+mod fuzz_shared;
 mod harness;
 mod mock;
 mod package;

@@ -1,10 +1,12 @@
 #!/usr/bin/env python3
 """Writes seeds/<target>/ : the small committed corpora each fuzz target
 starts from and `cargo test` replays (tests/fuzz_replay.rs). Built from
-the recorded provider answers (../tests/recorded) and the image fixtures
-(../tests/fixtures), in each target's input layout (see src/). Rerun after
-changing a layout; inputs that once crashed are added by hand, named
-`crash-<what>`, and are not touched here."""
+the recorded provider answers (../tests/recorded), in each target's input
+layout (see src/). Files used as they are (the image fixtures in
+fixtures/images for `inspect`, the recorded answers for `json`) are not
+copied here: src/shared.rs names them, and the replay and `cargo xtask fuzz`
+read them where they are. Rerun after changing a layout; inputs that once
+crashed are added by hand, named `crash-<what>`, and are not touched here."""
 import os, random, struct
 
 HERE = os.path.dirname(os.path.abspath(__file__))
@@ -26,19 +28,7 @@ def recorded(name):
         return f.read()
 
 
-# inspect: one real image of each kind, and the damaged ones.
-for name in ["png_rgba_31x17.png", "jpeg_gray_17x9.jpg", "webp_lossless_33x17.webp",
-             "webp_lossy_70x50.webp", "avif_64x40.avif", "heic_64x40.heic",
-             "heif_rotated_40x64.heic", "heif_no_pitm_300x200.heic", "heif_bad_clap.heic",
-             "huge_100000x100000.png", "cut_in_exif.jpg", "cut_in_meta.heic", "tiny_box.heic",
-             "bad_start_code.webp", "ihdr_bad_crc.png", "clip.mp4", "notes.gif"]:
-    with open(os.path.join(TESTS, "fixtures", name), "rb") as f:
-        write("inspect", name, f.read())
-
-# json: the recorded answers.
-for name in ["fal_submit.json", "fal_result.json", "pixazo_completed.json", "pixazo_error.json",
-             "replicate_succeeded.json", "aimlapi_201.json"]:
-    write("json", name, recorded(name))
+# json: the recorded answers are read where they are (src/shared.rs); one more.
 write("json", "nested_escapes.json", '{"a":[1,-2.5e3,true,null,"\\u00e9\\ud83d\\ude00\\n"],"b":{}}')
 
 # prompt: (&str, u8, u8) as arbitrary reads it: the two bytes come last.

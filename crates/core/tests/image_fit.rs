@@ -8,10 +8,8 @@ use reve_remix_core::image::{ImageFormat, ImageInfo, ImageLimits};
 const LIMITS: ImageLimits = ImageLimits::REVE;
 const ALL: &[ImageFormat] = &ImageFormat::ALL;
 const NO_WEBP: &[ImageFormat] = &[ImageFormat::Png, ImageFormat::Jpeg];
-const FIXTURES: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/");
-
 fn fixture(name: &str) -> Vec<u8> {
-    std::fs::read([FIXTURES, name].concat()).expect("fixture")
+    reve_remix_fixtures::bytes(name).to_vec()
 }
 
 fn info(format: ImageFormat, width: u32, height: u32, bytes: usize) -> ImageInfo {

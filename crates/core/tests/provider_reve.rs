@@ -219,11 +219,7 @@ fn reve_gets_img_tags_as_its_newest_sdk_writes_them() {
 }
 
 fn heic(name: &str) -> ImageSource {
-    let data = std::fs::read(concat!(
-        env!("CARGO_MANIFEST_DIR"),
-        "/tests/fixtures/heic_64x40.heic"
-    ))
-    .expect("fixture");
+    let data = reve_remix_fixtures::bytes("heic_64x40.heic").to_vec();
     ImageSource::Bytes {
         data: data.into(),
         name: Some(name.into()),

@@ -180,11 +180,7 @@ mod tests {
     use super::*;
 
     fn fixture(name: &str) -> Vec<u8> {
-        std::fs::read(format!(
-            "{}/../core/tests/fixtures/{name}",
-            env!("CARGO_MANIFEST_DIR")
-        ))
-        .expect("fixture")
+        reve_remix_fixtures::bytes(name).to_vec()
     }
 
     fn problem(bytes: &[u8]) -> Option<Problem> {

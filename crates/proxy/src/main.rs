@@ -13,8 +13,8 @@ use reve_remix_proxy::token;
 static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 fn main() -> ExitCode {
-    let args: Vec<String> = std::env::args().skip(1).collect();
-    if args.first().map(String::as_str) == Some("token") {
+    let args: Vec<std::ffi::OsString> = std::env::args_os().skip(1).collect();
+    if args.first().is_some_and(|a| a == "token") {
         return token(&args[1..]);
     }
     let opts = match Options::parse(args) {
@@ -48,20 +48,42 @@ fn main() -> ExitCode {
 
 /// `reve-remix-proxy token --ttl SECONDS [--sub ID]`: print a token signed
 /// with `REMIX_PROXY_SECRET`, as the site's backend would mint one.
-fn token(args: &[String]) -> ExitCode {
+fn token(args: &[std::ffi::OsString]) -> ExitCode {
     const HOW: &str = "usage: reve-remix-proxy token --ttl SECONDS [--sub ID]   (REMIX_PROXY_SECRET from the environment)";
+    use lexopt::prelude::*;
     let (mut ttl, mut sub) = (None, None);
-    let mut it = args.iter();
-    while let Some(a) = it.next() {
-        match a.as_str() {
-            "--ttl" => ttl = it.next().and_then(|v| v.trim().parse::<u64>().ok()),
-            "--sub" => sub = it.next().cloned(),
-            "-h" | "--help" => {
+    let mut parser = lexopt::Parser::from_args(args);
+    loop {
+        let arg = match parser.next() {
+            Ok(Some(arg)) => arg,
+            Ok(None) => break,
+            Err(e) => {
+                eprintln!("{e}\n{HOW}");
+                return ExitCode::from(2);
+            }
+        };
+        match arg {
+            Long("ttl") => {
+                ttl = parser
+                    .value()
+                    .ok()
+                    .and_then(|v| v.to_str()?.trim().parse::<u64>().ok())
+            }
+            Long("sub") => sub = parser.value().ok().and_then(|v| v.into_string().ok()),
+            Short('h') | Long("help") => {
                 println!("{HOW}");
                 return ExitCode::SUCCESS;
             }
-            _ => {
-                eprintln!("unknown argument {a}\n{HOW}");
+            Long(name) => {
+                eprintln!("unknown argument --{name}\n{HOW}");
+                return ExitCode::from(2);
+            }
+            Short(c) => {
+                eprintln!("unknown argument -{c}\n{HOW}");
+                return ExitCode::from(2);
+            }
+            Value(v) => {
+                eprintln!("unknown argument {}\n{HOW}", v.display());
                 return ExitCode::from(2);
             }
         }

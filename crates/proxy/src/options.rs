@@ -145,31 +145,34 @@ impl Default for Options {
 }
 
 impl Options {
-    /// Parse the command line (without the program name). `Err` holds what
-    /// to print: the problem and the usage.
+    /// Parse the command line (without the program name), with lexopt:
+    /// `--name VALUE` or `--name=VALUE`. `Err` holds what to print: the
+    /// problem and the usage, or for `-h`/`--help` the usage alone
+    /// ([`USAGE`], which `main` prints and exits 0 on).
     pub fn parse<I, S>(args: I) -> Result<Self, String>
     where
         I: IntoIterator<Item = S>,
-        S: Into<String>,
+        S: Into<std::ffi::OsString>,
     {
+        use lexopt::prelude::*;
         let mut opts = Self::default();
         let mut origins = Vec::new();
         let mut any_origin = false;
         let (mut cert, mut key) = (None, None);
-        let mut args = args.into_iter().map(Into::into);
-        while let Some(arg) = args.next() {
-            let (name, inline) = match arg.split_once('=') {
-                Some((n, v)) if n.starts_with("--") => (n.to_string(), Some(v.to_string())),
-                _ => (arg.clone(), None),
+        let mut parser = lexopt::Parser::from_args(args);
+        while let Some(arg) = parser.next().map_err(|e| format!("{e}\n\n{USAGE}"))? {
+            let name = match &arg {
+                Short('h') | Long("help") => return Err(USAGE.to_string()),
+                Long(name) => format!("--{name}"),
+                Short(c) => format!("-{c}"),
+                Value(v) => return Err(format!("unknown option {}\n\n{USAGE}", v.display())),
             };
-            if name == "-h" || name == "--help" {
-                return Err(USAGE.to_string());
-            }
-            let mut value = || {
-                inline
-                    .clone()
-                    .or_else(|| args.next())
-                    .ok_or_else(|| format!("{name} needs a value\n\n{USAGE}"))
+            let mut value = || -> Result<String, String> {
+                let v = parser
+                    .value()
+                    .map_err(|_| format!("{name} needs a value\n\n{USAGE}"))?;
+                v.into_string()
+                    .map_err(|v| format!("{name} {}: not UTF-8", v.display()))
             };
             match name.as_str() {
                 "--addr" => opts.addr = value()?,
@@ -187,51 +190,41 @@ impl Options {
                     opts.upstreams.push(up);
                 }
                 "--rate-limit" => {
-                    opts.rate_limit = value()?.trim().parse().map_err(|_| {
-                        "--rate-limit takes a whole number of requests per minute (0: no limit)"
-                            .to_string()
-                    })?
+                    opts.rate_limit = number(
+                        &name,
+                        &value()?,
+                        "a whole number of requests per minute (0: no limit)",
+                    )?
                 }
-                "--max-body" => {
-                    opts.max_body = value()?
-                        .trim()
-                        .parse()
-                        .map_err(|_| "--max-body takes a number of bytes".to_string())?
-                }
+                "--max-body" => opts.max_body = number(&name, &value()?, "a number of bytes")?,
                 "--upstream-timeout" => {
-                    let secs: u64 = value()?
-                        .trim()
-                        .parse()
-                        .map_err(|_| "--upstream-timeout takes whole seconds".to_string())?;
+                    let secs: u64 = number(&name, &value()?, "whole seconds")?;
                     if secs == 0 {
                         return Err("--upstream-timeout must be at least 1 second".into());
                     }
                     opts.upstream_timeout = Duration::from_secs(secs);
                 }
                 "--daily-budget" => {
-                    let usd: f64 =
-                        value()?
-                            .trim()
-                            .trim_start_matches('$')
-                            .parse()
-                            .map_err(|_| {
-                                "--daily-budget takes US dollars, e.g. 25 or 0.10".to_string()
-                            })?;
+                    let v = value()?;
+                    let usd: f64 = number(
+                        &name,
+                        v.trim().trim_start_matches('$'),
+                        "US dollars, e.g. 25 or 0.10",
+                    )?;
                     if !(usd.is_finite() && usd >= 0.0) {
                         return Err("--daily-budget must be 0 or more US dollars".into());
                     }
                     opts.limits.budget_micros = Some((usd * 1_000_000.0).round() as u64);
                 }
                 "--client-daily" => {
-                    opts.limits.client_daily = Some(value()?.trim().parse().map_err(|_| {
-                        "--client-daily takes a whole number of submissions".to_string()
-                    })?)
+                    opts.limits.client_daily =
+                        Some(number(&name, &value()?, "a whole number of submissions")?)
                 }
                 "--trust-forwarded" => opts.trust_forwarded = true,
                 "--state" => opts.state = Some(PathBuf::from(value()?)),
                 "--tls-cert" => cert = Some(PathBuf::from(value()?)),
                 "--tls-key" => key = Some(PathBuf::from(value()?)),
-                other => return Err(format!("unknown option {other}\n\n{USAGE}")),
+                _ => return Err(format!("unknown option {name}\n\n{USAGE}")),
             }
         }
         opts.tls = match (cert, key) {
@@ -298,6 +291,13 @@ impl Options {
     pub fn upstream(&self, provider: ProviderId) -> Option<&Upstream> {
         self.upstreams.iter().find(|u| u.provider == provider)
     }
+}
+
+/// An option's number, or what it takes.
+fn number<T: std::str::FromStr>(name: &str, text: &str, what: &str) -> Result<T, String> {
+    text.trim()
+        .parse()
+        .map_err(|_| format!("{name} takes {what}"))
 }
 
 /// `scheme://host[:port]` of an origin as browsers send it.

@@ -16,8 +16,8 @@ use wasm_bindgen_test::*;
 wasm_bindgen_test_configure!(run_in_browser);
 
 const MOCK: Option<&str> = option_env!("REVE_REMIX_TEST_MOCK");
-const PNG: &[u8] = include_bytes!("../../core/tests/fixtures/png_rgb_64x48.png");
-const JPEG: &[u8] = include_bytes!("../../core/tests/fixtures/jpeg_baseline_80x60.jpg");
+const PNG: &[u8] = reve_remix_fixtures::bytes("png_rgb_64x48.png");
+const JPEG: &[u8] = reve_remix_fixtures::bytes("jpeg_baseline_80x60.jpg");
 
 fn config(provider: &str, key: &str) -> Config {
     let mock = MOCK.expect("run through `cargo xtask test`, which starts the mock");

@@ -13,7 +13,7 @@ use web_sys::{ImageData, ImageEncodeOptions, OffscreenCanvas, OffscreenCanvasRen
 
 wasm_bindgen_test_configure!(run_in_browser);
 
-const PNG: &[u8] = include_bytes!("../../core/tests/fixtures/png_rgb_64x48.png");
+const PNG: &[u8] = reve_remix_fixtures::bytes("png_rgb_64x48.png");
 
 fn context(canvas: &OffscreenCanvas) -> OffscreenCanvasRenderingContext2d {
     canvas
@@ -171,7 +171,7 @@ async fn an_image_that_fits_comes_back_byte_for_byte() {
 
 #[wasm_bindgen_test]
 async fn what_the_browser_cannot_decode_is_undecodable_image() {
-    let heic = include_bytes!("../../core/tests/fixtures/heic_64x40.heic");
+    let heic = reve_remix_fixtures::bytes("heic_64x40.heic");
     let opts = FitOptions {
         formats: &[ImageFormat::Png, ImageFormat::Jpeg, ImageFormat::Webp],
         ..FitOptions::default()

@@ -203,11 +203,7 @@ mod tests {
 
     fn board_with_png() -> Board {
         let mut board = Board::new(|_, _| crate::model::ImageUrl::new("blob:x"));
-        let png = std::fs::read(concat!(
-            env!("CARGO_MANIFEST_DIR"),
-            "/../crates/core/tests/fixtures/png_rgb_64x48.png"
-        ))
-        .expect("fixture");
+        let png = reve_remix_fixtures::bytes("png_rgb_64x48.png").to_vec();
         let accepts = Accepts::new(info_for("fal"), None);
         board.begin_adding();
         assert!(board.add_bytes("cat.png", png, &accepts));

@@ -80,7 +80,7 @@ mod tests {
     use crate::model::Accepts;
     use reve_remix_core::ErrorCode;
 
-    const PNG: &[u8] = include_bytes!("../../../crates/core/tests/fixtures/png_rgb_64x48.png");
+    const PNG: &[u8] = reve_remix_fixtures::bytes("png_rgb_64x48.png");
 
     fn settings(provider: &str) -> Settings {
         Settings {

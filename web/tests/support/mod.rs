@@ -10,12 +10,11 @@ use wasm_bindgen::prelude::*;
 use wasm_bindgen_futures::JsFuture;
 use web_sys::HtmlElement;
 
-pub const PNG: &[u8] = include_bytes!("../../../crates/core/tests/fixtures/png_rgb_64x48.png");
-pub const JPEG: &[u8] =
-    include_bytes!("../../../crates/core/tests/fixtures/jpeg_baseline_80x60.jpg");
-pub const WEBP: &[u8] = include_bytes!("../../../crates/core/tests/fixtures/webp_lossy_70x50.webp");
-pub const GIF: &[u8] = include_bytes!("../../../crates/core/tests/fixtures/notes.gif");
-pub const HEIC: &[u8] = include_bytes!("../../../crates/core/tests/fixtures/heic_64x40.heic");
+pub const PNG: &[u8] = reve_remix_fixtures::bytes("png_rgb_64x48.png");
+pub const JPEG: &[u8] = reve_remix_fixtures::bytes("jpeg_baseline_80x60.jpg");
+pub const WEBP: &[u8] = reve_remix_fixtures::bytes("webp_lossy_70x50.webp");
+pub const GIF: &[u8] = reve_remix_fixtures::bytes("notes.gif");
+pub const HEIC: &[u8] = reve_remix_fixtures::bytes("heic_64x40.heic");
 
 /// A view mounted into a fresh element of the page; unmounted (its window
 /// listeners removed) and taken out of the page when dropped.

@@ -15,6 +15,7 @@ pub mod job;
 pub mod json;
 pub mod prompt;
 pub mod provider;
+pub mod shared;
 
 use reve_remix_core::id::ProviderId;
 

@@ -9,7 +9,7 @@ use reve_remix_core::{ErrorCode, RemixError};
 use super::{KEY, ids};
 
 /// A real 64×48 PNG from the image fixtures.
-pub const PNG: &[u8] = include_bytes!("../../tests/fixtures/png_rgb_64x48.png");
+pub const PNG: &[u8] = reve_remix_fixtures::bytes("png_rgb_64x48.png");
 
 /// Every request kind, in the order an input byte picks them.
 pub const KINDS: [RequestKind; 7] = [

@@ -1,12 +1,10 @@
-//! Image checks against real files (tests/fixtures, made by make.py with
-//! Pillow and pillow-heif) and hand-built hostile ones. Native only: the
-//! fixtures are read from disk and proptest does not run on wasm32.
+//! Image checks against real files (the repository's fixtures/images,
+//! made by fixtures/make.py with Pillow and pillow-heif) and hand-built
+//! hostile ones. Native only: proptest does not run on wasm32.
 #![cfg(not(target_arch = "wasm32"))]
 
 mod errors;
 mod limits;
-
-use std::path::PathBuf;
 
 use proptest::prelude::*;
 use reve_remix_core::ErrorCode;
@@ -16,10 +14,7 @@ use reve_remix_core::image::{
 };
 
 fn fixture(name: &str) -> Vec<u8> {
-    let path: PathBuf = [env!("CARGO_MANIFEST_DIR"), "tests", "fixtures", name]
-        .iter()
-        .collect();
-    std::fs::read(&path).unwrap_or_else(|e| panic!("reading {}: {e}", path.display()))
+    reve_remix_fixtures::bytes(name).to_vec()
 }
 
 fn check(bytes: &[u8], name: &str) -> Result<ImageInfo, reve_remix_core::RemixError> {

@@ -83,13 +83,9 @@ pub fn png_1x1() -> Vec<u8> {
     out
 }
 
-/// A real 80×60 baseline JPEG from the image tests' fixtures.
+/// A real 80×60 baseline JPEG from the image fixtures.
 pub fn jpeg() -> Vec<u8> {
-    std::fs::read(concat!(
-        env!("CARGO_MANIFEST_DIR"),
-        "/tests/fixtures/jpeg_baseline_80x60.jpg"
-    ))
-    .expect("jpeg fixture")
+    reve_remix_fixtures::bytes("jpeg_baseline_80x60.jpg").to_vec()
 }
 
 pub fn b64(data: &[u8]) -> String {

@@ -145,14 +145,10 @@ pub fn webp(w: u32, h: u32) -> Vec<u8> {
     encode(picture(w, h), image::ImageFormat::WebP)
 }
 
-/// One of the core's fixture images (real files from real encoders): one
-/// copy for the core's tests and the mock's.
+/// One of the fixture images (fixtures/images: real files from real
+/// encoders), the same files every crate's tests read.
 pub fn fixture(name: &str) -> Vec<u8> {
-    std::fs::read(format!(
-        "{}/../core/tests/fixtures/{name}",
-        env!("CARGO_MANIFEST_DIR")
-    ))
-    .expect("fixture")
+    reve_remix_fixtures::bytes(name).to_vec()
 }
 
 /// A real PNG padded past 1.5 MB.

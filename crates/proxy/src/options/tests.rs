@@ -149,3 +149,16 @@ fn bad_options_say_what_to_do() {
         assert!(err.contains(says), "{args:?}: {err}");
     }
 }
+
+#[test]
+fn help_is_the_usage_alone() {
+    for args in [
+        &["--help"][..],
+        &["-h"],
+        &["--addr", "127.0.0.1:0", "--help"],
+    ] {
+        assert_eq!(parse(args).expect_err("help"), USAGE, "{args:?}");
+    }
+    let err = parse(&["--trust-forwarded=yes"]).expect_err("a switch takes no value");
+    assert!(err.contains("--trust-forwarded"), "{err}");
+}

@@ -379,7 +379,7 @@ mod tests {
     }
 
     const MOCK: Option<&str> = option_env!("REVE_REMIX_TEST_MOCK");
-    const PNG: &[u8] = include_bytes!("../../../core/tests/fixtures/png_rgb_64x48.png");
+    const PNG: &[u8] = reve_remix_fixtures::bytes("png_rgb_64x48.png");
 
     fn object(pairs: &[(&str, JsValue)]) -> JsValue {
         let obj: JsValue = Object::new().into();

@@ -2,14 +2,16 @@
 import { readFileSync } from "node:fs";
 
 export const PKG = new URL("../../../../target/pkg/", import.meta.url);
-/** The core's fixture images: real files from real encoders. */
-export const FIXTURES = new URL("../../../core/tests/fixtures/", import.meta.url);
+/** The fixture images (fixtures/images): real files from real encoders. */
+export { FIXTURES } from "../../../../fixtures/fixtures.mjs";
+import { fixtureBytes } from "../../../../fixtures/fixtures.mjs";
 export const MOCK_URL = process.env.MOCK_URL ?? "http://127.0.0.1:8787";
 
 export const remix = await import(new URL("reve_remix.js", PKG));
 remix.initSync({ module: readFileSync(new URL("reve_remix_bg.wasm", PKG)) });
 
-export const fixture = (name) => new Uint8Array(readFileSync(new URL(name, FIXTURES)));
+/** A fixture's bytes. */
+export const fixture = fixtureBytes;
 
 /** The RemixError thrown by `fn`, failing the test if nothing is thrown. */
 export async function thrown(fn) {

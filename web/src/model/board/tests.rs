@@ -3,11 +3,10 @@ use reve_remix_core::provider::{fal, reve};
 use super::*;
 use reve_remix_core::prompt::ReferenceSyntax;
 
-const PNG: &[u8] = include_bytes!("../../../../crates/core/tests/fixtures/png_rgb_64x48.png");
-const JPEG: &[u8] =
-    include_bytes!("../../../../crates/core/tests/fixtures/jpeg_baseline_80x60.jpg");
-const WEBP: &[u8] = include_bytes!("../../../../crates/core/tests/fixtures/webp_lossy_70x50.webp");
-const GIF: &[u8] = include_bytes!("../../../../crates/core/tests/fixtures/notes.gif");
+const PNG: &[u8] = reve_remix_fixtures::bytes("png_rgb_64x48.png");
+const JPEG: &[u8] = reve_remix_fixtures::bytes("jpeg_baseline_80x60.jpg");
+const WEBP: &[u8] = reve_remix_fixtures::bytes("webp_lossy_70x50.webp");
+const GIF: &[u8] = reve_remix_fixtures::bytes("notes.gif");
 
 fn reve() -> Accepts {
     Accepts::new(&reve::INFO, None)
