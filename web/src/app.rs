@@ -25,7 +25,13 @@ pub use crate::store::{SettingsSignals, Store};
 pub fn App() -> impl IntoView {
     let store = Store::new(Connection::default());
     persist::restore(store);
-    persist::keep(store);
+    for r in persist::keep(store) {
+        if r.on_card {
+            store.resume_lane(r.job, r.started_ms, r.prompt);
+        } else {
+            store.resume(r.job, r.started_ms, r.prompt);
+        }
+    }
     site(store)
 }
 
