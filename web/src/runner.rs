@@ -323,7 +323,11 @@ async fn collect(
     Finished {
         src,
         bytes: bytes.map(Arc::from),
-        file_name: format::download_name(result.provider.as_str(), now, format::extension(&mime)),
+        file_name: format::download_name(
+            result.provider.as_str(),
+            page::local_ms(now),
+            format::extension(&mime),
+        ),
         prompt,
         provider,
         elapsed_ms: now - started,

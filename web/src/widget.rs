@@ -13,8 +13,8 @@ use reve_remix::js_values::{job_to_js, result_to_js, set, update_to_js};
 use reve_remix_core::RemixError;
 use wasm_bindgen::prelude::*;
 
-use crate::app::embed;
 use crate::model::{Board, Connection, Options, Results, Run};
+use crate::pages::embed;
 use crate::runner::{RunEvent, RunListener};
 use crate::store::Store;
 

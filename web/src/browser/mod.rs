@@ -6,3 +6,4 @@ pub mod blob;
 pub mod clipboard;
 pub mod idb;
 pub mod page;
+pub mod storage;

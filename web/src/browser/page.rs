@@ -16,6 +16,13 @@ pub fn now_ms() -> f64 {
     js_sys::Date::now()
 }
 
+/// `ms` since the epoch as the person's wall clock reads it: shifted by
+/// their time zone's offset at that moment (`Date`'s `getTimezoneOffset`),
+/// for names that say local time.
+pub fn local_ms(ms: f64) -> f64 {
+    ms - js_sys::Date::new(&wasm_bindgen::JsValue::from_f64(ms)).get_timezone_offset() * 60_000.0
+}
+
 /// The files of a `FileList`, in order.
 pub fn files(list: Option<web_sys::FileList>) -> Vec<web_sys::File> {
     let Some(list) = list else { return Vec::new() };

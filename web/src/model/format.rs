@@ -89,29 +89,40 @@ pub fn extension(mime: &str) -> &'static str {
     }
 }
 
-/// `reve-remix-fal-20250101-120304.png`: a download name that sorts by time.
-pub fn download_name(provider: &str, ms_since_epoch: f64, ext: &str) -> String {
-    let date = js_date(ms_since_epoch);
-    format!("reve-remix-{provider}-{date}.{ext}")
+/// `reve-remix-fal-20250101-120304.png`: a download name that sorts by
+/// time, for a time in the person's local time (ms since the epoch plus
+/// the time zone's offset then: `browser::page::local_ms`).
+pub fn download_name(provider: &str, local_ms: f64, ext: &str) -> String {
+    format!("reve-remix-{provider}-{}.{ext}", stamp(local_ms))
 }
 
-#[cfg(target_arch = "wasm32")]
-fn js_date(ms: f64) -> String {
-    let d = js_sys::Date::new(&wasm_bindgen::JsValue::from_f64(ms));
+/// `20250101-120304` for `ms` since the epoch, read as a calendar date and
+/// time of day (whole seconds, rounded down as `Date` does), by arithmetic
+/// rather than the browser's calendar, so that it is a native test away.
+pub fn stamp(ms: f64) -> String {
+    let ms = if ms.is_finite() { ms.floor() as i64 } else { 0 };
+    let (days, secs) = (ms.div_euclid(86_400_000), ms.rem_euclid(86_400_000) / 1000);
+    let (y, m, d) = civil_from_days(days);
     format!(
-        "{:04}{:02}{:02}-{:02}{:02}{:02}",
-        d.get_full_year(),
-        d.get_month() + 1,
-        d.get_date(),
-        d.get_hours(),
-        d.get_minutes(),
-        d.get_seconds()
+        "{y:04}{m:02}{d:02}-{:02}{:02}{:02}",
+        secs / 3600,
+        secs / 60 % 60,
+        secs % 60
     )
 }
 
-#[cfg(not(target_arch = "wasm32"))]
-fn js_date(ms: f64) -> String {
-    format!("{}", ms as u64 / 1000)
+/// The proleptic Gregorian date of day `days` since 1970-01-01 (Howard
+/// Hinnant's `civil_from_days`).
+fn civil_from_days(days: i64) -> (i64, i64, i64) {
+    let z = days + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z.rem_euclid(146_097);
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let d = doy - (153 * mp + 2) / 5 + 1;
+    let m = if mp < 10 { mp + 3 } else { mp - 9 };
+    (yoe + era * 400 + i64::from(m <= 2), m, d)
 }
 
 #[cfg(test)]
@@ -131,6 +142,24 @@ mod tests {
         );
         assert_eq!(shrunk_name("scan", ImageFormat::Jpeg), "scan.jpg");
         assert_eq!(shrunk_name(".hidden", ImageFormat::Webp), ".hidden.webp");
+    }
+
+    #[test]
+    fn a_download_is_named_by_its_date_and_time() {
+        assert_eq!(stamp(0.0), "19700101-000000");
+        // 2025-01-01 12:03:04.999 UTC: seconds are rounded down.
+        assert_eq!(stamp(1_735_732_984_999.0), "20250101-120304");
+        // The day after the 29th of February of a leap year, and of 2000.
+        assert_eq!(stamp(1_709_251_199_000.0), "20240229-235959");
+        assert_eq!(stamp(1_709_251_200_000.0), "20240301-000000");
+        assert_eq!(stamp(951_782_400_000.0), "20000229-000000");
+        assert_eq!(stamp(253_402_300_799_000.0), "99991231-235959");
+        assert_eq!(stamp(-1.0), "19691231-235959");
+        assert_eq!(stamp(f64::NAN), "19700101-000000");
+        assert_eq!(
+            download_name("fal", 1_735_732_984_000.0 + 3_600_000.0, "png"),
+            "reve-remix-fal-20250101-130304.png"
+        );
     }
 
     #[test]

@@ -13,6 +13,7 @@ pub mod models;
 pub mod problems;
 pub mod results;
 pub mod run;
+pub mod saved;
 pub mod settings;
 
 pub use board::{Accepts, Board, Original, RefImage, Rejection, Source};

@@ -10,7 +10,6 @@ use reve_remix_core::http::Secret;
 use reve_remix_core::provider::{
     self, Config, Cors, ModelId, ProviderInfo, RemixInput, RemixOption,
 };
-use serde::Serialize;
 
 use super::models::{entry, info_for, sold_or_default};
 use super::{Accepts, Board};
@@ -27,7 +26,7 @@ pub const DEFAULT_PROVIDER: &str = "fal";
 pub const MOCK_KEY: &str = "mock";
 
 /// The options beyond prompt and images, as the form holds them ("" = not set).
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct Options {
     /// `16:9`, … or "" for the provider's default.
     pub aspect_ratio: String,

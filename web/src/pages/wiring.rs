@@ -1,0 +1,215 @@
+//! What both pages hand their components: values derived from one board's
+//! [`Store`] (the provider picked, the problems, a comparison's lanes) and
+//! the callbacks of the panels, made once per page. Components get these
+//! slices and never the store, so each can be mounted and tested alone.
+
+use leptos::html::Textarea;
+use leptos::prelude::*;
+use reve_remix_core::prompt::ReferenceSyntax;
+use reve_remix_core::provider::ProviderInfo;
+
+use crate::components::dyn_view::{Dyn, Handler, handler, read, text};
+use crate::model::models::{entry, run_name, tag_syntax};
+use crate::model::settings::model_in;
+use crate::model::{Accepts, Board, Finished, NamedFile, Problems};
+use crate::model::{Lane, compare, cost};
+use crate::store::{SettingsSignals, Store};
+
+/// What both layouts hand their components: values derived from the store
+/// and the callbacks of the panels.
+#[derive(Clone)]
+pub(super) struct Wiring {
+    /// The chosen provider's table entry.
+    pub(super) provider: Signal<&'static ProviderInfo>,
+    /// What stands between the input and a run, by control.
+    pub(super) problems: Memo<Problems>,
+    /// A comparison's providers and what each can make of the input
+    /// (empty unless two or more are ticked).
+    pub(super) lanes: Memo<Vec<Lane>>,
+    /// True while a comparison runs on any provider.
+    pub(super) comparing: Memo<bool>,
+    /// The "Prompt" textarea.
+    pub(super) area: NodeRef<Textarea>,
+    /// Write `<img>N</img>` at the prompt's cursor.
+    pub(super) on_insert: Handler<usize>,
+    /// Start a run.
+    pub(super) on_remix: Handler<()>,
+    /// Stop it, or every card's run of a comparison.
+    pub(super) on_cancel: Handler<()>,
+    /// Put a result on the board.
+    pub(super) on_use: Handler<Finished>,
+    /// A result's name and bytes by its URL (dragged back onto the board).
+    pub(super) result_file: Handler<String, Option<NamedFile>>,
+}
+
+impl Wiring {
+    pub(super) fn new(store: Store) -> Self {
+        let Store {
+            board,
+            settings,
+            runner,
+            ..
+        } = store;
+        // With no comparison ticked, the one tick follows the pickers.
+        Effect::new(move |_| {
+            let picked = settings.get();
+            settings
+                .compare
+                .update(|c| c.follow(&picked.provider, picked.model()));
+        });
+        let lanes = Memo::new(move |_| {
+            let compare = settings.compare.get();
+            if !compare.active() {
+                return Vec::new();
+            }
+            let settings = settings.get();
+            board.with(|b| compare::lanes(&compare, &settings, b))
+        });
+        let comparing = Memo::new(move |_| store.comparing());
+        let problems = Memo::new(move |_| {
+            let settings = settings.get();
+            board.with(|b| Problems::of(&settings, b))
+        });
+        let provider = Signal::derive(move || {
+            let id = settings.provider.get();
+            let model = settings.models.with(|m| model_in(m, &id));
+            entry(&id, model)
+        });
+        let area = NodeRef::new();
+        let on_insert = handler(move |index: usize| {
+            let el = area.get_untracked();
+            let selection = el.as_ref().and_then(|a: &web_sys::HtmlTextAreaElement| {
+                Some((a.selection_start().ok()??, a.selection_end().ok()??))
+            });
+            let syntax = tag_syntax(provider.get_untracked());
+            let Some(caret) = board.try_update(|b| b.insert_reference(index, selection, syntax))
+            else {
+                return;
+            };
+            if let Some(a) = el {
+                a.set_value(&board.with_untracked(|b| b.prompt().to_string()));
+                let _ = a.set_selection_range(caret, caret);
+                let _ = a.focus();
+            }
+        });
+        Self {
+            provider,
+            problems,
+            lanes,
+            comparing,
+            area,
+            on_insert,
+            on_remix: handler(move |()| store.remix()),
+            on_cancel: handler(move |()| store.cancel()),
+            on_use: handler(move |done: Finished| {
+                match &done.bytes {
+                    Some(bytes) => store.add_bytes(&done.file_name, bytes.to_vec()),
+                    None => store.add_url(done.src.as_str()),
+                };
+            }),
+            result_file: handler(move |src: String| {
+                runner.results.with_untracked(|r| r.file_at(&src))
+            }),
+        }
+    }
+
+    /// What the board takes.
+    pub(super) fn accepts(&self, settings: SettingsSignals) -> Dyn<Accepts> {
+        let provider = self.provider;
+        read(move || {
+            Accepts::new(provider.get(), settings.max_images.get()).fitting(settings.auto_fit.get())
+        })
+    }
+
+    /// The problem about one control ("" when there is none).
+    pub(super) fn about(&self, which: fn(&Problems) -> &Option<String>) -> Dyn<String> {
+        let problems = self.problems;
+        text(move || problems.with(|p| which(p).clone().unwrap_or_default()))
+    }
+
+    /// Why "Remix" cannot run ("" when it can): in a comparison, only
+    /// when no ticked provider can take the input.
+    pub(super) fn blocked(&self) -> Dyn<String> {
+        let (problems, lanes, comparing) = (self.problems, self.lanes, self.comparing);
+        text(move || {
+            if comparing.get() {
+                return "A comparison is running.".to_string();
+            }
+            lanes.with(|l| {
+                if l.is_empty() {
+                    problems.with(|p| p.first().unwrap_or_default().to_string())
+                } else {
+                    compare::blocked(l)
+                }
+            })
+        })
+    }
+
+    /// What a run with the page's input would cost on the chosen provider,
+    /// or on every ticked one.
+    pub(super) fn estimate(&self, store: Store) -> Dyn<String> {
+        let (provider, lanes) = (self.provider, self.lanes);
+        text(move || {
+            if let Some(total) = lanes.with(|l| (!l.is_empty()).then(|| compare::estimate_text(l)))
+            {
+                return total;
+            }
+            let settings = store.settings.get();
+            let input = store.board.with(|b| settings.input(b));
+            cost::estimate_text(provider.get(), &input)
+        })
+    }
+
+    /// A comparison's state in one sentence for the status line ("" when
+    /// two or more providers are not ticked, or before their first run).
+    pub(super) fn comparison_status(&self, store: Store) -> Dyn<String> {
+        let compare = store.settings.compare;
+        text(move || {
+            let ids = compare.with(|c| {
+                if c.active() {
+                    c.ticked().to_vec()
+                } else {
+                    Vec::new()
+                }
+            });
+            let cards: Vec<(String, &str)> = ids
+                .into_iter()
+                .filter_map(|(id, model)| {
+                    let state = store.lane(id, model)?.run.with(compare::card_state)?;
+                    Some((run_name(entry(id, model)), state))
+                })
+                .collect();
+            compare::status_sentence(&cards)
+        })
+    }
+
+    /// Switching to a model that writes references otherwise rewrites the
+    /// prompt's (the site only: a widget's prompt stays as its host page
+    /// set it, and the core writes it the model's way when it sends).
+    pub(super) fn follow_syntax(&self, board: RwSignal<Board>) {
+        let provider = self.provider;
+        // Only on a change of syntax: a prompt restored or typed as it is
+        // stays so until the person picks a model that writes otherwise.
+        Effect::new(move |was: Option<ReferenceSyntax>| {
+            let syntax = tag_syntax(provider.get());
+            if was.is_some_and(|w| w != syntax) {
+                board.update(|b| {
+                    b.use_syntax(syntax);
+                });
+            }
+            syntax
+        });
+    }
+
+    /// How the model picked writes references.
+    pub(super) fn syntax(&self) -> Dyn<ReferenceSyntax> {
+        let provider = self.provider;
+        read(move || tag_syntax(provider.get()))
+    }
+
+    /// The most characters the provider takes in a prompt.
+    pub(super) fn max_chars(&self) -> Dyn<usize> {
+        let provider = self.provider;
+        read(move || provider.get().model.prompt_max_chars)
+    }
+}
