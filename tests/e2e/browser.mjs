@@ -25,9 +25,9 @@ export const tile = (page, n) => page.getByRole("img", { name: `Reference ${n}`,
  * Debian's Chromium. Every page it opens is watched for the site's
  * Content-Security-Policy: a violation on any state a suite visits fails
  * that suite's file when it closes the browser (`watchPolicy: false` for a
- * test that provokes one on purpose).
+ * test that provokes one on purpose). `args`: more Chromium flags.
  */
-export async function launch({ watchPolicy = true } = {}) {
+export async function launch({ watchPolicy = true, args = [] } = {}) {
   const browser = await chromium.launch({
     executablePath: process.env.CHROMIUM ?? "/usr/bin/chromium",
     headless: true,
@@ -39,6 +39,7 @@ export async function launch({ watchPolicy = true } = {}) {
       "--disable-background-networking",
       "--disable-component-update",
       "--disable-sync",
+      ...args,
     ],
   });
   if (watchPolicy) watchForPolicyViolations(browser);

@@ -35,7 +35,9 @@ usage: cargo xtask <command>
   test      every check CI runs, stopping at the first failure
   build     the static site in dist/ (trunk build --release)
   package   the npm package in target/pkg/
-  bench     sizes and timings, with their budgets
+  bench     sizes and timings, with their goals and the peers' figures beside ours;
+            `bench sizes` (what is built), `bench proxy`, `bench load` (first load
+            beside an Uppy dashboard page over emulated links) run one part alone
   fuzz      every cargo-fuzz target for --seconds N (default 60) or --runs N each, on nightly;
             installs cargo-fuzz if missing; prints executions and coverage";
 

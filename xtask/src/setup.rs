@@ -259,7 +259,10 @@ pub fn npm_packages(dir: &Path) -> Result {
     )
 }
 
-/// `name@version` of every package a package-lock.json names.
+/// `name@version` of every package a package-lock.json names, but those
+/// for a given OS or CPU only (esbuild's binaries: the lock file names one
+/// per platform, npm installs this machine's alone), which would otherwise
+/// make every run reinstall.
 fn lock_packages(lock: &str) -> Vec<String> {
     let mut out = Vec::new();
     let mut rest = lock;
@@ -272,7 +275,11 @@ fn lock_packages(lock: &str) -> Vec<String> {
         };
         let vs = &rest[v + 12..];
         let version = &vs[..vs.find('"').unwrap_or(0)];
-        out.push(format!("{name}@{version}"));
+        // This entry's fields: up to the next entry.
+        let entry = &rest[..rest.find("\"node_modules/").unwrap_or(rest.len())];
+        if !entry.contains("\"os\": [") && !entry.contains("\"cpu\": [") {
+            out.push(format!("{name}@{version}"));
+        }
     }
     out.sort();
     out
@@ -288,6 +295,19 @@ mod tests {
         assert_eq!(
             lock_packages(lock),
             vec!["playwright-core@1.65.1".to_string()]
+        );
+    }
+
+    #[test]
+    fn lock_packages_leaves_out_what_is_for_one_platform_only() {
+        let lock = r#"{"packages": {
+            "node_modules/@esbuild/darwin-arm64": {"version": "0.28.2", "cpu": ["arm64"], "optional": true, "os": ["darwin"]},
+            "node_modules/esbuild": {"version": "0.28.2", "optionalDependencies": {"@esbuild/darwin-arm64": "0.28.2"}},
+            "node_modules/bufferutil": {"version": "4.0.9", "optional": true}
+        }}"#;
+        assert_eq!(
+            lock_packages(lock),
+            vec!["bufferutil@4.0.9".to_string(), "esbuild@0.28.2".to_string()]
         );
     }
 }
