@@ -50,10 +50,7 @@ pub fn with_policy(html: &str) -> Result<String> {
         "script-src 'self' 'wasm-unsafe-eval' {}; {REST}",
         hashes.join(" ")
     );
-    let head = html
-        .find("<head>")
-        .ok_or("the built index.html has no <head>")?
-        + "<head>".len();
+    let head = head_start(&html).ok_or("the built index.html has no <head> and no <html>")?;
     // Before anything that loads: a policy in a <meta> only governs what
     // the parser meets after it.
     Ok(format!(
@@ -61,6 +58,17 @@ pub fn with_policy(html: &str) -> Result<String> {
         &html[..head],
         &html[head..]
     ))
+}
+
+/// Where the head's content begins: after `<head>`, or, in a minified page
+/// that leaves the optional tag out, after the `<html …>` start tag (a
+/// `<meta>` there opens the head).
+fn head_start(html: &str) -> Option<usize> {
+    if let Some(at) = html.find("<head>") {
+        return Some(at + "<head>".len());
+    }
+    let at = html.find("<html")?;
+    Some(at + html[at..].find('>')? + 1)
 }
 
 fn without_policy(html: &str) -> String {
@@ -112,6 +120,18 @@ mod tests {
             html.find(META_START) < html.find("<script"),
             "the policy comes first"
         );
+    }
+
+    #[test]
+    fn a_minified_page_without_its_head_tag_gets_the_policy_first_too() {
+        let minified = "<!doctype html><html lang=en><meta charset=utf-8><script type=module>import init from '/a.js';</script></head><body></body></html>";
+        let html = with_policy(minified).expect("a page");
+        assert!(
+            html.starts_with("<!doctype html><html lang=en>\n    <meta http-equiv"),
+            "{html}"
+        );
+        assert!(html.find(META_START) < html.find("<script"));
+        assert_eq!(with_policy(&html).expect("again"), html, "one policy");
     }
 
     #[test]
