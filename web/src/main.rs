@@ -1,4 +1,9 @@
 fn main() {
+    // A panic's message in the console, for development. Release builds go
+    // without it: its formatting of the panic costs every visitor bytes
+    // before the first click (issue 25), and a panic there still stops
+    // with a stack in the console.
+    #[cfg(debug_assertions)]
     console_error_panic_hook::set_once();
     // Loaded by the widget script: it mounts boards itself (`mountBoard`).
     if reve_remix_web::embedded() {
