@@ -8,7 +8,7 @@
 //! The modules build on each other in one direction, with no cycle:
 //!
 //! ```text
-//! id, json                             names and the JSON reader and writer
+//! id, json, calendar                   names, the JSON reader and writer, dates
 //!   ← job                              jobs and results: data only, a job exactly its JSON
 //!     ← error                          RemixError (a job it may still finish rides on it)
 //!       ← http, image, prompt          plain values and checks
@@ -16,6 +16,7 @@
 //!           ← driver                   runs any provider to a result: schedule, retries, events
 //! ```
 
+pub mod calendar;
 pub mod driver;
 pub mod error;
 pub mod http;

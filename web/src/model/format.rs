@@ -102,27 +102,13 @@ pub fn download_name(provider: &str, local_ms: f64, ext: &str) -> String {
 pub fn stamp(ms: f64) -> String {
     let ms = if ms.is_finite() { ms.floor() as i64 } else { 0 };
     let (days, secs) = (ms.div_euclid(86_400_000), ms.rem_euclid(86_400_000) / 1000);
-    let (y, m, d) = civil_from_days(days);
+    let (y, m, d) = reve_remix_core::calendar::civil_from_days(days);
     format!(
         "{y:04}{m:02}{d:02}-{:02}{:02}{:02}",
         secs / 3600,
         secs / 60 % 60,
         secs % 60
     )
-}
-
-/// The proleptic Gregorian date of day `days` since 1970-01-01 (Howard
-/// Hinnant's `civil_from_days`).
-fn civil_from_days(days: i64) -> (i64, i64, i64) {
-    let z = days + 719_468;
-    let era = z.div_euclid(146_097);
-    let doe = z.rem_euclid(146_097);
-    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let d = doy - (153 * mp + 2) / 5 + 1;
-    let m = if mp < 10 { mp + 3 } else { mp - 9 };
-    (yoe + era * 400 + i64::from(m <= 2), m, d)
 }
 
 #[cfg(test)]
