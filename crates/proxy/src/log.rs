@@ -4,7 +4,7 @@
 
 use url::Url;
 
-use crate::rules::{shown, shown_target};
+use crate::rules::{push_shown, shown_target};
 
 /// `POST fal https://queue.fal.run/fal-ai/reve/remix 200 12ms`, with the
 /// refusal's code at the end when the proxy answered itself. `target` is
@@ -17,24 +17,38 @@ pub fn line(
     ms: u128,
     refusal: Option<&str>,
 ) -> String {
-    let mut line = [
-        &shown(method, 10),
-        " ",
-        &provider.map_or_else(|| "-".to_string(), |p| shown(p, 20)),
-        " ",
-        target,
-        " ",
-        &status.to_string(),
-        " ",
-        &ms.to_string(),
-        "ms",
-    ]
-    .concat();
-    if let Some(code) = refusal {
-        line.push(' ');
-        line.push_str(code);
-    }
+    let mut line = String::with_capacity(96);
+    write_line(&mut line, method, provider, target, status, ms, refusal);
     line
+}
+
+/// [`line`], added to `out`: the native server writes it straight into its
+/// thread's log buffer.
+pub fn write_line(
+    out: &mut String,
+    method: &str,
+    provider: Option<&str>,
+    target: &str,
+    status: u16,
+    ms: u128,
+    refusal: Option<&str>,
+) {
+    use std::fmt::Write;
+    push_shown(out, method, 10);
+    out.push(' ');
+    match provider {
+        Some(p) => {
+            push_shown(out, p, 20);
+        }
+        None => out.push('-'),
+    }
+    out.push(' ');
+    out.push_str(target);
+    let _ = write!(out, " {status} {ms}ms");
+    if let Some(code) = refusal {
+        out.push(' ');
+        out.push_str(code);
+    }
 }
 
 /// What a job submission adds to its line: its estimated cost and the

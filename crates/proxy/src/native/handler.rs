@@ -5,13 +5,12 @@ use std::net::SocketAddr;
 use std::sync::Arc;
 use std::time::Instant;
 
-use axum::Router;
-use axum::body::Body;
-use axum::extract::{ConnectInfo, State};
-use axum::http::{HeaderMap, HeaderName, HeaderValue, Method, Request, Response, StatusCode};
-use http_body_util::{BodyExt, Limited};
+use http_body_util::{BodyExt, Either, Limited};
+use hyper::body::Incoming;
+use hyper::http::{HeaderMap, HeaderName, HeaderValue, Method, Request, Response, StatusCode};
 
-use super::{Shared, client};
+use super::client::{self, Body, full};
+use super::{Shared, log_writer};
 use crate::cors;
 use crate::headers::{forwards_request_header, passes_response_header};
 use crate::log;
@@ -26,40 +25,19 @@ thread_local! {
         std::cell::RefCell::new(token::LastVerified::default());
 }
 
-/// One thread's proxy: the shared state and this thread's client.
+/// One thread's proxy: the shared state, and this thread's client and log.
 pub struct Proxy {
     pub shared: Arc<Shared>,
     pub client: client::Client,
-}
-
-/// Serve on `listener` until the process ends: HTTPS when `tls` is given.
-pub async fn serve(
-    listener: tokio::net::TcpListener,
-    proxy: Arc<Proxy>,
-    tls: Option<tokio_rustls::TlsAcceptor>,
-) -> std::io::Result<()> {
-    let app = Router::new().fallback(handle).with_state(proxy);
-    match tls {
-        Some(acceptor) => super::tls::serve(listener, acceptor, app).await,
-        None => {
-            axum::serve(
-                listener,
-                app.into_make_service_with_connect_info::<SocketAddr>(),
-            )
-            .await
-        }
-    }
+    pub log: log_writer::Lines,
 }
 
 fn header<'h>(headers: &'h HeaderMap, name: &str) -> Option<&'h str> {
     headers.get(name).and_then(|v| v.to_str().ok())
 }
 
-async fn handle(
-    State(this): State<Arc<Proxy>>,
-    ConnectInfo(peer): ConnectInfo<SocketAddr>,
-    req: Request<Body>,
-) -> Response<Body> {
+/// Answer one request from `peer`.
+pub async fn handle(this: &Proxy, peer: SocketAddr, req: Request<Incoming>) -> Response<Body> {
     let started = Instant::now();
     let proxy = &*this.shared;
     let (parts, body) = req.into_parts();
@@ -72,16 +50,18 @@ async fn handle(
         rules::Protocol::Remix => ask.provider,
     };
     let logged_with = |target: &str, status: u16, refusal: Option<Code>, note: &str| {
-        let mut line = log::line(
-            parts.method.as_str(),
-            provider,
-            target,
-            status,
-            started.elapsed().as_millis(),
-            refusal.map(Code::as_str),
-        );
-        line.push_str(note);
-        proxy.log.line(&line);
+        this.log.add(|out| {
+            log::write_line(
+                out,
+                parts.method.as_str(),
+                provider,
+                target,
+                status,
+                started.elapsed().as_millis(),
+                refusal.map(Code::as_str),
+            );
+            out.push_str(note);
+        });
     };
     let logged = |target: &str, status: u16, refusal: Option<Code>| {
         logged_with(target, status, refusal, "");
@@ -101,7 +81,7 @@ async fn handle(
         ) {
             Ok(h) => {
                 logged("-", 204, None);
-                let mut res = Response::new(Body::empty());
+                let mut res = Response::new(full(bytes::Bytes::new()));
                 *res.status_mut() = StatusCode::NO_CONTENT;
                 add_headers(res.headers_mut(), h);
                 res
@@ -115,13 +95,9 @@ async fn handle(
         return usage(proxy, headers, now);
     }
     // Who counts against `--client-daily`: the token's subject, else the
-    // address (the CDN's, with `--trust-forwarded`).
-    let mut client = spend::client_of(
-        &peer.ip().to_string(),
-        header(headers, "cf-connecting-ip"),
-        header(headers, "x-forwarded-for"),
-        proxy.opts.trust_forwarded,
-    );
+    // address (the CDN's, with `--trust-forwarded`), named only for a
+    // submission.
+    let mut subject = None;
     if let Some(secret) = proxy.keys.proxy_secret() {
         let verified = LAST_VERIFIED.with_borrow_mut(|last| {
             last.verify(
@@ -131,11 +107,7 @@ async fn handle(
             )
         });
         match verified {
-            Ok(claims) => {
-                if let Some(sub) = claims.subject {
-                    client = ["sub:", &sub].concat();
-                }
-            }
+            Ok(claims) => subject = claims.subject,
             Err(r) => return refuse(r),
         }
     }
@@ -172,11 +144,11 @@ async fn handle(
     // A job submission is priced and counted before anything is sent.
     let (body, submission) = if forward.needs_body() {
         let limit = usize::try_from(proxy.opts.max_body).unwrap_or(usize::MAX);
-        match Limited::new(body, limit).collect().await {
+        match Box::pin(Limited::new(body, limit).collect()).await {
             Ok(collected) => {
                 let bytes = collected.to_bytes();
                 let model = forward.submission(Some(&bytes));
-                (Body::from(bytes), model)
+                (full(bytes), model)
             }
             Err(_) => {
                 return refuse(Refusal::new(
@@ -191,6 +163,15 @@ async fn handle(
     };
     let mut note = String::new();
     if let Some(model) = submission {
+        let client = match subject {
+            Some(sub) => ["sub:", &sub].concat(),
+            None => spend::client_of(
+                &peer.ip().to_string(),
+                header(headers, "cf-connecting-ip"),
+                header(headers, "x-forwarded-for"),
+                proxy.opts.trust_forwarded,
+            ),
+        };
         let cost = spend::cost_micros(forward.entry.provider, model);
         match proxy.spend.admit(now, &client, cost) {
             Ok(a) => note = log::spend_note(a.cost_micros, a.day_micros),
@@ -198,7 +179,10 @@ async fn handle(
         }
     }
     let upstream = upstream_request(&parts.method, headers, &forward, body);
-    let answer = tokio::time::timeout(proxy.opts.upstream_timeout, this.client.request(upstream));
+    let answer = tokio::time::timeout(
+        proxy.opts.upstream_timeout,
+        this.client.request(upstream, &forward.url),
+    );
     let res = match answer.await {
         Err(_) => {
             return refuse(Refusal::new(
@@ -217,7 +201,7 @@ async fn handle(
                     "The proxy could not reach {} at {} ({}); check the proxy's network, or try again later.",
                     forward.entry.info().name,
                     forward.url.host_str().unwrap_or("?"),
-                    client::reason(&e)
+                    e.reason()
                 ),
             ));
         }
@@ -225,7 +209,7 @@ async fn handle(
     };
     let (up, incoming) = res.into_parts();
     logged_with(&forward.shown, up.status.as_u16(), None, &note);
-    let mut out = Response::new(Body::new(incoming));
+    let mut out = Response::new(Either::Left(incoming));
     *out.status_mut() = up.status;
     let out_headers = out.headers_mut();
     for (name, value) in &up.headers {
@@ -253,7 +237,7 @@ const LINGER_BYTES: usize = 64 * 1024 * 1024;
 /// the connection with the body unread makes the kernel reset it, and the
 /// client then often sees a reset instead of the 413. Bounded in time and
 /// bytes.
-async fn linger(mut body: Body) {
+async fn linger(mut body: Incoming) {
     let until = tokio::time::Instant::now() + std::time::Duration::from_secs(LINGER_SECS);
     let mut read = 0usize;
     while read < LINGER_BYTES {
@@ -270,9 +254,9 @@ async fn linger(mut body: Body) {
 /// for [`linger`].
 async fn measured_body(
     headers: &HeaderMap,
-    body: Body,
+    body: Incoming,
     max: u64,
-) -> Result<Body, (Refusal, Option<Body>)> {
+) -> Result<Body, (Refusal, Option<Incoming>)> {
     let too_large = || {
         Refusal::new(
             Code::BodyTooLarge,
@@ -283,7 +267,7 @@ async fn measured_body(
     };
     match header(headers, "content-length").map(|l| l.trim().parse::<u64>()) {
         Some(Ok(len)) if len > max => Err((too_large(), Some(body))),
-        Some(Ok(_)) => Ok(body),
+        Some(Ok(_)) => Ok(Either::Left(body)),
         Some(Err(_)) => Err((
             Refusal::new(
                 Code::TargetNotAllowed,
@@ -291,18 +275,19 @@ async fn measured_body(
             ),
             None,
         )),
-        None if !headers.contains_key("transfer-encoding") => Ok(body),
+        None if !headers.contains_key("transfer-encoding") => Ok(Either::Left(body)),
         None => {
             let limit = usize::try_from(max).unwrap_or(usize::MAX);
-            match Limited::new(body, limit).collect().await {
-                Ok(collected) => Ok(Body::from(collected.to_bytes())),
+            match Box::pin(Limited::new(body, limit).collect()).await {
+                Ok(collected) => Ok(full(collected.to_bytes())),
                 Err(_) => Err((too_large(), None)),
             }
         }
     }
 }
 
-/// The request to the provider: the allowed page headers, the key, the body.
+/// The request to the provider: the allowed page headers, the key, the
+/// body (the client adds where it goes).
 fn upstream_request(
     method: &Method,
     headers: &HeaderMap,
@@ -311,11 +296,6 @@ fn upstream_request(
 ) -> Request<Body> {
     let mut req = Request::new(body);
     *req.method_mut() = method.clone();
-    *req.uri_mut() = forward
-        .url
-        .as_str()
-        .parse()
-        .unwrap_or_else(|_| axum::http::Uri::from_static("/"));
     let out = req.headers_mut();
     for (name, value) in headers {
         if forwards_request_header(name.as_str(), forward.entry) {
@@ -347,7 +327,7 @@ fn usage(proxy: &super::Shared, headers: &HeaderMap, now: u64) -> Response<Body>
     if let Err(r) = token::check_owner(secret, header(headers, "authorization")) {
         return refusal_response(&r, None);
     }
-    let mut res = Response::new(Body::from(proxy.spend.usage(now)));
+    let mut res = Response::new(full(proxy.spend.usage(now)));
     add_headers(
         res.headers_mut(),
         vec![
@@ -367,7 +347,7 @@ fn add_headers(map: &mut HeaderMap, headers: Vec<(&'static str, String)>) {
 }
 
 fn refusal_response(r: &Refusal, allowed_origin: Option<&str>) -> Response<Body> {
-    let mut res = Response::new(Body::from(r.body()));
+    let mut res = Response::new(full(r.body()));
     *res.status_mut() = StatusCode::from_u16(r.code.status()).unwrap_or(StatusCode::FORBIDDEN);
     let h = res.headers_mut();
     add_headers(h, r.headers());

@@ -1,4 +1,4 @@
-//! The native server: axum in front, hyper's client behind, the pure
+//! The native server: hyper's server in front, its client behind, the pure
 //! [`rules`](crate::rules) deciding between them. Bodies stream both ways
 //! (a request body goes on as it arrives, an SSE or NDJSON line comes back
 //! as soon as the provider sends it); nothing is buffered whole except a
@@ -10,6 +10,7 @@
 //! connections over them, as over nginx's workers) and its own pool of
 //! connections to the providers: a request never changes threads.
 
+mod accept;
 mod client;
 mod handler;
 mod log_writer;
@@ -103,7 +104,7 @@ fn serve_on(
         .build()
         .and_then(|runtime| {
             let listener = runtime.block_on(async { socket.listen(1024) })?;
-            let client = client::new().map_err(std::io::Error::other)?;
+            let client = client::Client::new().map_err(std::io::Error::other)?;
             Ok((runtime, listener, client))
         });
     let (runtime, listener, client) = match started {
@@ -116,9 +117,13 @@ fn serve_on(
             return Err(e);
         }
     };
-    runtime.block_on(handler::serve(
+    runtime.block_on(accept::serve(
         listener,
-        Arc::new(handler::Proxy { shared, client }),
+        Arc::new(handler::Proxy {
+            log: shared.log.lines(),
+            shared,
+            client,
+        }),
         tls,
     ))
 }

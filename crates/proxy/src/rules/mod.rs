@@ -300,7 +300,7 @@ fn decide_inner(ask: &Ask<'_>, opts: &Options, keys: &Keys) -> Result<Forward, R
                 return Err(off_table(entry, method, &url));
             };
             if let Some(up) = upstream {
-                url = rebase(up, &url).ok_or_else(|| off_table(entry, method, &url))?;
+                url = rebase(up, &url);
             }
             Purpose::Api(route)
         } else if method == Method::Get && entry.is_result_host(host) {
@@ -357,15 +357,15 @@ fn under<'u>(up: &Upstream, url: &'u Url) -> Option<&'u str> {
     }
 }
 
-/// `url` (on the provider's real host) moved under `up`.
-fn rebase(up: &Upstream, url: &Url) -> Option<Url> {
-    let mut s = up.base.as_str().trim_end_matches('/').to_string();
-    s.push_str(url.path());
-    if let Some(q) = url.query() {
-        s.push('?');
-        s.push_str(q);
-    }
-    Url::parse(&s).ok()
+/// `url` (on the provider's real host) moved under `up`: the base's
+/// scheme, host and port, its path before the target's. Set on the parsed
+/// base rather than parsed again from a string: the host is already
+/// known good, and this runs on every forwarded request.
+fn rebase(up: &Upstream, url: &Url) -> Url {
+    let mut out = up.base.clone();
+    out.set_path(&[up.prefix(), url.path()].concat());
+    out.set_query(url.query());
+    out
 }
 
 fn not_allowed(message: String) -> Refusal {
@@ -405,28 +405,39 @@ fn off_table(entry: &ProxyEntry, method: Method, url: &Url) -> Refusal {
 /// A target as messages and logs show it: scheme, host and path, never
 /// the query (presigned URLs carry signatures there).
 pub fn shown_target(url: &Url) -> String {
-    let host = url.host_str().unwrap_or("");
-    let port = url.port().map(|p| [":", &p.to_string()].concat());
-    shown(
-        &[
-            url.scheme(),
-            "://",
-            host,
-            port.as_deref().unwrap_or(""),
-            url.path(),
-        ]
-        .concat(),
-        300,
-    )
+    let mut out = String::with_capacity(url.as_str().len());
+    let mut left = 300;
+    for part in [url.scheme(), "://", url.host_str().unwrap_or("")] {
+        left -= push_shown(&mut out, part, left);
+    }
+    if let Some(port) = url.port() {
+        left -= push_shown(&mut out, &[":", &port.to_string()].concat(), left);
+    }
+    push_shown(&mut out, url.path(), left);
+    out
 }
 
 /// `s` cut to `max` characters of printable ASCII (what a stranger sent
 /// may hold control characters meant for a terminal or a log).
 pub fn shown(s: &str, max: usize) -> String {
-    s.chars()
-        .map(|c| if c.is_ascii_graphic() { c } else { '?' })
-        .take(max)
-        .collect()
+    let mut out = String::with_capacity(s.len().min(max));
+    push_shown(&mut out, s, max);
+    out
+}
+
+/// [`shown`], added to `out`; says how many characters it added.
+pub fn push_shown(out: &mut String, s: &str, max: usize) -> usize {
+    // What nearly every value is: printable ASCII, kept as it is.
+    if s.len() <= max && s.bytes().all(|b| b.is_ascii_graphic()) {
+        out.push_str(s);
+        return s.len();
+    }
+    let mut added = 0;
+    for c in s.chars().take(max) {
+        out.push(if c.is_ascii_graphic() { c } else { '?' });
+        added += 1;
+    }
+    added
 }
 
 #[cfg(test)]
