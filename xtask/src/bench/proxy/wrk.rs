@@ -9,7 +9,7 @@ use crate::util::{Result, cmd};
 pub(super) const WRK_THREADS: &str = "2";
 pub(super) const WRK_CONNECTIONS: &str = "32";
 
-#[derive(Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq)]
 pub(super) struct WrkRun {
     pub(super) rps: f64,
     pub(super) p50_ms: f64,
