@@ -32,8 +32,25 @@ pub struct Proxy {
     pub log: log_writer::Lines,
 }
 
+/// The headers every request is asked for, named once: a lookup by a
+/// `&str` checks and hashes the name each time.
+static NAMED: [HeaderName; 8] = [
+    HeaderName::from_static("origin"),
+    HeaderName::from_static(rules::PROXY_TARGET_HEADER),
+    HeaderName::from_static(rules::PROXY_PROVIDER_HEADER),
+    HeaderName::from_static(rules::FAL_TARGET_HEADER),
+    HeaderName::from_static(rules::INFERENCE_TARGET_HEADER),
+    HeaderName::from_static(token::TOKEN_HEADER),
+    HeaderName::from_static("content-length"),
+    HeaderName::from_static("transfer-encoding"),
+];
+
 fn header<'h>(headers: &'h HeaderMap, name: &str) -> Option<&'h str> {
-    headers.get(name).and_then(|v| v.to_str().ok())
+    let value = match NAMED.iter().find(|n| n.as_str() == name) {
+        Some(named) => headers.get(named),
+        None => headers.get(name),
+    };
+    value.and_then(|v| v.to_str().ok())
 }
 
 /// Answer one request from `peer`.
@@ -42,8 +59,8 @@ pub async fn handle(this: &Proxy, peer: SocketAddr, req: Request<Incoming>) -> R
     let proxy = &*this.shared;
     let (parts, body) = req.into_parts();
     let headers = &parts.headers;
-    let origin = header(headers, "origin");
     let ask = Ask::from_headers(parts.method.as_str(), |n| header(headers, n));
+    let origin = ask.origin;
     let provider = match ask.protocol {
         rules::Protocol::Fal => Some("fal"),
         rules::Protocol::Inference => Some("inference-sh"),
@@ -275,7 +292,7 @@ async fn measured_body(
             ),
             None,
         )),
-        None if !headers.contains_key("transfer-encoding") => Ok(Either::Left(body)),
+        None if header(headers, "transfer-encoding").is_none() => Ok(Either::Left(body)),
         None => {
             let limit = usize::try_from(max).unwrap_or(usize::MAX);
             match Box::pin(Limited::new(body, limit).collect()).await {
