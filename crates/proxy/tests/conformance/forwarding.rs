@@ -60,6 +60,39 @@ async fn forwards_with_the_key_and_leaves_the_pages_credentials_behind() {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_provider_that_closes_its_connections_is_asked_again_on_new_ones() {
+    let up = upstream().await;
+    let base = format!("replicate={}/close", up.url);
+    let proxy = start(
+        &["--upstream".to_string(), base],
+        &[("REPLICATE_API_TOKEN", KEY)],
+    );
+    let http = client();
+    for n in 0..3 {
+        let res = to(
+            &http,
+            &proxy,
+            Method::GET,
+            "replicate",
+            &format!("https://api.replicate.com/v1/predictions/p{n}"),
+        )
+        .send()
+        .await
+        .expect("answer");
+        assert_eq!(res.status(), 200, "request {n}");
+        // Time for the closed connection to be seen closed, as between a
+        // page's status reads.
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    let hits = up.hits();
+    assert_eq!(hits.len(), 3);
+    let host = up.url.trim_start_matches("http://");
+    for hit in &hits {
+        assert_eq!(hit.header("host"), Some(host), "the provider's own host");
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_redirect_is_passed_back_unfollowed_and_without_its_location() {
     let up = upstream().await;
     let proxy = start(&args(&up, &[]), &[("REVE_API_KEY", KEY)]);

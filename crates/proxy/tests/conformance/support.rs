@@ -46,7 +46,9 @@ impl Hit {
 /// - `/redirect/…`: 302 to `/echo/followed` (which must never be asked);
 /// - `/stall/…`: no answer for 30 s;
 /// - `/limited/…`: 429 with `Retry-After: 7`;
-/// - `/gzip/…`: a gzip body with `Content-Encoding: gzip`, as it is.
+/// - `/gzip/…`: a gzip body with `Content-Encoding: gzip`, as it is;
+/// - `/close/…`: as `/echo/…`, then the connection closed (`Connection:
+///   close`), as a provider ending an idle keep-alive does.
 #[derive(Clone)]
 pub struct Upstream {
     pub url: String,
@@ -150,6 +152,9 @@ async fn answer(State(up): State<Upstream>, req: Request) -> Response {
             );
             let mut r = Response::new(Body::from(text));
             let h = r.headers_mut();
+            if mode == "close" {
+                h.insert("connection", HeaderValue::from_static("close"));
+            }
             h.insert("content-type", HeaderValue::from_static("application/json"));
             h.insert("set-cookie", HeaderValue::from_static("session=upstream"));
             h.insert("access-control-allow-origin", HeaderValue::from_static("*"));
