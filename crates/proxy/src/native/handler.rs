@@ -224,22 +224,31 @@ pub async fn handle(this: &Proxy, peer: SocketAddr, req: Request<Incoming>) -> R
         }
         Ok(Ok(res)) => res,
     };
-    let (up, incoming) = res.into_parts();
+    let (mut up, incoming) = res.into_parts();
     logged_with(&forward.shown, up.status.as_u16(), None, &note);
+    let cors = allowed
+        .as_ref()
+        .map(|allowed| cors::response_headers(allowed, up.headers.keys().map(HeaderName::as_str)));
     let mut out = Response::new(Either::Left(incoming));
     *out.status_mut() = up.status;
-    let out_headers = out.headers_mut();
-    for (name, value) in &up.headers {
-        if passes_response_header(name.as_str()) {
-            out_headers.append(name.clone(), value.clone());
+    // Most answers hold nothing to leave out: then their headers go back
+    // as they came, without a copy.
+    if up
+        .headers
+        .keys()
+        .all(|n| passes_response_header(n.as_str()))
+    {
+        *out.headers_mut() = std::mem::take(&mut up.headers);
+    } else {
+        let out_headers = out.headers_mut();
+        for (name, value) in &up.headers {
+            if passes_response_header(name.as_str()) {
+                out_headers.append(name.clone(), value.clone());
+            }
         }
     }
-    if let Some(allowed) = &allowed {
-        let present: Vec<&str> = up.headers.keys().map(HeaderName::as_str).collect();
-        add_headers(
-            out_headers,
-            cors::response_headers(allowed, present.into_iter()),
-        );
+    if let Some(cors) = cors {
+        add_headers(out.headers_mut(), cors);
     }
     out
 }
