@@ -42,10 +42,19 @@ pub fn run(args: &[String]) -> Result {
     }
     setup::site()?;
     let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
-    step("build the mock provider", || {
-        exec(cmd(&cargo).args(["build", "--package", "reve-remix-mock"]))
+    // Both debug, in one cargo run: they share axum, hyper and tokio, so a
+    // first serve compiles those once, and skips the proxy's release build
+    // (fat LTO, 170 s of a first serve) that only its benchmark and
+    // deployment need. Neither is what a deployment runs.
+    step("build the mock provider and the proxy (debug)", || {
+        exec(cmd(&cargo).args([
+            "build",
+            "--package",
+            "reve-remix-mock",
+            "--package",
+            "reve-remix-proxy",
+        ]))
     })?;
-    proxy::build()?;
     // The examples import the package (copied next to them into the site).
     package::run()?;
 
@@ -72,7 +81,7 @@ pub fn run(args: &[String]) -> Result {
     ];
     proxy_args.extend(crate::table::mock_upstreams(&format!("http://{MOCK_ADDR}")));
     // The mock takes any key: the proxy holds a demo one for every provider.
-    let proxy = proxy::start(&proxy_args, "mock");
+    let proxy = proxy::start(&proxy::debug_binary(), &proxy_args, "mock");
     let dist = if dev { dev_dist() } else { root().join("dist") };
     let mut trunk_cmd = cmd("trunk");
     trunk_cmd.args(["serve", "--offline"]);
