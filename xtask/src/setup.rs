@@ -107,7 +107,7 @@ impl Background {
             for line in log.lines().filter(|l| relayed(l)) {
                 crate::say!("  | {line}");
             }
-            crate::say!("    setup --site (background): ok ({secs:.1} s)");
+            crate::say!("    setup --site (background): ok (ended within {secs:.1} s)");
             Ok(())
         } else {
             let lines: Vec<&str> = log.lines().collect();
