@@ -28,6 +28,7 @@ usage: cargo xtask <command>
 
   setup     install what is missing: wasm target, trunk, wasm-bindgen, wasm-opt,
             Chromium + chromedriver, the browser tests' npm packages
+            (--site: only the first four, what build, package and serve need)
   serve     the app (release build) on http://127.0.0.1:8080, the mock provider on
             :8787 and the proxy in front of it on :8788 (--dev: debug build with reload)
   proxy     the proxy that adds the keys (reve-remix-proxy, release): see --help;
@@ -49,7 +50,7 @@ fn main() -> ExitCode {
     };
     let rest = &args[1..];
     let result = match command.as_str() {
-        "setup" => setup::run(),
+        "setup" => setup::command(rest),
         "serve" => serve::run(rest),
         "test" => test::run(rest),
         "build" => setup::site().and_then(|()| bench::build_site()),

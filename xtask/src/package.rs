@@ -31,8 +31,13 @@ pub const WASM_OPT_PASSES: [&str; 5] = [
     "-Oz",
 ];
 
-pub fn run() -> Result {
-    let out = pkg_dir();
+/// The package's wasm (`target/wasm32-unknown-unknown/release/reve_remix.wasm`),
+/// before wasm-bindgen: needs no tool but cargo.
+///
+/// The app's build links the same crate without its `js` feature and so
+/// recompiles it, as does this after the app's: build the package's first
+/// when the app's comes next (its copy of the wasm stays as it was).
+pub fn build_wasm() -> Result {
     step("package: build the core for wasm32 (release)", || {
         exec(cmd(&cargo()).args([
             "build",
@@ -43,7 +48,18 @@ pub fn run() -> Result {
             "wasm32-unknown-unknown",
             "--release",
         ]))
-    })?;
+    })
+}
+
+pub fn run() -> Result {
+    build_wasm()?;
+    from_wasm()
+}
+
+/// The package from the wasm [`build_wasm`] made: wasm-bindgen, wasm-opt,
+/// package.json.
+pub fn from_wasm() -> Result {
+    let out = pkg_dir();
     step("package: wasm-bindgen --target web", || {
         let _ = std::fs::remove_dir_all(&out);
         exec(

@@ -1,6 +1,6 @@
 //! `cargo xtask proxy [options]`: the proxy (`reve-remix-proxy`, release
 //! build) in the foreground, with the options DESIGN.md gives it; and the
-//! proxy as a child process for `serve` and the tests.
+//! proxy as a child process for `serve` (its debug build) and the tests.
 
 use std::io::{BufRead, BufReader};
 use std::process::{Child, Stdio};
@@ -56,6 +56,15 @@ pub fn run(args: &[String]) -> Result {
     }
 }
 
+/// The debug binary (`cargo build --package reve-remix-proxy`), which
+/// `serve` runs in front of the mock.
+pub fn debug_binary() -> String {
+    root()
+        .join("target/debug/reve-remix-proxy")
+        .to_string_lossy()
+        .into_owned()
+}
+
 /// A running proxy; stopped when dropped.
 pub struct Proxy {
     child: Child,
@@ -77,10 +86,10 @@ impl Drop for Proxy {
     }
 }
 
-/// Start the release proxy with `args`, every key set to `key` (the mock
+/// Start the proxy `binary` with `args`, every key set to `key` (the mock
 /// takes any key; some keys play its faults). Its log goes on to stdout.
-pub fn start(args: &[String], key: &str) -> Result<Proxy> {
-    let mut c = cmd(&binary());
+pub fn start(binary: &str, args: &[String], key: &str) -> Result<Proxy> {
+    let mut c = cmd(binary);
     c.args(args).stdout(Stdio::piped());
     for var in crate::table::key_vars() {
         c.env(var, key);

@@ -40,14 +40,23 @@ pub fn run(args: &[String]) -> Result {
             }
         }
     }
-    setup::site()?;
-    let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
-    step("build the mock provider", || {
-        exec(cmd(&cargo).args(["build", "--package", "reve-remix-mock"]))
-    })?;
-    proxy::build()?;
-    // The examples import the package (copied next to them into the site).
-    package::run()?;
+    // The wasm builds need the target; trunk and wasm-bindgen only come in
+    // after them, so they install meanwhile.
+    step("setup: wasm32 target", setup::wasm_target)?;
+    let tools = setup::site_in_background()?;
+    let built = build(dev);
+    if built.is_err() {
+        // Let the install finish (the next serve needs it), or Ctrl-C.
+        crate::say!(
+            "    the build failed: waiting for the tools' install to end (Ctrl-C stops it)"
+        );
+    }
+    let tools = tools.wait();
+    built?;
+    tools?;
+    // The examples import the package (copied next to them into the site):
+    // its wasm is built, what is left is wasm-bindgen and wasm-opt.
+    package::from_wasm()?;
 
     let stop = Arc::new(AtomicBool::new(false));
     let flag = stop.clone();
@@ -72,7 +81,7 @@ pub fn run(args: &[String]) -> Result {
     ];
     proxy_args.extend(crate::table::mock_upstreams(&format!("http://{MOCK_ADDR}")));
     // The mock takes any key: the proxy holds a demo one for every provider.
-    let proxy = proxy::start(&proxy_args, "mock");
+    let proxy = proxy::start(&proxy::debug_binary(), &proxy_args, "mock");
     let dist = if dev { dev_dist() } else { root().join("dist") };
     let mut trunk_cmd = cmd("trunk");
     trunk_cmd.args(["serve", "--offline"]);
@@ -133,6 +142,48 @@ pub fn run(args: &[String]) -> Result {
     stop_all(&mut children);
     drop(proxy);
     result
+}
+
+/// What serve builds with cargo alone, while setup installs the tools.
+fn build(dev: bool) -> Result {
+    let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
+    // Both debug, in one cargo run: they share axum, hyper and tokio, so a
+    // first serve compiles those once, and skips the proxy's release build
+    // (fat LTO, 170 s of a first serve) that only its benchmark and
+    // deployment need. Neither is what a deployment runs.
+    step("build the mock provider and the proxy (debug)", || {
+        exec(cmd(&cargo).args([
+            "build",
+            "--package",
+            "reve-remix-mock",
+            "--package",
+            "reve-remix-proxy",
+        ]))
+    })?;
+    // Before the app's: see `package::build_wasm`.
+    package::build_wasm()?;
+    // The app's wasm as trunk's own cargo run builds it (index.html's
+    // `data-bin`; the same package alone, so the same features), which
+    // then finds it fresh.
+    let profile = if dev { "debug" } else { "release" };
+    step(
+        &format!("build the app for wasm32 ({profile}), for trunk"),
+        || {
+            let mut c = cmd(&cargo);
+            c.args([
+                "build",
+                "--target=wasm32-unknown-unknown",
+                "--manifest-path",
+                "web/Cargo.toml",
+                "--bin",
+                "reve-remix-web",
+            ]);
+            if !dev {
+                c.arg("--release");
+            }
+            exec(&mut c)
+        },
+    )
 }
 
 fn exited(children: &mut [Child; 2]) -> Option<(&'static str, String)> {

@@ -1,7 +1,9 @@
 //! `cargo xtask setup`: install what is missing, checking versions, not just
 //! presence. Idempotent: a second run only checks.
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::time::Instant;
 
 use crate::util::{Result, cmd, exec, locked_version, output, root, step, tools_dir};
 
@@ -35,7 +37,111 @@ pub fn site() -> Result {
     step("setup: wasm-opt (binaryen from npm)", wasm_opt)
 }
 
-fn wasm_target() -> Result {
+/// `cargo xtask setup [--site]`: everything, or with `--site` only what
+/// building and serving the site needs.
+pub fn command(args: &[String]) -> Result {
+    match args {
+        [] => run(),
+        [a] if a == "--site" => site(),
+        _ => Err(format!(
+            "`cargo xtask setup` takes only --site (got `{}`)",
+            args.join(" ")
+        )),
+    }
+}
+
+/// [`site`] in a child process (`setup --site`), its output in a log file,
+/// while the caller builds the project: installing the tools (trunk, the
+/// wasm-bindgen CLI) and building the project are each a cargo run that
+/// leaves a core idle in its serial stretches (one crate's codegen, the
+/// linker, the wasm's fat LTO), and neither needs the other until trunk runs.
+/// The child is in this process's group: a Ctrl-C stops it too.
+pub struct Background {
+    child: Child,
+    log: PathBuf,
+    started: Instant,
+}
+
+pub fn site_in_background() -> Result<Background> {
+    let log = root().join("target/xtask-setup-site.log");
+    let file = std::fs::create_dir_all(root().join("target"))
+        .and_then(|()| std::fs::File::create(&log))
+        .map_err(|e| format!("cannot create {}: {e}", log.display()))?;
+    let err = file
+        .try_clone()
+        .map_err(|e| format!("cannot write {}: {e}", log.display()))?;
+    let me = std::env::current_exe().map_err(|e| format!("cannot find xtask itself: {e}"))?;
+    let child = Command::new(me)
+        .args(["setup", "--site"])
+        .current_dir(root())
+        .stdin(Stdio::null())
+        .stdout(file)
+        .stderr(err)
+        .spawn()
+        .map_err(|e| format!("cannot start `xtask setup --site`: {e}"))?;
+    crate::say!(
+        "==> setup --site, in the background while the project builds (log: {})",
+        shown(&log)
+    );
+    Ok(Background {
+        child,
+        log,
+        started: Instant::now(),
+    })
+}
+
+impl Background {
+    /// Wait for it to end, then show its steps (and cargo's `Finished`
+    /// lines), or the end of its log when it failed.
+    pub fn wait(mut self) -> Result {
+        if matches!(self.child.try_wait(), Ok(None)) {
+            crate::say!("==> waiting for setup --site in the background");
+        }
+        let status = self
+            .child
+            .wait()
+            .map_err(|e| format!("setup --site: {e}"))?;
+        let secs = self.started.elapsed().as_secs_f64();
+        let log = std::fs::read_to_string(&self.log).unwrap_or_default();
+        if status.success() {
+            for line in log.lines().filter(|l| relayed(l)) {
+                crate::say!("  | {line}");
+            }
+            crate::say!("    setup --site (background): ok (ended within {secs:.1} s)");
+            Ok(())
+        } else {
+            let lines: Vec<&str> = log.lines().collect();
+            for line in &lines[lines.len().saturating_sub(40)..] {
+                crate::say!("  | {line}");
+            }
+            Err(format!(
+                "setup --site (in the background) exited with {status}; its log: {}",
+                shown(&self.log)
+            ))
+        }
+    }
+}
+
+/// Of the background setup's log, what serve shows: its steps (`==> step`,
+/// `    step: ok (…)`, `    already installed`) and cargo's `Finished`
+/// lines, not cargo's other news (`Compiling`, `Blocking waiting for file
+/// lock`, `Updating crates.io index`).
+fn relayed(line: &str) -> bool {
+    let text = line.trim_start();
+    line.starts_with("==>")
+        || (line.starts_with("    ")
+            && (text.starts_with(|c: char| !c.is_ascii_uppercase())
+                || text.starts_with("Finished")))
+}
+
+fn shown(path: &Path) -> String {
+    path.strip_prefix(root())
+        .unwrap_or(path)
+        .display()
+        .to_string()
+}
+
+pub fn wasm_target() -> Result {
     let installed =
         output(cmd("rustup").args(["target", "list", "--installed"])).unwrap_or_default();
     if installed
@@ -58,13 +164,18 @@ fn trunk() -> Result {
         Some(v) => {
             crate::say!("    found `{v}`, need {want}: installing (a few minutes)")
         }
-        None => crate::say!("    not found: installing {want} (about 10 minutes on 2 cores)"),
+        None => crate::say!("    not found: installing {want} (about 4 minutes on 2 cores)"),
     }
+    // Without its default features (rustls, and a check on crates.io for a
+    // newer trunk): it never downloads here, since Trunk.toml pins the tools
+    // setup puts on PATH and `serve` and `build` pass `--offline`, and the
+    // TLS stack (rustls, and ring's C) would be built for nothing.
     exec(crate::util::cargo_install().args([
         "--locked",
         "trunk",
         "--version",
         TRUNK_VERSION,
+        "--no-default-features",
         "--force",
     ]))
 }
@@ -84,8 +195,16 @@ fn wasm_bindgen() -> Result {
         have.as_deref().unwrap_or("none")
     );
     // No `--locked`: its lock file names a webpki-roots release the
-    // registry here does not serve (TOOLCHAIN.md).
-    exec(crate::util::cargo_install().args(["wasm-bindgen-cli", "--version", &version, "--force"]))
+    // registry here does not serve (TOOLCHAIN.md). No default features:
+    // they are TLS (rustls, ring) for the test runner's WebDriver client,
+    // which only ever talks to the local chromedriver over plain HTTP.
+    exec(crate::util::cargo_install().args([
+        "wasm-bindgen-cli",
+        "--version",
+        &version,
+        "--no-default-features",
+        "--force",
+    ]))
 }
 
 fn need_npm() -> Result {
@@ -288,6 +407,27 @@ fn lock_packages(lock: &str) -> Vec<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn serve_relays_the_steps_of_setup_not_cargo_chatter() {
+        let log = "==> setup: trunk\n    not found: installing trunk 0.21.14\n  $ cargo install trunk\n    Blocking waiting for file lock on package cache\n    Updating crates.io index\n   Compiling syn v2.0.100\n    Finished `release` profile [unoptimized] target(s) in 2m 32s\n    setup: trunk: ok (153.8 s)";
+        let shown: Vec<&str> = log.lines().filter(|l| relayed(l)).collect();
+        assert_eq!(
+            shown,
+            [
+                "==> setup: trunk",
+                "    not found: installing trunk 0.21.14",
+                "    Finished `release` profile [unoptimized] target(s) in 2m 32s",
+                "    setup: trunk: ok (153.8 s)",
+            ]
+        );
+    }
+
+    #[test]
+    fn setup_takes_only_site() {
+        let err = command(&["--sight".to_string()]).expect_err("an unknown flag");
+        assert!(err.contains("--site") && err.contains("--sight"), "{err}");
+    }
 
     #[test]
     fn lock_packages_reads_names_and_versions() {
