@@ -72,7 +72,9 @@ async fn fetch(req: Request, env: Env, _ctx: Context) -> worker::Result<web_sys:
     };
     let logged_with = |target: &str, status: u16, refusal: Option<Code>, note: &str| {
         let ms = (js_sys::Date::now() - started).max(0.0) as u128;
-        let mut line = log::line(
+        let mut line = String::new();
+        log::write_line(
+            &mut line,
             &method,
             provider,
             target,

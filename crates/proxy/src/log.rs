@@ -6,24 +6,9 @@ use url::Url;
 
 use crate::rules::{push_shown, shown_target};
 
-/// `POST fal https://queue.fal.run/fal-ai/reve/remix 200 12ms`, with the
+/// Add the line to `out`: `POST fal https://queue.fal.run/fal-ai/reve/remix 200 12ms`, with the
 /// refusal's code at the end when the proxy answered itself. `target` is
 /// as [`target`] or [`Forward::shown`](crate::rules::Forward::shown) shows it.
-pub fn line(
-    method: &str,
-    provider: Option<&str>,
-    target: &str,
-    status: u16,
-    ms: u128,
-    refusal: Option<&str>,
-) -> String {
-    let mut line = String::with_capacity(96);
-    write_line(&mut line, method, provider, target, status, ms, refusal);
-    line
-}
-
-/// [`line`], added to `out`: the native server writes it straight into its
-/// thread's log buffer.
 pub fn write_line(
     out: &mut String,
     method: &str,
@@ -77,7 +62,9 @@ mod tests {
 
     #[test]
     fn a_line_has_no_query_and_no_control_characters() {
-        let l = line(
+        let mut l = String::new();
+        write_line(
+            &mut l,
             "GET",
             Some("replicate"),
             &target(Some(
@@ -88,7 +75,9 @@ mod tests {
             None,
         );
         assert_eq!(l, "GET replicate https://replicate.delivery/x.png 200 7ms");
-        let l = line(
+        let mut l = String::new();
+        write_line(
+            &mut l,
             "POST",
             Some("fal\n\u{1b}[31m"),
             &target(Some("nonsense")),
