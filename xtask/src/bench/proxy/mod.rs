@@ -24,14 +24,9 @@ use crate::util::{Result, cmd, exec, root, step};
 use http::{BIG_BODY, BIG_REPEATS, Req, Stats, Target, big_json, sanity, send, time_big};
 use procs::{Procs, free_port, start_nginx, start_printing};
 use tools::{NGINX_MIN, WRK_MIN, nginx_version, show_version, wrk_version};
-use wrk::{WRK_CONNECTIONS, WRK_THREADS, WrkRun, wrk};
+use wrk::{ROUNDS, Rounds, WARMUP_SECONDS, WRK_CONNECTIONS, WRK_SECONDS, WRK_THREADS};
 
 pub(super) use tools::setup;
-
-const WRK_SECONDS: u32 = 4;
-/// How many times each target is measured, in turn.
-const ROUNDS: usize = 5;
-const WARMUP_SECONDS: u32 = 2;
 
 /// Issue goals: ours/nginx req/s, ours/fal req/s; ours' 12 MB added time
 /// at most nginx's.
@@ -64,13 +59,6 @@ fn target_dir() -> PathBuf {
         Some(dir) => root().join(dir),
         None => root().join("target"),
     }
-}
-
-/// The run of the median rate.
-fn median_round(runs: &[WrkRun]) -> Option<&WrkRun> {
-    let mut sorted: Vec<&WrkRun> = runs.iter().collect();
-    sorted.sort_by(|a, b| a.rps.total_cmp(&b.rps));
-    sorted.get(sorted.len() / 2).copied()
 }
 
 fn goal(what: &str, shown: &str, goal: &str, meets: bool) {
@@ -142,64 +130,10 @@ pub(super) fn run() -> Result {
             .collect::<Vec<_>>()
             .join(" ")
     );
-    // Every target is measured once per round, all rounds interleaved, so a
-    // burst of other work on the machine falls on all of them alike rather
-    // than on whichever ran during it.
-    let mut rounds: Vec<(&str, Vec<WrkRun>)> = Vec::new();
-    for t in &targets {
-        match wrk(t, WARMUP_SECONDS) {
-            Ok(_) => rounds.push((t.name, Vec::new())),
-            Err(e) => {
-                println!("    {}: FAILED: {e}", t.name);
-                failures.push(e);
-            }
-        }
-    }
-    for _ in 0..ROUNDS {
-        for (name, runs) in &mut rounds {
-            let Some(t) = targets.iter().find(|t| t.name == *name) else {
-                continue;
-            };
-            match wrk(t, WRK_SECONDS) {
-                Ok(run) => runs.push(run),
-                Err(e) => {
-                    println!("    {}: FAILED: {e}", t.name);
-                    failures.push(e);
-                }
-            }
-        }
-    }
-    let mut rates: Vec<(&str, WrkRun)> = Vec::new();
-    for (name, runs) in &rounds {
-        let requests: u64 = runs.iter().map(|r| r.requests).sum();
-        let non_2xx: u64 = runs.iter().map(|r| r.non_2xx).sum();
-        let socket_errors: u64 = runs.iter().map(|r| r.socket_errors).sum();
-        if non_2xx > 0 {
-            // Quick refusals would look fast: such a run is no figure.
-            let e = format!("{name}: {non_2xx} of {requests} answers under wrk were not 2xx");
-            println!("    FAILED: {e}");
-            failures.push(e);
-            continue;
-        }
-        if socket_errors > 0 {
-            println!(
-                "    {name}: {socket_errors} socket errors (connect, read, write or timeout) in {requests} requests"
-            );
-        }
-        if let Some(median) = median_round(runs) {
-            rates.push((name, median.clone()));
-        }
-    }
+    let rounds = Rounds::measure(&targets, &mut failures);
+    let rates = rounds.medians(&mut failures);
     let rate = |name: &str| rates.iter().find(|(n, _)| *n == name).map(|(_, r)| r);
-    // A ratio to nginx is the median of each round's own ratio: the two
-    // were measured seconds apart, under the same weather.
-    let ratio_to = |name: &str, other: &str| {
-        let runs = |n: &str| rounds.iter().find(|(r, _)| *r == n).map(|(_, runs)| runs);
-        let (a, b) = (runs(name)?, runs(other)?);
-        let mut each: Vec<f64> = a.iter().zip(b).map(|(a, b)| a.rps / b.rps).collect();
-        each.sort_by(f64::total_cmp);
-        each.get(each.len() / 2).copied()
-    };
+    let ratio_to = |name: &str, other: &str| rounds.ratio(name, other);
     println!(
         "  {:<18} {:>9} {:>10} {:>10} {:>11} {:>11}   {:>}",
         "", "req/s", "median", "p99", "+median", "+p99", "req/s of each round"
@@ -213,16 +147,7 @@ pub(super) fn run() -> Result {
             ),
             _ => (String::new(), String::new()),
         };
-        let each = rounds
-            .iter()
-            .find(|(n, _)| n == name)
-            .map(|(_, runs)| {
-                runs.iter()
-                    .map(|r| format!("{:.0}", r.rps))
-                    .collect::<Vec<_>>()
-                    .join(" ")
-            })
-            .unwrap_or_default();
+        let each = rounds.shown(name);
         println!(
             "  {name:<18} {:>9.0} {:>7.2} ms {:>7.2} ms {added_50:>11} {added_99:>11}   {each}",
             r.rps, r.p50_ms, r.p99_ms

@@ -94,6 +94,103 @@ pub(super) fn wrk(t: &Target, seconds: u32) -> Result<WrkRun> {
     parse_wrk(&text).ok_or_else(|| format!("cannot read wrk's output for {}:\n{text}", t.name))
 }
 
+/// How long each measured run lasts, and the warm-up before a target's first.
+pub(super) const WRK_SECONDS: u32 = 4;
+pub(super) const WARMUP_SECONDS: u32 = 2;
+/// How many times each target is measured, in turn.
+pub(super) const ROUNDS: usize = 5;
+
+/// Each target's runs, one per round. Every target is measured once per
+/// round, all rounds interleaved, so a burst of other work on the machine
+/// falls on all of them alike rather than on whichever ran during it.
+pub(super) struct Rounds(Vec<(&'static str, Vec<WrkRun>)>);
+
+impl Rounds {
+    /// Warm each target up, then measure them all [`ROUNDS`] times in turn.
+    /// A target whose run fails is named in `failures`.
+    pub(super) fn measure(targets: &[Target], failures: &mut Vec<String>) -> Self {
+        let mut rounds = Vec::new();
+        for t in targets {
+            match wrk(t, WARMUP_SECONDS) {
+                Ok(_) => rounds.push((t.name, Vec::new())),
+                Err(e) => {
+                    println!("    {}: FAILED: {e}", t.name);
+                    failures.push(e);
+                }
+            }
+        }
+        for _ in 0..ROUNDS {
+            for (name, runs) in &mut rounds {
+                let Some(t) = targets.iter().find(|t| t.name == *name) else {
+                    continue;
+                };
+                match wrk(t, WRK_SECONDS) {
+                    Ok(run) => runs.push(run),
+                    Err(e) => {
+                        println!("    {}: FAILED: {e}", t.name);
+                        failures.push(e);
+                    }
+                }
+            }
+        }
+        Rounds(rounds)
+    }
+
+    fn runs(&self, name: &str) -> Option<&[WrkRun]> {
+        self.0
+            .iter()
+            .find(|(n, _)| *n == name)
+            .map(|(_, runs)| runs.as_slice())
+    }
+
+    /// Each target's median run, leaving out (and naming in `failures`)
+    /// one that had answers other than 2xx: quick refusals would look fast.
+    pub(super) fn medians(&self, failures: &mut Vec<String>) -> Vec<(&'static str, WrkRun)> {
+        let mut rates = Vec::new();
+        for (name, runs) in &self.0 {
+            let requests: u64 = runs.iter().map(|r| r.requests).sum();
+            let non_2xx: u64 = runs.iter().map(|r| r.non_2xx).sum();
+            let socket_errors: u64 = runs.iter().map(|r| r.socket_errors).sum();
+            if non_2xx > 0 {
+                let e = format!("{name}: {non_2xx} of {requests} answers under wrk were not 2xx");
+                println!("    FAILED: {e}");
+                failures.push(e);
+                continue;
+            }
+            if socket_errors > 0 {
+                println!(
+                    "    {name}: {socket_errors} socket errors (connect, read, write or timeout) in {requests} requests"
+                );
+            }
+            let mut sorted: Vec<&WrkRun> = runs.iter().collect();
+            sorted.sort_by(|a, b| a.rps.total_cmp(&b.rps));
+            if let Some(median) = sorted.get(sorted.len() / 2) {
+                rates.push((*name, (*median).clone()));
+            }
+        }
+        rates
+    }
+
+    /// `name`'s rate over `other`'s: the median of each round's own ratio,
+    /// the two measured seconds apart, under the same weather.
+    pub(super) fn ratio(&self, name: &str, other: &str) -> Option<f64> {
+        let (a, b) = (self.runs(name)?, self.runs(other)?);
+        let mut each: Vec<f64> = a.iter().zip(b).map(|(a, b)| a.rps / b.rps).collect();
+        each.sort_by(f64::total_cmp);
+        each.get(each.len() / 2).copied()
+    }
+
+    /// `name`'s rate in each round, as the table shows it.
+    pub(super) fn shown(&self, name: &str) -> String {
+        self.runs(name)
+            .unwrap_or_default()
+            .iter()
+            .map(|r| format!("{:.0}", r.rps))
+            .collect::<Vec<_>>()
+            .join(" ")
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
