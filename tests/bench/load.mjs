@@ -8,8 +8,10 @@
 // (`node tests/bench/load/build.mjs uppy UPPY_DIR`). `cargo xtask bench load`
 // builds both and runs this.
 //
-// One local Node http server serves both, every compressible file gzipped
-// once at level 9 on start (`Content-Encoding: gzip`): the site at `/`, the
+// One local Node http server serves both, every compressible file compressed
+// once on start, as a static host serving precompressed files would: brotli
+// (quality 11) to a browser that accepts it, as Chromium does, else gzip -9;
+// LOAD_ENCODING=gzip serves gzip only (the issue's first figures). The site at `/`, the
 // Uppy page at `/uppy/`. Per link profile, each page is loaded RUNS times,
 // interleaved (ours, uppy, ours, uppy …), each in a fresh browser context (no
 // cache), with the link emulated by CDP `Network.emulateNetworkConditions`.
@@ -27,10 +29,12 @@
 import { createServer } from "node:http";
 import { readdirSync, readFileSync, statSync } from "node:fs";
 import { extname, join, resolve } from "node:path";
-import { gzipSync } from "node:zlib";
+import { brotliCompressSync, constants, gzipSync } from "node:zlib";
 import { launch } from "../e2e/browser.mjs";
 
 const RUNS = Number(process.env.LOAD_RUNS ?? 7);
+const ENCODING = process.env.LOAD_ENCODING ?? "br";
+if (!["br", "gzip"].includes(ENCODING)) throw new Error(`LOAD_ENCODING is br or gzip, not ${ENCODING}`);
 const LOAD_TIMEOUT_MS = 60_000;
 /** The whole bench, whatever happens: a hung browser must not hang the bench. */
 const WATCHDOG_MS = Number(process.env.LOAD_WATCHDOG_MS ?? 20 * 60_000);
@@ -85,7 +89,7 @@ function fail(message) {
   process.exit(1);
 }
 
-/** Every file under `dir`, by URL path under `prefix`, gzipped once. */
+/** Every file under `dir`, by URL path under `prefix`, compressed once (gzip, and brotli unless LOAD_ENCODING=gzip). */
 function precompress(dir, prefix, files = new Map()) {
   const walk = (d, url) => {
     for (const entry of readdirSync(d, { withFileTypes: true })) {
@@ -94,8 +98,12 @@ function precompress(dir, prefix, files = new Map()) {
       else if (entry.isFile()) {
         const ext = extname(entry.name);
         const raw = readFileSync(path);
-        const gz = COMPRESSIBLE.has(ext) ? gzipSync(raw, { level: 9 }) : null;
-        files.set(`${url}${entry.name}`, { type: TYPES[ext] ?? "application/octet-stream", raw, gz });
+        const packed = COMPRESSIBLE.has(ext);
+        const gz = packed ? gzipSync(raw, { level: 9 }) : null;
+        const br = packed && ENCODING === "br"
+          ? brotliCompressSync(raw, { params: { [constants.BROTLI_PARAM_QUALITY]: 11, [constants.BROTLI_PARAM_LGWIN]: 24, [constants.BROTLI_PARAM_SIZE_HINT]: raw.length } })
+          : null;
+        files.set(`${url}${entry.name}`, { type: TYPES[ext] ?? "application/octet-stream", raw, gz, br });
       }
     }
   };
@@ -112,10 +120,11 @@ function serve(files) {
       res.writeHead(404, { "content-type": "text/plain" }).end("not found");
       return;
     }
-    const gzip = file.gz && /\bgzip\b/.test(req.headers["accept-encoding"] ?? "");
-    const body = gzip ? file.gz : file.raw;
+    const accepts = req.headers["accept-encoding"] ?? "";
+    const encoding = file.br && /\bbr\b/.test(accepts) ? "br" : file.gz && /\bgzip\b/.test(accepts) ? "gzip" : null;
+    const body = encoding === "br" ? file.br : encoding === "gzip" ? file.gz : file.raw;
     const headers = { "content-type": file.type, "content-length": body.length, "cache-control": "no-cache", vary: "accept-encoding" };
-    if (gzip) headers["content-encoding"] = "gzip";
+    if (encoding) headers["content-encoding"] = encoding;
     res.writeHead(200, headers).end(req.method === "HEAD" ? undefined : body);
   });
   return new Promise((ok, err) => {
@@ -254,7 +263,7 @@ async function main() {
   const results = [];
   const failedRequests = new Set();
   try {
-    console.log(`Served gzipped (level 9) from ${origin}; ${RUNS} interleaved loads per page and link, fresh context each.`);
+    console.log(`Served ${ENCODING === "br" ? "brotli (quality 11) where accepted, else gzip -9" : "gzipped (level 9)"} from ${origin}; ${RUNS} interleaved loads per page and link, fresh context each.`);
     // One unmeasured load of each first: the browser's own start-up is no page's cost.
     for (const which of Object.keys(PAGES)) await loadOnce(browser, origin, which, LINKS.at(-1));
     for (const link of LINKS) {
@@ -283,7 +292,7 @@ async function main() {
     server.close();
   }
 
-  console.log(`\nPage usable (median of ${RUNS}, from navigation start), bytes over the wire (gzip), requests:`);
+  console.log(`\nPage usable (median of ${RUNS}, from navigation start), bytes over the wire (${ENCODING === "br" ? "brotli" : "gzip"}), requests:`);
   console.log(
     `  ${"link".padEnd(8)} ${"ours ms".padStart(8)} ${"uppy ms".padStart(8)} ${"ours/uppy".padStart(9)} ${"ours bytes".padStart(11)} ${"uppy bytes".padStart(11)} ${"requests".padStart(9)}   link`,
   );

@@ -1,6 +1,6 @@
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
-import { launch, openApp } from "./browser.mjs";
+import { launch, openApp, openAppIn } from "./browser.mjs";
 
 let browser;
 before(async () => { browser = await launch(); });
@@ -13,6 +13,21 @@ test("the built site renders the app with its Remix button", async () => {
   assert.equal(await remix.count(), 1);
   assert.equal(await page.getByRole("heading", { level: 1 }).textContent(), "Reve Remix");
   assert.deepEqual(problems, []);
+  await page.close();
+});
+
+test("the site arrives precompressed: wasm, JS and CSS in brotli, the minified glue passing its integrity check", async () => {
+  const page = await browser.newPage();
+  const encodings = {};
+  page.on("response", async (r) => {
+    const ext = new URL(r.url()).pathname.split(".").pop();
+    if (["wasm", "js", "css"].includes(ext)) encodings[ext] = r.headers()["content-encoding"];
+  });
+  const { problems } = await openAppIn(page);
+  await page.getByRole("button", { name: "Remix", exact: true }).waitFor({ state: "visible", timeout: 15000 });
+  // A wrong SRI hash on the modulepreload would be a console error in `problems`.
+  assert.deepEqual(problems, []);
+  assert.deepEqual(encodings, { wasm: "br", js: "br", css: "br" });
   await page.close();
 });
 

@@ -75,7 +75,11 @@ function watchForPolicyViolations(browser) {
 // `options` go to playwright's newPage (e.g. ignoreHTTPSErrors, for the
 // proxy's HTTPS with the harness's own certificate).
 export async function openApp(browser, query = "", options = {}) {
-  const page = await browser.newPage(options);
+  return openAppIn(await browser.newPage(options), query);
+}
+
+// openApp in a page the caller made (to listen to it from the first request).
+export async function openAppIn(page, query = "") {
   const problems = [];
   page.on("pageerror", (e) => problems.push(`pageerror: ${e.message}`));
   page.on("response", (r) => {

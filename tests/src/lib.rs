@@ -9,7 +9,6 @@ use std::process::Stdio;
 
 use reve_remix_proxy::rules::table::TABLE;
 use tokio::io::{AsyncBufReadExt, BufReader};
-use tower_http::services::ServeDir;
 
 /// The repository root (this crate lives in `<root>/tests`).
 pub fn repo_root() -> PathBuf {
@@ -55,10 +54,7 @@ pub async fn start(
     let mock_addr = reve_remix_mock::spawn(loopback, mock).await?;
     let mock_url = format!("http://{mock_addr}");
 
-    let listener = tokio::net::TcpListener::bind(loopback).await?;
-    let site_addr = listener.local_addr()?;
-    let app = axum::Router::new().fallback_service(ServeDir::new(dist));
-    tokio::spawn(async move { axum::serve(listener, app).await });
+    let site_addr = reve_remix_mock::site::spawn(loopback, dist).await?;
     let site_url = format!("http://{site_addr}");
 
     let (plain, proxy_url) = start_proxy(proxy_bin, &site_url, &mock_url, &[]).await?;

@@ -17,14 +17,15 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
+// esbuild from npm: the one the site's build minifies with, which is also
+// the version worker-build 0.8.7 expects.
+use crate::minify::{ESBUILD_VERSION, esbuild};
 use crate::util::{Result, cmd, exec, locked_version, output, root, step, tools_dir};
 
 /// worker-build, at the version of the `worker` crate (crates/proxy-worker).
 pub const WORKER_BUILD_VERSION: &str = "0.8.7";
 /// workerd from npm (the binary is in `@cloudflare/workerd-linux-64`).
 pub const WORKERD_VERSION: &str = "1.20261117.1";
-/// esbuild from npm, the version worker-build 0.8.7 expects.
-pub const ESBUILD_VERSION: &str = "0.28.2";
 /// The Worker's compatibility date (wrangler.toml says the same).
 const COMPATIBILITY_DATE: &str = "2025-09-01";
 
@@ -35,10 +36,6 @@ const SPEND_CLASS: &str = "SpendLedger";
 
 fn workerd() -> PathBuf {
     tools_dir().join("node_modules/@cloudflare/workerd-linux-64/bin/workerd")
-}
-
-fn esbuild() -> PathBuf {
-    tools_dir().join("node_modules/@esbuild/linux-x64/bin/esbuild")
 }
 
 /// Where the Worker is built and its local configurations are written.

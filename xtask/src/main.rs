@@ -10,8 +10,10 @@ mod fuzz;
 #[path = "../../crates/core/fuzz/src/shared.rs"]
 mod fuzz_shared;
 mod harness;
+mod minify;
 mod mock;
 mod package;
+mod precompress;
 mod proxy;
 mod serve;
 mod setup;
@@ -53,7 +55,7 @@ fn main() -> ExitCode {
         "setup" => setup::command(rest),
         "serve" => serve::run(rest),
         "test" => test::run(rest),
-        "build" => setup::site().and_then(|()| bench::build_site()),
+        "build" => setup::site().and_then(|()| site::build()),
         "package" => setup::site().and_then(|()| package::run()),
         "bench" => bench::run(rest),
         "proxy" => proxy::run(rest),

@@ -84,6 +84,9 @@ pub fn from_wasm() -> Result {
                 .arg(&wasm),
         )
     })?;
+    step("package: JS glue minified (esbuild)", || {
+        crate::minify::module(&out.join("reve_remix.js"))
+    })?;
     step("package: package.json and README", || {
         let version = crate_version()?;
         std::fs::write(out.join("package.json"), package_json(&version))

@@ -1,8 +1,10 @@
-//! `cargo xtask serve`: the site as it is deployed (the release build, in
-//! `dist/`) on 127.0.0.1:8080, the mock provider on :8787, and the proxy on
-//! :8788 in front of the mock (every provider's `--upstream` pointed at it,
-//! the site's origin allowed), so that "Through the proxy" works with no
-//! key in the page. `--dev`: the debug build with reload, built into
+//! `cargo xtask serve`: the site as it is deployed (the release build in
+//! `dist/`, minified and precompressed, served by the mock's static server
+//! with its `.br`/`.gz` files, as a static host should) on 127.0.0.1:8080,
+//! the mock provider on :8787, and the proxy on :8788 in front of the mock
+//! (every provider's `--upstream` pointed at it, the site's origin
+//! allowed), so that "Through the proxy" works with no key in the page.
+//! `--dev`: `trunk serve`, the debug build with reload, built into
 //! `target/dev-dist/` so that `dist/` only ever holds release output.
 //! Ctrl-C stops everything.
 
@@ -16,6 +18,8 @@ use crate::util::{Result, cmd, exec, root, step};
 use crate::{package, proxy, setup, site};
 
 pub const MOCK_ADDR: &str = "127.0.0.1:8787";
+/// Where the site is served (Trunk.toml's `[serve]` says the same for `--dev`).
+const SITE_ADDR: &str = "127.0.0.1:8080";
 pub const SITE_ORIGIN: &str = "http://127.0.0.1:8080";
 
 /// The folder `--dev` builds into.
@@ -57,6 +61,9 @@ pub fn run(args: &[String]) -> Result {
     // The examples import the package (copied next to them into the site):
     // its wasm is built, what is left is wasm-bindgen and wasm-opt.
     package::from_wasm()?;
+    if !dev {
+        site::build()?;
+    }
 
     let stop = Arc::new(AtomicBool::new(false));
     let flag = stop.clone();
@@ -70,6 +77,13 @@ pub fn run(args: &[String]) -> Result {
     if let Some(secs) = &job_seconds {
         mock_cmd.args(["--job-seconds", secs]);
     }
+    let dist = if dev { dev_dist() } else { root().join("dist") };
+    if !dev {
+        mock_cmd
+            .arg("--site")
+            .arg(&dist)
+            .args(["--site-addr", SITE_ADDR]);
+    }
     let mock = mock_cmd
         .spawn()
         .map_err(|e| format!("cannot start the mock: {e}"))?;
@@ -82,41 +96,36 @@ pub fn run(args: &[String]) -> Result {
     proxy_args.extend(crate::table::mock_upstreams(&format!("http://{MOCK_ADDR}")));
     // The mock takes any key: the proxy holds a demo one for every provider.
     let proxy = proxy::start(&proxy::debug_binary(), &proxy_args, "mock");
-    let dist = if dev { dev_dist() } else { root().join("dist") };
-    let mut trunk_cmd = cmd("trunk");
-    trunk_cmd.args(["serve", "--offline"]);
-    if dev {
-        trunk_cmd.arg("--dist").arg(&dist);
-    } else {
-        trunk_cmd.args(["--release", "--no-autoreload"]);
-    }
-    let trunk = trunk_cmd.spawn();
-    let (mut proxy, trunk) = match (proxy, trunk) {
-        (Ok(p), Ok(t)) => (p, t),
-        (p, t) => {
-            let mut mock = mock;
-            let _ = mock.kill();
-            if let Ok(mut t) = t {
-                let _ = t.kill();
-            }
-            return Err(match p {
-                Err(e) => e,
-                Ok(_) => "cannot start trunk".into(),
-            });
+    let mut children = vec![("the mock provider", mock)];
+    let proxy = proxy.and_then(|p| {
+        if dev {
+            let trunk = cmd("trunk")
+                .args(["serve", "--offline", "--dist"])
+                .arg(&dist)
+                .spawn()
+                .map_err(|e| format!("cannot start trunk: {e}"))?;
+            children.push(("trunk serve", trunk));
+        }
+        Ok(p)
+    });
+    let mut proxy = match proxy {
+        Ok(p) => p,
+        Err(e) => {
+            stop_all(&mut children);
+            return Err(e);
         }
     };
-    let mut children = [mock, trunk];
     let build = if dev {
-        "the debug build, reloading on change, in target/dev-dist/"
+        "trunk is building the debug build, reloading on change, in target/dev-dist/"
     } else {
-        "the release build, as deployed, in dist/"
+        "the release build in dist/, as deployed"
     };
     println!("\n  mock provider: http://{MOCK_ADDR}/");
     println!(
         "  proxy:         {}  (in front of the mock; the site's \"Through the proxy\")",
         proxy.url
     );
-    println!("  the app:       {SITE_ORIGIN}/   (trunk is building {build}; Ctrl-C stops all)");
+    println!("  the app:       {SITE_ORIGIN}/   ({build}; Ctrl-C stops all)");
     println!("  the examples:  {SITE_ORIGIN}/examples/  (the JS package by hand)");
     println!("  the widget:    {SITE_ORIGIN}/examples/embed.html\n");
 
@@ -130,8 +139,10 @@ pub fn run(args: &[String]) -> Result {
         if proxy.exited() {
             break Err("the proxy stopped; stopping the others".into());
         }
-        // trunk replaces the site on every rebuild: put the widget and the examples back.
-        if dist.join("index.html").is_file()
+        // trunk serve replaces the site on every rebuild: put the widget and
+        // the examples back.
+        if dev
+            && dist.join("index.html").is_file()
             && site::extras_stale(&dist)
             && let Err(e) = site::add_extras(&dist)
         {
@@ -186,20 +197,20 @@ fn build(dev: bool) -> Result {
     )
 }
 
-fn exited(children: &mut [Child; 2]) -> Option<(&'static str, String)> {
-    for (i, name) in ["the mock provider", "trunk serve"].into_iter().enumerate() {
-        if let Ok(Some(status)) = children[i].try_wait() {
-            return Some((name, status.to_string()));
-        }
-    }
-    None
+fn exited(children: &mut [(&'static str, Child)]) -> Option<(&'static str, String)> {
+    children
+        .iter_mut()
+        .find_map(|(name, child)| match child.try_wait() {
+            Ok(Some(status)) => Some((*name, status.to_string())),
+            _ => None,
+        })
 }
 
-fn stop_all(children: &mut [Child]) {
-    for child in children.iter_mut() {
+fn stop_all(children: &mut [(&'static str, Child)]) {
+    for (_, child) in children.iter_mut() {
         let _ = child.kill();
     }
-    for child in children.iter_mut() {
+    for (_, child) in children.iter_mut() {
         let _ = child.wait();
     }
 }

@@ -34,7 +34,8 @@ pub fn site() -> Result {
     step("setup: wasm32 target", wasm_target)?;
     step("setup: trunk", trunk)?;
     step("setup: wasm-bindgen CLI", wasm_bindgen)?;
-    step("setup: wasm-opt (binaryen from npm)", wasm_opt)
+    step("setup: wasm-opt (binaryen from npm)", wasm_opt)?;
+    step("setup: esbuild (npm), which minifies the JS", esbuild)
 }
 
 /// `cargo xtask setup [--site]`: everything, or with `--site` only what
@@ -236,6 +237,34 @@ fn wasm_opt() -> Result {
         command: "wasm-opt",
         why: "Debian's binaryen breaks Rust's wasm",
     })
+}
+
+fn esbuild() -> Result {
+    let node_modules = tools_dir().join("node_modules");
+    let have = crate::util::installed_npm_version(&node_modules, "esbuild");
+    if have.as_deref() == Some(crate::minify::ESBUILD_VERSION) && crate::minify::esbuild().is_file()
+    {
+        crate::say!(
+            "    esbuild {} already installed",
+            crate::minify::ESBUILD_VERSION
+        );
+        return Ok(());
+    }
+    need_npm()?;
+    exec(
+        cmd("npm")
+            .args(["install", "--no-audit", "--no-fund", "--prefix"])
+            .arg(tools_dir())
+            .arg(format!("esbuild@{}", crate::minify::ESBUILD_VERSION)),
+    )?;
+    // The binary comes in its platform package (npm here may not run
+    // install scripts, which is fine: it is called directly).
+    let bin = crate::minify::esbuild();
+    if bin.is_file() {
+        Ok(())
+    } else {
+        Err(format!("{} is missing after npm install", bin.display()))
+    }
 }
 
 fn typescript() -> Result {

@@ -7,7 +7,7 @@
 use std::path::Path;
 use std::time::SystemTime;
 
-use crate::util::{Result, root};
+use crate::util::{Result, cmd, exec, root, step};
 use crate::{csp, package};
 
 /// The package files the examples import (`./pkg/reve_remix.js`).
@@ -15,6 +15,20 @@ const PKG_FILES: [&str; 3] = ["reve_remix.js", "reve_remix_bg.wasm", "reve_remix
 
 /// The widget script's name at the root of `dist/`.
 pub const WIDGET: &str = "reve-remix-widget.js";
+
+/// The static site in `dist/`, as deployed: trunk's release build, the
+/// widget, the examples and the package beside it, the JS glue minified,
+/// every file precompressed.
+pub fn build() -> Result {
+    step("build the site (trunk build --release)", || {
+        exec(cmd("trunk").args(["build", "--release", "--offline"]))
+    })?;
+    step("the site: examples and package", add_to_dist)?;
+    step("the site: JS glue minified (esbuild)", minify_glue)?;
+    step("the site: precompressed (.br, .gz)", || {
+        crate::precompress::dir(&root().join("dist"))
+    })
+}
 
 /// Add the widget, the examples and the package to `dist/`, building the
 /// package first when `target/pkg/` has none.
@@ -30,6 +44,13 @@ pub fn add_extras(dist: &Path) -> Result {
     write_widget(dist)?;
     copy_examples(dist)?;
     csp::apply(&dist.join("index.html"))
+}
+
+/// The app's JS glue in `dist/`, minified (trunk's minifier leaves it whole).
+pub fn minify_glue() -> Result {
+    let dist = root().join("dist");
+    let glue = only_file(&dist, "reve-remix-web-", ".js")?;
+    crate::minify::app_glue(&dist, &glue)
 }
 
 /// `web/widget/reve-remix-widget.js` with the app's file names (trunk

@@ -3,7 +3,7 @@
 
 use crate::setup::CHROMEDRIVER;
 use crate::util::{Result, cmd, exec, root, step};
-use crate::{bench, edge, harness, mock, package, proxy, setup, size};
+use crate::{edge, harness, mock, package, proxy, setup, site, size};
 
 pub fn run(args: &[String]) -> Result {
     if let Some(a) = args.first() {
@@ -100,7 +100,7 @@ pub fn run(args: &[String]) -> Result {
                 .env("MOCK_URL", &mock.url),
         )
     })?;
-    bench::build_site()?;
+    site::build()?;
     size::guard()?;
     proxy::build()?;
     step(

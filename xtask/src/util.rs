@@ -133,13 +133,18 @@ pub fn locked_version(krate: &str) -> Result<String> {
     Ok(lock[start..start + len].to_string())
 }
 
-/// Gzip size at the best level, the way a CDN would serve it.
-pub fn gzip_len(bytes: &[u8]) -> usize {
+/// Gzip at the best level, the way a CDN would serve it.
+pub fn gzip(bytes: &[u8]) -> Vec<u8> {
     use flate2::{Compression, write::GzEncoder};
     use std::io::Write;
     let mut enc = GzEncoder::new(Vec::new(), Compression::best());
     enc.write_all(bytes).expect("writing to a Vec cannot fail");
-    enc.finish().expect("writing to a Vec cannot fail").len()
+    enc.finish().expect("writing to a Vec cannot fail")
+}
+
+/// [`gzip`]'s size.
+pub fn gzip_len(bytes: &[u8]) -> usize {
+    gzip(bytes).len()
 }
 
 /// `cargo install` of a tool, built for building quickly rather than for

@@ -48,6 +48,7 @@ pub mod providers;
 pub mod render;
 pub mod reve21;
 pub mod scenario;
+pub mod site;
 pub mod state;
 
 use state::AppState;

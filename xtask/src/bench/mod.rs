@@ -3,7 +3,7 @@
 mod load;
 mod proxy;
 
-use crate::util::{Result, cmd, exec, root, step};
+use crate::util::{Result, cmd, exec, root};
 use crate::{harness, mock, package, setup, site, size};
 use load::Peers;
 
@@ -31,7 +31,7 @@ pub fn run(args: &[String]) -> Result {
         [one] if one == "load" => {
             if !root().join("dist/index.html").is_file() {
                 setup::site()?;
-                build_site()?;
+                site::build()?;
             }
             load::setup()?;
             load::build_uppy()?;
@@ -49,7 +49,7 @@ pub fn run(args: &[String]) -> Result {
     proxy::setup()?;
     load::setup()?;
     package::run()?;
-    build_site()?;
+    site::build()?;
     load::build_uppy()?;
 
     sizes()?;
@@ -77,15 +77,6 @@ pub fn run(args: &[String]) -> Result {
     exec(&mut harness::run("bench", true))?;
 
     proxy::run()
-}
-
-/// `trunk build --release` into `dist/`, with the tools setup installed,
-/// then what trunk does not build (the examples and the package they use).
-pub fn build_site() -> Result {
-    step("build the site (trunk build --release)", || {
-        exec(cmd("trunk").args(["build", "--release", "--offline"]))
-    })?;
-    step("the site: examples and package", site::add_to_dist)
 }
 
 /// The package's and the app's sizes, each goal of issue 25 beside its
