@@ -22,6 +22,7 @@ mod size;
 mod table;
 mod test;
 mod util;
+mod wasm_profile;
 
 use std::process::ExitCode;
 

@@ -118,6 +118,20 @@ fn sizes() -> Result {
             load::QUOTED_UPPY_FAL_GZ
         ),
     }
+    for (what, wasm) in [
+        ("the app", "reve-remix-web.wasm"),
+        ("the package", "reve_remix.wasm"),
+    ] {
+        let path = root()
+            .join("target/wasm32-unknown-unknown/release")
+            .join(wasm);
+        match std::fs::read(&path) {
+            Ok(bytes) => crate::wasm_profile::profile(&bytes)
+                .map_err(|e| format!("{}: {e}", path.display()))?
+                .print(what, 14),
+            Err(e) => println!("  {what}: no profile ({}: {e})", path.display()),
+        }
+    }
     Ok(())
 }
 
