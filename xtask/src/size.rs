@@ -50,14 +50,18 @@ pub fn package() -> Result<Measured> {
     )
 }
 
-/// The site's app (`trunk build --release` first): wasm + js + css.
+/// The site's app (`cargo xtask build` first): what its page loads, wasm +
+/// js + css, not the widget's loader script beside it (only a page that
+/// embeds the widget loads that).
 pub fn app() -> Result<Measured> {
-    measure(
+    let mut app = measure(
         "app",
-        "web app (dist/)",
+        "web app (dist/, what its page loads)",
         &root().join("dist"),
         &["wasm", "js", "css"],
-    )
+    )?;
+    app.files.retain(|f| f.0 != crate::site::WIDGET);
+    Ok(app)
 }
 
 fn measure(what: &'static str, label: &'static str, dir: &Path, exts: &[&str]) -> Result<Measured> {
