@@ -168,3 +168,21 @@ export async function fitted(file: File, client: RemixClient): Promise<string> {
   const entries: RunAllEntry[] = await runAll({ prompt: "<img>0</img>", images: [file] }, [{ provider: "reve" }], { fit: true });
   return [resized, before.bytes, again.info.width, result.provider, entries.length].join(" ");
 }
+
+// `reve-remix/checks` (package.json's "./checks"): the image checks alone.
+import initChecks, {
+  initSync as initChecksSync,
+  inspectImage as checkImage,
+  toDataUrl as checkedDataUrl,
+  type ImageInfo as CheckedInfo,
+} from "../../target/pkg/reve_remix_checks.js";
+
+export async function checksOnly(wasm: BufferSource, file: File): Promise<string> {
+  await initChecks();
+  initChecksSync({ module: wasm });
+  const bytes = new Uint8Array(await file.arrayBuffer());
+  const info: CheckedInfo = typed(checkImage(bytes, file.name));
+  const same: ImageInfo = info;
+  const url: string = typed(checkedDataUrl(bytes));
+  return `${same.format} ${url.length}`;
+}

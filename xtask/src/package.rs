@@ -51,42 +51,13 @@ pub fn build_wasm() -> Result {
     })
 }
 
+/// The whole package, and `reve-remix/checks` beside it.
 pub fn run() -> Result {
+    build_checks_wasm()?;
     build_wasm()?;
-    from_wasm()
-}
-
-/// The package from the wasm [`build_wasm`] made: wasm-bindgen, wasm-opt,
-/// package.json.
-pub fn from_wasm() -> Result {
+    from_wasm()?;
+    checks_from_wasm()?;
     let out = pkg_dir();
-    step("package: wasm-bindgen --target web", || {
-        let _ = std::fs::remove_dir_all(&out);
-        exec(
-            cmd("wasm-bindgen")
-                .arg(root().join("target/wasm32-unknown-unknown/release/reve_remix.wasm"))
-                .args(["--target", "web", "--out-name", "reve_remix"])
-                // Every engine the package supports has encodeInto: no fallback.
-                .args(["--encode-into", "always", "--out-dir"])
-                .arg(&out),
-        )
-    })?;
-    step("package: wasm-opt -Oz", || {
-        let wasm = out.join("reve_remix_bg.wasm");
-        exec(
-            cmd("wasm-opt")
-                .args(WASM_OPT_PASSES)
-                // Custom sections no runtime reads: ~200 bytes gzipped.
-                .args(["--strip-producers", "--strip-target-features"])
-                .args(WASM_OPT_FEATURES)
-                .arg(&wasm)
-                .arg("-o")
-                .arg(&wasm),
-        )
-    })?;
-    step("package: JS glue minified (esbuild)", || {
-        crate::minify::module(&out.join("reve_remix.js"))
-    })?;
     step("package: package.json and README", || {
         let version = crate_version()?;
         std::fs::write(out.join("package.json"), package_json(&version))
@@ -99,6 +70,86 @@ pub fn from_wasm() -> Result {
     })?;
     println!("    the package is in {}", out.display());
     Ok(())
+}
+
+/// The checks' wasm: the same crate with only its `checks` feature, kept
+/// as `reve_remix_checks.wasm` (cargo names both builds `reve_remix.wasm`).
+fn build_checks_wasm() -> Result {
+    step(
+        "package: build the image checks alone for wasm32 (release)",
+        || {
+            exec(cmd(&cargo()).args([
+                "build",
+                "--package",
+                "reve-remix",
+                "--lib",
+                "--target",
+                "wasm32-unknown-unknown",
+                "--release",
+                "--no-default-features",
+                "--features",
+                "checks",
+            ]))?;
+            let built = release_dir().join("reve_remix.wasm");
+            std::fs::copy(&built, checks_wasm())
+                .map(drop)
+                .map_err(|e| format!("cannot copy {}: {e}", built.display()))
+        },
+    )
+}
+
+fn release_dir() -> PathBuf {
+    root().join("target/wasm32-unknown-unknown/release")
+}
+
+/// Where [`build_checks_wasm`] keeps the checks' wasm.
+pub fn checks_wasm() -> PathBuf {
+    release_dir().join("reve_remix_checks.wasm")
+}
+
+/// `reve-remix/checks` in the package: `reve_remix_checks.js` and its wasm.
+fn checks_from_wasm() -> Result {
+    let out = pkg_dir();
+    step(
+        "package: the checks entry (wasm-bindgen, wasm-opt, esbuild)",
+        || bindgen_and_shrink(&checks_wasm(), "reve_remix_checks", &out),
+    )
+}
+
+/// wasm-bindgen for the web, wasm-opt and esbuild: `<name>.js`,
+/// `<name>_bg.wasm` and their `.d.ts` in `out`.
+fn bindgen_and_shrink(wasm: &std::path::Path, name: &str, out: &std::path::Path) -> Result {
+    exec(
+        cmd("wasm-bindgen")
+            .arg(wasm)
+            .args(["--target", "web", "--out-name", name])
+            // Every engine the package supports has encodeInto: no fallback.
+            .args(["--encode-into", "always", "--out-dir"])
+            .arg(out),
+    )?;
+    let bg = out.join(format!("{name}_bg.wasm"));
+    exec(
+        cmd("wasm-opt")
+            .args(WASM_OPT_PASSES)
+            // Custom sections no runtime reads: ~200 bytes gzipped.
+            .args(["--strip-producers", "--strip-target-features"])
+            .args(WASM_OPT_FEATURES)
+            .arg(&bg)
+            .arg("-o")
+            .arg(&bg),
+    )?;
+    crate::minify::module(&out.join(format!("{name}.js")))
+}
+
+/// The package's main entry from the wasm [`build_wasm`] made, into a
+/// fresh `target/pkg/`: what the site's examples import (serve needs no
+/// more; [`run`] adds the checks entry and package.json).
+pub fn from_wasm() -> Result {
+    let out = pkg_dir();
+    step("package: wasm-bindgen, wasm-opt -Oz, esbuild", || {
+        let _ = std::fs::remove_dir_all(&out);
+        bindgen_and_shrink(&release_dir().join("reve_remix.wasm"), "reve_remix", &out)
+    })
 }
 
 fn cargo() -> String {
@@ -125,13 +176,22 @@ fn package_json(version: &str) -> String {
       "types": "./reve_remix.d.ts",
       "default": "./reve_remix.js"
     }},
-    "./reve_remix_bg.wasm": "./reve_remix_bg.wasm"
+    "./reve_remix_bg.wasm": "./reve_remix_bg.wasm",
+    "./checks": {{
+      "types": "./reve_remix_checks.d.ts",
+      "default": "./reve_remix_checks.js"
+    }},
+    "./reve_remix_checks_bg.wasm": "./reve_remix_checks_bg.wasm"
   }},
   "files": [
     "reve_remix.js",
     "reve_remix.d.ts",
     "reve_remix_bg.wasm",
     "reve_remix_bg.wasm.d.ts",
+    "reve_remix_checks.js",
+    "reve_remix_checks.d.ts",
+    "reve_remix_checks_bg.wasm",
+    "reve_remix_checks_bg.wasm.d.ts",
     "README.md"
   ],
   "sideEffects": false,

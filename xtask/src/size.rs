@@ -40,14 +40,32 @@ impl Measured {
     }
 }
 
-/// The npm package (`cargo xtask package` first): wasm + js.
+/// The npm package (`cargo xtask package` first): its main entry's wasm +
+/// js, the whole client.
 pub fn package() -> Result<Measured> {
-    measure(
+    let mut pkg = measure(
         "package",
-        "npm package",
+        "npm package (reve-remix)",
         &package::pkg_dir(),
         &["wasm", "js"],
-    )
+    )?;
+    pkg.files.retain(|f| !f.0.starts_with(CHECKS_PREFIX));
+    Ok(pkg)
+}
+
+/// The package's files of `reve-remix/checks`.
+const CHECKS_PREFIX: &str = "reve_remix_checks";
+
+/// `reve-remix/checks`, the image checks alone: wasm + js.
+pub fn checks() -> Result<Measured> {
+    let mut checks = measure(
+        "checks",
+        "npm package's image checks alone (reve-remix/checks)",
+        &package::pkg_dir(),
+        &["wasm", "js"],
+    )?;
+    checks.files.retain(|f| f.0.starts_with(CHECKS_PREFIX));
+    Ok(checks)
 }
 
 /// The site's app (`cargo xtask build` first): what its page loads, wasm +
@@ -85,14 +103,15 @@ fn measure(what: &'static str, label: &'static str, dir: &Path, exts: &[&str]) -
     Ok(Measured { what, label, files })
 }
 
-/// The test: the package and the app no more than 2% over the baseline.
+/// The test: the package, its checks entry and the app no more than 2% over
+/// the baseline.
 pub fn guard() -> Result {
     step("sizes within 2% of xtask/size-baseline.txt", || {
         let text = std::fs::read_to_string(root().join(BASELINE))
             .map_err(|e| format!("cannot read {BASELINE}: {e}"))?;
         let baseline = parse_baseline(&text)?;
         let mut over = Vec::new();
-        for m in [package()?, app()?] {
+        for m in [package()?, checks()?, app()?] {
             let Some(&base) = baseline.iter().find(|b| b.0 == m.what).map(|(_, n)| n) else {
                 return Err(format!("{BASELINE} has no line for `{}`", m.what));
             };

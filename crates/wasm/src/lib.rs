@@ -4,8 +4,11 @@
 //! `fetch` ([`fetch`]), fitting images to a model's limits with the
 //! browser's codecs ([`fit`]), the core's types as JS values
 //! ([`js_values`]), and the `#[wasm_bindgen]` exports DESIGN.md names
-//! (`js`, feature `js`).
+//! (`js`, feature `js`), of which the image checks alone are feature
+//! `checks` ([`checks`], the package's `reve-remix/checks`).
 
+#[cfg(all(target_arch = "wasm32", feature = "checks"))]
+mod checks;
 #[cfg(target_arch = "wasm32")]
 pub mod fetch;
 #[cfg(target_arch = "wasm32")]

@@ -101,6 +101,14 @@ fn sizes() -> Result {
             load::QUOTED_CLIENTS_GZ,
         ),
     }
+    let checks = size::checks()?;
+    println!();
+    checks.print();
+    println!(
+        "  -> the image checks alone (reve-remix/checks): {} B, {:.0}% of the whole package",
+        checks.gz(),
+        100.0 * checks.gz() as f64 / pkg.gz().max(1) as f64
+    );
     println!();
     app.print();
     goal(

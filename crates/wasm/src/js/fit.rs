@@ -5,7 +5,8 @@ use wasm_bindgen::prelude::*;
 use wasm_bindgen_futures::JsFuture;
 
 use super::read::{ClientSettings, get, opt_number, opt_string, opt_u32, wrong_type};
-use super::{Op, Thrown, image_info_to_js, spawn};
+use super::{Op, Thrown, spawn};
+use crate::checks::image_info_to_js;
 use crate::fit::{FitOptions, UNLIMITED, fit_image as fit_bytes};
 use crate::js_values::{set, update_to_js};
 use reve_remix_core::driver::JobUpdate;

@@ -17,40 +17,8 @@ use crate::js_values::{job_to_js, request_to_js, result_to_js, set, to_js_error,
 use read::{ClientSettings, get, input_from_js, job_from_js, read_input, signal_of};
 use reve_remix_core::driver::{Event, JobUpdate};
 use reve_remix_core::error::{ErrorCode, RemixError};
-use reve_remix_core::image::{self, ImageInfo, ImageLimits};
 use reve_remix_core::job::JobStatus;
 use reve_remix_core::provider;
-
-// The data types of the package's API, appended to the .d.ts wasm-bindgen
-// writes from the signatures below. Kept by hand beside the hand-written
-// conversions in js_values.rs (serde there measured +11.4 KB gzipped):
-// tests/node/declarations.test.mjs checks real values from every export
-// against them, tests/types/usage.ts a typed use of each.
-#[wasm_bindgen(typescript_custom_section)]
-const TS_TYPES: &'static str = include_str!("../types.d.ts");
-
-/// Inspect a reference image: its format (from the bytes), size and
-/// dimensions, checked against Reve's limits. Throws a `RemixError`
-/// (`empty_image`, `unsupported_format`, `truncated_image`,
-/// `corrupt_image`, `image_too_large`, `image_dimensions`) whose message
-/// names `name`.
-#[wasm_bindgen(js_name = inspectImage, unchecked_return_type = "ImageInfo")]
-pub fn inspect_image(bytes: &[u8], name: Option<String>) -> Result<JsValue, JsValue> {
-    let info =
-        image::inspect(bytes, name.as_deref(), &ImageLimits::REVE).map_err(|e| to_js_error(&e))?;
-    Ok(image_info_to_js(&info))
-}
-
-/// `data:<mime>;base64,…` for a reference image, after the same checks as
-/// `inspectImage`; the MIME type is the sniffed one, never the file name's.
-#[wasm_bindgen(js_name = toDataUrl)]
-pub fn to_data_url(bytes: &[u8]) -> Result<String, JsValue> {
-    let info = image::inspect(bytes, None, &ImageLimits::REVE).map_err(|e| to_js_error(&e))?;
-    let mut out = Vec::with_capacity(bytes.len() / 3 * 4 + 40);
-    image::data_url_into(&mut out, &info, bytes);
-    // base64 and a MIME type are ASCII.
-    Ok(String::from_utf8(out).unwrap_or_default())
-}
 
 /// The first request a remix would send, after every check; nothing is
 /// sent. For inference.sh with local files that is the upload request.
@@ -335,16 +303,6 @@ fn entry(opts: &JsValue, outcome: Result<JsValue, Thrown>, started: u64) -> JsVa
     let ms = fetch::now_ms().saturating_sub(started);
     set(&entry, "ms", &JsValue::from_f64(ms as f64));
     entry
-}
-
-pub(crate) fn image_info_to_js(info: &ImageInfo) -> JsValue {
-    let obj: JsValue = Object::new().into();
-    set(&obj, "format", &JsValue::from_str(info.format.as_str()));
-    set(&obj, "mime", &JsValue::from_str(info.format.mime()));
-    set(&obj, "width", &JsValue::from(info.width));
-    set(&obj, "height", &JsValue::from(info.height));
-    set(&obj, "bytes", &JsValue::from(info.bytes as f64));
-    obj
 }
 
 #[cfg(test)]
