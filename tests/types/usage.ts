@@ -169,11 +169,13 @@ export async function fitted(file: File, client: RemixClient): Promise<string> {
   return [resized, before.bytes, again.info.width, result.provider, entries.length].join(" ");
 }
 
-// `reve-remix/checks` (package.json's "./checks"): the image checks alone.
+// `reve-remix/checks` (package.json's "./checks"): the image checks and fitting alone.
 import initChecks, {
   initSync as initChecksSync,
   inspectImage as checkImage,
   toDataUrl as checkedDataUrl,
+  fitImage as fitChecked,
+  type FitResult as CheckedFit,
   type ImageInfo as CheckedInfo,
 } from "../../target/pkg/reve_remix_checks.js";
 
@@ -184,5 +186,7 @@ export async function checksOnly(wasm: BufferSource, file: File): Promise<string
   const info: CheckedInfo = typed(checkImage(bytes, file.name));
   const same: ImageInfo = info;
   const url: string = typed(checkedDataUrl(bytes));
-  return `${same.format} ${url.length}`;
+  const fitted: CheckedFit = await fitChecked(file, { provider: "fal", model: "reve-2.1", format: "webp" });
+  const blob: Blob = fitted.blob;
+  return `${same.format} ${url.length} ${blob.size}`;
 }

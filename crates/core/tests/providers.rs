@@ -40,6 +40,8 @@ fn table_lists_every_provider_once_and_lookup_agrees() {
     );
     for info in provider::providers() {
         assert_eq!(provider::provider(info.id).info(), info);
+        // The facts alone (no trait object) say the same.
+        assert_eq!(provider::info(info.id), info);
         assert_eq!(provider::parse_provider(info.id.as_str()), Ok(info.id));
         assert!(info.base_url.starts_with("https://"));
         // Every model's prompt limit: Reve Remix's 2560 everywhere; Reve

@@ -15,4 +15,6 @@ pub mod fetch;
 pub mod fit;
 #[cfg(all(target_arch = "wasm32", feature = "js"))]
 mod js;
+#[cfg(all(target_arch = "wasm32", feature = "checks"))]
+mod js_read;
 pub mod js_values;

@@ -9,6 +9,7 @@ use wasm_bindgen::prelude::*;
 use wasm_bindgen_futures::future_to_promise;
 
 mod fit;
+pub(crate) use crate::checks::Thrown;
 mod providers;
 mod read;
 
@@ -93,6 +94,12 @@ impl RemixClient {
     }
 }
 
+/// `fitImage` in the whole package: through [`spawn`], as the client's
+/// methods are.
+pub(crate) fn spawn_fit(image: JsValue, options: JsValue) -> Promise {
+    spawn(Op::Fit, ClientSettings::default(), image, options)
+}
+
 /// The four async methods and `fitImage`. They share one future type, so
 /// the promise glue of wasm-bindgen-futures is instantiated once.
 #[derive(Clone, Copy, PartialEq, Eq)]
@@ -121,35 +128,13 @@ fn spawn(op: Op, settings: ClientSettings, arg: JsValue, opts: JsValue) -> Promi
             Op::Status => status(&settings, &arg, &opts).await,
             Op::Cancel => cancel(&settings, &arg).await,
             Op::Run | Op::Entry => run(&settings, &arg, &opts).await,
-            Op::Fit => fit::fit_js(&arg, &opts).await,
+            Op::Fit => crate::checks::fit::fit_js(&arg, &opts).await,
         };
         if op == Op::Entry {
             return Ok(entry(&opts, outcome, started));
         }
         outcome.map_err(|e| e.into_js())
     })
-}
-
-/// A failure on the way to JS: a `RemixError`, or a JS value thrown by
-/// the environment (a Blob that cannot be read), passed on as it is.
-enum Thrown {
-    Remix(RemixError),
-    Js(JsValue),
-}
-
-impl Thrown {
-    fn into_js(self) -> JsValue {
-        match self {
-            Thrown::Remix(e) => to_js_error(&e),
-            Thrown::Js(v) => v,
-        }
-    }
-}
-
-impl From<RemixError> for Thrown {
-    fn from(e: RemixError) -> Self {
-        Thrown::Remix(e)
-    }
 }
 
 async fn submit(

@@ -5,13 +5,14 @@
 
 use std::sync::Arc;
 
-use js_sys::{Array, Function, Reflect, Uint8Array};
+use js_sys::{Array, Function, Uint8Array};
 use wasm_bindgen::prelude::*;
 use wasm_bindgen_futures::JsFuture;
 use web_sys::AbortSignal;
 
-use super::Thrown;
+use crate::checks::Thrown;
 use crate::fetch::{self, ProxyToken, Transport};
+pub(super) use crate::js_read::{absent, get, opt_number, opt_string, opt_u32, wrong_type};
 use reve_remix_core::driver::{Driver, RunOptions};
 use reve_remix_core::error::{ErrorCode, RemixError};
 use reve_remix_core::http::Secret;
@@ -117,57 +118,6 @@ impl ClientSettings {
             ));
         }
         Driver::resume(job, self.cfg.clone(), self.options(None), fetch::now_ms())
-    }
-}
-
-pub(super) fn get(obj: &JsValue, key: &str) -> JsValue {
-    if !obj.is_object() && !obj.is_function() {
-        return JsValue::UNDEFINED;
-    }
-    Reflect::get(obj, &JsValue::from_str(key)).unwrap_or(JsValue::UNDEFINED)
-}
-
-pub(super) fn absent(v: &JsValue) -> bool {
-    v.is_undefined() || v.is_null()
-}
-
-pub(super) fn wrong_type(field: &str, wanted: &str) -> RemixError {
-    let mut msg = String::from(field);
-    msg.push_str(" must be ");
-    msg.push_str(wanted);
-    RemixError::new(ErrorCode::InvalidOption, msg)
-}
-
-pub(super) fn opt_string(
-    obj: &JsValue,
-    key: &str,
-    field: &str,
-) -> Result<Option<String>, RemixError> {
-    let v = get(obj, key);
-    if absent(&v) {
-        return Ok(None);
-    }
-    v.as_string()
-        .map(Some)
-        .ok_or_else(|| wrong_type(field, "a string"))
-}
-
-pub(super) fn opt_number(obj: &JsValue, key: &str) -> Result<Option<f64>, RemixError> {
-    let v = get(obj, key);
-    if absent(&v) {
-        return Ok(None);
-    }
-    match v.as_f64() {
-        Some(n) if n.is_finite() && n >= 0.0 => Ok(Some(n)),
-        _ => Err(wrong_type(key, "a non-negative number")),
-    }
-}
-
-pub(super) fn opt_u32(obj: &JsValue, key: &str) -> Result<Option<u32>, RemixError> {
-    match opt_number(obj, key)? {
-        Some(n) if n.fract() == 0.0 && n <= f64::from(u32::MAX) => Ok(Some(n as u32)),
-        Some(_) => Err(wrong_type(key, "a whole number")),
-        None => Ok(None),
     }
 }
 

@@ -1,5 +1,5 @@
-// `reve-remix/checks`: the image checks alone, a small entry point of their
-// own, loaded the way package.json's `exports` map resolves it.
+// `reve-remix/checks`: the image checks and fitting alone, a small entry
+// point of their own, loaded the way package.json's `exports` map resolves it.
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
@@ -37,10 +37,17 @@ test("the checks entry judges images exactly as the whole package does", () => {
   assert.ok(judged(checks, fixture("png_named_as.jpg")).url.startsWith("data:image/png;base64,"));
 });
 
+test("fitImage is there too, and in Node says what the whole package says", async () => {
+  const png = fixture("png_rgb_64x48.png");
+  const mine = await checks.fitImage(png, { maxBytes: 10 }).catch((e) => e);
+  const whole = await remix.fitImage(png, { maxBytes: 10 }).catch((e) => e);
+  assert.equal(mine.code, "unsupported_environment");
+  assert.deepEqual({ code: mine.code, message: mine.message }, { code: whole.code, message: whole.message });
+  const wrong = await checks.fitImage(png, { maxSide: 0 }).catch((e) => e);
+  assert.equal(wrong.code, "invalid_option");
+});
+
 test("the checks entry is only the checks: no client, so none of its bytes", () => {
-  assert.equal(typeof checks.inspectImage, "function");
-  assert.equal(typeof checks.toDataUrl, "function");
-  assert.equal(checks.RemixClient, undefined);
-  assert.equal(checks.runAll, undefined);
-  assert.equal(checks.fitImage, undefined);
+  for (const name of ["inspectImage", "toDataUrl", "fitImage"]) assert.equal(typeof checks[name], "function", name);
+  for (const name of ["RemixClient", "runAll", "buildRequest", "providers"]) assert.equal(checks[name], undefined, name);
 });

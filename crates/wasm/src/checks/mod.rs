@@ -1,13 +1,17 @@
-//! The image checks on their own (feature `checks`): `inspectImage` and
-//! `toDataUrl`, with the package's types. The whole package (feature `js`)
-//! has them too; built alone they are `reve-remix/checks`, a small entry
-//! point for a page that only judges images before it sends them anywhere.
+//! The image checks on their own (feature `checks`): `inspectImage`,
+//! `toDataUrl` and `fitImage`, with the package's types. The whole package
+//! (feature `js`) has them too; built alone they are `reve-remix/checks`, a
+//! small entry point for a page that judges and shrinks images before it
+//! sends them anywhere.
 
 use js_sys::Object;
 use wasm_bindgen::prelude::*;
 
 use crate::js_values::{set, to_js_error};
+use reve_remix_core::error::RemixError;
 use reve_remix_core::image::{self, ImageInfo, ImageLimits};
+
+pub(crate) mod fit;
 
 // The data types of the package's API, appended to the .d.ts wasm-bindgen
 // writes from the signatures below. Kept by hand beside the hand-written
@@ -15,7 +19,7 @@ use reve_remix_core::image::{self, ImageInfo, ImageLimits};
 // tests/node/declarations.test.mjs checks real values from every export
 // against them, tests/types/usage.ts a typed use of each.
 #[wasm_bindgen(typescript_custom_section)]
-const TS_TYPES: &'static str = include_str!("types.d.ts");
+const TS_TYPES: &'static str = include_str!("../types.d.ts");
 
 /// Inspect a reference image: its format (from the bytes), size and
 /// dimensions, checked against Reve's limits. Throws a `RemixError`
@@ -48,4 +52,26 @@ pub(crate) fn image_info_to_js(info: &ImageInfo) -> JsValue {
     set(&obj, "height", &JsValue::from(info.height));
     set(&obj, "bytes", &JsValue::from(info.bytes as f64));
     obj
+}
+
+/// A failure on the way to JS: a `RemixError`, or a JS value thrown by
+/// the environment (a Blob that cannot be read), passed on as it is.
+pub(crate) enum Thrown {
+    Remix(RemixError),
+    Js(JsValue),
+}
+
+impl Thrown {
+    pub(crate) fn into_js(self) -> JsValue {
+        match self {
+            Thrown::Remix(e) => to_js_error(&e),
+            Thrown::Js(v) => v,
+        }
+    }
+}
+
+impl From<RemixError> for Thrown {
+    fn from(e: RemixError) -> Self {
+        Thrown::Remix(e)
+    }
 }
