@@ -10,7 +10,8 @@
 //! `fitting.rs` shrinks images through the package; `persist.rs` keeps the
 //! site's work across reloads (what it keeps is `model/saved.rs`);
 //! `app.rs` puts the site's store, storage and page together; `widget.rs`
-//! mounts the widget's page into other pages. `main.rs` only mounts [`App`].
+//! mounts the widget's page into other pages. `main.rs` only mounts [`App`];
+//! `bin/reve-remix-widget.rs` is the widget's wasm, its JS exports only.
 
 mod app;
 mod browser;
@@ -24,4 +25,4 @@ mod store;
 mod widget;
 
 pub use app::{App, Page};
-pub use widget::{BoardHandle, embedded, mount_board};
+pub use widget::{EmbeddedBoard, mount as mount_embedded};

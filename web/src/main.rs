@@ -5,9 +5,5 @@ fn main() {
     // with a stack in the console.
     #[cfg(debug_assertions)]
     console_error_panic_hook::set_once();
-    // Loaded by the widget script: it mounts boards itself (`mountBoard`).
-    if reve_remix_web::embedded() {
-        return;
-    }
     leptos::mount::mount_to_body(reve_remix_web::App);
 }

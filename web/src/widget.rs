@@ -1,13 +1,15 @@
-//! The app as a widget: `mountBoard(element, emit)` mounts the board, the
-//! prompt, the run and the result into an element of someone else's page
-//! (`web/widget/reve-remix-widget.js` defines `<reve-remix-board>` on top
-//! of it, inside a shadow root). The connection comes from the element's
-//! attributes, never from the page's URL or storage; events go to `emit`.
+//! The app as a widget: [`mount`] puts the board, the prompt, the run and
+//! the result into an element of someone else's page. The connection comes
+//! from the element's attributes, never from the page's URL or storage;
+//! events go to `emit`. Its JS face (`mountBoard` and the handle's methods)
+//! is the widget's own binary, `src/bin/reve-remix-widget.rs`, so that the
+//! site's wasm carries none of it; `web/widget/reve-remix-widget.js` defines
+//! `<reve-remix-board>` on top of that, inside a shadow root.
 
 use std::cell::Cell;
 use std::rc::Rc;
 
-use js_sys::{Function, Object, Reflect};
+use js_sys::{Function, Object};
 use leptos::prelude::*;
 use reve_remix::js_values::{job_to_js, result_to_js, set, update_to_js};
 use reve_remix_core::RemixError;
@@ -18,21 +20,9 @@ use crate::pages::embed;
 use crate::runner::{RunEvent, RunListener};
 use crate::store::Store;
 
-/// Set by the widget script before it loads this module: `main` then
-/// leaves the host page's body alone.
-pub const EMBED_FLAG: &str = "__reveRemixEmbed";
-
-/// Whether this module was loaded by the widget script.
-pub fn embedded() -> bool {
-    Reflect::get(&js_sys::global(), &JsValue::from_str(EMBED_FLAG))
-        .map(|v| v.is_truthy())
-        .unwrap_or(false)
-}
-
 /// Mount a board into `parent`; `emit(type, detail)` hears `remix-start`,
 /// `remix-submit`, `remix-update`, `remix-complete` and `remix-error`.
-#[wasm_bindgen(js_name = mountBoard)]
-pub fn mount_board(parent: web_sys::HtmlElement, emit: Function) -> BoardHandle {
+pub fn mount(parent: web_sys::HtmlElement, emit: Function) -> EmbeddedBoard {
     let slot = Rc::new(Cell::new(None::<Store>));
     let out = slot.clone();
     let handle = leptos::mount::mount_to(parent, move || {
@@ -50,21 +40,19 @@ pub fn mount_board(parent: web_sys::HtmlElement, emit: Function) -> BoardHandle 
         out.set(Some(store));
         embed(store)
     });
-    BoardHandle {
+    EmbeddedBoard {
         store: slot.take(),
         mounted: Some(Box::new(handle)),
     }
 }
 
 /// One mounted board.
-#[wasm_bindgen]
-pub struct BoardHandle {
+pub struct EmbeddedBoard {
     store: Option<Store>,
     mounted: Option<Box<dyn std::any::Any>>,
 }
 
-#[wasm_bindgen]
-impl BoardHandle {
+impl EmbeddedBoard {
     /// Apply an attribute of the element (`None`: removed).
     pub fn set(&self, name: &str, value: Option<String>) {
         let Some(Store {
@@ -112,13 +100,11 @@ impl BoardHandle {
 
     /// Add a file's bytes to the board (checked like a picked file);
     /// returns whether it was added (else it is listed as rejected).
-    #[wasm_bindgen(js_name = addBytes)]
     pub fn add_bytes(&self, name: &str, bytes: Vec<u8>) -> bool {
         self.store.is_some_and(|s| s.add_bytes(name, bytes))
     }
 
     /// Add a public image URL to the board; returns whether it was added.
-    #[wasm_bindgen(js_name = addUrl)]
     pub fn add_url(&self, url: &str) -> bool {
         self.store.is_some_and(|s| s.add_url(url))
     }

@@ -10,8 +10,10 @@
 // auto-fit (images over the limits are shrunk without asking).
 //
 // `cargo xtask build` writes this file to the root of dist/, with the names of
-// the app's hashed files (next to it) filled in; they are found relative to
-// this script (import.meta.url), whatever page or path loads it.
+// the widget's own wasm and JS (in dist/widget/, built from
+// web/src/bin/reve-remix-widget.rs) and of the app's stylesheet filled in, all
+// hashed; they are found relative to this script (import.meta.url), whatever
+// page or path loads it.
 const APP_JS = "%APP_JS%";
 const APP_WASM = "%APP_WASM%";
 const APP_CSS = "%APP_CSS%";
@@ -46,12 +48,10 @@ function ownSizes(css) {
 
 let loading = null;
 
-/** The app's module (its wasm initialised once) and the shared stylesheet. */
+/** The widget's module (its wasm initialised once) and the app's stylesheet. */
 function load() {
   loading ??= (async () => {
     const here = (name) => new URL(name, import.meta.url).href;
-    // The app's `main` then leaves the page's body alone.
-    globalThis.__reveRemixEmbed = true;
     const [app, css] = await Promise.all([
       import(here(APP_JS)),
       fetch(here(APP_CSS)).then((r) => {

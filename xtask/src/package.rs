@@ -116,9 +116,9 @@ fn checks_from_wasm() -> Result {
     )
 }
 
-/// wasm-bindgen for the web, wasm-opt and esbuild: `<name>.js`,
-/// `<name>_bg.wasm` and their `.d.ts` in `out`.
-fn bindgen_and_shrink(wasm: &std::path::Path, name: &str, out: &std::path::Path) -> Result {
+/// wasm-bindgen for the web: `<name>.js`, `<name>_bg.wasm` and their
+/// `.d.ts` in `out`.
+pub fn bindgen(wasm: &std::path::Path, name: &str, out: &std::path::Path) -> Result {
     exec(
         cmd("wasm-bindgen")
             .arg(wasm)
@@ -126,7 +126,12 @@ fn bindgen_and_shrink(wasm: &std::path::Path, name: &str, out: &std::path::Path)
             // Every engine the package supports has encodeInto: no fallback.
             .args(["--encode-into", "always", "--out-dir"])
             .arg(out),
-    )?;
+    )
+}
+
+/// [`bindgen`], then wasm-opt and esbuild.
+pub fn bindgen_and_shrink(wasm: &std::path::Path, name: &str, out: &std::path::Path) -> Result {
+    bindgen(wasm, name, out)?;
     let bg = out.join(format!("{name}_bg.wasm"));
     exec(
         cmd("wasm-opt")

@@ -61,7 +61,9 @@ pub fn run(args: &[String]) -> Result {
     // The examples import the package (copied next to them into the site):
     // its wasm is built, what is left is wasm-bindgen and wasm-opt.
     package::from_wasm()?;
-    if !dev {
+    if dev {
+        step("the widget's wasm (debug)", || site::build_widget(false))?;
+    } else {
         site::build()?;
     }
 
@@ -144,7 +146,7 @@ pub fn run(args: &[String]) -> Result {
         if dev
             && dist.join("index.html").is_file()
             && site::extras_stale(&dist)
-            && let Err(e) = site::add_extras(&dist)
+            && let Err(e) = site::add_extras(&dist, false)
         {
             eprintln!("  cannot add the widget and the examples: {e}");
         }

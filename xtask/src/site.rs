@@ -1,6 +1,7 @@
-//! What trunk does not build: the widget script
-//! (`web/widget/reve-remix-widget.js` → `dist/reve-remix-widget.js`, with the
-//! names of the app's hashed files filled in) and the examples
+//! What trunk does not build: the widget (its own wasm, from
+//! `web/src/bin/reve-remix-widget.rs`, in `dist/widget/`, and its script
+//! `web/widget/reve-remix-widget.js` → `dist/reve-remix-widget.js`, with the
+//! names of those hashed files and of the app's stylesheet filled in) and the examples
 //! (`web/examples/` → `dist/examples/`, with the package they import in
 //! `dist/examples/pkg/`), and the page's Content-Security-Policy.
 
@@ -23,6 +24,9 @@ pub fn build() -> Result {
     step("build the site (trunk build --release)", || {
         exec(cmd("trunk").args(["build", "--release", "--offline"]))
     })?;
+    step("the site: the widget's wasm (release)", || {
+        build_widget(true)
+    })?;
     step("the site: examples and package", add_to_dist)?;
     step("the site: JS glue minified (esbuild)", minify_glue)?;
     step("the site: precompressed (.br, .gz)", || {
@@ -36,11 +40,13 @@ pub fn add_to_dist() -> Result {
     if !package::pkg_dir().join(PKG_FILES[0]).is_file() {
         package::run()?;
     }
-    add_extras(&root().join("dist"))
+    add_extras(&root().join("dist"), true)
 }
 
-/// The widget and the examples, into a `dist` trunk has built.
-pub fn add_extras(dist: &Path) -> Result {
+/// The widget and the examples, into a `dist` trunk has built: the
+/// widget's wasm as [`build_widget`] built it, `release` or not.
+pub fn add_extras(dist: &Path, release: bool) -> Result {
+    copy_widget(&widget_out(release), &dist.join(WIDGET_DIR))?;
     write_widget(dist)?;
     copy_examples(dist)?;
     csp::apply(&dist.join("index.html"))
@@ -53,14 +59,88 @@ pub fn minify_glue() -> Result {
     crate::minify::app_glue(&dist, &glue)
 }
 
-/// `web/widget/reve-remix-widget.js` with the app's file names (trunk
-/// hashes them) in place of `%APP_JS%`, `%APP_WASM%` and `%APP_CSS%`.
+/// Where the widget's wasm and JS are, under `dist/`.
+const WIDGET_DIR: &str = "widget";
+
+/// Where [`build_widget`] leaves the widget's files.
+fn widget_out(release: bool) -> std::path::PathBuf {
+    root()
+        .join("target/widget")
+        .join(if release { "release" } else { "debug" })
+}
+
+/// The widget's binary for wasm32, through wasm-bindgen (and, released,
+/// wasm-opt and esbuild, as the site's own): `reve-remix-widget-<hash>.js`
+/// and its `_bg.wasm`, hashed by content as trunk names the app's files.
+pub fn build_widget(release: bool) -> Result {
+    let mut build = cmd(&std::env::var("CARGO").unwrap_or_else(|_| "cargo".into()));
+    build.args([
+        "build",
+        "--package",
+        "reve-remix-web",
+        "--bin",
+        "reve-remix-widget",
+        "--target",
+        "wasm32-unknown-unknown",
+    ]);
+    if release {
+        build.arg("--release");
+    }
+    exec(&mut build)?;
+    let profile = if release { "release" } else { "debug" };
+    let wasm = root()
+        .join("target/wasm32-unknown-unknown")
+        .join(profile)
+        .join("reve-remix-widget.wasm");
+    let bytes = std::fs::read(&wasm).map_err(|e| format!("cannot read {}: {e}", wasm.display()))?;
+    let out = widget_out(release);
+    let _ = std::fs::remove_dir_all(&out);
+    let name = format!("reve-remix-widget-{}", content_hash(&bytes));
+    if release {
+        package::bindgen_and_shrink(&wasm, &name, &out)
+    } else {
+        package::bindgen(&wasm, &name, &out)
+    }
+}
+
+/// 16 hex digits of the SHA-256 of `bytes`.
+fn content_hash(bytes: &[u8]) -> String {
+    use sha2::{Digest, Sha256};
+    Sha256::digest(bytes)[..8]
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect()
+}
+
+/// The widget's `.js` and `_bg.wasm` from `from` into `to`.
+fn copy_widget(from: &Path, to: &Path) -> Result {
+    let _ = std::fs::remove_dir_all(to);
+    std::fs::create_dir_all(to).map_err(|e| format!("cannot create {}: {e}", to.display()))?;
+    for name in [
+        only_file(from, "reve-remix-widget-", ".js")?,
+        only_file(from, "reve-remix-widget-", "_bg.wasm")?,
+    ] {
+        copy(&from.join(&name), &to.join(&name))?;
+    }
+    Ok(())
+}
+
+/// `web/widget/reve-remix-widget.js` with the widget's file names and the
+/// app's stylesheet's (all hashed) in place of `%APP_JS%`, `%APP_WASM%` and
+/// `%APP_CSS%`.
 pub fn write_widget(dist: &Path) -> Result {
     let template_path = widget_template();
     let template = std::fs::read_to_string(&template_path)
         .map_err(|e| format!("cannot read {}: {e}", template_path.display()))?;
-    let js = only_file(dist, "reve-remix-web-", ".js")?;
-    let wasm = only_file(dist, "reve-remix-web-", "_bg.wasm")?;
+    let widget = dist.join(WIDGET_DIR);
+    let js = format!(
+        "{WIDGET_DIR}/{}",
+        only_file(&widget, "reve-remix-widget-", ".js")?
+    );
+    let wasm = format!(
+        "{WIDGET_DIR}/{}",
+        only_file(&widget, "reve-remix-widget-", "_bg.wasm")?
+    );
     let css = only_file(dist, "style-", ".css")?;
     let script = template
         .replace("%APP_JS%", &js)
@@ -125,7 +205,9 @@ pub fn extras_stale(dist: &Path) -> bool {
             })
             .unwrap_or(false)
     };
-    newer(&examples_dir(), copied) || modified(&widget_template()).is_some_and(|m| m > widget)
+    newer(&examples_dir(), copied)
+        || modified(&widget_template()).is_some_and(|m| m > widget)
+        || !dist.join(WIDGET_DIR).is_dir()
 }
 
 fn examples_dir() -> std::path::PathBuf {
