@@ -12,7 +12,7 @@ use crate::util::cmd;
 /// timings: a debug mock spends hundreds of milliseconds rendering each
 /// result, and a bench would time that instead of the client.
 pub fn run(bin: &str, release: bool) -> Command {
-    let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
+    let cargo = crate::util::cargo();
     let mut c = cmd(&cargo);
     c.args(["run", "--quiet"]);
     if release {

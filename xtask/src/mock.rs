@@ -22,7 +22,7 @@ impl Drop for Mock {
 
 /// Build and start the mock with queued jobs taking `job_seconds`.
 pub fn start(job_seconds: &str) -> Result<Mock> {
-    let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
+    let cargo = crate::util::cargo();
     exec(cmd(&cargo).args(["build", "--quiet", "--package", "reve-remix-mock"]))?;
     let mut child = cmd(&root()
         .join("target/debug/reve-remix-mock")

@@ -2,7 +2,7 @@
 
 use std::path::PathBuf;
 
-use crate::util::{Result, cmd, exec, locked_version, root, step};
+use crate::util::{Result, cargo, cmd, exec, locked_version, root, step};
 
 pub fn pkg_dir() -> PathBuf {
     root().join("target/pkg")
@@ -103,7 +103,7 @@ fn release_dir() -> PathBuf {
 }
 
 /// Where [`build_checks_wasm`] keeps the checks' wasm.
-pub fn checks_wasm() -> PathBuf {
+fn checks_wasm() -> PathBuf {
     release_dir().join("reve_remix_checks.wasm")
 }
 
@@ -155,10 +155,6 @@ pub fn from_wasm() -> Result {
         let _ = std::fs::remove_dir_all(&out);
         bindgen_and_shrink(&release_dir().join("reve_remix.wasm"), "reve_remix", &out)
     })
-}
-
-fn cargo() -> String {
-    std::env::var("CARGO").unwrap_or_else(|_| "cargo".into())
 }
 
 fn crate_version() -> Result<String> {

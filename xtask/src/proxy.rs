@@ -5,15 +5,11 @@
 use std::io::{BufRead, BufReader};
 use std::process::{Child, Stdio};
 
-use crate::util::{Result, cmd, exec, root, step};
+use crate::util::{Result, cargo, cmd, exec, root, step};
 
 /// Where `cargo xtask serve` runs the proxy (the site's default "Through
 /// the proxy" URL).
 pub const SERVE_ADDR: &str = "127.0.0.1:8788";
-
-fn cargo() -> String {
-    std::env::var("CARGO").unwrap_or_else(|_| "cargo".into())
-}
 
 /// Build the native proxy (release).
 pub fn build() -> Result {

@@ -159,7 +159,7 @@ pub fn run(args: &[String]) -> Result {
 
 /// What serve builds with cargo alone, while setup installs the tools.
 fn build(dev: bool) -> Result {
-    let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
+    let cargo = crate::util::cargo();
     // Both debug, in one cargo run: they share hyper, tokio and tower, so a
     // first serve compiles those once, and skips the proxy's release build
     // (fat LTO, 170 s of a first serve) that only its benchmark and

@@ -73,7 +73,7 @@ fn widget_out(release: bool) -> std::path::PathBuf {
 /// wasm-opt and esbuild, as the site's own): `reve-remix-widget-<hash>.js`
 /// and its `_bg.wasm`, hashed by content as trunk names the app's files.
 pub fn build_widget(release: bool) -> Result {
-    let mut build = cmd(&std::env::var("CARGO").unwrap_or_else(|_| "cargo".into()));
+    let mut build = cmd(&crate::util::cargo());
     build.args([
         "build",
         "--package",

@@ -9,7 +9,7 @@ pub fn run(args: &[String]) -> Result {
     if let Some(a) = args.first() {
         return Err(format!("`cargo xtask test` takes no arguments (got `{a}`)"));
     }
-    let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
+    let cargo = crate::util::cargo();
     setup::run()?;
     step("rustfmt", || {
         exec(cmd(&cargo).args(["fmt", "--all", "--", "--check"]))

@@ -33,6 +33,11 @@ macro_rules! say {
     };
 }
 
+/// The cargo running xtask (`$CARGO`), else `cargo` on PATH.
+pub fn cargo() -> String {
+    std::env::var("CARGO").unwrap_or_else(|_| "cargo".into())
+}
+
 /// The repository root.
 pub fn root() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR"))
@@ -157,7 +162,7 @@ pub fn gzip_len(bytes: &[u8]) -> usize {
 /// slower (its time is wasm-opt's); wasm-bindgen takes ~1 s instead of
 /// 0.2 s on the app's wasm.
 pub fn cargo_install() -> std::process::Command {
-    let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
+    let cargo = cargo();
     let mut c = cmd(&cargo);
     c.arg("install")
         .env("CARGO_PROFILE_RELEASE_LTO", "false")

@@ -49,10 +49,6 @@ fn bench_dir() -> PathBuf {
     root().join("tests/bench/proxy")
 }
 
-fn cargo() -> String {
-    std::env::var("CARGO").unwrap_or_else(|_| "cargo".into())
-}
-
 /// Where cargo puts what it builds (`CARGO_TARGET_DIR` or `target/`).
 fn target_dir() -> PathBuf {
     match std::env::var_os("CARGO_TARGET_DIR") {
@@ -93,7 +89,7 @@ pub(super) fn run() -> Result {
     std::fs::create_dir_all(&dir).map_err(|e| format!("cannot create {}: {e}", dir.display()))?;
 
     step("build the bench upstream (release)", || {
-        exec(cmd(&cargo()).args([
+        exec(cmd(&crate::util::cargo()).args([
             "build",
             "--release",
             "-p",
