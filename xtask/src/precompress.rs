@@ -3,7 +3,7 @@
 //! static host that serves them (`Content-Encoding` by the request's
 //! `Accept-Encoding`, as tower-http's `ServeDir::precompressed_br()`, nginx's
 //! `gzip_static`/`brotli_static` or Netlify and Cloudflare Pages do) sends
-//! the app's wasm in 180 KB of brotli instead of 220 KB of gzip, compressed
+//! the app's wasm in 174 KB of brotli instead of 211 KB of gzip, compressed
 //! once, at the best level, not per request.
 
 use std::path::{Path, PathBuf};
