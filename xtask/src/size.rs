@@ -82,6 +82,17 @@ pub fn app() -> Result<Measured> {
     Ok(app)
 }
 
+/// The widget's own wasm + js (`dist/widget/`), which a page embedding it
+/// loads with its loader script and the app's stylesheet.
+pub fn widget() -> Result<Measured> {
+    measure(
+        "widget",
+        "the widget's own wasm + js (dist/widget/)",
+        &root().join("dist/widget"),
+        &["wasm", "js"],
+    )
+}
+
 fn measure(what: &'static str, label: &'static str, dir: &Path, exts: &[&str]) -> Result<Measured> {
     let mut paths: Vec<PathBuf> = std::fs::read_dir(dir)
         .map_err(|e| format!("cannot read {}: {e}", dir.display()))?

@@ -126,6 +126,10 @@ fn sizes() -> Result {
             load::QUOTED_UPPY_FAL_GZ
         ),
     }
+    if let Ok(widget) = size::widget() {
+        widget.print();
+        println!();
+    }
     for (what, wasm) in [
         ("the app", "reve-remix-web.wasm"),
         ("the package", "reve_remix.wasm"),
