@@ -25,21 +25,10 @@ pub fn fit_image(
     #[wasm_bindgen(unchecked_param_type = "Blob | Uint8Array | ArrayBuffer")] image: JsValue,
     #[wasm_bindgen(unchecked_optional_param_type = "FitOptions")] options: JsValue,
 ) -> Promise {
-    // The whole package runs it through its client's one future type (the
-    // promise glue instantiated once); the checks alone need no client.
-    #[cfg(feature = "js")]
-    {
-        crate::js::spawn_fit(image, options)
-    }
-    #[cfg(not(feature = "js"))]
-    {
-        wasm_bindgen_futures::future_to_promise(async move {
-            fit_js(&image, &options).await.map_err(Thrown::into_js)
-        })
-    }
+    super::promise(async move { fit_js(&image, &options).await.map_err(Thrown::into_js) })
 }
 
-pub(crate) async fn fit_js(image: &JsValue, opts: &JsValue) -> Result<JsValue, Thrown> {
+async fn fit_js(image: &JsValue, opts: &JsValue) -> Result<JsValue, Thrown> {
     let options = options_from_js(opts)?;
     let blob = image.dyn_ref::<web_sys::Blob>();
     let bytes = if let Some(blob) = blob {

@@ -75,3 +75,13 @@ impl From<RemixError> for Thrown {
         Thrown::Remix(e)
     }
 }
+
+/// A promise of `task`, for every async export. The future is boxed so that
+/// wasm-bindgen-futures' promise glue is instantiated once, for all of them.
+pub(crate) fn promise(
+    task: impl std::future::Future<Output = Result<JsValue, JsValue>> + 'static,
+) -> js_sys::Promise {
+    let task: std::pin::Pin<Box<dyn std::future::Future<Output = Result<JsValue, JsValue>>>> =
+        Box::pin(task);
+    wasm_bindgen_futures::future_to_promise(task)
+}

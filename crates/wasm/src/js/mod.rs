@@ -6,7 +6,6 @@
 
 use js_sys::{Array, Function, Object, Promise};
 use wasm_bindgen::prelude::*;
-use wasm_bindgen_futures::future_to_promise;
 
 mod fit;
 pub(crate) use crate::checks::Thrown;
@@ -94,14 +93,7 @@ impl RemixClient {
     }
 }
 
-/// `fitImage` in the whole package: through [`spawn`], as the client's
-/// methods are.
-pub(crate) fn spawn_fit(image: JsValue, options: JsValue) -> Promise {
-    spawn(Op::Fit, ClientSettings::default(), image, options)
-}
-
-/// The four async methods and `fitImage`. They share one future type, so
-/// the promise glue of wasm-bindgen-futures is instantiated once.
+/// The four async methods, each a [`promise`](crate::checks::promise).
 #[derive(Clone, Copy, PartialEq, Eq)]
 enum Op {
     Submit,
@@ -110,8 +102,6 @@ enum Op {
     Run,
     /// `run` as one entry of `runAll`: resolves to `{provider, ok, …}`.
     Entry,
-    /// `fitImage` (no client: default settings).
-    Fit,
 }
 
 impl RemixClient {
@@ -121,14 +111,13 @@ impl RemixClient {
 }
 
 fn spawn(op: Op, settings: ClientSettings, arg: JsValue, opts: JsValue) -> Promise {
-    future_to_promise(async move {
+    crate::checks::promise(async move {
         let started = fetch::now_ms();
         let outcome = match op {
             Op::Submit => submit(&settings, &arg, &opts).await,
             Op::Status => status(&settings, &arg, &opts).await,
             Op::Cancel => cancel(&settings, &arg).await,
             Op::Run | Op::Entry => run(&settings, &arg, &opts).await,
-            Op::Fit => crate::checks::fit::fit_js(&arg, &opts).await,
         };
         if op == Op::Entry {
             return Ok(entry(&opts, outcome, started));
