@@ -116,6 +116,16 @@ fn sizes() -> Result {
         app.gz(),
         FIRST_CLICK_GOAL_GZ,
     );
+    // What a host serving the build's precompressed files sends instead.
+    let brotli: Option<u64> = app
+        .files
+        .iter()
+        .map(|f| std::fs::metadata(root().join("dist").join(format!("{}.br", f.0))).ok())
+        .map(|m| m.map(|m| m.len()))
+        .sum();
+    if let Some(br) = brotli {
+        println!("     the same as served from the build's .br files (brotli 11): {br} B");
+    }
     match (peers.uppy_gz, peers.uppy_fal_gz()) {
         (Some(uppy), Some(both)) => println!(
             "     peer: Uppy 6's dashboard page (js + css) {uppy} B, with fal's client {both} B (the issue says {} B)\n",
