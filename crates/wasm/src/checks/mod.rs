@@ -14,7 +14,8 @@ use reve_remix_core::image::{self, ImageInfo, ImageLimits};
 pub(crate) mod fit;
 
 // The data types of the package's API, appended to the .d.ts wasm-bindgen
-// writes from the signatures below. Kept by hand beside the hand-written
+// writes from the exports' signatures (here and in js/), in both entries.
+// Kept by hand beside the hand-written
 // conversions in js_values.rs (serde there measured +11.4 KB gzipped):
 // tests/node/declarations.test.mjs checks real values from every export
 // against them, tests/types/usage.ts a typed use of each.
