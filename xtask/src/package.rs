@@ -39,16 +39,25 @@ pub const WASM_OPT_PASSES: [&str; 5] = [
 /// when the app's comes next (its copy of the wasm stays as it was).
 pub fn build_wasm() -> Result {
     step("package: build the core for wasm32 (release)", || {
-        exec(cmd(&cargo()).args([
-            "build",
-            "--package",
-            "reve-remix",
-            "--lib",
-            "--target",
-            "wasm32-unknown-unknown",
-            "--release",
-        ]))
+        cargo_build_wasm(&[])
     })
+}
+
+/// `cargo build` of the crate's wasm (release), with `features` given.
+fn cargo_build_wasm(features: &[&str]) -> Result {
+    exec(
+        cmd(&cargo())
+            .args([
+                "build",
+                "--package",
+                "reve-remix",
+                "--lib",
+                "--target",
+                "wasm32-unknown-unknown",
+                "--release",
+            ])
+            .args(features),
+    )
 }
 
 /// The whole package, and `reve-remix/checks` beside it.
@@ -78,18 +87,7 @@ fn build_checks_wasm() -> Result {
     step(
         "package: build the image checks alone for wasm32 (release)",
         || {
-            exec(cmd(&cargo()).args([
-                "build",
-                "--package",
-                "reve-remix",
-                "--lib",
-                "--target",
-                "wasm32-unknown-unknown",
-                "--release",
-                "--no-default-features",
-                "--features",
-                "checks",
-            ]))?;
+            cargo_build_wasm(&["--no-default-features", "--features", "checks"])?;
             let built = release_dir().join("reve_remix.wasm");
             std::fs::copy(&built, checks_wasm())
                 .map(drop)

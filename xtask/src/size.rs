@@ -43,14 +43,13 @@ impl Measured {
 /// The npm package (`cargo xtask package` first): its main entry's wasm +
 /// js, the whole client.
 pub fn package() -> Result<Measured> {
-    let mut pkg = measure(
+    measure(
         "package",
         "npm package (reve-remix)",
         &package::pkg_dir(),
         &["wasm", "js"],
-    )?;
-    pkg.files.retain(|f| !f.0.starts_with(CHECKS_PREFIX));
-    Ok(pkg)
+        |name| !name.starts_with(CHECKS_PREFIX),
+    )
 }
 
 /// The package's files of `reve-remix/checks`.
@@ -58,28 +57,26 @@ const CHECKS_PREFIX: &str = "reve_remix_checks";
 
 /// `reve-remix/checks`, the image checks alone: wasm + js.
 pub fn checks() -> Result<Measured> {
-    let mut checks = measure(
+    measure(
         "checks",
         "npm package's image checks alone (reve-remix/checks)",
         &package::pkg_dir(),
         &["wasm", "js"],
-    )?;
-    checks.files.retain(|f| f.0.starts_with(CHECKS_PREFIX));
-    Ok(checks)
+        |name| name.starts_with(CHECKS_PREFIX),
+    )
 }
 
 /// The site's app (`cargo xtask build` first): what its page loads, wasm +
 /// js + css, not the widget's loader script beside it (only a page that
 /// embeds the widget loads that).
 pub fn app() -> Result<Measured> {
-    let mut app = measure(
+    measure(
         "app",
         "web app (dist/, what its page loads)",
         &root().join("dist"),
         &["wasm", "js", "css"],
-    )?;
-    app.files.retain(|f| f.0 != crate::site::WIDGET);
-    Ok(app)
+        |name| name != crate::site::WIDGET,
+    )
 }
 
 /// The widget's own wasm + js (`dist/widget/`), which a page embedding it
@@ -90,10 +87,19 @@ pub fn widget() -> Result<Measured> {
         "the widget's own wasm + js (dist/widget/)",
         &root().join("dist/widget"),
         &["wasm", "js"],
+        |_| true,
     )
 }
 
-fn measure(what: &'static str, label: &'static str, dir: &Path, exts: &[&str]) -> Result<Measured> {
+/// The files of `dir` with one of `exts` whose name `keep` takes, each
+/// gzipped.
+fn measure(
+    what: &'static str,
+    label: &'static str,
+    dir: &Path,
+    exts: &[&str],
+    keep: impl Fn(&str) -> bool,
+) -> Result<Measured> {
     let mut paths: Vec<PathBuf> = std::fs::read_dir(dir)
         .map_err(|e| format!("cannot read {}: {e}", dir.display()))?
         .filter_map(|e| e.ok().map(|e| e.path()))
@@ -101,6 +107,7 @@ fn measure(what: &'static str, label: &'static str, dir: &Path, exts: &[&str]) -
             p.extension()
                 .and_then(|e| e.to_str())
                 .is_some_and(|e| exts.contains(&e))
+                && p.file_name().and_then(|n| n.to_str()).is_some_and(&keep)
         })
         .collect();
     paths.sort();
