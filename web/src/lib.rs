@@ -9,6 +9,7 @@
 //! widget's, handing each component its slice; `runner.rs` runs a remix;
 //! `fitting.rs` shrinks images through the package; `persist.rs` keeps the
 //! site's work across reloads (what it keeps is `model/saved.rs`);
+//! `lazy.rs` is what the site loads after its page is usable;
 //! `app.rs` puts the site's store, storage and page together; `widget.rs`
 //! mounts the widget's page into other pages. `main.rs` only mounts [`App`];
 //! `bin/reve-remix-widget.rs` is the widget's wasm, its JS exports only.
@@ -17,6 +18,7 @@ mod app;
 mod browser;
 pub mod components;
 mod fitting;
+pub mod lazy;
 pub mod model;
 mod pages;
 mod persist;

@@ -6,4 +6,6 @@ fn main() {
     #[cfg(debug_assertions)]
     console_error_panic_hook::set_once();
     leptos::mount::mount_to_body(reve_remix_web::App);
+    // The page is usable: fetch what a run needs while the person picks.
+    leptos::task::spawn_local(reve_remix_web::lazy::preload());
 }

@@ -177,7 +177,7 @@ impl Runner {
         let cfg_for_images = cfg.clone();
         let token = self.token.try_get_value().flatten();
         leptos::task::spawn_local(async move {
-            let outcome = self.send(plan, cfg, token.clone(), signal).await;
+            let outcome = crate::lazy::send(self, plan, cfg, token.clone(), signal).await;
             // A disposed runner (the widget was removed) has nothing to clear.
             let _ = self.abort.try_set_value(None);
             match outcome {
@@ -198,7 +198,7 @@ impl Runner {
     /// Submit (unless resuming) and follow the job to its end, telling the
     /// listener the job once the provider accepted it.
     #[cfg(target_arch = "wasm32")]
-    async fn send(
+    pub(crate) async fn send(
         self,
         plan: Plan,
         cfg: Config,
@@ -238,7 +238,7 @@ impl Runner {
     }
 
     #[cfg(not(target_arch = "wasm32"))]
-    async fn send(
+    pub(crate) async fn send(
         self,
         _plan: Plan,
         _cfg: Config,
@@ -265,7 +265,9 @@ impl Runner {
             }
             Err(e) if e.code == ErrorCode::Cancelled => (Phase::Cancelled, String::new()),
             Err(e) => {
-                let advice = (e.code == ErrorCode::Network)
+                // Only for a provider that could not be reached: not for
+                // a part of this app that did not load (lazy.rs).
+                let advice = (e.code == ErrorCode::Network && e.provider.is_some())
                     .then(|| self.blocked_advice.try_get_value().flatten())
                     .flatten();
                 (
@@ -283,7 +285,7 @@ impl Runner {
     not(target_arch = "wasm32"),
     allow(dead_code, reason = "only the browser build runs a remix")
 )]
-enum Plan {
+pub(crate) enum Plan {
     /// A new job.
     Start(RemixInput),
     /// A job the provider already has.
@@ -305,7 +307,15 @@ async fn collect(
     let image = result.images.into_iter().next().unwrap_or_default();
     let bytes = match (&image.data_url, &image.url) {
         (Some(data), _) => blob::data_url_bytes(data),
-        (None, Some(url)) => image_bytes(cfg, token, result.provider.as_str(), url).await,
+        (None, Some(url)) => {
+            crate::lazy::result_bytes(
+                cfg.clone(),
+                token,
+                result.provider.as_str().to_string(),
+                url.clone(),
+            )
+            .await
+        }
         (None, None) => None,
     };
     let mime = bytes
@@ -337,7 +347,7 @@ async fn collect(
 }
 
 #[cfg(target_arch = "wasm32")]
-async fn image_bytes(
+pub(crate) async fn image_bytes(
     cfg: &Config,
     token: Option<Secret>,
     provider: &str,
@@ -350,7 +360,7 @@ async fn image_bytes(
 }
 
 #[cfg(not(target_arch = "wasm32"))]
-async fn image_bytes(
+pub(crate) async fn image_bytes(
     _cfg: &Config,
     _token: Option<Secret>,
     _provider: &str,

@@ -1,6 +1,7 @@
 //! `cargo xtask <command>`: the project's own build tool, so that a new
 //! machine needs nothing but Rust and Node to build, test and serve.
 
+mod app_split;
 mod bench;
 mod csp;
 mod edge;

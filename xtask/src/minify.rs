@@ -58,7 +58,7 @@ pub fn app_glue(dist: &Path, glue_name: &str) -> Result {
 }
 
 /// `sha384-<base64>`, as trunk writes it.
-fn integrity(bytes: &[u8]) -> String {
+pub fn integrity(bytes: &[u8]) -> String {
     format!(
         "sha384-{}",
         base64::engine::general_purpose::STANDARD.encode(Sha384::digest(bytes))

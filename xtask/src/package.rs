@@ -117,31 +117,44 @@ fn checks_from_wasm() -> Result {
 /// wasm-bindgen for the web: `<name>.js`, `<name>_bg.wasm` and their
 /// `.d.ts` in `out`.
 pub fn bindgen(wasm: &std::path::Path, name: &str, out: &std::path::Path) -> Result {
-    exec(
-        cmd("wasm-bindgen")
-            .arg(wasm)
-            .args(["--target", "web", "--out-name", name])
-            // Every engine the package supports has encodeInto: no fallback.
-            .args(["--encode-into", "always", "--out-dir"])
-            .arg(out),
-    )
+    exec(&mut bindgen_cmd(wasm, name, out))
+}
+
+/// The wasm-bindgen command [`bindgen`] runs, for a caller to add to.
+pub fn bindgen_cmd(
+    wasm: &std::path::Path,
+    name: &str,
+    out: &std::path::Path,
+) -> std::process::Command {
+    let mut c = cmd("wasm-bindgen");
+    c.arg(wasm)
+        .args(["--target", "web", "--out-name", name])
+        // Every engine the package supports has encodeInto: no fallback.
+        .args(["--encode-into", "always", "--out-dir"])
+        .arg(out);
+    c
 }
 
 /// [`bindgen`], then wasm-opt and esbuild.
 pub fn bindgen_and_shrink(wasm: &std::path::Path, name: &str, out: &std::path::Path) -> Result {
     bindgen(wasm, name, out)?;
     let bg = out.join(format!("{name}_bg.wasm"));
+    shrink(&bg, &bg)?;
+    crate::minify::module(&out.join(format!("{name}.js")))
+}
+
+/// wasm-opt for size, `wasm` to `out` (which may be the same file).
+pub fn shrink(wasm: &std::path::Path, out: &std::path::Path) -> Result {
     exec(
         cmd("wasm-opt")
             .args(WASM_OPT_PASSES)
             // Custom sections no runtime reads: ~200 bytes gzipped.
             .args(["--strip-producers", "--strip-target-features"])
             .args(WASM_OPT_FEATURES)
-            .arg(&bg)
+            .arg(wasm)
             .arg("-o")
-            .arg(&bg),
-    )?;
-    crate::minify::module(&out.join(format!("{name}.js")))
+            .arg(out),
+    )
 }
 
 /// The package's main entry from the wasm [`build_wasm`] made, into a

@@ -35,7 +35,8 @@ pub fn site() -> Result {
     step("setup: trunk", trunk)?;
     step("setup: wasm-bindgen CLI", wasm_bindgen)?;
     step("setup: wasm-opt (binaryen from npm)", wasm_opt)?;
-    step("setup: esbuild (npm), which minifies the JS", esbuild)
+    step("setup: esbuild (npm), which minifies the JS", esbuild)?;
+    step("setup: wasm-split, which splits the app's wasm", wasm_split)
 }
 
 /// `cargo xtask setup [--site]`: everything, or with `--site` only what
@@ -265,6 +266,39 @@ fn esbuild() -> Result {
     } else {
         Err(format!("{} is missing after npm install", bin.display()))
     }
+}
+
+/// `wasm_split_cli_support`'s CLI, in a folder named by its version (it
+/// prints none): the tool that matches leptos's `wasm_split_helpers`.
+fn wasm_split() -> Result {
+    let bin = crate::app_split::tool();
+    if bin.is_file() {
+        crate::say!(
+            "    wasm-split {} already installed",
+            crate::app_split::TOOL_VERSION
+        );
+        return Ok(());
+    }
+    crate::say!(
+        "    not found: installing wasm_split_cli_support {} (about a minute)",
+        crate::app_split::TOOL_VERSION
+    );
+    exec(
+        crate::util::cargo_install()
+            // It walks the whole app's wasm: unoptimized, that takes seconds.
+            .env("CARGO_PROFILE_RELEASE_OPT_LEVEL", "1")
+            .args([
+                "--locked",
+                "wasm_split_cli_support",
+                "--version",
+                crate::app_split::TOOL_VERSION,
+                "--features",
+                "build-binary",
+                "--force",
+                "--root",
+            ])
+            .arg(crate::app_split::tool_root()),
+    )
 }
 
 fn typescript() -> Result {

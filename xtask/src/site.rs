@@ -17,12 +17,15 @@ const PKG_FILES: [&str; 3] = ["reve_remix.js", "reve_remix_bg.wasm", "reve_remix
 /// The widget script's name at the root of `dist/`.
 pub const WIDGET: &str = "reve-remix-widget.js";
 
-/// The static site in `dist/`, as deployed: trunk's release build, the
-/// widget, the examples and the package beside it, the JS glue minified,
+/// The static site in `dist/`, as deployed: trunk's release build with
+/// the app in parts ([`crate::app_split`]), the widget, the examples and the package beside it, the JS glue minified,
 /// every file precompressed.
 pub fn build() -> Result {
     step("build the site (trunk build --release)", || {
         exec(cmd("trunk").args(["build", "--release", "--offline"]))
+    })?;
+    step("the site: the app in parts (wasm-split)", || {
+        crate::app_split::build(&root().join("dist"))
     })?;
     step("the site: the widget's wasm (release)", || {
         build_widget(true)
@@ -151,7 +154,7 @@ pub fn write_widget(dist: &Path) -> Result {
 }
 
 /// The one file of `dir` named `<prefix>…<suffix>`.
-fn only_file(dir: &Path, prefix: &str, suffix: &str) -> Result<String> {
+pub fn only_file(dir: &Path, prefix: &str, suffix: &str) -> Result<String> {
     let names: Vec<String> = std::fs::read_dir(dir)
         .map_err(|e| format!("cannot read {}: {e}", dir.display()))?
         .filter_map(|e| e.ok()?.file_name().into_string().ok())

@@ -66,16 +66,29 @@ pub fn checks() -> Result<Measured> {
     )
 }
 
-/// The site's app (`cargo xtask build` first): what its page loads, wasm +
-/// js + css, not the widget's loader script beside it (only a page that
-/// embeds the widget loads that).
+/// The site's app (`cargo xtask build` first): what its page loads before
+/// it is usable, wasm + js + css; not the chunks it fetches after, nor the
+/// widget's loader script beside it (only a page that embeds the widget
+/// loads that).
 pub fn app() -> Result<Measured> {
     measure(
         "app",
         "web app (dist/, what its page loads)",
         &root().join("dist"),
         &["wasm", "js", "css"],
-        |name| name != crate::site::WIDGET,
+        |name| name != crate::site::WIDGET && !crate::app_split::is_chunk(name),
+    )
+}
+
+/// The app's chunks (`dist/split-*.wasm`): fetched once its page is usable,
+/// while the person picks images, so not before the first click.
+pub fn app_chunks() -> Result<Measured> {
+    measure(
+        "app-chunks",
+        "the app's chunks, fetched once its page is usable (dist/split-*.wasm)",
+        &root().join("dist"),
+        &["wasm"],
+        crate::app_split::is_chunk,
     )
 }
 
@@ -121,15 +134,15 @@ fn measure(
     Ok(Measured { what, label, files })
 }
 
-/// The test: the package, its checks entry and the app no more than 2% over
-/// the baseline.
+/// The test: the package, its checks entry, the app and its chunks no more
+/// than 2% over the baseline.
 pub fn guard() -> Result {
     step("sizes within 2% of xtask/size-baseline.txt", || {
         let text = std::fs::read_to_string(root().join(BASELINE))
             .map_err(|e| format!("cannot read {BASELINE}: {e}"))?;
         let baseline = parse_baseline(&text)?;
         let mut over = Vec::new();
-        for m in [package()?, checks()?, app()?] {
+        for m in [package()?, checks()?, app()?, app_chunks()?] {
             let Some(&base) = baseline.iter().find(|b| b.0 == m.what).map(|(_, n)| n) else {
                 return Err(format!("{BASELINE} has no line for `{}`", m.what));
             };

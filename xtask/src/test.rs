@@ -36,6 +36,10 @@ pub fn run(args: &[String]) -> Result {
             "--package",
             "reve-remix-proxy-worker",
             "--all-targets",
+            // The site's split points (web/src/lazy.rs) are only compiled
+            // with it; the widget's and the tests' builds check the rest.
+            "--features",
+            "reve-remix-web/split",
             "--target",
             "wasm32-unknown-unknown",
             "--",

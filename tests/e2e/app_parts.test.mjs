@@ -1,0 +1,73 @@
+// The site's app in parts (issue 25): the first screen's wasm, then the
+// run's chunk (dist/split-run-*.wasm), fetched by the page itself once it is
+// usable. A person never waits on it, and a chunk that cannot be fetched
+// loses nothing.
+import { test, before, after } from "node:test";
+import assert from "node:assert/strict";
+import { launch, openAppIn, tile, fixture, MOCK_QUERY } from "./browser.mjs";
+
+let browser;
+before(async () => { browser = await launch(); });
+after(async () => { await browser?.close(); });
+
+const CHUNK = "**/split-run-*.wasm";
+
+const statusMatches = (page, re, timeout = 20000) =>
+  page.waitForFunction(
+    ([s, f]) => new RegExp(s, f).test(document.querySelector('[role="status"]')?.textContent ?? ""),
+    [re.source, re.flags],
+    { timeout },
+  );
+
+async function remixOnMock(page) {
+  await page.getByLabel("Add reference images", { exact: true }).setInputFiles([fixture("png_rgb_64x48.png")]);
+  await tile(page, 0).waitFor();
+  await page.getByLabel("Prompt", { exact: true }).fill("the cat from <img>0</img> in ink");
+  await page.getByLabel("Provider", { exact: true }).selectOption("fal");
+  await page.getByLabel("API key", { exact: true }).fill("mock-key");
+  await page.getByRole("button", { name: "Remix", exact: true }).click();
+}
+
+test("the page is usable before the run's chunk arrives, fetches it by itself, and then runs", async () => {
+  const page = await browser.newPage();
+  let release;
+  const held = new Promise((r) => { release = r; });
+  let asked = 0;
+  await page.route(CHUNK, async (route) => {
+    asked += 1;
+    await held;
+    await route.continue();
+  });
+  const { problems } = await openAppIn(page, MOCK_QUERY);
+  await page.getByRole("button", { name: "Remix", exact: true }).waitFor({ state: "visible", timeout: 15000 });
+  // Usable, and asking for the chunk on its own, while it is held back:
+  // the person picks an image and writes the prompt meanwhile.
+  for (let i = 0; asked === 0 && i < 200; i++) await page.waitForTimeout(50);
+  assert.equal(asked, 1, "the page asked for the run's chunk on its own");
+  const reply = remixOnMock(page);
+  await tile(page, 0).waitFor();
+  release();
+  await reply;
+  await statusMatches(page, /Completed on fal/);
+  assert.equal(asked, 1, "fetched once, not again for the run");
+  assert.deepEqual(problems, []);
+  await page.close();
+});
+
+test("a run whose chunk cannot be fetched says so, keeps the board and the prompt, and works on the next Remix", async () => {
+  const page = await browser.newPage();
+  await page.route(CHUNK, (route) => route.abort("internetdisconnected"));
+  await openAppIn(page, MOCK_QUERY);
+  await page.getByRole("button", { name: "Remix", exact: true }).waitFor({ state: "visible", timeout: 15000 });
+  await remixOnMock(page);
+  await statusMatches(page, /^Failed: Part of this app could not be loaded, so nothing was sent/);
+  const text = await page.getByRole("status").textContent();
+  assert.doesNotMatch(text, /CORS/, "not mistaken for a provider that cannot be reached");
+  assert.equal(await page.getByLabel("Prompt", { exact: true }).inputValue(), "the cat from <img>0</img> in ink");
+  assert.equal(await tile(page, 0).count(), 1);
+
+  await page.unroute(CHUNK);
+  await page.getByRole("button", { name: "Remix", exact: true }).click();
+  await statusMatches(page, /Completed on fal/);
+  await page.close();
+});

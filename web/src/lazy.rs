@@ -1,0 +1,138 @@
+//! The parts of the site that load after its page is usable (issue 25).
+//!
+//! With the `split` feature (the site's release build only: `cargo xtask
+//! build`), each function here is a split point: wasm-split moves what only
+//! it reaches into a chunk of its own, `split-run-<hash>.wasm`, which the
+//! page fetches on its first call. [`preload`] starts those fetches as soon
+//! as the app is mounted, so a person who picks images and writes a prompt
+//! never waits on them. Without the feature (the widget, the tests, `serve
+//! --dev`) they are plain calls: one wasm, as before.
+
+use reve_remix_core::http::Secret;
+use reve_remix_core::job::RemixResult;
+use reve_remix_core::provider::Config;
+use reve_remix_core::{ErrorCode, RemixError};
+
+use crate::runner::{Plan, Runner};
+
+/// Submit (unless resuming) and follow the job to its end: the driver, the
+/// transport and every provider's protocol, which the first screen never
+/// needs.
+pub(crate) async fn send(
+    runner: Runner,
+    plan: Plan,
+    cfg: Config,
+    token: Option<Secret>,
+    signal: web_sys::AbortSignal,
+) -> Result<RemixResult, RemixError> {
+    #[cfg(all(feature = "split", target_family = "wasm"))]
+    {
+        chunks::send_run(runner, plan, cfg, token, signal)
+            .await
+            .unwrap_or_else(|chunks::NotLoaded| Err(not_loaded()))
+    }
+    #[cfg(not(all(feature = "split", target_family = "wasm")))]
+    {
+        runner.send(plan, cfg, token, signal).await
+    }
+}
+
+/// The result image's bytes from `url` (through the proxy when `cfg` goes
+/// through one), in the run's chunk; `None` keeps the page on the URL, as
+/// when the CDN refuses.
+pub(crate) async fn result_bytes(
+    cfg: Config,
+    token: Option<Secret>,
+    provider: String,
+    url: String,
+) -> Option<Vec<u8>> {
+    #[cfg(all(feature = "split", target_family = "wasm"))]
+    {
+        chunks::result_bytes_in_chunk(cfg, token, provider, url)
+            .await
+            .unwrap_or(None)
+    }
+    #[cfg(not(all(feature = "split", target_family = "wasm")))]
+    {
+        crate::runner::image_bytes(&cfg, token, &provider, &url).await
+    }
+}
+
+/// Start fetching every chunk, once the page is usable (a no-op without
+/// the `split` feature). A chunk that fails to load here is fetched again
+/// by the call that needs it.
+pub async fn preload() {
+    #[cfg(all(feature = "split", target_family = "wasm"))]
+    {
+        let _ = chunks::preload_run().await;
+    }
+}
+
+/// What a run says when its chunk cannot be fetched (offline, or a deploy
+/// replaced the site's files under an open page). Nothing was sent.
+#[cfg_attr(
+    not(all(feature = "split", target_family = "wasm")),
+    allow(dead_code, reason = "only a split build loads chunks")
+)]
+fn not_loaded() -> RemixError {
+    RemixError::new(
+        ErrorCode::Network,
+        "Part of this app could not be loaded, so nothing was sent: check the connection and \
+         press Remix again (or reload the page).",
+    )
+}
+
+#[cfg(all(feature = "split", target_family = "wasm"))]
+mod chunks {
+    use std::future::Future;
+    use std::pin::Pin;
+
+    use leptos::wasm_split::{SplitLoaderError, wasm_split};
+
+    use super::{Config, Plan, RemixError, RemixResult, Runner, Secret};
+
+    /// A chunk's fetch or instantiation failed (the console says why).
+    pub struct NotLoaded;
+
+    impl From<SplitLoaderError> for NotLoaded {
+        fn from(_: SplitLoaderError) -> Self {
+            Self
+        }
+    }
+
+    type Sending = Pin<Box<dyn Future<Output = Result<RemixResult, RemixError>>>>;
+
+    #[wasm_split(
+        run,
+        wasm_split_path = ::leptos::wasm_split,
+        fallible,
+        preload(preload_run),
+        return_wrapper(let sending = _; { Ok(sending.await) } -> Result<Result<RemixResult, RemixError>, NotLoaded>)
+    )]
+    pub fn send_run(
+        runner: Runner,
+        plan: Plan,
+        cfg: Config,
+        token: Option<Secret>,
+        signal: web_sys::AbortSignal,
+    ) -> Sending {
+        Box::pin(runner.send(plan, cfg, token, signal))
+    }
+
+    type Fetching = Pin<Box<dyn Future<Output = Option<Vec<u8>>>>>;
+
+    #[wasm_split(
+        run,
+        wasm_split_path = ::leptos::wasm_split,
+        fallible,
+        return_wrapper(let fetching = _; { Ok(fetching.await) } -> Result<Option<Vec<u8>>, NotLoaded>)
+    )]
+    pub fn result_bytes_in_chunk(
+        cfg: Config,
+        token: Option<Secret>,
+        provider: String,
+        url: String,
+    ) -> Fetching {
+        Box::pin(async move { crate::runner::image_bytes(&cfg, token, &provider, &url).await })
+    }
+}

@@ -1,0 +1,251 @@
+//! The site's app in parts (issue 25): what the first screen needs, and
+//! chunks fetched once the page is usable. `web/src/lazy.rs` marks the
+//! split points; this builds the app with its `split` feature, runs
+//! wasm-split on rustc's output (before wasm-bindgen, as the tool needs),
+//! then wasm-bindgen, wasm-opt and esbuild, and puts the parts in `dist/`
+//! in place of trunk's one wasm, with the page's names and Subresource
+//! Integrity hashes changed to match.
+//!
+//! In `dist/`: `reve-remix-web-<hash>.js` and `_bg.wasm` (the first
+//! screen), `split-<hash>.js` (wasm-split's loader, imported by the glue)
+//! and one `split-<chunk>-<hash>.wasm` per chunk. One hash over all the
+//! wasm (and the tools' versions) names them all: the loader and the glue
+//! import each other, so neither could be named by its own content.
+
+use std::path::{Path, PathBuf};
+
+use sha2::{Digest, Sha256};
+
+use crate::util::{Result, cmd, exec, root, tools_dir};
+use crate::{minify, package, site};
+
+/// `wasm_split_cli_support`, whose splitting matches the `wasm_split_helpers`
+/// in our lock (leptos's `#[lazy]`).
+pub const TOOL_VERSION: &str = "0.2.4";
+
+/// Where setup installs the tool (`cargo install --root`).
+pub fn tool_root() -> PathBuf {
+    tools_dir().join(format!("wasm-split-{TOOL_VERSION}"))
+}
+
+/// The tool's binary.
+pub fn tool() -> PathBuf {
+    tool_root().join("bin/wasm-split-cli")
+}
+
+/// The app's binary, and the start of its files' names in `dist/`.
+const APP: &str = "reve-remix-web";
+/// The loader's name as wasm-split writes it and the glue imports it.
+const TOOL_LOADER: &str = "__wasm_split.js";
+/// How wasm-split names a chunk: `split_<module>.wasm`.
+const TOOL_CHUNK_PREFIX: &str = "split_";
+/// How `dist/` names the loader and the chunks: `split-…`.
+const PREFIX: &str = "split-";
+
+/// Whether `name` (a file of `dist/`) is one of the app's chunks: what
+/// the page fetches after it is usable.
+pub fn is_chunk(name: &str) -> bool {
+    name.starts_with(PREFIX) && name.ends_with(".wasm")
+}
+
+/// Build the app in parts and put them in `dist`, which trunk has built.
+pub fn build(dist: &Path) -> Result {
+    exec(cmd(&crate::util::cargo()).args([
+        "build",
+        "--release",
+        "--package",
+        "reve-remix-web",
+        "--bin",
+        APP,
+        "--features",
+        "split",
+        "--target",
+        "wasm32-unknown-unknown",
+    ]))?;
+    let wasm = root().join(format!("target/wasm32-unknown-unknown/release/{APP}.wasm"));
+    let work = root().join("target/app-split");
+    let _ = std::fs::remove_dir_all(&work);
+    let split = work.join("split");
+    let out = work.join("out");
+    for dir in [&split, &out] {
+        std::fs::create_dir_all(dir)
+            .map_err(|e| format!("cannot create {}: {e}", dir.display()))?;
+    }
+    exec(
+        cmd(&tool().to_string_lossy())
+            .arg(&wasm)
+            .arg(&split)
+            .args(["--out-name", APP]),
+    )?;
+    let chunks = tool_chunks(&split)?;
+    let main = split.join(format!("{APP}.wasm"));
+
+    // Named by what goes in and by the tools that make what comes out, so
+    // that a host may cache every name for good.
+    let mut hasher = Sha256::new();
+    hasher.update(format!(
+        "{TOOL_VERSION} {:?} {:?} {} {}",
+        package::WASM_OPT_PASSES,
+        package::WASM_OPT_FEATURES,
+        minify::ESBUILD_VERSION,
+        crate::util::locked_version("wasm-bindgen")?,
+    ));
+    for path in std::iter::once(main.clone()).chain(chunks.iter().map(|c| split.join(c))) {
+        hasher.update(read(&path)?);
+    }
+    let hash: String = hasher.finalize()[..8]
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect();
+    let name = format!("{APP}-{hash}");
+    let loader = format!("{PREFIX}{hash}.js");
+
+    // The chunks import the table (and the memory) from the first screen's
+    // instance: wasm-bindgen must not drop the linker's exports.
+    exec(package::bindgen_cmd(&main, &name, &out).arg("--keep-lld-exports"))?;
+    package::shrink(
+        &out.join(format!("{name}_bg.wasm")),
+        &out.join(format!("{name}_bg.wasm")),
+    )?;
+    // The glue imports the loader (once per chunk, as one namespace each),
+    // and names the wasm's imports from it by the same path: only the
+    // imports change.
+    let glue = out.join(format!("{name}.js"));
+    let text = read_text(&glue)?;
+    let import = format!("from \"./{TOOL_LOADER}\"");
+    if !text.contains(&import) {
+        return Err(format!("{} does not import {TOOL_LOADER}", glue.display()));
+    }
+    let text = text.replace(&import, &format!("from \"./{loader}\""));
+    write(&glue, &text)?;
+    minify::module(&glue)?;
+
+    let mut text = replace_quoted(
+        &read_text(&split.join(TOOL_LOADER))?,
+        &format!("./{APP}.js"),
+        &format!("./{name}.js"),
+    )?;
+    for chunk in &chunks {
+        let module = chunk
+            .trim_start_matches(TOOL_CHUNK_PREFIX)
+            .trim_end_matches(".wasm");
+        let named = format!("{PREFIX}{module}-{hash}.wasm");
+        package::shrink(&split.join(chunk), &out.join(&named))?;
+        text = replace_quoted(&text, &format!("./{chunk}"), &format!("./{named}"))?;
+    }
+    write(&out.join(&loader), &text)?;
+    minify::module(&out.join(&loader))?;
+
+    into_dist(dist, &out, &name)
+}
+
+/// The chunks wasm-split wrote into `dir`, by name.
+fn tool_chunks(dir: &Path) -> Result<Vec<String>> {
+    let mut chunks: Vec<String> = std::fs::read_dir(dir)
+        .map_err(|e| format!("cannot read {}: {e}", dir.display()))?
+        .filter_map(|e| e.ok()?.file_name().into_string().ok())
+        .filter(|n| n.starts_with(TOOL_CHUNK_PREFIX) && n.ends_with(".wasm"))
+        .collect();
+    chunks.sort();
+    if chunks.is_empty() {
+        return Err(format!(
+            "wasm-split wrote no chunk into {}: have web/src/lazy.rs's split points gone?",
+            dir.display()
+        ));
+    }
+    Ok(chunks)
+}
+
+/// Trunk's app files in `dist` replaced by the parts in `out` (the first
+/// screen's glue and wasm named `name`), and `index.html` naming them.
+fn into_dist(dist: &Path, out: &Path, name: &str) -> Result {
+    let old_js = site::only_file(dist, &format!("{APP}-"), ".js")?;
+    let old_wasm = site::only_file(dist, &format!("{APP}-"), "_bg.wasm")?;
+    let new_js = format!("{name}.js");
+    let new_wasm = format!("{name}_bg.wasm");
+    let index = dist.join("index.html");
+    let mut page = read_text(&index)?;
+    for (old, new) in [(&old_js, &new_js), (&old_wasm, &new_wasm)] {
+        let (old_sri, new_sri) = (
+            minify::integrity(&read(&dist.join(old))?),
+            minify::integrity(&read(&out.join(new))?),
+        );
+        for (from, to) in [(old.as_str(), new.as_str()), (&old_sri, &new_sri)] {
+            if !page.contains(from) {
+                return Err(format!(
+                    "{} does not name {from}: did trunk change how it loads the app?",
+                    index.display()
+                ));
+            }
+            page = page.replace(from, to);
+        }
+    }
+    for old in [&old_js, &old_wasm] {
+        let path = dist.join(old);
+        std::fs::remove_file(&path)
+            .map_err(|e| format!("cannot remove {}: {e}", path.display()))?;
+    }
+    for entry in
+        std::fs::read_dir(out).map_err(|e| format!("cannot read {}: {e}", out.display()))?
+    {
+        let from = entry.map_err(|e| e.to_string())?.path();
+        let Some(file) = from.file_name() else {
+            continue;
+        };
+        let to = dist.join(file);
+        std::fs::copy(&from, &to)
+            .map_err(|e| format!("cannot copy {} to {}: {e}", from.display(), to.display()))?;
+    }
+    write(&index, &page)
+}
+
+/// `text` with the one string literal `"from"` (double-quoted, as
+/// wasm-split writes module paths) renamed.
+fn replace_quoted(text: &str, from: &str, to: &str) -> Result<String> {
+    let quoted = format!("\"{from}\"");
+    match text.matches(&quoted).count() {
+        1 => Ok(text.replace(&quoted, &format!("\"{to}\""))),
+        n => Err(format!(
+            "expected one {quoted} in wasm-split's loader, found {n}"
+        )),
+    }
+}
+
+fn read(path: &Path) -> Result<Vec<u8>> {
+    std::fs::read(path).map_err(|e| format!("cannot read {}: {e}", path.display()))
+}
+
+fn read_text(path: &Path) -> Result<String> {
+    std::fs::read_to_string(path).map_err(|e| format!("cannot read {}: {e}", path.display()))
+}
+
+fn write(path: &Path, text: &str) -> Result {
+    std::fs::write(path, text).map_err(|e| format!("cannot write {}: {e}", path.display()))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_module_path_is_renamed_only_where_it_is_the_whole_literal() {
+        let js = r#"import*as a from"./__wasm_split.js";const b="./__wasm_split.js.map";"#;
+        assert_eq!(
+            replace_quoted(js, "./__wasm_split.js", "./split-ab.js").expect("renamed"),
+            r#"import*as a from"./split-ab.js";const b="./__wasm_split.js.map";"#
+        );
+    }
+
+    #[test]
+    fn a_missing_or_repeated_path_is_an_error_not_a_silent_miss() {
+        assert!(replace_quoted("import x from './a.js'", "./a.js", "./b.js").is_err());
+        assert!(replace_quoted(r#""./a.js" "./a.js""#, "./a.js", "./b.js").is_err());
+    }
+
+    #[test]
+    fn chunks_are_the_split_wasm_files_only() {
+        assert!(is_chunk("split-run-0123456789abcdef.wasm"));
+        assert!(!is_chunk("split-0123456789abcdef.js"));
+        assert!(!is_chunk("reve-remix-web-0123456789abcdef_bg.wasm"));
+    }
+}
