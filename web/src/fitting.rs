@@ -43,14 +43,14 @@ fn fit_and_add(board: RwSignal<Board>, accepts: Accepts, name: String, bytes: Ar
 /// the file and says what to do).
 #[cfg(target_arch = "wasm32")]
 async fn fit(name: &str, bytes: Arc<[u8]>, accepts: Accepts) -> Result<(String, Vec<u8>), String> {
-    use reve_remix::fit::{FitOptions, fit_image};
+    use reve_remix::fit::FitOptions;
     let info = accepts.provider;
     let opts = FitOptions {
         limits: info.limits,
         formats: info.model.formats,
         format: None,
     };
-    let fitted = fit_image(bytes, None, Some(name), &opts)
+    let fitted = crate::lazy::fit_image(bytes, Some(name.to_string()), opts)
         .await
         .map_err(|e| e.message)?;
     Ok((

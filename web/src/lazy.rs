@@ -2,8 +2,8 @@
 //!
 //! With the `split` feature (the site's release build only: `cargo xtask
 //! build`), each function here is a split point: wasm-split moves what only
-//! it reaches into a chunk of its own, `split-run-<hash>.wasm`, which the
-//! page fetches on its first call. [`preload`] starts those fetches as soon
+//! it reaches into a chunk of its own (`split-run-<hash>.wasm`,
+//! `split-fit-<hash>.wasm`), which the page fetches on its first call. [`preload`] starts those fetches as soon
 //! as the app is mounted, so a person who picks images and writes a prompt
 //! never waits on them. Without the feature (the widget, the tests, `serve
 //! --dev`) they are plain calls: one wasm, as before.
@@ -58,6 +58,33 @@ pub(crate) async fn result_bytes(
     }
 }
 
+/// `bytes` fitted to `opts` by the package's decode and re-encode ("Shrink
+/// and add", `auto-fit`, a result copied as PNG), which a board of images
+/// that already fit never needs.
+#[cfg(target_arch = "wasm32")]
+pub(crate) async fn fit_image(
+    bytes: std::sync::Arc<[u8]>,
+    name: Option<String>,
+    opts: reve_remix::fit::FitOptions,
+) -> Result<reve_remix::fit::Fitted, RemixError> {
+    #[cfg(feature = "split")]
+    {
+        chunks::fit_in_chunk(bytes, name, opts)
+            .await
+            .unwrap_or_else(|chunks::NotLoaded| {
+                Err(RemixError::new(
+                    ErrorCode::Network,
+                    "Part of this app could not be loaded, so the image was not re-encoded: \
+                     check the connection and try again (or reload the page).",
+                ))
+            })
+    }
+    #[cfg(not(feature = "split"))]
+    {
+        reve_remix::fit::fit_image(bytes, None, name.as_deref(), &opts).await
+    }
+}
+
 /// Start fetching every chunk, once the page is usable (a no-op without
 /// the `split` feature). A chunk that fails to load here is fetched again
 /// by the call that needs it.
@@ -65,6 +92,7 @@ pub async fn preload() {
     #[cfg(all(feature = "split", target_family = "wasm"))]
     {
         let _ = chunks::preload_run().await;
+        let _ = chunks::preload_fit().await;
     }
 }
 
@@ -134,5 +162,24 @@ mod chunks {
         url: String,
     ) -> Fetching {
         Box::pin(async move { crate::runner::image_bytes(&cfg, token, &provider, &url).await })
+    }
+
+    type Fitting = Pin<Box<dyn Future<Output = Result<reve_remix::fit::Fitted, RemixError>>>>;
+
+    #[wasm_split(
+        fit,
+        wasm_split_path = ::leptos::wasm_split,
+        fallible,
+        preload(preload_fit),
+        return_wrapper(let fitting = _; { Ok(fitting.await) } -> Result<Result<reve_remix::fit::Fitted, RemixError>, NotLoaded>)
+    )]
+    pub fn fit_in_chunk(
+        bytes: std::sync::Arc<[u8]>,
+        name: Option<String>,
+        opts: reve_remix::fit::FitOptions,
+    ) -> Fitting {
+        Box::pin(
+            async move { reve_remix::fit::fit_image(bytes, None, name.as_deref(), &opts).await },
+        )
     }
 }

@@ -8,7 +8,8 @@
 //!
 //! In `dist/`: `reve-remix-web-<hash>.js` and `_bg.wasm` (the first
 //! screen), `split-<hash>.js` (wasm-split's loader, imported by the glue)
-//! and one `split-<chunk>-<hash>.wasm` per chunk. One hash over all the
+//! and one `split-<chunk>-<hash>.wasm` per chunk (`split-chunk-<n>-…` for
+//! code that chunks share). One hash over all the
 //! wasm (and the tools' versions) names them all: the loader and the glue
 //! import each other, so neither could be named by its own content.
 
@@ -37,8 +38,9 @@ pub fn tool() -> PathBuf {
 const APP: &str = "reve-remix-web";
 /// The loader's name as wasm-split writes it and the glue imports it.
 const TOOL_LOADER: &str = "__wasm_split.js";
-/// How wasm-split names a chunk: `split_<module>.wasm`.
-const TOOL_CHUNK_PREFIX: &str = "split_";
+/// How wasm-split names a split point's chunk: `split_<module>.wasm`; code
+/// that two of them share goes into `chunk_<n>.wasm`.
+const TOOL_CHUNK_PREFIXES: [&str; 2] = ["split_", "chunk_"];
 /// How `dist/` names the loader and the chunks: `split-…`.
 const PREFIX: &str = "split-";
 
@@ -102,7 +104,11 @@ pub fn build(dist: &Path) -> Result {
 
     // The chunks import the table (and the memory) from the first screen's
     // instance: wasm-bindgen must not drop the linker's exports.
-    exec(package::bindgen_cmd(&main, &name, &out).arg("--keep-lld-exports"))?;
+    exec(
+        package::bindgen_cmd(&main, &name, &out)
+            .arg("--keep-lld-exports")
+            .arg("--no-typescript"),
+    )?;
     package::shrink(
         &out.join(format!("{name}_bg.wasm")),
         &out.join(format!("{name}_bg.wasm")),
@@ -126,10 +132,7 @@ pub fn build(dist: &Path) -> Result {
         &format!("./{name}.js"),
     )?;
     for chunk in &chunks {
-        let module = chunk
-            .trim_start_matches(TOOL_CHUNK_PREFIX)
-            .trim_end_matches(".wasm");
-        let named = format!("{PREFIX}{module}-{hash}.wasm");
+        let named = format!("{PREFIX}{}-{hash}.wasm", dist_stem(chunk));
         package::shrink(&split.join(chunk), &out.join(&named))?;
         text = replace_quoted(&text, &format!("./{chunk}"), &format!("./{named}"))?;
     }
@@ -144,7 +147,7 @@ fn tool_chunks(dir: &Path) -> Result<Vec<String>> {
     let mut chunks: Vec<String> = std::fs::read_dir(dir)
         .map_err(|e| format!("cannot read {}: {e}", dir.display()))?
         .filter_map(|e| e.ok()?.file_name().into_string().ok())
-        .filter(|n| n.starts_with(TOOL_CHUNK_PREFIX) && n.ends_with(".wasm"))
+        .filter(|n| TOOL_CHUNK_PREFIXES.iter().any(|p| n.starts_with(p)) && n.ends_with(".wasm"))
         .collect();
     chunks.sort();
     if chunks.is_empty() {
@@ -154,6 +157,16 @@ fn tool_chunks(dir: &Path) -> Result<Vec<String>> {
         ));
     }
     Ok(chunks)
+}
+
+/// A chunk's name in `dist/` (before its hash) from wasm-split's:
+/// `split_run.wasm` → `run`, `chunk_3.wasm` → `chunk-3`.
+fn dist_stem(tool_name: &str) -> String {
+    let stem = tool_name.trim_end_matches(".wasm");
+    match stem.strip_prefix(TOOL_CHUNK_PREFIXES[0]) {
+        Some(module) => module.to_string(),
+        None => stem.replace('_', "-"),
+    }
 }
 
 /// Trunk's app files in `dist` replaced by the parts in `out` (the first
@@ -240,6 +253,12 @@ mod tests {
     fn a_missing_or_repeated_path_is_an_error_not_a_silent_miss() {
         assert!(replace_quoted("import x from './a.js'", "./a.js", "./b.js").is_err());
         assert!(replace_quoted(r#""./a.js" "./a.js""#, "./a.js", "./b.js").is_err());
+    }
+
+    #[test]
+    fn a_chunk_keeps_its_module_name_and_a_shared_one_its_number() {
+        assert_eq!(dist_stem("split_run.wasm"), "run");
+        assert_eq!(dist_stem("chunk_3.wasm"), "chunk-3");
     }
 
     #[test]

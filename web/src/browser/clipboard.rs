@@ -7,7 +7,7 @@
 /// user's gesture (Safari requires it) while the browser re-encodes.
 #[cfg(target_arch = "wasm32")]
 pub fn write_png(bytes: std::sync::Arc<[u8]>) -> Option<js_sys::Promise> {
-    use reve_remix::fit::{FitOptions, UNLIMITED, fit_image};
+    use reve_remix::fit::{FitOptions, UNLIMITED};
     use reve_remix_core::image::ImageFormat;
     use wasm_bindgen::JsValue;
 
@@ -20,7 +20,7 @@ pub fn write_png(bytes: std::sync::Arc<[u8]>) -> Option<js_sys::Promise> {
             formats: &[ImageFormat::Png],
             format: Some(ImageFormat::Png),
         };
-        let fitted = fit_image(bytes, None, None, &as_png)
+        let fitted = crate::lazy::fit_image(bytes, None, as_png)
             .await
             .map_err(|e| JsValue::from_str(&e.message))?;
         Ok(fitted.blob.into())
