@@ -9,13 +9,11 @@
 //! In `dist/`: `reve-remix-web-<hash>.js` and `_bg.wasm` (the first
 //! screen), `split-<hash>.js` (wasm-split's loader, imported by the glue)
 //! and one `split-<chunk>-<hash>.wasm` per chunk (`split-chunk-<n>-…` for
-//! code that chunks share). One hash over all the
-//! wasm (and the tools' versions) names them all: the loader and the glue
-//! import each other, so neither could be named by its own content.
+//! code that chunks share). One hash over all the wasm and what builds it
+//! ([`site::build_hash`]) names them all: the loader and the glue import
+//! each other, so neither could be named by its own content.
 
 use std::path::{Path, PathBuf};
-
-use sha2::{Digest, Sha256};
 
 use crate::util::{Result, cmd, exec, root, tools_dir};
 use crate::{minify, package, site};
@@ -82,23 +80,11 @@ pub fn build(dist: &Path) -> Result {
     let chunks = tool_chunks(&split)?;
     let main = split.join(format!("{APP}.wasm"));
 
-    // Named by what goes in and by the tools that make what comes out, so
-    // that a host may cache every name for good.
-    let mut hasher = Sha256::new();
-    hasher.update(format!(
-        "{TOOL_VERSION} {:?} {:?} {} {}",
-        package::WASM_OPT_PASSES,
-        package::WASM_OPT_FEATURES,
-        minify::ESBUILD_VERSION,
-        crate::util::locked_version("wasm-bindgen")?,
-    ));
-    for path in std::iter::once(main.clone()).chain(chunks.iter().map(|c| split.join(c))) {
-        hasher.update(read(&path)?);
+    let mut parts = vec![read(&main)?];
+    for chunk in &chunks {
+        parts.push(read(&split.join(chunk))?);
     }
-    let hash: String = hasher.finalize()[..8]
-        .iter()
-        .map(|b| format!("{b:02x}"))
-        .collect();
+    let hash = site::build_hash(&parts.iter().map(Vec::as_slice).collect::<Vec<_>>())?;
     let name = format!("{APP}-{hash}");
     let loader = format!("{PREFIX}{hash}.js");
 
@@ -125,6 +111,11 @@ pub fn build(dist: &Path) -> Result {
     let text = text.replace(&import, &format!("from \"./{loader}\""));
     write(&glue, &text)?;
     minify::module(&glue)?;
+    crate::short_imports::shorten(
+        &out.join(format!("{name}_bg.wasm")),
+        &glue,
+        &format!("./{name}_bg.js"),
+    )?;
 
     let mut text = replace_quoted(
         &read_text(&split.join(TOOL_LOADER))?,

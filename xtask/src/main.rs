@@ -18,6 +18,7 @@ mod precompress;
 mod proxy;
 mod serve;
 mod setup;
+mod short_imports;
 mod site;
 mod size;
 mod table;

@@ -135,12 +135,14 @@ pub fn bindgen_cmd(
     c
 }
 
-/// [`bindgen`], then wasm-opt and esbuild.
+/// [`bindgen`], then wasm-opt, esbuild and short import names.
 pub fn bindgen_and_shrink(wasm: &std::path::Path, name: &str, out: &std::path::Path) -> Result {
     bindgen(wasm, name, out)?;
     let bg = out.join(format!("{name}_bg.wasm"));
     shrink(&bg, &bg)?;
-    crate::minify::module(&out.join(format!("{name}.js")))
+    let js = out.join(format!("{name}.js"));
+    crate::minify::module(&js)?;
+    crate::short_imports::shorten(&bg, &js, &format!("./{name}_bg.js"))
 }
 
 /// wasm-opt for size, `wasm` to `out` (which may be the same file).

@@ -74,7 +74,7 @@ fn widget_out(release: bool) -> std::path::PathBuf {
 
 /// The widget's binary for wasm32, through wasm-bindgen (and, released,
 /// wasm-opt and esbuild, as the site's own): `reve-remix-widget-<hash>.js`
-/// and its `_bg.wasm`, hashed by content as trunk names the app's files.
+/// and its `_bg.wasm`, named by [`build_hash`].
 pub fn build_widget(release: bool) -> Result {
     let mut build = cmd(&crate::util::cargo());
     build.args([
@@ -98,7 +98,7 @@ pub fn build_widget(release: bool) -> Result {
     let bytes = std::fs::read(&wasm).map_err(|e| format!("cannot read {}: {e}", wasm.display()))?;
     let out = widget_out(release);
     let _ = std::fs::remove_dir_all(&out);
-    let name = format!("reve-remix-widget-{}", content_hash(&bytes));
+    let name = format!("reve-remix-widget-{}", build_hash(&[&bytes])?);
     if release {
         package::bindgen_and_shrink(&wasm, &name, &out)
     } else {
@@ -106,13 +106,38 @@ pub fn build_widget(release: bool) -> Result {
     }
 }
 
-/// 16 hex digits of the SHA-256 of `bytes`.
-fn content_hash(bytes: &[u8]) -> String {
+/// The code that turns rustc's wasm into what `dist/` serves: a change to
+/// it changes what the same wasm becomes, so it is part of every name.
+const PIPELINE: [&str; 5] = [
+    include_str!("package.rs"),
+    include_str!("minify.rs"),
+    include_str!("short_imports.rs"),
+    include_str!("app_split.rs"),
+    include_str!("site.rs"),
+];
+
+/// A file name's hash (16 hex digits of a SHA-256) for what `parts` become:
+/// the parts themselves, the tools' versions and [`PIPELINE`], so that a
+/// host may cache every hashed name for good.
+pub fn build_hash(parts: &[&[u8]]) -> Result<String> {
     use sha2::{Digest, Sha256};
-    Sha256::digest(bytes)[..8]
+    let mut hasher = Sha256::new();
+    hasher.update(format!(
+        "{} {} {}",
+        crate::app_split::TOOL_VERSION,
+        crate::minify::ESBUILD_VERSION,
+        crate::util::locked_version("wasm-bindgen")?,
+    ));
+    for source in PIPELINE {
+        hasher.update(source);
+    }
+    for part in parts {
+        hasher.update(part);
+    }
+    Ok(hasher.finalize()[..8]
         .iter()
         .map(|b| format!("{b:02x}"))
-        .collect()
+        .collect())
 }
 
 /// The widget's `.js` and `_bg.wasm` from `from` into `to`.

@@ -1,0 +1,301 @@
+//! Short names for the imports a wasm takes from its wasm-bindgen glue
+//! (issue 25). wasm-bindgen names each one after the JS it calls plus a
+//! 16-digit hash (`__wbg_setAttribute_f75317b2b5cabfb4`): the app's 212
+//! names cost about 3.5 KB gzipped in the wasm and as much again as the
+//! keys of the glue's import object, where nothing else reads them. They
+//! become `a`, `b`, … `ba`, … on both sides; the rest of the wasm is copied
+//! byte for byte.
+
+use std::path::Path;
+
+use crate::util::Result;
+
+/// Rename the imports `wasm` takes from its glue module (`./<name>_bg.js`,
+/// as wasm-bindgen names it), in the wasm and in the glue `js` beside it.
+pub fn shorten(wasm: &Path, js: &Path, module: &str) -> Result {
+    let bytes = std::fs::read(wasm).map_err(|e| format!("cannot read {}: {e}", wasm.display()))?;
+    let glue =
+        std::fs::read_to_string(js).map_err(|e| format!("cannot read {}: {e}", js.display()))?;
+    let (bytes, renamed) =
+        rename_imports(&bytes, module).map_err(|e| format!("{}: {e}", wasm.display()))?;
+    let glue = rename_keys(&glue, &renamed).map_err(|e| format!("{}: {e}", js.display()))?;
+    std::fs::write(wasm, bytes).map_err(|e| format!("cannot write {}: {e}", wasm.display()))?;
+    std::fs::write(js, glue).map_err(|e| format!("cannot write {}: {e}", js.display()))
+}
+
+/// The `n`th short name: `a`…`z`, `A`…`Z`, then two letters, and so on.
+fn short_name(mut n: usize) -> String {
+    const LETTERS: &[u8] = b"abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ";
+    let mut name = Vec::new();
+    loop {
+        name.push(LETTERS[n % LETTERS.len()]);
+        n /= LETTERS.len();
+        if n == 0 {
+            break;
+        }
+        n -= 1;
+    }
+    name.reverse();
+    String::from_utf8(name).unwrap_or_default()
+}
+
+/// A reader over a wasm's bytes that never reads past its end.
+struct Reader<'a> {
+    bytes: &'a [u8],
+    at: usize,
+}
+
+impl<'a> Reader<'a> {
+    fn byte(&mut self) -> std::result::Result<u8, String> {
+        let b = *self.bytes.get(self.at).ok_or("the wasm ends early")?;
+        self.at += 1;
+        Ok(b)
+    }
+
+    /// An unsigned LEB128 of up to 64 bits.
+    fn leb(&mut self) -> std::result::Result<u64, String> {
+        let mut value = 0u64;
+        for shift in (0..64).step_by(7) {
+            let b = self.byte()?;
+            value |= u64::from(b & 0x7f) << shift;
+            if b < 0x80 {
+                return Ok(value);
+            }
+        }
+        Err("a LEB128 number is too long".into())
+    }
+
+    fn take(&mut self, len: usize) -> std::result::Result<&'a [u8], String> {
+        let end = self.at.checked_add(len).ok_or("a length overflows")?;
+        let slice = self
+            .bytes
+            .get(self.at..end)
+            .ok_or("a length runs past the wasm's end")?;
+        self.at = end;
+        Ok(slice)
+    }
+
+    fn name(&mut self) -> std::result::Result<&'a str, String> {
+        let len = usize::try_from(self.leb()?).map_err(|_| "a name is too long")?;
+        std::str::from_utf8(self.take(len)?).map_err(|_| "a name is not UTF-8".into())
+    }
+
+    /// An import's description (function, table, memory, global or tag),
+    /// skipped.
+    fn skip_import_desc(&mut self) -> std::result::Result<(), String> {
+        match self.byte()? {
+            0x00 => drop(self.leb()?),
+            0x01 => {
+                self.byte()?;
+                self.skip_limits()?;
+            }
+            0x02 => self.skip_limits()?,
+            0x03 => {
+                self.byte()?;
+                self.byte()?;
+            }
+            0x04 => {
+                self.byte()?;
+                self.leb()?;
+            }
+            kind => return Err(format!("an import of unknown kind {kind:#x}")),
+        }
+        Ok(())
+    }
+
+    fn skip_limits(&mut self) -> std::result::Result<(), String> {
+        let flags = self.byte()?;
+        self.leb()?;
+        if flags & 1 != 0 {
+            self.leb()?;
+        }
+        Ok(())
+    }
+}
+
+fn push_leb(out: &mut Vec<u8>, mut value: u64) {
+    loop {
+        let b = (value & 0x7f) as u8;
+        value >>= 7;
+        if value == 0 {
+            out.push(b);
+            return;
+        }
+        out.push(b | 0x80);
+    }
+}
+
+fn push_name(out: &mut Vec<u8>, name: &str) {
+    push_leb(out, name.len() as u64);
+    out.extend_from_slice(name.as_bytes());
+}
+
+/// The renames made: (old name, new name), in import order.
+type Renames = Vec<(String, String)>;
+
+/// `wasm` with the imports from `module` renamed, and the renames made.
+fn rename_imports(wasm: &[u8], module: &str) -> std::result::Result<(Vec<u8>, Renames), String> {
+    if wasm.get(..4) != Some(b"\0asm") {
+        return Err("not a wasm module".into());
+    }
+    let mut r = Reader { bytes: wasm, at: 8 };
+    let mut out = wasm.get(..8).ok_or("not a wasm module")?.to_vec();
+    let mut renamed = Vec::new();
+    while r.at < wasm.len() {
+        let id = r.byte()?;
+        let len = usize::try_from(r.leb()?).map_err(|_| "a section is too long")?;
+        let body = r.take(len)?;
+        if id != 2 {
+            out.push(id);
+            push_leb(&mut out, len as u64);
+            out.extend_from_slice(body);
+            continue;
+        }
+        let mut s = Reader { bytes: body, at: 0 };
+        let count = s.leb()?;
+        let mut section = Vec::new();
+        push_leb(&mut section, count);
+        for _ in 0..count {
+            let (from, field) = (s.name()?, s.name()?);
+            let desc_start = s.at;
+            s.skip_import_desc()?;
+            push_name(&mut section, from);
+            if from == module {
+                let new = short_name(renamed.len());
+                push_name(&mut section, &new);
+                renamed.push((field.to_string(), new));
+            } else {
+                push_name(&mut section, field);
+            }
+            section.extend_from_slice(&body[desc_start..s.at]);
+        }
+        if s.at != body.len() {
+            return Err("the import section has bytes after its imports".into());
+        }
+        out.push(2);
+        push_leb(&mut out, section.len() as u64);
+        out.extend_from_slice(&section);
+    }
+    if renamed.is_empty() {
+        return Err(format!(
+            "no import from {module}: is that the glue's module name?"
+        ));
+    }
+    Ok((out, renamed))
+}
+
+/// The glue with each import object key `old:` renamed; each old name must
+/// be there exactly once, as a key, or nothing is changed.
+fn rename_keys(glue: &str, renamed: &[(String, String)]) -> std::result::Result<String, String> {
+    let mut glue = glue.to_string();
+    for (old, new) in renamed {
+        let key = format!("{old}:");
+        if glue.matches(old.as_str()).count() != 1 || !glue.contains(&key) {
+            return Err(format!(
+                "expected {old} once, as a key of the import object"
+            ));
+        }
+        glue = glue.replacen(&key, &format!("{new}:"), 1);
+    }
+    Ok(glue)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A module with a type section, three imports (two from the glue, a
+    /// memory from elsewhere) and a custom section after them.
+    fn module() -> Vec<u8> {
+        let mut imports = Vec::new();
+        push_leb(&mut imports, 3);
+        for (from, field, desc) in [
+            (
+                "./app_bg.js",
+                "__wbg_remove_8228e91d7ddbc755",
+                &[0x00, 0x00][..],
+            ),
+            ("env", "memory", &[0x02, 0x01, 0x01, 0x02][..]),
+            (
+                "./app_bg.js",
+                "__wbg_now_463ac581d2fc7ea3",
+                &[0x00, 0x00][..],
+            ),
+        ] {
+            push_name(&mut imports, from);
+            push_name(&mut imports, field);
+            imports.extend_from_slice(desc);
+        }
+        let mut m = b"\0asm\x01\0\0\0".to_vec();
+        m.extend_from_slice(&[0x01, 0x04, 0x01, 0x60, 0x00, 0x00]);
+        m.push(2);
+        push_leb(&mut m, imports.len() as u64);
+        m.extend_from_slice(&imports);
+        m.extend_from_slice(&[0x00, 0x03, 0x01, b'x', 0xff]);
+        m
+    }
+
+    #[test]
+    fn the_glues_imports_get_short_names_and_the_rest_is_kept() {
+        let (out, renamed) = rename_imports(&module(), "./app_bg.js").expect("renames");
+        assert_eq!(
+            renamed,
+            [
+                ("__wbg_remove_8228e91d7ddbc755".to_string(), "a".to_string()),
+                ("__wbg_now_463ac581d2fc7ea3".to_string(), "b".to_string()),
+            ]
+        );
+        let mut want = b"\0asm\x01\0\0\0".to_vec();
+        want.extend_from_slice(&[0x01, 0x04, 0x01, 0x60, 0x00, 0x00]);
+        let mut imports = Vec::new();
+        push_leb(&mut imports, 3);
+        for (from, field, desc) in [
+            ("./app_bg.js", "a", &[0x00, 0x00][..]),
+            ("env", "memory", &[0x02, 0x01, 0x01, 0x02][..]),
+            ("./app_bg.js", "b", &[0x00, 0x00][..]),
+        ] {
+            push_name(&mut imports, from);
+            push_name(&mut imports, field);
+            imports.extend_from_slice(desc);
+        }
+        want.push(2);
+        push_leb(&mut want, imports.len() as u64);
+        want.extend_from_slice(&imports);
+        want.extend_from_slice(&[0x00, 0x03, 0x01, b'x', 0xff]);
+        assert_eq!(out, want);
+    }
+
+    #[test]
+    fn a_truncated_or_foreign_module_is_an_error_not_a_panic() {
+        let m = module();
+        for cut in 0..m.len() {
+            let _ = rename_imports(&m[..cut], "./app_bg.js");
+        }
+        assert!(rename_imports(&m[..m.len() - 3], "./app_bg.js").is_err());
+        assert!(rename_imports(b"not wasm", "./app_bg.js").is_err());
+        assert!(rename_imports(&m, "./other_bg.js").is_err());
+    }
+
+    #[test]
+    fn the_glues_keys_follow_and_a_name_used_elsewhere_stops_it() {
+        let renamed = [("__wbg_now_463ac581d2fc7ea3".to_string(), "b".to_string())];
+        let glue = r#"{"./app_bg.js":{__proto__:null,__wbg_now_463ac581d2fc7ea3:function(){return Date.now()}}}"#;
+        assert_eq!(
+            rename_keys(glue, &renamed).expect("renames"),
+            r#"{"./app_bg.js":{__proto__:null,b:function(){return Date.now()}}}"#
+        );
+        let twice = format!("{glue}x.__wbg_now_463ac581d2fc7ea3");
+        assert!(rename_keys(&twice, &renamed).is_err());
+        assert!(rename_keys("{}", &renamed).is_err());
+    }
+
+    #[test]
+    fn short_names_run_through_letters_then_pairs() {
+        assert_eq!(short_name(0), "a");
+        assert_eq!(short_name(51), "Z");
+        assert_eq!(short_name(52), "aa");
+        assert_eq!(short_name(53), "ab");
+        let names: std::collections::HashSet<String> = (0..5000).map(short_name).collect();
+        assert_eq!(names.len(), 5000);
+    }
+}
