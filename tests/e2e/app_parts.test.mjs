@@ -4,7 +4,7 @@
 // loses nothing.
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
-import { launch, openAppIn, tile, fixture, MOCK_QUERY } from "./browser.mjs";
+import { launch, openAppIn, tile, fixture, MOCK_QUERY, MOCK_URL } from "./browser.mjs";
 
 let browser;
 before(async () => { browser = await launch(); });
@@ -19,12 +19,12 @@ const statusMatches = (page, re, timeout = 20000) =>
     { timeout },
   );
 
-async function remixOnMock(page) {
+async function remixOnMock(page, key = "mock-key") {
   await page.getByLabel("Add reference images", { exact: true }).setInputFiles([fixture("png_rgb_64x48.png")]);
   await tile(page, 0).waitFor();
   await page.getByLabel("Prompt", { exact: true }).fill("the cat from <img>0</img> in ink");
   await page.getByLabel("Provider", { exact: true }).selectOption("fal");
-  await page.getByLabel("API key", { exact: true }).fill("mock-key");
+  await page.getByLabel("API key", { exact: true }).fill(key);
   await page.getByRole("button", { name: "Remix", exact: true }).click();
 }
 
@@ -69,5 +69,27 @@ test("a run whose chunk cannot be fetched says so, keeps the board and the promp
   await page.unroute(CHUNK);
   await page.getByRole("button", { name: "Remix", exact: true }).click();
   await statusMatches(page, /Completed on fal/);
+  await page.close();
+});
+
+test("a reload that cannot fetch the run's chunk keeps the paid job for the next one, which follows it", async () => {
+  const page = await browser.newPage();
+  const submits = [];
+  page.on("request", (r) => { if (r.method() === "POST" && r.url().startsWith(`${MOCK_URL}/fal/`)) submits.push(r.url()); });
+  await openAppIn(page, MOCK_QUERY);
+  await page.getByRole("button", { name: "Remix", exact: true }).waitFor({ state: "visible", timeout: 15000 });
+  // mock-slow: the fal job takes 16 s.
+  await remixOnMock(page, "mock-slow");
+  await statusMatches(page, /Queued|Running/);
+
+  await page.route(CHUNK, (route) => route.abort("internetdisconnected"));
+  await page.reload();
+  await statusMatches(page, /^Failed: Part of this app could not be loaded, so the job the provider accepted could not be followed/);
+  assert.doesNotMatch(await page.getByRole("status").textContent(), /press Remix again/, "a second Remix would pay twice");
+
+  await page.unroute(CHUNK);
+  await page.reload();
+  await statusMatches(page, /Completed on fal/, 40000);
+  assert.equal(submits.length, 1, submits.join("\n"));
   await page.close();
 });

@@ -27,9 +27,10 @@ pub(crate) async fn send(
 ) -> Result<RemixResult, RemixError> {
     #[cfg(all(feature = "split", target_family = "wasm"))]
     {
+        let resuming = matches!(plan, Plan::Resume(_));
         chunks::send_run(runner, plan, cfg, token, signal)
             .await
-            .unwrap_or_else(|chunks::NotLoaded| Err(not_loaded()))
+            .unwrap_or_else(|chunks::NotLoaded| Err(not_loaded(resuming)))
     }
     #[cfg(not(all(feature = "split", target_family = "wasm")))]
     {
@@ -97,16 +98,23 @@ pub async fn preload() {
 }
 
 /// What a run says when its chunk cannot be fetched (offline, or a deploy
-/// replaced the site's files under an open page). Nothing was sent.
+/// replaced the site's files under an open page). A new run sent nothing;
+/// a job followed again after a reload is still the provider's (and still
+/// kept: the code is `network`), so a second Remix would pay twice.
 #[cfg_attr(
     not(all(feature = "split", target_family = "wasm")),
     allow(dead_code, reason = "only a split build loads chunks")
 )]
-fn not_loaded() -> RemixError {
+fn not_loaded(resuming: bool) -> RemixError {
     RemixError::new(
         ErrorCode::Network,
-        "Part of this app could not be loaded, so nothing was sent: check the connection and \
-         press Remix again (or reload the page).",
+        if resuming {
+            "Part of this app could not be loaded, so the job the provider accepted could not \
+             be followed: check the connection and reload the page to look at it again."
+        } else {
+            "Part of this app could not be loaded, so nothing was sent: check the connection \
+             and press Remix again (or reload the page)."
+        },
     )
 }
 
