@@ -22,7 +22,9 @@
 // so it is there once the app is mounted); for Uppy, the dashboard's
 // "browse files" button is visible. Bytes: the sum of CDP
 // Network.loadingFinished's encodedDataLength (headers and bodies as sent)
-// over the load's HTTP requests, counted until the network is quiet.
+// over the load's HTTP requests, counted until the network is quiet: those
+// sent before the page was usable, and apart those sent after (the site's
+// chunks, which it fetches once it is usable).
 //
 // Chromium resolves no host name (--host-resolver-rules): nothing a page
 // asks for can leave the machine; such a request is reported as failed.
@@ -164,7 +166,7 @@ function watchUsable(button) {
   requestAnimationFrame(frame);
 }
 
-/** One load of `page` over `link`, in a fresh context: { ms, bytes, requests, failed }. */
+/** One load of `page` over `link`, in a fresh context: { ms, bytes, later, requests, failed }. */
 async function loadOnce(browser, origin, which, link) {
   const context = await browser.newContext();
   try {
@@ -172,15 +174,20 @@ async function loadOnce(browser, origin, which, link) {
     const page = await context.newPage();
     const cdp = await context.newCDPSession(page);
     const requests = new Map();
-    let bytes = 0;
+    // Per request: when it was sent (ms since the epoch) and its bytes.
+    const sentAt = new Map();
+    const sizes = new Map();
     let done = 0;
     const failed = [];
     cdp.on("Network.requestWillBeSent", (e) => {
-      if (/^https?:/.test(e.request.url) && !requests.has(e.requestId)) requests.set(e.requestId, e.request.url);
+      if (/^https?:/.test(e.request.url) && !requests.has(e.requestId)) {
+        requests.set(e.requestId, e.request.url);
+        sentAt.set(e.requestId, e.wallTime * 1000);
+      }
     });
     cdp.on("Network.loadingFinished", (e) => {
       if (!requests.has(e.requestId)) return;
-      bytes += e.encodedDataLength;
+      sizes.set(e.requestId, e.encodedDataLength);
       done++;
     });
     cdp.on("Network.loadingFailed", (e) => {
@@ -206,7 +213,7 @@ async function loadOnce(browser, origin, which, link) {
     } catch (e) {
       throw new Error(`${which} over ${link.name}: not usable within ${LOAD_TIMEOUT_MS / 1000} s (${errors.join("; ") || e.message})`);
     }
-    const ms = await page.evaluate(() => window.__usableAt);
+    const [ms, usableWall] = await page.evaluate(() => [window.__usableAt, performance.timeOrigin + window.__usableAt]);
     // Whatever the page still fetches belongs to the load: wait for quiet.
     const until = Date.now() + 15_000;
     let quietSince = Date.now();
@@ -219,7 +226,13 @@ async function loadOnce(browser, origin, which, link) {
       await new Promise((r) => setTimeout(r, 50));
     }
     if (errors.length) throw new Error(`${which} over ${link.name}: page error: ${errors.join("; ")}`);
-    return { ms, bytes, requests: requests.size, failed };
+    let bytes = 0;
+    let later = 0;
+    for (const [id, size] of sizes) {
+      if (sentAt.get(id) > usableWall) later += size;
+      else bytes += size;
+    }
+    return { ms, bytes, later, requests: requests.size, failed };
   } finally {
     await context.close();
   }
@@ -279,6 +292,7 @@ async function main() {
         ms: median(runs[which].map((r) => r.ms)),
         spread: [Math.min(...runs[which].map((r) => r.ms)), Math.max(...runs[which].map((r) => r.ms))],
         bytes: median(runs[which].map((r) => r.bytes)),
+        later: median(runs[which].map((r) => r.later)),
         requests: median(runs[which].map((r) => r.requests)),
       });
       const row = { link, ours: sum("ours"), uppy: sum("uppy") };
@@ -292,13 +306,13 @@ async function main() {
     server.close();
   }
 
-  console.log(`\nPage usable (median of ${RUNS}, from navigation start), bytes over the wire (${ENCODING === "br" ? "brotli" : "gzip"}), requests:`);
+  console.log(`\nPage usable (median of ${RUNS}, from navigation start), bytes over the wire (${ENCODING === "br" ? "brotli" : "gzip"}) sent before it was usable, and after (chunks), requests:`);
   console.log(
-    `  ${"link".padEnd(8)} ${"ours ms".padStart(8)} ${"uppy ms".padStart(8)} ${"ours/uppy".padStart(9)} ${"ours bytes".padStart(11)} ${"uppy bytes".padStart(11)} ${"requests".padStart(9)}   link`,
+    `  ${"link".padEnd(8)} ${"ours ms".padStart(8)} ${"uppy ms".padStart(8)} ${"ours/uppy".padStart(9)} ${"ours bytes".padStart(11)} ${"ours after".padStart(11)} ${"uppy bytes".padStart(11)} ${"requests".padStart(9)}   link`,
   );
   for (const { link, ours, uppy } of results) {
     console.log(
-      `  ${link.name.padEnd(8)} ${pad(Math.round(ours.ms), 8)} ${pad(Math.round(uppy.ms), 8)} ${pad((ours.ms / uppy.ms).toFixed(2), 9)} ${pad(kb(ours.bytes), 11)} ${pad(kb(uppy.bytes), 11)} ${pad(`${ours.requests} / ${uppy.requests}`, 9)}   ${link.about}`,
+      `  ${link.name.padEnd(8)} ${pad(Math.round(ours.ms), 8)} ${pad(Math.round(uppy.ms), 8)} ${pad((ours.ms / uppy.ms).toFixed(2), 9)} ${pad(kb(ours.bytes), 11)} ${pad(kb(ours.later), 11)} ${pad(kb(uppy.bytes + uppy.later), 11)} ${pad(`${ours.requests} / ${uppy.requests}`, 9)}   ${link.about}`,
     );
   }
   console.log(`  (ranges, ms: ${results.map(({ link, ours, uppy }) => `${link.name} ours ${ours.spread.map(Math.round).join("–")}, uppy ${uppy.spread.map(Math.round).join("–")}`).join("; ")})`);
