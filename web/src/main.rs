@@ -6,6 +6,12 @@ fn main() {
     #[cfg(debug_assertions)]
     console_error_panic_hook::set_once();
     leptos::mount::mount_to_body(reve_remix_web::App);
-    // The page is usable: fetch what a run needs while the person picks.
-    leptos::task::spawn_local(reve_remix_web::lazy::preload());
+    // Once the first screen is painted (a timeout from the frame that
+    // paints it), fetch what a run needs while the person picks.
+    leptos::prelude::request_animation_frame(|| {
+        leptos::prelude::set_timeout(
+            || leptos::task::spawn_local(reve_remix_web::lazy::preload()),
+            std::time::Duration::ZERO,
+        );
+    });
 }
