@@ -95,10 +95,8 @@ pub fn build(dist: &Path) -> Result {
             .arg("--keep-lld-exports")
             .arg("--no-typescript"),
     )?;
-    package::shrink(
-        &out.join(format!("{name}_bg.wasm")),
-        &out.join(format!("{name}_bg.wasm")),
-    )?;
+    let bg = out.join(format!("{name}_bg.wasm"));
+    package::shrink(&bg, &bg)?;
     // The glue imports the loader (once per chunk, as one namespace each),
     // and names the wasm's imports from it by the same path: only the
     // imports change.
@@ -111,11 +109,7 @@ pub fn build(dist: &Path) -> Result {
     let text = text.replace(&import, &format!("from \"./{loader}\""));
     write(&glue, &text)?;
     minify::module(&glue)?;
-    crate::short_imports::shorten(
-        &out.join(format!("{name}_bg.wasm")),
-        &glue,
-        &format!("./{name}_bg.js"),
-    )?;
+    crate::short_imports::shorten(&bg, &glue, &format!("./{name}_bg.js"))?;
 
     let mut text = replace_quoted(
         &read_text(&split.join(TOOL_LOADER))?,
