@@ -25,6 +25,7 @@ mod table;
 mod test;
 mod util;
 mod wasm_profile;
+mod wasm_read;
 
 use std::process::ExitCode;
 

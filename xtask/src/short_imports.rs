@@ -9,6 +9,7 @@
 use std::path::Path;
 
 use crate::util::Result;
+use crate::wasm_read::{Reader, sections};
 
 /// Rename the imports `wasm` takes from its glue module (`./<name>_bg.js`,
 /// as wasm-bindgen names it), in the wasm and in the glue `js` beside it.
@@ -39,80 +40,6 @@ fn short_name(mut n: usize) -> String {
     String::from_utf8(name).unwrap_or_default()
 }
 
-/// A reader over a wasm's bytes that never reads past its end.
-struct Reader<'a> {
-    bytes: &'a [u8],
-    at: usize,
-}
-
-impl<'a> Reader<'a> {
-    fn byte(&mut self) -> std::result::Result<u8, String> {
-        let b = *self.bytes.get(self.at).ok_or("the wasm ends early")?;
-        self.at += 1;
-        Ok(b)
-    }
-
-    /// An unsigned LEB128 of up to 64 bits.
-    fn leb(&mut self) -> std::result::Result<u64, String> {
-        let mut value = 0u64;
-        for shift in (0..64).step_by(7) {
-            let b = self.byte()?;
-            value |= u64::from(b & 0x7f) << shift;
-            if b < 0x80 {
-                return Ok(value);
-            }
-        }
-        Err("a LEB128 number is too long".into())
-    }
-
-    fn take(&mut self, len: usize) -> std::result::Result<&'a [u8], String> {
-        let end = self.at.checked_add(len).ok_or("a length overflows")?;
-        let slice = self
-            .bytes
-            .get(self.at..end)
-            .ok_or("a length runs past the wasm's end")?;
-        self.at = end;
-        Ok(slice)
-    }
-
-    fn name(&mut self) -> std::result::Result<&'a str, String> {
-        let len = usize::try_from(self.leb()?).map_err(|_| "a name is too long")?;
-        std::str::from_utf8(self.take(len)?).map_err(|_| "a name is not UTF-8".into())
-    }
-
-    /// An import's description (function, table, memory, global or tag),
-    /// skipped.
-    fn skip_import_desc(&mut self) -> std::result::Result<(), String> {
-        match self.byte()? {
-            0x00 => drop(self.leb()?),
-            0x01 => {
-                self.byte()?;
-                self.skip_limits()?;
-            }
-            0x02 => self.skip_limits()?,
-            0x03 => {
-                self.byte()?;
-                self.byte()?;
-            }
-            0x04 => {
-                self.byte()?;
-                self.leb()?;
-            }
-            kind => return Err(format!("an import of unknown kind {kind:#x}")),
-        }
-        Ok(())
-    }
-
-    fn skip_limits(&mut self) -> std::result::Result<(), String> {
-        let flags = self.byte()?;
-        self.leb()?;
-        if flags & 1 != 0 {
-            self.leb()?;
-        }
-        Ok(())
-    }
-}
-
 fn push_leb(out: &mut Vec<u8>, mut value: u64) {
     loop {
         let b = (value & 0x7f) as u8;
@@ -125,9 +52,9 @@ fn push_leb(out: &mut Vec<u8>, mut value: u64) {
     }
 }
 
-fn push_name(out: &mut Vec<u8>, name: &str) {
+fn push_name(out: &mut Vec<u8>, name: &[u8]) {
     push_leb(out, name.len() as u64);
-    out.extend_from_slice(name.as_bytes());
+    out.extend_from_slice(name);
 }
 
 /// The renames made: (old name, new name), in import order.
@@ -135,41 +62,36 @@ type Renames = Vec<(String, String)>;
 
 /// `wasm` with the imports from `module` renamed, and the renames made.
 fn rename_imports(wasm: &[u8], module: &str) -> std::result::Result<(Vec<u8>, Renames), String> {
-    if wasm.get(..4) != Some(b"\0asm") {
-        return Err("not a wasm module".into());
-    }
-    let mut r = Reader { bytes: wasm, at: 8 };
-    let mut out = wasm.get(..8).ok_or("not a wasm module")?.to_vec();
+    let mut out = wasm.get(..8).ok_or("not a WebAssembly module")?.to_vec();
     let mut renamed = Vec::new();
-    while r.at < wasm.len() {
-        let id = r.byte()?;
-        let len = usize::try_from(r.leb()?).map_err(|_| "a section is too long")?;
-        let body = r.take(len)?;
+    for (id, body) in sections(wasm)? {
         if id != 2 {
             out.push(id);
-            push_leb(&mut out, len as u64);
+            push_leb(&mut out, body.len() as u64);
             out.extend_from_slice(body);
             continue;
         }
-        let mut s = Reader { bytes: body, at: 0 };
-        let count = s.leb()?;
+        let mut s = Reader::new(body);
+        let count = s.u32()?;
         let mut section = Vec::new();
-        push_leb(&mut section, count);
+        push_leb(&mut section, u64::from(count));
         for _ in 0..count {
             let (from, field) = (s.name()?, s.name()?);
             let desc_start = s.at;
-            s.skip_import_desc()?;
+            s.import_desc()?;
             push_name(&mut section, from);
-            if from == module {
+            if from == module.as_bytes() {
                 let new = short_name(renamed.len());
-                push_name(&mut section, &new);
-                renamed.push((field.to_string(), new));
+                push_name(&mut section, new.as_bytes());
+                let old =
+                    std::str::from_utf8(field).map_err(|_| "an import's name is not UTF-8")?;
+                renamed.push((old.to_string(), new));
             } else {
                 push_name(&mut section, field);
             }
             section.extend_from_slice(&body[desc_start..s.at]);
         }
-        if s.at != body.len() {
+        if !s.done() {
             return Err("the import section has bytes after its imports".into());
         }
         out.push(2);
@@ -222,8 +144,8 @@ mod tests {
                 &[0x00, 0x00][..],
             ),
         ] {
-            push_name(&mut imports, from);
-            push_name(&mut imports, field);
+            push_name(&mut imports, from.as_bytes());
+            push_name(&mut imports, field.as_bytes());
             imports.extend_from_slice(desc);
         }
         let mut m = b"\0asm\x01\0\0\0".to_vec();
@@ -254,8 +176,8 @@ mod tests {
             ("env", "memory", &[0x02, 0x01, 0x01, 0x02][..]),
             ("./app_bg.js", "b", &[0x00, 0x00][..]),
         ] {
-            push_name(&mut imports, from);
-            push_name(&mut imports, field);
+            push_name(&mut imports, from.as_bytes());
+            push_name(&mut imports, field.as_bytes());
             imports.extend_from_slice(desc);
         }
         want.push(2);

@@ -9,10 +9,11 @@
 //! wasm-bindgen's `__wbindgen_describe` functions are left out: it
 //! removes them.
 //!
-//! The reader takes only the sections it needs and never trusts a length
-//! field: every read is bounds-checked, and a malformed file is an error.
+//! It reads the module through `wasm_read`: every read bounds-checked.
 
 use std::collections::HashMap;
+
+use crate::wasm_read::{Reader, sections};
 
 /// Code bytes per crate, largest first, and the total.
 pub struct Profile {
@@ -101,23 +102,13 @@ struct Module {
 
 impl Module {
     fn read(bytes: &[u8]) -> Result<Module, String> {
-        let mut r = Reader { bytes, at: 0 };
-        if r.take(4)? != b"\0asm" {
-            return Err("not a WebAssembly module".into());
-        }
-        r.take(4)?;
         let mut module = Module {
             imported_functions: 0,
             bodies: Vec::new(),
             names: HashMap::new(),
         };
-        while r.at < bytes.len() {
-            let id = r.byte()?;
-            let len = r.u32()? as usize;
-            let mut section = Reader {
-                bytes: r.take(len)?,
-                at: 0,
-            };
+        for (id, body) in sections(bytes)? {
+            let mut section = Reader::new(body);
             match id {
                 2 => module.imported_functions = count_function_imports(&mut section)?,
                 10 => {
@@ -127,7 +118,7 @@ impl Module {
                         module.bodies.push(size);
                     }
                 }
-                0 if section.name()? == "name" => module.names = function_names(&mut section)?,
+                0 if section.name()? == b"name" => module.names = function_names(&mut section)?,
                 _ => {}
             }
         }
@@ -140,99 +131,28 @@ fn count_function_imports(r: &mut Reader<'_>) -> Result<u32, String> {
     for _ in 0..r.u32()? {
         r.name()?;
         r.name()?;
-        match r.byte()? {
-            0 => {
-                r.u32()?;
-                functions += 1;
-            }
-            // A table: its element type, then its limits.
-            1 => {
-                r.byte()?;
-                limits(r)?;
-            }
-            2 => limits(r)?,
-            // A global: its type and mutability.
-            3 => {
-                r.take(2)?;
-            }
-            // A tag: its attribute and type.
-            4 => {
-                r.byte()?;
-                r.u32()?;
-            }
-            kind => return Err(format!("an import of unknown kind {kind}")),
+        if r.import_desc()? == 0 {
+            functions += 1;
         }
     }
     Ok(functions)
 }
 
-fn limits(r: &mut Reader<'_>) -> Result<(), String> {
-    let flags = r.byte()?;
-    r.u32()?;
-    if flags & 1 != 0 {
-        r.u32()?;
-    }
-    Ok(())
-}
-
 /// The function names subsection (1) of a `name` section.
 fn function_names(r: &mut Reader<'_>) -> Result<HashMap<u32, String>, String> {
     let mut names = HashMap::new();
-    while r.at < r.bytes.len() {
+    while !r.done() {
         let kind = r.byte()?;
         let len = r.u32()? as usize;
-        let mut sub = Reader {
-            bytes: r.take(len)?,
-            at: 0,
-        };
+        let mut sub = Reader::new(r.take(len)?);
         if kind == 1 {
             for _ in 0..sub.u32()? {
                 let index = sub.u32()?;
-                names.insert(index, sub.name()?);
+                names.insert(index, String::from_utf8_lossy(sub.name()?).into_owned());
             }
         }
     }
     Ok(names)
-}
-
-struct Reader<'a> {
-    bytes: &'a [u8],
-    at: usize,
-}
-
-impl<'a> Reader<'a> {
-    fn take(&mut self, n: usize) -> Result<&'a [u8], String> {
-        let end = self
-            .at
-            .checked_add(n)
-            .filter(|&end| end <= self.bytes.len())
-            .ok_or_else(|| format!("a length of {n} runs past the end at byte {}", self.at))?;
-        let out = &self.bytes[self.at..end];
-        self.at = end;
-        Ok(out)
-    }
-
-    fn byte(&mut self) -> Result<u8, String> {
-        Ok(self.take(1)?[0])
-    }
-
-    /// An unsigned LEB128 of at most 5 bytes.
-    fn u32(&mut self) -> Result<u32, String> {
-        let mut value: u64 = 0;
-        for shift in (0..35).step_by(7) {
-            let b = self.byte()?;
-            value |= u64::from(b & 0x7f) << shift;
-            if b & 0x80 == 0 {
-                return u32::try_from(value).map_err(|_| "a LEB128 over 32 bits".to_string());
-            }
-        }
-        Err("a LEB128 longer than 5 bytes".into())
-    }
-
-    fn name(&mut self) -> Result<String, String> {
-        let len = self.u32()? as usize;
-        Ok(String::from_utf8_lossy(self.take(len)?).into_owned())
-    }
 }
 
 #[cfg(test)]
