@@ -16,7 +16,7 @@
 use std::path::{Path, PathBuf};
 
 use crate::util::{Result, cmd, exec, root, tools_dir};
-use crate::{minify, package, site};
+use crate::{minify, package, release_wasm, site};
 
 /// `wasm_split_cli_support`, whose splitting matches the `wasm_split_helpers`
 /// in our lock (leptos's `#[lazy]`).
@@ -50,19 +50,19 @@ pub fn is_chunk(name: &str) -> bool {
 
 /// Build the app in parts and put them in `dist`, which trunk has built.
 pub fn build(dist: &Path) -> Result {
-    exec(cmd(&crate::util::cargo()).args([
-        "build",
-        "--release",
-        "--package",
-        "reve-remix-web",
-        "--bin",
-        APP,
-        "--features",
-        "split",
-        "--target",
-        "wasm32-unknown-unknown",
-    ]))?;
-    let wasm = root().join(format!("target/wasm32-unknown-unknown/release/{APP}.wasm"));
+    let tc = release_wasm::toolchain();
+    release_wasm::build(
+        tc,
+        &[
+            "--package",
+            "reve-remix-web",
+            "--bin",
+            APP,
+            "--features",
+            "split",
+        ],
+    )?;
+    let wasm = release_wasm::out_dir(tc).join(format!("{APP}.wasm"));
     let work = root().join("target/app-split");
     let _ = std::fs::remove_dir_all(&work);
     let split = work.join("split");

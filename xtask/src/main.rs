@@ -16,6 +16,7 @@ mod mock;
 mod package;
 mod precompress;
 mod proxy;
+mod release_wasm;
 mod serve;
 mod setup;
 mod short_imports;

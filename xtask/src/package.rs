@@ -2,7 +2,8 @@
 
 use std::path::PathBuf;
 
-use crate::util::{Result, cargo, cmd, exec, locked_version, root, step};
+use crate::release_wasm::{self, Toolchain};
+use crate::util::{Result, cmd, exec, locked_version, root, step};
 
 pub fn pkg_dir() -> PathBuf {
     root().join("target/pkg")
@@ -31,41 +32,38 @@ pub const WASM_OPT_PASSES: [&str; 5] = [
     "-Oz",
 ];
 
-/// The package's wasm (`target/wasm32-unknown-unknown/release/reve_remix.wasm`),
+/// The package's wasm (`reve_remix.wasm` in [`release_wasm::out_dir`]),
 /// before wasm-bindgen: needs no tool but cargo.
 ///
 /// The app's build links the same crate without its `js` feature and so
 /// recompiles it, as does this after the app's: build the package's first
 /// when the app's comes next (its copy of the wasm stays as it was).
-pub fn build_wasm() -> Result {
+pub fn build_wasm(tc: Toolchain) -> Result {
     step("package: build the core for wasm32 (release)", || {
-        cargo_build_wasm(&[])
+        cargo_build_wasm(tc, &[])
     })
 }
 
 /// `cargo build` of the crate's wasm (release), with `features` given.
-fn cargo_build_wasm(features: &[&str]) -> Result {
-    exec(
-        cmd(&cargo())
-            .args([
-                "build",
-                "--package",
-                "reve-remix",
-                "--lib",
-                "--target",
-                "wasm32-unknown-unknown",
-                "--release",
-            ])
-            .args(features),
+fn cargo_build_wasm(tc: Toolchain, features: &[&str]) -> Result {
+    release_wasm::build(
+        tc,
+        &[&["--package", "reve-remix", "--lib"], features].concat(),
     )
 }
 
-/// The whole package, and `reve-remix/checks` beside it.
+/// The whole package, and `reve-remix/checks` beside it, built as it
+/// ships ([`release_wasm::toolchain`]).
 pub fn run() -> Result {
-    build_checks_wasm()?;
-    build_wasm()?;
-    from_wasm()?;
-    checks_from_wasm()?;
+    run_with(release_wasm::toolchain())
+}
+
+/// [`run`] with the given toolchain.
+pub fn run_with(tc: Toolchain) -> Result {
+    build_checks_wasm(tc)?;
+    build_wasm(tc)?;
+    from_wasm(tc)?;
+    checks_from_wasm(tc)?;
     let out = pkg_dir();
     step("package: package.json and README", || {
         let version = crate_version()?;
@@ -83,34 +81,35 @@ pub fn run() -> Result {
 
 /// The checks' wasm: the same crate with only its `checks` feature, kept
 /// as `reve_remix_checks.wasm` (cargo names both builds `reve_remix.wasm`).
-fn build_checks_wasm() -> Result {
+fn build_checks_wasm(tc: Toolchain) -> Result {
     step(
         "package: build the image checks alone for wasm32 (release)",
         || {
-            cargo_build_wasm(&["--no-default-features", "--features", "checks"])?;
-            let built = release_dir().join("reve_remix.wasm");
-            std::fs::copy(&built, checks_wasm())
+            cargo_build_wasm(tc, &["--no-default-features", "--features", "checks"])?;
+            let built = wasm(tc);
+            std::fs::copy(&built, checks_wasm(tc))
                 .map(drop)
                 .map_err(|e| format!("cannot copy {}: {e}", built.display()))
         },
     )
 }
 
-fn release_dir() -> PathBuf {
-    root().join("target/wasm32-unknown-unknown/release")
+/// The package's wasm as [`build_wasm`] leaves it.
+pub fn wasm(tc: Toolchain) -> PathBuf {
+    release_wasm::out_dir(tc).join("reve_remix.wasm")
 }
 
 /// Where [`build_checks_wasm`] keeps the checks' wasm.
-fn checks_wasm() -> PathBuf {
-    release_dir().join("reve_remix_checks.wasm")
+fn checks_wasm(tc: Toolchain) -> PathBuf {
+    release_wasm::out_dir(tc).join("reve_remix_checks.wasm")
 }
 
 /// `reve-remix/checks` in the package: `reve_remix_checks.js` and its wasm.
-fn checks_from_wasm() -> Result {
+fn checks_from_wasm(tc: Toolchain) -> Result {
     let out = pkg_dir();
     step(
         "package: the checks entry (wasm-bindgen, wasm-opt, esbuild)",
-        || bindgen_and_shrink(&checks_wasm(), "reve_remix_checks", &out),
+        || bindgen_and_shrink(&checks_wasm(tc), "reve_remix_checks", &out),
     )
 }
 
@@ -162,11 +161,11 @@ pub fn shrink(wasm: &std::path::Path, out: &std::path::Path) -> Result {
 /// The package's main entry from the wasm [`build_wasm`] made, into a
 /// fresh `target/pkg/`: what the site's examples import (serve needs no
 /// more; [`run`] adds the checks entry and package.json).
-pub fn from_wasm() -> Result {
+pub fn from_wasm(tc: Toolchain) -> Result {
     let out = pkg_dir();
     step("package: wasm-bindgen, wasm-opt -Oz, esbuild", || {
         let _ = std::fs::remove_dir_all(&out);
-        bindgen_and_shrink(&release_dir().join("reve_remix.wasm"), "reve_remix", &out)
+        bindgen_and_shrink(&wasm(tc), "reve_remix", &out)
     })
 }
 

@@ -47,6 +47,9 @@ pub fn run(args: &[String]) -> Result {
     // The wasm builds need the target; trunk and wasm-bindgen only come in
     // after them, so they install meanwhile.
     step("setup: wasm32 target", setup::wasm_target)?;
+    // In the foreground (seconds), so that every build of this serve sees
+    // the toolchain the background setup would otherwise be installing.
+    step(setup::NIGHTLY_STD_STEP, crate::release_wasm::setup)?;
     let tools = setup::site_in_background()?;
     let built = build(dev);
     if built.is_err() {
@@ -60,7 +63,7 @@ pub fn run(args: &[String]) -> Result {
     tools?;
     // The examples import the package (copied next to them into the site):
     // its wasm is built, what is left is wasm-bindgen and wasm-opt.
-    package::from_wasm()?;
+    package::from_wasm(crate::release_wasm::toolchain())?;
     if dev {
         step("the widget's wasm (debug)", || site::build_widget(false))?;
     } else {
@@ -174,7 +177,7 @@ fn build(dev: bool) -> Result {
         ]))
     })?;
     // Before the app's: see `package::build_wasm`.
-    package::build_wasm()?;
+    package::build_wasm(crate::release_wasm::toolchain())?;
     // The app's wasm as trunk's own cargo run builds it (index.html's
     // `data-bin`; the same package alone, so the same features), which
     // then finds it fresh.

@@ -36,8 +36,12 @@ pub fn site() -> Result {
     step("setup: wasm-bindgen CLI", wasm_bindgen)?;
     step("setup: wasm-opt (binaryen from npm)", wasm_opt)?;
     step("setup: esbuild (npm), which minifies the JS", esbuild)?;
-    step("setup: wasm-split, which splits the app's wasm", wasm_split)
+    step("setup: wasm-split, which splits the app's wasm", wasm_split)?;
+    step(NIGHTLY_STD_STEP, crate::release_wasm::setup)
 }
+
+/// The step that gives nightly its std source, for the shipped wasm.
+pub const NIGHTLY_STD_STEP: &str = "setup: nightly's rust-src, which builds the shipped wasm's std";
 
 /// `cargo xtask setup [--site]`: everything, or with `--site` only what
 /// building and serving the site needs.

@@ -76,25 +76,21 @@ fn widget_out(release: bool) -> std::path::PathBuf {
 /// wasm-opt and esbuild, as the site's own): `reve-remix-widget-<hash>.js`
 /// and its `_bg.wasm`, named by [`build_hash`].
 pub fn build_widget(release: bool) -> Result {
-    let mut build = cmd(&crate::util::cargo());
-    build.args([
-        "build",
-        "--package",
-        "reve-remix-web",
-        "--bin",
-        "reve-remix-widget",
-        "--target",
-        "wasm32-unknown-unknown",
-    ]);
-    if release {
-        build.arg("--release");
-    }
-    exec(&mut build)?;
-    let profile = if release { "release" } else { "debug" };
-    let wasm = root()
-        .join("target/wasm32-unknown-unknown")
-        .join(profile)
-        .join("reve-remix-widget.wasm");
+    let bin = ["--package", "reve-remix-web", "--bin", "reve-remix-widget"];
+    let built = if release {
+        let tc = crate::release_wasm::toolchain();
+        crate::release_wasm::build(tc, &bin)?;
+        crate::release_wasm::out_dir(tc)
+    } else {
+        exec(
+            cmd(&crate::util::cargo())
+                .arg("build")
+                .args(bin)
+                .args(["--target", "wasm32-unknown-unknown"]),
+        )?;
+        root().join("target/wasm32-unknown-unknown/debug")
+    };
+    let wasm = built.join("reve-remix-widget.wasm");
     let bytes = std::fs::read(&wasm).map_err(|e| format!("cannot read {}: {e}", wasm.display()))?;
     let out = widget_out(release);
     let _ = std::fs::remove_dir_all(&out);

@@ -148,17 +148,16 @@ fn sizes() -> Result {
         widget.print();
         println!();
     }
-    for (what, wasm) in [
+    for (what, path) in [
         (
             "the app's first screen (wasm-split's main part)",
-            "app-split/split/reve-remix-web.wasm",
+            root().join("target/app-split/split/reve-remix-web.wasm"),
         ),
         (
             "the package",
-            "wasm32-unknown-unknown/release/reve_remix.wasm",
+            crate::package::wasm(crate::release_wasm::toolchain()),
         ),
     ] {
-        let path = root().join("target").join(wasm);
         match std::fs::read(&path) {
             Ok(bytes) => crate::wasm_profile::profile(&bytes)
                 .map_err(|e| format!("{}: {e}", path.display()))?
