@@ -15,7 +15,7 @@
 
 use std::path::{Path, PathBuf};
 
-use crate::util::{Result, cmd, exec, root, tools_dir};
+use crate::util::{Result, cmd, exec, read, read_text, root, tools_dir, write};
 use crate::{minify, package, release_wasm, site};
 
 /// `wasm_split_cli_support`, whose splitting matches the `wasm_split_helpers`
@@ -219,18 +219,6 @@ fn replace_quoted(text: &str, from: &str, to: &str) -> Result<String> {
             "expected one {quoted} in wasm-split's loader, found {n}"
         )),
     }
-}
-
-fn read(path: &Path) -> Result<Vec<u8>> {
-    std::fs::read(path).map_err(|e| format!("cannot read {}: {e}", path.display()))
-}
-
-fn read_text(path: &Path) -> Result<String> {
-    std::fs::read_to_string(path).map_err(|e| format!("cannot read {}: {e}", path.display()))
-}
-
-fn write(path: &Path, text: &str) -> Result {
-    std::fs::write(path, text).map_err(|e| format!("cannot write {}: {e}", path.display()))
 }
 
 #[cfg(test)]

@@ -10,7 +10,7 @@ use std::path::Path;
 use base64::Engine as _;
 use sha2::{Digest, Sha256};
 
-use crate::util::Result;
+use crate::util::{Result, read_text, write};
 
 /// What the policy allows besides scripts. Images and fetches go to the
 /// providers (any `https:` host, and the mock and a proxy on loopback over
@@ -27,10 +27,9 @@ const META_START: &str = "<meta http-equiv=\"Content-Security-Policy\"";
 /// Write the policy into the built page at `index` (again after each
 /// rebuild: an earlier policy is replaced, not repeated).
 pub fn apply(index: &Path) -> Result {
-    let html = std::fs::read_to_string(index)
-        .map_err(|e| format!("cannot read {}: {e}", index.display()))?;
+    let html = read_text(index)?;
     let html = with_policy(&html)?;
-    std::fs::write(index, html).map_err(|e| format!("cannot write {}: {e}", index.display()))
+    write(index, html)
 }
 
 /// `html` with one policy `<meta>` first in its `<head>`, allowing its

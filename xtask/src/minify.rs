@@ -10,7 +10,7 @@ use std::path::{Path, PathBuf};
 use base64::Engine;
 use sha2::{Digest, Sha384};
 
-use crate::util::{Result, cmd, exec, tools_dir};
+use crate::util::{Result, cmd, exec, read, tools_dir, write};
 
 /// esbuild from npm (`cargo xtask setup --site` installs it).
 pub const ESBUILD_VERSION: &str = "0.28.2";
@@ -53,8 +53,7 @@ pub fn app_glue(dist: &Path, glue_name: &str) -> Result {
             index.display()
         ));
     }
-    std::fs::write(&index, page.replace(&old, &new))
-        .map_err(|e| format!("cannot write {}: {e}", index.display()))
+    write(&index, page.replace(&old, &new))
 }
 
 /// `sha384-<base64>`, as trunk writes it.
@@ -63,10 +62,6 @@ pub fn integrity(bytes: &[u8]) -> String {
         "sha384-{}",
         base64::engine::general_purpose::STANDARD.encode(Sha384::digest(bytes))
     )
-}
-
-fn read(path: &Path) -> Result<Vec<u8>> {
-    std::fs::read(path).map_err(|e| format!("cannot read {}: {e}", path.display()))
 }
 
 #[cfg(test)]

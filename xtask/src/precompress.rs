@@ -8,7 +8,7 @@
 
 use std::path::{Path, PathBuf};
 
-use crate::util::{Result, cmd, exec, gzip};
+use crate::util::{Result, cmd, exec, gzip, read, write};
 
 /// What is worth compressing (the rest, images, already is).
 const EXTENSIONS: [&str; 7] = ["wasm", "js", "mjs", "css", "html", "svg", "json"];
@@ -41,12 +41,10 @@ pub fn dir(dir: &Path) -> Result {
             .args(&files),
     )?;
     for file in &files {
-        let bytes =
-            std::fs::read(file).map_err(|e| format!("cannot read {}: {e}", file.display()))?;
+        let bytes = read(file)?;
         let gz = gzip(&bytes);
         let gz_path = with_suffix(file, "gz");
-        std::fs::write(&gz_path, &gz)
-            .map_err(|e| format!("cannot write {}: {e}", gz_path.display()))?;
+        write(&gz_path, &gz)?;
         for ext in ["br", "gz"] {
             let packed = with_suffix(file, ext);
             let len = std::fs::metadata(&packed)

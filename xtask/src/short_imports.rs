@@ -8,20 +8,19 @@
 
 use std::path::Path;
 
-use crate::util::Result;
+use crate::util::{Result, read, read_text, write};
 use crate::wasm_read::{Reader, sections};
 
 /// Rename the imports `wasm` takes from its glue module (`./<name>_bg.js`,
 /// as wasm-bindgen names it), in the wasm and in the glue `js` beside it.
 pub fn shorten(wasm: &Path, js: &Path, module: &str) -> Result {
-    let bytes = std::fs::read(wasm).map_err(|e| format!("cannot read {}: {e}", wasm.display()))?;
-    let glue =
-        std::fs::read_to_string(js).map_err(|e| format!("cannot read {}: {e}", js.display()))?;
+    let bytes = read(wasm)?;
+    let glue = read_text(js)?;
     let (bytes, renamed) =
         rename_imports(&bytes, module).map_err(|e| format!("{}: {e}", wasm.display()))?;
     let glue = rename_keys(&glue, &renamed).map_err(|e| format!("{}: {e}", js.display()))?;
-    std::fs::write(wasm, bytes).map_err(|e| format!("cannot write {}: {e}", wasm.display()))?;
-    std::fs::write(js, glue).map_err(|e| format!("cannot write {}: {e}", js.display()))
+    write(wasm, bytes)?;
+    write(js, glue)
 }
 
 /// The `n`th short name: `a`…`z`, `A`…`Z`, then two letters, and so on.

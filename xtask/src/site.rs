@@ -8,7 +8,7 @@
 use std::path::Path;
 use std::time::SystemTime;
 
-use crate::util::{Result, cmd, exec, root, step};
+use crate::util::{Result, cmd, exec, read, read_text, root, step, write};
 use crate::{csp, package};
 
 /// The package files the examples import (`./pkg/reve_remix.js`).
@@ -91,7 +91,7 @@ pub fn build_widget(release: bool) -> Result {
         root().join("target/wasm32-unknown-unknown/debug")
     };
     let wasm = built.join("reve-remix-widget.wasm");
-    let bytes = std::fs::read(&wasm).map_err(|e| format!("cannot read {}: {e}", wasm.display()))?;
+    let bytes = read(&wasm)?;
     let out = widget_out(release);
     let _ = std::fs::remove_dir_all(&out);
     let name = format!("reve-remix-widget-{}", build_hash(&[&bytes])?);
@@ -154,8 +154,7 @@ fn copy_widget(from: &Path, to: &Path) -> Result {
 /// `%APP_CSS%`.
 pub fn write_widget(dist: &Path) -> Result {
     let template_path = widget_template();
-    let template = std::fs::read_to_string(&template_path)
-        .map_err(|e| format!("cannot read {}: {e}", template_path.display()))?;
+    let template = read_text(&template_path)?;
     let widget = dist.join(WIDGET_DIR);
     let js = format!(
         "{WIDGET_DIR}/{}",
@@ -171,7 +170,7 @@ pub fn write_widget(dist: &Path) -> Result {
         .replace("%APP_WASM%", &wasm)
         .replace("%APP_CSS%", &css);
     let out = dist.join(WIDGET);
-    std::fs::write(&out, script).map_err(|e| format!("cannot write {}: {e}", out.display()))
+    write(&out, script)
 }
 
 /// The one file of `dir` named `<prefix>…<suffix>`.

@@ -95,6 +95,21 @@ pub fn exec(c: &mut Command) -> Result {
     }
 }
 
+/// A file's bytes; the error names the file.
+pub fn read(path: &Path) -> Result<Vec<u8>> {
+    std::fs::read(path).map_err(|e| format!("cannot read {}: {e}", path.display()))
+}
+
+/// A file's text; the error names the file.
+pub fn read_text(path: &Path) -> Result<String> {
+    std::fs::read_to_string(path).map_err(|e| format!("cannot read {}: {e}", path.display()))
+}
+
+/// Write a file whole; the error names the file.
+pub fn write(path: &Path, contents: impl AsRef<[u8]>) -> Result {
+    std::fs::write(path, contents).map_err(|e| format!("cannot write {}: {e}", path.display()))
+}
+
 /// Run and capture stdout (trimmed); `None` when the program is missing or fails.
 pub fn output(c: &mut Command) -> Option<String> {
     let out = c.stderr(Stdio::null()).output().ok()?;
