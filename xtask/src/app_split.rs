@@ -54,13 +54,10 @@ pub fn build(dist: &Path) -> Result {
     release_wasm::build(
         tc,
         &[
-            "--package",
-            "reve-remix-web",
-            "--bin",
-            APP,
-            "--features",
-            "split",
-        ],
+            &["--package", "reve-remix-web", "--bin", APP],
+            &site::APP_FEATURES[..],
+        ]
+        .concat(),
     )?;
     let wasm = release_wasm::out_dir(tc).join(format!("{APP}.wasm"));
     let work = root().join("target/app-split");

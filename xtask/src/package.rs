@@ -23,7 +23,8 @@ pub const WASM_OPT_FEATURES: [&str; 7] = [
 /// `-Oz`, then a restructuring of the control flow and `-Oz` again. With
 /// `--low-memory-unused` (rustc puts the stack first: nothing lives below
 /// 1 KiB) wasm-opt folds constant offsets into loads and stores.
-/// Index.html passes trunk the same (trunk adds the first `-Oz`).
+/// The app's parts and the widget get the same (`xtask/src/app_split.rs`,
+/// `site.rs`); trunk's own wasm of the app is replaced, so it gets none.
 pub const WASM_OPT_PASSES: [&str; 5] = [
     "-Oz",
     "--low-memory-unused",

@@ -13,16 +13,19 @@
 //! `cargo xtask test` builds the package with stable too and runs its Node
 //! tests on it, and the size guard holds each toolchain to its own lines.
 //! The nightly builds go to their own target folder, so that neither
-//! toolchain's artifacts replace the other's.
+//! toolchain's artifacts replace the other's. Its settings are cargo's
+//! environment variables, so that trunk's cargo run gets them too.
 
+use std::ffi::OsStr;
 use std::path::PathBuf;
+use std::process::Command;
 use std::sync::OnceLock;
 
-use crate::util::{Result, cargo, cmd, exec, output, root};
+use crate::util::{Result, cargo, cmd, exec, output, root, tool_path};
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Toolchain {
-    /// `rustup run nightly cargo` with [`NIGHTLY_ARGS`].
+    /// Nightly's cargo with [`NIGHTLY_ENV`].
     Nightly,
     /// The cargo this xtask runs under, with the release profile alone.
     Stable,
@@ -45,22 +48,22 @@ const TARGET: &str = "wasm32-unknown-unknown";
 /// What `-Zbuild-std` compiles, in the toolchain's sysroot.
 const STD_SOURCE: &str = "lib/rustlib/src/rust/library/Cargo.lock";
 
-/// cargo's flags for a nightly release build. `panic_abort` is in the std
+/// Nightly's settings as cargo reads them from the environment, so that a
+/// cargo trunk starts gets them too: trunk's build of the app and
+/// [`crate::app_split`]'s are then one build. `panic_abort` is in the std
 /// set because the profile's `panic` needs a runtime crate to name; the
 /// profile's rustflags add to `.cargo/config.toml`'s (SIMD), where
 /// `RUSTFLAGS` would replace them. With immediate-abort no panic reads a
 /// location, so none is kept.
-const NIGHTLY_ARGS: [&str; 8] = [
-    "-Zbuild-std=std,panic_abort",
-    "-Zbuild-std-features=optimize_for_size",
-    "-Zpanic-immediate-abort",
-    "--config",
-    "profile.release.panic=\"immediate-abort\"",
-    "-Zprofile-rustflags",
-    "--config",
-    "profile.release.rustflags=[\"-Zlocation-detail=none\"]",
+const NIGHTLY_ENV: [(&str, &str); 6] = [
+    ("CARGO_UNSTABLE_BUILD_STD", "std,panic_abort"),
+    ("CARGO_UNSTABLE_BUILD_STD_FEATURES", "optimize_for_size"),
+    ("CARGO_UNSTABLE_PANIC_IMMEDIATE_ABORT", "true"),
+    ("CARGO_PROFILE_RELEASE_PANIC", "immediate-abort"),
+    ("CARGO_UNSTABLE_PROFILE_RUSTFLAGS", "true"),
+    ("CARGO_PROFILE_RELEASE_RUSTFLAGS", "-Zlocation-detail=none"),
 ];
-/// The unstable cargo flags [`NIGHTLY_ARGS`] needs, as `cargo -Z help`
+/// The unstable cargo flags [`NIGHTLY_ENV`] turns on, as `cargo -Z help`
 /// lists them: a nightly without one falls back to stable.
 const NEEDED_Z_FLAGS: [&str; 4] = [
     "build-std",
@@ -119,9 +122,8 @@ fn missing_z_flags(help: &str) -> Vec<&'static str> {
         .collect()
 }
 
-fn nightly() -> std::process::Command {
+fn nightly() -> Command {
     let mut c = cmd("rustup");
-    // Set by an outer cargo, they would pick stable's rustc.
     c.args(["run", "nightly"])
         .env_remove("RUSTC")
         .env_remove("RUSTDOC");
@@ -130,6 +132,14 @@ fn nightly() -> std::process::Command {
 
 fn nightly_sysroot() -> Option<PathBuf> {
     output(nightly().args(["rustc", "--print", "sysroot"])).map(PathBuf::from)
+}
+
+/// Nightly's `bin/`, found once (only asked for after [`toolchain`] chose
+/// nightly, which found it).
+fn nightly_bin() -> PathBuf {
+    static BIN: OnceLock<PathBuf> = OnceLock::new();
+    BIN.get_or_init(|| nightly_sysroot().unwrap_or_default().join("bin"))
+        .clone()
 }
 
 /// Setup's part: nightly's `rust-src`, when a nightly is installed. Never
@@ -151,25 +161,37 @@ pub fn setup() -> Result {
     Ok(())
 }
 
+/// `c` (cargo, or trunk, which runs cargo) set to build with `tc`: for
+/// nightly, its `bin/` first on `PATH`, [`NIGHTLY_ENV`] and its own target
+/// folder. Stable needs nothing.
+pub fn configure(tc: Toolchain, c: &mut Command) {
+    if tc == Toolchain::Stable {
+        return;
+    }
+    let path = c
+        .get_envs()
+        .find(|(k, _)| *k == "PATH")
+        .and_then(|(_, v)| v.map(OsStr::to_os_string))
+        .unwrap_or_else(tool_path);
+    let dirs = std::iter::once(nightly_bin()).chain(std::env::split_paths(&path));
+    c.env("PATH", std::env::join_paths(dirs).unwrap_or(path))
+        .env("RUSTUP_TOOLCHAIN", "nightly")
+        // Set by an outer cargo, they would pick stable's rustc.
+        .env_remove("RUSTC")
+        .env_remove("RUSTDOC")
+        .envs(NIGHTLY_ENV)
+        .env("CARGO_TARGET_DIR", nightly_target_dir());
+}
+
 /// `cargo build --release --target wasm32-unknown-unknown` with `tc`, for
 /// the caller to name the package, the binary and the features.
-pub fn cargo_build(tc: Toolchain) -> std::process::Command {
+pub fn cargo_build(tc: Toolchain) -> Command {
     let mut c = match tc {
-        Toolchain::Nightly => {
-            let mut c = nightly();
-            c.args(["cargo", "build"])
-                .args(NIGHTLY_ARGS)
-                .arg("--target-dir")
-                .arg(nightly_target_dir());
-            c
-        }
-        Toolchain::Stable => {
-            let mut c = cmd(&cargo());
-            c.arg("build");
-            c
-        }
+        Toolchain::Nightly => cmd(&nightly_bin().join("cargo").to_string_lossy()),
+        Toolchain::Stable => cmd(&cargo()),
     };
-    c.args(["--release", "--target", TARGET]);
+    configure(tc, &mut c);
+    c.args(["build", "--release", "--target", TARGET]);
     c
 }
 

@@ -180,24 +180,28 @@ fn build(dev: bool) -> Result {
     package::build_wasm(crate::release_wasm::toolchain())?;
     // The app's wasm as trunk's own cargo run builds it (index.html's
     // `data-bin`; the same package alone, so the same features), which
-    // then finds it fresh.
+    // then finds it fresh: debug and whole for `--dev`, else the release
+    // build the site's parts are split from.
     let profile = if dev { "debug" } else { "release" };
     step(
         &format!("build the app for wasm32 ({profile}), for trunk"),
         || {
-            let mut c = cmd(&cargo);
-            c.args([
-                "build",
-                "--target=wasm32-unknown-unknown",
+            let app = [
                 "--manifest-path",
                 "web/Cargo.toml",
                 "--bin",
                 "reve-remix-web",
-            ]);
-            if !dev {
-                c.arg("--release");
+            ];
+            if dev {
+                exec(
+                    cmd(&cargo)
+                        .args(["build", "--target=wasm32-unknown-unknown"])
+                        .args(app),
+                )
+            } else {
+                let tc = crate::release_wasm::toolchain();
+                crate::release_wasm::build(tc, &[&app[..], &site::APP_FEATURES[..]].concat())
             }
-            exec(&mut c)
         },
     )
 }

@@ -14,6 +14,13 @@ use crate::{csp, package};
 /// The package files the examples import (`./pkg/reve_remix.js`).
 const PKG_FILES: [&str; 3] = ["reve_remix.js", "reve_remix_bg.wasm", "reve_remix.d.ts"];
 
+/// The app's release build, as trunk and [`crate::app_split`] ask cargo for
+/// it: the same features and toolchain, so that cargo builds it once.
+/// Trunk's files from it (one wasm, through wasm-bindgen alone: index.html
+/// gives trunk no wasm-opt) are only the page's placeholders, which the
+/// parts replace.
+pub const APP_FEATURES: [&str; 2] = ["--features", "split"];
+
 /// The widget script's name at the root of `dist/`.
 pub const WIDGET: &str = "reve-remix-widget.js";
 
@@ -22,7 +29,12 @@ pub const WIDGET: &str = "reve-remix-widget.js";
 /// every file precompressed.
 pub fn build() -> Result {
     step("build the site (trunk build --release)", || {
-        exec(cmd("trunk").args(["build", "--release", "--offline"]))
+        let mut trunk = cmd("trunk");
+        trunk
+            .args(["build", "--release", "--offline"])
+            .args(APP_FEATURES);
+        crate::release_wasm::configure(crate::release_wasm::toolchain(), &mut trunk);
+        exec(&mut trunk)
     })?;
     step("the site: the app in parts (wasm-split)", || {
         crate::app_split::build(&root().join("dist"))
