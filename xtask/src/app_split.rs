@@ -2,9 +2,8 @@
 //! chunks fetched once the page is usable. `web/src/lazy.rs` marks the
 //! split points; this builds the app with its `split` feature, runs
 //! wasm-split on rustc's output (before wasm-bindgen, as the tool needs),
-//! then wasm-bindgen, wasm-opt and esbuild, and puts the parts in `dist/`
-//! in place of trunk's one wasm, with the page's names and Subresource
-//! Integrity hashes changed to match.
+//! then wasm-bindgen, wasm-opt and esbuild, and puts the parts in `dist/`,
+//! for the page (`page.rs`) to load.
 //!
 //! In `dist/`: `reve-remix-web-<hash>.js` and `_bg.wasm` (the first
 //! screen), `split-<hash>.js` (wasm-split's loader, imported by the glue)
@@ -15,6 +14,7 @@
 
 use std::path::{Path, PathBuf};
 
+use crate::page::AppFiles;
 use crate::util::{Result, cmd, exec, read, read_text, root, tools_dir, write};
 use crate::{minify, package, release_wasm, site};
 
@@ -48,8 +48,9 @@ pub fn is_chunk(name: &str) -> bool {
     name.starts_with(PREFIX) && name.ends_with(".wasm")
 }
 
-/// Build the app in parts and put them in `dist`, which trunk has built.
-pub fn build(dist: &Path) -> Result {
+/// Build the app in parts and put them in `dist`: what its page loads
+/// first is returned, for [`crate::page`] to name.
+pub fn build(dist: &Path) -> Result<AppFiles> {
     let tc = release_wasm::toolchain();
     release_wasm::build(
         tc,
@@ -151,47 +152,9 @@ fn dist_stem(tool_name: &str) -> String {
     }
 }
 
-/// Trunk's app files in `dist` replaced by the parts in `out` (the first
-/// screen's glue and wasm named `name`, the loader named `loader`), and
-/// `index.html` naming them.
-fn into_dist(dist: &Path, out: &Path, name: &str, loader: &str) -> Result {
-    let old_js = site::only_file(dist, &format!("{APP}-"), ".js")?;
-    let old_wasm = site::only_file(dist, &format!("{APP}-"), "_bg.wasm")?;
-    let new_js = format!("{name}.js");
-    let new_wasm = format!("{name}_bg.wasm");
-    let index = dist.join("index.html");
-    let mut page = read_text(&index)?;
-    for (old, new) in [(&old_js, &new_js), (&old_wasm, &new_wasm)] {
-        let (old_sri, new_sri) = (
-            minify::integrity(&read(&dist.join(old))?),
-            minify::integrity(&read(&out.join(new))?),
-        );
-        for (from, to) in [(old.as_str(), new.as_str()), (&old_sri, &new_sri)] {
-            if !page.contains(from) {
-                return Err(format!(
-                    "{} does not name {from}: did trunk change how it loads the app?",
-                    index.display()
-                ));
-            }
-            page = page.replace(from, to);
-        }
-    }
-    // The glue imports the loader before it can run: fetched beside it,
-    // not a round trip after it (on loopback, 40 ms before the page was
-    // usable).
-    let preload = format!(
-        "<link crossorigin href=/{loader} integrity={} rel=modulepreload>",
-        minify::integrity(&read(&out.join(loader))?)
-    );
-    page = match page.find("</head>") {
-        Some(at) => format!("{}{preload}{}", &page[..at], &page[at..]),
-        None => return Err(format!("{} has no </head>", index.display())),
-    };
-    for old in [&old_js, &old_wasm] {
-        let path = dist.join(old);
-        std::fs::remove_file(&path)
-            .map_err(|e| format!("cannot remove {}: {e}", path.display()))?;
-    }
+/// The parts in `out` (the first screen's glue and wasm named `name`, the
+/// loader named `loader`, the chunks) copied into `dist`.
+fn into_dist(dist: &Path, out: &Path, name: &str, loader: &str) -> Result<AppFiles> {
     for entry in
         std::fs::read_dir(out).map_err(|e| format!("cannot read {}: {e}", out.display()))?
     {
@@ -203,7 +166,11 @@ fn into_dist(dist: &Path, out: &Path, name: &str, loader: &str) -> Result {
         std::fs::copy(&from, &to)
             .map_err(|e| format!("cannot copy {} to {}: {e}", from.display(), to.display()))?;
     }
-    write(&index, &page)
+    Ok(AppFiles {
+        glue: format!("{name}.js"),
+        wasm: format!("{name}_bg.wasm"),
+        loader: loader.to_string(),
+    })
 }
 
 /// `text` with the one string literal `"from"` (double-quoted, as

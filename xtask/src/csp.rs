@@ -1,7 +1,7 @@
 //! The site's Content-Security-Policy, written into `dist/index.html` as a
-//! `<meta>` after trunk builds it (a static host then needs no header of its
-//! own). Scripts: the site's own files, WebAssembly compilation, and trunk's
-//! inline loader by its SHA-256 (its text names the hashed file names, so
+//! `<meta>` once the page is built (a static host then needs no header of
+//! its own). Scripts: the site's own files, WebAssembly compilation, and the
+//! page's inline loader by its SHA-256 (its text names the hashed file names, so
 //! the hash is only known after the build). No other inline or foreign
 //! script runs: a provider's string that slipped into the page could not.
 

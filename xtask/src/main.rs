@@ -14,6 +14,7 @@ mod harness;
 mod minify;
 mod mock;
 mod package;
+mod page;
 mod precompress;
 mod proxy;
 mod release_wasm;
@@ -33,15 +34,16 @@ use std::process::ExitCode;
 const USAGE: &str = "\
 usage: cargo xtask <command>
 
-  setup     install what is missing: wasm target, trunk, wasm-bindgen, wasm-opt,
-            Chromium + chromedriver, the browser tests' npm packages
-            (--site: only the first four, what build, package and serve need)
+  setup     install what is missing: wasm target, wasm-bindgen, wasm-opt, esbuild,
+            wasm-split, nightly's rust-src, Chromium + chromedriver, the browser
+            tests' npm packages (--site: what build, package and serve need;
+            --dev: that and trunk, which serve --dev runs)
   serve     the app (release build) on http://127.0.0.1:8080, the mock provider on
             :8787 and the proxy in front of it on :8788 (--dev: debug build with reload)
   proxy     the proxy that adds the keys (reve-remix-proxy, release): see --help;
             --edge: its Cloudflare Worker build under workerd, with the same options
   test      every check CI runs, stopping at the first failure
-  build     the static site in dist/ (trunk build --release)
+  build     the static site in dist/ (release)
   package   the npm package in target/pkg/
   bench     sizes and timings, with their goals and the peers' figures beside ours;
             `bench sizes` (what is built), `bench proxy`, `bench load` (first load

@@ -1,6 +1,6 @@
-//! The JS that ships, minified by esbuild: the app's wasm-bindgen glue in
-//! `dist/` (trunk's own minifier gives up on it: "Failed to minify JS:
-//! RequiredTokenNotFound(Identifier)", and leaves it whole) and the
+//! The JS that ships, minified by esbuild: the app's wasm-bindgen glue
+//! (trunk's own minifier gave up on it: "Failed to minify JS:
+//! RequiredTokenNotFound(Identifier)", and left it whole) and the
 //! package's. Names that other code imports stay; locals, comments and
 //! whitespace go. The app's glue: 10.7 KB → 8.1 KB gzipped; the package's:
 //! 7.3 KB → 4.7 KB (its `.d.ts` keeps the docs).
@@ -10,7 +10,7 @@ use std::path::{Path, PathBuf};
 use base64::Engine;
 use sha2::{Digest, Sha384};
 
-use crate::util::{Result, cmd, exec, read, tools_dir, write};
+use crate::util::{Result, cmd, exec, tools_dir};
 
 /// esbuild from npm (`cargo xtask setup --site` installs it).
 pub const ESBUILD_VERSION: &str = "0.28.2";
@@ -35,28 +35,7 @@ pub fn module(path: &Path) -> Result {
     )
 }
 
-/// Minify the app's glue in `dist` and give `index.html` its new
-/// Subresource Integrity hash (trunk's `integrity=sha384-…` on the
-/// modulepreload would otherwise make the browser refuse the file).
-pub fn app_glue(dist: &Path, glue_name: &str) -> Result {
-    let glue = dist.join(glue_name);
-    let before = read(&glue)?;
-    module(&glue)?;
-    let after = read(&glue)?;
-    let index = dist.join("index.html");
-    let page = String::from_utf8(read(&index)?)
-        .map_err(|_| format!("{} is not UTF-8", index.display()))?;
-    let (old, new) = (integrity(&before), integrity(&after));
-    if !page.contains(&old) {
-        return Err(format!(
-            "{} has no integrity {old} for {glue_name}: did trunk stop writing SRI hashes?",
-            index.display()
-        ));
-    }
-    write(&index, page.replace(&old, &new))
-}
-
-/// `sha384-<base64>`, as trunk writes it.
+/// `sha384-<base64>`: a Subresource Integrity hash, as the page names its files.
 pub fn integrity(bytes: &[u8]) -> String {
     format!(
         "sha384-{}",

@@ -44,13 +44,13 @@ pub fn run(args: &[String]) -> Result {
             }
         }
     }
-    // The wasm builds need the target; trunk and wasm-bindgen only come in
-    // after them, so they install meanwhile.
+    // The wasm builds need the target; wasm-bindgen, wasm-split (and for
+    // `--dev` trunk) only come in after them, so they install meanwhile.
     step("setup: wasm32 target", setup::wasm_target)?;
     // In the foreground (seconds), so that every build of this serve sees
     // the toolchain the background setup would otherwise be installing.
     step(setup::NIGHTLY_STD_STEP, crate::release_wasm::setup)?;
-    let tools = setup::site_in_background()?;
+    let tools = setup::site_in_background(dev)?;
     let built = build(dev);
     if built.is_err() {
         // Let the install finish (the next serve needs it), or Ctrl-C.
@@ -178,32 +178,29 @@ fn build(dev: bool) -> Result {
     })?;
     // Before the app's: see `package::build_wasm`.
     package::build_wasm(crate::release_wasm::toolchain())?;
-    // The app's wasm as trunk's own cargo run builds it (index.html's
-    // `data-bin`; the same package alone, so the same features), which
-    // then finds it fresh: debug and whole for `--dev`, else the release
-    // build the site's parts are split from.
+    // The app's wasm as the site's build asks for it, which then finds it
+    // fresh: for `--dev`, debug and whole as trunk's own cargo run builds
+    // it (index.html's `data-bin`; the same package alone, so the same
+    // features); else the release build the site's parts are split from.
     let profile = if dev { "debug" } else { "release" };
-    step(
-        &format!("build the app for wasm32 ({profile}), for trunk"),
-        || {
-            let app = [
-                "--manifest-path",
-                "web/Cargo.toml",
-                "--bin",
-                "reve-remix-web",
-            ];
-            if dev {
-                exec(
-                    cmd(&cargo)
-                        .args(["build", "--target=wasm32-unknown-unknown"])
-                        .args(app),
-                )
-            } else {
-                let tc = crate::release_wasm::toolchain();
-                crate::release_wasm::build(tc, &[&app[..], &site::APP_FEATURES[..]].concat())
-            }
-        },
-    )
+    step(&format!("build the app for wasm32 ({profile})"), || {
+        let app = [
+            "--manifest-path",
+            "web/Cargo.toml",
+            "--bin",
+            "reve-remix-web",
+        ];
+        if dev {
+            exec(
+                cmd(&cargo)
+                    .args(["build", "--target=wasm32-unknown-unknown"])
+                    .args(app),
+            )
+        } else {
+            let tc = crate::release_wasm::toolchain();
+            crate::release_wasm::build(tc, &[&app[..], &site::APP_FEATURES[..]].concat())
+        }
+    })
 }
 
 fn exited(children: &mut [(&'static str, Child)]) -> Option<(&'static str, String)> {

@@ -36,7 +36,6 @@ pub fn run() -> Result {
 /// a newcomer's first `cargo xtask serve` waits for nothing else.
 pub fn site() -> Result {
     step("setup: wasm32 target", wasm_target)?;
-    step("setup: trunk", trunk)?;
     step("setup: wasm-bindgen CLI", wasm_bindgen)?;
     step("setup: wasm-opt (binaryen from npm)", wasm_opt)?;
     step("setup: esbuild (npm), which minifies the JS", esbuild)?;
@@ -47,32 +46,44 @@ pub fn site() -> Result {
 /// The step that gives nightly its std source, for the shipped wasm.
 pub const NIGHTLY_STD_STEP: &str = "setup: nightly's rust-src, which builds the shipped wasm's std";
 
-/// `cargo xtask setup [--site]`: everything, or with `--site` only what
-/// building and serving the site needs.
+/// What `serve --dev` needs: the site's tools, and trunk, which builds
+/// its page and rebuilds it on change (the release site does without).
+pub fn dev() -> Result {
+    site()?;
+    step("setup: trunk, which `serve --dev` runs", trunk)
+}
+
+/// `cargo xtask setup [--site | --dev]`: everything the tests need, or only
+/// what building and serving the site needs, or that and trunk for
+/// `serve --dev`.
 pub fn command(args: &[String]) -> Result {
     match args {
         [] => run(),
         [a] if a == "--site" => site(),
+        [a] if a == "--dev" => dev(),
         _ => Err(format!(
-            "`cargo xtask setup` takes only --site (got `{}`)",
+            "`cargo xtask setup` takes only --site or --dev (got `{}`)",
             args.join(" ")
         )),
     }
 }
 
-/// [`site`] in a child process (`setup --site`), its output in a log file,
-/// while the caller builds the project: installing the tools (trunk, the
-/// wasm-bindgen CLI) and building the project are each a cargo run that
-/// leaves a core idle in its serial stretches (one crate's codegen, the
-/// linker, the wasm's fat LTO), and neither needs the other until trunk runs.
-/// The child is in this process's group: a Ctrl-C stops it too.
+/// [`site`] (or [`dev`]) in a child process (`setup --site`, `--dev`), its
+/// output in a log file, while the caller builds the project: installing
+/// the tools (the wasm-bindgen CLI, wasm-split) and building the project
+/// are each a cargo run that leaves a core idle in its serial stretches
+/// (one crate's codegen, the linker, the wasm's fat LTO), and neither needs
+/// the other until wasm-bindgen runs. The child is in this process's group:
+/// a Ctrl-C stops it too.
 pub struct Background {
     child: Child,
     log: PathBuf,
     started: Instant,
+    what: &'static str,
 }
 
-pub fn site_in_background() -> Result<Background> {
+pub fn site_in_background(dev: bool) -> Result<Background> {
+    let what = if dev { "setup --dev" } else { "setup --site" };
     let log = root().join("target/xtask-setup-site.log");
     let file = std::fs::create_dir_all(root().join("target"))
         .and_then(|()| std::fs::File::create(&log))
@@ -82,21 +93,22 @@ pub fn site_in_background() -> Result<Background> {
         .map_err(|e| format!("cannot write {}: {e}", log.display()))?;
     let me = std::env::current_exe().map_err(|e| format!("cannot find xtask itself: {e}"))?;
     let child = Command::new(me)
-        .args(["setup", "--site"])
+        .args(what.split(' '))
         .current_dir(root())
         .stdin(Stdio::null())
         .stdout(file)
         .stderr(err)
         .spawn()
-        .map_err(|e| format!("cannot start `xtask setup --site`: {e}"))?;
+        .map_err(|e| format!("cannot start `xtask {what}`: {e}"))?;
     crate::say!(
-        "==> setup --site, in the background while the project builds (log: {})",
+        "==> {what}, in the background while the project builds (log: {})",
         shown(&log)
     );
     Ok(Background {
         child,
         log,
         started: Instant::now(),
+        what,
     })
 }
 
@@ -104,20 +116,18 @@ impl Background {
     /// Wait for it to end, then show its steps (and cargo's `Finished`
     /// lines), or the end of its log when it failed.
     pub fn wait(mut self) -> Result {
+        let what = self.what;
         if matches!(self.child.try_wait(), Ok(None)) {
-            crate::say!("==> waiting for setup --site in the background");
+            crate::say!("==> waiting for {what} in the background");
         }
-        let status = self
-            .child
-            .wait()
-            .map_err(|e| format!("setup --site: {e}"))?;
+        let status = self.child.wait().map_err(|e| format!("{what}: {e}"))?;
         let secs = self.started.elapsed().as_secs_f64();
         let log = std::fs::read_to_string(&self.log).unwrap_or_default();
         if status.success() {
             for line in log.lines().filter(|l| relayed(l)) {
                 crate::say!("  | {line}");
             }
-            crate::say!("    setup --site (background): ok (ended within {secs:.1} s)");
+            crate::say!("    {what} (background): ok (ended within {secs:.1} s)");
             Ok(())
         } else {
             let lines: Vec<&str> = log.lines().collect();
@@ -125,7 +135,7 @@ impl Background {
                 crate::say!("  | {line}");
             }
             Err(format!(
-                "setup --site (in the background) exited with {status}; its log: {}",
+                "{what} (in the background) exited with {status}; its log: {}",
                 shown(&self.log)
             ))
         }
@@ -300,6 +310,9 @@ mod tests {
     #[test]
     fn setup_takes_only_site() {
         let err = command(&["--sight".to_string()]).expect_err("an unknown flag");
-        assert!(err.contains("--site") && err.contains("--sight"), "{err}");
+        assert!(
+            err.contains("--site") && err.contains("--dev") && err.contains("--sight"),
+            "{err}"
+        );
     }
 }

@@ -1,9 +1,12 @@
-//! What trunk does not build: the widget (its own wasm, from
+//! The release site in `dist/`: the app in parts (`app_split.rs`) and its
+//! page (`page.rs`), then the widget (its own wasm, from
 //! `web/src/bin/reve-remix-widget.rs`, in `dist/widget/`, and its script
 //! `web/widget/reve-remix-widget.js` → `dist/reve-remix-widget.js`, with the
-//! names of those hashed files and of the app's stylesheet filled in) and the examples
-//! (`web/examples/` → `dist/examples/`, with the package they import in
-//! `dist/examples/pkg/`), and the page's Content-Security-Policy.
+//! names of those hashed files and of the app's stylesheet filled in), the
+//! examples (`web/examples/` → `dist/examples/`, with the package they
+//! import in `dist/examples/pkg/`) and the page's Content-Security-Policy.
+//! `serve --dev` has trunk build its page instead (`target/dev-dist/`) and
+//! adds the same widget and examples.
 
 use std::path::Path;
 use std::time::SystemTime;
@@ -14,38 +17,35 @@ use crate::{csp, package};
 /// The package files the examples import (`./pkg/reve_remix.js`).
 const PKG_FILES: [&str; 3] = ["reve_remix.js", "reve_remix_bg.wasm", "reve_remix.d.ts"];
 
-/// The app's release build, as trunk and [`crate::app_split`] ask cargo for
-/// it: the same features and toolchain, so that cargo builds it once.
-/// Trunk's files from it (one wasm, through wasm-bindgen alone: index.html
-/// gives trunk no wasm-opt) are only the page's placeholders, which the
-/// parts replace.
+/// The features of the app's release build, as `serve` builds it early
+/// and [`crate::app_split`] asks for it: the same, so cargo builds it once.
 pub const APP_FEATURES: [&str; 2] = ["--features", "split"];
 
 /// The widget script's name at the root of `dist/`.
 pub const WIDGET: &str = "reve-remix-widget.js";
 
-/// The static site in `dist/`, as deployed: trunk's release build with
-/// the app in parts ([`crate::app_split`]), the widget, the examples and the package beside it, the JS glue minified,
-/// every file precompressed.
+/// The static site in `dist/`, as deployed: the app in parts and its
+/// page, the widget, the examples and the package beside it, every file
+/// precompressed.
 pub fn build() -> Result {
-    step("build the site (trunk build --release)", || {
-        let mut trunk = cmd("trunk");
-        trunk
-            .args(["build", "--release", "--offline"])
-            .args(APP_FEATURES);
-        crate::release_wasm::configure(crate::release_wasm::toolchain(), &mut trunk);
-        exec(&mut trunk)
-    })?;
-    step("the site: the app in parts (wasm-split)", || {
-        crate::app_split::build(&root().join("dist"))
-    })?;
+    let dist = root().join("dist");
+    step(
+        "the site: the app in parts (wasm-split) and its page",
+        || {
+            // Nothing of an earlier build stays to be served.
+            let _ = std::fs::remove_dir_all(&dist);
+            std::fs::create_dir_all(&dist)
+                .map_err(|e| format!("cannot create {}: {e}", dist.display()))?;
+            let files = crate::app_split::build(&dist)?;
+            crate::page::write_page(&dist, &files)
+        },
+    )?;
     step("the site: the widget's wasm (release)", || {
         build_widget(true)
     })?;
     step("the site: examples and package", add_to_dist)?;
-    step("the site: JS glue minified (esbuild)", minify_glue)?;
     step("the site: precompressed (.br, .gz)", || {
-        crate::precompress::dir(&root().join("dist"))
+        crate::precompress::dir(&dist)
     })
 }
 
@@ -58,20 +58,13 @@ pub fn add_to_dist() -> Result {
     add_extras(&root().join("dist"), true)
 }
 
-/// The widget and the examples, into a `dist` trunk has built: the
+/// The widget and the examples, into a `dist` that has its page: the
 /// widget's wasm as [`build_widget`] built it, `release` or not.
 pub fn add_extras(dist: &Path, release: bool) -> Result {
     copy_widget(&widget_out(release), &dist.join(WIDGET_DIR))?;
     write_widget(dist)?;
     copy_examples(dist)?;
     csp::apply(&dist.join("index.html"))
-}
-
-/// The app's JS glue in `dist/`, minified (trunk's minifier leaves it whole).
-pub fn minify_glue() -> Result {
-    let dist = root().join("dist");
-    let glue = only_file(&dist, "reve-remix-web-", ".js")?;
-    crate::minify::app_glue(&dist, &glue)
 }
 
 /// Where the widget's wasm and JS are, under `dist/`.
