@@ -13,10 +13,8 @@
 //! `cargo xtask test` builds the package with stable too and runs its Node
 //! tests on it, and the size guard holds each toolchain to its own lines.
 //! The nightly builds go to their own target folder, so that neither
-//! toolchain's artifacts replace the other's. Its settings are cargo's
-//! environment variables, so that trunk's cargo run gets them too.
+//! toolchain's artifacts replace the other's.
 
-use std::ffi::OsStr;
 use std::path::PathBuf;
 use std::process::Command;
 use std::sync::OnceLock;
@@ -48,10 +46,9 @@ const TARGET: &str = "wasm32-unknown-unknown";
 /// What `-Zbuild-std` compiles, in the toolchain's sysroot.
 const STD_SOURCE: &str = "lib/rustlib/src/rust/library/Cargo.lock";
 
-/// Nightly's settings as cargo reads them from the environment, so that a
-/// cargo trunk starts gets them too: trunk's build of the app and
-/// [`crate::app_split`]'s are then one build. `panic_abort` is in the std
-/// set because the profile's `panic` needs a runtime crate to name; the
+/// Nightly's settings, as cargo reads them from the environment (a
+/// command line with them would be as long again). `panic_abort` is in the
+/// std set because the profile's `panic` needs a runtime crate to name; the
 /// profile's rustflags add to `.cargo/config.toml`'s (SIMD), where
 /// `RUSTFLAGS` would replace them. With immediate-abort no panic reads a
 /// location, so none is kept.
@@ -79,6 +76,10 @@ pub fn toolchain() -> Toolchain {
     *CHOSEN.get_or_init(|| match nightly_missing() {
         None => {
             crate::say!("    the shipped wasm: nightly, std built for size, panics abort at once");
+            // The builds' command lines do not show them.
+            for (k, v) in NIGHTLY_ENV {
+                crate::say!("      {k}={v}");
+            }
             Toolchain::Nightly
         }
         Some(why) => {
@@ -161,36 +162,28 @@ pub fn setup() -> Result {
     Ok(())
 }
 
-/// `c` (cargo, or trunk, which runs cargo) set to build with `tc`: for
-/// nightly, its `bin/` first on `PATH`, [`NIGHTLY_ENV`] and its own target
-/// folder. Stable needs nothing.
-pub fn configure(tc: Toolchain, c: &mut Command) {
-    if tc == Toolchain::Stable {
-        return;
-    }
-    let path = c
-        .get_envs()
-        .find(|(k, _)| *k == "PATH")
-        .and_then(|(_, v)| v.map(OsStr::to_os_string))
-        .unwrap_or_else(tool_path);
-    let dirs = std::iter::once(nightly_bin()).chain(std::env::split_paths(&path));
-    c.env("PATH", std::env::join_paths(dirs).unwrap_or(path))
-        .env("RUSTUP_TOOLCHAIN", "nightly")
-        // Set by an outer cargo, they would pick stable's rustc.
-        .env_remove("RUSTC")
-        .env_remove("RUSTDOC")
-        .envs(NIGHTLY_ENV)
-        .env("CARGO_TARGET_DIR", nightly_target_dir());
-}
-
 /// `cargo build --release --target wasm32-unknown-unknown` with `tc`, for
-/// the caller to name the package, the binary and the features.
+/// the caller to name the package, the binary and the features. Nightly's
+/// is its own cargo with [`NIGHTLY_ENV`], its `bin/` first on `PATH` (so
+/// that the rustc cargo runs is nightly's too) and its own target folder.
 pub fn cargo_build(tc: Toolchain) -> Command {
     let mut c = match tc {
-        Toolchain::Nightly => cmd(&nightly_bin().join("cargo").to_string_lossy()),
+        Toolchain::Nightly => {
+            let bin = nightly_bin();
+            let mut c = cmd(&bin.join("cargo").to_string_lossy());
+            let path = tool_path();
+            let dirs = std::iter::once(bin).chain(std::env::split_paths(&path));
+            c.env("PATH", std::env::join_paths(dirs).unwrap_or(path))
+                .env("RUSTUP_TOOLCHAIN", "nightly")
+                // Set by an outer cargo, they would pick stable's rustc.
+                .env_remove("RUSTC")
+                .env_remove("RUSTDOC")
+                .envs(NIGHTLY_ENV)
+                .env("CARGO_TARGET_DIR", nightly_target_dir());
+            c
+        }
         Toolchain::Stable => cmd(&cargo()),
     };
-    configure(tc, &mut c);
     c.args(["build", "--release", "--target", TARGET]);
     c
 }
