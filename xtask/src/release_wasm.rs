@@ -166,7 +166,7 @@ pub fn setup() -> Result {
 /// the caller to name the package, the binary and the features. Nightly's
 /// is its own cargo with [`NIGHTLY_ENV`], its `bin/` first on `PATH` (so
 /// that the rustc cargo runs is nightly's too) and its own target folder.
-pub fn cargo_build(tc: Toolchain) -> Command {
+fn cargo_build(tc: Toolchain) -> Command {
     let mut c = match tc {
         Toolchain::Nightly => {
             let bin = nightly_bin();
