@@ -24,7 +24,7 @@ pub const WASM_OPT_FEATURES: [&str; 7] = [
 /// `--low-memory-unused` (rustc puts the stack first: nothing lives below
 /// 1 KiB) wasm-opt folds constant offsets into loads and stores.
 /// The app's parts and the widget get the same (`xtask/src/app_split.rs`,
-/// `site.rs`); trunk's own wasm of the app is replaced, so it gets none.
+/// `site.rs`).
 pub const WASM_OPT_PASSES: [&str; 5] = [
     "-Oz",
     "--low-memory-unused",
