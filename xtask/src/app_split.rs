@@ -48,18 +48,20 @@ pub fn is_chunk(name: &str) -> bool {
     name.starts_with(PREFIX) && name.ends_with(".wasm")
 }
 
+/// The app's release wasm, whole, before it is split: `serve` builds it
+/// early with this, and [`build`] then finds it fresh.
+pub fn build_wasm(tc: release_wasm::Toolchain) -> Result {
+    release_wasm::build(
+        tc,
+        &[&["--package", APP, "--bin", APP], &site::APP_FEATURES[..]].concat(),
+    )
+}
+
 /// Build the app in parts and put them in `dist`: what its page loads
 /// first is returned, for [`crate::page`] to name.
 pub fn build(dist: &Path) -> Result<AppFiles> {
     let tc = release_wasm::toolchain();
-    release_wasm::build(
-        tc,
-        &[
-            &["--package", "reve-remix-web", "--bin", APP],
-            &site::APP_FEATURES[..],
-        ]
-        .concat(),
-    )?;
+    build_wasm(tc)?;
     let wasm = release_wasm::out_dir(tc).join(format!("{APP}.wasm"));
     let work = root().join("target/app-split");
     let _ = std::fs::remove_dir_all(&work);
@@ -94,11 +96,11 @@ pub fn build(dist: &Path) -> Result<AppFiles> {
             .arg("--no-typescript"),
     )?;
     let bg = out.join(format!("{name}_bg.wasm"));
+    let glue = out.join(format!("{name}.js"));
     package::shrink(&bg, &bg)?;
     // The glue imports the loader (once per chunk, as one namespace each),
     // and names the wasm's imports from it by the same path: only the
     // imports change.
-    let glue = out.join(format!("{name}.js"));
     let text = read_text(&glue)?;
     let import = format!("from \"./{TOOL_LOADER}\"");
     if !text.contains(&import) {

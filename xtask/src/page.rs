@@ -70,7 +70,10 @@ fn stylesheet(dist: &Path, href: &str) -> Result<Named> {
     let name = format!("style-{}.css", crate::site::build_hash(&[&bytes])?);
     std::fs::rename(&out, dist.join(&name))
         .map_err(|e| format!("cannot rename {}: {e}", out.display()))?;
-    Named::of(dist, &name)
+    Ok(Named {
+        integrity: integrity(&bytes),
+        name,
+    })
 }
 
 /// The `href` of the template's one trunk CSS link.

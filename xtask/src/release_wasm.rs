@@ -131,16 +131,19 @@ fn nightly() -> Command {
     c
 }
 
+/// Nightly's sysroot, asked of rustup once per run (adding `rust-src`
+/// to it leaves it where it is).
 fn nightly_sysroot() -> Option<PathBuf> {
-    output(nightly().args(["rustc", "--print", "sysroot"])).map(PathBuf::from)
+    static SYSROOT: OnceLock<Option<PathBuf>> = OnceLock::new();
+    SYSROOT
+        .get_or_init(|| output(nightly().args(["rustc", "--print", "sysroot"])).map(PathBuf::from))
+        .clone()
 }
 
-/// Nightly's `bin/`, found once (only asked for after [`toolchain`] chose
-/// nightly, which found it).
+/// Nightly's `bin/` (only asked for after [`toolchain`] chose nightly,
+/// which found its sysroot).
 fn nightly_bin() -> PathBuf {
-    static BIN: OnceLock<PathBuf> = OnceLock::new();
-    BIN.get_or_init(|| nightly_sysroot().unwrap_or_default().join("bin"))
-        .clone()
+    nightly_sysroot().unwrap_or_default().join("bin")
 }
 
 /// Setup's part: nightly's `rust-src`, when a nightly is installed. Never

@@ -184,21 +184,15 @@ fn build(dev: bool) -> Result {
     // features); else the release build the site's parts are split from.
     let profile = if dev { "debug" } else { "release" };
     step(&format!("build the app for wasm32 ({profile})"), || {
-        let app = [
-            "--manifest-path",
-            "web/Cargo.toml",
-            "--bin",
-            "reve-remix-web",
-        ];
         if dev {
             exec(
                 cmd(&cargo)
                     .args(["build", "--target=wasm32-unknown-unknown"])
-                    .args(app),
+                    .args(["--manifest-path", "web/Cargo.toml"])
+                    .args(["--bin", "reve-remix-web"]),
             )
         } else {
-            let tc = crate::release_wasm::toolchain();
-            crate::release_wasm::build(tc, &[&app[..], &site::APP_FEATURES[..]].concat())
+            crate::app_split::build_wasm(crate::release_wasm::toolchain())
         }
     })
 }
