@@ -97,6 +97,7 @@ pub fn build(dist: &Path) -> Result<AppFiles> {
     )?;
     let bg = out.join(format!("{name}_bg.wasm"));
     let glue = out.join(format!("{name}.js"));
+    crate::unused_classes::drop(&bg, &glue)?;
     package::shrink(&bg, &bg)?;
     // The glue imports the loader (once per chunk, as one namespace each),
     // and names the wasm's imports from it by the same path: only the

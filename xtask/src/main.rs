@@ -25,6 +25,7 @@ mod site;
 mod size;
 mod table;
 mod test;
+mod unused_classes;
 mod util;
 mod wasm_profile;
 mod wasm_read;

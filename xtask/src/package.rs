@@ -137,10 +137,22 @@ pub fn bindgen_cmd(
 
 /// [`bindgen`], then wasm-opt, esbuild and short import names.
 pub fn bindgen_and_shrink(wasm: &std::path::Path, name: &str, out: &std::path::Path) -> Result {
+    bindgen_and_shrink_with(wasm, name, out, |_, _| Ok(()))
+}
+
+/// [`bindgen_and_shrink`], with `trim` given the wasm and the glue between
+/// wasm-bindgen and wasm-opt.
+pub fn bindgen_and_shrink_with(
+    wasm: &std::path::Path,
+    name: &str,
+    out: &std::path::Path,
+    trim: impl FnOnce(&std::path::Path, &std::path::Path) -> Result,
+) -> Result {
     bindgen(wasm, name, out)?;
     let bg = out.join(format!("{name}_bg.wasm"));
-    shrink(&bg, &bg)?;
     let js = out.join(format!("{name}.js"));
+    trim(&bg, &js)?;
+    shrink(&bg, &bg)?;
     crate::minify::module(&js)?;
     crate::short_imports::shorten(&bg, &js, &format!("./{name}_bg.js"))
 }

@@ -39,7 +39,8 @@ fn short_name(mut n: usize) -> String {
     String::from_utf8(name).unwrap_or_default()
 }
 
-fn push_leb(out: &mut Vec<u8>, mut value: u64) {
+/// An unsigned LEB128, as a module's lengths and counts are written.
+pub fn push_leb(out: &mut Vec<u8>, mut value: u64) {
     loop {
         let b = (value & 0x7f) as u8;
         value >>= 7;

@@ -101,7 +101,7 @@ pub fn build_widget(release: bool) -> Result {
     let _ = std::fs::remove_dir_all(&out);
     let name = format!("reve-remix-widget-{}", build_hash(&[&bytes])?);
     if release {
-        package::bindgen_and_shrink(&wasm, &name, &out)
+        package::bindgen_and_shrink_with(&wasm, &name, &out, crate::unused_classes::drop)
     } else {
         package::bindgen(&wasm, &name, &out)
     }
@@ -109,10 +109,11 @@ pub fn build_widget(release: bool) -> Result {
 
 /// The code that turns rustc's wasm into what `dist/` serves: a change to
 /// it changes what the same wasm becomes, so it is part of every name.
-const PIPELINE: [&str; 5] = [
+const PIPELINE: [&str; 6] = [
     include_str!("package.rs"),
     include_str!("minify.rs"),
     include_str!("short_imports.rs"),
+    include_str!("unused_classes.rs"),
     include_str!("app_split.rs"),
     include_str!("site.rs"),
 ];
