@@ -13,49 +13,32 @@ use reve_remix_core::job::RemixResult;
 use reve_remix_core::provider::Config;
 use reve_remix_core::{ErrorCode, RemixError};
 
-use crate::runner::{Plan, Runner};
+use crate::model::Finished;
+use crate::runner::{Plan, Runner, Shown};
 
-/// Submit (unless resuming) and follow the job to its end: the driver, the
-/// transport and every provider's protocol, which the first screen never
-/// needs.
+/// Submit (unless resuming), follow the job to its end and fetch its
+/// image: the driver, the transport, every provider's protocol and the
+/// result's handling, which the first screen never needs.
 pub(crate) async fn send(
     runner: Runner,
     plan: Plan,
     cfg: Config,
     token: Option<Secret>,
     signal: web_sys::AbortSignal,
-) -> Result<RemixResult, RemixError> {
+    shown: Shown,
+) -> Result<(RemixResult, Finished), RemixError> {
     #[cfg(all(feature = "split", target_family = "wasm"))]
     {
         let resuming = matches!(plan, Plan::Resume(_));
-        chunks::send_run(runner, plan, cfg, token, signal)
+        chunks::send_run(runner, plan, cfg, token, signal, shown)
             .await
             .unwrap_or_else(|chunks::NotLoaded| Err(not_loaded(resuming)))
     }
     #[cfg(not(all(feature = "split", target_family = "wasm")))]
     {
-        runner.send(plan, cfg, token, signal).await
-    }
-}
-
-/// The result image's bytes from `url` (through the proxy when `cfg` goes
-/// through one), in the run's chunk; `None` keeps the page on the URL, as
-/// when the CDN refuses.
-pub(crate) async fn result_bytes(
-    cfg: Config,
-    token: Option<Secret>,
-    provider: String,
-    url: String,
-) -> Option<Vec<u8>> {
-    #[cfg(all(feature = "split", target_family = "wasm"))]
-    {
-        chunks::result_bytes_in_chunk(cfg, token, provider, url)
+        runner
+            .send_and_collect(plan, cfg, token, signal, shown)
             .await
-            .unwrap_or(None)
-    }
-    #[cfg(not(all(feature = "split", target_family = "wasm")))]
-    {
-        crate::runner::image_bytes(&cfg, token, &provider, &url).await
     }
 }
 
@@ -125,7 +108,7 @@ mod chunks {
 
     use leptos::wasm_split::{SplitLoaderError, wasm_split};
 
-    use super::{Config, Plan, RemixError, RemixResult, Runner, Secret};
+    use super::{Config, Finished, Plan, RemixError, RemixResult, Runner, Secret, Shown};
 
     /// A chunk's fetch or instantiation failed (the console says why).
     pub struct NotLoaded;
@@ -136,14 +119,15 @@ mod chunks {
         }
     }
 
-    type Sending = Pin<Box<dyn Future<Output = Result<RemixResult, RemixError>>>>;
+    type Sent = Result<(RemixResult, Finished), RemixError>;
+    type Sending = Pin<Box<dyn Future<Output = Sent>>>;
 
     #[wasm_split(
         run,
         wasm_split_path = ::leptos::wasm_split,
         fallible,
         preload(preload_run),
-        return_wrapper(let sending = _; { Ok(sending.await) } -> Result<Result<RemixResult, RemixError>, NotLoaded>)
+        return_wrapper(let sending = _; { Ok(sending.await) } -> Result<Sent, NotLoaded>)
     )]
     pub fn send_run(
         runner: Runner,
@@ -151,25 +135,9 @@ mod chunks {
         cfg: Config,
         token: Option<Secret>,
         signal: web_sys::AbortSignal,
+        shown: Shown,
     ) -> Sending {
-        Box::pin(runner.send(plan, cfg, token, signal))
-    }
-
-    type Fetching = Pin<Box<dyn Future<Output = Option<Vec<u8>>>>>;
-
-    #[wasm_split(
-        run,
-        wasm_split_path = ::leptos::wasm_split,
-        fallible,
-        return_wrapper(let fetching = _; { Ok(fetching.await) } -> Result<Option<Vec<u8>>, NotLoaded>)
-    )]
-    pub fn result_bytes_in_chunk(
-        cfg: Config,
-        token: Option<Secret>,
-        provider: String,
-        url: String,
-    ) -> Fetching {
-        Box::pin(async move { crate::runner::image_bytes(&cfg, token, &provider, &url).await })
+        Box::pin(runner.send_and_collect(plan, cfg, token, signal, shown))
     }
 
     type Fitting = Pin<Box<dyn Future<Output = Result<reve_remix::fit::Fitted, RemixError>>>>;

@@ -174,16 +174,14 @@ impl Runner {
         };
         let signal = controller.signal();
         self.abort.set_value(Some(controller));
-        let cfg_for_images = cfg.clone();
         let token = self.token.try_get_value().flatten();
+        let shown = Shown { started, prompt };
         leptos::task::spawn_local(async move {
-            let outcome = crate::lazy::send(self, plan, cfg, token.clone(), signal).await;
+            let outcome = crate::lazy::send(self, plan, cfg, token, signal, shown).await;
             // A disposed runner (the widget was removed) has nothing to clear.
             let _ = self.abort.try_set_value(None);
             match outcome {
-                Ok(result) => {
-                    let finished =
-                        collect(&cfg_for_images, token, started, prompt, result.clone()).await;
+                Ok((result, finished)) => {
                     self.finish(Ok(finished));
                     self.emit(RunEvent::Complete(&result));
                 }
@@ -193,6 +191,21 @@ impl Runner {
                 }
             }
         });
+    }
+
+    /// [`Runner::send`], then the result as the page shows it
+    /// ([`collect`]): together in the run's chunk (`lazy.rs`).
+    pub(crate) async fn send_and_collect(
+        self,
+        plan: Plan,
+        cfg: Config,
+        token: Option<Secret>,
+        signal: web_sys::AbortSignal,
+        shown: Shown,
+    ) -> Result<(RemixResult, Finished), RemixError> {
+        let result = self.send(plan, cfg.clone(), token.clone(), signal).await?;
+        let finished = collect(&cfg, token, shown, result.clone()).await;
+        Ok((result, finished))
     }
 
     /// Submit (unless resuming) and follow the job to its end, telling the
@@ -292,6 +305,13 @@ pub(crate) enum Plan {
     Resume(Job),
 }
 
+/// What a finished run shows beside its image: when it started and the
+/// prompt it ran.
+pub(crate) struct Shown {
+    started: f64,
+    prompt: String,
+}
+
 /// The result as the page shows it: the image's bytes when the page can
 /// read them (an object URL for the preview, the download and "Use as
 /// reference"), else the provider's URL. Through a proxy the bytes come
@@ -299,23 +319,15 @@ pub(crate) enum Plan {
 async fn collect(
     cfg: &Config,
     token: Option<Secret>,
-    started: f64,
-    prompt: String,
+    shown: Shown,
     result: RemixResult,
 ) -> Finished {
+    let Shown { started, prompt } = shown;
     let provider = info_for(result.provider.as_str()).name;
     let image = result.images.into_iter().next().unwrap_or_default();
     let bytes = match (&image.data_url, &image.url) {
         (Some(data), _) => blob::data_url_bytes(data),
-        (None, Some(url)) => {
-            crate::lazy::result_bytes(
-                cfg.clone(),
-                token,
-                result.provider.as_str().to_string(),
-                url.clone(),
-            )
-            .await
-        }
+        (None, Some(url)) => image_bytes(cfg, token, result.provider.as_str(), url).await,
         (None, None) => None,
     };
     let mime = bytes
