@@ -159,10 +159,9 @@ impl Job {
         }
         let f = self.fraction(now);
         if f < QUEUE_SHARE {
-            let left = (QUEUE_SHARE - f) / QUEUE_SHARE * f64::from(QUEUE_LENGTH);
-            // 3 slots ahead of us → positions 2, 1, 0.
-            let position = (left.ceil() as u32).saturating_sub(1).min(QUEUE_LENGTH - 1);
-            Phase::Queued { position }
+            Phase::Queued {
+                position: queue_position(f),
+            }
         } else if f < 1.0 {
             Phase::Running {
                 progress: (f - QUEUE_SHARE) / (1.0 - QUEUE_SHARE),
@@ -387,9 +386,28 @@ fn civil_from_days(z: i64) -> (i64, u32, u32) {
     (if m <= 2 { y + 1 } else { y }, m, d)
 }
 
+/// The place in the queue at `fraction` (below [`QUEUE_SHARE`]) of a
+/// job's time: [`QUEUE_LENGTH`] slots ahead of it count down 2, 1, 0.
+fn queue_position(fraction: f64) -> u32 {
+    let left = (QUEUE_SHARE - fraction) / QUEUE_SHARE * f64::from(QUEUE_LENGTH);
+    (left.ceil() as u32).saturating_sub(1).min(QUEUE_LENGTH - 1)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_queue_position_counts_down_and_never_goes_up() {
+        let third = QUEUE_SHARE / 3.0;
+        assert_eq!(queue_position(0.0), 2);
+        assert_eq!(queue_position(third * 1.5), 1);
+        assert_eq!(queue_position(third * 2.5), 0);
+        let sweep: Vec<u32> = (0..300)
+            .map(|i| queue_position(QUEUE_SHARE * f64::from(i) / 300.0))
+            .collect();
+        assert!(sweep.windows(2).all(|w| w[0] >= w[1]), "{sweep:?}");
+    }
 
     #[test]
     fn dates() {

@@ -45,8 +45,12 @@ async fn fal_queue_happy_path() {
         tokio::time::sleep(Duration::from_millis(15)).await;
     }
     assert_eq!(seen, ["IN_QUEUE", "IN_PROGRESS", "COMPLETED"]);
+    // The position never goes up. That it counts down is state.rs's unit
+    // test: on a loaded machine every poll of the queue may land in one slot.
     assert!(
-        positions.windows(2).all(|w| w[0] >= w[1]) && positions.first() > positions.last(),
+        !positions.is_empty()
+            && positions.iter().all(|&p| p < 3)
+            && positions.windows(2).all(|w| w[0] >= w[1]),
         "{positions:?}"
     );
     assert!(logs > 0);
