@@ -2,19 +2,24 @@
 //!
 //! With the `split` feature (the site's release build only: `cargo xtask
 //! build`), each function here is a split point: wasm-split moves what only
-//! it reaches into a chunk of its own (`split-run-<hash>.wasm`,
-//! `split-fit-<hash>.wasm`), which the page fetches on its first call. [`preload`] starts those fetches as soon
-//! as the app is mounted, so a person who picks images and writes a prompt
-//! never waits on them. Without the feature (the widget, the tests, `serve
-//! --dev`) they are plain calls: one wasm, as before.
+//! it reaches into a chunk of its own (`split-views-<hash>.wasm`,
+//! `split-run-<hash>.wasm`, `split-fit-<hash>.wasm`), which the page
+//! fetches on its first call. The views' is asked for as the page mounts;
+//! [`preload`] starts the others' fetches once it is painted, so a person
+//! who picks images and writes a prompt never waits on them. Without the
+//! feature (the widget, the tests, `serve --dev`) they are plain calls: one
+//! wasm, as before.
 
+use leptos::prelude::*;
 use reve_remix_core::http::Secret;
 use reve_remix_core::job::RemixResult;
 use reve_remix_core::provider::Config;
 use reve_remix_core::{ErrorCode, RemixError};
 
 use crate::model::Finished;
+use crate::pages::Wiring;
 use crate::runner::{Plan, Runner, Shown};
+use crate::store::Store;
 
 /// Submit (unless resuming), follow the job to its end and fetch its
 /// image: the driver, the transport, every provider's protocol and the
@@ -69,6 +74,51 @@ pub(crate) async fn fit_image(
     }
 }
 
+/// The settings panel's contents ([`crate::pages::settings_panels`]): with
+/// the `split` feature, from the `views` chunk, shown as soon as it
+/// arrives (the page asks for it as it mounts); else at once.
+pub(crate) fn settings_view(store: Store, w: Wiring) -> impl IntoView {
+    #[cfg(all(feature = "split", target_family = "wasm"))]
+    {
+        late(chunks::settings_in_chunk(store, w))
+    }
+    #[cfg(not(all(feature = "split", target_family = "wasm")))]
+    {
+        crate::pages::settings_panels(store, w)
+    }
+}
+
+/// A comparison's cards and the result ([`crate::pages::outcome_panels`]),
+/// as [`settings_view`] loads its panels.
+pub(crate) fn outcome_view(store: Store, w: Wiring) -> impl IntoView {
+    #[cfg(all(feature = "split", target_family = "wasm"))]
+    {
+        late(chunks::outcome_in_chunk(store, w))
+    }
+    #[cfg(not(all(feature = "split", target_family = "wasm")))]
+    {
+        crate::pages::outcome_panels(store, w)
+    }
+}
+
+/// A view from a chunk: nothing until it arrives, then the view; if the
+/// chunk cannot be fetched, a notice that says what to do.
+#[cfg(all(feature = "split", target_family = "wasm"))]
+fn late(
+    view: impl std::future::Future<Output = Result<AnyView, chunks::NotLoaded>> + 'static,
+) -> impl IntoView {
+    Suspend::new(send_wrapper::SendWrapper::new(async move {
+        view.await.unwrap_or_else(|chunks::NotLoaded| {
+            view! {
+                <p class="notice" role="alert">
+                    "Part of this page could not be loaded: check the connection and reload the page."
+                </p>
+            }
+            .into_any()
+        })
+    }))
+}
+
 /// Start fetching every chunk, once the page is usable (a no-op without
 /// the `split` feature). A chunk that fails to load here is fetched again
 /// by the call that needs it.
@@ -108,7 +158,10 @@ mod chunks {
 
     use leptos::wasm_split::{SplitLoaderError, wasm_split};
 
-    use super::{Config, Finished, Plan, RemixError, RemixResult, Runner, Secret, Shown};
+    use super::{
+        AnyView, Config, Finished, Plan, RemixError, RemixResult, Runner, Secret, Shown, Store,
+        Wiring,
+    };
 
     /// A chunk's fetch or instantiation failed (the console says why).
     pub struct NotLoaded;
@@ -138,6 +191,26 @@ mod chunks {
         shown: Shown,
     ) -> Sending {
         Box::pin(runner.send_and_collect(plan, cfg, token, signal, shown))
+    }
+
+    #[wasm_split(
+        views,
+        wasm_split_path = ::leptos::wasm_split,
+        fallible,
+        return_wrapper(let view = _; { Ok(view) } -> Result<AnyView, NotLoaded>)
+    )]
+    pub fn settings_in_chunk(store: Store, w: Wiring) -> AnyView {
+        crate::pages::settings_panels(store, w)
+    }
+
+    #[wasm_split(
+        views,
+        wasm_split_path = ::leptos::wasm_split,
+        fallible,
+        return_wrapper(let view = _; { Ok(view) } -> Result<AnyView, NotLoaded>)
+    )]
+    pub fn outcome_in_chunk(store: Store, w: Wiring) -> AnyView {
+        crate::pages::outcome_panels(store, w)
     }
 
     type Fitting = Pin<Box<dyn Future<Output = Result<reve_remix::fit::Fitted, RemixError>>>>;

@@ -10,4 +10,6 @@ mod widget;
 mod wiring;
 
 pub use site::site;
+pub(crate) use site::{outcome_panels, settings_panels};
 pub use widget::embed;
+pub(crate) use wiring::Wiring;

@@ -69,6 +69,39 @@ fn comparison(store: Store, w: &Wiring) -> impl IntoView + use<> {
     }
 }
 
+/// The settings panel's contents: the provider, its model and options,
+/// a comparison's ticks and the connection. A split build loads them just
+/// after the page is usable (`lazy.rs`), so a person picks images meanwhile.
+pub(crate) fn settings_panels(store: Store, w: Wiring) -> AnyView {
+    let settings = store.settings;
+    view! {
+        <ProviderPicker provider=settings.provider info=w.provider />
+        <ModelPicker provider=w.provider models=settings.models />
+        <ComparePicker compare=settings.compare />
+        <OptionsPanel
+            provider=w.provider
+            options=settings.options
+            problem=w.about(|p| &p.options)
+        />
+        <ConnectionPanel
+            provider=w.provider
+            connection=settings.connection
+            problem=w.about(|p| &p.key)
+        />
+    }
+    .into_any()
+}
+
+/// What a run leaves: a comparison's cards and the result. Like
+/// [`settings_panels`], loaded just after the page is usable.
+pub(crate) fn outcome_panels(store: Store, w: Wiring) -> AnyView {
+    view! {
+        {comparison(store, &w)}
+        <ResultView results=store.runner.results on_use=w.on_use.clone() />
+    }
+    .into_any()
+}
+
 /// The whole site: the board, the prompt, the provider and its options, the
 /// connection, the run and the result, laid out as one page.
 pub fn site(store: Store) -> impl IntoView {
@@ -126,19 +159,7 @@ pub fn site(store: Store) -> impl IntoView {
                     on_remix=w.on_remix.clone()
                 />
                 <aside class="panel settings" aria-label="Provider and options">
-                    <ProviderPicker provider=settings.provider info=w.provider />
-                    <ModelPicker provider=w.provider models=settings.models />
-                    <ComparePicker compare=settings.compare />
-                    <OptionsPanel
-                        provider=w.provider
-                        options=settings.options
-                        problem=w.about(|p| &p.options)
-                    />
-                    <ConnectionPanel
-                        provider=w.provider
-                        connection=settings.connection
-                        problem=w.about(|p| &p.key)
-                    />
+                    {crate::lazy::settings_view(store, w.clone())}
                 </aside>
                 <RunPanel
                     run=runner.run.read_only()
@@ -150,8 +171,7 @@ pub fn site(store: Store) -> impl IntoView {
                     on_remix=w.on_remix.clone()
                     on_cancel=w.on_cancel.clone()
                 />
-                {comparison(store, &w)}
-                <ResultView results=runner.results on_use=w.on_use.clone() />
+                {crate::lazy::outcome_view(store, w.clone())}
             </div>
         </main>
     }

@@ -18,7 +18,7 @@ use crate::store::{SettingsSignals, Store};
 /// What both layouts hand their components: values derived from the store
 /// and the callbacks of the panels.
 #[derive(Clone)]
-pub(super) struct Wiring {
+pub(crate) struct Wiring {
     /// The chosen provider's table entry.
     pub(super) provider: Signal<&'static ProviderInfo>,
     /// What stands between the input and a run, by control.
