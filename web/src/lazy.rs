@@ -125,6 +125,9 @@ fn late(
 pub async fn preload() {
     #[cfg(all(feature = "split", target_family = "wasm"))]
     {
+        // The panels first (their fetch began as the page mounted): on a
+        // slow link the chunks would otherwise share it.
+        let _ = chunks::preload_views().await;
         let _ = chunks::preload_run().await;
         let _ = chunks::preload_fit().await;
     }
@@ -197,6 +200,7 @@ mod chunks {
         views,
         wasm_split_path = ::leptos::wasm_split,
         fallible,
+        preload(preload_views),
         return_wrapper(let view = _; { Ok(view) } -> Result<AnyView, NotLoaded>)
     )]
     pub fn settings_in_chunk(store: Store, w: Wiring) -> AnyView {
