@@ -170,18 +170,21 @@ pub fn check(prompt: &str, image_count: usize, max_chars: usize) -> Result<(), R
 }
 
 fn unknown_reference(prompt: &str, bad: &Reference, image_count: usize) -> String {
-    let mut written = String::new();
-    push_tag(
-        &mut written,
-        written_syntax(prompt, bad),
-        canonical_digits(prompt, bad),
-    );
+    // The images there are, in the syntax the prompt wrote this reference in.
+    let syntax = written_syntax(prompt, bad);
+    let tag = |digits: &str| {
+        let mut out = String::new();
+        push_tag(&mut out, syntax, digits);
+        out
+    };
+    let written = tag(canonical_digits(prompt, bad));
     let there = match image_count {
         0 => "there are no images; add one or remove the reference".to_string(),
-        1 => "there is only 1 image (<img>0</img>)".to_string(),
+        1 => format!("there is only 1 image ({})", tag("0")),
         n => format!(
-            "there are only {n} images (<img>0</img> to <img>{}</img>)",
-            n - 1
+            "there are only {n} images ({} to {})",
+            tag("0"),
+            tag(&(n - 1).to_string())
         ),
     };
     format!("The prompt refers to {written}, but {there}.")

@@ -106,6 +106,19 @@ fn unknown_reference_names_n_and_the_images_there_are() {
             .message,
         "The prompt refers to <img>0</img>, but there are no images; add one or remove the reference."
     );
+    // Reve 2.1's frames: the images there are, written as frames too.
+    assert_eq!(
+        check("A cat <frame>1</frame>", 1, MAX_PROMPT_CHARS)
+            .expect_err("1 of 1")
+            .message,
+        "The prompt refers to <frame>1</frame>, but there is only 1 image (<frame>0</frame>)."
+    );
+    assert_eq!(
+        check("<frame>0</frame> and <frame>4</frame>", 3, MAX_PROMPT_CHARS)
+            .expect_err("4 of 3")
+            .message,
+        "The prompt refers to <frame>4</frame>, but there are only 3 images (<frame>0</frame> to <frame>2</frame>)."
+    );
     assert_eq!(code("<img>0</img> <img>5</img>", 6), None);
     assert_eq!(code("<img>6</img>", 6), Some(ErrorCode::UnknownReference));
 }
