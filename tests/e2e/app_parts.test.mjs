@@ -93,3 +93,78 @@ test("a reload that cannot fetch the run's chunk keeps the paid job for the next
   assert.equal(submits.length, 1, submits.join("\n"));
   await page.close();
 });
+
+const VIEWS = "**/split-views-*.wasm";
+
+// How many images the board kept in IndexedDB holds (0 before any is kept).
+const keptImages = (page) => page.evaluate(() => new Promise((resolve) => {
+  const open = indexedDB.open("reve-remix");
+  // Never create the app's database here (the app would find it without its store).
+  open.onupgradeneeded = () => open.transaction.abort();
+  open.onerror = () => resolve(0);
+  open.onsuccess = () => {
+    const db = open.result;
+    if (!db.objectStoreNames.contains("records")) { db.close(); resolve(0); return; }
+    const all = db.transaction("records").objectStore("records").getAll();
+    all.onerror = () => { db.close(); resolve(0); };
+    all.onsuccess = () => {
+      db.close();
+      resolve(Math.max(0, ...all.result.filter(Array.isArray).map((v) => v.length)));
+    };
+  };
+}));
+
+async function untilKept(page, n) {
+  for (let i = 0; (await keptImages(page)) < n; i++) {
+    assert.ok(i < 100, `the board's ${n} image(s) reach IndexedDB within 10 s`);
+    await page.waitForTimeout(100);
+  }
+}
+
+test("the settings panel says it is busy while its chunk is on its way, and a reload's kept board comes with it", async () => {
+  const page = await browser.newPage();
+  const { problems } = await openAppIn(page, MOCK_QUERY);
+  await page.getByLabel("Add reference images", { exact: true }).setInputFiles([fixture("png_rgb_64x48.png")]);
+  await tile(page, 0).waitFor({ timeout: 15000 });
+  await untilKept(page, 1);
+
+  let release;
+  const held = new Promise((r) => { release = r; });
+  await page.route(VIEWS, async (route) => {
+    await held;
+    await route.continue();
+  });
+  await page.reload();
+  const remix = page.getByRole("button", { name: "Remix", exact: true });
+  await remix.waitFor({ state: "visible", timeout: 15000 });
+  const settings = page.getByRole("complementary", { name: "Provider and options" });
+  assert.equal(await settings.getAttribute("aria-busy"), "true", "busy while its pickers are on their way");
+  release();
+  await page.getByLabel("Provider", { exact: true }).waitFor({ timeout: 15000 });
+  await page.waitForFunction(() => !document.querySelector("aside.settings").hasAttribute("aria-busy"));
+  await tile(page, 0).waitFor({ timeout: 15000 });
+  assert.equal(await page.locator(".tile").count(), 1, "the kept image came back, once");
+  assert.deepEqual(problems, []);
+  await page.close();
+});
+
+test("a page whose panels' chunk cannot be fetched says so, and the kept board waits for the next load", async () => {
+  const page = await browser.newPage();
+  await openAppIn(page, MOCK_QUERY);
+  await page.getByLabel("Add reference images", { exact: true }).setInputFiles([fixture("png_rgb_64x48.png")]);
+  await tile(page, 0).waitFor({ timeout: 15000 });
+  await untilKept(page, 1);
+
+  await page.route(VIEWS, (route) => route.abort("internetdisconnected"));
+  await page.reload();
+  const settings = page.getByRole("complementary", { name: "Provider and options" });
+  await settings.getByRole("alert").filter({ hasText: "could not be loaded" }).waitFor({ timeout: 15000 });
+  assert.equal(await settings.getAttribute("aria-busy"), null, "no longer busy once it says why");
+  assert.equal(await keptImages(page), 1, "nothing kept was touched");
+
+  await page.unroute(VIEWS);
+  await page.reload();
+  await tile(page, 0).waitFor({ timeout: 15000 });
+  await page.getByLabel("Provider", { exact: true }).waitFor({ timeout: 15000 });
+  await page.close();
+});

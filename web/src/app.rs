@@ -6,9 +6,9 @@
 use leptos::prelude::*;
 
 use crate::model::Connection;
-use crate::pages;
 use crate::persist;
 use crate::store::Store;
+use crate::{lazy, pages};
 
 /// The app with its state restored from this session (and kept there).
 #[component]
@@ -22,6 +22,7 @@ pub fn App() -> impl IntoView {
             store.resume(r.job, r.started_ms, r.prompt);
         }
     }
+    lazy::keep_records(store);
     pages::site(store)
 }
 

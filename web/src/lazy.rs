@@ -74,16 +74,24 @@ pub(crate) async fn fit_image(
     }
 }
 
+/// Whether the views arrive after the page is usable (a split build): the
+/// first value of the flag [`settings_view`] clears when they are there.
+pub(crate) const VIEWS_LATE: bool = cfg!(all(feature = "split", target_family = "wasm"));
+
 /// The settings panel's contents ([`crate::pages::settings_panels`]): with
 /// the `split` feature, from the `views` chunk, shown as soon as it
-/// arrives (the page asks for it as it mounts); else at once.
-pub(crate) fn settings_view(store: Store, w: Wiring) -> impl IntoView {
+/// arrives (the page asks for it as it mounts); else at once. `loading`
+/// (made with [`VIEWS_LATE`]) is set false once they are shown, or once
+/// the notice that they could not be loaded is: the panel is `aria-busy`
+/// meanwhile, so that a screen reader waits rather than reads it empty.
+pub(crate) fn settings_view(store: Store, w: Wiring, loading: RwSignal<bool>) -> impl IntoView {
     #[cfg(all(feature = "split", target_family = "wasm"))]
     {
-        late(chunks::settings_in_chunk(store, w))
+        late(chunks::settings_in_chunk(store, w), Some(loading))
     }
     #[cfg(not(all(feature = "split", target_family = "wasm")))]
     {
+        let _ = loading;
         crate::pages::settings_panels(store, w)
     }
 }
@@ -93,7 +101,7 @@ pub(crate) fn settings_view(store: Store, w: Wiring) -> impl IntoView {
 pub(crate) fn outcome_view(store: Store, w: Wiring) -> impl IntoView {
     #[cfg(all(feature = "split", target_family = "wasm"))]
     {
-        late(chunks::outcome_in_chunk(store, w))
+        late(chunks::outcome_in_chunk(store, w), None)
     }
     #[cfg(not(all(feature = "split", target_family = "wasm")))]
     {
@@ -102,13 +110,19 @@ pub(crate) fn outcome_view(store: Store, w: Wiring) -> impl IntoView {
 }
 
 /// A view from a chunk: nothing until it arrives, then the view; if the
-/// chunk cannot be fetched, a notice that says what to do.
+/// chunk cannot be fetched, a notice that says what to do. `loading`, if
+/// given, is set false then.
 #[cfg(all(feature = "split", target_family = "wasm"))]
 fn late(
     view: impl std::future::Future<Output = Result<AnyView, chunks::NotLoaded>> + 'static,
+    loading: Option<RwSignal<bool>>,
 ) -> impl IntoView {
     Suspend::new(send_wrapper::SendWrapper::new(async move {
-        view.await.unwrap_or_else(|chunks::NotLoaded| {
+        let view = view.await;
+        if let Some(loading) = loading {
+            loading.set(false);
+        }
+        view.unwrap_or_else(|chunks::NotLoaded| {
             view! {
                 <p class="notice" role="alert">
                     "Part of this page could not be loaded: check the connection and reload the page."
@@ -117,6 +131,28 @@ fn late(
             .into_any()
         })
     }))
+}
+
+/// Bring the board and the results back from IndexedDB and keep them there
+/// ([`crate::persist::keep_records`]). With the `split` feature that code
+/// is in the `views` chunk, which the page asks for as it mounts: a reload
+/// shows the kept images once it has arrived. If it cannot be fetched,
+/// nothing kept is touched: the next load brings it back.
+pub(crate) fn keep_records(store: Store) {
+    #[cfg(all(feature = "split", target_family = "wasm"))]
+    {
+        // The records' effects belong to the page, not to the task below.
+        let owner = Owner::current();
+        leptos::task::spawn_local(async move {
+            if let Some(owner) = owner {
+                let _ = chunks::records_in_chunk(store, owner).await;
+            }
+        });
+    }
+    #[cfg(not(all(feature = "split", target_family = "wasm")))]
+    {
+        crate::persist::keep_records(store);
+    }
 }
 
 /// Start fetching every chunk, once the page is usable (a no-op without
@@ -162,8 +198,8 @@ mod chunks {
     use leptos::wasm_split::{SplitLoaderError, wasm_split};
 
     use super::{
-        AnyView, Config, Finished, Plan, RemixError, RemixResult, Runner, Secret, Shown, Store,
-        Wiring,
+        AnyView, Config, Finished, Owner, Plan, RemixError, RemixResult, Runner, Secret, Shown,
+        Store, Wiring,
     };
 
     /// A chunk's fetch or instantiation failed (the console says why).
@@ -215,6 +251,16 @@ mod chunks {
     )]
     pub fn outcome_in_chunk(store: Store, w: Wiring) -> AnyView {
         crate::pages::outcome_panels(store, w)
+    }
+
+    #[wasm_split(
+        views,
+        wasm_split_path = ::leptos::wasm_split,
+        fallible,
+        return_wrapper(let kept = _; { Ok(kept) } -> Result<(), NotLoaded>)
+    )]
+    pub fn records_in_chunk(store: Store, owner: Owner) {
+        owner.with(|| crate::persist::keep_records(store));
     }
 
     type Fitting = Pin<Box<dyn Future<Output = Result<reve_remix::fit::Fitted, RemixError>>>>;

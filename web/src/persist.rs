@@ -85,14 +85,21 @@ fn restore_settings(store: Store, kept: StoredSettings) {
     }
 }
 
-/// Keep storage in step with `store` from now on; bring the board and the
-/// result back from IndexedDB (asynchronously). Returns the jobs that were
-/// in flight when the page went away, for the caller to follow again.
+/// Keep sessionStorage in step with `store` from now on. Returns the jobs
+/// that were in flight when the page went away, for the caller to follow
+/// again. The board and the results are [`keep_records`]'.
 pub fn keep(store: Store) -> Vec<Resume> {
     let resume = jobs::keep(store);
     keep_settings(store);
-    records::keep(store);
     resume
+}
+
+/// Bring the board and the results back from IndexedDB (asynchronously),
+/// then keep them there. A split build calls this from the chunk of the
+/// views (`lazy::keep_records`): none of it is needed before the page is
+/// usable.
+pub fn keep_records(store: Store) {
+    records::keep(store);
 }
 
 /// The prompt, the options and the key: small, written together.

@@ -111,6 +111,7 @@ pub fn site(store: Store) -> impl IntoView {
     // field is marked invalid (a first visit sees no red on a form it has
     // not touched).
     let tried = RwSignal::new(false);
+    let settings_loading = RwSignal::new(crate::lazy::VIEWS_LATE);
     w.follow_syntax(store.board);
     let Store {
         board,
@@ -158,8 +159,12 @@ pub fn site(store: Store) -> impl IntoView {
                     area=w.area
                     on_remix=w.on_remix.clone()
                 />
-                <aside class="panel settings" aria-label="Provider and options">
-                    {crate::lazy::settings_view(store, w.clone())}
+                <aside
+                    class="panel settings"
+                    aria-label="Provider and options"
+                    aria-busy=move || settings_loading.get().then_some("true")
+                >
+                    {crate::lazy::settings_view(store, w.clone(), settings_loading)}
                 </aside>
                 <RunPanel
                     run=runner.run.read_only()
