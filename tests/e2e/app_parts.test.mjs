@@ -168,3 +168,21 @@ test("a page whose panels' chunk cannot be fetched says so, and the kept board w
   await page.getByLabel("Provider", { exact: true }).waitFor({ timeout: 15000 });
   await page.close();
 });
+
+test("a file added while the header reader's chunk cannot be fetched is turned away saying so, and added the next time", async () => {
+  const READ = "**/split-read-*.wasm";
+  const page = await browser.newPage();
+  await page.route(READ, (route) => route.abort("internetdisconnected"));
+  await openAppIn(page, MOCK_QUERY);
+  await page.getByRole("button", { name: "Remix", exact: true }).waitFor({ state: "visible", timeout: 15000 });
+  const input = page.getByLabel("Add reference images", { exact: true });
+  await input.setInputFiles([fixture("png_rgb_64x48.png")]);
+  await page.getByRole("alert").filter({ hasText: "png_rgb_64x48.png was not checked" }).waitFor({ timeout: 15000 });
+  assert.equal(await page.locator(".tile").count(), 0);
+
+  await page.unroute(READ);
+  await input.setInputFiles([fixture("jpeg_baseline_80x60.jpg")]);
+  await tile(page, 0).waitFor({ timeout: 15000 });
+  assert.match(await page.locator(".tile").first().textContent(), /jpeg_baseline_80x60\.jpg/);
+  await page.close();
+});

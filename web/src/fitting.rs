@@ -8,7 +8,7 @@ use std::sync::Arc;
 
 use leptos::prelude::*;
 
-use crate::model::{Accepts, Board};
+use crate::model::{Accepts, Board, ReadFile};
 
 /// "Shrink and add" rejected file `index`.
 pub fn shrink_and_add(board: RwSignal<Board>, accepts: Accepts, index: usize) {
@@ -39,10 +39,11 @@ fn fit_and_add(board: RwSignal<Board>, accepts: Accepts, name: String, bytes: Ar
     });
 }
 
-/// The fitted copy's name and bytes, or the package's reason (which names
-/// the file and says what to do).
+/// The fitted copy, with what the package's fitting read of it (its last
+/// check: no header parser is needed here), or the package's reason
+/// (which names the file and says what to do).
 #[cfg(target_arch = "wasm32")]
-async fn fit(name: &str, bytes: Arc<[u8]>, accepts: Accepts) -> Result<(String, Vec<u8>), String> {
+async fn fit(name: &str, bytes: Arc<[u8]>, accepts: Accepts) -> Result<ReadFile, String> {
     use reve_remix::fit::FitOptions;
     let info = accepts.provider;
     let opts = FitOptions {
@@ -53,13 +54,14 @@ async fn fit(name: &str, bytes: Arc<[u8]>, accepts: Accepts) -> Result<(String, 
     let fitted = crate::lazy::fit_image(bytes, Some(name.to_string()), opts)
         .await
         .map_err(|e| e.message)?;
-    Ok((
-        crate::model::format::shrunk_name(name, fitted.info.format),
-        fitted.bytes.to_vec(),
-    ))
+    Ok(ReadFile {
+        name: crate::model::format::shrunk_name(name, fitted.info.format),
+        bytes: fitted.bytes.to_vec(),
+        header: Ok(fitted.info),
+    })
 }
 
 #[cfg(not(target_arch = "wasm32"))]
-async fn fit(name: &str, _: Arc<[u8]>, _: Accepts) -> Result<(String, Vec<u8>), String> {
+async fn fit(name: &str, _: Arc<[u8]>, _: Accepts) -> Result<ReadFile, String> {
     Err(format!("{name} can only be shrunk in a browser."))
 }

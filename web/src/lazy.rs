@@ -3,8 +3,10 @@
 //! With the `split` feature (the site's release build only: `cargo xtask
 //! build`), each function here is a split point: wasm-split moves what only
 //! it reaches into a chunk of its own (`split-views-<hash>.wasm`,
-//! `split-run-<hash>.wasm`, `split-fit-<hash>.wasm`), which the page
-//! fetches on its first call. The views' is asked for as the page mounts;
+//! `split-read-<hash>.wasm`, `split-run-<hash>.wasm`,
+//! `split-fit-<hash>.wasm`; what two of them share goes into a
+//! `split-chunk-<n>-<hash>.wasm` both load), which the page fetches on its
+//! first call. The views' is asked for as the page mounts;
 //! [`preload`] starts the others' fetches once it is painted, so a person
 //! who picks images and writes a prompt never waits on them. Without the
 //! feature (the widget, the tests, `serve --dev`) they are plain calls: one
@@ -16,7 +18,7 @@ use reve_remix_core::job::RemixResult;
 use reve_remix_core::provider::Config;
 use reve_remix_core::{ErrorCode, RemixError};
 
-use crate::model::Finished;
+use crate::model::{Finished, ReadFile};
 use crate::pages::Wiring;
 use crate::runner::{Plan, Runner, Shown};
 use crate::store::Store;
@@ -77,6 +79,35 @@ pub(crate) async fn fit_image(
 /// Whether the views arrive after the page is usable (a split build): the
 /// first value of the flag [`settings_view`] clears when they are there.
 pub(crate) const VIEWS_LATE: bool = cfg!(all(feature = "split", target_family = "wasm"));
+
+/// `bytes`' header read by the core ([`ReadFile::new`]): the format and
+/// size of a file being added. With the `split` feature the parsers are in
+/// the `read` chunk, fetched once the page is usable, so a person's first
+/// add waits on it only on a link too slow to have brought it while they
+/// chose files. If it cannot be fetched, the file is turned away saying so.
+pub(crate) async fn read_file(name: String, bytes: Vec<u8>) -> ReadFile {
+    #[cfg(all(feature = "split", target_family = "wasm"))]
+    {
+        let kept = name.clone();
+        chunks::read_in_chunk(name, bytes)
+            .await
+            .unwrap_or_else(|chunks::NotLoaded| ReadFile {
+                header: Err(RemixError::new(
+                    ErrorCode::Network,
+                    format!(
+                        "Part of this app could not be loaded, so {kept} was not checked: check \
+                         the connection and add it again (or reload the page)."
+                    ),
+                )),
+                name: kept,
+                bytes: Vec::new(),
+            })
+    }
+    #[cfg(not(all(feature = "split", target_family = "wasm")))]
+    {
+        ReadFile::new(name, bytes)
+    }
+}
 
 /// The settings panel's contents ([`crate::pages::settings_panels`]): with
 /// the `split` feature, from the `views` chunk, shown as soon as it
@@ -164,6 +195,7 @@ pub async fn preload() {
         // The panels first (their fetch began as the page mounted): on a
         // slow link the chunks would otherwise share it.
         let _ = chunks::preload_views().await;
+        let _ = chunks::preload_read().await;
         let _ = chunks::preload_run().await;
         let _ = chunks::preload_fit().await;
     }
@@ -198,8 +230,8 @@ mod chunks {
     use leptos::wasm_split::{SplitLoaderError, wasm_split};
 
     use super::{
-        AnyView, Config, Finished, Owner, Plan, RemixError, RemixResult, Runner, Secret, Shown,
-        Store, Wiring,
+        AnyView, Config, Finished, Owner, Plan, ReadFile, RemixError, RemixResult, Runner, Secret,
+        Shown, Store, Wiring,
     };
 
     /// A chunk's fetch or instantiation failed (the console says why).
@@ -251,6 +283,17 @@ mod chunks {
     )]
     pub fn outcome_in_chunk(store: Store, w: Wiring) -> AnyView {
         crate::pages::outcome_panels(store, w)
+    }
+
+    #[wasm_split(
+        read,
+        wasm_split_path = ::leptos::wasm_split,
+        fallible,
+        preload(preload_read),
+        return_wrapper(let read = _; { Ok(read) } -> Result<ReadFile, NotLoaded>)
+    )]
+    pub fn read_in_chunk(name: String, bytes: Vec<u8>) -> ReadFile {
+        ReadFile::new(name, bytes)
     }
 
     #[wasm_split(

@@ -11,7 +11,7 @@ use crate::browser::blob;
 use crate::fitting;
 use crate::model::models;
 use crate::model::settings::pick_model as pick_model_in;
-use crate::model::{Board, Connection, Options, Phase, Settings};
+use crate::model::{Board, Connection, Options, Phase, ReadFile, Settings};
 use crate::model::{Compare, compare};
 use crate::runner::Runner;
 
@@ -206,6 +206,12 @@ impl Store {
     /// add's rejections are cleared). Returns whether it was added (one
     /// over the limits is not, yet: with `auto-fit` it joins once fitted).
     pub fn add_bytes(&self, name: &str, bytes: Vec<u8>) -> bool {
+        self.add_read(ReadFile::new(name.to_string(), bytes))
+    }
+
+    /// [`Store::add_bytes`] of a file whose header was read already
+    /// (`lazy::read_file`).
+    pub fn add_read(&self, file: ReadFile) -> bool {
         let accepts = self
             .settings
             .get_untracked()
@@ -215,7 +221,7 @@ impl Store {
             .board
             .try_update(|b| {
                 b.begin_adding();
-                b.add_bytes(name, bytes, &accepts)
+                b.add_read(file, &accepts)
             })
             .unwrap_or(false);
         fitting::fit_quietly(self.board, accepts);

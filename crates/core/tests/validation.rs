@@ -9,8 +9,10 @@ use helpers::*;
 use proptest::prelude::*;
 use reve_remix_core::ErrorCode;
 use reve_remix_core::id::ProviderId;
+use reve_remix_core::image::{self, ImageLimits};
 use reve_remix_core::provider::{
-    self, Config, Field, ImageSource, Problem, RemixInput, RemixOption, problems, validate,
+    self, Config, Field, ImageSource, Problem, RemixInput, RemixOption, problems, problems_judged,
+    validate,
 };
 
 fn info(id: ProviderId) -> &'static provider::ProviderInfo {
@@ -305,6 +307,14 @@ fn any_input() -> impl Strategy<Value = (ProviderId, RemixInput, Config)> {
         Just(url_src("https://e.com/a.png")),
         Just(url_src("http://e.com/a.png")),
         Just(url_src("ftp://e.com/a.png")),
+        Just(fixture("heic_64x40.heic")),
+        Just(fixture("huge_100000x100000.png")),
+        Just(fixture("square_6000x6000.png")),
+        Just(fixture("wide_9000x10.png")),
+        Just(ImageSource::Bytes {
+            data: OVER_1_5_MB.clone(),
+            name: Some("big.png".into()),
+        }),
     ];
     let prompt = prop_oneof![
         Just(String::new()),
@@ -347,6 +357,18 @@ fn any_input() -> impl Strategy<Value = (ProviderId, RemixInput, Config)> {
         })
 }
 
+fn fixture(name: &str) -> ImageSource {
+    bytes(reve_remix_fixtures::bytes(name), name)
+}
+
+/// A PNG of 2 MB (a real header, padded): over every host's 1.5 MB but
+/// not over a larger limit. Shared, so that inputs of many copy no bytes.
+static OVER_1_5_MB: std::sync::LazyLock<std::sync::Arc<[u8]>> = std::sync::LazyLock::new(|| {
+    let mut png = helpers::png_1x1();
+    png.resize(2_000_000, 0);
+    png.into()
+});
+
 proptest! {
     #[test]
     fn validate_fails_with_the_first_problem_or_accepts_when_there_is_none(
@@ -366,5 +388,28 @@ proptest! {
             prop_assert!(!seen.contains(&p.field), "one problem per field: {:?}", found);
             seen.push(p.field);
         }
+    }
+
+    /// What the app does: each file's header read once, as it is added
+    /// (`image::read`), then judged against whichever provider is picked
+    /// (`image::within`), finds what `problems` finds reading the bytes.
+    #[test]
+    fn problems_judged_from_headers_read_once_are_the_problems(
+        (id, i, c) in any_input()
+    ) {
+        let read: Vec<_> = i
+            .images
+            .iter()
+            .map(|img| match img {
+                ImageSource::Bytes { data, name } => Some(image::read(data, name.as_deref())),
+                ImageSource::Url(_) => None,
+            })
+            .collect();
+        let judge = |k: usize, _: &[u8], name: Option<&str>, limits: &ImageLimits| {
+            let found = read[k].clone().expect("judged only for files")?;
+            image::within(&found, name, limits).map(|()| found)
+        };
+        let info = info(id);
+        prop_assert_eq!(problems_judged(info, &i, &c, &judge), problems(info, &i, &c));
     }
 }

@@ -14,9 +14,9 @@ use super::rejected_list::RejectedList;
 use super::tile::{TILE_DRAG_TYPE, Tile};
 use super::url_adder::UrlAdder;
 use crate::browser::{blob, page};
-use crate::fitting;
 use crate::model::models::tag_syntax;
 use crate::model::{Accepts, Board, NamedFile};
+use crate::{fitting, lazy};
 
 /// What the file picker offers: the five formats, by extension and MIME type.
 pub const ACCEPT: &str = ".png,.jpg,.jpeg,.webp,.avif,.heic,.heif,image/png,image/jpeg,image/webp,image/avif,image/heic,image/heif";
@@ -30,11 +30,14 @@ fn add_files(board: RwSignal<Board>, accepts: Dyn<Accepts>, files: Vec<web_sys::
     leptos::task::spawn_local(async move {
         for file in files {
             let name = file.name();
-            let bytes = blob::read_blob(&file).await;
+            let read = match blob::read_blob(&file).await {
+                Some(bytes) => Some(lazy::read_file(name.clone(), bytes).await),
+                None => None,
+            };
             let accepted = untrack(|| accepts());
             // The board may be gone (a widget removed meanwhile).
-            let _ = board.try_update(|b| match bytes {
-                Some(bytes) => b.add_bytes(&name, bytes, &accepted),
+            let _ = board.try_update(|b| match read {
+                Some(read) => b.add_read(read, &accepted),
                 None => {
                     b.reject(&name, format!("{name} could not be read; choose it again."));
                     false
@@ -135,11 +138,12 @@ pub fn BoardPanel(
             if let Some((name, bytes)) =
                 uris.lines().find_map(|u| result_file(u.trim().to_string()))
             {
-                board.update(|b| {
-                    b.begin_adding();
-                    b.add_bytes(&name, bytes.to_vec(), &accepted);
+                board.update(Board::begin_adding);
+                leptos::task::spawn_local(async move {
+                    let read = lazy::read_file(name, bytes.to_vec()).await;
+                    let _ = board.try_update(|b| b.add_read(read, &accepted));
+                    fitting::fit_quietly(board, accepted);
                 });
-                fitting::fit_quietly(board, accepted);
                 return;
             }
             match dragged(ev) {

@@ -8,10 +8,10 @@
 use std::fmt;
 use std::sync::Arc;
 
-use reve_remix_core::ErrorCode;
 use reve_remix_core::image::{self, ImageInfo};
 use reve_remix_core::prompt::{self, ReferenceSyntax};
 use reve_remix_core::provider::{self, ImageSource};
+use reve_remix_core::{ErrorCode, RemixError};
 
 use super::ImageUrl;
 pub use super::accepts::Accepts;
@@ -81,6 +81,32 @@ struct Removal {
     orphaned: Vec<usize>,
     /// The prompt right after: restored only if nobody edited it since.
     prompt_after: String,
+}
+
+/// A file's bytes with what the core read from its header
+/// ([`image::read`]): ready for [`Board::add_read`]. A split build reads
+/// it in a chunk of its own (`lazy::read_file`), so that the first screen
+/// carries no header parser.
+#[derive(Clone, Debug)]
+pub struct ReadFile {
+    /// The file's name.
+    pub name: String,
+    /// Its bytes.
+    pub bytes: Vec<u8>,
+    /// Its format and size, or why it is not an image the core takes.
+    pub header: Result<ImageInfo, RemixError>,
+}
+
+impl ReadFile {
+    /// Read `bytes`' header now.
+    pub fn new(name: String, bytes: Vec<u8>) -> Self {
+        let header = image::read(&bytes, Some(&name));
+        Self {
+            name,
+            bytes,
+            header,
+        }
+    }
 }
 
 /// Makes what a tile shows for an image's bytes of a MIME type.
@@ -230,12 +256,25 @@ impl Board {
     /// Check a file's bytes with the core and add it, or list it as
     /// rejected with the core's message. Returns whether it was added.
     pub fn add_bytes(&mut self, name: &str, bytes: Vec<u8>, accepts: &Accepts) -> bool {
+        self.add_read(ReadFile::new(name.to_string(), bytes), accepts)
+    }
+
+    /// [`Board::add_bytes`] of a file whose header was read already.
+    pub fn add_read(&mut self, file: ReadFile, accepts: &Accepts) -> bool {
+        let ReadFile {
+            name,
+            bytes,
+            header,
+        } = file;
+        let name = name.as_str();
         if let Some(reason) = accepts.full(name, self.images.len()) {
             self.reject(name, reason);
             return false;
         }
         let info = accepts.provider;
-        let found = match image::inspect(&bytes, Some(name), &info.limits) {
+        let judged = header
+            .and_then(|found| image::within(&found, Some(name), &info.limits).map(|()| found));
+        let found = match judged {
             Ok(found) => found,
             // Too large, but an image: offer to shrink it.
             Err(e)
@@ -430,13 +469,13 @@ impl Board {
             .collect()
     }
 
-    /// The shrink of `original` ended: its smaller copy (a name and bytes)
-    /// goes through the checks like any file (its tile saying what it was
-    /// shrunk from), or its entry says why not (`Err`: the whole reason).
+    /// The shrink of `original` ended: its smaller copy goes through the
+    /// checks like any file (its tile saying what it was shrunk from), or
+    /// its entry says why not (`Err`: the whole reason).
     pub fn shrunk(
         &mut self,
         original: &Arc<[u8]>,
-        outcome: Result<(String, Vec<u8>), String>,
+        outcome: Result<ReadFile, String>,
         accepts: &Accepts,
     ) {
         // The entry may have moved (a dismiss, another add): find it again.
@@ -446,11 +485,11 @@ impl Board {
                 .is_some_and(|o| Arc::ptr_eq(&o.0, original))
         });
         match outcome {
-            Ok((name, bytes)) => {
+            Ok(file) => {
                 if let Some(i) = position {
                     self.rejected.remove(i);
                 }
-                if self.add_bytes(&name, bytes, accepts) {
+                if self.add_read(file, accepts) {
                     self.last_shrunk_from(original.len());
                 }
             }

@@ -16,7 +16,7 @@ pub mod run;
 pub mod saved;
 pub mod settings;
 
-pub use board::{Accepts, Board, Original, RefImage, Rejection, Source};
+pub use board::{Accepts, Board, Original, ReadFile, RefImage, Rejection, Source};
 pub use compare::{Compare, Lane};
 pub use image_url::ImageUrl;
 pub use problems::Problems;

@@ -1,8 +1,11 @@
 //! Every problem the core would reject, found before "Remix" is pressed and
 //! shown next to the control it is about. The checks are the core's own
-//! ([`problems`]): this file only sorts them by control.
+//! ([`problems_judged`], with the headers the board read as files were
+//! added): this file only sorts them by control.
 
-use reve_remix_core::provider::{Field, problems};
+use reve_remix_core::image::{self, ImageLimits};
+use reve_remix_core::provider::{Field, problems_judged};
+use reve_remix_core::{ErrorCode, RemixError};
 
 use super::{Board, Settings};
 
@@ -35,7 +38,24 @@ impl Problems {
             model: settings.choice_problem().map(|e| e.message),
             ..Self::default()
         };
-        for p in problems(info, &settings.input(board), &settings.config()) {
+        // Each file's header was read when it was added: judge what was
+        // found against this provider's limits, without reading it again
+        // (and without a header parser on the first screen).
+        let images = board.images();
+        let judge = |i: usize, _: &[u8], name: Option<&str>, limits: &ImageLimits| {
+            let found = images.get(i).and_then(|img| img.info).ok_or_else(|| {
+                RemixError::new(
+                    ErrorCode::CorruptImage,
+                    format!(
+                        "{} could not be read; remove it and add it again.",
+                        name.unwrap_or("This image")
+                    ),
+                )
+            })?;
+            image::within(&found, name, limits).map(|()| found)
+        };
+        let input = settings.input(board);
+        for p in problems_judged(info, &input, &settings.config(), &judge) {
             let slot = match p.field {
                 Field::Images | Field::Image(_) => &mut by_control.images,
                 Field::Prompt => &mut by_control.prompt,
@@ -78,7 +98,7 @@ impl Problems {
 mod tests {
     use super::*;
     use crate::model::Accepts;
-    use reve_remix_core::ErrorCode;
+    use reve_remix_core::provider::problems;
 
     const PNG: &[u8] = reve_remix_fixtures::bytes("png_rgb_64x48.png");
 

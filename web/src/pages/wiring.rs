@@ -101,11 +101,13 @@ impl Wiring {
             on_insert,
             on_remix: handler(move |()| store.remix()),
             on_cancel: handler(move |()| store.cancel()),
-            on_use: handler(move |done: Finished| {
-                match &done.bytes {
-                    Some(bytes) => store.add_bytes(&done.file_name, bytes.to_vec()),
-                    None => store.add_url(done.src.as_str()),
-                };
+            on_use: handler(move |done: Finished| match done.bytes {
+                Some(bytes) => leptos::task::spawn_local(async move {
+                    store.add_read(crate::lazy::read_file(done.file_name, bytes.to_vec()).await);
+                }),
+                None => {
+                    store.add_url(done.src.as_str());
+                }
             }),
             result_file: handler(move |src: String| {
                 runner.results.with_untracked(|r| r.file_at(&src))

@@ -156,13 +156,24 @@ pub fn sniff_format(bytes: &[u8]) -> Option<ImageFormat> {
     }
 }
 
-/// Inspect `bytes` and check them against `limits`. `name` (a file name)
-/// only makes messages clearer; it never decides the format.
+/// Inspect `bytes` and check them against `limits`: [`read`], then
+/// [`within`]. `name` (a file name) only makes messages clearer; it never
+/// decides the format.
 pub fn inspect(
     bytes: &[u8],
     name: Option<&str>,
     limits: &ImageLimits,
 ) -> Result<ImageInfo, RemixError> {
+    let info = read(bytes, name)?;
+    within(&info, name, limits)?;
+    Ok(info)
+}
+
+/// What `bytes` are, from their signature and header alone: any image
+/// [`inspect`] takes, whatever its size. An app that reads a file once,
+/// when it is added, can then judge it against each provider's limits
+/// with [`within`] without reading it again.
+pub fn read(bytes: &[u8], name: Option<&str>) -> Result<ImageInfo, RemixError> {
     let who = display_name(name);
     let fail = |code, message: String| Err(RemixError::new(code, message));
     if bytes.is_empty() {
@@ -208,12 +219,24 @@ pub fn inspect(
             );
         }
     };
-    let info = ImageInfo {
+    Ok(ImageInfo {
         format,
         width,
         height,
         bytes: bytes.len(),
-    };
+    })
+}
+
+/// Whether an image [`read`] found (`name`, its file's name) is within
+/// `limits`: its size in bytes, each side, its pixels.
+pub fn within(
+    info: &ImageInfo,
+    name: Option<&str>,
+    limits: &ImageLimits,
+) -> Result<(), RemixError> {
+    let who = display_name(name);
+    let fail = |code, message: String| Err(RemixError::new(code, message));
+    let (width, height) = (info.width, info.height);
     if info.bytes >= limits.max_bytes {
         return fail(
             ErrorCode::ImageTooLarge,
@@ -240,7 +263,7 @@ pub fn inspect(
             ),
         );
     }
-    Ok(info)
+    Ok(())
 }
 
 const ACCEPTED: &str = "a PNG, JPEG, WebP, AVIF or HEIF image";

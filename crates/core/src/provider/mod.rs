@@ -55,7 +55,7 @@ pub use price::{Estimate, PRICES, Price, dearest, estimate, price_of};
 pub use request::{
     PROXY_ERROR_HEADER, PROXY_PROVIDER_HEADER, PROXY_TARGET_HEADER, result_image_request,
 };
-pub use validate::{Field, Problem, check_format, problems, validate};
+pub use validate::{Field, Judge, Problem, check_format, problems, problems_judged, validate};
 
 pub(crate) use errors::{job_cancelled, job_failed, malformed, violation};
 pub(crate) use request::{

@@ -9,7 +9,7 @@
 use std::ops::ControlFlow;
 
 use crate::error::{ErrorCode, RemixError, num};
-use crate::image::{self, ImageFormat, ImageInfo};
+use crate::image::{self, ImageFormat, ImageInfo, ImageLimits};
 use crate::prompt;
 
 use super::{
@@ -45,12 +45,41 @@ pub struct Problem {
 /// image, each option (as [`RemixOption`] lists them). At most one per
 /// field; empty when [`validate`] would accept the input.
 pub fn problems(info: &ProviderInfo, input: &RemixInput, cfg: &Config) -> Vec<Problem> {
+    problems_judged(info, input, cfg, &inspect)
+}
+
+/// How a reference image's bytes are judged against a provider's limits:
+/// given its position, its bytes, its file's name and the limits, what
+/// [`image::inspect`] would say of it.
+pub type Judge<'a> =
+    &'a dyn Fn(usize, &[u8], Option<&str>, &ImageLimits) -> Result<ImageInfo, RemixError>;
+
+/// [`problems`], with the images' bytes judged by `judge` rather than read
+/// again: for an app that read each file's header as it was added
+/// ([`image::read`]) and judges what it found with [`image::within`].
+/// Every other check is the same.
+pub fn problems_judged(
+    info: &ProviderInfo,
+    input: &RemixInput,
+    cfg: &Config,
+    judge: Judge<'_>,
+) -> Vec<Problem> {
     let mut all = Vec::new();
-    let _ = walk(info, input, cfg, &mut |p| {
+    let _ = walk(info, input, cfg, judge, &mut |p| {
         all.push(p);
         ControlFlow::Continue(())
     });
     all
+}
+
+/// The [`Judge`] of [`problems`] and [`validate`]: the bytes read afresh.
+fn inspect(
+    _: usize,
+    data: &[u8],
+    name: Option<&str>,
+    limits: &ImageLimits,
+) -> Result<ImageInfo, RemixError> {
+    image::inspect(data, name, limits)
 }
 
 /// The first of [`problems`] as an error, or what `image::inspect` found
@@ -61,7 +90,7 @@ pub fn validate(
     input: &RemixInput,
     cfg: &Config,
 ) -> Result<Vec<Option<ImageInfo>>, RemixError> {
-    match walk(info, input, cfg, &mut ControlFlow::Break) {
+    match walk(info, input, cfg, &inspect, &mut ControlFlow::Break) {
         ControlFlow::Continue(images) => Ok(images),
         ControlFlow::Break(first) => Err(first.error),
     }
@@ -74,6 +103,7 @@ fn walk(
     info: &ProviderInfo,
     input: &RemixInput,
     cfg: &Config,
+    judge: Judge<'_>,
     found: &mut dyn FnMut(Problem) -> ControlFlow<Problem>,
 ) -> ControlFlow<Problem, Vec<Option<ImageInfo>>> {
     let mut report = |field: Field, checked: Result<(), RemixError>| match checked {
@@ -86,7 +116,7 @@ fn walk(
     report(Field::Prompt, prompt_text(info, &input.prompt, n))?;
     let mut infos = Vec::with_capacity(n);
     for (i, img) in input.images.iter().enumerate() {
-        match image(info, i, img) {
+        match image(info, i, img, judge) {
             Ok(found) => infos.push(found),
             Err(e) => {
                 infos.push(None);
@@ -159,11 +189,12 @@ fn prompt_text(info: &ProviderInfo, text: &str, n: usize) -> Result<(), RemixErr
 }
 
 /// Reference image `i`: a file the provider can be sent (its bytes judged
-/// by `image::inspect` with the provider's limits), or a URL it takes.
+/// by `judge` with the provider's limits), or a URL it takes.
 fn image(
     info: &ProviderInfo,
     i: usize,
     img: &ImageSource,
+    judge: Judge<'_>,
 ) -> Result<Option<ImageInfo>, RemixError> {
     match img {
         ImageSource::Bytes { data, name } => {
@@ -179,7 +210,7 @@ fn image(
                 )
                 .with_provider(info.id));
             }
-            let found = image::inspect(data, name.as_deref(), &info.limits)?;
+            let found = judge(i, data, name.as_deref(), &info.limits)?;
             check_format(info, found.format, name.as_deref())?;
             Ok(Some(found))
         }

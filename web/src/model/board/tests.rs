@@ -58,7 +58,8 @@ fn a_file_too_large_is_kept_for_shrink_and_add() {
     let (name, bytes) = board.start_shrinking(0).expect("offered");
     assert_eq!(name, "big.png");
     assert!(board.rejected()[0].shrinking);
-    board.shrunk(&bytes, Ok(("big.webp".into(), WEBP.to_vec())), &reve());
+    let fitted = ReadFile::new("big.webp".into(), WEBP.to_vec());
+    board.shrunk(&bytes, Ok(fitted), &reve());
     assert_eq!(names(&board), ["big.webp"]);
     assert_eq!(board.images()[0].shrunk_from, Some(1_600_000));
     assert!(board.rejected().is_empty());
@@ -309,4 +310,26 @@ fn previews_are_made_for_files_and_are_the_url_itself_for_urls() {
     );
     board.clear();
     assert!(board.images().is_empty() && board.prompt().is_empty());
+}
+
+#[test]
+fn a_header_read_once_is_judged_by_the_provider_of_the_add() {
+    // Read as a split page reads it (before it knows where it goes), then
+    // added for Reve: over its 1.5 MB, so offered to shrink like add_bytes.
+    let mut big = PNG.to_vec();
+    big.resize(1_600_000, 0);
+    let read = ReadFile::new("big.png".into(), big);
+    assert!(read.header.is_ok(), "a PNG, whatever its size");
+    let mut board = Board::default();
+    assert!(!board.add_read(read, &reve()));
+    assert!(
+        board.rejected()[0].original.is_some(),
+        "Shrink and add offered"
+    );
+    assert!(board.rejected()[0].reason.contains("1.5 MB"));
+    // Not an image: its reason is the core's, as add_bytes lists it.
+    let mut by_bytes = Board::default();
+    by_bytes.add_bytes("notes.gif", GIF.to_vec(), &reve());
+    board.add_read(ReadFile::new("notes.gif".into(), GIF.to_vec()), &reve());
+    assert_eq!(board.rejected()[1].reason, by_bytes.rejected()[0].reason);
 }
