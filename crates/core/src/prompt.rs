@@ -206,30 +206,39 @@ fn canonical_digits<'a>(prompt: &'a str, r: &Reference) -> &'a str {
 /// otherwise run into a neighbouring letter or digit ("from<img>0</img>"
 /// becomes "from 0", not "from0").
 pub fn rewrite(prompt: &str, syntax: ReferenceSyntax) -> String {
+    match syntax {
+        ReferenceSyntax::PlainIndex => rewrite_each(prompt, |out, rest, digits| {
+            let joins = |c: Option<char>| c.is_some_and(char::is_alphanumeric);
+            if joins(out.chars().next_back()) {
+                out.push(' ');
+            }
+            out.push_str(digits);
+            if joins(rest.chars().next()) {
+                out.push(' ');
+            }
+        }),
+        tags => retag(prompt, tags),
+    }
+}
+
+/// [`rewrite`] into a tag syntax, what an editor shows: `FrameTag` writes
+/// `<frame>N</frame>`, any other `<img>N</img>`. Apart from `rewrite` so
+/// that an app that only switches tags carries no Unicode tables (the bare
+/// numbers' spacing asks `char::is_alphanumeric`).
+pub fn retag(prompt: &str, syntax: ReferenceSyntax) -> String {
+    rewrite_each(prompt, |out, _, digits| push_tag(out, syntax, digits))
+}
+
+/// `prompt` with each reference replaced by what `write` appends to the
+/// text so far, given the text after the reference and the reference's
+/// digits (leading zeros dropped).
+fn rewrite_each(prompt: &str, mut write: impl FnMut(&mut String, &str, &str)) -> String {
     let mut out = String::with_capacity(prompt.len());
     let mut copied = 0;
     for r in references(prompt) {
         out.push_str(prompt.get(copied..r.range.start).unwrap_or_default());
-        let digits = canonical_digits(prompt, &r);
-        match syntax {
-            ReferenceSyntax::ImgTag | ReferenceSyntax::FrameTag => {
-                push_tag(&mut out, syntax, digits)
-            }
-            ReferenceSyntax::PlainIndex => {
-                let joins = |c: Option<char>| c.is_some_and(char::is_alphanumeric);
-                if joins(out.chars().next_back()) {
-                    out.push(' ');
-                }
-                out.push_str(digits);
-                if joins(
-                    prompt
-                        .get(r.range.end..)
-                        .and_then(|rest| rest.chars().next()),
-                ) {
-                    out.push(' ');
-                }
-            }
-        }
+        let rest = prompt.get(r.range.end..).unwrap_or_default();
+        write(&mut out, rest, canonical_digits(prompt, &r));
         copied = r.range.end;
     }
     out.push_str(prompt.get(copied..).unwrap_or_default());

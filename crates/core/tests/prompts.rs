@@ -6,7 +6,7 @@ use proptest::prelude::*;
 use reve_remix_core::ErrorCode;
 use reve_remix_core::prompt::{
     MAX_PROMPT_CHARS, ReferenceSyntax, char_count, check, insert_image, move_image, references,
-    remove_image, renumber, rewrite,
+    remove_image, renumber, retag, rewrite,
 };
 
 fn code(prompt: &str, images: usize) -> Option<ErrorCode> {
@@ -165,6 +165,23 @@ fn rewrite_for_each_syntax() {
         "no refs, <b>é</b>"
     );
     assert_eq!(rewrite("", ReferenceSyntax::ImgTag), "");
+}
+
+#[test]
+fn retag_writes_the_tags_an_editor_shows() {
+    let prompt = "from<img>0</img>and <frame> 01 </frame>.";
+    for syntax in [ReferenceSyntax::ImgTag, ReferenceSyntax::FrameTag] {
+        assert_eq!(retag(prompt, syntax), rewrite(prompt, syntax));
+    }
+    assert_eq!(
+        retag(prompt, ReferenceSyntax::FrameTag),
+        "from<frame>0</frame>and <frame>1</frame>."
+    );
+    // An editor never writes bare numbers: those hosts still see tags.
+    assert_eq!(
+        retag(prompt, ReferenceSyntax::PlainIndex),
+        "from<img>0</img>and <img>1</img>."
+    );
 }
 
 #[test]

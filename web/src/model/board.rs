@@ -411,7 +411,7 @@ impl Board {
     /// references to removed images kept (they count references, which a
     /// rewrite keeps in order). True if the prompt changed.
     pub fn use_syntax(&mut self, syntax: ReferenceSyntax) -> bool {
-        let next = prompt::rewrite(&self.prompt, syntax);
+        let next = prompt::retag(&self.prompt, syntax);
         let changed = next != self.prompt;
         self.prompt = next;
         changed
