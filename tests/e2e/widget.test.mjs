@@ -7,7 +7,7 @@ import assert from "node:assert/strict";
 import { readFile } from "node:fs/promises";
 import { join } from "node:path";
 import { execFileSync } from "node:child_process";
-import { launch, openApp, openSite, FIXTURES, MOCK_URL, MOCK_QUERY as MOCK, PROXY_BIN } from "./browser.mjs";
+import { launch, openApp, openAppIn, openSite, FIXTURES, MOCK_URL, MOCK_QUERY as MOCK, PROXY_BIN } from "./browser.mjs";
 import { startProxy } from "./proxy_process.mjs";
 
 const KEY = "demo-key-do-not-ship";
@@ -396,4 +396,21 @@ test("proxy-token rides to a proxy that asks for one, and nowhere else; without 
   } finally {
     proxy.stop();
   }
+});
+
+test("the widget shows its board before a run's code arrives, which two boards on a page fetch once, on their own", async () => {
+  const page = await browser.newPage();
+  const runChunk = [];
+  page.on("request", (r) => {
+    if (/\/widget\/split-run-[0-9a-f]+\.wasm$/.test(new URL(r.url()).pathname)) runChunk.push(r.url());
+  });
+  const { problems } = await openAppIn(page, `examples/embed.html${MOCK}`);
+  for (const id of ["first", "second"]) {
+    await page.locator(`#${id}`).getByRole("button", { name: "Remix", exact: true }).waitFor({ timeout: 15000 });
+  }
+  for (let i = 0; runChunk.length === 0 && i < 200; i++) await page.waitForTimeout(50);
+  await page.waitForTimeout(500);
+  assert.equal(runChunk.length, 1, `fetched once, before any Remix: ${runChunk.join(", ")}`);
+  assert.deepEqual(problems, []);
+  await page.close();
 });

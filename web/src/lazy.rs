@@ -34,14 +34,14 @@ pub(crate) async fn send(
     signal: web_sys::AbortSignal,
     shown: Shown,
 ) -> Result<(RemixResult, Finished), RemixError> {
-    #[cfg(all(feature = "split", target_family = "wasm"))]
+    #[cfg(all(feature = "split-embedded", target_family = "wasm"))]
     {
         let resuming = matches!(plan, Plan::Resume(_));
         chunks::send_run(runner, plan, cfg, token, signal, shown)
             .await
             .unwrap_or_else(|chunks::NotLoaded| Err(not_loaded(resuming)))
     }
-    #[cfg(not(all(feature = "split", target_family = "wasm")))]
+    #[cfg(not(all(feature = "split-embedded", target_family = "wasm")))]
     {
         runner
             .send_and_collect(plan, cfg, token, signal, shown)
@@ -58,7 +58,7 @@ pub(crate) async fn fit_image(
     name: Option<String>,
     opts: reve_remix::fit::FitOptions,
 ) -> Result<reve_remix::fit::Fitted, RemixError> {
-    #[cfg(feature = "split")]
+    #[cfg(feature = "split-embedded")]
     {
         chunks::fit_in_chunk(bytes, name, opts)
             .await
@@ -70,7 +70,7 @@ pub(crate) async fn fit_image(
                 ))
             })
     }
-    #[cfg(not(feature = "split"))]
+    #[cfg(not(feature = "split-embedded"))]
     {
         reve_remix::fit::fit_image(bytes, None, name.as_deref(), &opts).await
     }
@@ -86,7 +86,7 @@ pub(crate) const VIEWS_LATE: bool = cfg!(all(feature = "split", target_family = 
 /// add waits on it only on a link too slow to have brought it while they
 /// chose files. If it cannot be fetched, the file is turned away saying so.
 pub(crate) async fn read_file(name: String, bytes: Vec<u8>) -> ReadFile {
-    #[cfg(all(feature = "split", target_family = "wasm"))]
+    #[cfg(all(feature = "split-embedded", target_family = "wasm"))]
     {
         let kept = name.clone();
         chunks::read_in_chunk(name, bytes)
@@ -103,7 +103,7 @@ pub(crate) async fn read_file(name: String, bytes: Vec<u8>) -> ReadFile {
                 bytes: Vec::new(),
             })
     }
-    #[cfg(not(all(feature = "split", target_family = "wasm")))]
+    #[cfg(not(all(feature = "split-embedded", target_family = "wasm")))]
     {
         ReadFile::new(name, bytes)
     }
@@ -190,15 +190,35 @@ pub(crate) fn keep_records(store: Store) {
 /// the `split` feature). A chunk that fails to load here is fetched again
 /// by the call that needs it.
 pub async fn preload() {
+    // The panels first (their fetch began as the page mounted): on a slow
+    // link the chunks would otherwise share it.
     #[cfg(all(feature = "split", target_family = "wasm"))]
+    let _ = chunks::preload_views().await;
+    preload_embedded().await;
+}
+
+/// [`preload`] for a board embedded in another page (the widget), which
+/// has no settings panel: the header reader's, the run's and the fitting's
+/// chunks.
+pub async fn preload_embedded() {
+    #[cfg(all(feature = "split-embedded", target_family = "wasm"))]
     {
-        // The panels first (their fetch began as the page mounted): on a
-        // slow link the chunks would otherwise share it.
-        let _ = chunks::preload_views().await;
         let _ = chunks::preload_read().await;
         let _ = chunks::preload_run().await;
         let _ = chunks::preload_fit().await;
     }
+}
+
+/// Run `preload` ([`preload`] or [`preload_embedded`]) once the first
+/// screen is painted: from a timeout set in the frame that paints it, so
+/// that the chunks' fetches never hold the first paint back.
+pub fn once_painted(preload: impl std::future::Future<Output = ()> + 'static) {
+    request_animation_frame(move || {
+        set_timeout(
+            move || leptos::task::spawn_local(preload),
+            std::time::Duration::ZERO,
+        );
+    });
 }
 
 /// What a run says when its chunk cannot be fetched (offline, or a deploy
@@ -206,7 +226,7 @@ pub async fn preload() {
 /// a job followed again after a reload is still the provider's (and still
 /// kept: the code is `network`), so a second Remix would pay twice.
 #[cfg_attr(
-    not(all(feature = "split", target_family = "wasm")),
+    not(all(feature = "split-embedded", target_family = "wasm")),
     allow(dead_code, reason = "only a split build loads chunks")
 )]
 fn not_loaded(resuming: bool) -> RemixError {
@@ -222,17 +242,17 @@ fn not_loaded(resuming: bool) -> RemixError {
     )
 }
 
-#[cfg(all(feature = "split", target_family = "wasm"))]
+#[cfg(all(feature = "split-embedded", target_family = "wasm"))]
 mod chunks {
     use std::future::Future;
     use std::pin::Pin;
 
     use leptos::wasm_split::{SplitLoaderError, wasm_split};
 
-    use super::{
-        AnyView, Config, Finished, Owner, Plan, ReadFile, RemixError, RemixResult, Runner, Secret,
-        Shown, Store, Wiring,
-    };
+    use super::{Config, Finished, Plan, ReadFile, RemixError, RemixResult, Runner, Secret, Shown};
+    // The views' split points are the site's only: the widget has no panels.
+    #[cfg(feature = "split")]
+    use super::{AnyView, Owner, Store, Wiring};
 
     /// A chunk's fetch or instantiation failed (the console says why).
     pub struct NotLoaded;
@@ -264,6 +284,7 @@ mod chunks {
         Box::pin(runner.send_and_collect(plan, cfg, token, signal, shown))
     }
 
+    #[cfg(feature = "split")]
     #[wasm_split(
         views,
         wasm_split_path = ::leptos::wasm_split,
@@ -275,6 +296,7 @@ mod chunks {
         crate::pages::settings_panels(store, w)
     }
 
+    #[cfg(feature = "split")]
     #[wasm_split(
         views,
         wasm_split_path = ::leptos::wasm_split,
@@ -296,6 +318,7 @@ mod chunks {
         ReadFile::new(name, bytes)
     }
 
+    #[cfg(feature = "split")]
     #[wasm_split(
         views,
         wasm_split_path = ::leptos::wasm_split,

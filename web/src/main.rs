@@ -6,12 +6,7 @@ fn main() {
     #[cfg(debug_assertions)]
     console_error_panic_hook::set_once();
     leptos::mount::mount_to_body(reve_remix_web::App);
-    // Once the first screen is painted (a timeout from the frame that
-    // paints it), fetch what a run needs while the person picks.
-    leptos::prelude::request_animation_frame(|| {
-        leptos::prelude::set_timeout(
-            || leptos::task::spawn_local(reve_remix_web::lazy::preload()),
-            std::time::Duration::ZERO,
-        );
-    });
+    // Once the first screen is painted, fetch what a run needs while the
+    // person picks.
+    reve_remix_web::lazy::once_painted(reve_remix_web::lazy::preload());
 }

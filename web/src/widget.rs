@@ -40,6 +40,10 @@ pub fn mount(parent: web_sys::HtmlElement, emit: Function) -> EmbeddedBoard {
         out.set(Some(store));
         embed(store)
     });
+    // A split widget (the site's release build) fetches what adding, a run
+    // and fitting need once it is painted; one already fetched (a second
+    // board on the page) is not fetched again.
+    crate::lazy::once_painted(crate::lazy::preload_embedded());
     EmbeddedBoard {
         store: slot.take(),
         mounted: Some(Box::new(handle)),

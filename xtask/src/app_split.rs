@@ -34,6 +34,8 @@ pub fn tool() -> PathBuf {
 
 /// The app's binary, and the start of its files' names in `dist/`.
 const APP: &str = "reve-remix-web";
+/// The widget's binary, split the same way into `dist/widget/`.
+pub const WIDGET: &str = "reve-remix-widget";
 /// The loader's name as wasm-split writes it and the glue imports it.
 const TOOL_LOADER: &str = "__wasm_split.js";
 /// How wasm-split names a split point's chunk: `split_<module>.wasm`; code
@@ -51,19 +53,38 @@ pub fn is_chunk(name: &str) -> bool {
 /// The app's release wasm, whole, before it is split: `serve` builds it
 /// early with this, and [`build`] then finds it fresh.
 pub fn build_wasm(tc: release_wasm::Toolchain) -> Result {
-    release_wasm::build(
-        tc,
-        &[&["--package", APP, "--bin", APP], &site::APP_FEATURES[..]].concat(),
-    )
+    build_bin(tc, APP, &site::APP_FEATURES)
+}
+
+/// The widget's features: the split points of any board, not the site's
+/// panels, which it does not have (their split points would keep their code
+/// in its first part).
+const WIDGET_FEATURES: [&str; 2] = ["--features", "split-embedded"];
+
+/// `bin` of the web crate (the app or the widget), released with `features`.
+fn build_bin(tc: release_wasm::Toolchain, bin: &str, features: &[&str]) -> Result {
+    release_wasm::build(tc, &[&["--package", APP, "--bin", bin], features].concat())
 }
 
 /// Build the app in parts and put them in `dist`: what its page loads
 /// first is returned, for [`crate::page`] to name.
 pub fn build(dist: &Path) -> Result<AppFiles> {
+    build_parts(APP, &site::APP_FEATURES, "target/app-split", dist)
+}
+
+/// The widget in parts, as the app, into `out` (a folder of its own: the
+/// widget's files are `dist/widget/`).
+pub fn build_widget(out: &Path) -> Result<AppFiles> {
+    build_parts(WIDGET, &WIDGET_FEATURES, "target/widget-split", out)
+}
+
+/// `bin` built with `features`, split in `work` (under the repository) and
+/// put in `dist`.
+fn build_parts(bin: &str, features: &[&str], work: &str, dist: &Path) -> Result<AppFiles> {
     let tc = release_wasm::toolchain();
-    build_wasm(tc)?;
-    let wasm = release_wasm::out_dir(tc).join(format!("{APP}.wasm"));
-    let work = root().join("target/app-split");
+    build_bin(tc, bin, features)?;
+    let wasm = release_wasm::out_dir(tc).join(format!("{bin}.wasm"));
+    let work = root().join(work);
     let _ = std::fs::remove_dir_all(&work);
     let split = work.join("split");
     let out = work.join("out");
@@ -75,17 +96,17 @@ pub fn build(dist: &Path) -> Result<AppFiles> {
         cmd(&tool().to_string_lossy())
             .arg(&wasm)
             .arg(&split)
-            .args(["--out-name", APP]),
+            .args(["--out-name", bin]),
     )?;
     let chunks = tool_chunks(&split)?;
-    let main = split.join(format!("{APP}.wasm"));
+    let main = split.join(format!("{bin}.wasm"));
 
     let mut parts = vec![read(&main)?];
     for chunk in &chunks {
         parts.push(read(&split.join(chunk))?);
     }
     let hash = site::build_hash(&parts.iter().map(Vec::as_slice).collect::<Vec<_>>())?;
-    let name = format!("{APP}-{hash}");
+    let name = format!("{bin}-{hash}");
     let loader = format!("{PREFIX}{hash}.js");
 
     // The chunks import the table (and the memory) from the first screen's
@@ -114,7 +135,7 @@ pub fn build(dist: &Path) -> Result<AppFiles> {
 
     let mut text = replace_quoted(
         &read_text(&split.join(TOOL_LOADER))?,
-        &format!("./{APP}.js"),
+        &format!("./{bin}.js"),
         &format!("./{name}.js"),
     )?;
     for chunk in &chunks {

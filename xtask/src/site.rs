@@ -77,34 +77,29 @@ fn widget_out(release: bool) -> std::path::PathBuf {
         .join(if release { "release" } else { "debug" })
 }
 
-/// The widget's binary for wasm32, through wasm-bindgen (and, released,
-/// wasm-opt and esbuild, as the site's own): `reve-remix-widget-<hash>.js`
-/// and its `_bg.wasm`, named by [`build_hash`].
+/// The widget's binary for wasm32 in [`widget_out`]: released, in parts
+/// as the site's app ([`crate::app_split::build_widget`]: what a board
+/// needs to show, then the header reader's, the run's and the fitting's
+/// chunks, fetched once it is painted); else whole, through wasm-bindgen
+/// alone. `reve-remix-widget-<hash>.js` and its `_bg.wasm`, named by
+/// [`build_hash`], and in parts the loader and chunks (`split-…`).
 pub fn build_widget(release: bool) -> Result {
-    let bin = ["--package", "reve-remix-web", "--bin", "reve-remix-widget"];
-    let built = if release {
-        let tc = crate::release_wasm::toolchain();
-        crate::release_wasm::build(tc, &bin)?;
-        crate::release_wasm::out_dir(tc)
-    } else {
-        exec(
-            cmd(&crate::util::cargo())
-                .arg("build")
-                .args(bin)
-                .args(["--target", "wasm32-unknown-unknown"]),
-        )?;
-        root().join("target/wasm32-unknown-unknown/debug")
-    };
-    let wasm = built.join("reve-remix-widget.wasm");
-    let bytes = read(&wasm)?;
     let out = widget_out(release);
     let _ = std::fs::remove_dir_all(&out);
-    let name = format!("reve-remix-widget-{}", build_hash(&[&bytes])?);
+    std::fs::create_dir_all(&out).map_err(|e| format!("cannot create {}: {e}", out.display()))?;
     if release {
-        package::bindgen_and_shrink_with(&wasm, &name, &out, crate::unused_classes::drop)
-    } else {
-        package::bindgen(&wasm, &name, &out)
+        return crate::app_split::build_widget(&out).map(|_| ());
     }
+    let bin = crate::app_split::WIDGET;
+    exec(
+        cmd(&crate::util::cargo())
+            .arg("build")
+            .args(["--package", "reve-remix-web", "--bin", bin])
+            .args(["--target", "wasm32-unknown-unknown"]),
+    )?;
+    let wasm = root().join(format!("target/wasm32-unknown-unknown/debug/{bin}.wasm"));
+    let name = format!("{bin}-{}", build_hash(&[&read(&wasm)?])?);
+    package::bindgen(&wasm, &name, &out)
 }
 
 /// The code that turns rustc's wasm into what `dist/` serves: a change to
@@ -142,15 +137,23 @@ pub fn build_hash(parts: &[&[u8]]) -> Result<String> {
         .collect())
 }
 
-/// The widget's `.js` and `_bg.wasm` from `from` into `to`.
+/// The widget's files from `from` into `to`: its `.js` and `_bg.wasm`,
+/// and in parts its loader and chunks.
 fn copy_widget(from: &Path, to: &Path) -> Result {
     let _ = std::fs::remove_dir_all(to);
     std::fs::create_dir_all(to).map_err(|e| format!("cannot create {}: {e}", to.display()))?;
-    for name in [
-        only_file(from, "reve-remix-widget-", ".js")?,
-        only_file(from, "reve-remix-widget-", "_bg.wasm")?,
-    ] {
-        copy(&from.join(&name), &to.join(&name))?;
+    only_file(from, "reve-remix-widget-", ".js")?;
+    only_file(from, "reve-remix-widget-", "_bg.wasm")?;
+    for entry in
+        std::fs::read_dir(from).map_err(|e| format!("cannot read {}: {e}", from.display()))?
+    {
+        let name = entry.map_err(|e| e.to_string())?.file_name();
+        let served = [".js", ".wasm"]
+            .iter()
+            .any(|ext| name.to_string_lossy().ends_with(ext));
+        if served {
+            copy(&from.join(&name), &to.join(&name))?;
+        }
     }
     Ok(())
 }

@@ -94,14 +94,27 @@ pub fn app_chunks() -> Result<Measured> {
 }
 
 /// The widget's own wasm + js (`dist/widget/`), which a page embedding it
-/// loads with its loader script and the app's stylesheet.
+/// loads with its loader script and the app's stylesheet before its board
+/// shows; not the chunks it fetches after.
 pub fn widget() -> Result<Measured> {
     measure(
         "widget",
-        "the widget's own wasm + js (dist/widget/)",
+        "the widget's own wasm + js (dist/widget/), before its board shows",
         &root().join("dist/widget"),
         &["wasm", "js"],
-        |_| true,
+        |name| !crate::app_split::is_chunk(name),
+    )
+}
+
+/// The widget's chunks (`dist/widget/split-*.wasm`), fetched once its
+/// board is painted.
+pub fn widget_chunks() -> Result<Measured> {
+    measure(
+        "widget-chunks",
+        "the widget's chunks, fetched once its board is painted (dist/widget/split-*.wasm)",
+        &root().join("dist/widget"),
+        &["wasm"],
+        crate::app_split::is_chunk,
     )
 }
 
@@ -135,14 +148,21 @@ fn measure(
     Ok(Measured { what, label, files })
 }
 
-/// The test: the package, its checks entry, the app and its chunks, as
-/// they ship, no more than 2% over the baseline's lines for the toolchain
+/// The test: the package, its checks entry, the app and the widget and
+/// their chunks, as they ship, no more than 2% over the baseline's lines for the toolchain
 /// that built them.
 pub fn guard() -> Result {
     step("sizes within 2% of xtask/size-baseline.txt", || {
         hold(
             release_wasm::toolchain(),
-            vec![package()?, checks()?, app()?, app_chunks()?],
+            vec![
+                package()?,
+                checks()?,
+                app()?,
+                app_chunks()?,
+                widget()?,
+                widget_chunks()?,
+            ],
         )
     })
 }
@@ -249,7 +269,14 @@ mod tests {
     fn the_committed_baseline_is_readable() {
         let text = std::fs::read_to_string(root().join(BASELINE)).expect("committed");
         let b = parse_baseline(&text).expect("reads");
-        for what in ["package", "checks", "app", "app-chunks"] {
+        for what in [
+            "package",
+            "checks",
+            "app",
+            "app-chunks",
+            "widget",
+            "widget-chunks",
+        ] {
             for tc in [Toolchain::Nightly, Toolchain::Stable] {
                 let line = tc.baseline_name(what);
                 assert!(b.iter().any(|l| l.0 == line), "no line for {line}");

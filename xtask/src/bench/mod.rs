@@ -148,6 +148,12 @@ fn sizes() -> Result {
         widget.print();
         println!();
     }
+    if let Ok(chunks) = size::widget_chunks()
+        && !chunks.files.is_empty()
+    {
+        chunks.print();
+        println!();
+    }
     for (what, path) in [
         (
             "the app's first screen (wasm-split's main part)",
