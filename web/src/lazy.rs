@@ -1,6 +1,7 @@
-//! The parts of the site that load after its page is usable (issue 25).
+//! The parts of the site and the widget that load after they are usable
+//! (issue 25).
 //!
-//! With the `split` feature (the site's release build only: `cargo xtask
+//! With the `split` feature (the site's release build: `cargo xtask
 //! build`), each function here is a split point: wasm-split moves what only
 //! it reaches into a chunk of its own (`split-views-<hash>.wasm`,
 //! `split-read-<hash>.wasm`, `split-run-<hash>.wasm`,
@@ -8,9 +9,10 @@
 //! `split-chunk-<n>-<hash>.wasm` both load), which the page fetches on its
 //! first call. The views' is asked for as the page mounts;
 //! [`preload`] starts the others' fetches once it is painted, so a person
-//! who picks images and writes a prompt never waits on them. Without the
-//! feature (the widget, the tests, `serve --dev`) they are plain calls: one
-//! wasm, as before.
+//! who picks images and writes a prompt never waits on them. The widget's
+//! release build has `split-embedded`: the same, without the site's panels
+//! ([`preload_embedded`]). Without either (`serve --dev`, the tests) they
+//! are plain calls: one wasm, as before.
 
 use leptos::prelude::*;
 use reve_remix_core::http::Secret;
