@@ -83,8 +83,8 @@ pub(crate) async fn fit_image(
 pub(crate) const VIEWS_LATE: bool = cfg!(all(feature = "split", target_family = "wasm"));
 
 /// `bytes`' header read by the core ([`ReadFile::new`]): the format and
-/// size of a file being added. With the `split` feature the parsers are in
-/// the `read` chunk, fetched once the page is usable, so a person's first
+/// size of a file being added. In a split build the parsers are in the
+/// `read` chunk, fetched once the page is usable, so a person's first
 /// add waits on it only on a link too slow to have brought it while they
 /// chose files. If it cannot be fetched, the file is turned away saying so.
 pub(crate) async fn read_file(name: String, bytes: Vec<u8>) -> ReadFile {
