@@ -13,7 +13,7 @@
 
 use std::collections::HashMap;
 
-use crate::wasm_read::{Reader, sections};
+use crate::wasm_read::{Reader, function_names, sections};
 
 /// Code bytes per crate, largest first, and the total.
 pub struct Profile {
@@ -136,23 +136,6 @@ fn count_function_imports(r: &mut Reader<'_>) -> Result<u32, String> {
         }
     }
     Ok(functions)
-}
-
-/// The function names subsection (1) of a `name` section.
-fn function_names(r: &mut Reader<'_>) -> Result<HashMap<u32, String>, String> {
-    let mut names = HashMap::new();
-    while !r.done() {
-        let kind = r.byte()?;
-        let len = r.u32()? as usize;
-        let mut sub = Reader::new(r.take(len)?);
-        if kind == 1 {
-            for _ in 0..sub.u32()? {
-                let index = sub.u32()?;
-                names.insert(index, String::from_utf8_lossy(sub.name()?).into_owned());
-            }
-        }
-    }
-    Ok(names)
 }
 
 #[cfg(test)]

@@ -2,6 +2,8 @@
 //! size profile, the import renamer): only what they need, every read
 //! bounds-checked, no length field trusted; a malformed file is an error.
 
+use std::collections::HashMap;
+
 /// A cursor over bytes of a module.
 pub struct Reader<'a> {
     pub bytes: &'a [u8],
@@ -101,4 +103,21 @@ pub fn sections(wasm: &[u8]) -> Result<Vec<(u8, &[u8])>, String> {
         sections.push((id, r.take(len)?));
     }
     Ok(sections)
+}
+
+/// The function names subsection (1) of a `name` section.
+pub fn function_names(r: &mut Reader<'_>) -> Result<HashMap<u32, String>, String> {
+    let mut names = HashMap::new();
+    while !r.done() {
+        let kind = r.byte()?;
+        let len = r.u32()? as usize;
+        let mut sub = Reader::new(r.take(len)?);
+        if kind == 1 {
+            for _ in 0..sub.u32()? {
+                let index = sub.u32()?;
+                names.insert(index, String::from_utf8_lossy(sub.name()?).into_owned());
+            }
+        }
+    }
+    Ok(names)
 }
