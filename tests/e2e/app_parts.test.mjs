@@ -169,6 +169,43 @@ test("a page whose panels' chunk cannot be fetched says so, and the kept board w
   await page.close();
 });
 
+test("a job the provider accepts before the views' chunk arrives is kept once it does, and a reload follows it", async () => {
+  const page = await browser.newPage();
+  const submits = [];
+  page.on("request", (r) => { if (r.method() === "POST" && r.url().startsWith(`${MOCK_URL}/fal/`)) submits.push(r.url()); });
+  await openAppIn(page, MOCK_QUERY);
+  // The provider and the key, kept by this session for the next load.
+  await page.getByLabel("Provider", { exact: true }).selectOption("fal");
+  await page.getByLabel("API key", { exact: true }).fill("mock-slow");
+  const keptJob = () => page.evaluate(() => sessionStorage.getItem("reve-remix.job"));
+
+  let release;
+  const held = new Promise((r) => { release = r; });
+  await page.route(VIEWS, async (route) => {
+    await held;
+    await route.continue();
+  });
+  await page.reload();
+  await page.getByRole("button", { name: "Remix", exact: true }).waitFor({ state: "visible", timeout: 15000 });
+  await page.getByLabel("Add reference images", { exact: true }).setInputFiles([fixture("png_rgb_64x48.png")]);
+  await tile(page, 0).waitFor({ timeout: 15000 });
+  await page.getByLabel("Prompt", { exact: true }).fill("the cat from <img>0</img> in ink");
+  const accepted = page.waitForResponse((r) => r.request().method() === "POST" && r.url().startsWith(`${MOCK_URL}/fal/`));
+  await page.getByRole("button", { name: "Remix", exact: true }).click();
+  await accepted;
+  await statusMatches(page, /Queued|Running/);
+  assert.equal(await keptJob(), null, "nothing keeps jobs before the chunk is there");
+
+  release();
+  await page.getByLabel("Provider", { exact: true }).waitFor({ timeout: 15000 });
+  await page.waitForFunction(() => sessionStorage.getItem("reve-remix.job") !== null, null, { timeout: 15000 });
+  await page.unroute(VIEWS);
+  await page.reload();
+  await statusMatches(page, /Completed on fal/, 40000);
+  assert.equal(submits.length, 1, submits.join("\n"));
+  await page.close();
+});
+
 test("a file added while the header reader's chunk cannot be fetched is turned away saying so, and added the next time", async () => {
   const READ = "**/split-read-*.wasm";
   const page = await browser.newPage();

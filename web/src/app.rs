@@ -15,6 +15,15 @@ use crate::{lazy, pages};
 pub fn App() -> impl IntoView {
     let store = Store::new(Connection::default());
     persist::restore(store);
+    lazy::keep_session(store);
+    pages::site(store)
+}
+
+/// Keep this session from now on: the prompt, the options and the key; the
+/// jobs in flight, following again the ones a reload interrupted; the board
+/// and the results. A split build runs it from the views' chunk
+/// (`lazy::keep_session`), as the page's first screen needs none of it.
+pub(crate) fn keep_session(store: Store) {
     for r in persist::keep(store) {
         if r.on_card {
             store.resume_lane(r.job, r.started_ms, r.prompt);
@@ -22,8 +31,7 @@ pub fn App() -> impl IntoView {
             store.resume(r.job, r.started_ms, r.prompt);
         }
     }
-    lazy::keep_records(store);
-    pages::site(store)
+    persist::keep_records(store);
 }
 
 /// The site's page with a fresh state and no storage (component tests mount it).

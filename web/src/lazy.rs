@@ -166,25 +166,27 @@ fn late(
     }))
 }
 
-/// Bring the board and the results back from IndexedDB and keep them there
-/// ([`crate::persist::keep_records`]). With the `split` feature that code
+/// Keep this session ([`crate::app::keep_session`]): the settings and the
+/// jobs in flight in sessionStorage, the board and the results in
+/// IndexedDB, each brought back first. With the `split` feature that code
 /// is in the `views` chunk, which the page asks for as it mounts: a reload
-/// shows the kept images once it has arrived. If it cannot be fetched,
-/// nothing kept is touched: the next load brings it back.
-pub(crate) fn keep_records(store: Store) {
+/// shows the kept images, and follows a kept job again, once it has
+/// arrived. If it cannot be fetched, nothing kept is touched: the next load
+/// brings it back.
+pub(crate) fn keep_session(store: Store) {
     #[cfg(all(feature = "split", target_family = "wasm"))]
     {
-        // The records' effects belong to the page, not to the task below.
+        // The effects belong to the page, not to the task below.
         let owner = Owner::current();
         leptos::task::spawn_local(async move {
             if let Some(owner) = owner {
-                let _ = chunks::records_in_chunk(store, owner).await;
+                let _ = chunks::session_in_chunk(store, owner).await;
             }
         });
     }
     #[cfg(not(all(feature = "split", target_family = "wasm")))]
     {
-        crate::persist::keep_records(store);
+        crate::app::keep_session(store);
     }
 }
 
@@ -327,8 +329,8 @@ mod chunks {
         fallible,
         return_wrapper(let kept = _; { Ok(kept) } -> Result<(), NotLoaded>)
     )]
-    pub fn records_in_chunk(store: Store, owner: Owner) {
-        owner.with(|| crate::persist::keep_records(store));
+    pub fn session_in_chunk(store: Store, owner: Owner) {
+        owner.with(|| crate::app::keep_session(store));
     }
 
     type Fitting = Pin<Box<dyn Future<Output = Result<reve_remix::fit::Fitted, RemixError>>>>;

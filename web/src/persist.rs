@@ -95,9 +95,7 @@ pub fn keep(store: Store) -> Vec<Resume> {
 }
 
 /// Bring the board and the results back from IndexedDB (asynchronously),
-/// then keep them there. A split build calls this from the chunk of the
-/// views (`lazy::keep_records`): none of it is needed before the page is
-/// usable.
+/// then keep them there.
 pub fn keep_records(store: Store) {
     records::keep(store);
 }

@@ -56,6 +56,10 @@ pub struct Runner {
     abort: StoredValue<Option<web_sys::AbortController>, LocalStorage>,
     /// Hears each run's events, if anyone does.
     listener: StoredValue<Option<RunListener>, LocalStorage>,
+    /// The job of the run in progress, once the provider has accepted it:
+    /// told to a listener that comes after (the site's keeper of jobs
+    /// arrives with a chunk).
+    accepted: StoredValue<Option<Job>, LocalStorage>,
     /// The site keeps the job in flight, so that a reload follows it again.
     keeps_jobs: StoredValue<bool>,
     /// What to say instead of a bare network error for the run in
@@ -81,14 +85,24 @@ impl Runner {
             now: RwSignal::new(0.0),
             abort: StoredValue::new_local(None),
             listener: StoredValue::new_local(None),
+            accepted: StoredValue::new_local(None),
             keeps_jobs: StoredValue::new(false),
             blocked_advice: StoredValue::new(None),
             token: StoredValue::new(None),
         }
     }
 
-    /// Tell `listener` about every run from now on (`None`: nobody).
+    /// Tell `listener` about every run from now on (`None`: nobody), and
+    /// at once about the job of the run in progress if the provider has
+    /// accepted it already.
     pub fn listen(&self, listener: Option<RunListener>) {
+        if let Some(listen) = &listener {
+            self.accepted.try_with_value(|job| {
+                if let Some(job) = job {
+                    listen(RunEvent::Submitted(job));
+                }
+            });
+        }
         let _ = self.listener.try_set_value(listener);
     }
 
@@ -226,7 +240,10 @@ impl Runner {
             Plan::Resume(job) => Driver::resume(job, cfg, RunOptions::default(), now)?,
         };
         let mut on_event = |event: &Event| match event {
-            Event::Accepted(job) => self.emit(RunEvent::Submitted(job)),
+            Event::Accepted(job) => {
+                let _ = self.accepted.try_set_value(Some(job.clone()));
+                self.emit(RunEvent::Submitted(job));
+            }
             Event::Update(update) => {
                 let now = page::now_ms();
                 let _ = self.run.try_update(|r| r.apply(update, now));
@@ -265,6 +282,7 @@ impl Runner {
     }
 
     fn finish(&self, outcome: Result<Finished, RemixError>) {
+        let _ = self.accepted.try_set_value(None);
         let now = page::now_ms();
         let _ = self.now.try_set(now);
         let (phase, message) = match outcome {
