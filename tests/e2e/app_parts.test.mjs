@@ -139,8 +139,12 @@ test("the settings panel says it is busy while its chunk is on its way, and a re
   await remix.waitFor({ state: "visible", timeout: 15000 });
   const settings = page.getByRole("complementary", { name: "Provider and options" });
   assert.equal(await settings.getAttribute("aria-busy"), "true", "busy while its pickers are on their way");
+  // The estimate beside Remix comes with the chunk too.
+  const cost = page.locator("#remix-cost");
+  assert.equal(await cost.textContent(), "");
   release();
   await page.getByLabel("Provider", { exact: true }).waitFor({ timeout: 15000 });
+  await cost.getByText("Estimated cost").waitFor({ timeout: 15000 });
   await page.waitForFunction(() => !document.querySelector("aside.settings").hasAttribute("aria-busy"));
   await tile(page, 0).waitFor({ timeout: 15000 });
   assert.equal(await page.locator(".tile").count(), 1, "the kept image came back, once");

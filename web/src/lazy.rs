@@ -20,6 +20,9 @@ use reve_remix_core::job::RemixResult;
 use reve_remix_core::provider::Config;
 use reve_remix_core::{ErrorCode, RemixError};
 
+use crate::components::dyn_view::Dyn;
+#[cfg(all(feature = "split", target_family = "wasm"))]
+use crate::components::dyn_view::text;
 use crate::model::{Finished, ReadFile};
 use crate::pages::Wiring;
 use crate::runner::{Plan, Runner, Shown};
@@ -142,6 +145,33 @@ pub(crate) fn outcome_view(store: Store, w: Wiring) -> impl IntoView {
     }
 }
 
+/// The run panel's hints beside Remix: what a run would cost
+/// ([`Wiring::estimate`]: the prices and their sources, a comparison's
+/// total) and a comparison's state ([`Wiring::comparison_status`]). With
+/// the `split` feature they come with the `views` chunk, empty until it
+/// arrives (or for good if it cannot be fetched: the settings panel says
+/// so); else at once.
+pub(crate) fn run_hints(store: Store, w: &Wiring) -> (Dyn<String>, Dyn<String>) {
+    #[cfg(all(feature = "split", target_family = "wasm"))]
+    {
+        let hints = RwSignal::new(None::<chunks::Hints>);
+        let wiring = w.clone();
+        leptos::task::spawn_local(async move {
+            if let Ok(made) = chunks::hints_in_chunk(store, wiring).await {
+                hints.set(Some(made));
+            }
+        });
+        let hint = move |pick: fn(&chunks::Hints) -> &Dyn<String>| {
+            text(move || hints.with(|h| h.as_ref().map(|h| pick(h)()).unwrap_or_default()))
+        };
+        (hint(|h| &h.0), hint(|h| &h.1))
+    }
+    #[cfg(not(all(feature = "split", target_family = "wasm")))]
+    {
+        (w.estimate(store), w.comparison_status(store))
+    }
+}
+
 /// A view from a chunk: nothing until it arrives, then the view; if the
 /// chunk cannot be fetched, a notice that says what to do. `loading`, if
 /// given, is set false then.
@@ -256,7 +286,7 @@ mod chunks {
     use super::{Config, Finished, Plan, ReadFile, RemixError, RemixResult, Runner, Secret, Shown};
     // The views' split points are the site's only: the widget has no panels.
     #[cfg(feature = "split")]
-    use super::{AnyView, Owner, Store, Wiring};
+    use super::{AnyView, Dyn, Owner, Store, Wiring};
 
     /// A chunk's fetch or instantiation failed (the console says why).
     pub struct NotLoaded;
@@ -320,6 +350,21 @@ mod chunks {
     )]
     pub fn read_in_chunk(name: String, bytes: Vec<u8>) -> ReadFile {
         ReadFile::new(name, bytes)
+    }
+
+    /// The estimate and a comparison's status ([`super::run_hints`]).
+    #[cfg(feature = "split")]
+    pub type Hints = (Dyn<String>, Dyn<String>);
+
+    #[cfg(feature = "split")]
+    #[wasm_split(
+        views,
+        wasm_split_path = ::leptos::wasm_split,
+        fallible,
+        return_wrapper(let hints = _; { Ok(hints) } -> Result<Hints, NotLoaded>)
+    )]
+    pub fn hints_in_chunk(store: Store, w: Wiring) -> Hints {
+        (w.estimate(store), w.comparison_status(store))
     }
 
     #[cfg(feature = "split")]

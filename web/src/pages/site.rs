@@ -70,10 +70,12 @@ fn comparison(store: Store, w: &Wiring) -> impl IntoView + use<> {
 }
 
 /// The settings panel's contents: the provider, its model and options,
-/// a comparison's ticks and the connection. A split build loads them just
-/// after the page is usable (`lazy.rs`), so a person picks images meanwhile.
+/// a comparison's ticks and the connection; and what follows the pickers
+/// ([`Wiring::follow_pickers`]). A split build loads them just after the
+/// page is usable (`lazy.rs`), so a person picks images meanwhile.
 pub(crate) fn settings_panels(store: Store, w: Wiring) -> AnyView {
     let settings = store.settings;
+    w.follow_pickers(store);
     view! {
         <ProviderPicker provider=settings.provider info=w.provider />
         <ModelPicker provider=w.provider models=settings.models />
@@ -112,7 +114,7 @@ pub fn site(store: Store) -> impl IntoView {
     // not touched).
     let tried = RwSignal::new(false);
     let settings_loading = RwSignal::new(crate::lazy::VIEWS_LATE);
-    w.follow_syntax(store.board);
+    let (estimate, comparison) = crate::lazy::run_hints(store, &w);
     let Store {
         board,
         settings,
@@ -170,8 +172,8 @@ pub fn site(store: Store) -> impl IntoView {
                     run=runner.run.read_only()
                     now=runner.now
                     blocked=w.blocked()
-                    estimate=w.estimate(store)
-                    comparison=w.comparison_status(store)
+                    estimate
+                    comparison
                     comparing=flag(move || w.comparing.get())
                     on_remix=w.on_remix.clone()
                     on_cancel=w.on_cancel.clone()

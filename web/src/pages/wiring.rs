@@ -11,7 +11,7 @@ use reve_remix_core::provider::ProviderInfo;
 use crate::components::dyn_view::{Dyn, Handler, handler, read, text};
 use crate::model::models::{entry, run_name, tag_syntax};
 use crate::model::settings::model_in;
-use crate::model::{Accepts, Board, Finished, NamedFile, Problems};
+use crate::model::{Accepts, Finished, NamedFile, Problems};
 use crate::model::{Lane, compare, cost};
 use crate::store::{SettingsSignals, Store};
 
@@ -50,13 +50,6 @@ impl Wiring {
             runner,
             ..
         } = store;
-        // With no comparison ticked, the one tick follows the pickers.
-        Effect::new(move |_| {
-            let picked = settings.get();
-            settings
-                .compare
-                .update(|c| c.follow(&picked.provider, picked.model()));
-        });
         let lanes = Memo::new(move |_| {
             let compare = settings.compare.get();
             if !compare.active() {
@@ -149,7 +142,7 @@ impl Wiring {
 
     /// What a run with the page's input would cost on the chosen provider,
     /// or on every ticked one.
-    pub(super) fn estimate(&self, store: Store) -> Dyn<String> {
+    pub(crate) fn estimate(&self, store: Store) -> Dyn<String> {
         let (provider, lanes) = (self.provider, self.lanes);
         text(move || {
             if let Some(total) = lanes.with(|l| (!l.is_empty()).then(|| compare::estimate_text(l)))
@@ -164,7 +157,7 @@ impl Wiring {
 
     /// A comparison's state in one sentence for the status line ("" when
     /// two or more providers are not ticked, or before their first run).
-    pub(super) fn comparison_status(&self, store: Store) -> Dyn<String> {
+    pub(crate) fn comparison_status(&self, store: Store) -> Dyn<String> {
         let compare = store.settings.compare;
         text(move || {
             let ids = compare.with(|c| {
@@ -185,10 +178,20 @@ impl Wiring {
         })
     }
 
-    /// Switching to a model that writes references otherwise rewrites the
-    /// prompt's (the site only: a widget's prompt stays as its host page
-    /// set it, and the core writes it the model's way when it sends).
-    pub(super) fn follow_syntax(&self, board: RwSignal<Board>) {
+    /// What follows the site's pickers of a provider and its model (only
+    /// they change them, after the page's restore): with no comparison
+    /// ticked, the one tick; and the prompt's references, which switching
+    /// to a model that writes them otherwise rewrites (the site only: a
+    /// widget's prompt stays as its host page set it, and the core writes
+    /// it the model's way when it sends).
+    pub(super) fn follow_pickers(&self, store: Store) {
+        let (board, settings) = (store.board, store.settings);
+        Effect::new(move |_| {
+            let picked = settings.get();
+            settings
+                .compare
+                .update(|c| c.follow(&picked.provider, picked.model()));
+        });
         let provider = self.provider;
         // Only on a change of syntax: a prompt restored or typed as it is
         // stays so until the person picks a model that writes otherwise.
