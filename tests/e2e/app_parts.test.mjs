@@ -96,6 +96,17 @@ test("a reload that cannot fetch the run's chunk keeps the paid job for the next
 
 const VIEWS = "**/split-views-*.wasm";
 
+/** Hold back `page`'s requests for `pattern` until the returned function is called. */
+async function holdBack(page, pattern) {
+  let release;
+  const held = new Promise((r) => { release = r; });
+  await page.route(pattern, async (route) => {
+    await held;
+    await route.continue();
+  });
+  return release;
+}
+
 // How many images the board kept in IndexedDB holds (0 before any is kept).
 const keptImages = (page) => page.evaluate(() => new Promise((resolve) => {
   const open = indexedDB.open("reve-remix");
@@ -128,12 +139,7 @@ test("the settings panel says it is busy while its chunk is on its way, and a re
   await tile(page, 0).waitFor({ timeout: 15000 });
   await untilKept(page, 1);
 
-  let release;
-  const held = new Promise((r) => { release = r; });
-  await page.route(VIEWS, async (route) => {
-    await held;
-    await route.continue();
-  });
+  const release = await holdBack(page, VIEWS);
   await page.reload();
   const remix = page.getByRole("button", { name: "Remix", exact: true });
   await remix.waitFor({ state: "visible", timeout: 15000 });
@@ -183,12 +189,7 @@ test("a job the provider accepts before the views' chunk arrives is kept once it
   await page.getByLabel("API key", { exact: true }).fill("mock-slow");
   const keptJob = () => page.evaluate(() => sessionStorage.getItem("reve-remix.job"));
 
-  let release;
-  const held = new Promise((r) => { release = r; });
-  await page.route(VIEWS, async (route) => {
-    await held;
-    await route.continue();
-  });
+  const release = await holdBack(page, VIEWS);
   await page.reload();
   await page.getByRole("button", { name: "Remix", exact: true }).waitFor({ state: "visible", timeout: 15000 });
   await page.getByLabel("Add reference images", { exact: true }).setInputFiles([fixture("png_rgb_64x48.png")]);

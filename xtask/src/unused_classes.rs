@@ -113,42 +113,33 @@ fn cut(text: &str, start: &str, end: &str) -> std::result::Result<String, String
 
 /// `wasm` without the exports [`is_class_export`] picks, and their names.
 fn without_exports(wasm: &[u8]) -> std::result::Result<(Vec<u8>, Vec<String>), String> {
-    let mut out = wasm.get(..8).ok_or("not a WebAssembly module")?.to_vec();
     let mut dropped = Vec::new();
-    for (id, body) in sections(wasm)? {
-        let body = if id == 7 {
-            let mut s = Reader::new(body);
-            let count = s.u32()?;
-            let mut kept = 0u64;
-            let mut entries = Vec::new();
-            for _ in 0..count {
-                let start = s.at;
-                let name = s.name()?;
-                s.byte()?;
-                s.u32()?;
-                let name =
-                    std::str::from_utf8(name).map_err(|_| "an export's name is not UTF-8")?;
-                if is_class_export(name) {
-                    dropped.push(name.to_string());
-                } else {
-                    entries.extend_from_slice(&body[start..s.at]);
-                    kept += 1;
-                }
+    let out = rewrite_section(wasm, 7, |body| {
+        let mut s = Reader::new(body);
+        let count = s.u32()?;
+        let mut kept = 0u64;
+        let mut entries = Vec::new();
+        for _ in 0..count {
+            let start = s.at;
+            let name = s.name()?;
+            s.byte()?;
+            s.u32()?;
+            let name = std::str::from_utf8(name).map_err(|_| "an export's name is not UTF-8")?;
+            if is_class_export(name) {
+                dropped.push(name.to_string());
+            } else {
+                entries.extend_from_slice(&body[start..s.at]);
+                kept += 1;
             }
-            if !s.done() {
-                return Err("the export section has bytes after its exports".into());
-            }
-            let mut section = Vec::new();
-            push_leb(&mut section, kept);
-            section.extend_from_slice(&entries);
-            section
-        } else {
-            body.to_vec()
-        };
-        out.push(id);
-        push_leb(&mut out, body.len() as u64);
-        out.extend_from_slice(&body);
-    }
+        }
+        if !s.done() {
+            return Err("the export section has bytes after its exports".into());
+        }
+        let mut section = Vec::new();
+        push_leb(&mut section, kept);
+        section.extend_from_slice(&entries);
+        Ok(section)
+    })?;
     if dropped.is_empty() {
         return Err(
             "none of the classes' exports is there: has leptos dropped wasm-streams?".into(),
@@ -163,34 +154,46 @@ fn without_exports(wasm: &[u8]) -> std::result::Result<(Vec<u8>, Vec<String>), S
 /// expressions (`ref.func`, `ref.null func`), at the same offset; every
 /// other segment is copied as it is.
 fn without_their_table_entries(wasm: &[u8]) -> std::result::Result<Vec<u8>, String> {
-    let sections = sections(wasm)?;
     let mut names = HashMap::new();
-    for &(id, body) in &sections {
+    for (id, body) in sections(wasm)? {
         let mut s = Reader::new(body);
         if id == 0 && s.name()? == b"name" {
             names = function_names(&mut s)?;
         }
     }
     let theirs = |f: u32| names.get(&f).is_some_and(|n| n.contains(THEIR_CRATE));
-    let mut out = wasm.get(..8).ok_or("not a WebAssembly module")?.to_vec();
     let mut nulled = 0;
-    for (id, body) in sections {
-        let body = if id == 9 {
-            let (body, n) = null_entries(body, theirs)?;
-            nulled += n;
-            body
-        } else {
-            body.to_vec()
-        };
-        out.push(id);
-        push_leb(&mut out, body.len() as u64);
-        out.extend_from_slice(&body);
-    }
+    let out = rewrite_section(wasm, 9, |body| {
+        let (body, n) = null_entries(body, theirs)?;
+        nulled += n;
+        Ok(body)
+    })?;
     if nulled == 0 {
         return Err(format!(
             "no table entry is code of {THEIR_CRATE}: has leptos dropped it, or the build its \
              function names (the `name` section)?"
         ));
+    }
+    Ok(out)
+}
+
+/// `wasm` with section `id`'s bytes replaced by what `rewrite` makes of
+/// them, every other section copied as it is.
+fn rewrite_section(
+    wasm: &[u8],
+    id: u8,
+    mut rewrite: impl FnMut(&[u8]) -> std::result::Result<Vec<u8>, String>,
+) -> std::result::Result<Vec<u8>, String> {
+    let mut out = wasm.get(..8).ok_or("not a WebAssembly module")?.to_vec();
+    for (at, body) in sections(wasm)? {
+        let body = if at == id {
+            rewrite(body)?
+        } else {
+            body.to_vec()
+        };
+        out.push(at);
+        push_leb(&mut out, body.len() as u64);
+        out.extend_from_slice(&body);
     }
     Ok(out)
 }
