@@ -52,22 +52,31 @@ pub struct Runner {
     pub results: RwSignal<Results>,
     /// The clock the status line reads (ms since the epoch).
     pub now: RwSignal<f64>,
+    /// What steers the run in progress, in one stored value: each stored
+    /// type is its own copy of the arena's code in the first screen's wasm
+    /// (issue 25), and these are only ever read one at a time.
+    handles: StoredValue<Handles, LocalStorage>,
+}
+
+/// The handles that steer a [`Runner`]'s runs.
+#[derive(Default)]
+struct Handles {
     /// Aborts the run in progress ("Cancel", or the widget's removal).
-    abort: StoredValue<Option<web_sys::AbortController>, LocalStorage>,
+    abort: Option<web_sys::AbortController>,
     /// Hears each run's events, if anyone does.
-    listener: StoredValue<Option<RunListener>, LocalStorage>,
+    listener: Option<RunListener>,
     /// The job of the run in progress, once the provider has accepted it:
     /// told to a listener that comes after (the site's keeper of jobs
     /// arrives with a chunk).
-    accepted: StoredValue<Option<Job>, LocalStorage>,
+    accepted: Option<Job>,
     /// The site keeps the job in flight, so that a reload follows it again.
-    keeps_jobs: StoredValue<bool>,
+    keeps_jobs: bool,
     /// What to say instead of a bare network error for the run in
     /// progress: a direct call a browser may have blocked (CORS).
-    blocked_advice: StoredValue<Option<String>>,
+    blocked_advice: Option<String>,
     /// The token the next run sends to the proxy, if it goes through one
     /// that asks for it ("Proxy token", the widget's `proxy-token`).
-    token: StoredValue<Option<Secret>>,
+    token: Option<Secret>,
 }
 
 impl Default for Runner {
@@ -83,12 +92,7 @@ impl Runner {
             run: RwSignal::new(Run::idle()),
             results: RwSignal::new(Results::default()),
             now: RwSignal::new(0.0),
-            abort: StoredValue::new_local(None),
-            listener: StoredValue::new_local(None),
-            accepted: StoredValue::new_local(None),
-            keeps_jobs: StoredValue::new(false),
-            blocked_advice: StoredValue::new(None),
-            token: StoredValue::new(None),
+            handles: StoredValue::new_local(Handles::default()),
         }
     }
 
@@ -96,28 +100,29 @@ impl Runner {
     /// at once about the job of the run in progress if the provider has
     /// accepted it already.
     pub fn listen(&self, listener: Option<RunListener>) {
-        if let Some(listen) = &listener {
-            self.accepted.try_with_value(|job| {
-                if let Some(job) = job {
-                    listen(RunEvent::Submitted(job));
-                }
-            });
+        if let Some(listen) = &listener
+            && let Some(Some(job)) = self.handles.try_with_value(|h| h.accepted.clone())
+        {
+            listen(RunEvent::Submitted(&job));
         }
-        let _ = self.listener.try_set_value(listener);
+        self.handles.try_update_value(|h| h.listener = listener);
     }
 
     /// Whoever listens keeps the job in flight: a run that loses the
     /// network after the provider took the job says to reload.
     pub fn keep_jobs(&self) {
-        self.keeps_jobs.set_value(true);
+        self.handles.try_update_value(|h| h.keeps_jobs = true);
     }
 
     /// Ready the next run for `settings`: what it says if the provider
     /// cannot be reached ([`Settings::blocked_advice`]) and the token it
     /// sends to the proxy.
     pub fn prepare(&self, settings: &Settings) {
-        let _ = self.blocked_advice.try_set_value(settings.blocked_advice());
-        let _ = self.token.try_set_value(settings.connection.token());
+        let (advice, token) = (settings.blocked_advice(), settings.connection.token());
+        self.handles.try_update_value(|h| {
+            h.blocked_advice = advice;
+            h.token = token;
+        });
     }
 
     /// A run on `provider` that fails before anything is sent (the widget
@@ -159,14 +164,16 @@ impl Runner {
 
     /// Abort the run in progress, if any.
     pub fn cancel(&self) {
-        if let Some(Some(controller)) = self.abort.try_get_value() {
+        // Called outside the stored value, as abort's listeners run at once.
+        if let Some(Some(controller)) = self.handles.try_with_value(|h| h.abort.clone()) {
             controller.abort();
         }
     }
 
     /// Tell the listener, if any (a disposed runner has none).
     fn emit(&self, event: RunEvent<'_>) {
-        if let Some(Some(listener)) = self.listener.try_get_value() {
+        // Called outside the stored value: a listener may steer the runner.
+        if let Some(Some(listener)) = self.handles.try_with_value(|h| h.listener.clone()) {
             listener(event);
         }
     }
@@ -187,13 +194,18 @@ impl Runner {
             return;
         };
         let signal = controller.signal();
-        self.abort.set_value(Some(controller));
-        let token = self.token.try_get_value().flatten();
+        let token = self
+            .handles
+            .try_update_value(|h| {
+                h.abort = Some(controller);
+                h.token.clone()
+            })
+            .flatten();
         let shown = Shown { started, prompt };
         leptos::task::spawn_local(async move {
             let outcome = crate::lazy::send(self, plan, cfg, token, signal, shown).await;
             // A disposed runner (the widget was removed) has nothing to clear.
-            let _ = self.abort.try_set_value(None);
+            self.handles.try_update_value(|h| h.abort = None);
             match outcome {
                 Ok((result, finished)) => {
                     self.finish(Ok(finished));
@@ -241,7 +253,8 @@ impl Runner {
         };
         let mut on_event = |event: &Event| match event {
             Event::Accepted(job) => {
-                let _ = self.accepted.try_set_value(Some(job.clone()));
+                self.handles
+                    .try_update_value(|h| h.accepted = Some(job.clone()));
                 self.emit(RunEvent::Submitted(job));
             }
             Event::Update(update) => {
@@ -255,7 +268,10 @@ impl Runner {
         match outcome {
             // The provider has the job (maybe paid for) and the site keeps
             // it: say how to get it, so that nobody pays for a second one.
-            Err(mut e) if e.job.is_some() && self.keeps_jobs.try_get_value().unwrap_or(false) => {
+            Err(mut e)
+                if e.job.is_some()
+                    && self.handles.try_with_value(|h| h.keeps_jobs) == Some(true) =>
+            {
                 e.message.push_str(
                     " The job was accepted and may still finish: reload the page to look at it again.",
                 );
@@ -282,7 +298,7 @@ impl Runner {
     }
 
     fn finish(&self, outcome: Result<Finished, RemixError>) {
-        let _ = self.accepted.try_set_value(None);
+        self.handles.try_update_value(|h| h.accepted = None);
         let now = page::now_ms();
         let _ = self.now.try_set(now);
         let (phase, message) = match outcome {
@@ -299,7 +315,11 @@ impl Runner {
                 // Only for a provider that could not be reached: not for
                 // a part of this app that did not load (lazy.rs).
                 let advice = (e.code == ErrorCode::Network && e.provider.is_some())
-                    .then(|| self.blocked_advice.try_get_value().flatten())
+                    .then(|| {
+                        self.handles
+                            .try_with_value(|h| h.blocked_advice.clone())
+                            .flatten()
+                    })
                     .flatten();
                 (
                     Phase::Failed,
