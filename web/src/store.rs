@@ -29,14 +29,17 @@ pub struct SettingsSignals {
     pub options: RwSignal<Options>,
     /// How requests reach the provider ("Connection").
     pub connection: RwSignal<Connection>,
-    /// A lower cap on the board than the provider's (the widget's `max-images`).
-    pub max_images: RwSignal<Option<usize>>,
+    /// A lower cap on the board than the provider's: the widget's
+    /// `max-images` as written, a number or "" ([`Self::cap`] reads it).
+    /// Strings, not options, for this and `model_asked`: their signals share
+    /// the provider's code in the first screen's wasm (issue 25).
+    pub max_images: RwSignal<String>,
     /// The providers ticked under "Compare providers".
     pub compare: RwSignal<Compare>,
     /// Shrink images over the limits without asking (the widget's `auto-fit`).
     pub auto_fit: RwSignal<bool>,
-    /// A model named by the widget's `model` attribute.
-    pub model_asked: RwSignal<Option<String>>,
+    /// A model named by the widget's `model` attribute ("" when none is).
+    pub model_asked: RwSignal<String>,
 }
 
 impl SettingsSignals {
@@ -46,10 +49,15 @@ impl SettingsSignals {
             models: RwSignal::new(settings.models),
             options: RwSignal::new(settings.options),
             connection: RwSignal::new(settings.connection),
-            max_images: RwSignal::new(settings.max_images),
+            max_images: RwSignal::new(
+                settings
+                    .max_images
+                    .map(|n| n.to_string())
+                    .unwrap_or_default(),
+            ),
             compare: RwSignal::new(Compare::default()),
             auto_fit: RwSignal::new(false),
-            model_asked: RwSignal::new(settings.model_asked),
+            model_asked: RwSignal::new(settings.model_asked.unwrap_or_default()),
         }
     }
 
@@ -60,9 +68,15 @@ impl SettingsSignals {
             models: self.models.get(),
             options: self.options.get(),
             connection: self.connection.get(),
-            max_images: self.max_images.get(),
-            model_asked: self.model_asked.get(),
+            max_images: self.cap(),
+            model_asked: Some(self.model_asked.get()).filter(|m| !m.is_empty()),
         }
+    }
+
+    /// The cap on the board the widget's `max-images` sets, if it is a
+    /// number (tracked).
+    pub fn cap(&self) -> Option<usize> {
+        self.max_images.with(|m| m.parse().ok())
     }
 
     /// The settings now (not tracked).

@@ -87,16 +87,14 @@ impl EmbeddedBoard {
             "proxy-token" => settings.connection.update(|c| c.set_token(&trimmed)),
             // Checked against the provider at each run: one it does not
             // sell is `unknown_model`, shown, and nothing is sent.
-            "model" => settings
-                .model_asked
-                .set(Some(trimmed).filter(|m| !m.is_empty())),
+            "model" => settings.model_asked.set(trimmed),
             "auto-fit" => settings.auto_fit.set(on),
             "api-key" => {
                 let id = settings.provider.get_untracked();
                 settings.connection.update(|c| c.set_key(&id, trimmed));
             }
             "prompt" => board.update(|b| b.edit_prompt(value)),
-            "max-images" => settings.max_images.set(trimmed.parse().ok()),
+            "max-images" => settings.max_images.set(trimmed),
             "aspect-ratio" => settings.options.update(|o| o.aspect_ratio = trimmed),
             _ => {}
         }

@@ -111,9 +111,7 @@ impl Wiring {
     /// What the board takes.
     pub(super) fn accepts(&self, settings: SettingsSignals) -> Dyn<Accepts> {
         let provider = self.provider;
-        read(move || {
-            Accepts::new(provider.get(), settings.max_images.get()).fitting(settings.auto_fit.get())
-        })
+        read(move || Accepts::new(provider.get(), settings.cap()).fitting(settings.auto_fit.get()))
     }
 
     /// The problem about one control ("" when there is none).
