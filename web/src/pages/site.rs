@@ -19,7 +19,7 @@ use crate::store::Store;
 /// A comparison's cards, one per ticked provider, side by side (hidden
 /// unless two or more are ticked).
 fn comparison(store: Store, w: &Wiring) -> impl IntoView + use<> {
-    let (lanes, on_use) = (w.lanes, w.on_use.clone());
+    let (lanes, on_use) = (w.lanes(), w.on_use.clone());
     let compare = store.settings.compare;
     let cards = move || {
         let ids = compare.with(|c| {

@@ -23,9 +23,8 @@ pub(crate) struct Wiring {
     pub(super) provider: Signal<&'static ProviderInfo>,
     /// What stands between the input and a run, by control.
     pub(super) problems: Memo<Problems>,
-    /// A comparison's providers and what each can make of the input
-    /// (empty unless two or more are ticked).
-    pub(super) lanes: Memo<Vec<Lane>>,
+    /// The board's state, for a comparison's lanes ([`lanes`]).
+    store: Store,
     /// True while a comparison runs on any provider.
     pub(super) comparing: Memo<bool>,
     /// The "Prompt" textarea.
@@ -50,14 +49,6 @@ impl Wiring {
             runner,
             ..
         } = store;
-        let lanes = Memo::new(move |_| {
-            let compare = settings.compare.get();
-            if !compare.active() {
-                return Vec::new();
-            }
-            let settings = settings.get();
-            board.with(|b| compare::lanes(&compare, &settings, b))
-        });
         let comparing = Memo::new(move |_| store.comparing());
         let problems = Memo::new(move |_| {
             let settings = settings.get();
@@ -86,9 +77,9 @@ impl Wiring {
             }
         });
         Self {
+            store,
             provider,
             problems,
-            lanes,
             comparing,
             area,
             on_insert,
@@ -123,34 +114,40 @@ impl Wiring {
     /// Why "Remix" cannot run ("" when it can): in a comparison, only
     /// when no ticked provider can take the input.
     pub(super) fn blocked(&self) -> Dyn<String> {
-        let (problems, lanes, comparing) = (self.problems, self.lanes, self.comparing);
+        let (store, problems, comparing) = (self.store, self.problems, self.comparing);
         text(move || {
             if comparing.get() {
                 return "A comparison is running.".to_string();
             }
-            lanes.with(|l| {
-                if l.is_empty() {
-                    problems.with(|p| p.first().unwrap_or_default().to_string())
-                } else {
-                    compare::blocked(l)
-                }
-            })
+            let lanes = lanes(store);
+            if lanes.is_empty() {
+                problems.with(|p| p.first().unwrap_or_default().to_string())
+            } else {
+                compare::blocked(&lanes)
+            }
         })
     }
 
     /// What a run with the page's input would cost on the chosen provider,
     /// or on every ticked one.
     pub(crate) fn estimate(&self, store: Store) -> Dyn<String> {
-        let (provider, lanes) = (self.provider, self.lanes);
+        let provider = self.provider;
         text(move || {
-            if let Some(total) = lanes.with(|l| (!l.is_empty()).then(|| compare::estimate_text(l)))
-            {
-                return total;
+            let lanes = lanes(store);
+            if !lanes.is_empty() {
+                return compare::estimate_text(&lanes);
             }
             let settings = store.settings.get();
             let input = store.board.with(|b| settings.input(b));
             cost::estimate_text(provider.get(), &input)
         })
+    }
+
+    /// A comparison's lanes, held in a memo: for its cards, which read
+    /// them twice each (in the views' chunk).
+    pub(crate) fn lanes(&self) -> Memo<Vec<Lane>> {
+        let store = self.store;
+        Memo::new(move |_| lanes(store))
     }
 
     /// A comparison's state in one sentence for the status line ("" when
@@ -215,4 +212,19 @@ impl Wiring {
         let provider = self.provider;
         read(move || provider.get().model.prompt_max_chars)
     }
+}
+
+/// A comparison's providers and what each can make of the input (empty
+/// unless two or more are ticked; tracked). The first screen computes them
+/// where it reads them, for "Remix"'s reason, rather than in a memo: a memo
+/// of their own type cost the first screen 879 B gzipped, for a list that
+/// is empty until someone ticks two providers (issue 25). The cards keep
+/// one ([`Wiring::lanes`]).
+fn lanes(store: Store) -> Vec<Lane> {
+    let compare = store.settings.compare.get();
+    if !compare.active() {
+        return Vec::new();
+    }
+    let settings = store.settings.get();
+    store.board.with(|b| compare::lanes(&compare, &settings, b))
 }
