@@ -151,13 +151,13 @@ pub(crate) fn outcome_view(store: Store, w: Wiring) -> impl IntoView {
 /// the `split` feature they come with the `views` chunk, empty until it
 /// arrives (or for good if it cannot be fetched: the settings panel says
 /// so); else at once.
-pub(crate) fn run_hints(store: Store, w: &Wiring) -> (Dyn<String>, Dyn<String>) {
+pub(crate) fn run_hints(w: &Wiring) -> (Dyn<String>, Dyn<String>) {
     #[cfg(all(feature = "split", target_family = "wasm"))]
     {
         let hints = RwSignal::new(None::<chunks::Hints>);
         let wiring = w.clone();
         leptos::task::spawn_local(async move {
-            if let Ok(made) = chunks::hints_in_chunk(store, wiring).await {
+            if let Ok(made) = chunks::hints_in_chunk(wiring).await {
                 hints.set(Some(made));
             }
         });
@@ -168,7 +168,7 @@ pub(crate) fn run_hints(store: Store, w: &Wiring) -> (Dyn<String>, Dyn<String>) 
     }
     #[cfg(not(all(feature = "split", target_family = "wasm")))]
     {
-        (w.estimate(store), w.comparison_status(store))
+        (w.estimate(), w.comparison_status())
     }
 }
 
@@ -363,8 +363,8 @@ mod chunks {
         fallible,
         return_wrapper(let hints = _; { Ok(hints) } -> Result<Hints, NotLoaded>)
     )]
-    pub fn hints_in_chunk(store: Store, w: Wiring) -> Hints {
-        (w.estimate(store), w.comparison_status(store))
+    pub fn hints_in_chunk(w: Wiring) -> Hints {
+        (w.estimate(), w.comparison_status())
     }
 
     #[cfg(feature = "split")]

@@ -75,7 +75,7 @@ fn comparison(store: Store, w: &Wiring) -> impl IntoView + use<> {
 /// page is usable (`lazy.rs`), so a person picks images meanwhile.
 pub(crate) fn settings_panels(store: Store, w: Wiring) -> AnyView {
     let settings = store.settings;
-    w.follow_pickers(store);
+    w.follow_pickers();
     view! {
         <ProviderPicker provider=settings.provider info=w.provider />
         <ModelPicker provider=w.provider models=settings.models />
@@ -114,13 +114,8 @@ pub fn site(store: Store) -> impl IntoView {
     // not touched).
     let tried = RwSignal::new(false);
     let settings_loading = RwSignal::new(crate::lazy::VIEWS_LATE);
-    let (estimate, comparison) = crate::lazy::run_hints(store, &w);
-    let Store {
-        board,
-        settings,
-        runner,
-        ..
-    } = store;
+    let (estimate, comparison) = crate::lazy::run_hints(&w);
+    let Store { board, runner, .. } = store;
     view! {
         // A file dropped beside the board must not replace the page.
         <main
@@ -146,7 +141,7 @@ pub fn site(store: Store) -> impl IntoView {
             <div class="layout">
                 <BoardPanel
                     board
-                    accepts=w.accepts(settings)
+                    accepts=w.accepts()
                     problem=w.about(|p| &p.images)
                     on_insert=w.on_insert.clone()
                     result_file=w.result_file.clone()

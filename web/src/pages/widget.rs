@@ -32,7 +32,7 @@ pub fn embed(store: Store) -> impl IntoView {
             <div class="layout">
                 <BoardPanel
                     board
-                    accepts=w.accepts(settings)
+                    accepts=w.accepts()
                     problem=w.about(|p| &p.images)
                     on_insert=w.on_insert.clone()
                     result_file=w.result_file.clone()
@@ -60,7 +60,7 @@ pub fn embed(store: Store) -> impl IntoView {
                     run=runner.run.read_only()
                     now=runner.now
                     blocked=w.blocked()
-                    estimate=w.estimate(store)
+                    estimate=w.estimate()
                     comparison=text(String::new)
                     comparing=flag(|| false)
                     on_remix=w.on_remix.clone()

@@ -13,7 +13,7 @@ use crate::model::models::{entry, run_name, tag_syntax};
 use crate::model::settings::model_in;
 use crate::model::{Accepts, Finished, NamedFile, Problems};
 use crate::model::{Lane, compare, cost};
-use crate::store::{SettingsSignals, Store};
+use crate::store::Store;
 
 /// What both layouts hand their components: values derived from the store
 /// and the callbacks of the panels.
@@ -23,7 +23,7 @@ pub(crate) struct Wiring {
     pub(super) provider: Signal<&'static ProviderInfo>,
     /// What stands between the input and a run, by control.
     pub(super) problems: Memo<Problems>,
-    /// The board's state, for a comparison's lanes ([`lanes`]).
+    /// The board's state, which the values below are derived from.
     store: Store,
     /// True while a comparison runs on any provider.
     pub(super) comparing: Memo<bool>,
@@ -100,8 +100,8 @@ impl Wiring {
     }
 
     /// What the board takes.
-    pub(super) fn accepts(&self, settings: SettingsSignals) -> Dyn<Accepts> {
-        let provider = self.provider;
+    pub(super) fn accepts(&self) -> Dyn<Accepts> {
+        let (provider, settings) = (self.provider, self.store.settings);
         read(move || Accepts::new(provider.get(), settings.cap()).fitting(settings.auto_fit.get()))
     }
 
@@ -130,8 +130,8 @@ impl Wiring {
 
     /// What a run with the page's input would cost on the chosen provider,
     /// or on every ticked one.
-    pub(crate) fn estimate(&self, store: Store) -> Dyn<String> {
-        let provider = self.provider;
+    pub(crate) fn estimate(&self) -> Dyn<String> {
+        let (provider, store) = (self.provider, self.store);
         text(move || {
             let lanes = lanes(store);
             if !lanes.is_empty() {
@@ -152,7 +152,8 @@ impl Wiring {
 
     /// A comparison's state in one sentence for the status line ("" when
     /// two or more providers are not ticked, or before their first run).
-    pub(crate) fn comparison_status(&self, store: Store) -> Dyn<String> {
+    pub(crate) fn comparison_status(&self) -> Dyn<String> {
+        let store = self.store;
         let compare = store.settings.compare;
         text(move || {
             let ids = compare.with(|c| {
@@ -179,8 +180,8 @@ impl Wiring {
     /// to a model that writes them otherwise rewrites (the site only: a
     /// widget's prompt stays as its host page set it, and the core writes
     /// it the model's way when it sends).
-    pub(super) fn follow_pickers(&self, store: Store) {
-        let (board, settings) = (store.board, store.settings);
+    pub(super) fn follow_pickers(&self) {
+        let (board, settings) = (self.store.board, self.store.settings);
         Effect::new(move |_| {
             let picked = settings.get();
             settings
