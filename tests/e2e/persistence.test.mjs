@@ -1,12 +1,13 @@
 // A reload keeps the work: a board of more than 5 MB of images (more than
 // sessionStorage takes), their names and order, the prompt, and the result
-// of a paid remix (IndexedDB, per tab session).
+// of a paid remix (IndexedDB, per tab session); and the settings and a
+// remembered key an earlier version kept as JSON.
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
 import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { launch, openApp, tile, FIXTURES, MOCK_QUERY as MOCK } from "./browser.mjs";
+import { launch, openApp, openAppIn, tile, FIXTURES, MOCK_QUERY as MOCK } from "./browser.mjs";
 
 const SIZE = 1_400_000;
 
@@ -109,4 +110,40 @@ test("a reload keeps a board of more than 5 MB, the prompt and the result", asyn
   assert.match(await page.getByRole("status").textContent(), /^Completed on Reve in \d/);
   assert.deepEqual(problems, []);
   await page.close();
+});
+
+test("settings and a remembered key an earlier version kept as JSON come back, kept as lines from then on", async () => {
+  const context = await browser.newContext();
+  const page = await context.newPage();
+  // An earlier version's storage, there before the app's first script runs.
+  await page.addInitScript(() => {
+    if (sessionStorage.getItem("seeded")) return;
+    sessionStorage.setItem("seeded", "1");
+    sessionStorage.setItem("reve-remix.options", JSON.stringify({
+      provider: "fal", mock: true, base_url: "", proxy_url: "",
+      options: { aspect_ratio: "", version: "", test_time_scaling: "", upscale_factor: "", remove_background: false, output_format: "" },
+      models: [], compare: [],
+    }));
+    localStorage.setItem("reve-remix.key", JSON.stringify({ fal: "sk-earlier" }));
+  });
+  const { problems } = await openAppIn(page, MOCK);
+  const key = page.getByLabel("API key", { exact: true });
+  const cameBack = async () => {
+    await key.waitFor({ timeout: 15000 });
+    await page.waitForFunction(() => {
+      const field = [...document.querySelectorAll("input")].find((i) => i.value === "sk-earlier");
+      return field && document.querySelector("#provider")?.value === "fal";
+    }, null, { timeout: 15000 });
+    assert.equal(await page.getByLabel("Provider", { exact: true }).inputValue(), "fal");
+    assert.equal(await key.inputValue(), "sk-earlier");
+    assert.equal(await page.getByLabel("Remember on this device").isChecked(), true);
+  };
+  await cameBack();
+  // Kept as this version writes them, which its first screen reads.
+  await page.waitForFunction(() => sessionStorage.getItem("reve-remix.options")?.startsWith("reve-remix/2\n")
+    && localStorage.getItem("reve-remix.key")?.startsWith("reve-remix/2\n"), null, { timeout: 15000 });
+  await page.reload();
+  await cameBack();
+  assert.deepEqual(problems, []);
+  await context.close();
 });

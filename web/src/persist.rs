@@ -18,7 +18,7 @@ use leptos::prelude::*;
 
 use crate::browser::page;
 use crate::browser::storage::{self, Shelf};
-use crate::model::saved::{StoredSettings, keys_from, keys_json};
+use crate::model::saved::{Keys, StoredSettings, keys_from, keys_from_json, keys_text};
 use crate::store::Store;
 
 mod jobs;
@@ -48,22 +48,33 @@ pub fn restore(store: Store) {
     if let Some(prompt) = storage::get(Shelf::Session, PROMPT) {
         store.board.update(|b| b.edit_prompt(prompt));
     }
-    // Settings kept by an older version, or edited by hand: start afresh.
-    if let Some(kept) = storage::get(Shelf::Session, OPTIONS).and_then(|t| StoredSettings::read(&t))
-    {
+    // Settings kept by an earlier version are read by `keep`; edited by
+    // hand, or garbage: start afresh.
+    restore_kept(store, StoredSettings::read, keys_from);
+    if let Some(token) = storage::get(Shelf::Session, PROXY_TOKEN) {
+        settings.connection.update(|c| c.set_token(&token));
+    }
+}
+
+/// The settings and the keys as `read` and `read_keys` read them: the
+/// keys from localStorage (remembered) or else from sessionStorage.
+fn restore_kept(
+    store: Store,
+    read: fn(&str) -> Option<StoredSettings>,
+    read_keys: fn(&str) -> Option<Keys>,
+) {
+    if let Some(kept) = storage::get(Shelf::Session, OPTIONS).and_then(|t| read(&t)) {
         restore_settings(store, kept);
     }
-    let kept_keys = |shelf| storage::get(shelf, KEY).as_deref().and_then(keys_from);
+    let kept_keys = |shelf| storage::get(shelf, KEY).as_deref().and_then(read_keys);
+    let connection = store.settings.connection;
     if let Some(keys) = kept_keys(Shelf::Local) {
-        settings.connection.update(|c| {
+        connection.update(|c| {
             c.keys = keys;
             c.remember_key = true;
         });
     } else if let Some(keys) = kept_keys(Shelf::Session) {
-        settings.connection.update(|c| c.keys = keys);
-    }
-    if let Some(token) = storage::get(Shelf::Session, PROXY_TOKEN) {
-        settings.connection.update(|c| c.set_token(&token));
+        connection.update(|c| c.keys = keys);
     }
 }
 
@@ -89,6 +100,9 @@ fn restore_settings(store: Store, kept: StoredSettings) {
 /// that were in flight when the page went away, for the caller to follow
 /// again. The board and the results are [`keep_records`]'.
 pub fn keep(store: Store) -> Vec<Resume> {
+    // What an earlier version kept as JSON comes back here, once, and is
+    // kept as lines from now on: the first screen has no JSON reader.
+    restore_kept(store, StoredSettings::read_json, keys_from_json);
     let resume = jobs::keep(store);
     keep_settings(store);
     resume
@@ -107,7 +121,7 @@ fn keep_settings(store: Store) {
         board.with(|b| storage::set(Shelf::Session, PROMPT, b.prompt()));
         let picked = settings.get();
         let kept = settings.compare.with(|c| StoredSettings::of(&picked, c));
-        storage::set(Shelf::Session, OPTIONS, &kept.to_json());
+        storage::set(Shelf::Session, OPTIONS, &kept.to_text());
         let c = picked.connection;
         match c.typed_token() {
             "" => storage::remove(Shelf::Session, PROXY_TOKEN),
@@ -118,7 +132,7 @@ fn keep_settings(store: Store) {
             storage::remove(Shelf::Local, KEY);
             return;
         }
-        let keys = keys_json(&c.keys);
+        let keys = keys_text(&c.keys);
         if c.remember_key {
             storage::set(Shelf::Local, KEY, &keys);
         } else {

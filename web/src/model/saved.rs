@@ -1,13 +1,16 @@
-//! What the site keeps across a reload, as plain values: the settings, the
-//! keys and a job in flight as JSON text (Web Storage holds text), the board
-//! and the results as records (IndexedDB holds bytes as they are), and the
-//! ids of tab sessions. Here rather than beside the storage calls so that
+//! What the site keeps across a reload, as plain values: the settings and
+//! the keys as lines (`lines.rs`: the first screen reads them), a job in
+//! flight as JSON text (Web Storage holds text), the board and the results
+//! as records (IndexedDB holds bytes as they are), and the ids of tab
+//! sessions. Here rather than beside the storage calls so that
 //! reading an older version's text, or a hand-edited one, is a native test:
 //! storage is a boundary, and what comes back from it is never trusted.
 //!
 //! The JSON goes through the core's own reader and writer, which the app
 //! links anyway for jobs: serde_json would add 7.2 KB gzipped, serde's
-//! `Deserialize` 11.4 KB (both measured).
+//! `Deserialize` 11.4 KB (both measured). Earlier versions kept the
+//! settings and the keys as JSON too: those are read once more, from the
+//! views' chunk (`read_json`, `keys_from_json`), and then kept as lines.
 
 use reve_remix_core::image::sniff_format;
 use reve_remix_core::json::{self, JsonWriter, Value};
@@ -16,6 +19,9 @@ use reve_remix_core::provider::{self, ModelId};
 use super::board::Previews;
 use super::models::{info_for, sold_or_default};
 use super::{Accepts, Board, Compare, Finished, ImageUrl, Options, Phase, Run, Settings, Source};
+use lines::LinesWriter;
+
+mod lines;
 
 /// The settings kept for the session (never the key: it has its own place).
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -60,42 +66,63 @@ impl StoredSettings {
         }
     }
 
-    /// As JSON text, in the shape earlier versions wrote (serde's, field
-    /// names as they are).
-    pub fn to_json(&self) -> String {
+    /// As text for Web Storage ([`lines`]).
+    pub fn to_text(&self) -> String {
         let o = &self.options;
-        let mut w = JsonWriter::new();
-        w.begin_object();
-        w.key("provider").string(&self.provider);
-        w.key("mock").bool(self.mock);
-        w.key("base_url").string(&self.base_url);
-        w.key("proxy_url").string(&self.proxy_url);
-        w.key("options").begin_object();
-        w.key("aspect_ratio").string(&o.aspect_ratio);
-        w.key("version").string(&o.version);
-        w.key("test_time_scaling").string(&o.test_time_scaling);
-        w.key("upscale_factor").string(&o.upscale_factor);
-        w.key("remove_background").bool(o.remove_background);
-        w.key("output_format").string(&o.output_format);
-        w.end_object();
-        w.key("models").begin_array();
+        let mut w = LinesWriter::new();
+        w.put("provider", &self.provider)
+            .flag("mock", self.mock)
+            .put("base_url", &self.base_url)
+            .put("proxy_url", &self.proxy_url)
+            .put("aspect_ratio", &o.aspect_ratio)
+            .put("version", &o.version)
+            .put("test_time_scaling", &o.test_time_scaling)
+            .put("upscale_factor", &o.upscale_factor)
+            .flag("remove_background", o.remove_background)
+            .put("output_format", &o.output_format);
         for [p, m] in &self.models {
-            w.begin_array().string(p).string(m).end_array();
+            w.put("model", &format!("{p} {m}"));
         }
-        w.end_array();
-        w.key("compare").begin_array();
         for run in &self.compare {
-            w.string(run);
+            w.put("compare", run);
         }
-        w.end_array();
-        w.end_object();
-        text(w)
+        w.finish()
     }
 
-    /// Settings back from [`to_json`](Self::to_json)'s text: what is
-    /// missing or of another type reads as empty; text that is not a JSON
-    /// object is `None` (start afresh).
+    /// Settings back from [`to_text`](Self::to_text)'s text: a name this
+    /// version does not know is skipped, one missing reads as empty; text of
+    /// another format is `None` (an earlier version's: [`Self::read_json`]).
     pub fn read(text: &str) -> Option<Self> {
+        let mut kept = Self::default();
+        for (name, value) in lines::read(text)? {
+            let o = &mut kept.options;
+            match name {
+                "provider" => kept.provider = value,
+                "mock" => kept.mock = !value.is_empty(),
+                "base_url" => kept.base_url = value,
+                "proxy_url" => kept.proxy_url = value,
+                "aspect_ratio" => o.aspect_ratio = value,
+                "version" => o.version = value,
+                "test_time_scaling" => o.test_time_scaling = value,
+                "upscale_factor" => o.upscale_factor = value,
+                "remove_background" => o.remove_background = !value.is_empty(),
+                "output_format" => o.output_format = value,
+                "model" => {
+                    if let Some((p, m)) = value.split_once(' ') {
+                        kept.models.push([p.to_string(), m.to_string()]);
+                    }
+                }
+                "compare" => kept.compare.push(value),
+                _ => {}
+            }
+        }
+        Some(kept)
+    }
+
+    /// Settings an earlier version kept as JSON (serde's shape, field names
+    /// as they are): what is missing or of another type reads as empty;
+    /// text that is not a JSON object is `None`.
+    pub fn read_json(text: &str) -> Option<Self> {
         let v = object(text)?;
         let o = v.field("options");
         let string = |v: &Value, name: &str| v.field(name).as_str().unwrap_or_default().to_string();
@@ -188,29 +215,40 @@ impl PendingRun {
     }
 }
 
-/// The keys as kept: `{"<provider id>": "<key>", …}`.
-pub fn keys_json(keys: &[(String, String)]) -> String {
-    let mut w = JsonWriter::new();
-    w.begin_object();
+/// API keys as kept: `(provider id, key)`.
+pub type Keys = Vec<(String, String)>;
+
+/// The keys as kept: a line `<provider id>=<key>` each ([`lines`]).
+pub fn keys_text(keys: &[(String, String)]) -> String {
+    let mut w = LinesWriter::new();
     for (id, key) in keys {
-        w.key(id).string(key);
+        w.put(id, key);
     }
-    w.end_object();
-    text(w)
+    w.finish()
 }
 
-/// The keys [`keys_json`] wrote, empty ones left out (`None` when none is
-/// left, or for anything else, such as an older version's bare key). A
-/// provider named twice keeps its last key, as `JSON.parse` does.
-pub fn keys_from(text: &str) -> Option<Vec<(String, String)>> {
+/// The keys [`keys_text`] wrote, empty ones left out (`None` when none is
+/// left, or for text of another format). A provider named twice keeps its
+/// last key.
+pub fn keys_from(text: &str) -> Option<Keys> {
+    keys_of(lines::read(text)?)
+}
+
+/// The keys an earlier version kept as JSON, `{"<provider id>": "<key>",
+/// …}`, as [`keys_from`] reads them (`None` for anything else, such as an
+/// older version's bare key); a provider named twice keeps its last key, as
+/// `JSON.parse` does.
+pub fn keys_from_json(text: &str) -> Option<Keys> {
     let value = object(text)?;
-    let mut keys: Vec<(String, String)> = Vec::new();
-    for (id, key) in value.as_object()? {
-        let Some(key) = key.as_str().filter(|k| !k.is_empty()) else {
-            continue;
-        };
+    let pairs = value.as_object()?.iter();
+    keys_of(pairs.filter_map(|(id, key)| Some((id.as_str(), key.as_str()?.to_string()))))
+}
+
+fn keys_of<'a>(pairs: impl Iterator<Item = (&'a str, String)>) -> Option<Keys> {
+    let mut keys = Keys::new();
+    for (id, key) in pairs.filter(|(_, key)| !key.is_empty()) {
         keys.retain(|(i, _)| i != id);
-        keys.push((id.clone(), key.to_string()));
+        keys.push((id.to_string(), key));
     }
     (!keys.is_empty()).then_some(keys)
 }

@@ -50,7 +50,7 @@ fn settings_round_trip() {
         models: vec![[p.to_string(), m.as_str().to_string()]],
         compare: vec![format!("{p} {m}"), "reve".into()],
     };
-    assert_eq!(StoredSettings::read(&kept.to_json()), Some(kept.clone()));
+    assert_eq!(StoredSettings::read(&kept.to_text()), Some(kept.clone()));
     assert_eq!(kept.models(), vec![(p.to_string(), m)]);
     let compare = kept.compare().expect("two ticks");
     assert!(compare.is_ticked(p, m));
@@ -58,15 +58,27 @@ fn settings_round_trip() {
 }
 
 #[test]
-fn settings_are_written_as_serde_wrote_them() {
-    let text = StoredSettings::default().to_json();
-    assert_eq!(
-        text,
-        "{\"provider\":\"\",\"mock\":false,\"base_url\":\"\",\"proxy_url\":\"\",\
-         \"options\":{\"aspect_ratio\":\"\",\"version\":\"\",\"test_time_scaling\":\"\",\
-         \"upscale_factor\":\"\",\"remove_background\":false,\"output_format\":\"\"},\
-         \"models\":[],\"compare\":[]}"
+fn settings_an_earlier_version_kept_as_json_come_back() {
+    let (p, m) = sells_several();
+    let text = format!(
+        "{{\"provider\":\"{p}\",\"mock\":true,\"base_url\":\"https://eu.example.com/\\\"reve\\\"\",\
+         \"proxy_url\":\"\",\"options\":{{\"aspect_ratio\":\"16:9\",\"version\":\"\",\
+         \"test_time_scaling\":\"3\",\"upscale_factor\":\"\",\"remove_background\":true,\
+         \"output_format\":\"webp\"}},\"models\":[[\"{p}\",\"{m}\"]],\"compare\":[\"reve\"]}}"
     );
+    let kept = StoredSettings::read_json(&text).expect("an object");
+    assert_eq!(kept.provider, p);
+    assert!(kept.mock);
+    assert_eq!(kept.base_url, "https://eu.example.com/\"reve\"");
+    assert_eq!(kept.options.aspect_ratio, "16:9");
+    assert!(kept.options.remove_background);
+    assert_eq!(kept.models(), vec![(p.to_string(), m)]);
+    assert_eq!(kept.compare, vec!["reve".to_string()]);
+    // This version reads only its own lines: the JSON is read once more
+    // (from the views' chunk), then kept as lines.
+    assert_eq!(StoredSettings::read(&text), None);
+    assert_eq!(StoredSettings::read_json(&kept.to_text()), None);
+    assert_eq!(StoredSettings::read(&kept.to_text()), Some(kept));
 }
 
 #[test]
@@ -82,7 +94,7 @@ fn settings_of_the_page_are_what_is_kept() {
     assert_eq!(kept.provider, p);
     assert_eq!(kept.models, vec![[p.to_string(), m.as_str().to_string()]]);
     assert_eq!(kept.compare, vec![format!("{p} {m}")]);
-    assert!(!kept.to_json().contains("sk-never-kept"));
+    assert!(!kept.to_text().contains("sk-never-kept"));
 }
 
 #[test]
@@ -90,7 +102,7 @@ fn settings_of_another_version_keep_what_this_one_knows() {
     let text = r#"{"provider":"fal","mock":"yes","options":{"aspect_ratio":7,
         "remove_background":true},"models":[["fal","no-such-model"],["nobody","reve-2.1"],
         ["fal"],"fal",[1,2]],"compare":["nobody", 3, "fal no-such-model"],"extra":{}}"#;
-    let kept = StoredSettings::read(text).expect("an object");
+    let kept = StoredSettings::read_json(text).expect("an object");
     assert_eq!(kept.provider, "fal");
     assert!(!kept.mock);
     assert_eq!(kept.options.aspect_ratio, "");
@@ -100,9 +112,29 @@ fn settings_of_another_version_keep_what_this_one_knows() {
     // Unknown providers are not ticked; an unknown model is the default's tick.
     let compare = kept.compare().expect("ticks were kept");
     assert_eq!(compare.ticked(), &[("fal", default_model(info_for("fal")))]);
-    assert_eq!(StoredSettings::read("{}"), Some(StoredSettings::default()));
+    assert_eq!(
+        StoredSettings::read_json("{}"),
+        Some(StoredSettings::default())
+    );
     assert_eq!(StoredSettings::default().compare(), None);
+    // The same in lines, with a name a later version added and a model
+    // without its provider.
+    let lines = "reve-remix/2\nprovider=fal\nmock=\nremove_background=1\nlater=x\n\
+                 model=fal no-such-model\nmodel=nobody reve-2.1\nmodel=fal\ncompare=nobody\n\
+                 compare=fal no-such-model";
+    let kept = StoredSettings::read(lines).expect("our lines");
+    assert_eq!((kept.provider.as_str(), kept.mock), ("fal", false));
+    assert!(kept.options.remove_background);
+    assert_eq!(kept.models.len(), 2);
+    assert_eq!(kept.models(), Vec::new());
+    let compare = kept.compare().expect("ticks were kept");
+    assert_eq!(compare.ticked(), &[("fal", default_model(info_for("fal")))]);
+    assert_eq!(
+        StoredSettings::read("reve-remix/2"),
+        Some(StoredSettings::default())
+    );
     for text in GARBAGE {
+        assert_eq!(StoredSettings::read_json(text), None, "{text:?}");
         assert_eq!(StoredSettings::read(text), None, "{text:?}");
     }
 }
@@ -134,15 +166,14 @@ fn a_pending_run_round_trips_and_needs_its_job() {
 #[test]
 fn keys_round_trip_and_an_older_bare_key_is_not_read() {
     let keys = vec![
-        ("fal".to_string(), "key-1".to_string()),
-        ("reve".to_string(), "pa\"ss\\word\u{e9}".to_string()),
+        ("fal".to_string(), "key-1=".to_string()),
+        ("reve".to_string(), "pa\"ss\\word\u{e9}\n".to_string()),
     ];
-    assert_eq!(keys_from(&keys_json(&keys)), Some(keys));
-    assert_eq!(keys_json(&[]), "{}");
-    assert_eq!(keys_from("{}"), None);
-    assert_eq!(keys_from(r#"{"fal":"","reve":3}"#), None);
+    assert_eq!(keys_from(&keys_text(&keys)), Some(keys));
+    assert_eq!(keys_from(&keys_text(&[])), None);
+    assert_eq!(keys_from("reve-remix/2\nfal=\nreve="), None);
     assert_eq!(
-        keys_from(r#"{"fal":"a","reve":"b","fal":"c"}"#),
+        keys_from("reve-remix/2\nfal=a\nreve=b\nfal=c"),
         Some(vec![
             ("reve".to_string(), "b".to_string()),
             ("fal".to_string(), "c".to_string())
@@ -150,6 +181,30 @@ fn keys_round_trip_and_an_older_bare_key_is_not_read() {
     );
     for text in GARBAGE {
         assert_eq!(keys_from(text), None, "{text:?}");
+    }
+}
+
+#[test]
+fn keys_an_earlier_version_kept_as_json_come_back() {
+    assert_eq!(
+        keys_from_json(r#"{"fal":"key-1","reve":"pa\"ss"}"#),
+        Some(vec![
+            ("fal".to_string(), "key-1".to_string()),
+            ("reve".to_string(), "pa\"ss".to_string())
+        ])
+    );
+    assert_eq!(keys_from_json("{}"), None);
+    assert_eq!(keys_from_json(r#"{"fal":"","reve":3}"#), None);
+    assert_eq!(
+        keys_from_json(r#"{"fal":"a","reve":"b","fal":"c"}"#),
+        Some(vec![
+            ("reve".to_string(), "b".to_string()),
+            ("fal".to_string(), "c".to_string())
+        ])
+    );
+    assert_eq!(keys_from(r#"{"fal":"key-1"}"#), None);
+    for text in GARBAGE {
+        assert_eq!(keys_from_json(text), None, "{text:?}");
     }
 }
 
