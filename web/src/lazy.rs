@@ -16,41 +16,42 @@
 
 use leptos::prelude::*;
 use reve_remix_core::http::Secret;
-use reve_remix_core::job::RemixResult;
 use reve_remix_core::provider::Config;
 use reve_remix_core::{ErrorCode, RemixError};
 
 use crate::components::dyn_view::Dyn;
 #[cfg(all(feature = "split", target_family = "wasm"))]
 use crate::components::dyn_view::text;
-use crate::model::{Finished, ReadFile};
+use crate::model::ReadFile;
 use crate::pages::Wiring;
 use crate::runner::{Plan, Runner, Shown};
 use crate::store::Store;
 
-/// Submit (unless resuming), follow the job to its end and fetch its
-/// image: the driver, the transport, every provider's protocol and the
-/// result's handling, which the first screen never needs.
-pub(crate) async fn send(
+/// Submit (unless resuming), follow the job to its end, fetch its image
+/// and end the run ([`Runner::carry`]): the driver, the transport, every
+/// provider's protocol and the result's handling, which the first screen
+/// never needs. If the run's chunk cannot be fetched, the run fails saying
+/// so ([`Runner::fail`]).
+pub(crate) async fn carry(
     runner: Runner,
     plan: Plan,
     cfg: Config,
     token: Option<Secret>,
     signal: web_sys::AbortSignal,
     shown: Shown,
-) -> Result<(RemixResult, Finished), RemixError> {
+) {
     #[cfg(all(feature = "split-embedded", target_family = "wasm"))]
     {
         let resuming = matches!(plan, Plan::Resume(_));
-        chunks::send_run(runner, plan, cfg, token, signal, shown)
-            .await
-            .unwrap_or_else(|chunks::NotLoaded| Err(not_loaded(resuming)))
+        if let Err(chunks::NotLoaded) =
+            chunks::carry_in_chunk(runner, plan, cfg, token, signal, shown).await
+        {
+            runner.fail(not_loaded(resuming));
+        }
     }
     #[cfg(not(all(feature = "split-embedded", target_family = "wasm")))]
     {
-        runner
-            .send_and_collect(plan, cfg, token, signal, shown)
-            .await
+        runner.carry(plan, cfg, token, signal, shown).await;
     }
 }
 
@@ -283,7 +284,7 @@ mod chunks {
 
     use leptos::wasm_split::{SplitLoaderError, wasm_split};
 
-    use super::{Config, Finished, Plan, ReadFile, RemixError, RemixResult, Runner, Secret, Shown};
+    use super::{Config, Plan, ReadFile, RemixError, Runner, Secret, Shown};
     // The views' split points are the site's only: the widget has no panels.
     #[cfg(feature = "split")]
     use super::{AnyView, Dyn, Owner, Store, Wiring};
@@ -297,25 +298,24 @@ mod chunks {
         }
     }
 
-    type Sent = Result<(RemixResult, Finished), RemixError>;
-    type Sending = Pin<Box<dyn Future<Output = Sent>>>;
+    type Carrying = Pin<Box<dyn Future<Output = ()>>>;
 
     #[wasm_split(
         run,
         wasm_split_path = ::leptos::wasm_split,
         fallible,
         preload(preload_run),
-        return_wrapper(let sending = _; { Ok(sending.await) } -> Result<Sent, NotLoaded>)
+        return_wrapper(let carrying = _; { carrying.await; Ok(()) } -> Result<(), NotLoaded>)
     )]
-    pub fn send_run(
+    pub fn carry_in_chunk(
         runner: Runner,
         plan: Plan,
         cfg: Config,
         token: Option<Secret>,
         signal: web_sys::AbortSignal,
         shown: Shown,
-    ) -> Sending {
-        Box::pin(runner.send_and_collect(plan, cfg, token, signal, shown))
+    ) -> Carrying {
+        Box::pin(runner.carry(plan, cfg, token, signal, shown))
     }
 
     #[cfg(feature = "split")]

@@ -134,8 +134,7 @@ impl Runner {
         }
         self.run.set(Run::start(provider, page::now_ms()));
         self.emit(RunEvent::Start);
-        self.finish(Err(e.clone()));
-        self.emit(RunEvent::Error(&e));
+        self.fail(e);
     }
 
     /// True while a run is in progress (not tracked).
@@ -187,10 +186,10 @@ impl Runner {
         self.run.set(run);
         self.emit(RunEvent::Start);
         let Ok(controller) = web_sys::AbortController::new() else {
-            self.finish(Err(RemixError::new(
+            self.fail(RemixError::new(
                 ErrorCode::Network,
                 "This browser cannot run a remix (no AbortController); use a current browser.",
-            )));
+            ));
             return;
         };
         let signal = controller.signal();
@@ -202,36 +201,53 @@ impl Runner {
             })
             .flatten();
         let shown = Shown { started, prompt };
-        leptos::task::spawn_local(async move {
-            let outcome = crate::lazy::send(self, plan, cfg, token, signal, shown).await;
-            // A disposed runner (the widget was removed) has nothing to clear.
-            self.handles.try_update_value(|h| h.abort = None);
-            match outcome {
-                Ok((result, finished)) => {
-                    self.finish(Ok(finished));
-                    self.emit(RunEvent::Complete(&result));
-                }
-                Err(e) => {
-                    self.finish(Err(e.clone()));
-                    self.emit(RunEvent::Error(&e));
-                }
-            }
-        });
+        leptos::task::spawn_local(crate::lazy::carry(self, plan, cfg, token, signal, shown));
     }
 
     /// [`Runner::send`], then the result as the page shows it
-    /// ([`collect`]): together in the run's chunk (`lazy.rs`).
-    pub(crate) async fn send_and_collect(
+    /// ([`collect`]), and the run's end: together in the run's chunk
+    /// (`lazy.rs`), which the first screen never needs.
+    pub(crate) async fn carry(
         self,
         plan: Plan,
         cfg: Config,
         token: Option<Secret>,
         signal: web_sys::AbortSignal,
         shown: Shown,
-    ) -> Result<(RemixResult, Finished), RemixError> {
-        let result = self.send(plan, cfg.clone(), token.clone(), signal).await?;
-        let finished = collect(&cfg, token, shown, result.clone()).await;
-        Ok((result, finished))
+    ) {
+        let outcome = match self.send(plan, cfg.clone(), token.clone(), signal).await {
+            Ok(result) => Ok((collect(&cfg, token, shown, result.clone()).await, result)),
+            Err(e) => Err(e),
+        };
+        // A disposed runner (the widget was removed) has nothing to clear.
+        self.handles.try_update_value(|h| h.abort = None);
+        match outcome {
+            Ok((finished, result)) => {
+                self.finish(Ok(finished));
+                self.emit(RunEvent::Complete(&result));
+            }
+            Err(e) => {
+                self.finish(Err(e.clone()));
+                self.emit(RunEvent::Error(&e));
+            }
+        }
+    }
+
+    /// End the run with `e`, said as it is: a run that fails before
+    /// anything is sent, or whose chunk cannot be fetched, with a message
+    /// that already says what to do. A run's own end is [`Runner::finish`]'s,
+    /// in the run's chunk, with the advice a provider's errors need.
+    pub(crate) fn fail(&self, e: RemixError) {
+        self.handles.try_update_value(|h| {
+            h.abort = None;
+            h.accepted = None;
+        });
+        let now = page::now_ms();
+        let _ = self.now.try_set(now);
+        let _ = self
+            .run
+            .try_update(|r| r.end(Phase::Failed, now, e.message.clone()));
+        self.emit(RunEvent::Error(&e));
     }
 
     /// Submit (unless resuming) and follow the job to its end, telling the
