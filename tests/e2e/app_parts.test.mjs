@@ -4,6 +4,7 @@
 // loses nothing.
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
+import { readFile } from "node:fs/promises";
 import { launch, openAppIn, tile, fixture, MOCK_QUERY, MOCK_URL } from "./browser.mjs";
 
 let browser;
@@ -226,5 +227,28 @@ test("a file added while the header reader's chunk cannot be fetched is turned a
   await input.setInputFiles([fixture("jpeg_baseline_80x60.jpg")]);
   await tile(page, 0).waitFor({ timeout: 15000 });
   assert.match(await page.locator(".tile").first().textContent(), /jpeg_baseline_80x60\.jpg/);
+  await page.close();
+});
+
+test("a shrink whose chunk cannot be fetched says so on its entry, and shrinks the next time", async () => {
+  const FIT = "**/split-fit-*.wasm";
+  const page = await browser.newPage();
+  await page.route(FIT, (route) => route.abort("internetdisconnected"));
+  await openAppIn(page, MOCK_QUERY);
+  await page.getByRole("button", { name: "Remix", exact: true }).waitFor({ state: "visible", timeout: 15000 });
+  // A real PNG padded past the 1.5 MB limit: the browser decodes it, so it can be shrunk.
+  const big = Buffer.alloc(1_600_000);
+  (await readFile(fixture("png_rgb_64x48.png"))).copy(big);
+  const input = page.getByLabel("Add reference images", { exact: true });
+  await input.setInputFiles([{ name: "big.png", mimeType: "image/png", buffer: big }]);
+  await page.getByRole("button", { name: "Shrink and add big.png" }).click();
+  await page.getByRole("alert").filter({ hasText: "big.png" }).filter({ hasText: "was not re-encoded" }).waitFor({ timeout: 15000 });
+  assert.equal(await page.locator(".tile").count(), 0);
+
+  await page.unroute(FIT);
+  await input.setInputFiles([{ name: "big.png", mimeType: "image/png", buffer: big }]);
+  await page.getByRole("button", { name: "Shrink and add big.png" }).click();
+  await tile(page, 0).waitFor({ timeout: 15000 });
+  assert.equal(await page.locator(".tile").count(), 1);
   await page.close();
 });

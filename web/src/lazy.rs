@@ -14,6 +14,8 @@
 //! ([`preload_embedded`]). Without either (`serve --dev`, the tests) they
 //! are plain calls: one wasm, as before.
 
+use std::sync::Arc;
+
 use leptos::prelude::*;
 use reve_remix_core::http::Secret;
 use reve_remix_core::provider::Config;
@@ -22,7 +24,8 @@ use reve_remix_core::{ErrorCode, RemixError};
 use crate::components::dyn_view::Dyn;
 #[cfg(all(feature = "split", target_family = "wasm"))]
 use crate::components::dyn_view::text;
-use crate::model::ReadFile;
+use crate::fitting;
+use crate::model::{Accepts, Board};
 use crate::pages::Wiring;
 use crate::runner::{Plan, Runner, Shown};
 use crate::store::Store;
@@ -55,9 +58,9 @@ pub(crate) async fn carry(
     }
 }
 
-/// `bytes` fitted to `opts` by the package's decode and re-encode ("Shrink
-/// and add", `auto-fit`, a result copied as PNG), which a board of images
-/// that already fit never needs.
+/// `bytes` fitted to `opts` by the package's decode and re-encode (a
+/// result copied as PNG), which a board of images that already fit never
+/// needs.
 #[cfg(target_arch = "wasm32")]
 pub(crate) async fn fit_image(
     bytes: std::sync::Arc<[u8]>,
@@ -69,11 +72,7 @@ pub(crate) async fn fit_image(
         chunks::fit_in_chunk(bytes, name, opts)
             .await
             .unwrap_or_else(|chunks::NotLoaded| {
-                Err(RemixError::new(
-                    ErrorCode::Network,
-                    "Part of this app could not be loaded, so the image was not re-encoded: \
-                     check the connection and try again (or reload the page).",
-                ))
+                Err(RemixError::new(ErrorCode::Network, NOT_FITTED))
             })
     }
     #[cfg(not(feature = "split-embedded"))]
@@ -82,36 +81,71 @@ pub(crate) async fn fit_image(
     }
 }
 
+/// Fit `bytes` to what `accepts` takes and add the copy to `board`
+/// ([`fitting::fit_and_add`]: "Shrink and add", `auto-fit`), in the
+/// background. In a split build that is in the `fit` chunk; if it cannot be
+/// fetched, the rejected file's entry says so.
+pub(crate) fn fit_and_add(
+    board: RwSignal<Board>,
+    accepts: Accepts,
+    name: String,
+    bytes: Arc<[u8]>,
+) {
+    leptos::task::spawn_local(async move {
+        #[cfg(all(feature = "split-embedded", target_family = "wasm"))]
+        {
+            let original = bytes.clone();
+            if let Err(chunks::NotLoaded) =
+                chunks::fit_and_add_in_chunk(board, accepts, name, bytes).await
+            {
+                let _ = board.try_update(|b| b.shrink_failed(&original, NOT_FITTED.to_string()));
+            }
+        }
+        #[cfg(not(all(feature = "split-embedded", target_family = "wasm")))]
+        {
+            fitting::fit_and_add(board, accepts, name, bytes).await;
+        }
+    });
+}
+
+/// What a fitting says when its chunk cannot be fetched.
+#[cfg_attr(
+    not(all(feature = "split-embedded", target_family = "wasm")),
+    allow(dead_code, reason = "only a split build loads chunks")
+)]
+const NOT_FITTED: &str = "Part of this app could not be loaded, so the image was not re-encoded: \
+                          check the connection and try again (or reload the page).";
+
 /// Whether the views arrive after the page is usable (a split build): the
 /// first value of the flag [`settings_view`] clears when they are there.
 pub(crate) const VIEWS_LATE: bool = cfg!(all(feature = "split", target_family = "wasm"));
 
-/// `bytes`' header read by the core ([`ReadFile::new`]): the format and
-/// size of a file being added. In a split build the parsers are in the
-/// `read` chunk, fetched once the page is usable, so a person's first
+/// Add `bytes`, the file `name`, to `board` ([`fitting::add_file`]: its
+/// header read by the core, judged by what `accepts` takes, fitted if
+/// `auto-fit` turned it away). In a split build the header parsers are in
+/// the `read` chunk, fetched once the page is usable, so a person's first
 /// add waits on it only on a link too slow to have brought it while they
 /// chose files. If it cannot be fetched, the file is turned away saying so.
-pub(crate) async fn read_file(name: String, bytes: Vec<u8>) -> ReadFile {
+pub(crate) async fn add_file(
+    board: RwSignal<Board>,
+    accepts: Dyn<Accepts>,
+    name: String,
+    bytes: Vec<u8>,
+) {
     #[cfg(all(feature = "split-embedded", target_family = "wasm"))]
     {
         let kept = name.clone();
-        chunks::read_in_chunk(name, bytes)
-            .await
-            .unwrap_or_else(|chunks::NotLoaded| ReadFile {
-                header: Err(RemixError::new(
-                    ErrorCode::Network,
-                    format!(
-                        "Part of this app could not be loaded, so {kept} was not checked: check \
-                         the connection and add it again (or reload the page)."
-                    ),
-                )),
-                name: kept,
-                bytes: Vec::new(),
-            })
+        if let Err(chunks::NotLoaded) = chunks::add_in_chunk(board, accepts, name, bytes).await {
+            let why = format!(
+                "Part of this app could not be loaded, so {kept} was not checked: check the \
+                 connection and add it again (or reload the page)."
+            );
+            let _ = board.try_update(|b| b.reject(&kept, why));
+        }
     }
     #[cfg(not(all(feature = "split-embedded", target_family = "wasm")))]
     {
-        ReadFile::new(name, bytes)
+        fitting::add_file(board, &accepts, name, bytes);
     }
 }
 
@@ -284,10 +318,13 @@ mod chunks {
 
     use leptos::wasm_split::{SplitLoaderError, wasm_split};
 
-    use super::{Config, Plan, ReadFile, RemixError, Runner, Secret, Shown};
+    use super::{
+        Accepts, Arc, Board, Config, Dyn, Plan, RemixError, Runner, RwSignal, Secret, Shown,
+        fitting,
+    };
     // The views' split points are the site's only: the widget has no panels.
     #[cfg(feature = "split")]
-    use super::{AnyView, Dyn, Owner, Store, Wiring};
+    use super::{AnyView, Owner, Store, Wiring};
 
     /// A chunk's fetch or instantiation failed (the console says why).
     pub struct NotLoaded;
@@ -346,10 +383,15 @@ mod chunks {
         wasm_split_path = ::leptos::wasm_split,
         fallible,
         preload(preload_read),
-        return_wrapper(let read = _; { Ok(read) } -> Result<ReadFile, NotLoaded>)
+        return_wrapper(let added = _; { Ok(added) } -> Result<(), NotLoaded>)
     )]
-    pub fn read_in_chunk(name: String, bytes: Vec<u8>) -> ReadFile {
-        ReadFile::new(name, bytes)
+    pub fn add_in_chunk(
+        board: RwSignal<Board>,
+        accepts: Dyn<Accepts>,
+        name: String,
+        bytes: Vec<u8>,
+    ) {
+        fitting::add_file(board, &accepts, name, bytes);
     }
 
     /// The estimate and a comparison's status ([`super::run_hints`]).
@@ -395,5 +437,22 @@ mod chunks {
         Box::pin(
             async move { reve_remix::fit::fit_image(bytes, None, name.as_deref(), &opts).await },
         )
+    }
+
+    type FittingAndAdding = Pin<Box<dyn Future<Output = ()>>>;
+
+    #[wasm_split(
+        fit,
+        wasm_split_path = ::leptos::wasm_split,
+        fallible,
+        return_wrapper(let fitting = _; { fitting.await; Ok(()) } -> Result<(), NotLoaded>)
+    )]
+    pub fn fit_and_add_in_chunk(
+        board: RwSignal<Board>,
+        accepts: Accepts,
+        name: String,
+        bytes: Arc<[u8]>,
+    ) -> FittingAndAdding {
+        Box::pin(fitting::fit_and_add(board, accepts, name, bytes))
     }
 }

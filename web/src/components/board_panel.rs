@@ -30,20 +30,15 @@ fn add_files(board: RwSignal<Board>, accepts: Dyn<Accepts>, files: Vec<web_sys::
     leptos::task::spawn_local(async move {
         for file in files {
             let name = file.name();
-            let read = match blob::read_blob(&file).await {
-                Some(bytes) => Some(lazy::read_file(name.clone(), bytes).await),
-                None => None,
-            };
-            let accepted = untrack(|| accepts());
-            // The board may be gone (a widget removed meanwhile).
-            let _ = board.try_update(|b| match read {
-                Some(read) => b.add_read(read, &accepted),
+            match blob::read_blob(&file).await {
+                Some(bytes) => lazy::add_file(board, accepts.clone(), name, bytes).await,
+                // The board may be gone (a widget removed meanwhile).
                 None => {
-                    b.reject(&name, format!("{name} could not be read; choose it again."));
-                    false
+                    let _ = board.try_update(|b| {
+                        b.reject(&name, format!("{name} could not be read; choose it again."));
+                    });
                 }
-            });
-            fitting::fit_quietly(board, accepted);
+            }
         }
     });
 }
@@ -134,16 +129,16 @@ pub fn BoardPanel(
         move |ev: &web_sys::DragEvent| {
             let Some(dt) = ev.data_transfer() else { return };
             let uris = dt.get_data("text/uri-list").unwrap_or_default();
-            let accepted = untrack(|| accepts());
             if let Some((name, bytes)) =
                 uris.lines().find_map(|u| result_file(u.trim().to_string()))
             {
                 board.update(Board::begin_adding);
-                leptos::task::spawn_local(async move {
-                    let read = lazy::read_file(name, bytes.to_vec()).await;
-                    let _ = board.try_update(|b| b.add_read(read, &accepted));
-                    fitting::fit_quietly(board, accepted);
-                });
+                leptos::task::spawn_local(lazy::add_file(
+                    board,
+                    accepts.clone(),
+                    name,
+                    bytes.to_vec(),
+                ));
                 return;
             }
             match dragged(ev) {
@@ -151,6 +146,7 @@ pub fn BoardPanel(
                 Dragged::WebImage => {
                     let html = dt.get_data("text/html").unwrap_or_default();
                     if let Some(url) = first_web_url(&uris).filter(|_| html.contains("<img")) {
+                        let accepted = untrack(|| accepts());
                         board.update(|b| {
                             b.begin_adding();
                             b.add_url(url, &accepted);

@@ -11,7 +11,7 @@ use reve_remix_core::provider::ProviderInfo;
 use crate::components::dyn_view::{Dyn, Handler, handler, read, text};
 use crate::model::models::{entry, run_name, tag_syntax};
 use crate::model::settings::model_in;
-use crate::model::{Accepts, Finished, NamedFile, Problems};
+use crate::model::{Accepts, Board, Finished, NamedFile, Problems};
 use crate::model::{Lane, compare, cost};
 use crate::store::Store;
 
@@ -25,6 +25,8 @@ pub(crate) struct Wiring {
     pub(super) problems: Memo<Problems>,
     /// The board's state, which the values below are derived from.
     store: Store,
+    /// What the board takes (tracked).
+    accepts: Dyn<Accepts>,
     /// True while a comparison runs on any provider.
     pub(super) comparing: Memo<bool>,
     /// The "Prompt" textarea.
@@ -59,6 +61,9 @@ impl Wiring {
             let model = settings.models.with(|m| model_in(m, &id));
             entry(&id, model)
         });
+        let accepts = read(move || {
+            Accepts::new(provider.get(), settings.cap()).fitting(settings.auto_fit.get())
+        });
         let area = NodeRef::new();
         let on_insert = handler(move |index: usize| {
             let el = area.get_untracked();
@@ -78,6 +83,7 @@ impl Wiring {
         });
         Self {
             store,
+            accepts: accepts.clone(),
             provider,
             problems,
             comparing,
@@ -86,9 +92,16 @@ impl Wiring {
             on_remix: handler(move |()| store.remix()),
             on_cancel: handler(move |()| store.cancel()),
             on_use: handler(move |done: Finished| match done.bytes {
-                Some(bytes) => leptos::task::spawn_local(async move {
-                    store.add_read(crate::lazy::read_file(done.file_name, bytes.to_vec()).await);
-                }),
+                Some(bytes) => {
+                    board.update(Board::begin_adding);
+                    let add = crate::lazy::add_file(
+                        board,
+                        accepts.clone(),
+                        done.file_name,
+                        bytes.to_vec(),
+                    );
+                    leptos::task::spawn_local(add);
+                }
                 None => {
                     store.add_url(done.src.as_str());
                 }
@@ -101,8 +114,7 @@ impl Wiring {
 
     /// What the board takes.
     pub(super) fn accepts(&self) -> Dyn<Accepts> {
-        let (provider, settings) = (self.provider, self.store.settings);
-        read(move || Accepts::new(provider.get(), settings.cap()).fitting(settings.auto_fit.get()))
+        self.accepts.clone()
     }
 
     /// The problem about one control ("" when there is none).

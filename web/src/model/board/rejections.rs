@@ -69,30 +69,38 @@ impl Board {
         outcome: Result<ReadFile, String>,
         accepts: &Accepts,
     ) {
-        // The entry may have moved (a dismiss, another add): find it again.
-        let position = self.rejected.iter().position(|r| {
-            r.original
-                .as_ref()
-                .is_some_and(|o| Arc::ptr_eq(&o.0, original))
-        });
         match outcome {
             Ok(file) => {
-                if let Some(i) = position {
+                if let Some(i) = self.shrinking(original) {
                     self.rejected.remove(i);
                 }
                 if self.add_read(file, accepts) {
                     self.last_shrunk_from(original.len());
                 }
             }
-            Err(why) => {
-                if let Some(entry) = position.map(|i| &mut self.rejected[i]) {
-                    entry.reason = why;
-                    entry.original = None;
-                    entry.shrinking = false;
-                    entry.quiet = false;
-                }
-            }
+            Err(why) => self.shrink_failed(original, why),
         }
+    }
+
+    /// The shrink of `original` failed: its entry says why (`why`, the
+    /// whole reason) and offers it no more.
+    pub fn shrink_failed(&mut self, original: &Arc<[u8]>, why: String) {
+        if let Some(entry) = self.shrinking(original).map(|i| &mut self.rejected[i]) {
+            entry.reason = why;
+            entry.original = None;
+            entry.shrinking = false;
+            entry.quiet = false;
+        }
+    }
+
+    /// Where the entry of `original` is now (a dismiss or another add may
+    /// have moved it).
+    fn shrinking(&self, original: &Arc<[u8]>) -> Option<usize> {
+        self.rejected.iter().position(|r| {
+            r.original
+                .as_ref()
+                .is_some_and(|o| Arc::ptr_eq(&o.0, original))
+        })
     }
 
     /// The last tile added was shrunk from a file of `bytes` (a restored board).
