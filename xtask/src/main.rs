@@ -4,6 +4,7 @@
 mod app_split;
 mod bench;
 mod csp;
+mod dead_shims;
 mod edge;
 mod fuzz;
 // The fuzz targets' seeds kept elsewhere in the repository (fixtures/images,

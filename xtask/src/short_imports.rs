@@ -4,7 +4,11 @@
 //! names cost about 3.5 KB gzipped in the wasm and as much again as the
 //! keys of the glue's import object, where nothing else reads them. They
 //! become `a`, `b`, … `ba`, … on both sides; the rest of the wasm is copied
-//! byte for byte.
+//! byte for byte. So do the exports only the glue calls that wasm-bindgen
+//! names after a closure's whole signature (up to 334 characters each:
+//! `wasm_bindgen_<hash>___convert__closures_____invoke___js_sys_…`), which
+//! become `_0`, `_1`, …; and the glue's functions for imports the wasm no
+//! longer takes are dropped (`dead_shims.rs`).
 
 use std::path::Path;
 
@@ -19,8 +23,88 @@ pub fn shorten(wasm: &Path, js: &Path, module: &str) -> Result {
     let (bytes, renamed) =
         rename_imports(&bytes, module).map_err(|e| format!("{}: {e}", wasm.display()))?;
     let glue = rename_keys(&glue, &renamed).map_err(|e| format!("{}: {e}", js.display()))?;
+    let glue = crate::dead_shims::drop(&glue).map_err(|e| format!("{}: {e}", js.display()))?;
+    let (bytes, renamed) =
+        rename_invokers(&bytes).map_err(|e| format!("{}: {e}", wasm.display()))?;
+    let glue = rename_calls(&glue, &renamed).map_err(|e| format!("{}: {e}", js.display()))?;
     write(wasm, bytes)?;
     write(js, glue)
+}
+
+/// How wasm-bindgen names the exports that call a Rust closure from JS.
+const INVOKER: &str = "___convert__closures_";
+
+/// `wasm` with its closure invokers' exports ([`INVOKER`]) renamed `_0`,
+/// `_1`, …, and the renames made.
+fn rename_invokers(wasm: &[u8]) -> std::result::Result<(Vec<u8>, Renames), String> {
+    let mut out = wasm.get(..8).ok_or("not a WebAssembly module")?.to_vec();
+    let mut renamed = Vec::new();
+    for (id, body) in sections(wasm)? {
+        if id != 7 {
+            out.push(id);
+            push_leb(&mut out, body.len() as u64);
+            out.extend_from_slice(body);
+            continue;
+        }
+        let mut s = Reader::new(body);
+        let count = s.u32()?;
+        let mut names = Vec::new();
+        let mut rest = Vec::new();
+        for _ in 0..count {
+            let name =
+                std::str::from_utf8(s.name()?).map_err(|_| "an export's name is not UTF-8")?;
+            let kind = s.byte()?;
+            let index = s.u32()?;
+            names.push(name.to_string());
+            rest.push((kind, index));
+        }
+        if !s.done() {
+            return Err("the export section has bytes after its exports".into());
+        }
+        let mut section = Vec::new();
+        push_leb(&mut section, u64::from(count));
+        for (name, (kind, index)) in names.iter().zip(rest) {
+            let new = if name.contains(INVOKER) {
+                let new = format!("_{}", renamed.len());
+                if names.contains(&new) {
+                    return Err(format!("an export is named {new} already"));
+                }
+                renamed.push((name.clone(), new.clone()));
+                new
+            } else {
+                name.clone()
+            };
+            push_name(&mut section, new.as_bytes());
+            section.push(kind);
+            push_leb(&mut section, u64::from(index));
+        }
+        out.push(7);
+        push_leb(&mut out, section.len() as u64);
+        out.extend_from_slice(&section);
+    }
+    Ok((out, renamed))
+}
+
+/// The glue calling each renamed export by its new name: each old name
+/// must be there exactly once, as a whole name, or nothing is changed.
+fn rename_calls(glue: &str, renamed: &[(String, String)]) -> std::result::Result<String, String> {
+    let mut glue = glue.to_string();
+    for (old, new) in renamed {
+        let whole = |at: &usize| {
+            let after = glue[at + old.len()..].chars().next();
+            !after.is_some_and(|c| c.is_ascii_alphanumeric() || c == '_' || c == '$')
+        };
+        let found: Vec<usize> = glue
+            .match_indices(old.as_str())
+            .map(|(at, _)| at)
+            .filter(whole)
+            .collect();
+        let [at] = found[..] else {
+            return Err(format!("expected the export {old} called once in the glue"));
+        };
+        glue.replace_range(at..at + old.len(), new);
+    }
+    Ok(glue)
 }
 
 /// The `n`th short name: `a`…`z`, `A`…`Z`, then two letters, and so on.
@@ -209,6 +293,49 @@ mod tests {
         let twice = format!("{glue}x.__wbg_now_463ac581d2fc7ea3");
         assert!(rename_keys(&twice, &renamed).is_err());
         assert!(rename_keys("{}", &renamed).is_err());
+    }
+
+    /// A module exporting a closure invoker, `main` and the memory.
+    fn exporting(names: &[&str]) -> Vec<u8> {
+        let mut exports = Vec::new();
+        push_leb(&mut exports, names.len() as u64);
+        for (i, name) in names.iter().enumerate() {
+            push_name(&mut exports, name.as_bytes());
+            exports.extend_from_slice(&[0x00, i as u8]);
+        }
+        let mut m = b"\0asm\x01\0\0\0".to_vec();
+        m.push(7);
+        push_leb(&mut m, exports.len() as u64);
+        m.extend_from_slice(&exports);
+        m
+    }
+
+    #[test]
+    fn closure_invokers_get_short_names_in_the_wasm_and_where_the_glue_calls_them() {
+        let long = "wasm_bindgen_abded294517b0d63___convert__closures_____invoke_______true_";
+        let longer = format!("{long}_13");
+        let (out, renamed) =
+            rename_invokers(&exporting(&["main", long, &longer])).expect("renames");
+        assert_eq!(out, exporting(&["main", "_0", "_1"]));
+        assert_eq!(
+            renamed,
+            [
+                (long.to_string(), "_0".to_string()),
+                (longer.clone(), "_1".to_string())
+            ]
+        );
+        let glue = format!("function M(r,e){{o.{long}(r,e)}}function F(r){{o.{longer}(r)}}");
+        assert_eq!(
+            rename_calls(&glue, &renamed).expect("renames"),
+            "function M(r,e){o._0(r,e)}function F(r){o._1(r)}"
+        );
+        assert!(rename_calls("o.main()", &renamed).is_err());
+        assert!(rename_calls(&format!("{glue}o.{long}()"), &renamed).is_err());
+        assert!(rename_invokers(&exporting(&["_0", long])).is_err());
+        let m = exporting(&["main", long]);
+        for cut in 0..m.len() {
+            let _ = rename_invokers(&m[..cut]);
+        }
     }
 
     #[test]
