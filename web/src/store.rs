@@ -220,12 +220,7 @@ impl Store {
     /// add's rejections are cleared). Returns whether it was added (one
     /// over the limits is not, yet: with `auto-fit` it joins once fitted).
     pub fn add_bytes(&self, name: &str, bytes: Vec<u8>) -> bool {
-        self.add_read(ReadFile::new(name.to_string(), bytes))
-    }
-
-    /// [`Store::add_bytes`] of a file whose header was read already
-    /// (`lazy::read_file`).
-    pub fn add_read(&self, file: ReadFile) -> bool {
+        let file = ReadFile::new(name.to_string(), bytes);
         let accepts = self
             .settings
             .get_untracked()

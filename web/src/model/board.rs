@@ -61,7 +61,7 @@ struct Removal {
 
 /// A file's bytes with what the core read from its header
 /// ([`image::read`]): ready for [`Board::add_read`]. A split build reads
-/// it in a chunk of its own (`lazy::read_file`), so that the first screen
+/// it in a chunk of its own (`lazy::add_file`), so that the first screen
 /// carries no header parser.
 #[derive(Clone, Debug)]
 pub struct ReadFile {
