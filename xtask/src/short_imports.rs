@@ -13,7 +13,7 @@
 use std::path::Path;
 
 use crate::util::{Result, read, read_text, write};
-use crate::wasm_read::{Reader, sections};
+use crate::wasm_read::{Reader, push_leb, rewrite_section};
 
 /// Rename the imports `wasm` takes from its glue module (`./<name>_bg.js`,
 /// as wasm-bindgen names it), in the wasm and in the glue `js` beside it.
@@ -37,36 +37,25 @@ const INVOKER: &str = "__convert__closures_";
 /// `wasm` with its closure invokers' exports ([`INVOKER`]) renamed `_0`,
 /// `_1`, …, and the renames made.
 fn rename_invokers(wasm: &[u8]) -> std::result::Result<(Vec<u8>, Renames), String> {
-    let mut out = wasm.get(..8).ok_or("not a WebAssembly module")?.to_vec();
     let mut renamed = Vec::new();
-    for (id, body) in sections(wasm)? {
-        if id != 7 {
-            out.push(id);
-            push_leb(&mut out, body.len() as u64);
-            out.extend_from_slice(body);
-            continue;
-        }
+    let out = rewrite_section(wasm, 7, |body| {
         let mut s = Reader::new(body);
         let count = s.u32()?;
-        let mut names = Vec::new();
-        let mut rest = Vec::new();
+        let mut exports = Vec::new();
         for _ in 0..count {
             let name =
                 std::str::from_utf8(s.name()?).map_err(|_| "an export's name is not UTF-8")?;
-            let kind = s.byte()?;
-            let index = s.u32()?;
-            names.push(name.to_string());
-            rest.push((kind, index));
+            exports.push((name.to_string(), s.byte()?, s.u32()?));
         }
         if !s.done() {
             return Err("the export section has bytes after its exports".into());
         }
         let mut section = Vec::new();
         push_leb(&mut section, u64::from(count));
-        for (name, (kind, index)) in names.iter().zip(rest) {
+        for (name, kind, index) in &exports {
             let new = if name.contains(INVOKER) {
                 let new = format!("_{}", renamed.len());
-                if names.contains(&new) {
+                if exports.iter().any(|(n, ..)| *n == new) {
                     return Err(format!("an export is named {new} already"));
                 }
                 renamed.push((name.clone(), new.clone()));
@@ -75,13 +64,11 @@ fn rename_invokers(wasm: &[u8]) -> std::result::Result<(Vec<u8>, Renames), Strin
                 name.clone()
             };
             push_name(&mut section, new.as_bytes());
-            section.push(kind);
-            push_leb(&mut section, u64::from(index));
+            section.push(*kind);
+            push_leb(&mut section, u64::from(*index));
         }
-        out.push(7);
-        push_leb(&mut out, section.len() as u64);
-        out.extend_from_slice(&section);
-    }
+        Ok(section)
+    })?;
     Ok((out, renamed))
 }
 
@@ -123,19 +110,6 @@ fn short_name(mut n: usize) -> String {
     String::from_utf8(name).unwrap_or_default()
 }
 
-/// An unsigned LEB128, as a module's lengths and counts are written.
-pub fn push_leb(out: &mut Vec<u8>, mut value: u64) {
-    loop {
-        let b = (value & 0x7f) as u8;
-        value >>= 7;
-        if value == 0 {
-            out.push(b);
-            return;
-        }
-        out.push(b | 0x80);
-    }
-}
-
 fn push_name(out: &mut Vec<u8>, name: &[u8]) {
     push_leb(out, name.len() as u64);
     out.extend_from_slice(name);
@@ -146,15 +120,8 @@ type Renames = Vec<(String, String)>;
 
 /// `wasm` with the imports from `module` renamed, and the renames made.
 fn rename_imports(wasm: &[u8], module: &str) -> std::result::Result<(Vec<u8>, Renames), String> {
-    let mut out = wasm.get(..8).ok_or("not a WebAssembly module")?.to_vec();
     let mut renamed = Vec::new();
-    for (id, body) in sections(wasm)? {
-        if id != 2 {
-            out.push(id);
-            push_leb(&mut out, body.len() as u64);
-            out.extend_from_slice(body);
-            continue;
-        }
+    let out = rewrite_section(wasm, 2, |body| {
         let mut s = Reader::new(body);
         let count = s.u32()?;
         let mut section = Vec::new();
@@ -178,10 +145,8 @@ fn rename_imports(wasm: &[u8], module: &str) -> std::result::Result<(Vec<u8>, Re
         if !s.done() {
             return Err("the import section has bytes after its imports".into());
         }
-        out.push(2);
-        push_leb(&mut out, section.len() as u64);
-        out.extend_from_slice(&section);
-    }
+        Ok(section)
+    })?;
     if renamed.is_empty() {
         return Err(format!(
             "no import from {module}: is that the glue's module name?"

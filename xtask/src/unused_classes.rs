@@ -25,9 +25,8 @@
 use std::collections::HashMap;
 use std::path::Path;
 
-use crate::short_imports::push_leb;
 use crate::util::{Result, read, read_text, write};
-use crate::wasm_read::{Reader, function_names, sections};
+use crate::wasm_read::{Reader, function_names, push_leb, rewrite_section, sections};
 
 /// `wasm-streams`' classes, as wasm-bindgen names them in the glue.
 const CLASSES: [&str; 3] = [
@@ -173,27 +172,6 @@ fn without_their_table_entries(wasm: &[u8]) -> std::result::Result<Vec<u8>, Stri
             "no table entry is code of {THEIR_CRATE}: has leptos dropped it, or the build its \
              function names (the `name` section)?"
         ));
-    }
-    Ok(out)
-}
-
-/// `wasm` with section `id`'s bytes replaced by what `rewrite` makes of
-/// them, every other section copied as it is.
-fn rewrite_section(
-    wasm: &[u8],
-    id: u8,
-    mut rewrite: impl FnMut(&[u8]) -> std::result::Result<Vec<u8>, String>,
-) -> std::result::Result<Vec<u8>, String> {
-    let mut out = wasm.get(..8).ok_or("not a WebAssembly module")?.to_vec();
-    for (at, body) in sections(wasm)? {
-        let body = if at == id {
-            rewrite(body)?
-        } else {
-            body.to_vec()
-        };
-        out.push(at);
-        push_leb(&mut out, body.len() as u64);
-        out.extend_from_slice(&body);
     }
     Ok(out)
 }

@@ -1,6 +1,8 @@
 //! A wasm module's bytes, read by the tools here that look inside one (the
 //! size profile, the import renamer): only what they need, every read
 //! bounds-checked, no length field trusted; a malformed file is an error.
+//! Those that change one rewrite it a section at a time
+//! ([`rewrite_section`]).
 
 use std::collections::HashMap;
 
@@ -120,4 +122,38 @@ pub fn function_names(r: &mut Reader<'_>) -> Result<HashMap<u32, String>, String
         }
     }
     Ok(names)
+}
+
+/// An unsigned LEB128, as a module's lengths and counts are written.
+pub fn push_leb(out: &mut Vec<u8>, mut value: u64) {
+    loop {
+        let b = (value & 0x7f) as u8;
+        value >>= 7;
+        if value == 0 {
+            out.push(b);
+            return;
+        }
+        out.push(b | 0x80);
+    }
+}
+
+/// `wasm` with section `id`'s bytes replaced by what `rewrite` makes of
+/// them, every other section copied as it is.
+pub fn rewrite_section(
+    wasm: &[u8],
+    id: u8,
+    mut rewrite: impl FnMut(&[u8]) -> std::result::Result<Vec<u8>, String>,
+) -> std::result::Result<Vec<u8>, String> {
+    let mut out = wasm.get(..8).ok_or("not a WebAssembly module")?.to_vec();
+    for (at, body) in sections(wasm)? {
+        let body = if at == id {
+            rewrite(body)?
+        } else {
+            body.to_vec()
+        };
+        out.push(at);
+        push_leb(&mut out, body.len() as u64);
+        out.extend_from_slice(&body);
+    }
+    Ok(out)
 }

@@ -97,45 +97,45 @@ fn settings_of_the_page_are_what_is_kept() {
     assert!(!kept.to_text().contains("sk-never-kept"));
 }
 
-#[test]
-fn settings_of_another_version_keep_what_this_one_knows() {
-    let text = r#"{"provider":"fal","mock":"yes","options":{"aspect_ratio":7,
-        "remove_background":true},"models":[["fal","no-such-model"],["nobody","reve-2.1"],
-        ["fal"],"fal",[1,2]],"compare":["nobody", 3, "fal no-such-model"],"extra":{}}"#;
-    let kept = StoredSettings::read_json(text).expect("an object");
-    assert_eq!(kept.provider, "fal");
-    assert!(!kept.mock);
-    assert_eq!(kept.options.aspect_ratio, "");
+/// Settings another version kept, read: fal, no mock, background removed,
+/// two models this version does not sell, and ticks of which only fal's is
+/// known.
+fn keeps_what_this_version_knows(kept: &StoredSettings) {
+    assert_eq!((kept.provider.as_str(), kept.mock), ("fal", false));
     assert!(kept.options.remove_background);
     assert_eq!(kept.models.len(), 2);
     assert_eq!(kept.models(), Vec::new());
     // Unknown providers are not ticked; an unknown model is the default's tick.
     let compare = kept.compare().expect("ticks were kept");
     assert_eq!(compare.ticked(), &[("fal", default_model(info_for("fal")))]);
-    assert_eq!(
-        StoredSettings::read_json("{}"),
-        Some(StoredSettings::default())
-    );
-    assert_eq!(StoredSettings::default().compare(), None);
+}
+
+#[test]
+fn settings_of_another_version_keep_what_this_one_knows() {
+    let text = r#"{"provider":"fal","mock":"yes","options":{"aspect_ratio":7,
+        "remove_background":true},"models":[["fal","no-such-model"],["nobody","reve-2.1"],
+        ["fal"],"fal",[1,2]],"compare":["nobody", 3, "fal no-such-model"],"extra":{}}"#;
+    let kept = StoredSettings::read_json(text).expect("an object");
+    keeps_what_this_version_knows(&kept);
+    assert_eq!(kept.options.aspect_ratio, "");
     // The same in lines, with a name a later version added and a model
     // without its provider.
     let lines = "reve-remix/2\nprovider=fal\nmock=\nremove_background=1\nlater=x\n\
                  model=fal no-such-model\nmodel=nobody reve-2.1\nmodel=fal\ncompare=nobody\n\
                  compare=fal no-such-model";
-    let kept = StoredSettings::read(lines).expect("our lines");
-    assert_eq!((kept.provider.as_str(), kept.mock), ("fal", false));
-    assert!(kept.options.remove_background);
-    assert_eq!(kept.models.len(), 2);
-    assert_eq!(kept.models(), Vec::new());
-    let compare = kept.compare().expect("ticks were kept");
-    assert_eq!(compare.ticked(), &[("fal", default_model(info_for("fal")))]);
-    assert_eq!(
-        StoredSettings::read("reve-remix/2"),
-        Some(StoredSettings::default())
-    );
-    for text in GARBAGE {
-        assert_eq!(StoredSettings::read_json(text), None, "{text:?}");
-        assert_eq!(StoredSettings::read(text), None, "{text:?}");
+    keeps_what_this_version_knows(&StoredSettings::read(lines).expect("our lines"));
+    assert_eq!(StoredSettings::default().compare(), None);
+    for (empty, read) in [
+        (
+            "{}",
+            StoredSettings::read_json as fn(&str) -> Option<StoredSettings>,
+        ),
+        ("reve-remix/2", StoredSettings::read),
+    ] {
+        assert_eq!(read(empty), Some(StoredSettings::default()));
+        for text in GARBAGE {
+            assert_eq!(read(text), None, "{text:?}");
+        }
     }
 }
 
