@@ -77,9 +77,11 @@ fn rename_invokers(wasm: &[u8]) -> std::result::Result<(Vec<u8>, Renames), Strin
 fn rename_calls(glue: &str, renamed: &[(String, String)]) -> std::result::Result<String, String> {
     let mut glue = glue.to_string();
     for (old, new) in renamed {
+        let name_char =
+            |c: Option<char>| c.is_some_and(|c| c.is_ascii_alphanumeric() || c == '_' || c == '$');
         let whole = |at: &usize| {
-            let after = glue[at + old.len()..].chars().next();
-            !after.is_some_and(|c| c.is_ascii_alphanumeric() || c == '_' || c == '$')
+            !name_char(glue[..*at].chars().next_back())
+                && !name_char(glue[at + old.len()..].chars().next())
         };
         let found: Vec<usize> = glue
             .match_indices(old.as_str())
@@ -260,7 +262,7 @@ mod tests {
         assert!(rename_keys("{}", &renamed).is_err());
     }
 
-    /// A module exporting a closure invoker, `main` and the memory.
+    /// A module of one section, exporting functions 0, 1, … as `names`.
     fn exporting(names: &[&str]) -> Vec<u8> {
         let mut exports = Vec::new();
         push_leb(&mut exports, names.len() as u64);
@@ -297,6 +299,8 @@ mod tests {
         );
         assert!(rename_calls("o.main()", &renamed).is_err());
         assert!(rename_calls(&format!("{glue}o.{long}()"), &renamed).is_err());
+        // Inside a longer name is not a call of it.
+        assert!(rename_calls(&format!("o.x{long}(r,e)"), &renamed[..1]).is_err());
         assert!(rename_invokers(&exporting(&["_0", long])).is_err());
         let m = exporting(&["main", long]);
         for cut in 0..m.len() {
