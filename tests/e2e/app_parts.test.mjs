@@ -146,12 +146,8 @@ test("the settings panel says it is busy while its chunk is on its way, and a re
   await remix.waitFor({ state: "visible", timeout: 15000 });
   const settings = page.getByRole("complementary", { name: "Provider and options" });
   assert.equal(await settings.getAttribute("aria-busy"), "true", "busy while its pickers are on their way");
-  // The estimate beside Remix comes with the chunk too.
-  const cost = page.locator("#remix-cost");
-  assert.equal(await cost.textContent(), "");
   release();
   await page.getByLabel("Provider", { exact: true }).waitFor({ timeout: 15000 });
-  await cost.getByText("Estimated cost").waitFor({ timeout: 15000 });
   await page.waitForFunction(() => !document.querySelector("aside.settings").hasAttribute("aria-busy"));
   await tile(page, 0).waitFor({ timeout: 15000 });
   assert.equal(await page.locator(".tile").count(), 1, "the kept image came back, once");
@@ -212,8 +208,35 @@ test("a job the provider accepts before the views' chunk arrives is kept once it
   await page.close();
 });
 
+const READ = "**/split-read-*.wasm";
+const reason = (page) => page.locator("#remix-reason").textContent();
+
+test("Remix waits for the input's checks, which come with the header reader's chunk, and the estimate with them", async () => {
+  const page = await browser.newPage();
+  const release = await holdBack(page, READ);
+  const { problems } = await openAppIn(page, MOCK_QUERY);
+  const remix = page.getByRole("button", { name: "Remix", exact: true });
+  await remix.waitFor({ state: "visible", timeout: 15000 });
+  await page.getByLabel("Provider", { exact: true }).waitFor({ timeout: 15000 });
+  assert.match(await reason(page), /^Part of this page is still loading/);
+  assert.ok(await remix.isDisabled(), "no run before the input is checked");
+  assert.equal(await page.locator("#remix-cost").textContent(), "", "no estimate before the checks");
+  assert.equal(await page.locator("#images-problem").textContent(), "", "no control has a problem yet");
+
+  release();
+  await page.waitForFunction(() => !/still loading/.test(document.querySelector("#remix-reason").textContent));
+  assert.match(await reason(page), /image/i, "the empty board is why Remix waits now");
+  await page.waitForFunction(() => document.querySelector("#remix-cost").textContent !== "");
+  await page.getByLabel("Add reference images", { exact: true }).setInputFiles([fixture("png_rgb_64x48.png")]);
+  await tile(page, 0).waitFor({ timeout: 15000 });
+  await page.getByLabel("Prompt", { exact: true }).fill("the cat from <img>0</img> in ink");
+  await page.waitForFunction(() => document.querySelector("#remix-reason").textContent === "");
+  assert.ok(await remix.isEnabled());
+  assert.deepEqual(problems, []);
+  await page.close();
+});
+
 test("a file added while the header reader's chunk cannot be fetched is turned away saying so, and added the next time", async () => {
-  const READ = "**/split-read-*.wasm";
   const page = await browser.newPage();
   await page.route(READ, (route) => route.abort("internetdisconnected"));
   await openAppIn(page, MOCK_QUERY);
@@ -223,10 +246,15 @@ test("a file added while the header reader's chunk cannot be fetched is turned a
   await page.getByRole("alert").filter({ hasText: "png_rgb_64x48.png was not checked" }).waitFor({ timeout: 15000 });
   assert.equal(await page.locator(".tile").count(), 0);
 
+  assert.match(await reason(page), /^Part of this page is still loading/, "the input could not be checked");
+
   await page.unroute(READ);
   await input.setInputFiles([fixture("jpeg_baseline_80x60.jpg")]);
   await tile(page, 0).waitFor({ timeout: 15000 });
   assert.match(await page.locator(".tile").first().textContent(), /jpeg_baseline_80x60\.jpg/);
+  // The chunk the add fetched checks the input too: Remix waits on the prompt now.
+  await page.getByLabel("Prompt", { exact: true }).fill("the cat from <img>0</img> in ink");
+  await page.waitForFunction(() => document.querySelector("#remix-reason").textContent === "");
   await page.close();
 });
 

@@ -21,9 +21,7 @@ use reve_remix_core::http::Secret;
 use reve_remix_core::provider::Config;
 use reve_remix_core::{ErrorCode, RemixError};
 
-use crate::components::dyn_view::Dyn;
-#[cfg(all(feature = "split", target_family = "wasm"))]
-use crate::components::dyn_view::text;
+use crate::components::dyn_view::{Dyn, text};
 use crate::fitting;
 use crate::model::{Accepts, Board};
 use crate::pages::Wiring;
@@ -135,12 +133,16 @@ pub(crate) async fn add_file(
     #[cfg(all(feature = "split-embedded", target_family = "wasm"))]
     {
         let kept = name.clone();
-        if let Err(chunks::NotLoaded) = chunks::add_in_chunk(board, accepts, name, bytes).await {
-            let why = format!(
-                "Part of this app could not be loaded, so {kept} was not checked: check the \
-                 connection and add it again (or reload the page)."
-            );
-            let _ = board.try_update(|b| b.reject(&kept, why));
+        match chunks::add_in_chunk(board, accepts, name, bytes).await {
+            // The chunk is here now: judge the input if that failed before.
+            Ok(()) => JUDGE_AGAIN.take().into_iter().for_each(|again| again()),
+            Err(chunks::NotLoaded) => {
+                let why = format!(
+                    "Part of this app could not be loaded, so {kept} was not checked: check the \
+                     connection and add it again (or reload the page)."
+                );
+                let _ = board.try_update(|b| b.reject(&kept, why));
+            }
         }
     }
     #[cfg(not(all(feature = "split-embedded", target_family = "wasm")))]
@@ -180,31 +182,70 @@ pub(crate) fn outcome_view(store: Store, w: Wiring) -> impl IntoView {
     }
 }
 
-/// The run panel's hints beside Remix: what a run would cost
+/// Judge the page's input ([`Wiring::judge`]: the core's checks, the
+/// problems beside each control and why "Remix" cannot run), and give the
+/// run panel's hints beside Remix: what a run would cost
 /// ([`Wiring::estimate`]: the prices and their sources, a comparison's
-/// total) and a comparison's state ([`Wiring::comparison_status`]). With
-/// the `split` feature they come with the `views` chunk, empty until it
-/// arrives (or for good if it cannot be fetched: the settings panel says
-/// so); else at once.
-pub(crate) fn run_hints(w: &Wiring) -> (Dyn<String>, Dyn<String>) {
-    #[cfg(all(feature = "split", target_family = "wasm"))]
+/// total) and, on the site, a comparison's state
+/// ([`Wiring::comparison_status`]). In a split build all of it comes with
+/// the header reader's chunk, which the page asks for as it mounts (a
+/// file's header is judged by the same checks as it is added): until it
+/// arrives, "Remix" waits and the hints are empty. If it cannot be
+/// fetched, the next file added fetches it again, and judging follows.
+/// Else at once.
+pub(crate) fn judge(w: &Wiring, compares: bool) -> (Dyn<String>, Dyn<String>) {
+    #[cfg(all(feature = "split-embedded", target_family = "wasm"))]
     {
         let hints = RwSignal::new(None::<chunks::Hints>);
-        let wiring = w.clone();
-        leptos::task::spawn_local(async move {
-            if let Ok(made) = chunks::hints_in_chunk(wiring).await {
-                hints.set(Some(made));
-            }
-        });
+        // The memos belong to the page, not to the task that makes them.
+        if let Some(owner) = Owner::current() {
+            judge_in_chunk(w.clone(), owner, compares, hints);
+        }
         let hint = move |pick: fn(&chunks::Hints) -> &Dyn<String>| {
             text(move || hints.with(|h| h.as_ref().map(|h| pick(h)()).unwrap_or_default()))
         };
         (hint(|h| &h.0), hint(|h| &h.1))
     }
-    #[cfg(not(all(feature = "split", target_family = "wasm")))]
+    #[cfg(not(all(feature = "split-embedded", target_family = "wasm")))]
     {
-        (w.estimate(), w.comparison_status())
+        w.judge();
+        hints(w, compares)
     }
+}
+
+/// [`judge`]'s fetch of the chunk that judges; if it fails, tried again
+/// once another call has fetched it ([`JUDGE_AGAIN`]).
+#[cfg(all(feature = "split-embedded", target_family = "wasm"))]
+fn judge_in_chunk(w: Wiring, owner: Owner, compares: bool, hints: RwSignal<Option<chunks::Hints>>) {
+    leptos::task::spawn_local(async move {
+        match chunks::judge_in_chunk(w.clone(), owner.clone(), compares).await {
+            Ok(made) => hints.set(Some(made)),
+            Err(chunks::NotLoaded) => JUDGE_AGAIN.with_borrow_mut(|again| {
+                again.push(Box::new(move || judge_in_chunk(w, owner, compares, hints)));
+            }),
+        }
+    });
+}
+
+#[cfg(all(feature = "split-embedded", target_family = "wasm"))]
+thread_local! {
+    /// The pages (a site's, or each widget's) whose input could not be
+    /// judged because the header reader's chunk could not be fetched:
+    /// judged once a file's add has fetched it.
+    static JUDGE_AGAIN: std::cell::RefCell<Vec<Box<dyn FnOnce()>>> = const {
+        std::cell::RefCell::new(Vec::new())
+    };
+}
+
+/// The run panel's hints ([`judge`]): a comparison's state only where
+/// there can be one (the site).
+fn hints(w: &Wiring, compares: bool) -> (Dyn<String>, Dyn<String>) {
+    let comparison = if compares {
+        w.comparison_status()
+    } else {
+        text(String::new)
+    };
+    (w.estimate(), comparison)
 }
 
 /// A view from a chunk: nothing until it arrives, then the view; if the
@@ -319,12 +360,12 @@ mod chunks {
     use leptos::wasm_split::{SplitLoaderError, wasm_split};
 
     use super::{
-        Accepts, Arc, Board, Config, Dyn, Plan, RemixError, Runner, RwSignal, Secret, Shown,
-        fitting,
+        Accepts, Arc, Board, Config, Dyn, Owner, Plan, RemixError, Runner, RwSignal, Secret, Shown,
+        Wiring, fitting,
     };
     // The views' split points are the site's only: the widget has no panels.
     #[cfg(feature = "split")]
-    use super::{AnyView, Owner, Store, Wiring};
+    use super::{AnyView, Store};
 
     /// A chunk's fetch or instantiation failed (the console says why).
     pub struct NotLoaded;
@@ -394,19 +435,20 @@ mod chunks {
         fitting::add_file(board, &accepts, name, bytes);
     }
 
-    /// The estimate and a comparison's status ([`super::run_hints`]).
-    #[cfg(feature = "split")]
+    /// The estimate and a comparison's status ([`super::judge`]).
     pub type Hints = (Dyn<String>, Dyn<String>);
 
-    #[cfg(feature = "split")]
     #[wasm_split(
-        views,
+        read,
         wasm_split_path = ::leptos::wasm_split,
         fallible,
         return_wrapper(let hints = _; { Ok(hints) } -> Result<Hints, NotLoaded>)
     )]
-    pub fn hints_in_chunk(w: Wiring) -> Hints {
-        (w.estimate(), w.comparison_status())
+    pub fn judge_in_chunk(w: Wiring, owner: Owner, compares: bool) -> Hints {
+        owner.with(|| {
+            w.judge();
+            super::hints(&w, compares)
+        })
     }
 
     #[cfg(feature = "split")]

@@ -12,7 +12,7 @@ use crate::fitting;
 use crate::model::models;
 use crate::model::settings::pick_model as pick_model_in;
 use crate::model::{Board, Connection, Options, Phase, ReadFile, Settings};
-use crate::model::{Compare, compare};
+use crate::model::{Compare, Lane};
 use crate::runner::Runner;
 
 /// A comparison card's provider id and model.
@@ -147,8 +147,10 @@ impl Store {
 
     /// Start a run with what the page holds now (ignored while one is
     /// running): with two or more providers ticked, one on each that can
-    /// take the input (the others' cards say why not).
-    pub fn remix(&self) {
+    /// take the input (the others' cards say why not). `lanes` are the
+    /// comparison's, as the page judged them (`Wiring::judge`): none
+    /// when it is not comparing, or has not judged the input yet.
+    pub fn remix(&self, lanes: &[Lane]) {
         let settings = self.settings.get_untracked();
         let compare = self.settings.compare.get_untracked();
         if let Some(e) = settings.choice_problem() {
@@ -170,9 +172,6 @@ impl Store {
         if untrack(|| self.comparing()) {
             return;
         }
-        let lanes = self
-            .board
-            .with_untracked(|b| compare::lanes(&compare, &settings, b));
         for lane in lanes.iter().filter(|l| l.problem.is_none()) {
             let (id, model) = (lane.info.id.as_str(), lane.info.model.id);
             let on = settings.for_run(id, model);

@@ -7,7 +7,7 @@
 use leptos::prelude::*;
 
 use super::wiring::Wiring;
-use crate::components::dyn_view::{flag, handler, on_drag, text};
+use crate::components::dyn_view::{flag, handler, on_drag};
 use crate::components::{
     BoardPanel, CompareCard, ComparePicker, ConnectionPanel, ModelPicker, OptionsPanel,
     PromptEditor, ProviderPicker, ResultView, RunPanel,
@@ -19,7 +19,7 @@ use crate::store::Store;
 /// A comparison's cards, one per ticked provider, side by side (hidden
 /// unless two or more are ticked).
 fn comparison(store: Store, w: &Wiring) -> impl IntoView + use<> {
-    let (lanes, on_use) = (w.lanes(), w.on_use.clone());
+    let w = w.clone();
     let compare = store.settings.compare;
     let cards = move || {
         let ids = compare.with(|c| {
@@ -32,16 +32,7 @@ fn comparison(store: Store, w: &Wiring) -> impl IntoView + use<> {
         ids.into_iter()
             .filter_map(|(id, model)| Some((id, model, store.lane(id, model)?)))
             .map(|(id, model, runner)| {
-                let lane = move |f: fn(&Lane) -> String| {
-                    text(move || {
-                        lanes.with(|l| {
-                            l.iter()
-                                .find(|l| l.info.id.as_str() == id && l.info.model.id == model)
-                                .map(f)
-                                .unwrap_or_default()
-                        })
-                    })
-                };
+                let lane = |say: fn(&Lane) -> String| w.lane_text(id, model, say);
                 view! {
                     <CompareCard
                         info=entry(id, model)
@@ -51,7 +42,7 @@ fn comparison(store: Store, w: &Wiring) -> impl IntoView + use<> {
                         now=runner.now
                         results=runner.results
                         on_cancel=handler(move |()| runner.cancel())
-                        on_use=on_use.clone()
+                        on_use=w.on_use.clone()
                     />
                 }
             })
@@ -114,7 +105,7 @@ pub fn site(store: Store) -> impl IntoView {
     // not touched).
     let tried = RwSignal::new(false);
     let settings_loading = RwSignal::new(crate::lazy::VIEWS_LATE);
-    let (estimate, comparison) = crate::lazy::run_hints(&w);
+    let (estimate, comparison) = crate::lazy::judge(&w, true);
     let Store { board, runner, .. } = store;
     view! {
         // A file dropped beside the board must not replace the page.

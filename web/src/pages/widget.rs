@@ -16,6 +16,8 @@ use crate::store::Store;
 /// attributes. `part` names the pieces a host page may style with `::part()`.
 pub fn embed(store: Store) -> impl IntoView {
     let w = Wiring::new(store);
+    // A widget never compares: no comparison's state beside its estimate.
+    let (estimate, _) = crate::lazy::judge(&w, false);
     let Store {
         board,
         settings,
@@ -60,7 +62,7 @@ pub fn embed(store: Store) -> impl IntoView {
                     run=runner.run.read_only()
                     now=runner.now
                     blocked=w.blocked()
-                    estimate=w.estimate()
+                    estimate
                     comparison=text(String::new)
                     comparing=flag(|| false)
                     on_remix=w.on_remix.clone()

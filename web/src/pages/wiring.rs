@@ -2,11 +2,16 @@
 //! [`Store`] (the provider picked, the problems, a comparison's lanes) and
 //! the callbacks of the panels, made once per page. Components get these
 //! slices and never the store, so each can be mounted and tested alone.
+//!
+//! The problems and the lanes are the core's checks of the input
+//! ([`Wiring::judge`]). The site's split build makes them in its views'
+//! chunk, which holds those checks: until it arrives, "Remix" waits and no
+//! control has a problem to show (`lazy::judge`).
 
 use leptos::html::Textarea;
 use leptos::prelude::*;
 use reve_remix_core::prompt::ReferenceSyntax;
-use reve_remix_core::provider::ProviderInfo;
+use reve_remix_core::provider::{ModelId, ProviderInfo};
 
 use crate::components::dyn_view::{Dyn, Handler, handler, read, text};
 use crate::model::models::{entry, run_name, tag_syntax};
@@ -21,8 +26,8 @@ use crate::store::Store;
 pub(crate) struct Wiring {
     /// The chosen provider's table entry.
     pub(super) provider: Signal<&'static ProviderInfo>,
-    /// What stands between the input and a run, by control.
-    pub(super) problems: Memo<Problems>,
+    /// What the core makes of the input, once judged ([`Wiring::judge`]).
+    judged: RwSignal<Option<Judged>>,
     /// The board's state, which the values below are derived from.
     store: Store,
     /// What the board takes (tracked).
@@ -52,10 +57,7 @@ impl Wiring {
             ..
         } = store;
         let comparing = Memo::new(move |_| store.comparing());
-        let problems = Memo::new(move |_| {
-            let settings = settings.get();
-            board.with(|b| Problems::of(&settings, b))
-        });
+        let judged = RwSignal::new(None::<Judged>);
         let provider = Signal::derive(move || {
             let id = settings.provider.get();
             let model = settings.models.with(|m| model_in(m, &id));
@@ -85,11 +87,14 @@ impl Wiring {
             store,
             accepts: accepts.clone(),
             provider,
-            problems,
+            judged,
             comparing,
             area,
             on_insert,
-            on_remix: handler(move |()| store.remix()),
+            on_remix: handler(move |()| {
+                let lanes = judged.get_untracked().map(|j| j.lanes.get_untracked());
+                store.remix(&lanes.unwrap_or_default());
+            }),
             on_cancel: handler(move |()| store.cancel()),
             on_use: handler(move |done: Finished| match done.bytes {
                 Some(bytes) => {
@@ -117,37 +122,76 @@ impl Wiring {
         self.accepts.clone()
     }
 
-    /// The problem about one control ("" when there is none).
+    /// Judge the input from now on: the problems by control and a
+    /// comparison's lanes, each in a memo (made once: later calls return
+    /// them). The site's split build calls it from its views' chunk
+    /// (`lazy::judge`), the widget as it mounts.
+    pub(crate) fn judge(&self) -> Judged {
+        if let Some(judged) = self.judged.get_untracked() {
+            return judged;
+        }
+        let Store {
+            board, settings, ..
+        } = self.store;
+        let judged = Judged {
+            problems: Memo::new(move |_| {
+                let settings = settings.get();
+                board.with(|b| Problems::of(&settings, b))
+            }),
+            lanes: Memo::new(move |_| {
+                let compare = settings.compare.get();
+                if !compare.active() {
+                    return Vec::new();
+                }
+                let settings = settings.get();
+                board.with(|b| compare::lanes(&compare, &settings, b))
+            }),
+        };
+        self.judged.set(Some(judged));
+        judged
+    }
+
+    /// The problem about one control ("" when there is none, or before
+    /// the input is judged).
     pub(super) fn about(&self, which: fn(&Problems) -> &Option<String>) -> Dyn<String> {
-        let problems = self.problems;
-        text(move || problems.with(|p| which(p).clone().unwrap_or_default()))
+        let judged = self.judged;
+        text(move || {
+            judged
+                .get()
+                .and_then(|j| j.problems.with(|p| which(p).clone()))
+                .unwrap_or_default()
+        })
     }
 
     /// Why "Remix" cannot run ("" when it can): in a comparison, only
     /// when no ticked provider can take the input.
     pub(super) fn blocked(&self) -> Dyn<String> {
-        let (store, problems, comparing) = (self.store, self.problems, self.comparing);
+        let (judged, comparing) = (self.judged, self.comparing);
         text(move || {
             if comparing.get() {
                 return "A comparison is running.".to_string();
             }
-            let lanes = lanes(store);
-            if lanes.is_empty() {
-                problems.with(|p| p.first().unwrap_or_default().to_string())
-            } else {
-                compare::blocked(&lanes)
-            }
+            let Some(Judged { problems, lanes }) = judged.get() else {
+                return NOT_JUDGED.to_string();
+            };
+            lanes.with(|lanes| {
+                if lanes.is_empty() {
+                    problems.with(|p| p.first().unwrap_or_default().to_string())
+                } else {
+                    compare::blocked(lanes)
+                }
+            })
         })
     }
 
     /// What a run with the page's input would cost on the chosen provider,
     /// or on every ticked one.
     pub(crate) fn estimate(&self) -> Dyn<String> {
-        let (provider, store) = (self.provider, self.store);
+        let (provider, store, lanes) = (self.provider, self.store, self.judge().lanes);
         text(move || {
-            let lanes = lanes(store);
-            if !lanes.is_empty() {
-                return compare::estimate_text(&lanes);
+            if let Some(total) = lanes.with(|l| (!l.is_empty()).then(|| compare::estimate_text(l)))
+            {
+                return total;
             }
             let settings = store.settings.get();
             let input = store.board.with(|b| settings.input(b));
@@ -155,11 +199,22 @@ impl Wiring {
         })
     }
 
-    /// A comparison's lanes, held in a memo: for its cards, which read
-    /// them twice each (in the views' chunk).
-    pub(crate) fn lanes(&self) -> Memo<Vec<Lane>> {
-        let store = self.store;
-        Memo::new(move |_| lanes(store))
+    /// What `say` makes of the lane of `id`'s `model` in a comparison,
+    /// for its card ("" before the input is judged).
+    pub(crate) fn lane_text(
+        &self,
+        id: &'static str,
+        model: ModelId,
+        say: fn(&Lane) -> String,
+    ) -> Dyn<String> {
+        let judged = self.judged;
+        text(move || {
+            let of = |l: &&Lane| l.info.id.as_str() == id && l.info.model.id == model;
+            judged
+                .get()
+                .and_then(|j| j.lanes.with(|l| l.iter().find(of).map(say)))
+                .unwrap_or_default()
+        })
     }
 
     /// A comparison's state in one sentence for the status line ("" when
@@ -227,17 +282,18 @@ impl Wiring {
     }
 }
 
-/// A comparison's providers and what each can make of the input (empty
-/// unless two or more are ticked; tracked). The first screen computes them
-/// where it reads them, for "Remix"'s reason, rather than in a memo: a memo
-/// of their own type cost the first screen 879 B gzipped, for a list that
-/// is empty until someone ticks two providers (issue 25). The cards keep
-/// one ([`Wiring::lanes`]).
-fn lanes(store: Store) -> Vec<Lane> {
-    let compare = store.settings.compare.get();
-    if !compare.active() {
-        return Vec::new();
-    }
-    let settings = store.settings.get();
-    store.board.with(|b| compare::lanes(&compare, &settings, b))
+/// What "Remix" says before the input is judged: in a split build, until
+/// the header reader's chunk arrives (`lazy::judge`), which on a slow or
+/// broken link may take a while.
+const NOT_JUDGED: &str = "Part of this page is still loading: wait a moment (if this stays, check \
+                          the connection and reload the page).";
+
+/// What the core makes of the page's input ([`Wiring::judge`]).
+#[derive(Clone, Copy)]
+pub(crate) struct Judged {
+    /// What stands between the input and a run, by control.
+    problems: Memo<Problems>,
+    /// A comparison's providers and what each can make of the input
+    /// (empty unless two or more are ticked).
+    lanes: Memo<Vec<Lane>>,
 }
