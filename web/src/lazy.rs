@@ -23,7 +23,7 @@ use reve_remix_core::{ErrorCode, RemixError};
 
 use crate::components::dyn_view::{Dyn, text};
 use crate::fitting;
-use crate::model::{Accepts, Board};
+use crate::model::{Accepts, Board, Lane};
 use crate::pages::Wiring;
 use crate::runner::{Plan, Runner, Shown};
 use crate::store::Store;
@@ -54,6 +54,21 @@ pub(crate) async fn carry(
     {
         runner.carry(plan, cfg, token, signal, shown).await;
     }
+}
+
+/// Start a run ([`Store::remix`]: the input as the provider will take it,
+/// on the chosen provider or on each of `lanes`), in the run's chunk with
+/// the sending. If it cannot be fetched, each run that would have started
+/// fails saying so, and nothing is sent.
+pub(crate) fn remix(store: Store, lanes: Vec<Lane>) {
+    #[cfg(all(feature = "split-embedded", target_family = "wasm"))]
+    leptos::task::spawn_local(async move {
+        if let Err(chunks::NotLoaded) = chunks::remix_in_chunk(store, lanes.clone()).await {
+            store.refuse_all(&lanes, not_loaded(false));
+        }
+    });
+    #[cfg(not(all(feature = "split-embedded", target_family = "wasm")))]
+    store.remix(&lanes);
 }
 
 /// `bytes` fitted to `opts` by the package's decode and re-encode (a
@@ -360,12 +375,12 @@ mod chunks {
     use leptos::wasm_split::{SplitLoaderError, wasm_split};
 
     use super::{
-        Accepts, Arc, Board, Config, Dyn, Owner, Plan, RemixError, Runner, RwSignal, Secret, Shown,
-        Wiring, fitting,
+        Accepts, Arc, Board, Config, Dyn, Lane, Owner, Plan, RemixError, Runner, RwSignal, Secret,
+        Shown, Store, Wiring, fitting,
     };
     // The views' split points are the site's only: the widget has no panels.
     #[cfg(feature = "split")]
-    use super::{AnyView, Store};
+    use super::AnyView;
 
     /// A chunk's fetch or instantiation failed (the console says why).
     pub struct NotLoaded;
@@ -417,6 +432,16 @@ mod chunks {
     )]
     pub fn outcome_in_chunk(store: Store, w: Wiring) -> AnyView {
         crate::pages::outcome_panels(store, w)
+    }
+
+    #[wasm_split(
+        run,
+        wasm_split_path = ::leptos::wasm_split,
+        fallible,
+        return_wrapper(let started = _; { Ok(started) } -> Result<(), NotLoaded>)
+    )]
+    pub fn remix_in_chunk(store: Store, lanes: Vec<Lane>) {
+        store.remix(&lanes);
     }
 
     #[wasm_split(

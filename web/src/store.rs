@@ -3,14 +3,14 @@
 //! added image).
 
 use leptos::prelude::*;
-use reve_remix_core::ErrorCode;
 use reve_remix_core::job::Job;
 use reve_remix_core::provider::ModelId;
+use reve_remix_core::{ErrorCode, RemixError};
 
 use crate::browser::blob;
 use crate::fitting;
 use crate::model::models;
-use crate::model::settings::pick_model as pick_model_in;
+use crate::model::settings::{model_in, pick_model as pick_model_in};
 use crate::model::{Board, Connection, Options, Phase, ReadFile, Settings};
 use crate::model::{Compare, Lane};
 use crate::runner::Runner;
@@ -179,6 +179,26 @@ impl Store {
                 let input = self.board.with_untracked(|b| on.input(b));
                 runner.prepare(&on);
                 runner.start(input, on.config());
+            }
+        }
+    }
+
+    /// Fail each run [`Store::remix`] would have started with `lanes`
+    /// with `e`, before anything is sent (its code could not be fetched).
+    #[cfg_attr(
+        not(all(feature = "split-embedded", target_family = "wasm")),
+        allow(dead_code, reason = "only a split build loads chunks")
+    )]
+    pub(crate) fn refuse_all(&self, lanes: &[Lane], e: RemixError) {
+        if lanes.is_empty() {
+            let id = self.settings.provider.get_untracked();
+            let model = self.settings.models.with_untracked(|m| model_in(m, &id));
+            self.runner.refuse(models::entry(&id, model).name, e);
+            return;
+        }
+        for lane in lanes.iter().filter(|l| l.problem.is_none()) {
+            if let Some(runner) = self.lane(lane.info.id.as_str(), lane.info.model.id) {
+                runner.refuse(lane.info.name, e.clone());
             }
         }
     }

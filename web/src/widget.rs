@@ -115,7 +115,7 @@ impl EmbeddedBoard {
     pub fn run(&self) {
         if let Some(store) = self.store {
             // The widget never compares: there are no lanes.
-            store.remix(&[]);
+            crate::lazy::remix(store, Vec::new());
         }
     }
 

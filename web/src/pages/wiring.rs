@@ -93,7 +93,7 @@ impl Wiring {
             on_insert,
             on_remix: handler(move |()| {
                 let lanes = judged.get_untracked().map(|j| j.lanes.get_untracked());
-                store.remix(&lanes.unwrap_or_default());
+                crate::lazy::remix(store, lanes.unwrap_or_default());
             }),
             on_cancel: handler(move |()| store.cancel()),
             on_use: handler(move |done: Finished| match done.bytes {
