@@ -190,8 +190,10 @@ test("a job the provider accepts before the views' chunk arrives is kept once it
   await page.reload();
   await page.getByRole("button", { name: "Remix", exact: true }).waitFor({ state: "visible", timeout: 15000 });
   await page.getByLabel("Add reference images", { exact: true }).setInputFiles([fixture("png_rgb_64x48.png")]);
-  await tile(page, 0).waitFor({ timeout: 15000 });
   await page.getByLabel("Prompt", { exact: true }).fill("the cat from <img>0</img> in ink");
+  // The tiles come with that chunk too; the file is on the board all the same.
+  await page.waitForFunction(() => document.querySelector("#remix-reason").textContent === "", null, { timeout: 15000 });
+  assert.equal(await page.locator(".tile").count(), 0, "no tile before the views' chunk");
   const accepted = page.waitForResponse((r) => r.request().method() === "POST" && r.url().startsWith(`${MOCK_URL}/fal/`));
   await page.getByRole("button", { name: "Remix", exact: true }).click();
   await accepted;
@@ -200,6 +202,7 @@ test("a job the provider accepts before the views' chunk arrives is kept once it
 
   release();
   await page.getByLabel("Provider", { exact: true }).waitFor({ timeout: 15000 });
+  await tile(page, 0).waitFor({ timeout: 15000 });
   await page.waitForFunction(() => sessionStorage.getItem("reve-remix.job") !== null, null, { timeout: 15000 });
   await page.unroute(VIEWS);
   await page.reload();

@@ -21,7 +21,8 @@ use reve_remix_core::http::Secret;
 use reve_remix_core::provider::Config;
 use reve_remix_core::{ErrorCode, RemixError};
 
-use crate::components::dyn_view::{Dyn, text};
+use crate::components::board_panel;
+use crate::components::dyn_view::{Dyn, Handler, text};
 use crate::fitting;
 use crate::model::{Accepts, Board, Lane};
 use crate::pages::Wiring;
@@ -175,7 +176,7 @@ pub(crate) async fn add_file(
 pub(crate) fn settings_view(store: Store, w: Wiring, loading: RwSignal<bool>) -> impl IntoView {
     #[cfg(all(feature = "split", target_family = "wasm"))]
     {
-        late(chunks::settings_in_chunk(store, w), Some(loading))
+        late(chunks::settings_in_chunk(store, w), Some(loading), true)
     }
     #[cfg(not(all(feature = "split", target_family = "wasm")))]
     {
@@ -184,12 +185,48 @@ pub(crate) fn settings_view(store: Store, w: Wiring, loading: RwSignal<bool>) ->
     }
 }
 
+/// The board's tiles ([`board_panel::tiles`]): with the `split` feature,
+/// from the `views` chunk, as [`settings_view`] loads its panels (if it
+/// cannot be fetched, the settings panel says to reload); else at once.
+pub(crate) fn tiles_view(
+    board: RwSignal<Board>,
+    section: NodeRef<leptos::html::Section>,
+    accepts: Dyn<Accepts>,
+    on_insert: Handler<usize>,
+) -> impl IntoView {
+    #[cfg(all(feature = "split", target_family = "wasm"))]
+    {
+        late(
+            chunks::tiles_in_chunk(board, section, accepts, on_insert),
+            None,
+            false,
+        )
+    }
+    #[cfg(not(all(feature = "split", target_family = "wasm")))]
+    {
+        board_panel::tiles(board, section, accepts, on_insert)
+    }
+}
+
+/// The files the board turned away ([`board_panel::rejections`]), as
+/// [`tiles_view`] loads the tiles.
+pub(crate) fn rejections_view(board: RwSignal<Board>, accepts: Dyn<Accepts>) -> impl IntoView {
+    #[cfg(all(feature = "split", target_family = "wasm"))]
+    {
+        late(chunks::rejections_in_chunk(board, accepts), None, false)
+    }
+    #[cfg(not(all(feature = "split", target_family = "wasm")))]
+    {
+        board_panel::rejections(board, accepts)
+    }
+}
+
 /// A comparison's cards and the result ([`crate::pages::outcome_panels`]),
 /// as [`settings_view`] loads its panels.
 pub(crate) fn outcome_view(store: Store, w: Wiring) -> impl IntoView {
     #[cfg(all(feature = "split", target_family = "wasm"))]
     {
-        late(chunks::outcome_in_chunk(store, w), None)
+        late(chunks::outcome_in_chunk(store, w), None, true)
     }
     #[cfg(not(all(feature = "split", target_family = "wasm")))]
     {
@@ -264,12 +301,14 @@ fn hints(w: &Wiring, compares: bool) -> (Dyn<String>, Dyn<String>) {
 }
 
 /// A view from a chunk: nothing until it arrives, then the view; if the
-/// chunk cannot be fetched, a notice that says what to do. `loading`, if
-/// given, is set false then.
+/// chunk cannot be fetched, a notice that says what to do (if `notice`:
+/// one per page is enough), else nothing. `loading`, if given, is set
+/// false then.
 #[cfg(all(feature = "split", target_family = "wasm"))]
 fn late(
     view: impl std::future::Future<Output = Result<AnyView, chunks::NotLoaded>> + 'static,
     loading: Option<RwSignal<bool>>,
+    notice: bool,
 ) -> impl IntoView {
     Suspend::new(send_wrapper::SendWrapper::new(async move {
         let view = view.await;
@@ -277,6 +316,9 @@ fn late(
             loading.set(false);
         }
         view.unwrap_or_else(|chunks::NotLoaded| {
+            if !notice {
+                return ().into_any();
+            }
             view! {
                 <p class="notice" role="alert">
                     "Part of this page could not be loaded: check the connection and reload the page."
@@ -380,7 +422,7 @@ mod chunks {
     };
     // The views' split points are the site's only: the widget has no panels.
     #[cfg(feature = "split")]
-    use super::AnyView;
+    use super::{AnyView, Handler, IntoAny, NodeRef};
 
     /// A chunk's fetch or instantiation failed (the console says why).
     pub struct NotLoaded;
@@ -421,6 +463,33 @@ mod chunks {
     )]
     pub fn settings_in_chunk(store: Store, w: Wiring) -> AnyView {
         crate::pages::settings_panels(store, w)
+    }
+
+    #[cfg(feature = "split")]
+    #[wasm_split(
+        views,
+        wasm_split_path = ::leptos::wasm_split,
+        fallible,
+        return_wrapper(let view = _; { Ok(view) } -> Result<AnyView, NotLoaded>)
+    )]
+    pub fn tiles_in_chunk(
+        board: RwSignal<Board>,
+        section: NodeRef<leptos::html::Section>,
+        accepts: Dyn<Accepts>,
+        on_insert: Handler<usize>,
+    ) -> AnyView {
+        super::board_panel::tiles(board, section, accepts, on_insert).into_any()
+    }
+
+    #[cfg(feature = "split")]
+    #[wasm_split(
+        views,
+        wasm_split_path = ::leptos::wasm_split,
+        fallible,
+        return_wrapper(let view = _; { Ok(view) } -> Result<AnyView, NotLoaded>)
+    )]
+    pub fn rejections_in_chunk(board: RwSignal<Board>, accepts: Dyn<Accepts>) -> AnyView {
+        super::board_panel::rejections(board, accepts).into_any()
     }
 
     #[cfg(feature = "split")]

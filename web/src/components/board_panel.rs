@@ -114,10 +114,6 @@ pub fn BoardPanel(
     /// result dragged back onto the board joins it as a file.
     result_file: Handler<String, Option<NamedFile>>,
 ) -> impl IntoView {
-    let syntax_of = {
-        let accepts = accepts.clone();
-        move || tag_syntax(accepts().provider)
-    };
     let over = RwSignal::new(false);
     let section = NodeRef::<leptos::html::Section>::new();
 
@@ -196,34 +192,10 @@ pub fn BoardPanel(
         drop.remove();
     });
 
-    let images = move || board.with(|b| b.images().to_vec());
-    let rejected = read(move || board.with(|b| b.rejected().to_vec()));
     let limit = {
         let accepts = accepts.clone();
         text(move || accepts().summary(board.with(|b| b.images().len())))
     };
-    let on_move = handler(move |(from, to)| board.update(|b| b.move_image(from, to)));
-    // The removed tile's "Remove" had the focus: it goes to the next tile's
-    // (or the one before), or with the board empty to "Undo".
-    let on_remove = handler(move |index: usize| {
-        board.update(|b| b.remove(index));
-        request_animation_frame(move || {
-            let Some(panel) = section.get_untracked() else {
-                return;
-            };
-            if !page::focus_lost(&panel) {
-                return;
-            }
-            let removes = panel.query_selector_all(".tiles button.remove").ok();
-            let count = removes.as_ref().map_or(0, |l| l.length());
-            let next = removes
-                .filter(|_| count > 0)
-                .and_then(|l| l.item(index.min(count as usize - 1) as u32))
-                .and_then(|n| n.dyn_into::<web_sys::Element>().ok());
-            let undo = || panel.query_selector(".removed button").ok().flatten();
-            page::focus(next.or_else(undo));
-        });
-    });
     let on_url = handler({
         let accepts = accepts.clone();
         move |url: String| {
@@ -236,11 +208,10 @@ pub fn BoardPanel(
                 .unwrap_or(false)
         }
     });
-    let on_shrink = handler({
-        let accepts = accepts.clone();
-        move |index| fitting::shrink_and_add(board, untrack(|| accepts()), index)
-    });
-    let on_dismiss = handler(move |()| board.update(Board::dismiss_rejections));
+    let (tiles, rejections) = (
+        lazy::tiles_view(board, section, accepts.clone(), on_insert),
+        lazy::rejections_view(board, accepts.clone()),
+    );
     let on_change: Box<dyn FnMut(web_sys::Event)> = Box::new(move |ev| {
         if let Some(input) = ev
             .target()
@@ -274,28 +245,7 @@ pub fn BoardPanel(
                 <p class="limit" id="board-limit">{limit}</p>
             </div>
             <ul class="tiles" aria-label="Reference images, in prompt order">
-                {move || {
-                    let images = images();
-                    let count = images.len();
-                    let syntax = syntax_of();
-                    images
-                        .into_iter()
-                        .enumerate()
-                        .map(|(index, image)| {
-                            view! {
-                                <Tile
-                                    image
-                                    index
-                                    count
-                                    syntax
-                                    on_insert=on_insert.clone()
-                                    on_move=on_move.clone()
-                                    on_remove=on_remove.clone()
-                                />
-                            }
-                        })
-                        .collect_view()
-                }}
+                {tiles}
             </ul>
             <p class="removed" aria-live="polite">
                 {move || {
@@ -332,10 +282,79 @@ pub fn BoardPanel(
                 </span>
             </div>
             <UrlAdder on_add=on_url />
-            <RejectedList rejected on_shrink on_dismiss />
+            {rejections}
             <p class="problem" id="images-problem">{problem}</p>
         </section>
     }
+}
+
+/// The board's tiles, in prompt order, each with what inserts, moves and
+/// removes it. A split build renders them from the views' chunk
+/// (`lazy::tiles_view`): a board has none until a file's header is read
+/// or a reload's kept board comes back, and that chunk arrives first.
+pub(crate) fn tiles(
+    board: RwSignal<Board>,
+    section: NodeRef<leptos::html::Section>,
+    accepts: Dyn<Accepts>,
+    on_insert: Handler<usize>,
+) -> impl IntoView + use<> {
+    let syntax_of = move || tag_syntax(accepts().provider);
+    let images = move || board.with(|b| b.images().to_vec());
+    let on_move = handler(move |(from, to)| board.update(|b| b.move_image(from, to)));
+    // The removed tile's "Remove" had the focus: it goes to the next tile's
+    // (or the one before), or with the board empty to "Undo".
+    let on_remove = handler(move |index: usize| {
+        board.update(|b| b.remove(index));
+        request_animation_frame(move || {
+            let Some(panel) = section.get_untracked() else {
+                return;
+            };
+            if !page::focus_lost(&panel) {
+                return;
+            }
+            let removes = panel.query_selector_all(".tiles button.remove").ok();
+            let count = removes.as_ref().map_or(0, |l| l.length());
+            let next = removes
+                .filter(|_| count > 0)
+                .and_then(|l| l.item(index.min(count as usize - 1) as u32))
+                .and_then(|n| n.dyn_into::<web_sys::Element>().ok());
+            let undo = || panel.query_selector(".removed button").ok().flatten();
+            page::focus(next.or_else(undo));
+        });
+    });
+    move || {
+        let images = images();
+        let count = images.len();
+        let syntax = syntax_of();
+        images
+            .into_iter()
+            .enumerate()
+            .map(|(index, image)| {
+                view! {
+                    <Tile
+                        image
+                        index
+                        count
+                        syntax
+                        on_insert=on_insert.clone()
+                        on_move=on_move.clone()
+                        on_remove=on_remove.clone()
+                    />
+                }
+            })
+            .collect_view()
+    }
+}
+
+/// The files the board turned away, with "Shrink and add" and "Dismiss"
+/// ([`RejectedList`]); like [`tiles`], from the views' chunk in a split
+/// build: none can be turned away before a file's header is read.
+pub(crate) fn rejections(board: RwSignal<Board>, accepts: Dyn<Accepts>) -> impl IntoView + use<> {
+    let rejected = read(move || board.with(|b| b.rejected().to_vec()));
+    let on_shrink =
+        handler(move |index| fitting::shrink_and_add(board, untrack(|| accepts()), index));
+    let on_dismiss = handler(move |()| board.update(Board::dismiss_rejections));
+    view! { <RejectedList rejected on_shrink on_dismiss /> }
 }
 
 #[cfg(test)]
