@@ -348,7 +348,8 @@ pub(crate) fn tiles(
 
 /// The files the board turned away, with "Shrink and add" and "Dismiss"
 /// ([`RejectedList`]); like [`tiles`], from the views' chunk in a split
-/// build: none can be turned away before a file's header is read.
+/// build: nearly every refusal is the header reader's, which comes after
+/// it, and one made sooner (a URL typed at once) is listed when it comes.
 pub(crate) fn rejections(board: RwSignal<Board>, accepts: Dyn<Accepts>) -> impl IntoView + use<> {
     let rejected = read(move || board.with(|b| b.rejected().to_vec()));
     let on_shrink =

@@ -4,7 +4,7 @@
 //! slices and never the store, so each can be mounted and tested alone.
 //!
 //! The problems and the lanes are the core's checks of the input
-//! ([`Wiring::judge`]). The site's split build makes them in its views'
+//! ([`Wiring::judge`]). A split build makes them in the header reader's
 //! chunk, which holds those checks: until it arrives, "Remix" waits and no
 //! control has a problem to show (`lazy::judge`).
 
@@ -124,8 +124,8 @@ impl Wiring {
 
     /// Judge the input from now on: the problems by control and a
     /// comparison's lanes, each in a memo (made once: later calls return
-    /// them). The site's split build calls it from its views' chunk
-    /// (`lazy::judge`), the widget as it mounts.
+    /// them). A split build calls it from the header reader's chunk
+    /// (`lazy::judge`); the others as the page mounts.
     pub(crate) fn judge(&self) -> Judged {
         if let Some(judged) = self.judged.get_untracked() {
             return judged;
