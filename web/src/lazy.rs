@@ -2,14 +2,15 @@
 //! (issue 25).
 //!
 //! With the `split` feature (the site's release build: `cargo xtask
-//! build`), each function here is a split point: wasm-split moves what only
-//! it reaches into a chunk of its own (`split-views-<hash>.wasm`,
-//! `split-read-<hash>.wasm`, `split-run-<hash>.wasm`,
-//! `split-fit-<hash>.wasm`; what two of them share goes into a
-//! `split-chunk-<n>-<hash>.wasm` both load), which the page fetches on its
-//! first call. The views' is asked for as the page mounts;
-//! [`preload`] starts the others' fetches once it is painted, so a person
-//! who picks images and writes a prompt never waits on them. The widget's
+//! build`), each function here calls a split point (`lazy/chunks.rs`):
+//! wasm-split moves what only it reaches into a chunk of its own
+//! (`split-views-<hash>.wasm`, `split-read-<hash>.wasm`,
+//! `split-run-<hash>.wasm`, `split-fit-<hash>.wasm`; what two of them share
+//! goes into a `split-chunk-<n>-<hash>.wasm` both load), which the page
+//! fetches on its first call. The views' and the header reader's (which
+//! judges the input) are asked for as the page mounts; [`preload`] starts
+//! the others' fetches once it is painted, so a person who picks images and
+//! writes a prompt never waits on them. The widget's
 //! release build has `split-embedded`: the same, without the site's panels
 //! ([`preload_embedded`]). Without either (`serve --dev`, the tests) they
 //! are plain calls: one wasm, as before.
