@@ -10,7 +10,7 @@ use reve_remix_core::{ErrorCode, RemixError};
 use crate::browser::blob;
 use crate::fitting;
 use crate::model::models;
-use crate::model::settings::{model_in, pick_model as pick_model_in};
+use crate::model::settings::pick_model as pick_model_in;
 use crate::model::{Board, Connection, Options, Phase, ReadFile, Settings};
 use crate::model::{Compare, Lane};
 use crate::runner::Runner;
@@ -191,9 +191,8 @@ impl Store {
     )]
     pub(crate) fn refuse_all(&self, lanes: &[Lane], e: RemixError) {
         if lanes.is_empty() {
-            let id = self.settings.provider.get_untracked();
-            let model = self.settings.models.with_untracked(|m| model_in(m, &id));
-            self.runner.refuse(models::entry(&id, model).name, e);
+            let name = self.settings.get_untracked().info().name;
+            self.runner.refuse(name, e);
             return;
         }
         for lane in lanes.iter().filter(|l| l.problem.is_none()) {
