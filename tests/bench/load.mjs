@@ -15,6 +15,7 @@
 // Uppy page at `/uppy/`. Per link profile, each page is loaded RUNS times,
 // interleaved (ours, uppy, ours, uppy …), each in a fresh browser context (no
 // cache), with the link emulated by CDP `Network.emulateNetworkConditions`.
+// LOAD_RUNS sets RUNS (7); LOAD_LINKS=none,fast-3g measures those links alone.
 //
 // "Usable", measured in the page from navigation start (performance.now(),
 // whose origin is performance.timeOrigin): for the site, its button named
@@ -61,6 +62,11 @@ const LINKS = [
   { name: "none", about: "no emulation (loopback)", latency: 0, down: -1, up: -1 },
 ];
 const GOAL_LINK = "fast-3g";
+/** `LOAD_LINKS=none,fast-3g` measures those links alone (a lever tried on one link); all by default. */
+const CHOSEN = process.env.LOAD_LINKS?.split(",").map((l) => l.trim());
+for (const name of CHOSEN ?? []) {
+  if (!LINKS.some((l) => l.name === name)) throw new Error(`LOAD_LINKS: no link named ${name} (${LINKS.map((l) => l.name).join(", ")})`);
+}
 
 const TYPES = {
   ".html": "text/html; charset=utf-8",
@@ -279,7 +285,7 @@ async function main() {
     console.log(`Served ${ENCODING === "br" ? "brotli (quality 11) where accepted, else gzip -9" : "gzipped (level 9)"} from ${origin}; ${RUNS} interleaved loads per page and link, fresh context each.`);
     // One unmeasured load of each first: the browser's own start-up is no page's cost.
     for (const which of Object.keys(PAGES)) await loadOnce(browser, origin, which, LINKS.at(-1));
-    for (const link of LINKS) {
+    for (const link of LINKS.filter((l) => !CHOSEN || CHOSEN.includes(l.name))) {
       const runs = { ours: [], uppy: [] };
       for (let i = 0; i < RUNS; i++) {
         for (const which of ["ours", "uppy"]) {
@@ -318,6 +324,7 @@ async function main() {
   console.log(`  (ranges, ms: ${results.map(({ link, ours, uppy }) => `${link.name} ours ${ours.spread.map(Math.round).join("–")}, uppy ${uppy.spread.map(Math.round).join("–")}`).join("; ")})`);
   if (failedRequests.size) console.log(`  requests that failed (nothing may leave the machine): ${[...failedRequests].join(", ")}`);
   const goal = results.find((r) => r.link.name === GOAL_LINK);
+  if (!goal) return console.log(`  (no ${GOAL_LINK} run: LOAD_LINKS left it out, so no goal is judged)`);
   const ratio = goal.ours.ms / goal.uppy.ms;
   console.log(
     `  -> page usable on Fast-3G no later than Uppy's: ratio ${ratio.toFixed(2)} (${Math.round(goal.ours.ms)} ms against ${Math.round(goal.uppy.ms)} ms), goal ≤ 1.0: ${ratio <= 1 ? "meets goal" : "misses goal"}`,
