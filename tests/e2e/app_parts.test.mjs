@@ -261,6 +261,29 @@ test("a file added while the header reader's chunk cannot be fetched is turned a
   await page.close();
 });
 
+test("checks whose chunk could not be fetched are fetched again by themselves, with no file added", async () => {
+  const page = await browser.newPage();
+  let refused = 0;
+  await page.route(READ, (route) => {
+    refused += 1;
+    return route.abort("internetdisconnected");
+  });
+  await openAppIn(page, MOCK_QUERY);
+  await page.getByRole("button", { name: "Remix", exact: true }).waitFor({ state: "visible", timeout: 15000 });
+  // Both of the page's asks fail: as it mounts (to judge) and once it is painted (the preload).
+  for (let waited = 0; refused < 2 && waited < 15000; waited += 100) await page.waitForTimeout(100);
+  assert.equal(refused, 2, "the page asked twice for the header reader's chunk");
+  assert.match(await reason(page), /^Part of this page is still loading/);
+
+  // The link comes back: nothing the person does fetches the chunk, yet the page checks its input.
+  await page.unroute(READ);
+  await page.waitForFunction(() => !/still loading/.test(document.querySelector("#remix-reason").textContent), null, {
+    timeout: 20000,
+  });
+  assert.match(await reason(page), /image/i, "the empty board is why Remix waits now");
+  await page.close();
+});
+
 test("a shrink whose chunk cannot be fetched says so on its entry, and shrinks the next time", async () => {
   const FIT = "**/split-fit-*.wasm";
   const page = await browser.newPage();

@@ -152,7 +152,7 @@ pub(crate) async fn add_file(
         let kept = name.clone();
         match chunks::add_in_chunk(board, accepts, name, bytes).await {
             // The chunk is here now: judge the input if that failed before.
-            Ok(()) => JUDGE_AGAIN.take().into_iter().for_each(|again| again()),
+            Ok(()) => judge_again(),
             Err(chunks::NotLoaded) => {
                 let why = format!(
                     "Part of this app could not be loaded, so {kept} was not checked: check the \
@@ -252,7 +252,7 @@ pub(crate) fn judge(w: &Wiring, compares: bool) -> (Dyn<String>, Dyn<String>) {
         let hints = RwSignal::new(None::<chunks::Hints>);
         // The memos belong to the page, not to the task that makes them.
         if let Some(owner) = Owner::current() {
-            judge_in_chunk(w.clone(), owner, compares, hints);
+            judge_in_chunk(w.clone(), owner, compares, hints, 0);
         }
         let hint = move |pick: fn(&chunks::Hints) -> &Dyn<String>| {
             text(move || hints.with(|h| h.as_ref().map(|h| pick(h)()).unwrap_or_default()))
@@ -266,25 +266,51 @@ pub(crate) fn judge(w: &Wiring, compares: bool) -> (Dyn<String>, Dyn<String>) {
     }
 }
 
-/// [`judge`]'s fetch of the chunk that judges; if it fails, tried again
-/// once another call has fetched it ([`JUDGE_AGAIN`]).
+/// [`judge`]'s fetch of the chunk that judges. If it fails, it is tried
+/// again as soon as another call has fetched that chunk (a file's add, the
+/// preload: [`judge_again`]), and by itself after 2, 4, 8, 16, then every
+/// 32 seconds: a link that dropped may come back, and a board of URLs
+/// alone adds no file that would fetch it.
 #[cfg(all(feature = "split-embedded", target_family = "wasm"))]
-fn judge_in_chunk(w: Wiring, owner: Owner, compares: bool, hints: RwSignal<Option<chunks::Hints>>) {
+fn judge_in_chunk(
+    w: Wiring,
+    owner: Owner,
+    compares: bool,
+    hints: RwSignal<Option<chunks::Hints>>,
+    failed: u32,
+) {
+    use leptos::reactive::traits::IsDisposed;
+    // A widget removed from its page while its judging waited.
+    if hints.is_disposed() {
+        return;
+    }
     leptos::task::spawn_local(async move {
         match chunks::judge_in_chunk(w.clone(), owner.clone(), compares).await {
             Ok(made) => hints.set(Some(made)),
-            Err(chunks::NotLoaded) => JUDGE_AGAIN.with_borrow_mut(|again| {
-                again.push(Box::new(move || judge_in_chunk(w, owner, compares, hints)));
-            }),
+            Err(chunks::NotLoaded) => {
+                JUDGE_AGAIN.with_borrow_mut(|again| {
+                    again.push(Box::new(move || {
+                        judge_in_chunk(w, owner, compares, hints, failed + 1)
+                    }));
+                });
+                let wait = std::time::Duration::from_secs(2 << failed.min(4));
+                set_timeout(judge_again, wait);
+            }
         }
     });
+}
+
+/// Judge the input of every page whose judging could not fetch its chunk
+/// ([`JUDGE_AGAIN`]): called once that chunk has arrived, or to try again.
+#[cfg(all(feature = "split-embedded", target_family = "wasm"))]
+fn judge_again() {
+    JUDGE_AGAIN.take().into_iter().for_each(|again| again());
 }
 
 #[cfg(all(feature = "split-embedded", target_family = "wasm"))]
 thread_local! {
     /// The pages (a site's, or each widget's) whose input could not be
-    /// judged because the header reader's chunk could not be fetched:
-    /// judged once a file's add has fetched it.
+    /// judged because the header reader's chunk could not be fetched.
     static JUDGE_AGAIN: std::cell::RefCell<Vec<Box<dyn FnOnce()>>> = const {
         std::cell::RefCell::new(Vec::new())
     };
@@ -371,7 +397,9 @@ pub async fn preload() {
 pub async fn preload_embedded() {
     #[cfg(all(feature = "split-embedded", target_family = "wasm"))]
     {
-        let _ = chunks::preload_read().await;
+        if chunks::preload_read().await.is_ok() {
+            judge_again();
+        }
         let _ = chunks::preload_run().await;
         let _ = chunks::preload_fit().await;
     }
