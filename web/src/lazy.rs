@@ -174,15 +174,15 @@ pub(crate) async fn add_file(
 /// (made with [`VIEWS_LATE`]) is set false once they are shown, or once
 /// the notice that they could not be loaded is: the panel is `aria-busy`
 /// meanwhile, so that a screen reader waits rather than reads it empty.
-pub(crate) fn settings_view(store: Store, w: Wiring, loading: RwSignal<bool>) -> impl IntoView {
+pub(crate) fn settings_view(w: Wiring, loading: RwSignal<bool>) -> impl IntoView {
     #[cfg(all(feature = "split", target_family = "wasm"))]
     {
-        late(chunks::settings_in_chunk(store, w), Some(loading), true)
+        late(chunks::settings_in_chunk(w), Some(loading), true)
     }
     #[cfg(not(all(feature = "split", target_family = "wasm")))]
     {
         let _ = loading;
-        crate::pages::settings_panels(store, w)
+        crate::pages::settings_panels(w)
     }
 }
 
@@ -224,14 +224,14 @@ pub(crate) fn rejections_view(board: RwSignal<Board>, accepts: Dyn<Accepts>) -> 
 
 /// A comparison's cards and the result ([`crate::pages::outcome_panels`]),
 /// as [`settings_view`] loads its panels.
-pub(crate) fn outcome_view(store: Store, w: Wiring) -> impl IntoView {
+pub(crate) fn outcome_view(w: Wiring) -> impl IntoView {
     #[cfg(all(feature = "split", target_family = "wasm"))]
     {
-        late(chunks::outcome_in_chunk(store, w), None, true)
+        late(chunks::outcome_in_chunk(w), None, true)
     }
     #[cfg(not(all(feature = "split", target_family = "wasm")))]
     {
-        crate::pages::outcome_panels(store, w)
+        crate::pages::outcome_panels(w)
     }
 }
 

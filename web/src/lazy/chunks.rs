@@ -53,8 +53,8 @@ pub fn carry_in_chunk(
     preload(preload_views),
     return_wrapper(let view = _; { Ok(view) } -> Result<AnyView, NotLoaded>)
 )]
-pub fn settings_in_chunk(store: Store, w: Wiring) -> AnyView {
-    crate::pages::settings_panels(store, w)
+pub fn settings_in_chunk(w: Wiring) -> AnyView {
+    crate::pages::settings_panels(w)
 }
 
 #[cfg(feature = "split")]
@@ -91,8 +91,8 @@ pub fn rejections_in_chunk(board: RwSignal<Board>, accepts: Dyn<Accepts>) -> Any
     fallible,
     return_wrapper(let view = _; { Ok(view) } -> Result<AnyView, NotLoaded>)
 )]
-pub fn outcome_in_chunk(store: Store, w: Wiring) -> AnyView {
-    crate::pages::outcome_panels(store, w)
+pub fn outcome_in_chunk(w: Wiring) -> AnyView {
+    crate::pages::outcome_panels(w)
 }
 
 #[wasm_split(

@@ -18,8 +18,9 @@ use crate::store::Store;
 
 /// A comparison's cards, one per ticked provider, side by side (hidden
 /// unless two or more are ticked).
-fn comparison(store: Store, w: &Wiring) -> impl IntoView + use<> {
+fn comparison(w: &Wiring) -> impl IntoView + use<> {
     let w = w.clone();
+    let store = w.store;
     let compare = store.settings.compare;
     let cards = move || {
         let ids = compare.with(|c| {
@@ -64,8 +65,8 @@ fn comparison(store: Store, w: &Wiring) -> impl IntoView + use<> {
 /// a comparison's ticks and the connection; and what follows the pickers
 /// ([`Wiring::follow_pickers`]). A split build loads them just after the
 /// page is usable (`lazy.rs`), so a person picks images meanwhile.
-pub(crate) fn settings_panels(store: Store, w: Wiring) -> AnyView {
-    let settings = store.settings;
+pub(crate) fn settings_panels(w: Wiring) -> AnyView {
+    let settings = w.store.settings;
     w.follow_pickers();
     view! {
         <ProviderPicker provider=settings.provider info=w.provider />
@@ -87,10 +88,10 @@ pub(crate) fn settings_panels(store: Store, w: Wiring) -> AnyView {
 
 /// What a run leaves: a comparison's cards and the result. Like
 /// [`settings_panels`], loaded just after the page is usable.
-pub(crate) fn outcome_panels(store: Store, w: Wiring) -> AnyView {
+pub(crate) fn outcome_panels(w: Wiring) -> AnyView {
     view! {
-        {comparison(store, &w)}
-        <ResultView results=store.runner.results on_use=w.on_use.clone() />
+        {comparison(&w)}
+        <ResultView results=w.store.runner.results on_use=w.on_use.clone() />
     }
     .into_any()
 }
@@ -152,7 +153,7 @@ pub fn site(store: Store) -> impl IntoView {
                     aria-label="Provider and options"
                     aria-busy=move || settings_loading.get().then_some("true")
                 >
-                    {crate::lazy::settings_view(store, w.clone(), settings_loading)}
+                    {crate::lazy::settings_view(w.clone(), settings_loading)}
                 </aside>
                 <RunPanel
                     run=runner.run.read_only()
@@ -164,7 +165,7 @@ pub fn site(store: Store) -> impl IntoView {
                     on_remix=w.on_remix.clone()
                     on_cancel=w.on_cancel.clone()
                 />
-                {crate::lazy::outcome_view(store, w.clone())}
+                {crate::lazy::outcome_view(w.clone())}
             </div>
         </main>
     }

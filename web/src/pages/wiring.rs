@@ -29,7 +29,7 @@ pub(crate) struct Wiring {
     /// What the core makes of the input, once judged ([`Wiring::judge`]).
     judged: RwSignal<Option<Judged>>,
     /// The board's state, which the values below are derived from.
-    store: Store,
+    pub(super) store: Store,
     /// What the board takes (tracked).
     accepts: Dyn<Accepts>,
     /// True while a comparison runs on any provider.
