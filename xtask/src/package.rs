@@ -162,6 +162,10 @@ pub fn shrink(wasm: &std::path::Path, out: &std::path::Path) -> Result {
     exec(
         cmd("wasm-opt")
             .args(WASM_OPT_PASSES)
+            // The passes again until the module stops shrinking: 0.1–0.3%
+            // of each part (package -270 B, the first screen -159 B
+            // gzipped) for a few seconds of build.
+            .arg("--converge")
             // Custom sections no runtime reads: ~200 bytes gzipped.
             .args(["--strip-producers", "--strip-target-features"])
             .args(WASM_OPT_FEATURES)
