@@ -270,9 +270,9 @@ test("checks whose chunk could not be fetched are fetched again by themselves, w
   });
   await openAppIn(page, MOCK_QUERY);
   await page.getByRole("button", { name: "Remix", exact: true }).waitFor({ state: "visible", timeout: 15000 });
-  // Both of the page's asks fail: as it mounts (to judge) and once it is painted (the preload).
+  // Every ask fails: as it mounts (to judge), once it is painted (the preload), and the judging's own retry.
   for (let waited = 0; refused < 2 && waited < 15000; waited += 100) await page.waitForTimeout(100);
-  assert.equal(refused, 2, "the page asked twice for the header reader's chunk");
+  assert.ok(refused >= 2, `the page asked again for the header reader's chunk (${refused} asks)`);
   assert.match(await reason(page), /^Part of this page is still loading/);
 
   // The link comes back: nothing the person does fetches the chunk, yet the page checks its input.
